@@ -1,0 +1,396 @@
+//! The tutorial's chain: root → intermediates → devices, with every file the
+//! DPS enrollment-group tutorial makes, laid out as it lays them out.
+
+use x509_cert::Certificate;
+use x509_cert::request::CertReq;
+use zeroize::Zeroizing;
+
+use crate::archive::OutputFile;
+use crate::certificate::{
+    self, CertificateParams, Issuer, SignedBy, ValidityWindow, certificate_pem, certificate_request, csr_pem,
+};
+use crate::error::{Result, StudioError};
+use crate::key::{KeyAlgorithm, KeyEncoding, PrivateKey};
+use crate::layout;
+use crate::names::{check_common_name, check_registration_id};
+use crate::profile::{DEVICE, INTERMEDIATE_CA, ROOT_CA};
+use crate::snippets::{JavaSnippet, custom_hsm_example_c};
+
+pub const MAX_INTERMEDIATES: usize = 5;
+pub const MAX_VALIDITY_DAYS: u32 = 36_500;
+
+/// What the user asked for on the form. `Default` is the tutorial.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainSpec {
+    pub key_algorithm: KeyAlgorithm,
+    pub root_common_name: String,
+    /// From the root down: the first is signed by the root, the last signs the devices.
+    pub intermediate_common_names: Vec<String>,
+    pub devices: Vec<String>,
+    pub validity_days: u32,
+    /// Encrypts the CA keys (PKCS#8, PBES2); `None` leaves them in the clear.
+    pub ca_key_password: Option<String>,
+    pub device_key_encoding: KeyEncoding,
+}
+
+impl Default for ChainSpec {
+    fn default() -> Self {
+        Self {
+            key_algorithm: KeyAlgorithm::Rsa4096,
+            root_common_name: "Azure IoT Hub CA Cert Test Only".into(),
+            intermediate_common_names: vec!["Azure IoT Hub Intermediate Cert Test Only".into()],
+            devices: vec!["device-01".into(), "device-02".into()],
+            validity_days: 30,
+            ca_key_password: Some("1234".into()),
+            device_key_encoding: KeyEncoding::Pkcs8,
+        }
+    }
+}
+
+impl ChainSpec {
+    /// Checks every field; the error names the field and the rule.
+    pub fn validate(&self) -> Result<()> {
+        check_common_name("rootCn", "The root CA name", &self.root_common_name)?;
+        if self.intermediate_common_names.len() > MAX_INTERMEDIATES {
+            return Err(StudioError::field(
+                "intermediateCount",
+                format!("A chain here has 0 to {MAX_INTERMEDIATES} intermediates, not {}.", self.intermediate_common_names.len()),
+            ));
+        }
+        for cn in &self.intermediate_common_names {
+            check_common_name("intermediateCn", "The intermediate CA name", cn)?;
+        }
+        if self.devices.is_empty() {
+            return Err(StudioError::field("devices", "Add at least one device registration ID."));
+        }
+        let mut stems = std::collections::HashMap::new();
+        for id in &self.devices {
+            check_registration_id("devices", id)?;
+            // Registration IDs are case-insensitive, and so are Windows file names.
+            if let Some(other) = stems.insert(layout::device_stem(id).to_lowercase(), id) {
+                return Err(StudioError::field(
+                    "devices",
+                    format!("Registration IDs \"{other}\" and \"{id}\" name the same device (DPS ignores case) or the same files."),
+                ));
+            }
+        }
+        if !(1..=MAX_VALIDITY_DAYS).contains(&self.validity_days) {
+            return Err(StudioError::field(
+                "validityDays",
+                format!("Validity must be a whole number of days from 1 to {MAX_VALIDITY_DAYS}."),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Keys the chain needs, in the order [`TutorialChain::build`] takes them:
+    /// root, intermediates from the root down, devices.
+    pub fn key_count(&self) -> usize {
+        1 + self.intermediate_common_names.len() + self.devices.len()
+    }
+
+    fn ca_password(&self) -> Option<&str> {
+        self.ca_key_password.as_deref().filter(|p| !p.is_empty())
+    }
+}
+
+/// A device's certificate, key and CSR.
+pub struct Device {
+    pub registration_id: String,
+    pub certificate: Certificate,
+    pub key: PrivateKey,
+    pub csr: CertReq,
+}
+
+/// Everything the tutorial makes, held as objects; [`TutorialChain::files`] writes it out.
+pub struct TutorialChain {
+    pub spec: ChainSpec,
+    pub root: Issuer,
+    /// From the root down, each with the CSR it was issued from.
+    pub intermediates: Vec<(Issuer, CertReq)>,
+    pub devices: Vec<Device>,
+}
+
+/// One certificate of the chain, for the page's picture of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainEntry {
+    pub role: &'static str,
+    pub common_name: String,
+    pub issuer_common_name: String,
+    pub key_algorithm: KeyAlgorithm,
+    pub not_after_unix: u64,
+    pub thumbprint_sha1: String,
+    pub certificate_path: String,
+}
+
+impl TutorialChain {
+    /// Makes the chain with fresh keys (the Node API and native tests).
+    pub fn generate(spec: ChainSpec, now_unix: u64) -> Result<Self> {
+        spec.validate()?;
+        let keys = (0..spec.key_count())
+            .map(|_| PrivateKey::generate(spec.key_algorithm))
+            .collect::<Result<Vec<_>>>()?;
+        Self::build(spec, keys, now_unix)
+    }
+
+    /// Makes the chain from keys made elsewhere (in parallel workers), in
+    /// [`ChainSpec::key_count`] order.
+    pub fn build(spec: ChainSpec, keys: Vec<PrivateKey>, now_unix: u64) -> Result<Self> {
+        spec.validate()?;
+        if keys.len() != spec.key_count() {
+            return Err(StudioError::general(format!(
+                "The chain needs {} keys but {} were given.",
+                spec.key_count(),
+                keys.len()
+            )));
+        }
+        if let Some(other) = keys.iter().find(|k| k.algorithm() != spec.key_algorithm) {
+            return Err(StudioError::general(format!(
+                "A {} key was given for a {} chain.",
+                other.algorithm().label(),
+                spec.key_algorithm.label()
+            )));
+        }
+        let validity = ValidityWindow { not_before_unix: now_unix, days: spec.validity_days };
+        let params = |common_name, profile| CertificateParams { common_name, profile, validity, dns_names: &[] };
+        let mut keys = keys.into_iter();
+
+        let root_key = keys.next().expect("counted above");
+        let root_cert = certificate::issue(
+            &params(&spec.root_common_name, &ROOT_CA),
+            &root_key.public_key_info()?,
+            SignedBy::Itself(&root_key),
+        )?;
+        let root = Issuer { certificate: root_cert, key: root_key };
+
+        let mut intermediates: Vec<(Issuer, CertReq)> = Vec::new();
+        for cn in &spec.intermediate_common_names {
+            let key = keys.next().expect("counted above");
+            let csr = certificate_request(cn, &key)?;
+            let signer = intermediates.last().map_or(&root, |(issuer, _)| issuer);
+            let cert = certificate::issue(&params(cn, &INTERMEDIATE_CA), &csr.info.public_key, SignedBy::Ca(signer))?;
+            intermediates.push((Issuer { certificate: cert, key }, csr));
+        }
+
+        let device_issuer = intermediates.last().map_or(&root, |(issuer, _)| issuer);
+        let mut devices = Vec::with_capacity(spec.devices.len());
+        for id in &spec.devices {
+            let key = keys.next().expect("counted above");
+            let csr = certificate_request(id, &key)?;
+            let certificate = certificate::issue(&params(id, &DEVICE), &csr.info.public_key, SignedBy::Ca(device_issuer))?;
+            devices.push(Device { registration_id: id.clone(), certificate, key, csr });
+        }
+        Ok(Self { spec, root, intermediates, devices })
+    }
+
+    /// Intermediates nearest the devices first, then the root: what a device
+    /// presents after its own certificate.
+    fn signer_pems(&self) -> Result<String> {
+        let mut pem = String::new();
+        for (issuer, _) in self.intermediates.iter().rev() {
+            pem.push_str(&certificate_pem(&issuer.certificate)?);
+        }
+        pem.push_str(&certificate_pem(&self.root.certificate)?);
+        Ok(pem)
+    }
+
+    /// `<id>-full-chain.cert.pem`: the device, intermediates nearest first, the root.
+    pub fn full_chain_pem(&self, device: &Device) -> Result<String> {
+        Ok(certificate_pem(&device.certificate)? + &self.signer_pems()?)
+    }
+
+    fn ca_key_pem(&self, key: &PrivateKey) -> Result<Zeroizing<String>> {
+        key.to_pem(KeyEncoding::Pkcs8, self.spec.ca_password())
+    }
+
+    fn intermediate_stem(&self, index: usize) -> String {
+        layout::intermediate_stem(index, self.intermediates.len())
+    }
+
+    /// Every file, at the tutorial's path.
+    pub fn files(&self) -> Result<Vec<OutputFile>> {
+        let text = |path: String, contents: &str, description: String| OutputFile {
+            path,
+            contents: contents.as_bytes().to_vec(),
+            description,
+            secret: false,
+        };
+        let secret = |path: String, contents: &str, description: String| OutputFile {
+            secret: true,
+            ..text(path, contents, description)
+        };
+        let ca_key_note = if self.spec.ca_password().is_some() { "encrypted with the CA key password" } else { "NOT encrypted" };
+        let mut files = vec![
+            text(
+                layout::cert(layout::ROOT_STEM),
+                &certificate_pem(&self.root.certificate)?,
+                "Root CA certificate: upload to DPS / IoT Hub → Certificates, then verify it.".into(),
+            ),
+            secret(
+                layout::key(layout::ROOT_STEM),
+                &self.ca_key_pem(&self.root.key)?,
+                format!("Root CA private key ({ca_key_note}): keep offline; it signs verification certificates."),
+            ),
+        ];
+        for (i, (issuer, csr)) in self.intermediates.iter().enumerate() {
+            let stem = self.intermediate_stem(i);
+            files.push(text(
+                layout::cert(&stem),
+                &certificate_pem(&issuer.certificate)?,
+                format!("Intermediate CA \"{}\": the enrollment group's certificate.", issuer.common_name()),
+            ));
+            files.push(secret(
+                layout::key(&stem),
+                &self.ca_key_pem(&issuer.key)?,
+                format!("Intermediate CA private key ({ca_key_note}): keep offline; it signs devices."),
+            ));
+            files.push(text(layout::csr(&stem), &csr_pem(csr)?, "Certificate signing request of the intermediate CA.".into()));
+        }
+        files.push(text(
+            layout::CHAIN_CA_CERT.into(),
+            &self.signer_pems()?,
+            "CA chain: intermediate(s) nearest the devices first, then the root.".into(),
+        ));
+        let intermediate_pems = self
+            .intermediates
+            .iter()
+            .map(|(issuer, _)| certificate_pem(&issuer.certificate))
+            .collect::<Result<Vec<_>>>()?;
+        let intermediate_refs: Vec<&str> = intermediate_pems.iter().map(String::as_str).collect();
+        let root_pem = certificate_pem(&self.root.certificate)?;
+        for device in &self.devices {
+            let id = &device.registration_id;
+            let stem = layout::device_stem(id);
+            let cert_pem = certificate_pem(&device.certificate)?;
+            let key_pem = device.key.to_pem(self.spec.device_key_encoding, None)?;
+            let chain_pem = self.full_chain_pem(device)?;
+            files.push(text(layout::cert(&stem), &cert_pem, format!("Device certificate of {id}.")));
+            files.push(text(
+                layout::full_chain(&stem),
+                &chain_pem,
+                format!("Full chain of {id} (device, intermediates, root): give to the device; it presents this."),
+            ));
+            files.push(secret(layout::key(&stem), &key_pem, format!("Private key of {id} (unencrypted, as the samples need): give to the device.")));
+            files.push(text(layout::csr(&stem), &csr_pem(&device.csr)?, format!("Certificate signing request of {id}.")));
+            files.push(text(
+                layout::snippet(&stem, "custom_hsm_example.c"),
+                &custom_hsm_example_c(id, &chain_pem, &key_pem),
+                format!("C constants for custom_hsm_example.c ({id})."),
+            ));
+            files.push(text(
+                layout::snippet(&stem, "ProvisioningX509Sample.java"),
+                &JavaSnippet::new(&cert_pem, &key_pem, &root_pem, &intermediate_refs).text(),
+                format!("Java constants for ProvisioningX509Sample.java ({id})."),
+            ));
+        }
+        Ok(files)
+    }
+
+    /// The chain as the page draws it: root, intermediates, devices.
+    pub fn entries(&self) -> Result<Vec<ChainEntry>> {
+        let entry = |role, cert: &Certificate, key: &PrivateKey, path: String| -> Result<ChainEntry> {
+            Ok(ChainEntry {
+                role,
+                common_name: certificate::common_name_of(cert).unwrap_or_default(),
+                issuer_common_name: cert
+                    .tbs_certificate()
+                    .issuer()
+                    .common_name()
+                    .ok()
+                    .flatten()
+                    .map(|cn| cn.value().into_owned())
+                    .unwrap_or_default(),
+                key_algorithm: key.algorithm(),
+                not_after_unix: certificate::not_after_unix(cert),
+                thumbprint_sha1: certificate::thumbprint_sha1(cert)?,
+                certificate_path: path,
+            })
+        };
+        let mut out = vec![entry("root", &self.root.certificate, &self.root.key, layout::cert(layout::ROOT_STEM))?];
+        for (i, (issuer, _)) in self.intermediates.iter().enumerate() {
+            out.push(entry("intermediate", &issuer.certificate, &issuer.key, layout::cert(&self.intermediate_stem(i)))?);
+        }
+        for d in &self.devices {
+            out.push(entry("device", &d.certificate, &d.key, layout::cert(&layout::device_stem(&d.registration_id)))?);
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_spec_is_the_tutorial() {
+        let spec = ChainSpec::default();
+        spec.validate().unwrap();
+        assert_eq!(spec.key_count(), 4);
+        assert_eq!(spec.key_algorithm, KeyAlgorithm::Rsa4096);
+    }
+
+    #[test]
+    fn bad_specs_name_their_field() {
+        let with = |f: fn(&mut ChainSpec)| {
+            let mut s = ChainSpec::default();
+            f(&mut s);
+            s.validate().unwrap_err()
+        };
+        assert_eq!(with(|s| s.devices = vec!["a b".into()]).field.as_deref(), Some("devices"));
+        assert_eq!(with(|s| s.devices = vec!["Dev".into(), "dev".into()]).field.as_deref(), Some("devices"));
+        assert_eq!(with(|s| s.devices.clear()).field.as_deref(), Some("devices"));
+        assert_eq!(with(|s| s.validity_days = 0).field.as_deref(), Some("validityDays"));
+        assert_eq!(with(|s| s.root_common_name = "x".repeat(65)).field.as_deref(), Some("rootCn"));
+        assert_eq!(with(|s| s.intermediate_common_names = vec!["i".into(); 6]).field.as_deref(), Some("intermediateCount"));
+    }
+
+    #[test]
+    fn files_follow_the_tutorial_layout() {
+        let spec = ChainSpec { key_algorithm: KeyAlgorithm::EcP256, ..ChainSpec::default() };
+        let chain = TutorialChain::generate(spec, 1_764_000_000).unwrap();
+        let paths: Vec<String> = chain.files().unwrap().into_iter().map(|f| f.path).collect();
+        for expected in [
+            "certs/azure-iot-test-only.root.ca.cert.pem",
+            "private/azure-iot-test-only.root.ca.key.pem",
+            "certs/azure-iot-test-only.intermediate.cert.pem",
+            "private/azure-iot-test-only.intermediate.key.pem",
+            "csr/azure-iot-test-only.intermediate.csr.pem",
+            "certs/azure-iot-test-only.chain.ca.cert.pem",
+            "certs/device-01.cert.pem",
+            "certs/device-01-full-chain.cert.pem",
+            "private/device-01.key.pem",
+            "csr/device-01.csr.pem",
+            "snippets/device-01.custom_hsm_example.c",
+            "snippets/device-02.ProvisioningX509Sample.java",
+        ] {
+            assert!(paths.iter().any(|p| p == expected), "{expected} missing from {paths:?}");
+        }
+        let entries = chain.entries().unwrap();
+        assert_eq!(entries.iter().map(|e| e.role).collect::<Vec<_>>(), ["root", "intermediate", "device", "device"]);
+        assert_eq!(entries[2].issuer_common_name, "Azure IoT Hub Intermediate Cert Test Only");
+    }
+
+    #[test]
+    fn several_intermediates_are_numbered_from_the_root() {
+        let spec = ChainSpec {
+            key_algorithm: KeyAlgorithm::EcP256,
+            intermediate_common_names: vec!["I1".into(), "I2".into()],
+            ..ChainSpec::default()
+        };
+        let chain = TutorialChain::generate(spec, 1_764_000_000).unwrap();
+        let files = chain.files().unwrap();
+        assert!(files.iter().any(|f| f.path == "certs/azure-iot-test-only.intermediate-2.cert.pem"));
+        let entries = chain.entries().unwrap();
+        assert_eq!(entries[1].issuer_common_name, "Azure IoT Hub CA Cert Test Only");
+        assert_eq!(entries[2].issuer_common_name, "I1");
+        assert_eq!(entries[3].issuer_common_name, "I2");
+    }
+
+    #[test]
+    fn wrong_keys_are_refused() {
+        let spec = ChainSpec { key_algorithm: KeyAlgorithm::EcP256, ..ChainSpec::default() };
+        let keys = (0..4).map(|_| PrivateKey::generate(KeyAlgorithm::EcP384).unwrap()).collect();
+        assert!(TutorialChain::build(spec.clone(), keys, 0).err().unwrap().message.contains("P-384"));
+        assert!(TutorialChain::build(spec, vec![], 0).err().is_some());
+    }
+}

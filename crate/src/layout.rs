@@ -1,0 +1,37 @@
+//! Where each file goes: the folder layout and names of the tutorial
+//! (`certs/`, `private/`, `csr/`) plus the studio's `snippets/`.
+
+pub const ROOT_STEM: &str = "azure-iot-test-only.root.ca";
+pub const CHAIN_CA_CERT: &str = "certs/azure-iot-test-only.chain.ca.cert.pem";
+
+/// `azure-iot-test-only.intermediate`, or `…intermediate-N` (1 = signed by the
+/// root) when the chain has several.
+pub fn intermediate_stem(index: usize, count: usize) -> String {
+    if count == 1 { "azure-iot-test-only.intermediate".into() } else { format!("azure-iot-test-only.intermediate-{}", index + 1) }
+}
+
+/// A registration ID as a file name: `:` is legal in an ID but not in a
+/// Windows file name, so it becomes `_` (the tutorial asks the user to do so).
+pub fn device_stem(registration_id: &str) -> String {
+    registration_id.replace(':', "_")
+}
+
+pub fn cert(stem: &str) -> String {
+    format!("certs/{stem}.cert.pem")
+}
+
+pub fn full_chain(stem: &str) -> String {
+    format!("certs/{stem}-full-chain.cert.pem")
+}
+
+pub fn key(stem: &str) -> String {
+    format!("private/{stem}.key.pem")
+}
+
+pub fn csr(stem: &str) -> String {
+    format!("csr/{stem}.csr.pem")
+}
+
+pub fn snippet(stem: &str, sample_file: &str) -> String {
+    format!("snippets/{stem}.{sample_file}")
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env python3
+"""Builds the wasm module into www/pkg as wasm-pack.toml says."""
+import pathlib
+import shutil
+import subprocess
+import sys
+import tomllib
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+def run(*cmd):
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    subprocess.run(cmd, cwd=ROOT, check=True)
+
+
+def main():
+    settings = tomllib.loads((ROOT / "wasm-pack.toml").read_text())
+    cargo, bindgen, opt = settings["cargo"], settings["bindgen"], settings["wasm-opt"]
+    run("cargo", "build", "--package", cargo["package"], "--target", cargo["target"], "--profile", cargo["profile"])
+    artifact = ROOT / "target" / cargo["target"] / cargo["profile"] / (cargo["package"].replace("-", "_") + ".wasm")
+    out_dir = ROOT / bindgen["out-dir"]
+    shutil.rmtree(out_dir, ignore_errors=True)
+    run("wasm-bindgen", "--target", bindgen["target"], "--out-dir", out_dir, "--out-name", bindgen["out-name"], "--no-typescript", artifact)
+    if opt["enabled"]:
+        wasm = out_dir / (bindgen["out-name"] + "_bg.wasm")
+        wasm_opt = ROOT / "e2e" / "node_modules" / ".bin" / "wasm-opt"
+        run(wasm_opt, *opt["flags"], wasm, "-o", wasm)
+    print(f"built {out_dir.relative_to(ROOT)}: " + ", ".join(f"{p.name} {p.stat().st_size:,} B" for p in sorted(out_dir.iterdir())))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs what `make build` (install.sh build) or `make test` (install.sh test)
+# needs on a fresh machine. Idempotent: each step checks before it installs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+what=${1:-build}
+
+step() { printf '\n== %s\n' "$*"; }
+
+apt_updated=
+need() { # need PACKAGE CHECK...: apt-get install PACKAGE unless CHECK succeeds
+  local package=$1; shift
+  "$@" >/dev/null 2>&1 && return 0
+  step "apt-get install $package"
+  [ -n "$apt_updated" ] || { apt-get update -qq; apt_updated=1; }
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >/dev/null
+}
+
+# The wasm target and wasm-bindgen-cli at exactly the version Cargo.lock pins.
+rustup target list --installed | grep -qx wasm32-unknown-unknown || { step "rustup target add wasm32-unknown-unknown"; rustup target add wasm32-unknown-unknown; }
+want=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
+have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+if [ "$have" != "$want" ]; then
+  step "cargo install wasm-bindgen-cli $want"
+  # --locked can fail to resolve here (yanked pins); the version itself is pinned.
+  cargo install wasm-bindgen-cli --version "$want" --locked 2>/dev/null || cargo install wasm-bindgen-cli --version "$want"
+fi
+need python3 command -v python3
+need nodejs command -v node
+need npm command -v npm
+
+# npm packages: wasm-opt (binaryen) for the build; Playwright and friends for tests.
+if [ ! -d e2e/node_modules ] || [ e2e/package-lock.json -nt e2e/node_modules/.package-lock.json ]; then
+  step "npm ci (e2e/)"
+  (cd e2e && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+[ "$what" = test ] || exit 0
+
+# Tools nobody here wrote, that check what the studio makes.
+need chromium command -v chromium
+need openssl command -v openssl
+need gcc command -v gcc
+need libssl-dev test -f /usr/include/openssl/ssl.h
+need openjdk-17-jdk-headless command -v javac
+python3 -c 'import cryptography' 2>/dev/null || { step "pip install cryptography"; python3 -m pip install -q cryptography; }
