@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 """Builds the wasm module into www/pkg as wasm-pack.toml says."""
+import os
 import pathlib
 import shutil
 import subprocess
@@ -18,7 +19,8 @@ def main():
     settings = tomllib.loads((ROOT / "wasm-pack.toml").read_text())
     cargo, bindgen, opt = settings["cargo"], settings["bindgen"], settings["wasm-opt"]
     run("cargo", "build", "--package", cargo["package"], "--target", cargo["target"], "--profile", cargo["profile"])
-    artifact = ROOT / "target" / cargo["target"] / cargo["profile"] / (cargo["package"].replace("-", "_") + ".wasm")
+    target_dir = pathlib.Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
+    artifact = target_dir / cargo["target"] / cargo["profile"] / (cargo["package"].replace("-", "_") + ".wasm")
     out_dir = ROOT / bindgen["out-dir"]
     shutil.rmtree(out_dir, ignore_errors=True)
     run("wasm-bindgen", "--target", bindgen["target"], "--out-dir", out_dir, "--out-name", bindgen["out-name"], "--no-typescript", artifact)
