@@ -20,7 +20,7 @@ fn js_error(error: StudioError) -> JsValue {
 
 fn to_js(value: &impl Serialize) -> Result<JsValue, JsValue> {
     value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .serialize(&serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true))
         .map_err(|e| js_error(StudioError::internal("Result conversion", e)))
 }
 
