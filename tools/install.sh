@@ -44,3 +44,4 @@ need gcc command -v gcc
 need libssl-dev test -f /usr/include/openssl/ssl.h
 need openjdk-17-jdk-headless command -v javac
 python3 -c 'import cryptography' 2>/dev/null || { step "pip install cryptography"; python3 -m pip install -q cryptography; }
+command -v lint_pkix_cert >/dev/null || { step "pip install pkilint"; python3 -m pip install -q pkilint; }
