@@ -35,7 +35,7 @@ export function renderSnippets(container, { files, chain }, { status }) {
     h('button', {
       type: 'button', role: 'tab', id: `snippet-tab-${sample.id}`, 'aria-controls': `snippet-panel-${sample.id}`,
       'aria-selected': String(i === 0), tabindex: i === 0 ? '0' : '-1',
-    }, `${sample.language} · ${sample.sample}`),
+    }, sample.language, h('span', { class: 'tab-file' }, ` · ${sample.sample}`)),
   );
   const panes = samples.map((sample, i) => {
     const path = h('code', { class: 'snippet-path' });
