@@ -99,6 +99,18 @@ test('a bad registration ID is shown next to the devices field, keeping the inpu
   await expect(error).toBeHidden();
   await expect(devices).not.toHaveAttribute('aria-invalid', 'true');
   await expect(page.locator('#chain-view .node-device')).toHaveText([/device-03/]);
+
+  // Other fields get their own messages the same way.
+  await page.getByLabel('Validity (days)').fill('0');
+  await page.getByLabel('Root CA common name').fill('');
+  await page.getByRole('button', { name: 'Generate' }).click();
+  await expect(page.locator('#root-cn-error')).toContainText('The root CA name is empty');
+  await expect(page.getByLabel('Root CA common name')).toHaveAttribute('aria-invalid', 'true');
+  await page.getByLabel('Root CA common name').fill('My test root');
+  await page.getByRole('button', { name: 'Generate' }).click();
+  await expect(page.locator('#validity-days-error')).toContainText('Validity must be a whole number of days from 1 to 36500.');
+  await expect(page.locator('#root-cn-error')).toBeHidden();
+  await expect(page.getByLabel('Validity (days)')).toHaveValue('0');
 });
 
 test('a file download button downloads that file', async ({ page }) => {
@@ -152,4 +164,59 @@ test('an EC P-256 chain with three intermediates verifies', async ({ page }) => 
   expect(openssl(dir, 'x509', '-in', 'certs/azure-iot-test-only.intermediate-2.cert.pem', '-noout', '-subject', '-issuer'))
     .toBe('subject=CN = Azure IoT Hub Intermediate Cert Test Only 2\nissuer=CN = Azure IoT Hub Intermediate Cert Test Only 1\n');
   expect(openssl(dir, 'x509', '-in', ROOT_CERT, '-noout', '-text')).toContain('NIST CURVE: P-256');
+});
+
+test('Cancel stops key generation, keeps the last result, and the pool still works', async ({ page }) => {
+  await makeEcChain(page);
+  await page.getByLabel('Key type').selectOption('rsa-4096');
+  await page.getByLabel('Device registration IDs').fill('device-09');
+  await page.getByRole('button', { name: 'Generate' }).click();
+  await expect(page.getByRole('status')).toContainText('Making keys: 0 of 3');
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByRole('status')).toContainText('Cancelled.');
+  await expect(page.getByRole('button', { name: 'Cancel' })).toBeHidden();
+  await expect(page.locator('#chain-view .node-device')).toHaveText([/device-01/, /device-02/]);
+
+  await page.getByLabel('Key type').selectOption('ec-p384');
+  await generate(page);
+  await expect(page.locator('#chain-view .node-device')).toHaveText([/device-09/]);
+  await expect(page.locator('#chain-view .node-root')).toContainText('ECDSA P-384');
+});
+
+test('the default flow works with the keyboard alone', async ({ page }) => {
+  await openStudio(page);
+  const focused = () => page.evaluate(() => document.activeElement?.id || document.activeElement?.textContent);
+  const tabTo = async (target) => {
+    for (let i = 0; i < 40 && (await focused()) !== target; i++) await page.keyboard.press('Tab');
+    expect(await focused()).toBe(target);
+  };
+  await tabTo('key-algorithm');
+  await page.keyboard.press('ArrowDown');
+  await expect(page.getByLabel('Key type')).toHaveValue('ec-p256');
+  await tabTo('generate');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('status')).toContainText('Done:');
+
+  await tabTo('download-zip');
+  const [zip] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
+  const path = join(tempDir('studio-download-'), zip.suggestedFilename());
+  await zip.saveAs(path);
+  checkTutorialChain(unzip(path), { intermediates: 1, devices: ['device-01', 'device-02'] });
+});
+
+test('a P-384 chain without intermediates, unencrypted CA key and traditional device keys verifies', async ({ page }) => {
+  await openStudio(page);
+  await page.getByLabel('Key type').selectOption('ec-p384');
+  await page.getByLabel('Intermediates').selectOption('0');
+  await expect(page.getByLabel('Intermediate CA common name')).toBeDisabled();
+  await page.getByLabel('CA key password').fill('');
+  await page.getByLabel('Device key format').selectOption('traditional');
+  await generate(page);
+
+  await expect(page.locator('#chain-view .node')).toHaveCount(3);
+  await expect(page.locator('#chain-view .node-intermediate')).toHaveCount(0);
+  const dir = await downloadZip(page);
+  checkTutorialChain(dir, { intermediates: 0, devices: ['device-01', 'device-02'], password: '' });
+  expect(readFileSync(join(dir, 'private/device-01.key.pem'), 'utf8')).toMatch(/^-----BEGIN EC PRIVATE KEY-----/);
+  expect(openssl(dir, 'x509', '-in', ROOT_CERT, '-noout', '-text')).toContain('NIST CURVE: P-384');
 });

@@ -2,6 +2,11 @@
 // message protocol). Jobs wait in one queue; each idle worker takes the next.
 // A worker that crashes, traps or is cancelled mid-job is replaced, so one
 // bad job never takes the pool down.
+//
+//   const key = await pool.run('generateKey', { algorithm: 'ec-p256' }, { signal, onProgress });
+//
+// Jobs are the handlers in worker-jobs.js; errors arrive as JobError with the
+// core's `.field` when it has one.
 
 /** An error that crossed from a worker, with the form field it belongs to. */
 export class JobError extends Error {
