@@ -52,3 +52,26 @@ test('jobs return results and errors with their field; cancelled jobs stop and t
   expect(outcome.cancelled.map((c) => c.name)).toEqual(['AbortError', 'AbortError']);
   expect(outcome.after).toBeGreaterThan(100);
 });
+
+test('a pool whose workers cannot start says why, for every job', async ({ page }) => {
+  const outcome = await page.evaluate(async () => {
+    const { WorkerPool } = await import('/js/pool.js');
+    const messages = async (module) => {
+      const pool = new WorkerPool({ size: 2, module, createWorker: () => new Worker('/js/worker.js', { type: 'module' }) });
+      const ready = await pool.ready.then(() => 'ready', (error) => error.message);
+      const job = await pool.run('generateKey', { algorithm: 'ec-p256' }).then(() => 'ran', (error) => error.message);
+      pool.terminate();
+      return { ready, job };
+    };
+    return {
+      // The wasm did not load at all.
+      missing: await messages(Promise.reject(new Error('no such file'))),
+      // A wasm module that is not the studio's: the worker's init fails.
+      wrong: await messages(new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]))),
+    };
+  });
+  expect(outcome.missing.ready).toBe("The studio's WebAssembly could not be loaded: no such file");
+  expect(outcome.missing.job).toBe(outcome.missing.ready);
+  expect(outcome.wrong.ready).not.toBe('ready');
+  expect(outcome.wrong.job).toBe(outcome.wrong.ready);
+});

@@ -177,7 +177,7 @@ export class WorkerPool {
   replace(slot, reason) {
     slot.worker.terminate();
     const index = this.slots.indexOf(slot);
-    if (index < 0) return;
+    if (index < 0 || this.failure) return;
     this.slots[index] = this.start();
     if (reason) this.onWorkerLost(reason);
   }
@@ -186,13 +186,14 @@ export class WorkerPool {
     if (this.failure) return;
     this.failure = error;
     this.settleReady.reject(error);
-    for (const task of this.queue.splice(0)) task.reject(error);
+    const tasks = this.queue.splice(0);
     for (const slot of this.slots) {
-      if (slot.task) {
-        const task = slot.task;
-        this.finish(slot);
-        task.reject(error);
-      }
+      if (slot.task) tasks.push(slot.task);
+      this.finish(slot);
+    }
+    for (const task of tasks) {
+      if (task.onAbort) task.signal.removeEventListener('abort', task.onAbort);
+      task.reject(error);
     }
   }
 }
