@@ -1,0 +1,107 @@
+// The chain settings form: reads the fields into the core's ChainSpec shape
+// and shows the core's errors next to the field they name. The rules
+// themselves live in the core (validateChainSpec); this module only collects
+// what the user typed.
+
+/** The core's error `.field` → the form control it belongs to. */
+const FIELD_CONTROLS = {
+  keyAlgorithm: 'key-algorithm',
+  rootCn: 'root-cn',
+  intermediateCount: 'intermediate-count',
+  intermediateCn: 'intermediate-cn',
+  devices: 'devices',
+  validityDays: 'validity-days',
+  keyFormat: 'key-format',
+};
+
+/** With several intermediates each name gets a number, from the root down. */
+export function intermediateNames(commonName, count) {
+  if (count === 1) return [commonName];
+  return Array.from({ length: count }, (_, i) => `${commonName} ${i + 1}`);
+}
+
+/** One registration ID per line; blank lines and stray spaces at either end are ignored. */
+export function deviceList(text) {
+  return text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== '');
+}
+
+/** The core takes a whole number of days; anything else becomes 0 so the core names the rule. */
+function days(text) {
+  const value = Number(text.trim());
+  return Number.isInteger(value) && value >= 0 && value <= 0xffffffff ? value : 0;
+}
+
+export function createChainForm(form, { onGenerate, onCancel }) {
+  const control = (id) => form.querySelector(`#${id}`);
+  const count = control('intermediate-count');
+  const intermediateCn = control('intermediate-cn');
+  const generate = control('generate');
+  const cancel = control('cancel');
+  let busy = false;
+
+  const syncIntermediates = () => {
+    intermediateCn.disabled = count.value === '0';
+  };
+  count.addEventListener('change', syncIntermediates);
+  syncIntermediates();
+
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (!busy) onGenerate(read());
+  });
+  cancel.addEventListener('click', () => onCancel());
+
+  function read() {
+    return {
+      keyAlgorithm: control('key-algorithm').value,
+      rootCn: control('root-cn').value,
+      intermediateCns: intermediateNames(intermediateCn.value, Number(count.value)),
+      devices: deviceList(control('devices').value),
+      validityDays: days(control('validity-days').value),
+      caKeyPassword: control('ca-key-password').value,
+      keyFormat: control('key-format').value,
+    };
+  }
+
+  function setDescribedBy(input, errorId, on) {
+    const ids = (input.getAttribute('aria-describedby') || '').split(/\s+/).filter((id) => id && id !== errorId);
+    if (on) ids.push(errorId);
+    if (ids.length) input.setAttribute('aria-describedby', ids.join(' '));
+    else input.removeAttribute('aria-describedby');
+  }
+
+  return {
+    /** Shows `message` at the field the core named; false when the field is not on this form. */
+    showFieldError(field, message) {
+      const id = FIELD_CONTROLS[field];
+      if (!id) return false;
+      const input = control(id);
+      const note = control(`${id}-error`);
+      note.textContent = message;
+      note.hidden = false;
+      input.setAttribute('aria-invalid', 'true');
+      setDescribedBy(input, note.id, true);
+      input.focus();
+      return true;
+    },
+
+    clearErrors() {
+      for (const id of Object.values(FIELD_CONTROLS)) {
+        const input = control(id);
+        const note = control(`${id}-error`);
+        note.hidden = true;
+        note.textContent = '';
+        input.removeAttribute('aria-invalid');
+        setDescribedBy(input, note.id, false);
+      }
+    },
+
+    /** While busy, Generate stays focusable (aria-disabled) and Cancel appears. */
+    setBusy(on) {
+      busy = on;
+      form.setAttribute('aria-busy', String(on));
+      generate.setAttribute('aria-disabled', String(on));
+      cancel.hidden = !on;
+    },
+  };
+}
