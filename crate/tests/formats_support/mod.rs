@@ -94,7 +94,7 @@ pub fn openssl(args: &[&str], dir: &Path) -> String {
 pub fn extensions_text(cert_pem_path: &Path) -> String {
     let text = run(Command::new("openssl").args(["x509", "-noout", "-text", "-in"]).arg(cert_pem_path));
     let start = text.find("X509v3 extensions:").expect("certificate has extensions");
-    let end = text.find("Signature Algorithm:").map_or(text.len(), |e| if e > start { e } else { text.len() });
+    let end = text[start..].find("Signature Algorithm:").map_or(text.len(), |e| start + e);
     text[start..end]
         .lines()
         .map(|line| {
