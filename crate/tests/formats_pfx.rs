@@ -42,7 +42,10 @@ fn check_device_pfx(algorithm: KeyAlgorithm, profile: PfxProfile) {
     let info = openssl_info(&pfx, profile == PfxProfile::Legacy);
     assert_eq!(info.matches("-----BEGIN CERTIFICATE-----").count(), 3, "{info}");
     assert_eq!(info.matches("-----BEGIN PRIVATE KEY-----").count(), 1, "{info}");
-    assert!(info.contains("friendlyName: device-01"), "{info}");
+    // Key and leaf both carry the registration ID (Windows shows the certificate's), and no other bag does.
+    assert_eq!(info.matches("friendlyName: device-01").count(), 2, "{info}");
+    assert_eq!(info.matches("friendlyName:").count(), 2, "{info}");
+    assert_eq!(info.matches("localKeyID:").count(), 2, "{info}");
     assert!(info.contains("subject=CN = device-01"), "{info}");
     match profile {
         PfxProfile::Modern => {
@@ -76,7 +79,7 @@ print(p.cert.friendly_name.decode())
 "#;
     let out = run(Command::new("python3").arg("-c").arg(script).arg(&pfx));
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines, ["CN=device-01", "CN=Azure IoT Hub Intermediate Cert Test Only;CN=Azure IoT Hub CA Cert Test Only", "CN=device-01"]);
+    assert_eq!(lines, ["CN=device-01", "CN=Azure IoT Hub Intermediate Cert Test Only;CN=Azure IoT Hub CA Cert Test Only", "device-01"]);
 
     // keytool: one key entry, aliased by the registration ID, with the whole chain.
     let out = run(Command::new("keytool").args(["-list", "-v", "-storetype", "PKCS12", "-storepass", "1234", "-keystore"]).arg(&pfx));
