@@ -177,9 +177,9 @@ impl PfxOptions {
 /// friendlyName (a BMPString) and localKeyId bag attributes.
 fn bag_attributes(friendly_name: &str, local_key_id: &[u8]) -> Result<Attributes> {
     let failed = |e: &dyn std::fmt::Display| StudioError::internal("PFX attributes", e);
-    let name = BmpString::from_utf8(friendly_name).map_err(|_| {
-        StudioError::general(format!("The PFX friendly name \"{friendly_name}\" has a character a BMPString can't hold."))
-    })?;
+    // A BMPString holds only the Basic Multilingual Plane; the name is a label, so an emoji in a CA's CN becomes U+FFFD.
+    let shown: String = friendly_name.chars().map(|c| if u32::from(c) > 0xFFFF { char::REPLACEMENT_CHARACTER } else { c }).collect();
+    let name = BmpString::from_utf8(&shown).map_err(|e| failed(&e))?;
     let attribute = |oid, value: Any| -> Result<Attribute> {
         let values = SetOfVec::try_from(vec![value]).map_err(|e| failed(&e))?;
         Ok(Attribute { oid, values })
@@ -269,5 +269,22 @@ mod tests {
         assert_eq!(with("").unwrap_err().field.as_deref(), Some("pfxPassword"));
         assert!(with("pässword").unwrap_err().message.contains("printable ASCII"));
         assert!(PfxProfile::parse("pfxProfile", "rc2").unwrap_err().message.contains("modern, legacy"));
+    }
+
+    #[test]
+    fn friendly_names_outside_the_bmp_still_make_a_pfx() {
+        let key = PrivateKey::generate(crate::key::KeyAlgorithm::EcP256).unwrap();
+        let params = crate::certificate::CertificateParams {
+            common_name: "Root 🔐",
+            profile: &crate::profile::ROOT_CA,
+            validity: crate::certificate::ValidityWindow { not_before_unix: 1_764_000_000, days: 1 },
+            dns_names: &[],
+        };
+        let cert = crate::certificate::issue(&params, &key.public_key_info().unwrap(), crate::certificate::SignedBy::Itself(&key)).unwrap();
+        for profile in [PfxProfile::Modern, PfxProfile::Legacy] {
+            let der = pfx(&key, &[&cert], "Root 🔐", &PfxOptions { profile, ..PfxOptions::default() }).unwrap();
+            let parsed = Pfx::from_der(&der).unwrap();
+            assert_eq!(parsed.mac_data.unwrap().iterations, PFX_ITERATIONS as i32);
+        }
     }
 }

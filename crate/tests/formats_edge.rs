@@ -147,6 +147,19 @@ print('\n'.join(os.path.relpath(unquote(urlparse(u).path), sys.argv[2]) for u in
             "private/iot-edge-device-ca-edge-01.key.pem",
         ]
     );
+    // Unfilled, the same section still parses and shows plain placeholders.
+    let plain = EdgeChain::generate(
+        EdgeSpec { snippets: SnippetSettings::default(), ca_key_algorithm: KeyAlgorithm::EcP256, leaf_key_algorithm: KeyAlgorithm::EcP256, ..spec(&dir) },
+        NOW,
+    )
+    .unwrap();
+    let toml = plain.files().unwrap().into_iter().find(|f| f.path.ends_with("config.toml")).unwrap();
+    let placeholder = dir.write("placeholder.toml", &toml.contents);
+    let out = run(Command::new("python3")
+        .arg("-c")
+        .arg("import sys, tomllib; c = tomllib.load(open(sys.argv[1], 'rb')); print(c['provisioning']['id_scope']); print(c['provisioning']['attestation']['identity_pk'])")
+        .arg(&placeholder));
+    assert_eq!(out, "<your-id-scope>\nfile:///<your-certificate-folder>/private/iot-edge-device-identity-edge-01.key.pem\n");
     // The identity key is the one the identity certificate holds.
     let key = openssl(&["pkey", "-pubout", "-in", "private/iot-edge-device-identity-edge-01.key.pem"], &dir.0);
     let cert = openssl(&["x509", "-noout", "-pubkey", "-in", "certs/iot-edge-device-identity-edge-01.cert.pem"], &dir.0);
