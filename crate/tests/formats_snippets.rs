@@ -199,3 +199,61 @@ fn unfilled_fields_show_plain_placeholders() {
     let ps = text("snippets/device-01.Add-AzIoTDeviceProvisioningServiceEnrollment.ps1");
     assert!(ps.contains("-ResourceGroupName '<your-resource-group>'") && ps.contains("-DpsName '<your-dps-name>'"), "{ps}");
 }
+
+/// The Java constants in a class whose main() runs the signer lines, parses
+/// every PEM with CertificateFactory / KeyFactory, checks each certificate is
+/// signed by the next, and that the key signs what the leaf's key verifies.
+const JAVA_CLASS: &str = r#"
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.*;
+import java.security.cert.*;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.*;
+
+public class Check {
+CONSTANTS
+    public static void main(String[] args) throws Exception {
+        List<String> signerCertificatePemList = new ArrayList<>();
+SIGNERS
+        CertificateFactory factory = CertificateFactory.getInstance("X.509");
+        X509Certificate leaf = (X509Certificate) factory.generateCertificate(new ByteArrayInputStream(leafPublicPem.getBytes(StandardCharsets.US_ASCII)));
+        X509Certificate child = leaf;
+        for (String pem : signerCertificatePemList) {
+            X509Certificate signer = (X509Certificate) factory.generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+            child.verify(signer.getPublicKey());
+            child = signer;
+        }
+        child.verify(child.getPublicKey());
+        String base64 = leafPrivateKeyPem.replace("-----BEGIN PRIVATE KEY-----", "").replace("-----END PRIVATE KEY-----", "").replaceAll("\\s", "");
+        String algorithm = leaf.getPublicKey().getAlgorithm();
+        PrivateKey key = KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
+        Signature signature = Signature.getInstance(algorithm.equals("EC") ? "SHA256withECDSA" : "SHA256withRSA");
+        signature.initSign(key);
+        signature.update(new byte[] { 1, 2, 3 });
+        byte[] signed = signature.sign();
+        signature.initVerify(leaf.getPublicKey());
+        signature.update(new byte[] { 1, 2, 3 });
+        System.out.println(leaf.getSubjectX500Principal().getName() + " signers=" + signerCertificatePemList.size() + " key matches=" + signature.verify(signed));
+    }
+}
+"#;
+
+#[test]
+fn java_snippet_compiles_and_its_pems_parse() {
+    let spec = ChainSpec {
+        key_algorithm: KeyAlgorithm::EcP256,
+        intermediate_common_names: vec!["Intermediate 1".into(), "Intermediate 2".into()],
+        devices: vec!["device-01".into()],
+        ..ChainSpec::default()
+    };
+    let files = TutorialChain::generate(spec, NOW).unwrap().files().unwrap();
+    let snippet = String::from_utf8(file(&files, "snippets/device-01.ProvisioningX509Sample.java").contents.clone()).unwrap();
+    let (constants, signers) = snippet.split_once("// In main()").unwrap();
+    let dir = Scratch::new("java");
+    let source = JAVA_CLASS.replace("CONSTANTS", constants).replace("SIGNERS", signers.split_once('\n').unwrap().1);
+    dir.write("Check.java", source);
+    run(Command::new("javac").arg("Check.java").current_dir(&dir.0));
+    let out = run(Command::new("java").args(["-cp", ".", "Check"]).current_dir(&dir.0));
+    assert_eq!(out.trim(), "CN=device-01 signers=3 key matches=true");
+}
