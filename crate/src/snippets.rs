@@ -210,7 +210,7 @@ fn toml_string(text: &str) -> String {
 }
 
 /// One environment variable of a sample: a value, a path in the ZIP, or unset.
-pub enum EnvValue<'a> {
+enum EnvValue<'a> {
     Text(&'a str),
     ZipPath(&'a str),
     /// Cleared, with the reason as a comment.
