@@ -177,7 +177,10 @@ fn profile_extensions(
         out.push(extension(SubjectKeyIdentifier::OID, false, &ski)?);
         out.push(extension(AuthorityKeyIdentifier::OID, false, &aki)?);
     }
-    out.push(extension(KeyUsage::OID, true, &key_usage)?);
+    // A profile without key usages (the self-signed `usr_cert`) writes no keyUsage at all.
+    if !profile.key_usage(ec_subject).is_empty() {
+        out.push(extension(KeyUsage::OID, true, &key_usage)?);
+    }
     if !profile.extended_key_usage.is_empty() {
         out.push(extension(ExtendedKeyUsage::OID, false, &ExtendedKeyUsage(profile.extended_key_usage.to_vec()))?);
     }

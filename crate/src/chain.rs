@@ -6,6 +6,7 @@ use x509_cert::request::CertReq;
 use zeroize::Zeroizing;
 
 use crate::archive::OutputFile;
+use crate::bundle::{Bundle, DeviceMaterial, device_snippets};
 use crate::certificate::{
     self, CertificateParams, Issuer, SignedBy, ValidityWindow, certificate_pem, certificate_request, csr_pem,
 };
@@ -13,8 +14,9 @@ use crate::error::{Result, StudioError};
 use crate::key::{KeyAlgorithm, KeyEncoding, PrivateKey};
 use crate::layout;
 use crate::names::{check_common_name, check_registration_id};
+use crate::pfx::{PfxOptions, pfx};
 use crate::profile::{DEVICE, INTERMEDIATE_CA, ROOT_CA};
-use crate::snippets::{JavaSnippet, custom_hsm_example_c};
+use crate::snippets::{JavaSnippet, SnippetSettings, powershell_enrollment};
 
 pub const MAX_INTERMEDIATES: usize = 5;
 pub const MAX_VALIDITY_DAYS: u32 = 36_500;
@@ -31,6 +33,10 @@ pub struct ChainSpec {
     /// Encrypts the CA keys (PKCS#8, PBES2); `None` leaves them in the clear.
     pub ca_key_password: Option<String>,
     pub device_key_encoding: KeyEncoding,
+    /// Profile and password of every `.pfx` in the download.
+    pub pfx: PfxOptions,
+    /// ID scope, hub, folder…: what the snippets fill in.
+    pub snippets: SnippetSettings,
 }
 
 impl Default for ChainSpec {
@@ -43,6 +49,8 @@ impl Default for ChainSpec {
             validity_days: 30,
             ca_key_password: Some("1234".into()),
             device_key_encoding: KeyEncoding::Pkcs8,
+            pfx: PfxOptions::default(),
+            snippets: SnippetSettings::default(),
         }
     }
 }
@@ -80,6 +88,8 @@ impl ChainSpec {
                 format!("Validity must be a whole number of days from 1 to {MAX_VALIDITY_DAYS}."),
             ));
         }
+        self.pfx.validate()?;
+        self.snippets.validate()?;
         Ok(())
     }
 
@@ -120,7 +130,29 @@ pub struct ChainEntry {
     pub key_algorithm: KeyAlgorithm,
     pub not_after_unix: u64,
     pub thumbprint_sha1: String,
+    pub thumbprint_sha256: String,
     pub certificate_path: String,
+}
+
+/// The page's picture of one certificate.
+pub fn chain_entry(role: &'static str, cert: &Certificate, key: &PrivateKey, path: String) -> Result<ChainEntry> {
+    Ok(ChainEntry {
+        role,
+        common_name: certificate::common_name_of(cert).unwrap_or_default(),
+        issuer_common_name: cert
+            .tbs_certificate()
+            .issuer()
+            .common_name()
+            .ok()
+            .flatten()
+            .map(|cn| cn.value().into_owned())
+            .unwrap_or_default(),
+        key_algorithm: key.algorithm(),
+        not_after_unix: certificate::not_after_unix(cert),
+        thumbprint_sha1: certificate::thumbprint_sha1(cert)?,
+        thumbprint_sha256: certificate::thumbprint_sha256(cert)?,
+        certificate_path: path,
+    })
 }
 
 impl TutorialChain {
@@ -207,111 +239,145 @@ impl TutorialChain {
         layout::intermediate_stem(index, self.intermediates.len())
     }
 
-    /// Every file, at the tutorial's path.
+    /// Every file, at the tutorial's path, then `README.txt`.
     pub fn files(&self) -> Result<Vec<OutputFile>> {
-        let text = |path: String, contents: &str, description: String| OutputFile {
-            path,
-            contents: contents.as_bytes().to_vec(),
-            description,
-            secret: false,
-        };
-        let secret = |path: String, contents: &str, description: String| OutputFile {
-            secret: true,
-            ..text(path, contents, description)
-        };
-        let ca_key_note = if self.spec.ca_password().is_some() { "encrypted with the CA key password" } else { "NOT encrypted" };
-        let mut files = vec![
-            text(
-                layout::cert(layout::ROOT_STEM),
-                &certificate_pem(&self.root.certificate)?,
-                "Root CA certificate: upload to DPS / IoT Hub → Certificates, then verify it.".into(),
-            ),
-            secret(
-                layout::key(layout::ROOT_STEM),
-                &self.ca_key_pem(&self.root.key)?,
-                format!("Root CA private key ({ca_key_note}): keep offline; it signs verification certificates."),
-            ),
-        ];
+        let mut bundle = Bundle::default();
+        let spec = &self.spec;
+        let ca_key_note = if spec.ca_password().is_some() { "encrypted with the CA key password" } else { "NOT encrypted" };
+        let pfx_note = format!("{} PFX, password as set on the page", spec.pfx.profile.id());
+        let root_pem = certificate_pem(&self.root.certificate)?;
+        bundle.text(
+            layout::cert(layout::ROOT_STEM),
+            &root_pem,
+            "Root CA certificate: upload to DPS → Certificates and verify it (proof of possession).".into(),
+        );
+        bundle.der_certificate(
+            layout::ROOT_CER.into(),
+            &self.root.certificate,
+            "Root CA certificate as DER: the same certificate, for the Windows certificate store or the portal.".into(),
+        )?;
+        bundle.secret(
+            layout::key(layout::ROOT_STEM),
+            self.ca_key_pem(&self.root.key)?.as_bytes().to_vec(),
+            format!("Root CA private key ({ca_key_note}): keep offline; it signs verification certificates."),
+        );
+        bundle.secret(
+            layout::ROOT_PFX.into(),
+            pfx(&self.root.key, &[&self.root.certificate], &self.root.common_name(), &spec.pfx)?,
+            format!("Root CA key and certificate ({pfx_note}): for the Windows certificate store; keep offline."),
+        );
         for (i, (issuer, csr)) in self.intermediates.iter().enumerate() {
             let stem = self.intermediate_stem(i);
-            files.push(text(
+            bundle.text(
                 layout::cert(&stem),
                 &certificate_pem(&issuer.certificate)?,
-                format!("Intermediate CA \"{}\": the enrollment group's certificate.", issuer.common_name()),
-            ));
-            files.push(secret(
+                format!(
+                    "Intermediate CA \"{}\": upload to DPS → Certificates and verify it, or use it as the enrollment group's certificate.",
+                    issuer.common_name()
+                ),
+            );
+            bundle.der_certificate(layout::der_cert(&stem), &issuer.certificate, "The intermediate CA certificate as DER, for Windows.".into())?;
+            bundle.secret(
                 layout::key(&stem),
-                &self.ca_key_pem(&issuer.key)?,
+                self.ca_key_pem(&issuer.key)?.as_bytes().to_vec(),
                 format!("Intermediate CA private key ({ca_key_note}): keep offline; it signs devices."),
-            ));
-            files.push(text(layout::csr(&stem), &csr_pem(csr)?, "Certificate signing request of the intermediate CA.".into()));
+            );
+            bundle.secret(
+                layout::intermediate_pfx(i, self.intermediates.len()),
+                pfx(&issuer.key, &[&issuer.certificate], &issuer.common_name(), &spec.pfx)?,
+                format!("Intermediate CA key and certificate ({pfx_note}): for the Windows certificate store; keep offline."),
+            );
+            bundle.text(layout::csr(&stem), &csr_pem(csr)?, "Certificate signing request of the intermediate CA.".into());
         }
-        files.push(text(
+        bundle.text(
             layout::CHAIN_CA_CERT.into(),
             &self.signer_pems()?,
             "CA chain: intermediate(s) nearest the devices first, then the root.".into(),
-        ));
+        );
         let intermediate_pems = self
             .intermediates
             .iter()
             .map(|(issuer, _)| certificate_pem(&issuer.certificate))
             .collect::<Result<Vec<_>>>()?;
         let intermediate_refs: Vec<&str> = intermediate_pems.iter().map(String::as_str).collect();
-        let root_pem = certificate_pem(&self.root.certificate)?;
+        let signers: Vec<&Certificate> = self
+            .intermediates
+            .iter()
+            .rev()
+            .map(|(issuer, _)| &issuer.certificate)
+            .chain(std::iter::once(&self.root.certificate))
+            .collect();
         for device in &self.devices {
             let id = &device.registration_id;
             let stem = layout::device_stem(id);
             let cert_pem = certificate_pem(&device.certificate)?;
-            let key_pem = device.key.to_pem(self.spec.device_key_encoding, None)?;
+            let key_pem = device.key.to_pem(spec.device_key_encoding, None)?;
             let chain_pem = self.full_chain_pem(device)?;
-            files.push(text(layout::cert(&stem), &cert_pem, format!("Device certificate of {id}.")));
-            files.push(text(
-                layout::full_chain(&stem),
+            let cert_path = layout::cert(&stem);
+            let chain_path = layout::full_chain(&stem);
+            let key_path = layout::key(&stem);
+            let pfx_path = layout::full_chain_pfx(&stem);
+            bundle.text(cert_path.clone(), &cert_pem, format!("Device certificate of {id}: for an individual enrollment, upload to the enrollment."));
+            bundle.der_certificate(layout::der_cert(&stem), &device.certificate, format!("Device certificate of {id} as DER, for Windows."))?;
+            bundle.text(
+                chain_path.clone(),
                 &chain_pem,
                 format!("Full chain of {id} (device, intermediates, root): give to the device; it presents this."),
-            ));
-            files.push(secret(layout::key(&stem), &key_pem, format!("Private key of {id} (unencrypted, as the samples need): give to the device.")));
-            files.push(text(layout::csr(&stem), &csr_pem(&device.csr)?, format!("Certificate signing request of {id}.")));
-            files.push(text(
-                layout::snippet(&stem, "custom_hsm_example.c"),
-                &custom_hsm_example_c(id, &chain_pem, &key_pem),
-                format!("C constants for custom_hsm_example.c ({id})."),
-            ));
-            files.push(text(
+            );
+            bundle.secret(
+                key_path.clone(),
+                key_pem.as_bytes().to_vec(),
+                format!("Private key of {id} (unencrypted, as the samples need): give to the device."),
+            );
+            let mut pfx_chain = vec![&device.certificate];
+            pfx_chain.extend(signers.iter().copied());
+            bundle.secret(
+                pfx_path.clone(),
+                pfx(&device.key, &pfx_chain, id, &spec.pfx)?,
+                format!("Key and full chain of {id} ({pfx_note}, friendly name {id}): give to the device (C# sample, Windows store)."),
+            );
+            bundle.text(layout::csr(&stem), &csr_pem(&device.csr)?, format!("Certificate signing request of {id}."));
+            device_snippets(
+                &mut bundle,
+                &spec.snippets,
+                &spec.pfx.password,
+                &DeviceMaterial {
+                    registration_id: id,
+                    stem: &stem,
+                    chain_path: &chain_path,
+                    chain_pem: &chain_pem,
+                    key_path: &key_path,
+                    key_pem: &key_pem,
+                    pfx_path: &pfx_path,
+                },
+            );
+            bundle.text(
                 layout::snippet(&stem, "ProvisioningX509Sample.java"),
                 &JavaSnippet::new(&cert_pem, &key_pem, &root_pem, &intermediate_refs).text(),
                 format!("Java constants for ProvisioningX509Sample.java ({id})."),
-            ));
+            );
+            bundle.text(
+                layout::snippet(&stem, "Add-AzIoTDeviceProvisioningServiceEnrollment.ps1"),
+                &powershell_enrollment(&spec.snippets, id, &cert_path, None),
+                format!("PowerShell: an individual enrollment for {id} with its device certificate."),
+            );
         }
-        Ok(files)
+        let title = format!(
+            "DPS enrollment group, as the Azure IoT X.509 tutorial makes it: root → {} intermediate(s) → {} device(s).",
+            self.intermediates.len(),
+            self.devices.len()
+        );
+        bundle.finish(&title)
     }
 
     /// The chain as the page draws it: root, intermediates, devices.
     pub fn entries(&self) -> Result<Vec<ChainEntry>> {
-        let entry = |role, cert: &Certificate, key: &PrivateKey, path: String| -> Result<ChainEntry> {
-            Ok(ChainEntry {
-                role,
-                common_name: certificate::common_name_of(cert).unwrap_or_default(),
-                issuer_common_name: cert
-                    .tbs_certificate()
-                    .issuer()
-                    .common_name()
-                    .ok()
-                    .flatten()
-                    .map(|cn| cn.value().into_owned())
-                    .unwrap_or_default(),
-                key_algorithm: key.algorithm(),
-                not_after_unix: certificate::not_after_unix(cert),
-                thumbprint_sha1: certificate::thumbprint_sha1(cert)?,
-                certificate_path: path,
-            })
-        };
-        let mut out = vec![entry("root", &self.root.certificate, &self.root.key, layout::cert(layout::ROOT_STEM))?];
+        let mut out = vec![chain_entry("root", &self.root.certificate, &self.root.key, layout::cert(layout::ROOT_STEM))?];
         for (i, (issuer, _)) in self.intermediates.iter().enumerate() {
-            out.push(entry("intermediate", &issuer.certificate, &issuer.key, layout::cert(&self.intermediate_stem(i)))?);
+            out.push(chain_entry("intermediate", &issuer.certificate, &issuer.key, layout::cert(&self.intermediate_stem(i)))?);
         }
         for d in &self.devices {
-            out.push(entry("device", &d.certificate, &d.key, layout::cert(&layout::device_stem(&d.registration_id)))?);
+            out.push(chain_entry("device", &d.certificate, &d.key, layout::cert(&layout::device_stem(&d.registration_id)))?);
         }
         Ok(out)
     }

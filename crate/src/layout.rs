@@ -35,3 +35,43 @@ pub fn csr(stem: &str) -> String {
 pub fn snippet(stem: &str, sample_file: &str) -> String {
     format!("snippets/{stem}.{sample_file}")
 }
+
+/// The root as DER, named as the PowerShell tutorial names it.
+pub const ROOT_CER: &str = "certs/RootCA.cer";
+/// The tutorial's PFX of the root's key and certificate, for the Windows store.
+pub const ROOT_PFX: &str = "certs/root.pfx";
+
+/// Any certificate as DER, for Windows.
+pub fn der_cert(stem: &str) -> String {
+    format!("certs/{stem}.cer")
+}
+
+/// `intermediate.pfx`, or `intermediate-N.pfx` when the chain has several.
+pub fn intermediate_pfx(index: usize, count: usize) -> String {
+    if count == 1 { "certs/intermediate.pfx".into() } else { format!("certs/intermediate-{}.pfx", index + 1) }
+}
+
+/// The device's key and full chain as PKCS#12 (the C# sample).
+pub fn full_chain_pfx(stem: &str) -> String {
+    format!("certs/{stem}-full-chain.cert.pfx")
+}
+
+/// iotedge `certGen.sh`'s PFX of a key with its certificate and issuers.
+pub fn cert_pfx(stem: &str) -> String {
+    format!("certs/{stem}.cert.pfx")
+}
+
+/// iotedge `certGen.sh` prefixes.
+pub const EDGE_INTERMEDIATE_STEM: &str = "azure-iot-test-only.intermediate";
+
+pub fn edge_device_ca_stem(name: &str) -> String {
+    format!("iot-edge-device-ca-{}", device_stem(name))
+}
+
+pub fn edge_identity_stem(name: &str) -> String {
+    format!("iot-edge-device-identity-{}", device_stem(name))
+}
+
+pub fn edge_server_stem(host_name: &str) -> String {
+    format!("iot-edge-server-{}", device_stem(host_name))
+}

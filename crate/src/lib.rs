@@ -5,19 +5,26 @@
 //! - [`profile`]: the tutorial's certificate profiles, as data.
 //! - [`certificate`]: issuing certificates and CSRs under a profile.
 //! - [`chain`]: root → intermediates → devices, and the tutorial's files.
-//! - [`layout`], [`snippets`], [`archive`]: file names, SDK snippets, the ZIP.
+//! - [`layout`], [`snippets`], [`archive`], [`readme`]: file names, SDK snippets, the ZIP and its README.
+//! - [`pfx`]: PKCS#12 in the modern and legacy profiles.
+//! - [`edge`]: the IoT Edge certificates; [`enrollment`]: self-signed individual enrollments.
 //! - [`names`]: DPS / X.509 naming rules.
 //! - `wasm` (wasm32 only): the thin `#[wasm_bindgen]` layer.
 
 pub mod archive;
+pub mod bundle;
 pub mod certificate;
 pub mod chain;
+pub mod edge;
+pub mod enrollment;
 pub mod error;
 pub mod key;
 pub mod layout;
 pub mod names;
+pub mod pfx;
 pub mod profile;
 pub mod random;
+pub mod readme;
 pub mod snippets;
 
 #[cfg(target_arch = "wasm32")]

@@ -87,3 +87,33 @@ impl CertificateProfile {
         if ec_key { self.key_usage_ec } else { self.key_usage_rsa }
     }
 }
+
+/// iotedge `certGen.sh`'s `openssl_root_ca.cnf` writes
+/// `authorityKeyIdentifier = keyid:always,issuer:always` in every section, so
+/// what an intermediate signs names the issuer's issuer and serial too.
+/// `v3_intermediate_ca` there: the intermediate and the IoT Edge device CA.
+pub const EDGE_CA: CertificateProfile =
+    CertificateProfile { section: "v3_intermediate_ca", authority_key_id: AuthorityKeyId::KeyIdIssuerAndSerial, ..INTERMEDIATE_CA };
+
+/// `usr_cert` of iotedge's config: the IoT Edge device identity.
+pub const EDGE_IDENTITY: CertificateProfile =
+    CertificateProfile { authority_key_id: AuthorityKeyId::KeyIdIssuerAndSerial, ..DEVICE };
+
+/// `server_cert` of iotedge's config (same as the DPS tutorial's); the
+/// studio adds DNS subject alternative names.
+pub const EDGE_SERVER: CertificateProfile = SERVER;
+
+/// `openssl req -x509 -extensions usr_cert -addext extendedKeyUsage=clientAuth`
+/// with the distribution's `openssl.cnf` (as `002_*.txt` runs it): its
+/// `usr_cert` has only basicConstraints, SKI and AKI, and no keyUsage.
+pub const SELF_SIGNED_DEVICE: CertificateProfile = CertificateProfile {
+    section: "usr_cert (openssl.cnf) + extendedKeyUsage=clientAuth",
+    ca: false,
+    basic_constraints_critical: false,
+    netscape_cert_type: &[],
+    netscape_comment: None,
+    authority_key_id: AuthorityKeyId::KeyId,
+    key_usage_rsa: &[],
+    key_usage_ec: &[],
+    extended_key_usage: &[ID_KP_CLIENT_AUTH],
+};

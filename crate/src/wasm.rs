@@ -20,7 +20,8 @@ fn js_error(error: StudioError) -> JsValue {
 
 fn to_js(value: &impl Serialize) -> Result<JsValue, JsValue> {
     value
-        .serialize(&serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true))
+        // json_compatible() alone would send bytes as plain arrays of numbers.
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible().serialize_bytes_as_arrays(false))
         .map_err(|e| js_error(StudioError::internal("Result conversion", e)))
 }
 
@@ -35,6 +36,8 @@ struct ChainSpecInput {
     validity_days: u32,
     ca_key_password: String,
     key_format: String,
+    #[serde(flatten)]
+    formats: FormatsInput,
 }
 
 impl Default for ChainSpecInput {
@@ -48,6 +51,7 @@ impl Default for ChainSpecInput {
             validity_days: spec.validity_days,
             ca_key_password: spec.ca_key_password.unwrap_or_default(),
             key_format: "pkcs8".into(),
+            formats: FormatsInput::default(),
         }
     }
 }
@@ -67,6 +71,8 @@ fn chain_spec(input: JsValue) -> Result<ChainSpec, JsValue> {
         validity_days: input.validity_days,
         ca_key_password: Some(input.ca_key_password).filter(|p| !p.is_empty()),
         device_key_encoding: KeyEncoding::parse("keyFormat", &input.key_format).map_err(js_error)?,
+        pfx: input.formats.pfx().map_err(js_error)?,
+        snippets: input.formats.snippets(),
     };
     spec.validate().map_err(js_error)?;
     Ok(spec)
@@ -100,6 +106,7 @@ struct ChainEntryOut {
     /// ISO 8601, UTC.
     not_after: String,
     thumbprint_sha1: String,
+    thumbprint_sha256: String,
     certificate_path: String,
 }
 
@@ -114,6 +121,7 @@ impl From<ChainEntry> for ChainEntryOut {
             key_label: e.key_algorithm.label(),
             not_after,
             thumbprint_sha1: e.thumbprint_sha1,
+            thumbprint_sha256: e.thumbprint_sha256,
             certificate_path: e.certificate_path,
         }
     }
@@ -209,4 +217,244 @@ pub fn zip(files: JsValue) -> Result<Vec<u8>, JsValue> {
         .map(|f| OutputFile { path: f.path, contents: f.contents, description: String::new(), secret: f.secret })
         .collect();
     zip_files(&files).map_err(js_error)
+}
+
+// ---------------------------------------------------------------------------
+// Formats (issue 4): PFX and snippet settings, IoT Edge, individual
+// enrollment, key encodings.
+
+use crate::edge::{EdgeChain, EdgeSpec};
+use crate::enrollment::{EnrollmentSpec, IndividualEnrollment};
+use crate::pfx::{PfxOptions, PfxProfile};
+use crate::snippets::SnippetSettings;
+
+/// The PFX and snippet fields every form shares; missing ones take the
+/// tutorial's values (modern PFX, password `1234`) or show placeholders.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct FormatsInput {
+    pfx_profile: String,
+    pfx_password: String,
+    id_scope: String,
+    hub_name: String,
+    folder: String,
+    dps_name: String,
+    resource_group: String,
+}
+
+impl Default for FormatsInput {
+    fn default() -> Self {
+        let pfx = PfxOptions::default();
+        Self {
+            pfx_profile: pfx.profile.id().into(),
+            pfx_password: pfx.password,
+            id_scope: String::new(),
+            hub_name: String::new(),
+            folder: String::new(),
+            dps_name: String::new(),
+            resource_group: String::new(),
+        }
+    }
+}
+
+impl FormatsInput {
+    fn pfx(&self) -> Result<PfxOptions, StudioError> {
+        Ok(PfxOptions { profile: PfxProfile::parse("pfxProfile", &self.pfx_profile)?, password: self.pfx_password.clone() })
+    }
+
+    fn snippets(&self) -> SnippetSettings {
+        let field = |v: &String| Some(v.clone()).filter(|v| !v.trim().is_empty());
+        SnippetSettings {
+            id_scope: field(&self.id_scope),
+            hub_name: field(&self.hub_name),
+            folder: field(&self.folder),
+            dps_name: field(&self.dps_name),
+            resource_group: field(&self.resource_group),
+        }
+    }
+}
+
+fn input<T: for<'de> Deserialize<'de> + Default>(value: JsValue, what: &str) -> Result<T, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(T::default());
+    }
+    serde_wasm_bindgen::from_value(value).map_err(|e| js_error(StudioError::general(format!("The {what} settings are not valid: {e}."))))
+}
+
+/// `undefined`/`null` → `None` (generate here); otherwise an array of PKCS#8 DER `Uint8Array`s.
+fn keys_input(keys: JsValue) -> Result<Option<Vec<PrivateKey>>, JsValue> {
+    if keys.is_undefined() || keys.is_null() {
+        return Ok(None);
+    }
+    if !js_sys::Array::is_array(&keys) {
+        return Err(js_error(StudioError::general("The keys must be an array of PKCS#8 DER Uint8Arrays.")));
+    }
+    js_sys::Array::from(&keys)
+        .iter()
+        .map(|k| {
+            let bytes = k
+                .dyn_into::<js_sys::Uint8Array>()
+                .map_err(|_| js_error(StudioError::general("Each key must be a Uint8Array of PKCS#8 DER.")))?;
+            PrivateKey::from_pkcs8_der(&zeroize::Zeroizing::new(bytes.to_vec())).map_err(js_error)
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map(Some)
+}
+
+fn files_and_chain(files: Result<Vec<OutputFile>, StudioError>, entries: Result<Vec<ChainEntry>, StudioError>) -> Result<JsValue, JsValue> {
+    to_js(&ChainOut {
+        files: files
+            .map_err(js_error)?
+            .into_iter()
+            .map(|f| FileOut { path: f.path, description: f.description, secret: f.secret, contents: f.contents })
+            .collect(),
+        chain: entries.map_err(js_error)?.into_iter().map(ChainEntryOut::from).collect(),
+    })
+}
+
+/// The IoT Edge form, as JS sends it.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct EdgeSpecInput {
+    ca_key_algorithm: String,
+    leaf_key_algorithm: String,
+    root_cn: String,
+    intermediate_cn: String,
+    device_name: String,
+    dns_names: Vec<String>,
+    validity_days: u32,
+    iot_edge11: bool,
+    ca_key_password: String,
+    #[serde(flatten)]
+    formats: FormatsInput,
+}
+
+impl Default for EdgeSpecInput {
+    fn default() -> Self {
+        let spec = EdgeSpec::default();
+        Self {
+            ca_key_algorithm: spec.ca_key_algorithm.id().into(),
+            leaf_key_algorithm: spec.leaf_key_algorithm.id().into(),
+            root_cn: spec.root_common_name,
+            intermediate_cn: spec.intermediate_common_name,
+            device_name: spec.device_name,
+            dns_names: spec.server_dns_names,
+            validity_days: spec.validity_days,
+            iot_edge11: spec.iot_edge_1_1,
+            ca_key_password: spec.ca_key_password.unwrap_or_default(),
+            formats: FormatsInput::default(),
+        }
+    }
+}
+
+fn edge_spec(value: JsValue, now_ms: f64) -> Result<EdgeSpec, JsValue> {
+    let input: EdgeSpecInput = input(value, "IoT Edge")?;
+    let spec = EdgeSpec {
+        ca_key_algorithm: KeyAlgorithm::parse("caKeyAlgorithm", &input.ca_key_algorithm).map_err(js_error)?,
+        leaf_key_algorithm: KeyAlgorithm::parse("leafKeyAlgorithm", &input.leaf_key_algorithm).map_err(js_error)?,
+        root_common_name: input.root_cn,
+        intermediate_common_name: input.intermediate_cn,
+        device_name: input.device_name,
+        server_dns_names: input.dns_names.into_iter().map(|n| n.trim().to_string()).filter(|n| !n.is_empty()).collect(),
+        validity_days: input.validity_days,
+        iot_edge_1_1: input.iot_edge11,
+        ca_key_password: Some(input.ca_key_password).filter(|p| !p.is_empty()),
+        pfx: input.formats.pfx().map_err(js_error)?,
+        snippets: input.formats.snippets(),
+    };
+    spec.validate(now_unix(now_ms)).map_err(js_error)?;
+    Ok(spec)
+}
+
+/// Checks the IoT Edge form and returns the key algorithm ids to generate,
+/// in `makeEdgeChain` order: root, intermediate, device CA, identity, [server].
+#[wasm_bindgen(js_name = edgeKeyAlgorithms)]
+pub fn edge_key_algorithms(spec: JsValue, now_ms: f64) -> Result<Vec<String>, JsValue> {
+    Ok(edge_spec(spec, now_ms)?.key_algorithms().into_iter().map(|a| a.id().to_string()).collect())
+}
+
+/// The IoT Edge chain and its files. `keys`: `undefined` to generate them
+/// here, or PKCS#8 DER `Uint8Array`s in `edgeKeyAlgorithms` order.
+#[wasm_bindgen(js_name = makeEdgeChain)]
+pub fn make_edge_chain(spec: JsValue, keys: JsValue, now_ms: f64) -> Result<JsValue, JsValue> {
+    let spec = edge_spec(spec, now_ms)?;
+    let chain = match keys_input(keys)? {
+        Some(keys) => EdgeChain::build(spec, keys, now_unix(now_ms)),
+        None => EdgeChain::generate(spec, now_unix(now_ms)),
+    }
+    .map_err(js_error)?;
+    files_and_chain(chain.files(), chain.entries())
+}
+
+/// The individual-enrollment form, as JS sends it.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct EnrollmentSpecInput {
+    key_algorithm: String,
+    registration_id: String,
+    validity_days: u32,
+    with_secondary: bool,
+    key_format: String,
+    #[serde(flatten)]
+    formats: FormatsInput,
+}
+
+impl Default for EnrollmentSpecInput {
+    fn default() -> Self {
+        let spec = EnrollmentSpec::default();
+        Self {
+            key_algorithm: spec.key_algorithm.id().into(),
+            registration_id: spec.registration_id,
+            validity_days: spec.validity_days,
+            with_secondary: spec.with_secondary,
+            key_format: "pkcs8".into(),
+            formats: FormatsInput::default(),
+        }
+    }
+}
+
+fn enrollment_spec(value: JsValue) -> Result<EnrollmentSpec, JsValue> {
+    let input: EnrollmentSpecInput = input(value, "enrollment")?;
+    let spec = EnrollmentSpec {
+        key_algorithm: KeyAlgorithm::parse("keyAlgorithm", &input.key_algorithm).map_err(js_error)?,
+        registration_id: input.registration_id,
+        validity_days: input.validity_days,
+        with_secondary: input.with_secondary,
+        device_key_encoding: KeyEncoding::parse("keyFormat", &input.key_format).map_err(js_error)?,
+        pfx: input.formats.pfx().map_err(js_error)?,
+        snippets: input.formats.snippets(),
+    };
+    spec.validate().map_err(js_error)?;
+    Ok(spec)
+}
+
+/// Checks the enrollment form; returns how many keys it needs (1, or 2 with a secondary).
+#[wasm_bindgen(js_name = validateEnrollmentSpec)]
+pub fn validate_enrollment_spec(spec: JsValue) -> Result<u32, JsValue> {
+    Ok(enrollment_spec(spec)?.key_count() as u32)
+}
+
+/// Self-signed device certificate(s) for an individual enrollment, and their
+/// files. `keys`: `undefined` to generate here, or PKCS#8 DER `Uint8Array`s
+/// (primary, then secondary).
+#[wasm_bindgen(js_name = makeIndividualEnrollment)]
+pub fn make_individual_enrollment(spec: JsValue, keys: JsValue, now_ms: f64) -> Result<JsValue, JsValue> {
+    let spec = enrollment_spec(spec)?;
+    let enrollment = match keys_input(keys)? {
+        Some(keys) => IndividualEnrollment::build(spec, keys, now_unix(now_ms)),
+        None => IndividualEnrollment::generate(spec, now_unix(now_ms)),
+    }
+    .map_err(js_error)?;
+    files_and_chain(enrollment.files(), enrollment.entries())
+}
+
+/// A PKCS#8 DER key as PEM text: `keyFormat` `pkcs8` (encrypted with PBES2
+/// when `password` is a non-empty string) or `traditional` (PKCS#1 for RSA,
+/// SEC1 for EC; refuses a password).
+#[wasm_bindgen(js_name = encodeKey)]
+pub fn encode_key(pkcs8: &[u8], key_format: &str, password: Option<String>) -> Result<String, JsValue> {
+    let key = PrivateKey::from_pkcs8_der(pkcs8).map_err(js_error)?;
+    let encoding = KeyEncoding::parse("keyFormat", key_format).map_err(js_error)?;
+    let password = password.filter(|p| !p.is_empty());
+    Ok(key.to_pem(encoding, password.as_deref()).map_err(js_error)?.to_string())
 }

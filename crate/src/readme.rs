@@ -1,0 +1,57 @@
+//! `README.txt` at the ZIP's root: each file, what it is, where it goes, and
+//! the thumbprints a person compares with the Azure portal.
+
+use der::{Decode, DecodePem};
+use x509_cert::Certificate;
+
+use crate::archive::OutputFile;
+use crate::certificate::{thumbprint_sha1, thumbprint_sha256};
+use crate::error::Result;
+
+pub const README_PATH: &str = "README.txt";
+
+/// The certificate a file holds on its own (`*.cert.pem` or DER `*.cer`);
+/// chain files and bundles get no thumbprint, their first member has its own file.
+fn single_certificate(file: &OutputFile) -> Option<Certificate> {
+    if file.path.ends_with(".cer") {
+        return Certificate::from_der(&file.contents).ok();
+    }
+    let text = std::str::from_utf8(&file.contents).ok()?;
+    let is_one = file.path.ends_with(".cert.pem") && text.matches("-----BEGIN CERTIFICATE-----").count() == 1;
+    if is_one { Certificate::from_pem(text).ok() } else { None }
+}
+
+/// The README for `files`, which it lists in their order. `title` says what
+/// was made (e.g. "DPS enrollment group: root → intermediate → 2 devices").
+pub fn readme(title: &str, files: &[OutputFile]) -> Result<OutputFile> {
+    let mut text = format!(
+        "{title}\r\n\
+         Made in the browser by the certificate studio; no key left the page.\r\n\
+         \r\n\
+         Thumbprints are as the Azure portal shows them: SHA-1 (and SHA-256), upper-case hex.\r\n\
+         Keys marked SECRET belong on the device that uses them or offline, never in a repository.\r\n\
+         \r\n"
+    );
+    for file in files {
+        text.push_str(&file.path);
+        if file.secret {
+            text.push_str("  [SECRET]");
+        }
+        text.push_str("\r\n    ");
+        text.push_str(&file.description);
+        text.push_str("\r\n");
+        if let Some(certificate) = single_certificate(file) {
+            text.push_str(&format!(
+                "    SHA-1 thumbprint:   {}\r\n    SHA-256 thumbprint: {}\r\n",
+                thumbprint_sha1(&certificate)?,
+                thumbprint_sha256(&certificate)?
+            ));
+        }
+    }
+    Ok(OutputFile {
+        path: README_PATH.into(),
+        contents: text.into_bytes(),
+        description: "This file: what each file is and where it goes.".into(),
+        secret: false,
+    })
+}
