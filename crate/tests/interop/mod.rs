@@ -107,17 +107,24 @@ impl WrittenChain {
     }
 }
 
+/// A registration ID as a file-name stem: the tutorial asks for `:` to become `_`.
+pub fn device_stem(id: &str) -> String {
+    id.replace(':', "_")
+}
 pub fn device_cert(id: &str) -> String {
-    format!("certs/{id}.cert.pem")
+    format!("certs/{}.cert.pem", device_stem(id))
 }
 pub fn device_full_chain(id: &str) -> String {
-    format!("certs/{id}-full-chain.cert.pem")
+    format!("certs/{}-full-chain.cert.pem", device_stem(id))
 }
 pub fn device_key(id: &str) -> String {
-    format!("private/{id}.key.pem")
+    format!("private/{}.key.pem", device_stem(id))
 }
 pub fn device_csr(id: &str) -> String {
-    format!("csr/{id}.csr.pem")
+    format!("csr/{}.csr.pem", device_stem(id))
+}
+pub fn device_snippet(id: &str, sample_file: &str) -> String {
+    format!("snippets/{}.{sample_file}", device_stem(id))
 }
 
 /// Fails with how to get the tool unless `program` runs.
