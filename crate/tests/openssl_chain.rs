@@ -145,3 +145,17 @@ fn signature_algorithms_follow_the_key() {
         }
     }
 }
+
+/// RFC 5480: an EC device key can't do key encipherment, so an EC device
+/// certificate leaves it out of keyUsage; an RSA one keeps the tutorial's.
+#[test]
+fn device_key_usage_follows_the_key_type() {
+    for (algorithm, expected) in [
+        (Rsa2048, "Digital Signature, Non Repudiation, Key Encipherment"),
+        (EcP256, "Digital Signature, Non Repudiation"),
+    ] {
+        let written = WrittenChain::generate(spec(algorithm, 0, &["device-01"]));
+        let text = run_ok(tool("openssl").args(["x509", "-noout", "-ext", "keyUsage", "-in"]).arg(written.path(&device_cert("device-01"))));
+        assert_eq!(text.lines().map(str::trim).collect::<Vec<_>>(), ["X509v3 Key Usage: critical", expected], "{algorithm:?}");
+    }
+}

@@ -1,5 +1,6 @@
 //! Python's `cryptography` (a second, independent X.509 stack with a strict
-//! RFC 5280 path validator) reads every certificate, CSR and key.
+//! RFC 5280 path validator) reads every certificate, CSR and key; Python's
+//! `zipfile` unpacks the ZIP download.
 
 mod interop;
 
@@ -57,5 +58,34 @@ fn plain_ca_keys_and_traditional_device_keys() {
             ..spec(algorithm, 1, &["device-01"])
         });
         assert_eq!(check(&written), expected_counts(1, 1, false), "{algorithm:?}");
+    }
+}
+
+/// The ZIP download unpacks with Python's zipfile: every file at its path,
+/// byte for byte, private keys owner-read-only.
+#[test]
+fn zip_holds_every_file_with_its_permissions() {
+    let written = WrittenChain::generate(spec(EcP256, 1, &["device-01"]));
+    let files = written.chain.files().expect("files");
+    let zip = written.dir.path().join("studio.zip");
+    std::fs::write(&zip, cert_studio::archive::zip_files(&files).expect("zip")).expect("write");
+    let script = "import sys, zipfile\n\
+                  z = zipfile.ZipFile(sys.argv[1])\n\
+                  assert z.testzip() is None\n\
+                  for i in z.infolist(): print(oct((i.external_attr >> 16) & 0o777), i.file_size, i.filename)";
+    let listing = run_ok(python().args(["-c", script]).arg(&zip));
+    let expected: Vec<String> = files
+        .iter()
+        .map(|f| format!("{} {} {}", if f.secret { "0o600" } else { "0o644" }, f.contents.len(), f.path))
+        .collect();
+    assert_eq!(listing.lines().collect::<Vec<_>>(), expected);
+    for f in files.iter().filter(|f| f.path.starts_with("private/")) {
+        assert!(f.secret, "{} holds a private key but is not marked secret", f.path);
+    }
+    // And the unpacked bytes are the files themselves.
+    let unpacked = written.dir.path().join("unpacked");
+    run_ok(python().args(["-c", "import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])"]).arg(&zip).arg(&unpacked));
+    for f in &files {
+        assert_eq!(std::fs::read(unpacked.join(&f.path)).expect("unpacked file"), f.contents, "{}", f.path);
     }
 }
