@@ -5,7 +5,7 @@
 
 PORT ?= 8080
 
-.PHONY: serve build test test-rust test-e2e install install-test bench clean
+.PHONY: serve build test test-rust test-node test-e2e install install-test bench clean
 
 serve: build
 	@echo "Studio: http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
@@ -20,10 +20,14 @@ install:
 install-test:
 	tools/install.sh test
 
-test: install-test build test-rust test-e2e
+test: install-test build test-rust test-node test-e2e
 
 test-rust:
 	cargo test --workspace
+
+# The wasm JS API in Node (needs `make build` first).
+test-node:
+	node --test e2e/node/
 
 test-e2e:
 	cd e2e && npx playwright test

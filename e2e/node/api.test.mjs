@@ -1,0 +1,64 @@
+// The wasm JS API in Node, as a script would use it: load www/pkg (built by
+// `make build`), make a chain, write its files, check them with OpenSSL.
+// Run: node --test e2e/node/   (make test-node)
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const pkg = fileURLToPath(new URL('../../www/pkg/', import.meta.url));
+const wasmPath = join(pkg, 'cert_studio_bg.wasm');
+assert.ok(existsSync(wasmPath), `${wasmPath} is missing: run \`make build\` (python3 tools/build_wasm.py) first`);
+const studio = await import(new URL('../../www/pkg/cert_studio.js', import.meta.url));
+studio.initSync({ module: readFileSync(wasmPath) });
+
+function openssl(...args) {
+  const result = spawnSync('openssl', args, { encoding: 'utf8', timeout: 60_000 });
+  assert.ok(!result.error, `openssl is needed by this test but could not run (${result.error?.message}): run tools/install.sh test`);
+  return result;
+}
+
+test('makeChain makes a P-256 chain whose devices openssl verifies', (t) => {
+  const { files, chain } = studio.makeChain({ keyAlgorithm: 'ec-p256' }, Date.now());
+  assert.deepEqual(chain.map((c) => c.role), ['root', 'intermediate', 'device', 'device']);
+  assert.deepEqual(chain.map((c) => c.commonName).slice(2), ['device-01', 'device-02']);
+
+  const dir = mkdtempSync(join(tmpdir(), 'cert-studio-node-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  for (const file of files) {
+    assert.ok(file.contents instanceof Uint8Array, `${file.path}: contents is not a Uint8Array`);
+    const path = join(dir, file.path);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, file.contents, { mode: file.secret ? 0o600 : 0o644 });
+  }
+  const at = (p) => join(dir, p);
+  for (const id of ['device-01', 'device-02']) {
+    const result = openssl('verify', '-CAfile', at('certs/azure-iot-test-only.root.ca.cert.pem'),
+      '-untrusted', at('certs/azure-iot-test-only.chain.ca.cert.pem'), at(`certs/${id}.cert.pem`));
+    assert.equal(result.status, 0, `openssl verify refused ${id}:\n${result.stdout}${result.stderr}`);
+    assert.match(result.stdout, /: OK\n$/);
+  }
+  const key = openssl('pkey', '-noout', '-passin', 'pass:1234', '-in', at('private/azure-iot-test-only.root.ca.key.pem'));
+  assert.equal(key.status, 0, `the root key does not open with the tutorial's password:\n${key.stderr}`);
+  assert.ok(files.find((f) => f.path === 'private/device-01.key.pem').secret, 'a device key is not marked secret');
+
+  // zipFiles takes the files as makeChain gives them; Python's zipfile reads the archive.
+  const zip = studio.zipFiles(files);
+  assert.ok(zip instanceof Uint8Array);
+  writeFileSync(at('studio.zip'), zip);
+  const listing = spawnSync('python3', ['-c', 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print("\\n".join(z.namelist()))', at('studio.zip')],
+    { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(listing.status, 0, `python3 zipfile refused the ZIP:\n${listing.stderr}`);
+  assert.deepEqual(listing.stdout.trim().split('\n'), files.map((f) => f.path));
+});
+
+test('validateChainSpec throws an Error naming the field', () => {
+  assert.throws(
+    () => studio.validateChainSpec({ devices: ['bad id'] }),
+    (error) => error instanceof Error && error.field === 'devices' && error.message.length > 0,
+  );
+  assert.equal(studio.validateChainSpec({ keyAlgorithm: 'ec-p256' }), 4, 'the default chain needs 4 keys');
+});
