@@ -353,7 +353,8 @@ impl TutorialChain {
             );
             bundle.text(
                 layout::snippet(&stem, "ProvisioningX509Sample.java"),
-                &JavaSnippet::new(&cert_pem, &key_pem, &root_pem, &intermediate_refs).text(),
+                // Java's KeyFactory reads only PKCS#8, whatever format the key file has.
+                &JavaSnippet::new(&cert_pem, &device.key.to_pem(KeyEncoding::Pkcs8, None)?, &root_pem, &intermediate_refs).text(),
                 format!("Java constants for ProvisioningX509Sample.java ({id})."),
             );
             bundle.text(
