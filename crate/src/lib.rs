@@ -7,18 +7,32 @@
 //! - [`chain`]: root → intermediates → devices, and the tutorial's files.
 //! - [`layout`], [`snippets`], [`archive`]: file names, SDK snippets, the ZIP.
 //! - [`names`]: DPS / X.509 naming rules.
+//! - Bring your own CA: [`pem_file`] and [`material`] read dropped files
+//!   ([`legacy_pem`] for OpenSSL's `Proc-Type` keys), [`import`] checks a CA,
+//!   [`verification`] makes proof-of-possession certificates, [`ca_signing`]
+//!   signs devices and CSRs with it, [`inspect`] and [`chain_check`] describe
+//!   and verify what was dropped ([`signature_check`] checks signatures).
 //! - `wasm` (wasm32 only): the thin `#[wasm_bindgen]` layer.
 
 pub mod archive;
+pub mod ca_signing;
 pub mod certificate;
 pub mod chain;
+pub mod chain_check;
 pub mod error;
+pub mod import;
+pub mod inspect;
 pub mod key;
 pub mod layout;
+pub mod legacy_pem;
+pub mod material;
 pub mod names;
+pub mod pem_file;
 pub mod profile;
 pub mod random;
+pub mod signature_check;
 pub mod snippets;
+pub mod verification;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;
