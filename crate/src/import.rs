@@ -24,6 +24,18 @@ pub struct ImportedCa {
     pub key_file: String,
 }
 
+/// Names the CA and its files; never the key.
+impl std::fmt::Debug for ImportedCa {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ImportedCa")
+            .field("common_name", &self.common_name())
+            .field("chain_len", &self.chain.len())
+            .field("certificate_file", &self.certificate_file)
+            .field("key_file", &self.key_file)
+            .finish()
+    }
+}
+
 impl ImportedCa {
     pub fn common_name(&self) -> String {
         self.issuer.common_name()

@@ -5,7 +5,7 @@
 
 use std::io::{Cursor, Read};
 
-use der::{Decode, Encode, Tagged};
+use der::{Decode, Tagged};
 use pkcs8::EncryptedPrivateKeyInfoRef;
 use rsa::pkcs1::DecodeRsaPrivateKey;
 use x509_cert::Certificate;
