@@ -342,18 +342,18 @@ pub fn describe_name(name: &Name) -> String {
         .join(", ")
 }
 
+/// OpenSSL's `oneline` quoting: a value holding an RFC 2253 special (or a
+/// leading `#`/space, a trailing space) is put in double quotes, with `\`
+/// and `"` escaped by a backslash.
 fn escape_2253(value: &str) -> String {
-    let last = value.chars().count().saturating_sub(1);
-    value
+    let special = value.contains([',', '+', '"', '\\', '<', '>', ';'])
+        || value.starts_with(['#', ' '])
+        || value.ends_with(' ');
+    let escaped: String = value
         .chars()
-        .enumerate()
-        .map(|(i, c)| {
-            let special = matches!(c, ',' | '+' | '"' | '\\' | '<' | '>' | ';')
-                || (i == 0 && (c == '#' || c == ' '))
-                || (i == last && c == ' ');
-            if special { format!("\\{c}") } else { c.to_string() }
-        })
-        .collect()
+        .map(|c| if matches!(c, '"' | '\\') { format!("\\{c}") } else { c.to_string() })
+        .collect();
+    if special { format!("\"{escaped}\"") } else { escaped }
 }
 
 /// A name as X509_NAME_oneline writes it (in SAN / AKI DirName): `/C=US/CN=x`.
