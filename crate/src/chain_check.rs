@@ -144,13 +144,13 @@ fn check_link(certificates: &[Certificate], i: usize, child: &Certificate, issue
         }
         return;
     }
-    if let (Some(aki), Some(ski)) = (aki_key_id(child), subject_key_identifier(issuer)) {
-        if aki != ski {
-            fail(
-                "aki-ski",
-                format!("the Authority Key Identifier of certificate {} is not the Subject Key Identifier of certificate {}.", i + 1, i + 2),
-            );
-        }
+    if let (Some(aki), Some(ski)) = (aki_key_id(child), subject_key_identifier(issuer))
+        && aki != ski
+    {
+        fail(
+            "aki-ski",
+            format!("the Authority Key Identifier of certificate {} is not the Subject Key Identifier of certificate {}.", i + 1, i + 2),
+        );
     }
     if let Err(problem) = signature_check::verify_certificate(child, issuer_tbs.subject_public_key_info()) {
         fail("signature", format!("the signature of certificate {}: {}.", i + 1, problem.describe()));

@@ -249,19 +249,19 @@ pub fn describe_public_key(spki: &SubjectPublicKeyInfoOwned) -> PublicKeyDescrip
             out.exponent = (exponent.len() <= 8).then(|| exponent.iter().fold(0u64, |n, &b| (n << 8) | u64::from(b)));
             out.summary = format!("RSA {bits} bit");
         }
-    } else if spki.algorithm.oid == ID_EC_PUBLIC_KEY {
-        if let Some(curve) = signature_check::named_curve(&spki.algorithm) {
-            let (name, nist, bits) = match curve.to_string().as_str() {
-                "1.2.840.10045.3.1.7" => ("prime256v1", Some("P-256"), Some(256)),
-                "1.3.132.0.34" => ("secp384r1", Some("P-384"), Some(384)),
-                "1.3.132.0.35" => ("secp521r1", Some("P-521"), Some(521)),
-                _ => ("", None, None),
-            };
-            out.curve = Some(if name.is_empty() { curve.to_string() } else { name.to_string() });
-            out.nist_curve = nist.map(str::to_string);
-            out.bits = bits;
-            out.summary = format!("EC {}", nist.unwrap_or(out.curve.as_deref().unwrap_or_default()));
-        }
+    } else if spki.algorithm.oid == ID_EC_PUBLIC_KEY
+        && let Some(curve) = signature_check::named_curve(&spki.algorithm)
+    {
+        let (name, nist, bits) = match curve.to_string().as_str() {
+            "1.2.840.10045.3.1.7" => ("prime256v1", Some("P-256"), Some(256)),
+            "1.3.132.0.34" => ("secp384r1", Some("P-384"), Some(384)),
+            "1.3.132.0.35" => ("secp521r1", Some("P-521"), Some(521)),
+            _ => ("", None, None),
+        };
+        out.curve = Some(if name.is_empty() { curve.to_string() } else { name.to_string() });
+        out.nist_curve = nist.map(str::to_string);
+        out.bits = bits;
+        out.summary = format!("EC {}", nist.unwrap_or(out.curve.as_deref().unwrap_or_default()));
     }
     out
 }

@@ -10,36 +10,36 @@ use zeroize::Zeroizing;
 use crate::error::{Result, StudioError};
 use crate::pem_file::PemBlock;
 
-/// The DEK-Info ciphers OpenSSL writes for keys, with their key length.
+/// The DEK-Info ciphers OpenSSL writes for keys, all in CBC mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum DekCipher {
-    Aes128Cbc,
-    Aes192Cbc,
-    Aes256Cbc,
-    DesEde3Cbc,
+    Aes128,
+    Aes192,
+    Aes256,
+    DesEde3,
 }
 
 impl DekCipher {
     fn parse(name: &str) -> Option<Self> {
         match name.to_ascii_uppercase().as_str() {
-            "AES-128-CBC" => Some(Self::Aes128Cbc),
-            "AES-192-CBC" => Some(Self::Aes192Cbc),
-            "AES-256-CBC" => Some(Self::Aes256Cbc),
-            "DES-EDE3-CBC" => Some(Self::DesEde3Cbc),
+            "AES-128-CBC" => Some(Self::Aes128),
+            "AES-192-CBC" => Some(Self::Aes192),
+            "AES-256-CBC" => Some(Self::Aes256),
+            "DES-EDE3-CBC" => Some(Self::DesEde3),
             _ => None,
         }
     }
 
     fn key_len(self) -> usize {
         match self {
-            Self::Aes128Cbc => 16,
-            Self::Aes192Cbc | Self::DesEde3Cbc => 24,
-            Self::Aes256Cbc => 32,
+            Self::Aes128 => 16,
+            Self::Aes192 | Self::DesEde3 => 24,
+            Self::Aes256 => 32,
         }
     }
 
     fn iv_len(self) -> usize {
-        if self == Self::DesEde3Cbc { 8 } else { 16 }
+        if self == Self::DesEde3 { 8 } else { 16 }
     }
 }
 
@@ -68,10 +68,10 @@ pub fn decrypt(file_name: &str, block: &PemBlock, password: &str) -> Result<Zero
     let key = bytes_to_key(password.as_bytes(), salt, cipher.key_len());
     let wrong = || StudioError::field("password", format!("The password for {file_name} is wrong."));
     let der = match cipher {
-        DekCipher::Aes128Cbc => cbc_decrypt::<aes::Aes128>(&key, &iv, &block.der),
-        DekCipher::Aes192Cbc => cbc_decrypt::<aes::Aes192>(&key, &iv, &block.der),
-        DekCipher::Aes256Cbc => cbc_decrypt::<aes::Aes256>(&key, &iv, &block.der),
-        DekCipher::DesEde3Cbc => cbc_decrypt::<des::TdesEde3>(&key, &iv, &block.der),
+        DekCipher::Aes128 => cbc_decrypt::<aes::Aes128>(&key, &iv, &block.der),
+        DekCipher::Aes192 => cbc_decrypt::<aes::Aes192>(&key, &iv, &block.der),
+        DekCipher::Aes256 => cbc_decrypt::<aes::Aes256>(&key, &iv, &block.der),
+        DekCipher::DesEde3 => cbc_decrypt::<des::TdesEde3>(&key, &iv, &block.der),
     };
     der.ok_or_else(wrong)
 }
@@ -98,7 +98,7 @@ fn bytes_to_key(password: &[u8], salt: &[u8], len: usize) -> Zeroizing<Vec<u8>> 
 }
 
 fn hex_bytes(hex: &str) -> Option<Vec<u8>> {
-    if hex.len() % 2 != 0 || !hex.is_ascii() {
+    if !hex.len().is_multiple_of(2) || !hex.is_ascii() {
         return None;
     }
     (0..hex.len()).step_by(2).map(|i| hex.get(i..i + 2).and_then(|pair| u8::from_str_radix(pair, 16).ok())).collect()

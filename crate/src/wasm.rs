@@ -20,7 +20,8 @@ fn js_error(error: StudioError) -> JsValue {
 
 fn to_js(value: &impl Serialize) -> Result<JsValue, JsValue> {
     value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        // json_compatible() alone would turn bytes into arrays of numbers.
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible().serialize_bytes_as_arrays(false))
         .map_err(|e| js_error(StudioError::internal("Result conversion", e)))
 }
 

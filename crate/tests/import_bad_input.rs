@@ -70,7 +70,8 @@ fn every_bad_input_gets_one_sentence_naming_the_file() {
     let dir = material();
     let t = now();
     // (files, password, now, field, words the sentence must hold)
-    let table: &[(&[&str], Option<&str>, u64, &str, &[&str])] = &[
+    type Case<'a> = (&'a [&'a str], Option<&'a str>, u64, &'a str, &'a [&'a str]);
+    let table: &[Case<'_>] = &[
         (&["root.cert.pem", "root.key.pem"], Some("4321"), t, "password", &["root.key.pem", "wrong"]),
         (&["root.cert.pem", "legacy.key"], Some("4321"), t, "password", &["legacy.key", "wrong"]),
         (&["default.pfx"], Some("4321"), t, "password", &["default.pfx", "wrong"]),
