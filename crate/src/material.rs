@@ -130,8 +130,14 @@ impl Material {
         if looks_like_pfx(der) {
             return self.read_pfx(file, der, password);
         }
-        if pkcs8::PrivateKeyInfoRef::from_der(der).is_ok() || EncryptedPrivateKeyInfoRef::from_der(der).is_ok() {
-            let label = if pkcs8::PrivateKeyInfoRef::from_der(der).is_ok() { "PRIVATE KEY" } else { "ENCRYPTED PRIVATE KEY" };
+        let label = if pkcs8::PrivateKeyInfoRef::from_der(der).is_ok() {
+            Some("PRIVATE KEY")
+        } else if EncryptedPrivateKeyInfoRef::from_der(der).is_ok() {
+            Some("ENCRYPTED PRIVATE KEY")
+        } else {
+            None
+        };
+        if let Some(label) = label {
             let block = PemBlock { label: label.into(), headers: Vec::new(), der: der.to_vec() };
             let key = private_key_from_pem(file, &block, password)?;
             self.keys.push(Found { item: key, file: file.to_string() });
@@ -149,15 +155,12 @@ impl Material {
         use p12_keystore::error::Error as P12;
         // A PFX may have an empty password: try that before asking for one.
         let attempt = |pw: &str| p12_keystore::Pkcs12Archive::from_pkcs12(der, pw);
-        let archive = match (password.filter(|p| !p.is_empty()), attempt("")) {
-            (None, Ok(archive)) => archive,
-            (None, Err(P12::MacError(_) | P12::UnpadError | P12::Pkcs5Error(_))) => return Err(password_needed(file)),
-            (Some(pw), _) => match attempt(pw) {
-                Ok(archive) => archive,
-                Err(P12::MacError(_) | P12::UnpadError | P12::Pkcs5Error(_)) => return Err(password_wrong(file)),
-                Err(e) => return Err(pfx_error(file, &e)),
-            },
-            (None, Err(e)) => return Err(pfx_error(file, &e)),
+        let given = password.filter(|p| !p.is_empty());
+        let archive = match attempt(given.unwrap_or("")) {
+            Ok(archive) => archive,
+            Err(P12::MacError(_) | P12::UnpadError | P12::Pkcs5Error(_)) if given.is_none() => return Err(password_needed(file)),
+            Err(P12::MacError(_) | P12::UnpadError | P12::Pkcs5Error(_)) => return Err(password_wrong(file)),
+            Err(e) => return Err(pfx_error(file, &e)),
         };
         for bag in &archive.certs {
             let certificate = Certificate::from_der(bag.cert.as_der())
