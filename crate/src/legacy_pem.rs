@@ -2,6 +2,8 @@
 //! `openssl genrsa -aes256` wrote before 3.0 and `-traditional` still writes:
 //! the key is EVP_BytesToKey(MD5, password, salt = first 8 IV bytes, 1 round),
 //! the body is the PKCS#1 / SEC1 DER under CBC with PKCS#7 padding.
+//! Also OpenSSL 1.0's default for `pkcs8 -topk8`: PKCS#8 encrypted with
+//! pbeWithSHA1And3-KeyTripleDES-CBC (the PKCS#12 key derivation).
 
 use cbc::cipher::{BlockCipherDecrypt, BlockModeDecrypt, KeyInit, KeyIvInit, block_padding::Pkcs7};
 use md5::{Digest, Md5};
@@ -74,6 +76,59 @@ pub fn decrypt(file_name: &str, block: &PemBlock, password: &str) -> Result<Zero
         DekCipher::DesEde3 => cbc_decrypt::<des::TdesEde3>(&key, &iv, &block.der),
     };
     der.ok_or_else(wrong)
+}
+
+/// PBKDF2 / PKCS#12 rounds beyond this would freeze the page for minutes: a
+/// file asking for more is hostile or broken (OpenSSL writes 2048, the studio 600,000).
+pub const MAX_KDF_ITERATIONS: u32 = 10_000_000;
+
+/// Decrypts an `ENCRYPTED PRIVATE KEY` under PKCS#12 PBE to its PKCS#8 DER;
+/// `None` when the block uses another scheme (PBES2 is pkcs8's job).
+pub fn decrypt_pkcs12_pbe(file_name: &str, der: &[u8], password: Option<&str>) -> Option<Result<Zeroizing<Vec<u8>>>> {
+    use der::Decode;
+    use pkcs12::pbe_params::{EncryptedPrivateKeyInfo, Pkcs12PbeParams};
+    let info = EncryptedPrivateKeyInfo::from_der(der).ok()?;
+    let other_pkcs12_pbe = [
+        pkcs12::PKCS_12_PBE_WITH_SHAAND128_BIT_RC4,
+        pkcs12::PKCS_12_PBE_WITH_SHAAND40_BIT_RC4,
+        pkcs12::PKCS_12_PBE_WITH_SHAAND2_KEY_TRIPLE_DES_CBC,
+        pkcs12::PKCS_12_PBE_WITH_SHAAND128_BIT_RC2_CBC,
+        pkcs12::PKCS_12_PBEWITH_SHAAND40_BIT_RC2_CBC,
+    ];
+    if other_pkcs12_pbe.contains(&info.encryption_algorithm.oid) {
+        return Some(Err(StudioError::field(
+            "files",
+            format!(
+                "{file_name} is encrypted with an obsolete RC2/RC4 scheme the studio can't read; re-encrypt it with openssl pkcs8 -topk8 -v2 aes-256-cbc."
+            ),
+        )));
+    }
+    if info.encryption_algorithm.oid != pkcs12::PKCS_12_PBE_WITH_SHAAND3_KEY_TRIPLE_DES_CBC {
+        return None;
+    }
+    Some((|| {
+        let damaged = || StudioError::field("files", format!("{file_name} has damaged encryption parameters."));
+        let params = info.encryption_algorithm.parameters.as_ref().ok_or_else(damaged)?;
+        let params: Pkcs12PbeParams = params.decode_as().map_err(|_| damaged())?;
+        let rounds = u32::try_from(params.iterations).map_err(|_| damaged())?;
+        if rounds > MAX_KDF_ITERATIONS {
+            return Err(StudioError::field(
+                "files",
+                format!("{file_name} asks for {rounds} key-derivation rounds, more than the {MAX_KDF_ITERATIONS} the studio will run."),
+            ));
+        }
+        let password = password.filter(|p| !p.is_empty()).ok_or_else(|| {
+            StudioError::field("password", format!("{file_name} is encrypted; enter its password."))
+        })?;
+        let salt = params.salt.as_bytes();
+        let derive = |kind, len| {
+            pkcs12::kdf::derive_key_utf8::<sha1::Sha1>(password, salt, kind, params.iterations, len).map(Zeroizing::new).map_err(|_| damaged())
+        };
+        let key = derive(pkcs12::kdf::Pkcs12KeyType::EncryptionKey, 24)?;
+        let iv = derive(pkcs12::kdf::Pkcs12KeyType::Iv, 8)?;
+        cbc_decrypt::<des::TdesEde3>(&key, &iv, info.encrypted_data.as_bytes())
+            .ok_or_else(|| StudioError::field("password", format!("The password for {file_name} is wrong.")))
+    })())
 }
 
 fn cbc_decrypt<C: BlockCipherDecrypt + KeyInit>(key: &[u8], iv: &[u8], data: &[u8]) -> Option<Zeroizing<Vec<u8>>> {

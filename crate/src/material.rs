@@ -256,7 +256,11 @@ pub fn private_key_from_pem(file: &str, block: &PemBlock, password: Option<&str>
             PrivateKey::from_pkcs8_der(&block.der).map_err(|e| StudioError::field("files", format!("{file}: {}", e.message)))
         }
         "ENCRYPTED PRIVATE KEY" => {
+            if let Some(der) = legacy_pem::decrypt_pkcs12_pbe(file, &block.der, password) {
+                return PrivateKey::from_pkcs8_der(&der?).map_err(|_| password_wrong(file));
+            }
             let info = EncryptedPrivateKeyInfoRef::from_der(&block.der).map_err(|e| not_a_key(&e))?;
+            check_key_derivation(file, &info)?;
             let password = password_for(file, password)?;
             let der = match info.decrypt(password) {
                 Ok(doc) => doc,
@@ -287,6 +291,25 @@ pub fn private_key_from_pem(file: &str, block: &PemBlock, password: Option<&str>
             }
         }
         other => Err(StudioError::field("files", format!("{file} holds a \"{other}\" block, not a private key."))),
+    }
+}
+
+fn check_key_derivation(file: &str, info: &EncryptedPrivateKeyInfoRef<'_>) -> Result<()> {
+    use pkcs8::pkcs5::{EncryptionScheme, pbes2::Kdf};
+    let refuse = |why: String| StudioError::field("files", format!("{file} {why}; re-encrypt it with openssl pkcs8 -topk8 -v2 aes-256-cbc."));
+    match &info.encryption_algorithm {
+        EncryptionScheme::Pbes2(params) => match &params.kdf {
+            Kdf::Pbkdf2(kdf) if kdf.iteration_count > legacy_pem::MAX_KDF_ITERATIONS => Err(refuse(format!(
+                "asks for {} PBKDF2 rounds, more than the {} the studio will run",
+                kdf.iteration_count,
+                legacy_pem::MAX_KDF_ITERATIONS
+            ))),
+            Kdf::Pbkdf2(_) => Ok(()),
+            Kdf::Scrypt(_) => Err(refuse("is encrypted with scrypt, which the studio does not run in the page".into())),
+            _ => Err(refuse("uses a key derivation the studio can't read".into())),
+        },
+        EncryptionScheme::Pbes1(_) => Err(refuse("is encrypted with an old PBES1 scheme the studio can't read".into())),
+        _ => Err(refuse("uses an encryption scheme the studio can't read".into())),
     }
 }
 

@@ -55,10 +55,30 @@ fn material() -> Scratch {
     dir.write("half.cert.pem", &pem[..pem.len() / 2]);
     dir.write("corrupt.cert.pem", pem.replacen("MI", "M!", 1));
     dir.write("empty.pem", "");
+    // Key-derivation settings that would freeze the page, or that nobody reads.
+    let pkcs8 = |args: &[&str], out: &str| {
+        let mut all = vec!["pkcs8", "-topk8", "-in", "root.key.pem", "-passin", "pass:1234", "-passout", "pass:1234", "-out", out];
+        all.extend(args);
+        dir.openssl(&all);
+    };
+    pkcs8(&["-scrypt"], "scrypt.key");
+    pkcs8(&["-v1", "PBE-SHA1-RC2-40", "-provider", "legacy", "-provider", "default"], "rc2.key");
+    dir.write("slow.key", slow_key());
     let mut random = vec![0u8; 3000];
     cert_studio::random::fill(&mut random).unwrap();
     dir.write("random.bin", random);
     dir
+}
+
+/// An encrypted PKCS#8 key asking for 20 million PBKDF2 rounds (made here:
+/// OpenSSL would take minutes to write it).
+fn slow_key() -> String {
+    use der::Encode;
+    use pkcs8::pkcs5::{EncryptionScheme, pbes2};
+    let params = pbes2::Parameters::generate_pbkdf2_sha256_aes256cbc(20_000_000, &[7; 16], [9; 16]).unwrap();
+    let data = der::asn1::OctetString::new(vec![0u8; 1232]).unwrap();
+    let info = pkcs8::EncryptedPrivateKeyInfoOwned { encryption_algorithm: EncryptionScheme::Pbes2(params), encrypted_data: data };
+    cert_studio::key::pem_text("ENCRYPTED PRIVATE KEY", &info.to_der().unwrap())
 }
 
 fn import(dir: &Scratch, names: &[&str], password: Option<&str>, now: u64) -> Result<Vec<ImportedCa>, StudioError> {
@@ -89,6 +109,9 @@ fn every_bad_input_gets_one_sentence_naming_the_file() {
         (&["root.cert.pem", "pkcs1.key"], None, t - DAY, "files", &["root.cert.pem", "not valid yet"]),
         (&["root.cert.pem", "intermediate.key.pem"], Some("1234"), t, "files", &["intermediate.key.pem", "does not match", "root.cert.pem"]),
         (&["root.cert.pem"], None, t, "files", &["root.cert.pem", "No private key"]),
+        (&["root.cert.pem", "slow.key"], Some("1234"), t, "files", &["slow.key", "20000000 PBKDF2 rounds"]),
+        (&["root.cert.pem", "scrypt.key"], Some("1234"), t, "files", &["scrypt.key", "scrypt"]),
+        (&["root.cert.pem", "rc2.key"], Some("1234"), t, "files", &["rc2.key", "can't read"]),
         (&["pkcs1.key"], None, t, "files", &["pkcs1.key", "No certificate"]),
         (&["device.csr.pem", "pkcs1.key"], None, t, "files", &["No certificate"]),
     ];

@@ -158,11 +158,13 @@ fn every_key_encoding_openssl_writes() {
     root(&["-des3", "-traditional", "-passout", "pass:1234", "-out", "legacy-des3.key"]);
     root(&["-traditional", "-out", "pkcs1.key"]);
     root(&["-out", "pkcs8.key"]);
+    // OpenSSL 1.0's `pkcs8 -topk8` default: PKCS#12 PBE with SHA-1 and 3DES.
+    dir.openssl(&["pkcs8", "-topk8", "-in", "root.key.pem", "-passin", "pass:1234", "-v1", "PBE-SHA1-3DES", "-passout", "pass:1234", "-out", "pbe-3des.key"]);
     root(&["-outform", "DER", "-out", "pkcs8.der"]);
     dir.openssl(&["x509", "-in", "root.cert.pem", "-outform", "DER", "-out", "root.cer"]);
     let legacy = String::from_utf8(dir.read("legacy-aes256.key")).unwrap();
     assert!(legacy.starts_with("-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-256-CBC,"), "{legacy}");
-    for key in ["legacy-aes256.key", "legacy-aes128.key", "legacy-des3.key", "pkcs1.key", "pkcs8.key", "pkcs8.der"] {
+    for key in ["legacy-aes256.key", "legacy-aes128.key", "legacy-des3.key", "pbe-3des.key", "pkcs1.key", "pkcs8.key", "pkcs8.der"] {
         for cert in ["root.cert.pem", "root.cer"] {
             let ca = import_one(&dir, &[cert, key], Some("1234"));
             assert!(ca.is_root(), "{key} + {cert}");
@@ -176,6 +178,9 @@ fn every_key_encoding_openssl_writes() {
     assert_eq!((asked.field.as_deref(), asked.message.as_str()), (Some("password"), "legacy-aes256.key is encrypted; enter its password."));
     let wrong = import_cas(&files.inputs(), Some("12345"), now()).unwrap_err();
     assert_eq!(wrong.message, "The password for legacy-aes256.key is wrong.");
+    let files = Files::from_dir(&dir, &["root.cert.pem", "pbe-3des.key"]);
+    let wrong = import_cas(&files.inputs(), Some("12345"), now()).unwrap_err();
+    assert_eq!(wrong.message, "The password for pbe-3des.key is wrong.");
 }
 
 #[test]
