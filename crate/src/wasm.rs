@@ -458,3 +458,245 @@ pub fn encode_key(pkcs8: &[u8], key_format: &str, password: Option<String>) -> R
     let password = password.filter(|p| !p.is_empty());
     Ok(key.to_pem(encoding, password.as_deref()).map_err(js_error)?.to_string())
 }
+
+// ---------------------------------------------------------------------------
+// Bring your own CA: import, verification certificates, signing, inspect.
+//
+// Imported CAs stay in this wasm instance (a registry keyed by a number handed
+// to JS), so their keys never cross into JS again. A page that imports in a
+// worker must make its later calls for that CA in the same worker.
+// ---------------------------------------------------------------------------
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+use crate::ca_signing::{self, CsrProfile};
+use crate::certificate::{self, certificate_pem};
+use crate::import::{self, ImportedCa};
+use crate::inspect;
+use crate::pem_file::InputFile;
+use crate::verification::VerificationCertificate;
+
+thread_local! {
+    static IMPORTED: RefCell<(u32, BTreeMap<u32, ImportedCa>)> = const { RefCell::new((0, BTreeMap::new())) };
+}
+
+fn with_ca<T>(id: u32, f: impl FnOnce(&ImportedCa) -> Result<T, JsValue>) -> Result<T, JsValue> {
+    IMPORTED.with(|cell| {
+        let registry = cell.borrow();
+        let ca = registry.1.get(&id).ok_or_else(|| {
+            js_error(StudioError::field("ca", "That CA is no longer loaded (the page was reloaded?); import it again."))
+        })?;
+        f(ca)
+    })
+}
+
+/// A dropped or picked file, as JS sends it.
+#[derive(Deserialize)]
+struct NamedFileIn {
+    name: String,
+    #[serde(with = "serde_bytes_from_uint8array")]
+    contents: Vec<u8>,
+}
+
+fn input_files(files: &[NamedFileIn]) -> Vec<InputFile<'_>> {
+    files.iter().map(|f| InputFile { name: &f.name, contents: &f.contents }).collect()
+}
+
+fn parse_input<T: for<'de> Deserialize<'de>>(what: &str, input: JsValue) -> Result<T, JsValue> {
+    serde_wasm_bindgen::from_value(input)
+        .map_err(|e| js_error(StudioError::general(format!("The {what} request is not valid: {e}."))))
+}
+
+fn iso_time(unix: u64) -> String {
+    js_sys::Date::new(&((unix as f64) * 1000.0).into()).to_iso_string().into()
+}
+
+fn file_out(f: OutputFile) -> FileOut {
+    FileOut { path: f.path, description: f.description, secret: f.secret, contents: f.contents }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ImportCaInput {
+    files: Vec<NamedFileIn>,
+    #[serde(default)]
+    password: Option<String>,
+    now_ms: f64,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ImportedCaOut {
+    id: u32,
+    common_name: String,
+    subject: String,
+    issuer: String,
+    /// `root` (self-signed) or `intermediate`.
+    role: &'static str,
+    key_algorithm: &'static str,
+    key_label: &'static str,
+    not_after: String,
+    thumbprint_sha1: String,
+    certificate_pem: String,
+    certificate_file: String,
+    key_file: String,
+    /// PEMs of the certificates above the CA found in the files, issuer first.
+    chain_pems: Vec<String>,
+    /// Whether the CA plus `chainPems` reach a self-signed root (if not,
+    /// signDevices needs the rest of the chain).
+    reaches_root: bool,
+}
+
+fn imported_out(id: u32, ca: &ImportedCa) -> Result<ImportedCaOut, JsValue> {
+    let tbs = ca.issuer.certificate.tbs_certificate();
+    let algorithm = ca.issuer.key.algorithm();
+    Ok(ImportedCaOut {
+        id,
+        common_name: ca.common_name(),
+        subject: inspect::describe_name(tbs.subject()),
+        issuer: inspect::describe_name(tbs.issuer()),
+        role: if ca.is_root() { "root" } else { "intermediate" },
+        key_algorithm: algorithm.id(),
+        key_label: algorithm.label(),
+        not_after: iso_time(certificate::not_after_unix(&ca.issuer.certificate)),
+        thumbprint_sha1: certificate::thumbprint_sha1(&ca.issuer.certificate).map_err(js_error)?,
+        certificate_pem: certificate_pem(&ca.issuer.certificate).map_err(js_error)?,
+        certificate_file: ca.certificate_file.clone(),
+        key_file: ca.key_file.clone(),
+        chain_pems: ca.chain.iter().map(certificate_pem).collect::<Result<_, _>>().map_err(js_error)?,
+        reaches_root: ca.chain_to_root(&[]).is_ok(),
+    })
+}
+
+/// `importCa({ files: [{ name, contents: Uint8Array }], password?, nowMs })`
+/// → `{ cas: [ImportedCa…] }`, roots first. Throws an `Error` whose `.field`
+/// is `password` when a file is encrypted and no / a wrong password was given,
+/// else `files`.
+#[wasm_bindgen(js_name = importCa)]
+pub fn import_ca(input: JsValue) -> Result<JsValue, JsValue> {
+    let input: ImportCaInput = parse_input("import", input)?;
+    let files = input_files(&input.files);
+    let cas = import::import_cas(&files, input.password.as_deref(), now_unix(input.now_ms)).map_err(js_error)?;
+    let mut out = Vec::new();
+    IMPORTED.with(|cell| {
+        let mut registry = cell.borrow_mut();
+        for ca in cas {
+            registry.0 += 1;
+            let id = registry.0;
+            out.push(imported_out(id, &ca)?);
+            registry.1.insert(id, ca);
+        }
+        Ok::<(), JsValue>(())
+    })?;
+    #[derive(Serialize)]
+    struct Out {
+        cas: Vec<ImportedCaOut>,
+    }
+    to_js(&Out { cas: out })
+}
+
+/// Drops an imported CA (and its key) from memory.
+#[wasm_bindgen(js_name = forgetCa)]
+pub fn forget_ca(id: u32) -> bool {
+    IMPORTED.with(|cell| cell.borrow_mut().1.remove(&id).is_some())
+}
+
+/// `makeVerificationCertificate(caId, code, nowMs)` → `{ commonName,
+/// thumbprintSha1, certificatePem, files }`; `.field` `verificationCode` on a bad code.
+#[wasm_bindgen(js_name = makeVerificationCertificate)]
+pub fn make_verification_certificate(ca_id: u32, code: &str, now_ms: f64) -> Result<JsValue, JsValue> {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Out {
+        common_name: String,
+        thumbprint_sha1: String,
+        certificate_pem: String,
+        files: Vec<FileOut>,
+    }
+    with_ca(ca_id, |ca| {
+        let made = VerificationCertificate::make(&ca.issuer, code, now_unix(now_ms)).map_err(js_error)?;
+        to_js(&Out {
+            common_name: made.code.clone(),
+            thumbprint_sha1: made.thumbprint_sha1().map_err(js_error)?,
+            certificate_pem: certificate_pem(&made.certificate).map_err(js_error)?,
+            files: made.files().map_err(js_error)?.into_iter().map(file_out).collect(),
+        })
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SignDevicesInput {
+    ca_id: u32,
+    devices: Vec<String>,
+    #[serde(default)]
+    chain: Vec<NamedFileIn>,
+    #[serde(default)]
+    key_algorithm: Option<String>,
+    now_ms: f64,
+}
+
+/// `signDevices({ caId, devices: [id…], chain?: [{ name, contents }],
+/// keyAlgorithm?, nowMs })` → `{ files }` (per device: cert, full chain, key).
+/// `.field` `chain` when the chain can't be completed up to a root.
+#[wasm_bindgen(js_name = signDevices)]
+pub fn sign_devices(input: JsValue) -> Result<JsValue, JsValue> {
+    let input: SignDevicesInput = parse_input("signing", input)?;
+    let extra = ca_signing::extra_chain(&input_files(&input.chain)).map_err(js_error)?;
+    with_ca(input.ca_id, |ca| {
+        let algorithm = match &input.key_algorithm {
+            Some(id) => KeyAlgorithm::parse("keyAlgorithm", id).map_err(js_error)?,
+            None => ca.issuer.key.algorithm(),
+        };
+        let files = ca_signing::sign_devices(ca, &extra, &input.devices, algorithm, now_unix(input.now_ms)).map_err(js_error)?;
+        #[derive(Serialize)]
+        struct Out {
+            files: Vec<FileOut>,
+        }
+        to_js(&Out { files: files.into_iter().map(file_out).collect() })
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SignCsrInput {
+    ca_id: u32,
+    csr: NamedFileIn,
+    profile: String,
+    now_ms: f64,
+}
+
+/// `signCsr({ caId, csr: { name, contents }, profile: "device" | "server", nowMs })`
+/// → `{ commonName, thumbprintSha1, file }`. `.field` `csr` for a bad CSR.
+#[wasm_bindgen(js_name = signCsr)]
+pub fn sign_csr(input: JsValue) -> Result<JsValue, JsValue> {
+    let input: SignCsrInput = parse_input("CSR signing", input)?;
+    let profile = CsrProfile::parse(&input.profile).map_err(js_error)?;
+    let csr = InputFile { name: &input.csr.name, contents: &input.csr.contents };
+    with_ca(input.ca_id, |ca| {
+        let signed = ca_signing::sign_request(ca, &csr, profile, now_unix(input.now_ms)).map_err(js_error)?;
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Out {
+            common_name: String,
+            thumbprint_sha1: String,
+            file: FileOut,
+        }
+        to_js(&Out {
+            common_name: signed.common_name,
+            thumbprint_sha1: certificate::thumbprint_sha1(&signed.certificate).map_err(js_error)?,
+            file: file_out(signed.file),
+        })
+    })
+}
+
+/// `inspect({ files: [{ name, contents }], password?, nowMs })` → the
+/// `Inspection` of crate::inspect: `{ certificates, requests, keys, chain }`.
+#[wasm_bindgen(js_name = inspect)]
+pub fn inspect_files(input: JsValue) -> Result<JsValue, JsValue> {
+    let input: ImportCaInput = parse_input("inspect", input)?;
+    let files = input_files(&input.files);
+    let inspection = inspect::inspect(&files, input.password.as_deref(), now_unix(input.now_ms)).map_err(js_error)?;
+    to_js(&inspection)
+}
