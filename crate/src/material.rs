@@ -152,24 +152,26 @@ impl Material {
     }
 
     fn read_pfx(&mut self, file: &str, der: &[u8], password: Option<&str>) -> Result<()> {
-        use p12_keystore::error::Error as P12;
+        use crate::pfx::PfxReadError;
         // A PFX may have an empty password: try that before asking for one.
-        let attempt = |pw: &str| p12_keystore::Pkcs12Archive::from_pkcs12(der, pw);
         let given = password.filter(|p| !p.is_empty());
-        let archive = match attempt(given.unwrap_or("")) {
-            Ok(archive) => archive,
-            Err(P12::MacError(_) | P12::UnpadError | P12::Pkcs5Error(_)) if given.is_none() => return Err(password_needed(file)),
-            Err(P12::MacError(_) | P12::UnpadError | P12::Pkcs5Error(_)) => return Err(password_wrong(file)),
-            Err(e) => return Err(pfx_error(file, &e)),
+        let contents = match crate::pfx::read(der, given.unwrap_or("")) {
+            Ok(contents) => contents,
+            Err(PfxReadError::WrongPassword) if given.is_none() => return Err(password_needed(file)),
+            Err(PfxReadError::WrongPassword) => return Err(password_wrong(file)),
+            Err(PfxReadError::Unsupported(what)) => {
+                return Err(StudioError::field(
+                    "files",
+                    format!("{file} uses {what}, which the studio can't read; re-export it with OpenSSL 3's default or -legacy."),
+                ));
+            }
+            Err(PfxReadError::Damaged(what)) => return Err(damaged(file, &what)),
         };
-        for bag in &archive.certs {
-            let certificate = Certificate::from_der(bag.cert.as_der())
-                .map_err(|e| damaged(file, &format!("a certificate in it does not decode ({e})")))?;
+        for certificate in contents.certificates {
             self.push_certificate(file, certificate);
         }
-        for bag in &archive.keys {
-            let key = PrivateKey::from_pkcs8_der(bag.key.as_der())
-                .map_err(|e| StudioError::field("files", format!("{file}: {}", e.message)))?;
+        for key in contents.keys {
+            let key = PrivateKey::from_pkcs8_der(&key).map_err(|e| StudioError::field("files", format!("{file}: {}", e.message)))?;
             self.keys.push(Found { item: key, file: file.to_string() });
         }
         Ok(())
@@ -221,17 +223,6 @@ fn studio_ca_paths() -> Vec<String> {
     let mut paths: Vec<String> = stems.iter().flat_map(|s| [layout::cert(s), layout::key(s)]).collect();
     paths.push(layout::CHAIN_CA_CERT.to_string());
     paths
-}
-
-fn pfx_error(file: &str, error: &p12_keystore::error::Error) -> StudioError {
-    use p12_keystore::error::Error as P12;
-    match error {
-        P12::UnsupportedEncryptionScheme | P12::UnsupportedMacAlgorithm | P12::UnsupportedContentType => StudioError::field(
-            "files",
-            format!("{file} uses a PKCS#12 encryption the studio can't read ({error}); re-export it with OpenSSL 3's default or -legacy."),
-        ),
-        _ => damaged(file, &format!("it is not a readable PFX ({error})")),
-    }
 }
 
 /// PFX ::= SEQUENCE { version INTEGER (3), authSafe ContentInfo, … }
