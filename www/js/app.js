@@ -9,6 +9,7 @@ import { renderChain } from './chain-view.js';
 import { prepareZip, renderFiles, ZIP_NAME } from './files-view.js';
 import { renderSnippets } from './snippets-view.js';
 import { saveBytes } from './download.js';
+import { createCaPanel } from './ca-panel.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -24,11 +25,10 @@ async function compileWasm() {
   return WebAssembly.compileStreaming(response);
 }
 
-const pool = new WorkerPool({
-  createWorker: () => new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'studio-worker' }),
-  module: compileWasm(),
-  onWorkerLost: (reason) => status.error(reason),
-});
+const createWorker = () => new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'studio-worker' });
+const wasmModule = compileWasm();
+const pool = new WorkerPool({ createWorker, module: wasmModule, onWorkerLost: (reason) => status.error(reason) });
+const caPanel = createCaPanel($('ca-panel'), { createWorker, module: wasmModule, status });
 
 let running = null;
 let zip = null;
@@ -51,7 +51,7 @@ async function generate(spec) {
   const started = performance.now();
   try {
     const result = await makeChain(pool, spec, { signal: running.signal, onProgress: describeProgress });
-    show(result);
+    show(result, spec);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     status.say(`Done: ${result.chain.length} certificates and ${result.files.length} files in ${seconds} s.`);
   } catch (error) {
@@ -67,12 +67,13 @@ async function generate(spec) {
   }
 }
 
-function show(result) {
+function show(result, spec) {
   renderChain($('chain-view'), result.chain);
   renderFiles($('files-view'), result.files);
   renderSnippets($('snippets-view'), result, { status });
   zip = prepareZip(pool, result.files);
   zip.catch(() => {});
+  caPanel.offerGenerated(zip, spec.caKeyPassword);
   $('results').hidden = false;
 }
 

@@ -3,6 +3,8 @@
 // themselves live in the core (validateChainSpec); this module only collects
 // what the user typed.
 
+import { createFieldErrors } from './field-errors.js';
+
 /** The core's error `.field` → the form control it belongs to. */
 const FIELD_CONTROLS = {
   keyAlgorithm: 'key-algorithm',
@@ -63,37 +65,16 @@ export function createChainForm(form, { onGenerate, onCancel }) {
     };
   }
 
-  function setDescribedBy(input, errorId, on) {
-    const ids = (input.getAttribute('aria-describedby') || '').split(/\s+/).filter((id) => id && id !== errorId);
-    if (on) ids.push(errorId);
-    if (ids.length) input.setAttribute('aria-describedby', ids.join(' '));
-    else input.removeAttribute('aria-describedby');
-  }
+  const fieldErrors = createFieldErrors(form, FIELD_CONTROLS);
 
   return {
     /** Shows `message` at the field the core named; false when the field is not on this form. */
     showFieldError(field, message) {
-      const id = FIELD_CONTROLS[field];
-      if (!id) return false;
-      const input = control(id);
-      const note = control(`${id}-error`);
-      note.textContent = message;
-      note.hidden = false;
-      input.setAttribute('aria-invalid', 'true');
-      setDescribedBy(input, note.id, true);
-      input.focus();
-      return true;
+      return fieldErrors.show(field, message);
     },
 
     clearErrors() {
-      for (const id of Object.values(FIELD_CONTROLS)) {
-        const input = control(id);
-        const note = control(`${id}-error`);
-        note.hidden = true;
-        note.textContent = '';
-        input.removeAttribute('aria-invalid');
-        setDescribedBy(input, note.id, false);
-      }
+      fieldErrors.clear();
     },
 
     /** While busy, Generate stays focusable (aria-disabled) and Cancel appears. */

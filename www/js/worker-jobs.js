@@ -2,7 +2,9 @@
 // Each runs inside a worker with the wasm already loaded. Add a job here and
 // call it from the page with `pool.run('name', args)`.
 
-import { buildChain, generateKey, validateChainSpec, zipFiles } from '../pkg/cert_studio.js';
+import {
+  buildChain, forgetCa, generateKey, importCa, inspect, makeVerificationCertificate, signCsr, signDevices, validateChainSpec, zipFiles,
+} from '../pkg/cert_studio.js';
 
 /**
  * The binding's JSON-compatible serializer sends bytes as plain arrays of
@@ -32,5 +34,38 @@ export const jobs = {
   /** `{ files: [{ path, contents, secret? }] }` → the ZIP's bytes. */
   zipFiles({ files }) {
     return zipFiles(files);
+  },
+
+  // Bring your own CA. Imported CAs (and their keys) live inside this
+  // worker's wasm instance, so these jobs run on a pool of one worker.
+
+  /** `{ files: [{ name, contents }], password?, nowMs }` → `{ cas }`. */
+  importCa(args) {
+    return importCa(args);
+  },
+
+  /** `{ id }` → whether the CA was loaded. */
+  forgetCa({ id }) {
+    return forgetCa(id);
+  },
+
+  /** `{ caId, code, nowMs }` → `{ commonName, thumbprintSha1, certificatePem, files }`. */
+  makeVerificationCertificate({ caId, code, nowMs }) {
+    return makeVerificationCertificate(caId, code, nowMs);
+  },
+
+  /** `{ caId, devices, chain?, keyAlgorithm?, nowMs }` → `{ files }`. */
+  signDevices(args) {
+    return signDevices(args);
+  },
+
+  /** `{ caId, csr: { name, contents }, profile, nowMs }` → `{ commonName, thumbprintSha1, file }`. */
+  signCsr(args) {
+    return signCsr(args);
+  },
+
+  /** `{ files, password?, nowMs }` → `{ certificates, requests, keys, chain }`. */
+  inspect(args) {
+    return inspect(args);
   },
 };

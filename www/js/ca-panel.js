@@ -1,0 +1,244 @@
+// Bring your own CA: import a CA (certificate + key, PFX, or a studio ZIP),
+// make the proof-of-possession (verification) certificate DPS / IoT Hub ask
+// for, sign new devices or an external CSR with it; and inspect / verify any
+// certificate, CSR, key, bundle or PFX.
+//
+// Imported CAs and their keys live inside one worker's wasm instance and never
+// come back to this thread, so this panel has its own pool of one worker.
+
+import { WorkerPool } from './pool.js';
+import { createFieldErrors } from './field-errors.js';
+import { deviceList } from './chain-form.js';
+import { prepareZip, renderFiles } from './files-view.js';
+import { saveBytes } from './download.js';
+import { h } from './dom.js';
+
+/** The core's error `.field` → the control it belongs to. */
+const CA_CONTROLS = {
+  files: 'ca-files',
+  password: 'ca-password',
+  ca: 'ca-list-anchor',
+  verificationCode: 'verification-code',
+  devices: 'ca-devices',
+  keyAlgorithm: 'ca-devices',
+  chain: 'ca-chain',
+  csr: 'csr-file',
+};
+const INSPECT_CONTROLS = { files: 'inspect-files', password: 'inspect-password' };
+
+const utf8 = new TextEncoder();
+
+/** What the user picked, dropped or pasted, as the core's `{ name, contents }` files. */
+async function readFiles(input, pasted = '') {
+  const files = await Promise.all(
+    [...input.files].map(async (file) => ({ name: file.name, contents: new Uint8Array(await file.arrayBuffer()) })),
+  );
+  if (pasted.trim()) files.push({ name: 'pasted text', contents: utf8.encode(pasted) });
+  return files;
+}
+
+function filesTable(files) {
+  const body = h('tbody');
+  renderFiles(body, files);
+  return h('div', { class: 'table-scroll' }, h('table', { class: 'files' }, body));
+}
+
+function thumbprint(label, value) {
+  return h('p', { class: 'thumbprint' }, `${label}: `, h('code', { class: 'mono' }, value));
+}
+
+export function createCaPanel(root, { createWorker, module, status }) {
+  const $ = (id) => root.querySelector(`#${id}`);
+  const pool = new WorkerPool({ createWorker, module, size: 1, onWorkerLost: (reason) => status.error(reason) });
+  const caErrors = createFieldErrors(root, CA_CONTROLS);
+  const inspectErrors = createFieldErrors(root, INSPECT_CONTROLS);
+  let cas = [];
+  let generatedZip = null;
+
+  const selected = () => cas.find((ca) => ca.id === Number(root.querySelector('input[name="ca-choice"]:checked')?.value));
+
+  /** Runs one action: clears old messages, shows a field error where the core names one. */
+  async function act(errors, what, work) {
+    errors.clear();
+    try {
+      await work();
+    } catch (error) {
+      if (!(error.field && errors.show(error.field, error.message))) status.error(`${what}: ${error.message}`);
+      status.say(`${what} failed: ${error.message}`);
+    }
+  }
+
+  function renderCas() {
+    const list = $('ca-list');
+    list.replaceChildren(
+      ...cas.map((ca, i) =>
+        h(
+          'li',
+          { class: 'ca-item' },
+          h('input', { type: 'radio', name: 'ca-choice', id: `ca-choice-${ca.id}`, value: ca.id, checked: i === cas.length - 1 }),
+          h(
+            'label',
+            { for: `ca-choice-${ca.id}` },
+            h('span', { class: 'node-role' }, ca.role === 'root' ? 'Root CA' : 'Intermediate CA'),
+            h('span', { class: 'node-cn' }, ca.commonName),
+            h('span', { class: 'node-meta' }, `${ca.keyLabel} · expires ${ca.notAfter.slice(0, 10)} · from ${ca.certificateFile}`),
+            h('span', { class: 'node-thumb' }, `SHA-1 ${ca.thumbprintSha1}`),
+            ca.reachesRoot ? null : h('span', { class: 'hint' }, 'Its root is not among the files: add the rest of the chain when signing devices.'),
+          ),
+        ),
+      ),
+    );
+    $('ca-actions').hidden = cas.length === 0;
+  }
+
+  async function importFiles(files, password) {
+    if (files.length === 0) {
+      caErrors.show('files', 'Choose, drop or paste the CA certificate and its private key (or a PFX, or a studio ZIP).');
+      return;
+    }
+    status.progress('Importing the CA…');
+    const { cas: imported } = await pool.run('importCa', { files, password: password || undefined, nowMs: Date.now() });
+    cas = cas.concat(imported);
+    renderCas();
+    status.say(`Imported ${imported.map((ca) => `"${ca.commonName}"`).join(' and ')}.`);
+  }
+
+  $('ca-import').addEventListener('click', () =>
+    act(caErrors, 'Import', async () => importFiles(await readFiles($('ca-files'), $('ca-paste').value), $('ca-password').value)),
+  );
+
+  $('ca-use-generated').addEventListener('click', () =>
+    act(caErrors, 'Import', async () => {
+      const { zip, password } = generatedZip;
+      await importFiles([{ name: 'the generated chain', contents: await zip }], password);
+    }),
+  );
+
+  root.addEventListener('dragover', (event) => event.preventDefault());
+  root.addEventListener('drop', (event) => {
+    event.preventDefault();
+    const target = event.target.closest('#inspect-panel') ? $('inspect-files') : $('ca-files');
+    target.files = event.dataTransfer.files;
+    status.say(`${event.dataTransfer.files.length} file(s) ready; press ${target.id === 'inspect-files' ? 'Inspect' : 'Import CA'}.`);
+  });
+
+  $('verification-make').addEventListener('click', () =>
+    act(caErrors, 'Verification certificate', async () => {
+      const ca = selected();
+      if (!ca) return caErrors.show('ca', 'Import a CA first.');
+      const made = await pool.run('makeVerificationCertificate', { caId: ca.id, code: $('verification-code').value.trim(), nowMs: Date.now() });
+      $('verification-result').replaceChildren(
+        h('p', {}, `Signed by "${ca.commonName}" for the code `, h('code', {}, made.commonName), '. Upload the certificate to the portal\'s Verify step.'),
+        thumbprint('SHA-1 thumbprint', made.thumbprintSha1),
+        filesTable(made.files),
+      );
+      status.say(`Verification certificate made (SHA-1 ${made.thumbprintSha1}).`);
+    }),
+  );
+
+  $('ca-sign').addEventListener('click', () =>
+    act(caErrors, 'Signing', async () => {
+      const ca = selected();
+      if (!ca) return caErrors.show('ca', 'Import a CA first.');
+      const devices = deviceList($('ca-devices').value);
+      status.progress(`Signing ${devices.length} device(s) with "${ca.commonName}"…`);
+      const chain = await readFiles($('ca-chain'));
+      const { files } = await pool.run('signDevices', { caId: ca.id, devices, chain, nowMs: Date.now() });
+      const zip = prepareZip(pool, files);
+      zip.catch(() => {});
+      $('ca-sign-result').replaceChildren(
+        h('div', { class: 'panel-head' }, h('p', {}, `${devices.length} device(s) signed by "${ca.commonName}".`),
+          h('button', { type: 'button', class: 'primary', onclick: async () => saveBytes('signed-devices.zip', await zip) }, 'Download ZIP')),
+        filesTable(files),
+      );
+      status.say(`Signed ${devices.length} device(s).`);
+    }),
+  );
+
+  $('csr-sign').addEventListener('click', () =>
+    act(caErrors, 'CSR signing', async () => {
+      const ca = selected();
+      if (!ca) return caErrors.show('ca', 'Import a CA first.');
+      const [csr] = await readFiles($('csr-file'));
+      if (!csr) return caErrors.show('csr', 'Choose a CSR file (.csr.pem or DER).');
+      const signed = await pool.run('signCsr', { caId: ca.id, csr, profile: $('csr-profile').value, nowMs: Date.now() });
+      $('csr-result').replaceChildren(
+        h('p', {}, `Issued "${signed.commonName}" from the request.`),
+        thumbprint('SHA-1 thumbprint', signed.thumbprintSha1),
+        filesTable([signed.file]),
+      );
+      status.say(`Signed the CSR of "${signed.commonName}".`);
+    }),
+  );
+
+  $('inspect-run').addEventListener('click', () =>
+    act(inspectErrors, 'Inspect', async () => {
+      const files = await readFiles($('inspect-files'), $('inspect-paste').value);
+      if (files.length === 0) return inspectErrors.show('files', 'Choose, drop or paste a certificate, CSR, key, bundle or PFX.');
+      const report = await pool.run('inspect', { files, password: $('inspect-password').value || undefined, nowMs: Date.now() });
+      renderInspection($('inspect-result'), report);
+      status.say('Inspected.');
+    }),
+  );
+
+  return {
+    /** After Generate: offers that chain's CAs for verification certificates and signing. */
+    offerGenerated(zip, password) {
+      generatedZip = { zip, password };
+      $('ca-use-generated').hidden = false;
+    },
+  };
+}
+
+function renderInspection(target, report) {
+  const sections = [];
+  if (report.chain) {
+    sections.push(
+      h('p', { class: report.chain.ok ? 'verdict ok' : 'verdict bad', role: 'status' }, report.chain.summary),
+      report.chain.problems.length
+        ? h('ul', { class: 'problems' }, ...report.chain.problems.map((p) => h('li', {}, p.message)))
+        : null,
+    );
+  }
+  for (const cert of report.certificates) {
+    sections.push(
+      h(
+        'article',
+        { class: 'inspected' },
+        h('h3', {}, cert.subject || '(empty subject)', h('span', { class: 'hint' }, ` — ${cert.file}`)),
+        h(
+          'dl',
+          { class: 'fields' },
+          ...[
+            ['Issuer', cert.issuer],
+            ['Serial', cert.serial + (cert.serialDecimal ? ` (${cert.serialDecimal})` : '')],
+            ['Not before', cert.notBefore.text],
+            ['Not after', cert.notAfter.text + (cert.validNow ? '' : ' — not valid now')],
+            ['Public key', cert.publicKey.summary],
+            ['Signature', cert.signatureAlgorithm],
+            ['SHA-1', cert.thumbprintSha1],
+            ['SHA-256', cert.thumbprintSha256],
+          ].flatMap(([k, v]) => [h('dt', {}, k), h('dd', { class: 'mono' }, v)]),
+        ),
+        h(
+          'ul',
+          { class: 'extensions' },
+          ...cert.extensions.map((e) =>
+            h('li', {}, h('strong', {}, e.name), e.critical ? h('span', { class: 'badge' }, 'critical') : null,
+              h('pre', { class: 'mono' }, e.lines.join('\n'))),
+          ),
+        ),
+      ),
+    );
+  }
+  for (const csr of report.requests) {
+    sections.push(
+      h('article', { class: 'inspected' }, h('h3', {}, `CSR: ${csr.subject}`, h('span', { class: 'hint' }, ` — ${csr.file}`)),
+        h('p', {}, `${csr.publicKey.summary}; ${csr.signatureAlgorithm}; signature ${csr.signatureValid ? 'valid' : `INVALID (${csr.signatureProblem})`}.`)),
+    );
+  }
+  for (const key of report.keys) {
+    sections.push(h('article', { class: 'inspected' }, h('h3', {}, `Private key — ${key.file}`), h('p', {}, `${key.publicKey.summary}. ${key.matchSummary}`)));
+  }
+  target.replaceChildren(...sections.filter(Boolean));
+}

@@ -1,0 +1,44 @@
+// Shows the core's errors next to the control they name: the message goes in
+// the control's `<id>-error` note, which the control then describes
+// (aria-describedby) and marks invalid; the control gets focus.
+
+function setDescribedBy(input, errorId, on) {
+  const ids = (input.getAttribute('aria-describedby') || '').split(/\s+/).filter((id) => id && id !== errorId);
+  if (on) ids.push(errorId);
+  if (ids.length) input.setAttribute('aria-describedby', ids.join(' '));
+  else input.removeAttribute('aria-describedby');
+}
+
+/**
+ * @param {ParentNode} root  where the controls live
+ * @param {Record<string, string>} controls  the core's error `.field` → control id
+ */
+export function createFieldErrors(root, controls) {
+  const control = (id) => root.querySelector(`#${id}`);
+  return {
+    /** Shows `message` at the field the core named; false when the field is not here. */
+    show(field, message) {
+      const id = controls[field];
+      if (!id) return false;
+      const input = control(id);
+      const note = control(`${id}-error`);
+      note.textContent = message;
+      note.hidden = false;
+      input.setAttribute('aria-invalid', 'true');
+      setDescribedBy(input, note.id, true);
+      input.focus();
+      return true;
+    },
+
+    clear() {
+      for (const id of Object.values(controls)) {
+        const input = control(id);
+        const note = control(`${id}-error`);
+        note.hidden = true;
+        note.textContent = '';
+        input.removeAttribute('aria-invalid');
+        setDescribedBy(input, note.id, false);
+      }
+    },
+  };
+}
