@@ -4,8 +4,9 @@
 # Each installs what it needs first (tools/install.sh, idempotent).
 
 PORT ?= 8080
+SHELL := bash
 
-.PHONY: serve build test test-rust test-node test-e2e install install-test bench clean
+.PHONY: serve build test test-rust test-node test-e2e fuzz-smoke install install-test bench clean
 
 serve: build
 	@echo "Studio: http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
@@ -20,7 +21,7 @@ install:
 install-test:
 	tools/install.sh test
 
-test: install-test build test-rust test-node test-e2e
+test: install-test build test-rust test-node test-e2e fuzz-smoke
 
 test-rust:
 	cargo test --workspace
@@ -31,6 +32,17 @@ test-node:
 
 test-e2e:
 	cd e2e && npx playwright test
+
+# Every fuzz target for a short, bounded time from the seed corpus (crate/fuzz/seeds).
+# cargo-fuzz needs nightly flags; RUSTC_BOOTSTRAP lets the stable toolchain accept them.
+FUZZ_TARGETS = pkcs8_key material import_ca inspect pfx
+FUZZ_SECONDS ?= 20
+fuzz-smoke:
+	cd crate/fuzz && for t in $(FUZZ_TARGETS); do \
+	  mkdir -p corpus/$$t && \
+	  RUSTC_BOOTSTRAP=1 cargo fuzz run $$t corpus/$$t seeds/$$t -- -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 2>&1 | grep -E "^(stat::number_of_executed_units|Done|==.*ERROR|SUMMARY)" ; \
+	  test $${PIPESTATUS[0]} -eq 0 || exit 1; \
+	done
 
 clean:
 	rm -rf www/pkg target e2e/test-results e2e/playwright-report

@@ -45,3 +45,5 @@ need libssl-dev test -f /usr/include/openssl/ssl.h
 need openjdk-17-jdk-headless command -v javac
 python3 -c 'import cryptography' 2>/dev/null || { step "pip install cryptography"; python3 -m pip install -q cryptography; }
 command -v lint_pkix_cert >/dev/null || { step "pip install pkilint"; python3 -m pip install -q pkilint; }
+# cargo-fuzz for `make fuzz-smoke` (the version pinned here; no lock file to honour).
+command -v cargo-fuzz >/dev/null || { step "cargo install cargo-fuzz 0.13.2"; cargo install cargo-fuzz --version 0.13.2 --locked 2>/dev/null || cargo install cargo-fuzz --version 0.13.2; }
