@@ -25,6 +25,9 @@ const SAMPLES = [
 /** A placeholder the core writes for an empty sample setting, like `<your-id-scope>`. */
 const PLACEHOLDER = /<your-[a-z-]+>/;
 
+/** The sample last chosen, kept when the snippets are made again (say, after filling the ID scope). */
+let preferred = null;
+
 /** The snippet files grouped by stem, in file order: [{ id, snippets: [{ ...sample, file, body }] }]. */
 function groupSnippets(files) {
   const groups = new Map();
@@ -64,7 +67,7 @@ export function renderSnippets(container, { files }, { status }) {
   const deviceSelect = h('select', { id: 'snippet-device' }, devices.map((device, i) => h('option', { value: i }, device.id)));
   const tablist = h('div', { role: 'tablist', 'aria-label': 'Snippet', class: 'tabs' });
   const panes = h('div', {});
-  let selected = devices[0].snippets[0].id;
+  let selected = preferred ?? devices[0].snippets[0].id;
 
   function pane(snippet, device, tab) {
     const copy = h('button', { type: 'button', class: 'small', 'aria-label': `Copy ${snippet.language} snippet for ${device.id}` }, 'Copy');
@@ -97,6 +100,7 @@ export function renderSnippets(container, { files }, { status }) {
 
     function select(index, focus) {
       selected = device.snippets[index].id;
+      preferred = selected;
       tabs.forEach((tab, i) => {
         tab.setAttribute('aria-selected', String(i === index));
         tab.tabIndex = i === index ? 0 : -1;
