@@ -51,6 +51,10 @@ function describeProgress({ phase, done, total }) {
 }
 
 async function generate(spec) {
+  if (running) {
+    status.say('Still generating: wait for it or press Cancel first.');
+    return;
+  }
   form.clearErrors();
   settings.clearErrors();
   running = new AbortController();
