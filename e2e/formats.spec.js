@@ -254,3 +254,33 @@ test('IoT Edge: identity and server certificates verify with the full chain; 1.1
   await expect(page.locator('#edge-validity-days-error')).toBeHidden();
   await expect(validity).not.toHaveAttribute('aria-invalid', 'true');
 });
+
+test('IoT Edge keys are made in parallel with visible progress; Cancel stops them and keeps the last result', async ({ page }) => {
+  await openStudio(page);
+  const panel = page.locator('#edge-panel');
+  await panel.getByLabel('CA keys').selectOption('ec-p384');
+  await panel.getByLabel('Device keys').selectOption('ec-p256');
+  await panel.getByLabel('DNS names for the server certificate').fill('edge.local');
+  await page.evaluate(() => {
+    window.statusLines = [];
+    const line = document.getElementById('status-text');
+    new MutationObserver(() => window.statusLines.push(line.textContent)).observe(line, { childList: true, characterData: true, subtree: true });
+  });
+  await panel.getByRole('button', { name: 'Make IoT Edge certificates' }).click();
+  await waitDone(page);
+  const lines = await page.evaluate(() => window.statusLines);
+  for (let done = 0; done <= 5; done++) expect(lines).toContain(`Making keys: ${done} of 5`);
+  await expect(page.locator('#chain-view .node-root')).toContainText('ECDSA P-384');
+  await expect(page.locator('#chain-view .node-edge-identity')).toContainText('ECDSA P-256');
+
+  await panel.getByLabel('CA keys').selectOption('rsa-4096');
+  await panel.getByLabel('Device keys').selectOption('rsa-4096');
+  await panel.getByLabel('Device name').fill('edge-two');
+  await panel.getByRole('button', { name: 'Make IoT Edge certificates' }).click();
+  await expect(page.getByRole('status')).toContainText(/Making keys: [0-4] of 5/);
+  await expect(panel.getByRole('button', { name: 'Make IoT Edge certificates' })).toHaveAttribute('aria-disabled', 'true');
+  await panel.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByRole('status')).toContainText('Cancelled.');
+  await expect(panel.getByRole('button', { name: 'Cancel' })).toBeHidden();
+  await expect(page.locator('#chain-view .node-edge-identity')).toContainText('my-edge-device');
+});
