@@ -10,6 +10,9 @@ import { prepareZip, renderFiles, ZIP_NAME } from './files-view.js';
 import { renderSnippets } from './snippets-view.js';
 import { saveBytes } from './download.js';
 import { createCaPanel } from './ca-panel.js';
+import { createSampleSettings } from './sample-settings.js';
+import { createEdgePanel } from './edge-panel.js';
+import { createEnrollmentPanel } from './enrollment-panel.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -32,10 +35,13 @@ const caPanel = createCaPanel($('ca-panel'), { createWorker, module: wasmModule,
 
 let running = null;
 let zip = null;
+let zipName = ZIP_NAME;
 
+const cancelRunning = () => running?.abort(new DOMException('Generation was cancelled.', 'AbortError'));
+const settings = createSampleSettings($('chain-form'));
 const form = createChainForm($('chain-form'), {
-  onGenerate: generate,
-  onCancel: () => running?.abort(new DOMException('Generation was cancelled.', 'AbortError')),
+  onGenerate: (spec) => generate({ ...spec, ...settings.read() }),
+  onCancel: cancelRunning,
 });
 
 function describeProgress({ phase, done, total }) {
@@ -44,43 +50,66 @@ function describeProgress({ phase, done, total }) {
   else status.progress('Checking the settings…');
 }
 
-async function generate(spec) {
-  form.clearErrors();
+function generate(spec) {
+  return runPanel(form, (options) => makeChain(pool, spec, options), { title: 'Chain', zipName: ZIP_NAME, caKeyPassword: spec.caKeyPassword });
+}
+
+function show(result, view = { title: 'Chain', zipName: ZIP_NAME }) {
+  $('chain-title').textContent = view.title;
+  renderChain($('chain-view'), result.chain, { status });
+  renderFiles($('files-view'), result.files);
+  renderSnippets($('snippets-view'), result, { status });
+  zip = prepareZip(pool, result.files);
+  zip.catch(() => {});
+  zipName = view.zipName;
+  if (view.caKeyPassword !== undefined) caPanel.offerGenerated(zip, view.caKeyPassword);
+  $('results').hidden = false;
+}
+
+/**
+ * Runs a generating panel (the chain form, IoT Edge, individual enrollment):
+ * one generation at a time, progress in the status line, field errors next
+ * to the panel's fields or the shared settings.
+ */
+async function runPanel(panel, work, view) {
+  if (running) {
+    status.say('Still generating: wait for it or press Cancel first.');
+    return;
+  }
+  panel.clearErrors();
+  settings.clearErrors();
   running = new AbortController();
-  form.setBusy(true);
+  panel.setBusy(true);
   const started = performance.now();
   try {
-    const result = await makeChain(pool, spec, { signal: running.signal, onProgress: describeProgress });
-    show(result, spec);
+    const result = await work({ signal: running.signal, onProgress: describeProgress });
+    show(result, view);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     status.say(`Done: ${result.chain.length} certificates and ${result.files.length} files in ${seconds} s.`);
+    const results = $('results');
+    if (results.getBoundingClientRect().top < 0) results.scrollIntoView({ block: 'start' });
   } catch (error) {
     if (error.name === 'AbortError') status.say('Cancelled. Anything made before is still below.');
-    else if (error.field && form.showFieldError(error.field, error.message)) status.say(`Not generated: ${error.message}`);
-    else {
+    else if (error.field && (panel.showFieldError(error.field, error.message) || settings.showFieldError(error.field, error.message))) {
+      status.say(`Not generated: ${error.message}`);
+    } else {
       status.say('Not generated.');
       status.error(error.message);
     }
   } finally {
     running = null;
-    form.setBusy(false);
+    panel.setBusy(false);
   }
 }
 
-function show(result, spec) {
-  renderChain($('chain-view'), result.chain);
-  renderFiles($('files-view'), result.files);
-  renderSnippets($('snippets-view'), result, { status });
-  zip = prepareZip(pool, result.files);
-  zip.catch(() => {});
-  caPanel.offerGenerated(zip, spec.caKeyPassword);
-  $('results').hidden = false;
-}
+const panelDeps = { pool, settings, run: runPanel, onCancel: cancelRunning };
+createEdgePanel($('edge-form'), panelDeps);
+createEnrollmentPanel($('enrollment-form'), panelDeps);
 
 $('download-zip').addEventListener('click', async () => {
   if (!zip) return;
   try {
-    saveBytes(ZIP_NAME, await zip);
+    saveBytes(zipName, await zip);
   } catch (error) {
     status.error(`The ZIP could not be made: ${error.message}`);
   }

@@ -2,6 +2,8 @@
 // keys (independent of each other) are made in parallel, then one worker
 // signs everything with them.
 
+import { generateKeys } from './parallel-keys.js';
+
 /**
  * @param {import('./pool.js').WorkerPool} pool
  * @param {object} spec  the chain settings (see chain-form.js)
@@ -14,28 +16,7 @@ export async function makeChain(pool, spec, { signal, onProgress = () => {} } = 
   onProgress({ phase: 'checking' });
   const total = await pool.run('validateChainSpec', { spec }, { signal });
 
-  // One failed key stops the others rather than leaving them running.
-  const keysDone = new AbortController();
-  const stopKeys = () => keysDone.abort(signal.reason);
-  signal?.addEventListener('abort', stopKeys, { once: true });
-  let done = 0;
-  onProgress({ phase: 'keys', done, total });
-  let keys;
-  try {
-    keys = await Promise.all(
-      Array.from({ length: total }, () =>
-        pool.run('generateKey', { algorithm: spec.keyAlgorithm }, { signal: keysDone.signal }).then((key) => {
-          onProgress({ phase: 'keys', done: ++done, total });
-          return key;
-        }),
-      ),
-    );
-  } catch (error) {
-    keysDone.abort(error);
-    throw error;
-  } finally {
-    signal?.removeEventListener('abort', stopKeys);
-  }
+  const keys = await generateKeys(pool, Array(total).fill(spec.keyAlgorithm), { signal, onProgress });
 
   onProgress({ phase: 'signing' });
   return pool.run(

@@ -4,7 +4,9 @@
 const TYPES = [
   [/\.zip$/, 'application/zip'],
   [/\.pem$/, 'application/x-pem-file'],
-  [/\.(c|java|txt)$/, 'text/plain;charset=utf-8'],
+  [/\.(c|java|txt|sh|cmd|ps1|toml)$/, 'text/plain;charset=utf-8'],
+  [/\.cer$/, 'application/pkix-cert'],
+  [/\.pfx$/, 'application/x-pkcs12'],
 ];
 
 export function basename(path) {

@@ -1,98 +1,140 @@
-// The SDK snippet panes: pick a device, then a language tab; each pane shows
-// the snippet file and copies it to the clipboard.
+// The SDK snippet panes: pick a device (or certificate), then a sample's tab;
+// each pane shows the snippet file and copies it to the clipboard.
 
 import { h, text } from './dom.js';
 
-/** The snippet files the core writes per device: `snippets/<device>.<sample>`. */
+/**
+ * The snippet files the core writes: `snippets/<stem>.<sample>`, where the
+ * stem is a registration ID (or the IoT Edge device's file stem).
+ * `language` names the snippet in messages; `tab` is the tab's text.
+ */
 const SAMPLES = [
-  { id: 'c', language: 'C', sample: 'custom_hsm_example.c' },
-  { id: 'java', language: 'Java', sample: 'ProvisioningX509Sample.java' },
+  { id: 'c', language: 'C', tab: 'C', sample: 'custom_hsm_example.c' },
+  { id: 'c-hub', language: 'C IoT Hub', tab: 'C IoT Hub', sample: 'iothub_ll_client_x509_sample.c' },
+  { id: 'java', language: 'Java', tab: 'Java', sample: 'ProvisioningX509Sample.java' },
+  { id: 'python-sh', language: 'Python bash', tab: 'Python · bash', sample: 'provision_x509.py.env.sh' },
+  { id: 'python-cmd', language: 'Python cmd', tab: 'Python · cmd', sample: 'provision_x509.py.env.cmd' },
+  { id: 'node-sh', language: 'Node bash', tab: 'Node · bash', sample: 'register_x509.js.env.sh' },
+  { id: 'node-cmd', language: 'Node cmd', tab: 'Node · cmd', sample: 'register_x509.js.env.cmd' },
+  { id: 'dotnet-sh', language: 'C# bash', tab: 'C# · bash', sample: 'dotnet-run.sh' },
+  { id: 'dotnet-cmd', language: 'C# cmd', tab: 'C# · cmd', sample: 'dotnet-run.cmd' },
+  { id: 'powershell', language: 'PowerShell', tab: 'PowerShell', sample: 'Add-AzIoTDeviceProvisioningServiceEnrollment.ps1' },
+  { id: 'edge', language: 'IoT Edge config.toml', tab: 'IoT Edge config.toml', sample: 'config.toml' },
 ];
 
-/** The file stem of a device, as the core names its certificate `certs/<stem>.cert.pem`. */
-function deviceStem(entry) {
-  return entry.certificatePath.replace(/^certs\//, '').replace(/\.cert\.pem$/, '');
+/** A placeholder the core writes for an empty sample setting, like `<your-id-scope>`. */
+const PLACEHOLDER = /<your-[a-z-]+>/;
+
+/** The sample last chosen, kept when the snippets are made again (say, after filling the ID scope). */
+let preferred = null;
+
+/** The snippet files grouped by stem, in file order: [{ id, snippets: [{ ...sample, file, body }] }]. */
+function groupSnippets(files) {
+  const groups = new Map();
+  for (const file of files) {
+    if (!file.path.startsWith('snippets/')) continue;
+    const name = file.path.slice('snippets/'.length);
+    const sample = SAMPLES.find((s) => name.endsWith(`.${s.sample}`));
+    if (!sample) continue;
+    const stem = name.slice(0, -(sample.sample.length + 1));
+    if (!groups.has(stem)) groups.set(stem, { id: stem, snippets: [] });
+    groups.get(stem).snippets.push({ ...sample, file, body: text(file.contents) });
+  }
+  // A snippet for several certificates (the enrollment's PowerShell for
+  // `<id>-primary` and `<id>-secondary`) shows with each of them.
+  const all = [...groups.values()];
+  for (const group of all) {
+    const ids = new Set(group.snippets.map((s) => s.id));
+    const members = all.filter((other) => other.id.startsWith(`${group.id}-`));
+    if (members.length && members.every((other) => other.snippets.every((s) => !ids.has(s.id)))) {
+      for (const other of members) other.snippets.push(...group.snippets);
+      groups.delete(group.id);
+    }
+  }
+  for (const group of groups.values()) {
+    group.snippets.sort((a, b) => SAMPLES.findIndex((s) => s.id === a.id) - SAMPLES.findIndex((s) => s.id === b.id));
+  }
+  return [...groups.values()];
 }
 
-export function renderSnippets(container, { files, chain }, { status }) {
-  const byPath = new Map(files.map((file) => [file.path, file]));
-  const devices = chain
-    .filter((entry) => entry.role === 'device')
-    .map((entry) => ({
-      id: entry.commonName,
-      snippets: SAMPLES.map((sample) => ({ ...sample, file: byPath.get(`snippets/${deviceStem(entry)}.${sample.sample}`) }))
-        .filter((snippet) => snippet.file),
-    }))
-    .filter((device) => device.snippets.length);
+export function renderSnippets(container, { files }, { status }) {
+  const devices = groupSnippets(files);
   if (!devices.length) {
     container.replaceChildren(h('p', {}, 'No snippets were made.'));
     return;
   }
-  const samples = SAMPLES.filter((sample) => devices[0].snippets.some((s) => s.id === sample.id));
-
+  const placeholders = devices.some((device) => device.snippets.some((s) => PLACEHOLDER.test(s.body)));
   const deviceSelect = h('select', { id: 'snippet-device' }, devices.map((device, i) => h('option', { value: i }, device.id)));
-  const tabs = samples.map((sample, i) =>
-    h('button', {
-      type: 'button', role: 'tab', id: `snippet-tab-${sample.id}`, 'aria-controls': `snippet-panel-${sample.id}`,
-      'aria-selected': String(i === 0), tabindex: i === 0 ? '0' : '-1',
-    }, sample.language, h('span', { class: 'tab-file' }, ` · ${sample.sample}`)),
-  );
-  const panes = samples.map((sample, i) => {
-    const path = h('code', { class: 'snippet-path' });
-    const code = h('code', {});
-    const copy = h('button', { type: 'button', class: 'small' }, 'Copy');
-    const panel = h('div', {
-      role: 'tabpanel', id: `snippet-panel-${sample.id}`, 'aria-labelledby': `snippet-tab-${sample.id}`,
-      class: 'snippet-pane', hidden: i !== 0,
-    }, h('div', { class: 'snippet-bar' }, path, copy), h('pre', { class: 'snippet-code', tabindex: '0', 'aria-label': `${sample.language} snippet` }, code));
-    return { sample, panel, path, code, copy };
-  });
+  const tablist = h('div', { role: 'tablist', 'aria-label': 'Snippet', class: 'tabs' });
+  const panes = h('div', {});
+  let selected = preferred ?? devices[0].snippets[0].id;
+
+  function pane(snippet, device, tab) {
+    const copy = h('button', { type: 'button', class: 'small', 'aria-label': `Copy ${snippet.language} snippet for ${device.id}` }, 'Copy');
+    copy.addEventListener('click', async () => {
+      try {
+        await navigator.clipboard.writeText(snippet.body);
+        status.say(`Copied the ${snippet.language} snippet for ${device.id}.`);
+      } catch (error) {
+        status.error(`Could not copy to the clipboard: ${error.message}`);
+      }
+    });
+    return h(
+      'div',
+      { role: 'tabpanel', id: `snippet-panel-${snippet.id}`, 'aria-labelledby': tab.id, class: 'snippet-pane', hidden: snippet.id !== selected },
+      h('div', { class: 'snippet-bar' }, h('code', { class: 'snippet-path' }, snippet.file.path), copy),
+      h('pre', { class: 'snippet-code', tabindex: '0', 'aria-label': `${snippet.language} snippet` }, h('code', {}, snippet.body)),
+    );
+  }
 
   function showDevice() {
     const device = devices[Number(deviceSelect.value)] ?? devices[0];
-    for (const pane of panes) {
-      const snippet = device.snippets.find((s) => s.id === pane.sample.id);
-      const body = snippet ? text(snippet.file.contents) : '';
-      pane.path.textContent = snippet?.file.path ?? '';
-      pane.code.textContent = body;
-      pane.copy.setAttribute('aria-label', `Copy ${pane.sample.language} snippet for ${device.id}`);
-      pane.copy.onclick = async () => {
-        try {
-          await navigator.clipboard.writeText(body);
-          status.say(`Copied the ${pane.sample.language} snippet for ${device.id}.`);
-        } catch (error) {
-          status.error(`Could not copy to the clipboard: ${error.message}`);
-        }
-      };
+    if (!device.snippets.some((s) => s.id === selected)) selected = device.snippets[0].id;
+    const tabs = device.snippets.map((snippet) =>
+      h('button', {
+        type: 'button', role: 'tab', id: `snippet-tab-${snippet.id}`, 'aria-controls': `snippet-panel-${snippet.id}`,
+        'aria-selected': String(snippet.id === selected), tabindex: snippet.id === selected ? '0' : '-1', title: snippet.sample,
+      }, snippet.tab),
+    );
+    const panels = device.snippets.map((snippet, i) => pane(snippet, device, tabs[i]));
+
+    function select(index, focus) {
+      selected = device.snippets[index].id;
+      preferred = selected;
+      tabs.forEach((tab, i) => {
+        tab.setAttribute('aria-selected', String(i === index));
+        tab.tabIndex = i === index ? 0 : -1;
+        panels[i].hidden = i !== index;
+      });
+      if (focus) tabs[index].focus();
     }
-  }
-
-  function select(index, focus) {
     tabs.forEach((tab, i) => {
-      tab.setAttribute('aria-selected', String(i === index));
-      tab.tabIndex = i === index ? 0 : -1;
-      panes[i].panel.hidden = i !== index;
+      tab.addEventListener('click', () => select(i, false));
+      tab.addEventListener('keydown', (event) => {
+        const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+        if (step) select((i + step + tabs.length) % tabs.length, true);
+        else if (event.key === 'Home') select(0, true);
+        else if (event.key === 'End') select(tabs.length - 1, true);
+        else return;
+        event.preventDefault();
+      });
     });
-    if (focus) tabs[index].focus();
+    tablist.replaceChildren(...tabs);
+    panes.replaceChildren(...panels);
   }
 
-  tabs.forEach((tab, i) => {
-    tab.addEventListener('click', () => select(i, false));
-    tab.addEventListener('keydown', (event) => {
-      const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
-      if (step) select((i + step + tabs.length) % tabs.length, true);
-      else if (event.key === 'Home') select(0, true);
-      else if (event.key === 'End') select(tabs.length - 1, true);
-      else return;
-      event.preventDefault();
-    });
-  });
   deviceSelect.addEventListener('change', showDevice);
   showDevice();
 
-  container.replaceChildren(
-    h('div', { class: 'snippet-device' }, h('label', { for: 'snippet-device' }, 'Device'), deviceSelect),
-    h('div', { role: 'tablist', 'aria-label': 'Snippet language', class: 'tabs' }, tabs),
-    ...panes.map((pane) => pane.panel),
-  );
+  container.replaceChildren(...[
+    placeholders
+      ? h('p', { class: 'hint placeholder-hint' }, 'Values such as ', h('code', {}, '<your-id-scope>'),
+        ' are placeholders: fill in the Sample settings and generate again to have them filled in.')
+      : null,
+    devices.length > 1
+      ? h('div', { class: 'snippet-device' }, h('label', { for: 'snippet-device' }, 'Device'), deviceSelect)
+      : null,
+    tablist,
+    panes,
+  ].filter(Boolean));
 }

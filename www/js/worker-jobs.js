@@ -3,7 +3,20 @@
 // call it from the page with `pool.run('name', args)`.
 
 import {
-  buildChain, forgetCa, generateKey, importCa, inspect, makeVerificationCertificate, signCsr, signDevices, validateChainSpec, zipFiles,
+  buildChain,
+  edgeKeyAlgorithms,
+  forgetCa,
+  generateKey,
+  importCa,
+  inspect,
+  makeEdgeChain,
+  makeIndividualEnrollment,
+  makeVerificationCertificate,
+  signCsr,
+  signDevices,
+  validateChainSpec,
+  validateEnrollmentSpec,
+  zipFiles,
 } from '../pkg/cert_studio.js';
 
 /**
@@ -28,6 +41,28 @@ export const jobs = {
   /** `{ spec, keys, nowMs }` → `{ files, chain }` (see the crate's buildChain). */
   buildChain({ spec, keys, nowMs }) {
     const { files, chain } = buildChain(spec, keys, nowMs);
+    return { files: files.map((file) => ({ ...file, contents: asBytes(file.contents) })), chain };
+  },
+
+  /** `{ spec, nowMs }` → the key algorithms the IoT Edge chain needs, in order; throws with `.field`. */
+  edgeKeyAlgorithms({ spec, nowMs }) {
+    return edgeKeyAlgorithms(spec, nowMs);
+  },
+
+  /** `{ spec, keys, nowMs }` → `{ files, chain }` of the IoT Edge certificates. */
+  makeEdgeChain({ spec, keys, nowMs }) {
+    const { files, chain } = makeEdgeChain(spec, keys, nowMs);
+    return { files: files.map((file) => ({ ...file, contents: asBytes(file.contents) })), chain };
+  },
+
+  /** `{ spec }` → 1 or 2, the number of keys the enrollment needs; throws with `.field`. */
+  validateEnrollmentSpec({ spec }) {
+    return validateEnrollmentSpec(spec);
+  },
+
+  /** `{ spec, keys, nowMs }` → `{ files, chain }` of the individual enrollment (primary first). */
+  makeIndividualEnrollment({ spec, keys, nowMs }) {
+    const { files, chain } = makeIndividualEnrollment(spec, keys, nowMs);
     return { files: files.map((file) => ({ ...file, contents: asBytes(file.contents) })), chain };
   },
 

@@ -1,0 +1,33 @@
+// The Formats and Sample settings groups of the chain form. Every panel's
+// spec takes these same fields (PFX profile and password, and what the SDK
+// snippets are filled with), so each panel reads them here and their errors
+// show here.
+
+import { createFieldErrors } from './panel-form.js';
+
+const CONTROLS = {
+  pfxProfile: 'pfx-profile',
+  pfxPassword: 'pfx-password',
+  idScope: 'id-scope',
+  hubName: 'hub-name',
+  folder: 'cert-folder',
+  dpsName: 'dps-name',
+  resourceGroup: 'resource-group',
+};
+
+export function createSampleSettings(root) {
+  const errors = createFieldErrors(root, CONTROLS);
+  return {
+    /** The shared spec fields; an empty text field stays a placeholder in the snippets. */
+    read() {
+      return Object.fromEntries(
+        Object.entries(CONTROLS).map(([field, id]) => {
+          const value = root.querySelector(`#${id}`).value;
+          return [field, field === 'pfxPassword' || field === 'pfxProfile' ? value : value.trim()];
+        }),
+      );
+    },
+    showFieldError: errors.show,
+    clearErrors: errors.clear,
+  };
+}
