@@ -8,7 +8,7 @@
 
 import { WorkerPool } from './pool.js';
 import { createFieldErrors } from './field-errors.js';
-import { deviceList } from './chain-form.js';
+import { lines } from './panel-form.js';
 import { prepareZip, renderFiles } from './files-view.js';
 import { saveBytes } from './download.js';
 import { h } from './dom.js';
@@ -140,7 +140,7 @@ export function createCaPanel(root, { createWorker, module, status }) {
     act(caErrors, 'Signing', async () => {
       const ca = selected();
       if (!ca) return caErrors.show('ca', 'Import a CA first.');
-      const devices = deviceList($('ca-devices').value);
+      const devices = lines($('ca-devices').value);
       status.progress(`Signing ${devices.length} device(s) with "${ca.commonName}"…`);
       const chain = await readFiles($('ca-chain'));
       const { files } = await pool.run('signDevices', { caId: ca.id, devices, chain, nowMs: Date.now() });

@@ -4,6 +4,7 @@
 // what the user typed.
 
 import { createFieldErrors } from './field-errors.js';
+import { lines, wholeDays } from './panel-form.js';
 
 /** The core's error `.field` → the form control it belongs to. */
 const FIELD_CONTROLS = {
@@ -20,17 +21,6 @@ const FIELD_CONTROLS = {
 export function intermediateNames(commonName, count) {
   if (count === 1) return [commonName];
   return Array.from({ length: count }, (_, i) => `${commonName} ${i + 1}`);
-}
-
-/** One registration ID per line; blank lines and stray spaces at either end are ignored. */
-export function deviceList(text) {
-  return text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== '');
-}
-
-/** The core takes a whole number of days; anything else becomes 0 so the core names the rule. */
-function days(text) {
-  const value = Number(text.trim());
-  return Number.isInteger(value) && value >= 0 && value <= 0xffffffff ? value : 0;
 }
 
 export function createChainForm(form, { onGenerate, onCancel }) {
@@ -58,8 +48,8 @@ export function createChainForm(form, { onGenerate, onCancel }) {
       keyAlgorithm: control('key-algorithm').value,
       rootCn: control('root-cn').value,
       intermediateCns: intermediateNames(intermediateCn.value, Number(count.value)),
-      devices: deviceList(control('devices').value),
-      validityDays: days(control('validity-days').value),
+      devices: lines(control('devices').value),
+      validityDays: wholeDays(control('validity-days').value),
       caKeyPassword: control('ca-key-password').value,
       keyFormat: control('key-format').value,
     };

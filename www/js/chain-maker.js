@@ -2,7 +2,7 @@
 // keys (independent of each other) are made in parallel, then one worker
 // signs everything with them.
 
-import { generateKeys } from './parallel-keys.js';
+import { generateKeys, withGenerators } from './parallel-keys.js';
 
 /**
  * @param {import('./pool.js').WorkerPool} pool
@@ -16,12 +16,13 @@ export async function makeChain(pool, spec, { signal, onProgress = () => {} } = 
   onProgress({ phase: 'checking' });
   const total = await pool.run('validateChainSpec', { spec }, { signal });
 
-  const keys = await generateKeys(pool, Array(total).fill(spec.keyAlgorithm), { signal, onProgress });
+  const { keys, generators } = await generateKeys(pool, Array(total).fill(spec.keyAlgorithm), { signal, generator: spec.keyGenerator, onProgress });
 
   onProgress({ phase: 'signing' });
-  return pool.run(
+  const result = await pool.run(
     'buildChain',
     { spec, keys, nowMs: Date.now() },
     { signal, transfer: keys.map((key) => key.buffer) },
   );
+  return withGenerators(result, generators);
 }

@@ -46,6 +46,7 @@ function node(entry, status) {
       'span',
       { class: 'node-meta' },
       h('span', {}, entry.keyLabel),
+      entry.keyGenerator ? h('span', { class: 'node-generator' }, ` (${entry.keyGenerator})`) : null,
       ' · expires ',
       h('time', { datetime: entry.notAfter }, formatExpiry(entry.notAfter)),
     ),

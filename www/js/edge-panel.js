@@ -2,7 +2,7 @@
 // identity, and a server certificate when DNS names are given). The keys are
 // made in parallel on the pool, then one worker signs the chain.
 
-import { generateKeys } from './parallel-keys.js';
+import { generateKeys, withGenerators } from './parallel-keys.js';
 import { createPanelForm, lines, wholeDays } from './panel-form.js';
 
 const CONTROLS = {
@@ -22,9 +22,10 @@ export async function makeEdgeChain(pool, spec, { signal, onProgress = () => {} 
   onProgress({ phase: 'checking' });
   const nowMs = Date.now();
   const algorithms = await pool.run('edgeKeyAlgorithms', { spec, nowMs }, { signal });
-  const keys = await generateKeys(pool, algorithms, { signal, onProgress });
+  const { keys, generators } = await generateKeys(pool, algorithms, { signal, generator: spec.keyGenerator, onProgress });
   onProgress({ phase: 'signing' });
-  return pool.run('makeEdgeChain', { spec, keys, nowMs }, { signal, transfer: keys.map((key) => key.buffer) });
+  const result = await pool.run('makeEdgeChain', { spec, keys, nowMs }, { signal, transfer: keys.map((key) => key.buffer) });
+  return withGenerators(result, generators);
 }
 
 /**

@@ -2,7 +2,7 @@
 // secondary one for the same registration ID, on request), keys made in
 // parallel on the pool, then signed in one worker.
 
-import { generateKeys } from './parallel-keys.js';
+import { generateKeys, withGenerators } from './parallel-keys.js';
 import { createPanelForm, wholeDays } from './panel-form.js';
 
 const CONTROLS = {
@@ -18,13 +18,14 @@ const CONTROLS = {
 export async function makeIndividualEnrollment(pool, spec, { signal, onProgress = () => {} } = {}) {
   onProgress({ phase: 'checking' });
   const count = await pool.run('validateEnrollmentSpec', { spec }, { signal });
-  const keys = await generateKeys(pool, Array(count).fill(spec.keyAlgorithm), { signal, onProgress });
+  const { keys, generators } = await generateKeys(pool, Array(count).fill(spec.keyAlgorithm), { signal, generator: spec.keyGenerator, onProgress });
   onProgress({ phase: 'signing' });
-  return pool.run(
+  const result = await pool.run(
     'makeIndividualEnrollment',
     { spec, keys, nowMs: Date.now() },
     { signal, transfer: keys.map((key) => key.buffer) },
   );
+  return withGenerators(result, generators);
 }
 
 /** Same dependencies as createEdgePanel (edge-panel.js). */

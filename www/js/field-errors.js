@@ -18,7 +18,7 @@ export function createFieldErrors(root, controls) {
   return {
     /** Shows `message` at the field the core named; false when the field is not here. */
     show(field, message) {
-      const id = controls[field];
+      const id = Object.hasOwn(controls, field) ? controls[field] : null;
       if (!id) return false;
       const input = control(id);
       const note = control(`${id}-error`);

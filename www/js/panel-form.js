@@ -1,45 +1,8 @@
-// The forms of the panels that came after the chain form (and the shared
-// settings): the core's field errors shown next to their controls (each error
-// `.field` maps to a control id; the message goes in `<id>-error` beside it),
-// and the Generate / Cancel pair with its busy state.
+// The forms of the panels that came after the chain form: field errors (via
+// field-errors.js), the Generate / Cancel pair with its busy state, and the
+// small readers every form shares.
 
-function setDescribedBy(input, errorId, on) {
-  const ids = (input.getAttribute('aria-describedby') || '').split(/\s+/).filter((id) => id && id !== errorId);
-  if (on) ids.push(errorId);
-  if (ids.length) input.setAttribute('aria-describedby', ids.join(' '));
-  else input.removeAttribute('aria-describedby');
-}
-
-/** `controls`: the core's field name → the id of its control under `root`. */
-export function createFieldErrors(root, controls) {
-  const control = (id) => root.querySelector(`#${id}`);
-  return {
-    /** Shows `message` at the field; false when the field is not one of these. */
-    show(field, message) {
-      const id = Object.hasOwn(controls, field) ? controls[field] : null;
-      if (!id) return false;
-      const input = control(id);
-      const note = control(`${id}-error`);
-      note.textContent = message;
-      note.hidden = false;
-      input.setAttribute('aria-invalid', 'true');
-      setDescribedBy(input, note.id, true);
-      input.focus();
-      return true;
-    },
-
-    clear() {
-      for (const id of Object.values(controls)) {
-        const input = control(id);
-        const note = control(`${id}-error`);
-        note.hidden = true;
-        note.textContent = '';
-        input.removeAttribute('aria-invalid');
-        setDescribedBy(input, note.id, false);
-      }
-    },
-  };
-}
+import { createFieldErrors } from './field-errors.js';
 
 /** One entry per line; blank lines and stray spaces at either end are ignored. */
 export function lines(text) {

@@ -4,10 +4,11 @@
 /**
  * @param {import('./pool.js').WorkerPool} pool
  * @param {string[]} algorithms  one entry per key, in the order the core wants them
- * @param {{signal?: AbortSignal, onProgress?: (p: {phase: 'keys', done: number, total: number}) => void}} [options]
- * @returns {Promise<Uint8Array[]>} PKCS#8 DER keys, in the order of `algorithms`
+ * @param {{signal?: AbortSignal, generator?: 'webcrypto'|'rust', onProgress?: (p: {phase: 'keys', done: number, total: number}) => void}} [options]
+ * @returns {Promise<{keys: Uint8Array[], generators: string[]}>} PKCS#8 DER keys in the order of
+ *   `algorithms`, and which generator made each (see the makeKey job)
  */
-export async function generateKeys(pool, algorithms, { signal, onProgress = () => {} } = {}) {
+export async function generateKeys(pool, algorithms, { signal, generator = 'webcrypto', onProgress = () => {} } = {}) {
   const keysDone = new AbortController();
   signal?.throwIfAborted();
   const stopKeys = () => keysDone.abort(signal.reason);
@@ -16,18 +17,27 @@ export async function generateKeys(pool, algorithms, { signal, onProgress = () =
   let done = 0;
   onProgress({ phase: 'keys', done, total });
   try {
-    return await Promise.all(
+    const made = await Promise.all(
       algorithms.map((algorithm) =>
-        pool.run('generateKey', { algorithm }, { signal: keysDone.signal }).then((key) => {
+        pool.run('makeKey', { algorithm, generator }, { signal: keysDone.signal }).then((result) => {
           onProgress({ phase: 'keys', done: ++done, total });
-          return key;
+          return result;
         }),
       ),
     );
+    return { keys: made.map((m) => m.key), generators: made.map((m) => m.generator) };
   } catch (error) {
     keysDone.abort(error);
     throw error;
   } finally {
     signal?.removeEventListener('abort', stopKeys);
   }
+}
+
+/** Notes on each certificate which generator made its key (keys run in chain order). */
+export function withGenerators(result, generators) {
+  if (result.chain.length === generators.length) {
+    result.chain.forEach((entry, i) => { entry.keyGenerator = generators[i]; });
+  }
+  return result;
 }

@@ -3,9 +3,10 @@
 // snippets are filled with), so each panel reads them here and their errors
 // show here.
 
-import { createFieldErrors } from './panel-form.js';
+import { createFieldErrors } from './field-errors.js';
 
 const CONTROLS = {
+  keyGenerator: 'key-generator',
   pfxProfile: 'pfx-profile',
   pfxPassword: 'pfx-password',
   idScope: 'id-scope',
@@ -23,7 +24,7 @@ export function createSampleSettings(root) {
       return Object.fromEntries(
         Object.entries(CONTROLS).map(([field, id]) => {
           const value = root.querySelector(`#${id}`).value;
-          return [field, field === 'pfxPassword' || field === 'pfxProfile' ? value : value.trim()];
+          return [field, field === 'pfxPassword' ? value : value.trim()];
         }),
       );
     },

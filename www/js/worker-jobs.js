@@ -27,15 +27,40 @@ function asBytes(contents) {
   return contents instanceof Uint8Array ? contents : Uint8Array.from(contents);
 }
 
+const RSA_BITS = { 'rsa-2048': 2048, 'rsa-3072': 3072, 'rsa-4096': 4096 };
+
 export const jobs = {
   /** `{ spec }` → the number of keys the chain needs; throws with `.field`. */
   validateChainSpec({ spec }) {
     return validateChainSpec(spec);
   },
 
-  /** `{ algorithm }` → PKCS#8 DER (Uint8Array). */
+  /** `{ algorithm }` → PKCS#8 DER (Uint8Array), made by the Rust core. */
   generateKey({ algorithm }) {
     return generateKey(algorithm);
+  },
+
+  /**
+   * `{ algorithm, generator }` → `{ key, generator }`: RSA keys from the
+   * browser's WebCrypto when `generator` is 'webcrypto' (several times faster
+   * than any wasm bignum code), everything else and every fallback from the
+   * Rust core. `generator` in the result says which made the key.
+   */
+  async makeKey({ algorithm, generator }) {
+    const bits = RSA_BITS[algorithm];
+    if (bits && generator === 'webcrypto' && globalThis.crypto?.subtle) {
+      try {
+        const pair = await crypto.subtle.generateKey(
+          { name: 'RSASSA-PKCS1-v1_5', modulusLength: bits, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' },
+          true,
+          ['sign', 'verify'],
+        );
+        return { key: new Uint8Array(await crypto.subtle.exportKey('pkcs8', pair.privateKey)), generator: 'WebCrypto' };
+      } catch (error) {
+        return { key: generateKey(algorithm), generator: `Rust (WebCrypto failed: ${error.message})` };
+      }
+    }
+    return { key: generateKey(algorithm), generator: 'Rust' };
   },
 
   /** `{ spec, keys, nowMs }` → `{ files, chain }` (see the crate's buildChain). */

@@ -1,0 +1,37 @@
+// RSA keys from the browser's WebCrypto or from the Rust core (issue 5 §2):
+// both paths make chains OpenSSL accepts, and the page says which made each key.
+import { join } from 'node:path';
+import { test, expect } from './fixtures.js';
+import { checkTutorialChain, tempDir, unzip } from './chain-checks.js';
+
+async function generateAndDownload(page) {
+  await page.getByRole('button', { name: 'Generate', exact: true }).click();
+  await expect(page.locator('#status-text')).toContainText('Done', { timeout: 120_000 });
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download ZIP' }).click()]);
+  const zip = join(tempDir('studio-keygen-'), download.suggestedFilename());
+  await download.saveAs(zip);
+  return unzip(zip);
+}
+
+for (const [choice, label] of [['webcrypto', 'WebCrypto'], ['rust', 'Rust']]) {
+  test(`RSA-2048 keys from ${label} make a chain that OpenSSL verifies`, async ({ page }) => {
+    await page.goto('/');
+    await expect(page.locator('#status-text')).toContainText('Ready');
+    await page.getByLabel('Key type').selectOption('rsa-2048');
+    await page.getByLabel('RSA key generator').selectOption(choice);
+    const dir = await generateAndDownload(page);
+    const nodes = page.locator('#chain-view .node');
+    await expect(nodes).toHaveCount(4);
+    for (const node of await nodes.all()) await expect(node).toContainText(`RSA 2048 (${label})`);
+    checkTutorialChain(dir, { intermediates: 1, devices: ['device-01', 'device-02'] });
+  });
+}
+
+test('EC keys always come from the Rust core', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.locator('#status-text')).toContainText('Ready');
+  await page.getByLabel('Key type').selectOption('ec-p256');
+  const dir = await generateAndDownload(page);
+  for (const node of await page.locator('#chain-view .node').all()) await expect(node).toContainText('ECDSA P-256 (Rust)');
+  checkTutorialChain(dir, { intermediates: 1, devices: ['device-01', 'device-02'] });
+});
