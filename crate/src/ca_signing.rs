@@ -122,10 +122,13 @@ pub struct SignedRequest {
 /// CSR asks for.
 pub fn sign_request(ca: &ImportedCa, csr_file: &InputFile<'_>, profile: CsrProfile, now_unix: u64) -> Result<SignedRequest> {
     let name = csr_file.name;
-    let material = Material::read(std::slice::from_ref(csr_file), None)?;
-    let Some(found) = material.requests.first() else {
-        return Err(StudioError::field("csr", format!("{name} holds no certificate signing request (BEGIN CERTIFICATE REQUEST).")));
-    };
+    let no_request = || StudioError::field("csr", format!("{name} holds no certificate signing request (BEGIN CERTIFICATE REQUEST)."));
+    let material = Material::read(std::slice::from_ref(csr_file), None).map_err(|e| match e.field.as_deref() {
+        // An encrypted key dropped here: not a password question.
+        Some("password") => no_request(),
+        _ => StudioError::field("csr", e.message),
+    })?;
+    let Some(found) = material.requests.first() else { return Err(no_request()) };
     let csr = &found.item;
     if let Err(problem) = signature_check::verify_csr(csr) {
         return Err(StudioError::field("csr", format!("{name} is not trustworthy: {}.", problem.describe().replace("issuer's", "request's own"))));

@@ -48,7 +48,7 @@ pub struct CertificateDescription {
     pub version: u8,
     /// Lower-case hex with colons, as OpenSSL prints it.
     pub serial: String,
-    /// OpenSSL prints serials of up to 8 octets also in decimal.
+    /// OpenSSL prints a serial that fits a signed 64-bit long in decimal.
     pub serial_decimal: Option<String>,
     pub signature_algorithm: String,
     pub issuer: String,
@@ -159,7 +159,7 @@ pub fn describe_certificate(file: &str, certificate: &Certificate, now_unix: u64
         file: file.to_string(),
         version: tbs.version() as u8 + 1,
         serial: colon_hex(serial, false),
-        serial_decimal: (serial.len() <= 8).then(|| serial.iter().fold(0u64, |n, &b| (n << 8) | u64::from(b)).to_string()),
+        serial_decimal: serial_as_long(serial).map(|n| n.to_string()),
         signature_algorithm: oid_name(&certificate.signature_algorithm().oid),
         issuer: describe_name(tbs.issuer()),
         subject: describe_name(tbs.subject()),
@@ -376,6 +376,12 @@ pub fn openssl_time(unix: u64) -> String {
         ),
         Err(_) => format!("{unix} seconds after 1970"),
     }
+}
+
+/// The serial as OpenSSL's ASN1_INTEGER_get sees it: positive and at most `i64::MAX`.
+fn serial_as_long(magnitude: &[u8]) -> Option<u64> {
+    let value = (magnitude.len() <= 8).then(|| magnitude.iter().fold(0u64, |n, &b| (n << 8) | u64::from(b)))?;
+    (value <= i64::MAX as u64).then_some(value)
 }
 
 /// An INTEGER's content without its sign-padding zero octet.

@@ -518,7 +518,7 @@ fn file_out(f: OutputFile) -> FileOut {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct ImportCaInput {
+struct FilesInput {
     files: Vec<NamedFileIn>,
     #[serde(default)]
     password: Option<String>,
@@ -575,7 +575,7 @@ fn imported_out(id: u32, ca: &ImportedCa) -> Result<ImportedCaOut, JsValue> {
 /// else `files`.
 #[wasm_bindgen(js_name = importCa)]
 pub fn import_ca(input: JsValue) -> Result<JsValue, JsValue> {
-    let input: ImportCaInput = parse_input("import", input)?;
+    let input: FilesInput = parse_input("import", input)?;
     let files = input_files(&input.files);
     let cas = import::import_cas(&files, input.password.as_deref(), now_unix(input.now_ms)).map_err(js_error)?;
     let mut out = Vec::new();
@@ -695,7 +695,7 @@ pub fn sign_csr(input: JsValue) -> Result<JsValue, JsValue> {
 /// `Inspection` of crate::inspect: `{ certificates, requests, keys, chain }`.
 #[wasm_bindgen(js_name = inspect)]
 pub fn inspect_files(input: JsValue) -> Result<JsValue, JsValue> {
-    let input: ImportCaInput = parse_input("inspect", input)?;
+    let input: FilesInput = parse_input("inspect", input)?;
     let files = input_files(&input.files);
     let inspection = inspect::inspect(&files, input.password.as_deref(), now_unix(input.now_ms)).map_err(js_error)?;
     to_js(&inspection)
