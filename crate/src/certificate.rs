@@ -95,7 +95,7 @@ pub fn common_name(cn: &str) -> Result<Name> {
     let mut rdn = SetOfVec::new();
     rdn.insert(x509_cert::attr::AttributeTypeAndValue { oid: CN, value })
         .map_err(|e| StudioError::internal("Name encoding", e))?;
-    let rdn = RelativeDistinguishedName::try_from(rdn).map_err(|e| StudioError::internal("Name encoding", e))?;
+    let rdn = RelativeDistinguishedName::from(rdn);
     let mut sequence = RdnSequence::default();
     sequence.push(rdn);
     let der = sequence.to_der().map_err(|e| StudioError::internal("Name encoding", e))?;

@@ -357,7 +357,7 @@ fn verify_mac(mac_data: &MacData, password: &str, data: &[u8]) -> std::result::R
 /// KDF rounds a file may ask for before it is hostile or broken.
 fn check_rounds(iterations: i32) -> std::result::Result<i32, PfxReadError> {
     match u32::try_from(iterations) {
-        Ok(n) if n >= 1 && n <= crate::legacy_pem::MAX_KDF_ITERATIONS => Ok(iterations),
+        Ok(n) if (1..=crate::legacy_pem::MAX_KDF_ITERATIONS).contains(&n) => Ok(iterations),
         _ => Err(PfxReadError::Unsupported(format!("{iterations} key-derivation rounds"))),
     }
 }
