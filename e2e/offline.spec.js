@@ -53,12 +53,18 @@ test('the single file is what its .sha256 says, and its CSP allows scripts and s
   expect(text).not.toContain('Save this studio for offline use');
 });
 
-test('offline from file://: the EC P-256 chain downloads as a ZIP that OpenSSL verifies', async ({ page, context }) => {
+test('offline from file://: the EC P-256 chain downloads as a ZIP that OpenSSL verifies, and the CA panel works', async ({ page, context }) => {
   const requests = await openOffline(page, context);
   await page.getByLabel('Key type').selectOption('ec-p256');
   const dir = await generateAndDownload(page);
   checkTutorialChain(dir, { intermediates: 1, devices: ['device-01', 'device-02'] });
   expect(openssl(dir, 'x509', '-in', ROOT_CERT, '-noout', '-text')).toContain('NIST CURVE: P-256');
+  // The CA panel too: the chain just made, imported, makes a verification certificate.
+  await page.getByRole('button', { name: 'Use the chain made above' }).click();
+  await expect(page.locator('.ca-item')).not.toHaveCount(0);
+  await page.fill('#verification-code', '1B1F84DE79B9BD5F16D71E92709917C2A1CA19D5A156CB9F');
+  await page.getByRole('button', { name: 'Make verification certificate' }).click();
+  await expect(page.locator('#verification-result')).toContainText('1B1F84DE79B9BD5F16D71E92709917C2A1CA19D5A156CB9F');
   // Only the file itself and the Blob URLs of its workers and downloads.
   expect(requests.filter((url) => !url.startsWith('blob:') && !url.startsWith('data:'))).toEqual([pathToFileURL(OFFLINE_FILE).href]);
 });
@@ -69,4 +75,20 @@ test('offline from file://: the default RSA-4096 chain verifies', async ({ page,
   const dir = await generateAndDownload(page);
   checkTutorialChain(dir, { intermediates: 1, devices: ['device-01', 'device-02'] });
   expect(openssl(dir, 'x509', '-in', ROOT_CERT, '-noout', '-text')).toContain('Public-Key: (4096 bit)');
+});
+
+test('the served page offers the single file and its SHA-256 for download', async ({ page }) => {
+  await page.goto('/');
+  const save = async (name) => {
+    const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name }).click()]);
+    const path = join(tempDir('studio-save-'), file.suggestedFilename());
+    await file.saveAs(path);
+    return { name: file.suggestedFilename(), bytes: readFileSync(path) };
+  };
+  const html = await save('Save this studio for offline use');
+  expect(html.name).toBe('cert-studio-offline.html');
+  expect(html.bytes).toEqual(readFileSync(OFFLINE_FILE));
+  const sum = await save('its SHA-256');
+  expect(sum.name).toBe('cert-studio-offline.html.sha256');
+  expect(sum.bytes.toString()).toBe(`${createHash('sha256').update(html.bytes).digest('hex')}  cert-studio-offline.html\n`);
 });
