@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Builds the wasm module into www/pkg as wasm-pack.toml says."""
+"""Builds the wasm module into www/pkg as wasm-pack.toml says, then the offline single file."""
 import os
 import pathlib
 import shutil
@@ -29,6 +29,7 @@ def main():
         wasm_opt = ROOT / "e2e" / "node_modules" / ".bin" / "wasm-opt"
         run(wasm_opt, *opt["flags"], wasm, "-o", wasm)
     print(f"built {out_dir.relative_to(ROOT)}: " + ", ".join(f"{p.name} {p.stat().st_size:,} B" for p in sorted(out_dir.iterdir())))
+    run(sys.executable, ROOT / "tools" / "build_single_file.py")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 //! blocks, possibly with OpenSSL's legacy encryption headers) or raw DER.
 
 use base64ct::{Base64, Encoding};
+use zeroize::Zeroize;
 
 use crate::error::{Result, StudioError};
 
@@ -19,6 +20,13 @@ pub struct PemBlock {
     /// RFC 1421 headers such as `Proc-Type` and `DEK-Info` (legacy encrypted keys).
     pub headers: Vec<(String, String)>,
     pub der: Vec<u8>,
+}
+
+/// A key block's DER is the unencrypted key: wiped when the block goes.
+impl Drop for PemBlock {
+    fn drop(&mut self) {
+        self.der.zeroize();
+    }
 }
 
 impl PemBlock {

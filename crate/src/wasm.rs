@@ -84,8 +84,9 @@ struct FileOut {
     path: String,
     description: String,
     secret: bool,
+    /// Wiped once JS has its copy: secret files hold private keys.
     #[serde(with = "serde_bytes_as_uint8array")]
-    contents: Vec<u8>,
+    contents: zeroize::Zeroizing<Vec<u8>>,
 }
 
 /// Sends bytes as a `Uint8Array` rather than an array of numbers.
@@ -139,7 +140,7 @@ fn chain_out(chain: &TutorialChain) -> Result<JsValue, JsValue> {
     to_js(&ChainOut {
         files: files
             .into_iter()
-            .map(|f| FileOut { path: f.path, description: f.description, secret: f.secret, contents: f.contents })
+            .map(|f| FileOut { path: f.path, description: f.description, secret: f.secret, contents: zeroize::Zeroizing::new(f.contents) })
             .collect(),
         chain: entries.into_iter().map(ChainEntryOut::from).collect(),
     })
@@ -164,10 +165,11 @@ pub fn validate_chain_spec(spec: JsValue) -> Result<u32, JsValue> {
 /// A fresh private key as unencrypted PKCS#8 DER. `algorithm`: `rsa-2048`,
 /// `rsa-3072`, `rsa-4096`, `ec-p256` or `ec-p384`.
 #[wasm_bindgen(js_name = generateKey)]
-pub fn generate_key(algorithm: &str) -> Result<Vec<u8>, JsValue> {
+pub fn generate_key(algorithm: &str) -> Result<js_sys::Uint8Array, JsValue> {
     let algorithm = KeyAlgorithm::parse("keyAlgorithm", algorithm).map_err(js_error)?;
     let key = PrivateKey::generate(algorithm).map_err(js_error)?;
-    Ok(key.to_pkcs8_der().map_err(js_error)?.to_vec())
+    // Copied straight into JS from the buffer that wipes itself, not via a Vec that wouldn't.
+    Ok(js_sys::Uint8Array::from(key.to_pkcs8_der().map_err(js_error)?.as_slice()))
 }
 
 /// Builds the tutorial chain from keys made by [`generate_key`] (root,
@@ -196,27 +198,32 @@ pub fn make_chain(spec: JsValue, now_ms: f64) -> Result<JsValue, JsValue> {
 struct FileIn {
     path: String,
     #[serde(with = "serde_bytes_from_uint8array")]
-    contents: Vec<u8>,
+    contents: zeroize::Zeroizing<Vec<u8>>,
     #[serde(default)]
     secret: bool,
 }
 
+/// Files from JS may hold private keys: their copy in wasm memory wipes itself.
 mod serde_bytes_from_uint8array {
-    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
-        serde::Deserialize::deserialize(d).map(|b: serde_bytes::ByteBuf| b.into_vec())
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<zeroize::Zeroizing<Vec<u8>>, D::Error> {
+        serde::Deserialize::deserialize(d).map(|b: serde_bytes::ByteBuf| zeroize::Zeroizing::new(b.into_vec()))
     }
 }
 
 /// A ZIP of `[{ path, contents: Uint8Array, secret? }]`.
 #[wasm_bindgen(js_name = zipFiles)]
-pub fn zip(files: JsValue) -> Result<Vec<u8>, JsValue> {
+pub fn zip(files: JsValue) -> Result<js_sys::Uint8Array, JsValue> {
     let files: Vec<FileIn> = serde_wasm_bindgen::from_value(files)
         .map_err(|e| js_error(StudioError::general(format!("The file list is not valid: {e}."))))?;
-    let files: Vec<OutputFile> = files
+    let mut files: Vec<OutputFile> = files
         .into_iter()
-        .map(|f| OutputFile { path: f.path, contents: f.contents, description: String::new(), secret: f.secret })
+        .map(|mut f| OutputFile { path: f.path, contents: std::mem::take(&mut *f.contents), description: String::new(), secret: f.secret })
         .collect();
-    zip_files(&files).map_err(js_error)
+    let zip = zip_files(&files).map(zeroize::Zeroizing::new);
+    for file in &mut files {
+        zeroize::Zeroize::zeroize(&mut file.contents);
+    }
+    Ok(js_sys::Uint8Array::from(zip.map_err(js_error)?.as_slice()))
 }
 
 // ---------------------------------------------------------------------------
@@ -306,7 +313,7 @@ fn files_and_chain(files: Result<Vec<OutputFile>, StudioError>, entries: Result<
         files: files
             .map_err(js_error)?
             .into_iter()
-            .map(|f| FileOut { path: f.path, description: f.description, secret: f.secret, contents: f.contents })
+            .map(|f| FileOut { path: f.path, description: f.description, secret: f.secret, contents: zeroize::Zeroizing::new(f.contents) })
             .collect(),
         chain: entries.map_err(js_error)?.into_iter().map(ChainEntryOut::from).collect(),
     })
@@ -496,7 +503,7 @@ fn with_ca<T>(id: u32, f: impl FnOnce(&ImportedCa) -> Result<T, JsValue>) -> Res
 struct NamedFileIn {
     name: String,
     #[serde(with = "serde_bytes_from_uint8array")]
-    contents: Vec<u8>,
+    contents: zeroize::Zeroizing<Vec<u8>>,
 }
 
 fn input_files(files: &[NamedFileIn]) -> Vec<InputFile<'_>> {
@@ -513,7 +520,7 @@ fn iso_time(unix: u64) -> String {
 }
 
 fn file_out(f: OutputFile) -> FileOut {
-    FileOut { path: f.path, description: f.description, secret: f.secret, contents: f.contents }
+    FileOut { path: f.path, description: f.description, secret: f.secret, contents: zeroize::Zeroizing::new(f.contents) }
 }
 
 #[derive(Deserialize)]

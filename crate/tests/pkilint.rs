@@ -1,13 +1,22 @@
 //! Every profile the studio issues, for RSA and EC keys, passes pkilint's
 //! RFC 5280 linter (`lint_pkix_cert`, PyPI `pkilint`) with no finding at
-//! WARNING or above.
+//! WARNING or above: first each profile on its own, then every certificate
+//! file the real generators write (tutorial chain, IoT Edge, individual
+//! enrollment, and the verification certificate of an imported CA).
 
 use std::io::Write;
 use std::process::Command;
 
+use cert_studio::archive::OutputFile;
 use cert_studio::certificate::{self, CertificateParams, Issuer, SignedBy, ValidityWindow, certificate_pem};
+use cert_studio::chain::{ChainSpec, TutorialChain};
+use cert_studio::edge::{EdgeChain, EdgeSpec};
+use cert_studio::enrollment::{EnrollmentSpec, IndividualEnrollment};
+use cert_studio::import::import_cas;
 use cert_studio::key::{KeyAlgorithm, PrivateKey};
+use cert_studio::pem_file::InputFile;
 use cert_studio::profile::{CertificateProfile, DEVICE, INTERMEDIATE_CA, ROOT_CA, SERVER};
+use cert_studio::verification::VerificationCertificate;
 
 const NOW: u64 = 1_764_000_000;
 
@@ -55,5 +64,62 @@ fn every_profile_and_key_type_lints_clean() {
         lint(&format!("{alg:?} server"), &certificate_pem(&server).unwrap());
         let self_signed = issue("device-02", &DEVICE, &leaf_key, SignedBy::Itself(&leaf_key), &[]);
         lint(&format!("{alg:?} self-signed device"), &certificate_pem(&self_signed).unwrap());
+    }
+}
+
+/// Every file that holds exactly one certificate: the chain and full-chain
+/// files only repeat them.
+fn lint_certificate_files(generator: &str, files: &[OutputFile]) -> usize {
+    let mut linted = 0;
+    for file in files.iter().filter(|f| f.path.ends_with(".cert.pem")) {
+        let pem = String::from_utf8(file.contents.clone()).unwrap();
+        if pem.matches("-----BEGIN CERTIFICATE-----").count() == 1 {
+            lint(&format!("{generator} {}", file.path), &pem);
+            linted += 1;
+        }
+    }
+    linted
+}
+
+fn file<'a>(files: &'a [OutputFile], path: &str) -> &'a OutputFile {
+    files.iter().find(|f| f.path == path).unwrap_or_else(|| panic!("{path} is made"))
+}
+
+#[test]
+fn every_generator_output_lints_clean() {
+    for alg in [KeyAlgorithm::Rsa2048, KeyAlgorithm::EcP256, KeyAlgorithm::EcP384] {
+        let chain = TutorialChain::generate(ChainSpec { key_algorithm: alg, devices: vec!["device-01".into()], ..ChainSpec::default() }, NOW).unwrap();
+        let chain_files = chain.files().unwrap();
+        // Root, intermediate, device.
+        assert_eq!(lint_certificate_files(&format!("{alg:?} tutorial chain"), &chain_files), 3);
+
+        let edge = EdgeChain::generate(
+            EdgeSpec {
+                ca_key_algorithm: alg,
+                leaf_key_algorithm: alg,
+                server_dns_names: vec!["gateway.local".into()],
+                ..EdgeSpec::default()
+            },
+            NOW,
+        )
+        .unwrap();
+        // Root, intermediate, Edge CA, identity, server.
+        assert_eq!(lint_certificate_files(&format!("{alg:?} IoT Edge"), &edge.files().unwrap()), 5);
+
+        let enrollment = IndividualEnrollment::generate(EnrollmentSpec { key_algorithm: alg, ..EnrollmentSpec::default() }, NOW).unwrap();
+        assert_eq!(lint_certificate_files(&format!("{alg:?} self-signed device"), &enrollment.files().unwrap()), 1);
+
+        // The verification certificate, signed by the intermediate imported from the chain's own files.
+        let inputs: Vec<InputFile<'_>> = [
+            "certs/azure-iot-test-only.intermediate.cert.pem",
+            "private/azure-iot-test-only.intermediate.key.pem",
+            "certs/azure-iot-test-only.root.ca.cert.pem",
+        ]
+        .iter()
+        .map(|path| InputFile { name: path, contents: &file(&chain_files, path).contents })
+        .collect();
+        let imported = import_cas(&inputs, Some("1234"), NOW).unwrap();
+        let verification = VerificationCertificate::make(&imported[0].issuer, "1B1F84DE79B9BD5F16D71E92709917C2A1CA19D5A156CB9F", NOW).unwrap();
+        assert_eq!(lint_certificate_files(&format!("{alg:?} verification"), &verification.files().unwrap()), 1);
     }
 }

@@ -1,7 +1,8 @@
 // Bootstraps the studio: one worker pool for all crypto, then each panel.
 // The main thread only draws.
 
-import { WorkerPool } from './pool.js';
+import { JobError, WorkerPool } from './pool.js';
+import { studioRuntime } from './runtime.js';
 import { createStatus } from './status.js';
 import { createChainForm } from './chain-form.js';
 import { makeChain } from './chain-maker.js';
@@ -20,16 +21,12 @@ const status = createStatus({ line: $('status-text'), bar: $('status-progress'),
 window.addEventListener('error', (event) => status.error(`Unexpected error: ${event.message}`));
 window.addEventListener('unhandledrejection', (event) => status.error(`Unexpected error: ${event.reason?.message ?? event.reason}`));
 
-/** Compiled once here and shared, so each worker only instantiates it. */
-async function compileWasm() {
-  const url = new URL('../pkg/cert_studio_bg.wasm', import.meta.url);
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url.pathname} answered ${response.status}`);
-  return WebAssembly.compileStreaming(response);
-}
-
-const createWorker = () => new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'studio-worker' });
-const wasmModule = compileWasm();
+// No random source, no studio: without crypto.getRandomValues every job
+// fails with this sentence (each worker also asks the core, checkRandomSource).
+const NO_RANDOM = 'This browser offers no secure random numbers (crypto.getRandomValues); the studio refuses to make keys without them.';
+const runtime = studioRuntime();
+const createWorker = runtime.createWorker;
+const wasmModule = typeof globalThis.crypto?.getRandomValues === 'function' ? runtime.module : Promise.reject(new JobError({ message: NO_RANDOM }));
 const pool = new WorkerPool({ createWorker, module: wasmModule, onWorkerLost: (reason) => status.error(reason) });
 const caPanel = createCaPanel($('ca-panel'), { createWorker, module: wasmModule, status });
 

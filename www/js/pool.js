@@ -92,7 +92,8 @@ export class WorkerPool {
     slot.worker.addEventListener('messageerror', () => this.lose(slot, 'A worker sent a message the page could not read.'));
     this.module.then(
       (module) => slot.worker.postMessage({ type: 'init', module }),
-      (error) => this.fail(new Error(`The studio's WebAssembly could not be loaded: ${error.message}`)),
+      // A JobError already says why the studio cannot run (no random source); pass it on as it is.
+      (error) => this.fail(error instanceof JobError ? error : new Error(`The studio's WebAssembly could not be loaded: ${error.message}`)),
     );
     return slot;
   }

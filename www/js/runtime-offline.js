@@ -1,0 +1,23 @@
+// The offline single file's workers and wasm: file:// pages may not start
+// module workers or fetch, so the worker is a classic script from a Blob URL
+// and the wasm is decoded from the page itself. offline-data.js exists only
+// inside that build: tools/build_single_file.py writes it next to this file
+// (the bundled worker.js as text, the wasm as base64) and bundles the page.
+
+import { WASM_BASE64, WORKER_SOURCE } from './offline-data.js';
+
+function decodeBase64(text) {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** @returns {{ createWorker: () => Worker, module: Promise<WebAssembly.Module> }} */
+export function studioRuntime() {
+  const workerUrl = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
+  return {
+    createWorker: () => new Worker(workerUrl, { name: 'studio-worker' }),
+    module: Promise.resolve().then(() => WebAssembly.compile(decodeBase64(WASM_BASE64))),
+  };
+}
