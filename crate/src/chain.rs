@@ -169,20 +169,7 @@ impl TutorialChain {
     /// [`ChainSpec::key_count`] order.
     pub fn build(spec: ChainSpec, keys: Vec<PrivateKey>, now_unix: u64) -> Result<Self> {
         spec.validate()?;
-        if keys.len() != spec.key_count() {
-            return Err(StudioError::general(format!(
-                "The chain needs {} keys but {} were given.",
-                spec.key_count(),
-                keys.len()
-            )));
-        }
-        if let Some(other) = keys.iter().find(|k| k.algorithm() != spec.key_algorithm) {
-            return Err(StudioError::general(format!(
-                "A {} key was given for a {} chain.",
-                other.algorithm().label(),
-                spec.key_algorithm.label()
-            )));
-        }
+        crate::key::check_supplied_keys("The chain", &keys, &vec![spec.key_algorithm; spec.key_count()])?;
         let validity = ValidityWindow { not_before_unix: now_unix, days: spec.validity_days };
         let params = |common_name, profile| CertificateParams { common_name, profile, validity, dns_names: &[] };
         let mut keys = keys.into_iter();

@@ -176,21 +176,7 @@ impl EdgeChain {
     /// Makes the chain from keys made elsewhere, in [`EdgeSpec::key_algorithms`] order.
     pub fn build(spec: EdgeSpec, keys: Vec<PrivateKey>, now_unix: u64) -> Result<Self> {
         spec.validate(now_unix)?;
-        let wanted = spec.key_algorithms();
-        if keys.len() != wanted.len() {
-            return Err(StudioError::general(format!(
-                "The IoT Edge chain needs {} keys but {} were given.",
-                wanted.len(),
-                keys.len()
-            )));
-        }
-        if let Some((key, want)) = keys.iter().zip(&wanted).find(|(k, w)| k.algorithm() != **w) {
-            return Err(StudioError::general(format!(
-                "A {} key was given where the IoT Edge chain needs {}.",
-                key.algorithm().label(),
-                want.label()
-            )));
-        }
+        crate::key::check_supplied_keys("The IoT Edge chain", &keys, &spec.key_algorithms())?;
         let validity = ValidityWindow { not_before_unix: now_unix, days: spec.validity_days };
         let mut keys = keys.into_iter();
         let mut next_key = || keys.next().ok_or_else(|| StudioError::general("The IoT Edge chain ran out of keys."));

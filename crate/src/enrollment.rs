@@ -101,20 +101,7 @@ impl IndividualEnrollment {
     /// From keys made elsewhere: one, or two with a secondary.
     pub fn build(spec: EnrollmentSpec, keys: Vec<PrivateKey>, now_unix: u64) -> Result<Self> {
         spec.validate()?;
-        if keys.len() != spec.key_count() {
-            return Err(StudioError::general(format!(
-                "The enrollment needs {} key(s) but {} were given.",
-                spec.key_count(),
-                keys.len()
-            )));
-        }
-        if let Some(other) = keys.iter().find(|k| k.algorithm() != spec.key_algorithm) {
-            return Err(StudioError::general(format!(
-                "A {} key was given for {} certificates.",
-                other.algorithm().label(),
-                spec.key_algorithm.label()
-            )));
-        }
+        crate::key::check_supplied_keys("The enrollment", &keys, &vec![spec.key_algorithm; spec.key_count()])?;
         let params = CertificateParams {
             common_name: &spec.registration_id,
             profile: &SELF_SIGNED_DEVICE,

@@ -218,6 +218,22 @@ impl PrivateKey {
     }
 }
 
+/// Checks keys made elsewhere (in parallel workers) against what `what` (e.g.
+/// "the chain") needs: as many as `wanted`, each of the algorithm in its place.
+pub fn check_supplied_keys(what: &str, keys: &[PrivateKey], wanted: &[KeyAlgorithm]) -> Result<()> {
+    if keys.len() != wanted.len() {
+        return Err(StudioError::general(format!("{what} needs {} key(s) but {} were given.", wanted.len(), keys.len())));
+    }
+    if let Some((key, want)) = keys.iter().zip(wanted).find(|(k, w)| k.algorithm() != **w) {
+        return Err(StudioError::general(format!(
+            "A {} key was given where {what} needs {}.",
+            key.algorithm().label(),
+            want.label()
+        )));
+    }
+    Ok(())
+}
+
 /// PEM with LF line endings and 64-character lines, as OpenSSL writes it.
 pub fn pem_text(label: &str, der: &[u8]) -> String {
     der::pem::encode_string(label, LineEnding::LF, der).expect("PEM labels here are static ASCII")
