@@ -47,7 +47,6 @@ fuzz-smoke:
 # Headless Chromium on the page's own worker code against OpenSSL, WebCrypto,
 # node-forge and @peculiar/x509; prints one table (see README, Benchmark).
 bench: build
-	cd e2e && npm install --no-audit --no-fund
 	node bench/run.mjs
 
 clean:
