@@ -100,6 +100,7 @@ async function heapSampler(context, page) {
   await cdp.send('Performance.enable');
   const workers = new Map(); // sessionId → last usedSize
   let next = 1;
+  let answered = 0;
   const pending = new Map();
   cdp.on('Target.attachedToTarget', ({ sessionId, targetInfo }) => {
     // The studio's pool workers; the peers' idle workers are not the studio's memory.
@@ -108,10 +109,12 @@ async function heapSampler(context, page) {
   cdp.on('Target.detachedFromTarget', ({ sessionId }) => workers.delete(sessionId));
   cdp.on('Target.receivedMessageFromTarget', ({ sessionId, message }) => {
     const reply = JSON.parse(message);
+    // A late answer still counts as a sample, but not as answered in time.
+    if (reply.result && workers.has(sessionId)) workers.set(sessionId, reply.result.usedSize);
     const done = pending.get(reply.id);
     if (!done) return;
     pending.delete(reply.id);
-    if (reply.result && workers.has(sessionId)) workers.set(sessionId, reply.result.usedSize);
+    answered++;
     done();
   });
   let workersSeen = true;
@@ -125,7 +128,10 @@ async function heapSampler(context, page) {
       const id = next++;
       pending.set(id, resolve);
       cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method: 'Runtime.getHeapUsage' }) }).catch(resolve);
-      setTimeout(resolve, 1000);
+      setTimeout(() => {
+        pending.delete(id);
+        resolve();
+      }, 1000);
     });
   let peak = { total: 0, page: 0, workers: 0, count: 0, rss: 0, rssBefore: rendererRss() };
   let running = true;
@@ -141,6 +147,8 @@ async function heapSampler(context, page) {
   })();
   return {
     workersSeen: () => workersSeen && workers.size > 0,
+    /** How many worker samples were answered within their second, of how many asked. */
+    answered: () => `${answered} of ${next - 1}`,
     async stop() {
       running = false;
       await loop;
@@ -277,7 +285,7 @@ async function main() {
     }
     const workersSeen = sampler.workersSeen();
     const peak = await sampler.stop();
-    const how = workersSeen ? `page + ${peak.count} studio workers` : 'page only';
+    const how = workersSeen ? `page + ${peak.count} studio workers, ${sampler.answered()} worker samples answered` : 'page only';
     row('f', `${N.bigBatch} P-256 devices: ${failure ? `FAILED: ${failure}` : `${s(f.ms)} (keys ${s(f.phases.keys)}, chain ${s(f.phases.chain)}, ZIP ${s(f.phases.zip)}), ${f.files} files, ZIP ${mb(f.zipBytes)}`}; peak JSHeapUsed (CDP, ${how}: page ${mb(peak.page)} + workers ${mb(peak.workers)}; wasm memory not in it; peak RSS of the page's renderer process, wasm included: ${mb(peak.rss)}, ${mb(peak.rssBefore)} before the batch)`, mb(peak.total), '—', '—', 'completes, < 300 MB', !failure && peak.total < 300 * 1048576);
 
     await context.close();
