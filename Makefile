@@ -44,5 +44,10 @@ fuzz-smoke:
 	  test $${PIPESTATUS[0]} -eq 0 || exit 1; \
 	done
 
+# Headless Chromium on the page's own worker code against OpenSSL, WebCrypto,
+# node-forge and @peculiar/x509; prints one table (see README, Benchmark).
+bench: build
+	node bench/run.mjs
+
 clean:
 	rm -rf www/pkg target e2e/test-results e2e/playwright-report

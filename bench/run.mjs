@@ -1,0 +1,311 @@
+// `make bench`: serves the repository on 127.0.0.1, drives bench/bench.html
+// (the studio's own worker code next to its peers) in headless Chromium, runs
+// the OpenSSL sides in temporary directories, and prints one table whose
+// ratios all come from this run. Timings are medians of interleaved runs.
+
+import { createServer } from 'node:http';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { createRequire } from 'node:module';
+import { execFileSync } from 'node:child_process';
+import { cpus } from 'node:os';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as openssl from './openssl.mjs';
+
+const REPO = fileURLToPath(new URL('..', import.meta.url));
+const require = createRequire(new URL('../e2e/package.json', import.meta.url));
+const { chromium } = require('@playwright/test');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+// Sample sizes; the defaults keep the whole run near five minutes on two cores.
+const N = {
+  chainRounds: Number(process.env.BENCH_CHAIN_ROUNDS || 3),
+  keyRounds: Number(process.env.BENCH_KEY_ROUNDS || 3),
+  keys2048: 8, // per side and round
+  keys4096: 4,
+  forge2048: Number(process.env.BENCH_FORGE_2048 || 4),
+  forge4096: Number(process.env.BENCH_FORGE_4096 || 4),
+  devices: 1000,
+  opensslDevices: 100, // timed, then scaled to `devices`
+  deviceRounds: 2,
+  bigBatch: Number(process.env.BENCH_BIG_BATCH || 10000),
+};
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const log = (...a) => console.error('  …', ...a);
+
+// --- static server over the repository (www/ and bench/ and e2e/node_modules peers) ---
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml' };
+function serve() {
+  const server = createServer((req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+    let file = join(REPO, path);
+    try {
+      if (statSync(file).isDirectory()) file = join(file, 'index.html');
+      const body = readFileSync(file);
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] || 'application/octet-stream', 'cache-control': 'no-store' });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+function machine(browser) {
+  const model = readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.*)$/m)?.[1] ?? cpus()[0]?.model ?? 'unknown';
+  const nproc = execFileSync('nproc').toString().trim();
+  const opensslVersion = execFileSync('openssl', ['version']).toString().trim();
+  return { nproc, model, chromium: browser.version(), openssl: opensslVersion, node: process.version };
+}
+
+/**
+ * Resident memory of the largest renderer process of this browser (a
+ * descendant of this Node process, so other browsers on the machine are not
+ * counted): the bench page with its workers, JS heap plus what that leaves out,
+ * such as wasm linear memory.
+ */
+function rendererRss() {
+  const parents = new Map();
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      parents.set(pid, stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    } catch {}
+  }
+  const mine = (pid) => {
+    for (let p = pid, hops = 0; p && p !== '0' && hops < 20; p = parents.get(p), hops++) if (p === String(process.pid)) return true;
+    return false;
+  };
+  let largest = 0;
+  for (const pid of parents.keys()) {
+    if (pid === String(process.pid) || !mine(pid)) continue;
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer')) continue;
+      largest = Math.max(largest, Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB/m)?.[1] ?? 0) * 1024);
+    } catch {}
+  }
+  return largest;
+}
+
+/** Peak JS heap over the page and its workers, from CDP, sampled every 200 ms; and peak renderer RSS. */
+async function heapSampler(context, page) {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const workers = new Map(); // sessionId → last usedSize
+  let next = 1;
+  let answered = 0;
+  const pending = new Map();
+  cdp.on('Target.attachedToTarget', ({ sessionId, targetInfo }) => {
+    // The studio's pool workers; the peers' idle workers are not the studio's memory.
+    if (targetInfo.type === 'worker' && targetInfo.url.endsWith('/www/js/worker.js')) workers.set(sessionId, 0);
+  });
+  cdp.on('Target.detachedFromTarget', ({ sessionId }) => workers.delete(sessionId));
+  cdp.on('Target.receivedMessageFromTarget', ({ sessionId, message }) => {
+    const reply = JSON.parse(message);
+    // A late answer still counts as a sample, but not as answered in time.
+    if (reply.result && workers.has(sessionId)) workers.set(sessionId, reply.result.usedSize);
+    const done = pending.get(reply.id);
+    if (!done) return;
+    pending.delete(reply.id);
+    answered++;
+    done();
+  });
+  let workersSeen = true;
+  try {
+    await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
+  } catch {
+    workersSeen = false;
+  }
+  const askWorker = (sessionId) =>
+    new Promise((resolve) => {
+      const id = next++;
+      pending.set(id, resolve);
+      cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method: 'Runtime.getHeapUsage' }) }).catch(resolve);
+      setTimeout(() => {
+        pending.delete(id);
+        resolve();
+      }, 1000);
+    });
+  let peak = { total: 0, page: 0, workers: 0, count: 0, rss: 0, rssBefore: rendererRss() };
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const [metrics] = await Promise.all([cdp.send('Performance.getMetrics').catch(() => null), ...[...workers.keys()].map(askWorker)]);
+      const pageHeap = metrics?.metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0;
+      const workerHeap = [...workers.values()].reduce((a, b) => a + b, 0);
+      if (pageHeap + workerHeap > peak.total) peak = { ...peak, total: pageHeap + workerHeap, page: pageHeap, workers: workerHeap, count: workers.size };
+      peak.rss = Math.max(peak.rss, rendererRss());
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  })();
+  return {
+    workersSeen: () => workersSeen && workers.size > 0,
+    /** How many worker samples were answered within their second, of how many asked. */
+    answered: () => `${answered} of ${next - 1}`,
+    async stop() {
+      running = false;
+      await loop;
+      await cdp.detach().catch(() => {});
+      return peak;
+    },
+  };
+}
+
+/** Navigation → the status line says "Ready" on the real page, in a fresh context (cold cache). */
+async function timeToReady(browser, origin) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    new MutationObserver((_, observer) => {
+      const text = document.getElementById('status-text')?.textContent ?? '';
+      if (text.startsWith('Ready')) {
+        window.__readyAt = performance.now();
+        observer.disconnect();
+      }
+    }).observe(document, { subtree: true, childList: true, characterData: true });
+  });
+  await page.goto(`${origin}/www/index.html`);
+  await page.waitForFunction(() => window.__readyAt !== undefined, null, { timeout: 30000 });
+  const ms = await page.evaluate(() => window.__readyAt);
+  await context.close();
+  return ms;
+}
+
+const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
+const rate = (count, ms) => `${(count / (ms / 1000)).toFixed(2)} keys/s`;
+const mb = (bytes) => `${(bytes / 1048576).toFixed(1)} MB`;
+const kb = (bytes) => `${(bytes / 1024).toFixed(0)} KB`;
+const verdict = (ok) => (ok ? 'PASS' : 'FAIL');
+
+async function main() {
+  const startedAt = Date.now();
+  const server = await serve();
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const info = machine(browser);
+  const rows = [];
+  const row = (id, what, studio, peer, ratio, target, ok) => rows.push({ id, what, studio, peer, ratio, target, result: ok === null ? '—' : verdict(ok) });
+
+  try {
+    // (e) first: a quiet machine for page start-up.
+    const wasm = readFileSync(join(REPO, 'www/pkg/cert_studio_bg.wasm'));
+    const gz = gzipSync(wasm, { level: 9 }).length;
+    log('(e) time to Ready on www/index.html');
+    const loads = [];
+    for (let i = 0; i < 3; i++) loads.push(await timeToReady(browser, origin));
+
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    page.on('pageerror', (e) => console.error('page error:', e.message));
+    await page.goto(`${origin}/bench/bench.html`);
+    await page.waitForFunction(() => window.bench !== undefined);
+    await page.evaluate(() => window.bench.ready);
+    const poolSize = await page.evaluate(() => window.bench.poolSize);
+
+    // (a) and (c): studio, OpenSSL and @peculiar/x509, interleaved.
+    const a = { studio: [], keys: [], openssl: [], peculiar: [], longest: [] };
+    let chainFiles = 0;
+    for (let round = 0; round < N.chainRounds; round++) {
+      log(`(a)(c) tutorial chain, round ${round + 1} of ${N.chainRounds}`);
+      const studio = await page.evaluate(() => window.bench.studioChain());
+      a.studio.push(studio.ms);
+      a.keys.push(studio.keysMs);
+      a.longest.push(studio.longestTask);
+      chainFiles = studio.files.length;
+      a.openssl.push(openssl.tutorialChain());
+      a.peculiar.push((await page.evaluate(() => window.bench.peculiarChain())).ms);
+    }
+    const aStudio = median(a.studio);
+    const aOpenssl = median(a.openssl);
+    const aPeculiar = median(a.peculiar);
+    row('a', `Tutorial chain RSA-4096: 4 keys, ${chainFiles} files incl. PFX (studio: keys ${s(median(a.keys))} of it) vs seed's OpenSSL commands (4 genrsa, req, ca, cat, 4 pkcs12); ${N.chainRounds} rounds each`, s(aStudio), s(aOpenssl), `${(aStudio / aOpenssl).toFixed(2)}×`, '≤ 0.30×', aStudio / aOpenssl <= 0.3);
+
+    // (b) key generation throughput, sides interleaved per round.
+    for (const bits of [2048, 4096]) {
+      const count = bits === 2048 ? N.keys2048 : N.keys4096;
+      const b = { studio: [], webcrypto: [] };
+      for (let round = 0; round < N.keyRounds; round++) {
+        log(`(b) RSA-${bits}, round ${round + 1} of ${N.keyRounds}: ${count} keys per side`);
+        b.studio.push(await page.evaluate(([bits, count]) => window.bench.keys('studio', bits, count), [bits, count]));
+        b.webcrypto.push(await page.evaluate(([bits, count]) => window.bench.keys('webcrypto', bits, count), [bits, count]));
+      }
+      const forgeCount = bits === 2048 ? N.forge2048 : N.forge4096;
+      log(`(b) RSA-${bits}, node-forge: ${forgeCount} keys`);
+      const forgeMs = await page.evaluate(([bits, count]) => window.bench.keys('forge', bits, count), [bits, forgeCount]);
+      const studioPerKey = median(b.studio) / count;
+      const webcryptoPerKey = median(b.webcrypto) / count;
+      const forgePerKey = forgeMs / forgeCount;
+      const total = count * N.keyRounds;
+      row('b', `RSA-${bits} keys on ${poolSize} workers: studio generateKey vs raw WebCrypto generateKey+export pkcs8 (${total} keys per side)`, rate(1, studioPerKey), rate(1, webcryptoPerKey), `${(studioPerKey / webcryptoPerKey).toFixed(2)}× the time`, '≤ 1.5×', studioPerKey / webcryptoPerKey <= 1.5);
+      row('b', `RSA-${bits} keys on ${poolSize} workers: studio vs node-forge (${forgeCount} forge keys)`, rate(1, studioPerKey), rate(1, forgePerKey), `${(forgePerKey / studioPerKey).toFixed(1)}× faster`, '≥ 5×', forgePerKey / studioPerKey >= 5);
+    }
+
+    row('c', 'Tutorial chain RSA-4096: studio (as in a) vs @peculiar/x509 on WebCrypto (keys, 4 certificates, PEM files; no PFX, CA keys not encrypted)', s(aStudio), s(aPeculiar), `${(aStudio / aPeculiar).toFixed(2)}×`, '≤ 1.00×', aStudio <= aPeculiar);
+
+    // (d) 1,000 P-256 devices, interleaved with the OpenSSL loop.
+    const d = { studio: [], openssl: [], longest: [], phases: [], files: 0, zip: 0 };
+    for (let round = 0; round < N.deviceRounds; round++) {
+      log(`(d) ${N.devices} P-256 devices, round ${round + 1} of ${N.deviceRounds}`);
+      const studio = await page.evaluate((n) => window.bench.studioDevices(n), N.devices);
+      d.studio.push(studio.ms);
+      d.longest.push(studio.longestTask);
+      d.phases.push(studio.phases);
+      d.files = studio.files;
+      d.zip = studio.zipBytes;
+      const loop = openssl.deviceLoop(N.opensslDevices);
+      d.openssl.push(loop.ca + (loop.devices * N.devices) / N.opensslDevices);
+    }
+    const dStudio = median(d.studio);
+    const dOpenssl = median(d.openssl);
+    const phase = (name) => s(median(d.phases.map((p) => p[name])));
+    row('d', `${N.devices} P-256 devices (${d.files} files, ZIP ${mb(d.zip)}) in total: keys ${phase('keys')}, chain and files ${phase('chain')}, ZIP ${phase('zip')}`, s(dStudio), '—', '—', '≤ 5 s', dStudio <= 5000);
+    row('d', `  vs OpenSSL loop (genpkey, req, ca, cat; ${N.opensslDevices} devices timed, ×${N.devices / N.opensslDevices})`, s(dStudio), s(dOpenssl), `${(dOpenssl / dStudio).toFixed(1)}× faster`, '≥ 10×', dOpenssl / dStudio >= 10);
+
+    row('e', 'wasm size raw / gzip -9', `${kb(wasm.length)} / ${kb(gz)}`, '—', '—', '≤ 400 KB gzip', gz <= 400 * 1024);
+    row('e', `Navigation → "Ready" on www/index.html (fresh context; median of 3: ${loads.map((x) => x.toFixed(0)).join(', ')} ms)`, `${median(loads).toFixed(0)} ms`, '—', '—', '≤ 1000 ms', median(loads) <= 1000);
+    const longest = Math.max(...a.longest, ...d.longest);
+    row('e', `Longest main-thread task (Long Tasks API) during (a): ${a.longest.length ? Math.max(...a.longest).toFixed(0) : '—'} ms, during (d): ${Math.max(...d.longest).toFixed(0)} ms`, `${longest.toFixed(0)} ms`, '—', '—', '≤ 100 ms', longest <= 100);
+
+    // (f) the big batch, heap sampled over the page and its workers.
+    log(`(f) ${N.bigBatch} P-256 devices with heap sampling`);
+    const sampler = await heapSampler(context, page);
+    let f;
+    let failure = null;
+    try {
+      f = await page.evaluate((n) => window.bench.studioDevices(n), N.bigBatch);
+    } catch (error) {
+      failure = error.message.split('\n')[0];
+    }
+    const workersSeen = sampler.workersSeen();
+    const peak = await sampler.stop();
+    const how = workersSeen ? `page + ${peak.count} studio workers, ${sampler.answered()} worker samples answered` : 'page only';
+    row('f', `${N.bigBatch} P-256 devices: ${failure ? `FAILED: ${failure}` : `${s(f.ms)} (keys ${s(f.phases.keys)}, chain ${s(f.phases.chain)}, ZIP ${s(f.phases.zip)}), ${f.files} files, ZIP ${mb(f.zipBytes)}`}; peak JSHeapUsed (CDP, ${how}: page ${mb(peak.page)} + workers ${mb(peak.workers)}; wasm memory not in it; peak RSS of the page's renderer process, wasm included: ${mb(peak.rss)}, ${mb(peak.rssBefore)} before the batch)`, mb(peak.total), '—', '—', 'completes, < 300 MB', !failure && peak.total < 300 * 1048576);
+
+    await context.close();
+  } finally {
+    await browser.close();
+    server.close();
+  }
+
+  const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  console.log(`cert-studio benchmark, ${date}`);
+  console.log(`Machine: ${info.nproc} cores (nproc), ${info.model}; Chromium ${info.chromium} headless; ${info.openssl}; Node ${info.node}`);
+  console.log('');
+  console.log('| Row | Measure | Studio | Peer | Ratio | Target | Result |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const r of rows) console.log(`| ${r.id} | ${r.what} | ${r.studio} | ${r.peer} | ${r.ratio} | ${r.target} | ${r.result} |`);
+  console.log('');
+  console.log(`Total bench time ${((Date.now() - startedAt) / 1000).toFixed(0)} s.`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
