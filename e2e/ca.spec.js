@@ -4,7 +4,7 @@
 // checks what the page downloads.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test, expect } from './fixtures.js';
+import { download, expect, openStudio, test } from './fixtures.js';
 import { openssl, tempDir, unzip } from './chain-checks.js';
 
 const CNF = join(import.meta.dirname, '..', 'crate', 'tests', 'fixtures');
@@ -31,13 +31,6 @@ function tutorialCa() {
   return dir;
 }
 
-async function saveDownload(page, click, dir) {
-  const [download] = await Promise.all([page.waitForEvent('download'), click()]);
-  const path = join(dir, download.suggestedFilename());
-  await download.saveAs(path);
-  return path;
-}
-
 test('an OpenSSL-made CA is imported, a verification certificate and a device are made, and OpenSSL accepts them', async ({ page }) => {
   const ca = tutorialCa();
   const files = [
@@ -45,8 +38,7 @@ test('an OpenSSL-made CA is imported, a verification certificate and a device ar
     join(ca, 'private/azure-iot-test-only.intermediate.key.pem'),
     join(ca, 'certs/azure-iot-test-only.root.ca.cert.pem'),
   ];
-  await page.goto('/');
-  await expect(page.locator('#status-text')).toContainText('Ready');
+  await openStudio(page);
   await page.setInputFiles('#ca-files', files);
 
   // No password: asked for, next to the password field.
@@ -70,7 +62,7 @@ test('an OpenSSL-made CA is imported, a verification certificate and a device ar
   await page.fill('#verification-code', CODE);
   await page.getByRole('button', { name: 'Make verification certificate' }).click();
   const out = tempDir('studio-verification-');
-  const certPath = await saveDownload(page, () => page.getByRole('button', { name: 'Download certs/verification-code.cert.pem' }).click(), out);
+  const { path: certPath } = await download(page, () => page.getByRole('button', { name: 'Download certs/verification-code.cert.pem' }).click());
   expect(openssl(ca, 'verify', '-CAfile', 'certs/azure-iot-test-only.root.ca.cert.pem', '-untrusted', 'certs/azure-iot-test-only.intermediate.cert.pem', certPath))
     .toContain(': OK');
   expect(openssl(out, 'x509', '-in', certPath, '-noout', '-subject')).toContain(`CN = ${CODE}`);
@@ -81,7 +73,7 @@ test('an OpenSSL-made CA is imported, a verification certificate and a device ar
   // A device signed by the imported intermediate: its full chain runs up to the imported root.
   await page.fill('#ca-devices', 'device-07');
   await page.getByRole('button', { name: 'Sign devices' }).click();
-  const zipPath = await saveDownload(page, () => page.locator('#ca-sign-result').getByRole('button', { name: 'Download ZIP' }).click(), out);
+  const { path: zipPath } = await download(page, () => page.locator('#ca-sign-result').getByRole('button', { name: 'Download ZIP' }).click());
   const unpacked = unzip(zipPath);
   const fullChain = readFileSync(join(unpacked, 'certs/device-07-full-chain.cert.pem'), 'utf8');
   expect(fullChain.match(/BEGIN CERTIFICATE/g)).toHaveLength(3);

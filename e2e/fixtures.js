@@ -1,6 +1,8 @@
 // The studio's test fixture: any console error or uncaught page error fails
 // the test, in the page and in its workers.
+import { join } from 'node:path';
 import { test as base, expect } from '@playwright/test';
+import { tempDir } from './chain-checks.js';
 
 export const test = base.extend({
   page: async ({ page }, use) => {
@@ -20,3 +22,17 @@ export const test = base.extend({
 });
 
 export { expect };
+
+/** Opens the served studio and waits until Generate can be pressed. */
+export async function openStudio(page) {
+  await page.goto('/');
+  await expect(page.getByRole('status')).toContainText('Ready.');
+}
+
+/** Downloads what `click` starts into a fresh folder; returns the suggested name and the saved path. */
+export async function download(page, click) {
+  const [file] = await Promise.all([page.waitForEvent('download'), click()]);
+  const path = join(tempDir('studio-download-'), file.suggestedFilename());
+  await file.saveAs(path);
+  return { name: file.suggestedFilename(), path };
+}

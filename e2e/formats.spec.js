@@ -5,24 +5,11 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test, expect } from './fixtures.js';
-import { openssl, ROOT_CERT, tempDir, unzip } from './chain-checks.js';
-
-async function openStudio(page) {
-  await page.goto('/');
-  await expect(page.getByRole('status')).toContainText('Ready.');
-}
+import { download, expect, openStudio, test } from './fixtures.js';
+import { openssl, ROOT_CERT, unzip } from './chain-checks.js';
 
 async function waitDone(page) {
   await expect(page.getByRole('status')).toContainText('Done:');
-}
-
-/** Downloads what `click` starts; returns the suggested name and the saved path. */
-async function download(page, click) {
-  const [file] = await Promise.all([page.waitForEvent('download'), click()]);
-  const path = join(tempDir('studio-download-'), file.suggestedFilename());
-  await file.saveAs(path);
-  return { name: file.suggestedFilename(), path };
 }
 
 async function downloadZip(page, name) {

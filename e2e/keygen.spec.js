@@ -1,22 +1,18 @@
 // RSA keys from the browser's WebCrypto or from the Rust core (issue 5 §2):
 // both paths make chains OpenSSL accepts, and the page says which made each key.
-import { join } from 'node:path';
-import { test, expect } from './fixtures.js';
-import { checkTutorialChain, tempDir, unzip } from './chain-checks.js';
+import { download, expect, openStudio, test } from './fixtures.js';
+import { checkTutorialChain, unzip } from './chain-checks.js';
 
 async function generateAndDownload(page) {
   await page.getByRole('button', { name: 'Generate', exact: true }).click();
   await expect(page.locator('#status-text')).toContainText('Done', { timeout: 120_000 });
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download ZIP' }).click()]);
-  const zip = join(tempDir('studio-keygen-'), download.suggestedFilename());
-  await download.saveAs(zip);
-  return unzip(zip);
+  const zip = await download(page, () => page.getByRole('button', { name: 'Download ZIP' }).click());
+  return unzip(zip.path);
 }
 
 for (const [choice, label] of [['webcrypto', 'WebCrypto'], ['rust', 'Rust']]) {
   test(`RSA-2048 keys from ${label} make a chain that OpenSSL verifies`, async ({ page }) => {
-    await page.goto('/');
-    await expect(page.locator('#status-text')).toContainText('Ready');
+    await openStudio(page);
     await page.getByLabel('Key type').selectOption('rsa-2048');
     await page.getByLabel('RSA key generator').selectOption(choice);
     const dir = await generateAndDownload(page);
@@ -28,8 +24,7 @@ for (const [choice, label] of [['webcrypto', 'WebCrypto'], ['rust', 'Rust']]) {
 }
 
 test('EC keys always come from the Rust core', async ({ page }) => {
-  await page.goto('/');
-  await expect(page.locator('#status-text')).toContainText('Ready');
+  await openStudio(page);
   await page.getByLabel('Key type').selectOption('ec-p256');
   const dir = await generateAndDownload(page);
   for (const node of await page.locator('#chain-view .node').all()) await expect(node).toContainText('ECDSA P-256 (Rust)');

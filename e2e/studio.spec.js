@@ -2,25 +2,12 @@
 // the downloads, and the files checked with OpenSSL.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test, expect } from './fixtures.js';
+import { download, expect, openStudio, test } from './fixtures.js';
 import { checkTutorialChain, openssl, ROOT_CERT, tempDir, unzip } from './chain-checks.js';
-
-async function openStudio(page) {
-  await page.goto('/');
-  await expect(page.getByRole('status')).toContainText('Ready.');
-}
 
 async function generate(page) {
   await page.getByRole('button', { name: 'Generate' }).click();
   await expect(page.getByRole('status')).toContainText('Done:');
-}
-
-/** Downloads what `click` starts; returns the suggested name and the saved path. */
-async function download(page, click) {
-  const [file] = await Promise.all([page.waitForEvent('download'), click()]);
-  const path = join(tempDir('studio-download-'), file.suggestedFilename());
-  await file.saveAs(path);
-  return { name: file.suggestedFilename(), path };
 }
 
 async function downloadZip(page) {
