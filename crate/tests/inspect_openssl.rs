@@ -8,29 +8,11 @@ use cert_studio::chain_check::check_chain;
 use cert_studio::inspect::{CertificateDescription, inspect};
 use cert_studio::pem_file::InputFile;
 use der::Decode;
-use import_support::{Files, Scratch, now};
+use import_support::{EXTENSIONS, Files, Scratch, now};
 use x509_cert::Certificate;
 
-const SECTIONS: &str = "\
-[ req ]
-distinguished_name = req_dn
-[ req_dn ]
-
-[ v3_intermediate_ca ]
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always,issuer
-basicConstraints = critical, CA:true
-keyUsage = critical, digitalSignature, cRLSign, keyCertSign
-
-[ usr_cert ]
-basicConstraints = CA:FALSE
-nsCertType = client, email
-nsComment = \"OpenSSL Generated Client Certificate\"
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid,issuer
-keyUsage = critical, nonRepudiation, digitalSignature, keyEncipherment
-extendedKeyUsage = clientAuth, emailProtection
-
+/// The tutorial's sections (import_support::EXTENSIONS) plus these, for varied extensions.
+const MORE_SECTIONS: &str = "\
 [ server_cert ]
 basicConstraints = CA:FALSE
 nsCertType = server
@@ -98,7 +80,7 @@ const CASES: &[(&str, &str, &str, &str, &[&str])] = &[
 ];
 
 fn make_certificates(dir: &Scratch) {
-    dir.write("ext.cnf", SECTIONS);
+    dir.write("ext.cnf", &format!("{EXTENSIONS}\n{MORE_SECTIONS}"));
     dir.openssl(&["genrsa", "-out", "ca.key", "2048"]);
     dir.openssl(&[
         "req", "-new", "-x509", "-config", "ext.cnf", "-key", "ca.key", "-subj", "/C=US/O=Contoso Ltd/CN=Test Root CA",
