@@ -17,7 +17,7 @@ use crate::error::{Result, StudioError};
 use crate::key::{KeyAlgorithm, KeyEncoding, PrivateKey};
 use crate::layout;
 use crate::names::{MAX_COMMON_NAME_CHARS, check_common_name, check_registration_id};
-use crate::pfx::{PfxOptions, pfx};
+use crate::pfx::{PfxOptions, PfxWriter};
 use crate::profile::{CertificateProfile, EDGE_CA, EDGE_IDENTITY, EDGE_SERVER, ROOT_CA};
 use crate::snippets::{EdgeConfigFiles, SnippetSettings, edge_config_toml};
 
@@ -254,6 +254,7 @@ impl EdgeChain {
         bundle.text(layout::csr(stem), &csr_pem(&self.intermediate_csr)?, "Certificate signing request of the intermediate.".into());
 
         let (ca_stem, identity_stem, server_stem) = self.stems();
+        let pfx = PfxWriter::new(&spec.pfx)?;
         let mut leaf = |stem: &str, made: &EdgeCertificate, what: &str, cert_use: &str, key_use: &str| -> Result<()> {
             let name = certificate::common_name_of(&made.certificate).unwrap_or_default();
             bundle.text(layout::cert(stem), &certificate_pem(&made.certificate)?, format!("{what} \"{name}\": {cert_use}"));
@@ -270,7 +271,7 @@ impl EdgeChain {
             );
             bundle.secret(
                 layout::cert_pfx(stem),
-                pfx(&made.key, &[&made.certificate, &self.intermediate.certificate, &self.root.certificate], stem, &spec.pfx)?,
+                pfx.write(&made.key, &[&made.certificate, &self.intermediate.certificate, &self.root.certificate], stem)?,
                 format!("{what}: key, certificate, intermediate and root ({} PFX, friendly name {stem}).", spec.pfx.profile.id()),
             );
             bundle.text(layout::csr(stem), &csr_pem(&made.csr)?, format!("Certificate signing request of the {what}."));

@@ -13,7 +13,7 @@ use crate::error::{Result, StudioError};
 use crate::key::{KeyAlgorithm, KeyEncoding, PrivateKey};
 use crate::layout;
 use crate::names::check_registration_id;
-use crate::pfx::{PfxOptions, pfx};
+use crate::pfx::{PfxOptions, PfxWriter};
 use crate::profile::SELF_SIGNED_DEVICE;
 use crate::snippets::{SnippetSettings, powershell_enrollment};
 
@@ -129,6 +129,7 @@ impl IndividualEnrollment {
         let mut bundle = Bundle::default();
         let spec = &self.spec;
         let id = &spec.registration_id;
+        let pfx = PfxWriter::new(&spec.pfx)?;
         for device in &self.devices {
             let stem = self.stem(device);
             let slot = device.slot.id();
@@ -146,7 +147,7 @@ impl IndividualEnrollment {
             bundle.secret(key_path.clone(), key_pem.as_bytes().to_vec(), format!("Private key of the {slot} certificate (unencrypted, as the samples need): give to the device."));
             bundle.secret(
                 pfx_path.clone(),
-                pfx(&device.key, &[&device.certificate], id, &spec.pfx)?,
+                pfx.write(&device.key, &[&device.certificate], id)?,
                 format!("Key and {slot} certificate ({} PFX, friendly name {id}): give to the device (C# sample, Windows store).", spec.pfx.profile.id()),
             );
             device_snippets(

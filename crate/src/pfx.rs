@@ -65,78 +65,6 @@ impl PfxProfile {
             _ => Err(StudioError::field(field, format!("PFX profile \"{id}\" is not one of modern, legacy."))),
         }
     }
-
-    /// Encrypts `data` under `password` with a fresh salt (and IV): the
-    /// AlgorithmIdentifier to store with it, and the ciphertext.
-    fn encrypt(self, password: &str, data: &[u8]) -> Result<(AlgorithmIdentifierOwned, Vec<u8>)> {
-        let failed = |e: &dyn std::fmt::Display| StudioError::internal("PFX encryption", e);
-        match self {
-            Self::Modern => {
-                let params = random::pbes2_params(PFX_ITERATIONS)?;
-                let ciphertext = params.encrypt(password, data).map_err(|e| failed(&e))?;
-                let scheme = pkcs8::pkcs5::EncryptionScheme::from(params).to_der().map_err(|e| failed(&e))?;
-                Ok((AlgorithmIdentifierOwned::from_der(&scheme).map_err(|e| failed(&e))?, ciphertext))
-            }
-            Self::Legacy => {
-                // RFC 7292 appendix B: key and IV from the password, salt and count, SHA-1.
-                let mut salt = [0u8; 8];
-                random::fill(&mut salt)?;
-                let derive = |kind, len| {
-                    derive_key_utf8::<Sha1>(password, &salt, kind, PFX_ITERATIONS as i32, len)
-                        .map(Zeroizing::new)
-                        .map_err(|e| failed(&e))
-                };
-                let key = derive(Pkcs12KeyType::EncryptionKey, 24)?;
-                let iv = derive(Pkcs12KeyType::Iv, 8)?;
-                let cipher = cbc::Encryptor::<des::TdesEde3>::new_from_slices(&key, &iv).map_err(|e| failed(&e))?;
-                let ciphertext = cipher.encrypt_padded_vec::<Pkcs7>(data);
-                let params = Pkcs12PbeParams {
-                    salt: OctetString::new(salt.to_vec()).map_err(|e| failed(&e))?,
-                    iterations: PFX_ITERATIONS as i32,
-                };
-                let params = Any::encode_from(&params).map_err(|e| failed(&e))?;
-                let algorithm = AlgorithmIdentifierOwned {
-                    oid: pkcs12::PKCS_12_PBE_WITH_SHAAND3_KEY_TRIPLE_DES_CBC,
-                    parameters: Some(params),
-                };
-                Ok((algorithm, ciphertext))
-            }
-        }
-    }
-
-    /// MacData over the AuthenticatedSafe: HMAC keyed by the RFC 7292 KDF.
-    fn mac(self, password: &str, data: &[u8]) -> Result<MacData> {
-        let failed = |e: &dyn std::fmt::Display| StudioError::internal("PFX MAC", e);
-        let mut salt = [0u8; 8];
-        random::fill(&mut salt)?;
-        let iterations = PFX_ITERATIONS as i32;
-        let (oid, digest) = match self {
-            Self::Modern => {
-                let key = Zeroizing::new(
-                    derive_key_utf8::<Sha256>(password, &salt, Pkcs12KeyType::Mac, iterations, 32).map_err(|e| failed(&e))?,
-                );
-                let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&key).map_err(|e| failed(&e))?;
-                mac.update(data);
-                (ID_SHA256, mac.finalize().into_bytes().to_vec())
-            }
-            Self::Legacy => {
-                let key = Zeroizing::new(
-                    derive_key_utf8::<Sha1>(password, &salt, Pkcs12KeyType::Mac, iterations, 20).map_err(|e| failed(&e))?,
-                );
-                let mut mac = <Hmac<Sha1> as KeyInit>::new_from_slice(&key).map_err(|e| failed(&e))?;
-                mac.update(data);
-                (ID_SHA1, mac.finalize().into_bytes().to_vec())
-            }
-        };
-        Ok(MacData {
-            mac: DigestInfo {
-                algorithm: AlgorithmIdentifierOwned { oid, parameters: Some(Any::null()) },
-                digest: OctetString::new(digest).map_err(|e| failed(&e))?,
-            },
-            mac_salt: OctetString::new(salt.to_vec()).map_err(|e| failed(&e))?,
-            iterations,
-        })
-    }
 }
 
 /// The PFX choices on the form. `Default` is the tutorial's: modern, `1234`.
@@ -192,69 +120,182 @@ fn bag_attributes(friendly_name: &str, local_key_id: &[u8]) -> Result<Attributes
     SetOfVec::try_from(attributes).map_err(|e| failed(&e))
 }
 
-/// A PFX holding `key` and `chain` (its own certificate first, then its
-/// issuers up to the root). The key and the first certificate share a
-/// localKeyId (the SHA-1 of that certificate, as OpenSSL makes it) and
-/// `friendly_name`, which keytool and Windows show as its alias.
-pub fn pfx(key: &PrivateKey, chain: &[&Certificate], friendly_name: &str, options: &PfxOptions) -> Result<Vec<u8>> {
-    options.validate()?;
-    let failed = |e: &dyn std::fmt::Display| StudioError::internal("PFX writing", e);
-    let password = options.password.as_str();
-    let profile = options.profile;
-    let leaf = chain.first().ok_or_else(|| StudioError::general("A PFX needs at least the key's own certificate."))?;
-    let local_key_id = Sha1::digest(leaf.to_der().map_err(|e| failed(&e))?).to_vec();
-    let attributes = bag_attributes(friendly_name, &local_key_id)?;
+/// The MAC key of every PFX a [`PfxWriter`] writes, with the salt it came from.
+struct MacKey {
+    salt: [u8; 8],
+    key: Zeroizing<Vec<u8>>,
+}
 
-    let mut cert_bags = Vec::with_capacity(chain.len());
-    for (i, certificate) in chain.iter().enumerate() {
-        let bag = CertBag {
-            cert_id: pkcs12::PKCS_12_X509_CERT_OID,
-            cert_value: OctetString::new(certificate.to_der().map_err(|e| failed(&e))?).map_err(|e| failed(&e))?,
+/// PBKDF2-HMAC-SHA256's AES-256 key for the modern profile, with its salt.
+struct ModernEncryptionKey {
+    salt: [u8; 16],
+    key: Zeroizing<[u8; 32]>,
+}
+
+/// Writes PFX files under one password. Key derivation (2048 rounds for the
+/// encryption key and 2048 for the MAC key) is nearly all of a PFX's cost, so a
+/// writer derives once and every file it writes shares those salts; each
+/// encryption still gets a fresh IV. The files of one download share one
+/// password, so a shared salt tells an attacker nothing more (a cracked file
+/// gives the password of all of them either way).
+pub struct PfxWriter {
+    profile: PfxProfile,
+    password: String,
+    mac: MacKey,
+    /// `None` for the legacy profile: RFC 7292's 3DES derives its IV from the
+    /// salt too, so a shared salt would mean a shared IV; it derives per file.
+    modern: Option<ModernEncryptionKey>,
+}
+
+impl PfxWriter {
+    pub fn new(options: &PfxOptions) -> Result<Self> {
+        options.validate()?;
+        let failed = |e: &dyn std::fmt::Display| StudioError::internal("PFX key derivation", e);
+        let password = options.password.as_str();
+        let mut mac_salt = [0u8; 8];
+        random::fill(&mut mac_salt)?;
+        let mac_key = match options.profile {
+            PfxProfile::Modern => derive_key_utf8::<Sha256>(password, &mac_salt, Pkcs12KeyType::Mac, PFX_ITERATIONS as i32, 32),
+            PfxProfile::Legacy => derive_key_utf8::<Sha1>(password, &mac_salt, Pkcs12KeyType::Mac, PFX_ITERATIONS as i32, 20),
+        }
+        .map_err(|e| failed(&e))?;
+        let modern = match options.profile {
+            PfxProfile::Modern => {
+                let mut salt = [0u8; 16];
+                random::fill(&mut salt)?;
+                let mut key = Zeroizing::new([0u8; 32]);
+                pbkdf2::pbkdf2_hmac::<Sha256>(password.as_bytes(), &salt, PFX_ITERATIONS, key.as_mut());
+                Some(ModernEncryptionKey { salt, key })
+            }
+            PfxProfile::Legacy => None,
         };
-        cert_bags.push(SafeBag {
-            bag_id: pkcs12::PKCS_12_CERT_BAG_OID,
-            bag_value: bag.to_der().map_err(|e| failed(&e))?,
-            bag_attributes: (i == 0).then(|| attributes.clone()),
-        });
+        Ok(Self {
+            profile: options.profile,
+            password: options.password.clone(),
+            mac: MacKey { salt: mac_salt, key: Zeroizing::new(mac_key) },
+            modern,
+        })
     }
-    let (algorithm, ciphertext) = profile.encrypt(password, &cert_bags.to_der().map_err(|e| failed(&e))?)?;
-    let encrypted_certs = EncryptedData {
-        version: CmsVersion::V0,
-        enc_content_info: EncryptedContentInfo {
-            content_type: ID_DATA,
-            content_enc_alg: algorithm,
-            encrypted_content: Some(OctetString::new(ciphertext).map_err(|e| failed(&e))?),
-        },
-        unprotected_attrs: None,
-    };
 
-    let key_der = key.to_pkcs8_der()?;
-    let (algorithm, ciphertext) = profile.encrypt(password, &key_der)?;
-    let shrouded_key = EncryptedPrivateKeyInfo {
-        encryption_algorithm: algorithm,
-        encrypted_data: OctetString::new(ciphertext).map_err(|e| failed(&e))?,
-    };
-    let key_bags = vec![SafeBag {
-        bag_id: pkcs12::PKCS_12_PKCS8_KEY_BAG_OID,
-        bag_value: shrouded_key.to_der().map_err(|e| failed(&e))?,
-        bag_attributes: Some(attributes),
-    }];
-    let plain_keys = OctetString::new(key_bags.to_der().map_err(|e| failed(&e))?).map_err(|e| failed(&e))?;
-
-    let safes: AuthenticatedSafe = vec![
-        ContentInfo { content_type: ID_ENCRYPTED_DATA, content: Any::encode_from(&encrypted_certs).map_err(|e| failed(&e))? },
-        ContentInfo { content_type: ID_DATA, content: Any::encode_from(&plain_keys).map_err(|e| failed(&e))? },
-    ];
-    let safes_der = safes.to_der().map_err(|e| failed(&e))?;
-    let mac_data = profile.mac(password, &safes_der)?;
-    let auth_safe = OctetString::new(safes_der).map_err(|e| failed(&e))?;
-    Pfx {
-        version: PfxVersion::V3,
-        auth_safe: ContentInfo { content_type: ID_DATA, content: Any::encode_from(&auth_safe).map_err(|e| failed(&e))? },
-        mac_data: Some(mac_data),
+    /// Encrypts `data`: the AlgorithmIdentifier to store with it, and the ciphertext.
+    fn encrypt(&self, data: &[u8]) -> Result<(AlgorithmIdentifierOwned, Vec<u8>)> {
+        let failed = |e: &dyn std::fmt::Display| StudioError::internal("PFX encryption", e);
+        if let Some(modern) = &self.modern {
+            let mut iv = [0u8; 16];
+            random::fill(&mut iv)?;
+            let params = pkcs8::pkcs5::pbes2::Parameters::generate_pbkdf2_sha256_aes256cbc(PFX_ITERATIONS, &modern.salt, iv)
+                .map_err(|e| failed(&e))?;
+            let cipher = cbc::Encryptor::<aes::Aes256>::new_from_slices(modern.key.as_ref(), &iv).map_err(|e| failed(&e))?;
+            let ciphertext = cipher.encrypt_padded_vec::<Pkcs7>(data);
+            let scheme = pkcs8::pkcs5::EncryptionScheme::from(params).to_der().map_err(|e| failed(&e))?;
+            return Ok((AlgorithmIdentifierOwned::from_der(&scheme).map_err(|e| failed(&e))?, ciphertext));
+        }
+        // RFC 7292 appendix B: key and IV from the password, salt and count, SHA-1.
+        let mut salt = [0u8; 8];
+        random::fill(&mut salt)?;
+        let derive = |kind, len| {
+            derive_key_utf8::<Sha1>(&self.password, &salt, kind, PFX_ITERATIONS as i32, len)
+                .map(Zeroizing::new)
+                .map_err(|e| failed(&e))
+        };
+        let key = derive(Pkcs12KeyType::EncryptionKey, 24)?;
+        let iv = derive(Pkcs12KeyType::Iv, 8)?;
+        let cipher = cbc::Encryptor::<des::TdesEde3>::new_from_slices(&key, &iv).map_err(|e| failed(&e))?;
+        let ciphertext = cipher.encrypt_padded_vec::<Pkcs7>(data);
+        let params = Pkcs12PbeParams { salt: OctetString::new(salt.to_vec()).map_err(|e| failed(&e))?, iterations: PFX_ITERATIONS as i32 };
+        let algorithm = AlgorithmIdentifierOwned {
+            oid: pkcs12::PKCS_12_PBE_WITH_SHAAND3_KEY_TRIPLE_DES_CBC,
+            parameters: Some(Any::encode_from(&params).map_err(|e| failed(&e))?),
+        };
+        Ok((algorithm, ciphertext))
     }
-    .to_der()
-    .map_err(|e| failed(&e))
+
+    /// MacData over the AuthenticatedSafe: HMAC keyed by the RFC 7292 KDF.
+    fn mac(&self, data: &[u8]) -> Result<MacData> {
+        let failed = |e: &dyn std::fmt::Display| StudioError::internal("PFX MAC", e);
+        let (oid, digest) = match self.profile {
+            PfxProfile::Modern => {
+                let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.mac.key).map_err(|e| failed(&e))?;
+                mac.update(data);
+                (ID_SHA256, mac.finalize().into_bytes().to_vec())
+            }
+            PfxProfile::Legacy => {
+                let mut mac = <Hmac<Sha1> as KeyInit>::new_from_slice(&self.mac.key).map_err(|e| failed(&e))?;
+                mac.update(data);
+                (ID_SHA1, mac.finalize().into_bytes().to_vec())
+            }
+        };
+        Ok(MacData {
+            mac: DigestInfo {
+                algorithm: AlgorithmIdentifierOwned { oid, parameters: Some(Any::null()) },
+                digest: OctetString::new(digest).map_err(|e| failed(&e))?,
+            },
+            mac_salt: OctetString::new(self.mac.salt.to_vec()).map_err(|e| failed(&e))?,
+            iterations: PFX_ITERATIONS as i32,
+        })
+    }
+
+    /// A PFX holding `key` and `chain` (its own certificate first, then its
+    /// issuers up to the root). The key and the first certificate share a
+    /// localKeyId (the SHA-1 of that certificate, as OpenSSL makes it) and
+    /// `friendly_name`, which keytool and Windows show as its alias.
+    pub fn write(&self, key: &PrivateKey, chain: &[&Certificate], friendly_name: &str) -> Result<Vec<u8>> {
+        let failed = |e: &dyn std::fmt::Display| StudioError::internal("PFX writing", e);
+        let leaf = chain.first().ok_or_else(|| StudioError::general("A PFX needs at least the key's own certificate."))?;
+        let local_key_id = Sha1::digest(leaf.to_der().map_err(|e| failed(&e))?).to_vec();
+        let attributes = bag_attributes(friendly_name, &local_key_id)?;
+
+        let mut cert_bags = Vec::with_capacity(chain.len());
+        for (i, certificate) in chain.iter().enumerate() {
+            let bag = CertBag {
+                cert_id: pkcs12::PKCS_12_X509_CERT_OID,
+                cert_value: OctetString::new(certificate.to_der().map_err(|e| failed(&e))?).map_err(|e| failed(&e))?,
+            };
+            cert_bags.push(SafeBag {
+                bag_id: pkcs12::PKCS_12_CERT_BAG_OID,
+                bag_value: bag.to_der().map_err(|e| failed(&e))?,
+                bag_attributes: (i == 0).then(|| attributes.clone()),
+            });
+        }
+        let (algorithm, ciphertext) = self.encrypt(&cert_bags.to_der().map_err(|e| failed(&e))?)?;
+        let encrypted_certs = EncryptedData {
+            version: CmsVersion::V0,
+            enc_content_info: EncryptedContentInfo {
+                content_type: ID_DATA,
+                content_enc_alg: algorithm,
+                encrypted_content: Some(OctetString::new(ciphertext).map_err(|e| failed(&e))?),
+            },
+            unprotected_attrs: None,
+        };
+
+        let key_der = key.to_pkcs8_der()?;
+        let (algorithm, ciphertext) = self.encrypt(&key_der)?;
+        let shrouded_key = EncryptedPrivateKeyInfo {
+            encryption_algorithm: algorithm,
+            encrypted_data: OctetString::new(ciphertext).map_err(|e| failed(&e))?,
+        };
+        let key_bags = vec![SafeBag {
+            bag_id: pkcs12::PKCS_12_PKCS8_KEY_BAG_OID,
+            bag_value: shrouded_key.to_der().map_err(|e| failed(&e))?,
+            bag_attributes: Some(attributes),
+        }];
+        let plain_keys = OctetString::new(key_bags.to_der().map_err(|e| failed(&e))?).map_err(|e| failed(&e))?;
+
+        let safes: AuthenticatedSafe = vec![
+            ContentInfo { content_type: ID_ENCRYPTED_DATA, content: Any::encode_from(&encrypted_certs).map_err(|e| failed(&e))? },
+            ContentInfo { content_type: ID_DATA, content: Any::encode_from(&plain_keys).map_err(|e| failed(&e))? },
+        ];
+        let safes_der = safes.to_der().map_err(|e| failed(&e))?;
+        let mac_data = self.mac(&safes_der)?;
+        let auth_safe = OctetString::new(safes_der).map_err(|e| failed(&e))?;
+        Pfx {
+            version: PfxVersion::V3,
+            auth_safe: ContentInfo { content_type: ID_DATA, content: Any::encode_from(&auth_safe).map_err(|e| failed(&e))? },
+            mac_data: Some(mac_data),
+        }
+        .to_der()
+        .map_err(|e| failed(&e))
+    }
 }
 
 /// What a PFX held: its certificates (in file order) and its private keys as
@@ -429,7 +470,7 @@ mod tests {
         };
         let cert = crate::certificate::issue(&params, &key.public_key_info().unwrap(), crate::certificate::SignedBy::Itself(&key)).unwrap();
         for profile in [PfxProfile::Modern, PfxProfile::Legacy] {
-            let der = pfx(&key, &[&cert], "Root 🔐", &PfxOptions { profile, ..PfxOptions::default() }).unwrap();
+            let der = PfxWriter::new(&PfxOptions { profile, ..PfxOptions::default() }).unwrap().write(&key, &[&cert], "Root 🔐").unwrap();
             let parsed = Pfx::from_der(&der).unwrap();
             assert_eq!(parsed.mac_data.unwrap().iterations, PFX_ITERATIONS as i32);
         }
