@@ -19,13 +19,17 @@ pub struct OutputFile {
     pub secret: bool,
 }
 
+/// Deflated; a file holding a private key is owner-read-only.
+pub fn zip_options(secret: bool) -> SimpleFileOptions {
+    let mode = if secret { 0o600 } else { 0o644 };
+    SimpleFileOptions::default().compression_method(CompressionMethod::Deflated).unix_permissions(mode)
+}
+
 pub fn zip_files(files: &[OutputFile]) -> Result<Vec<u8>> {
     let failed = |e: &dyn std::fmt::Display| StudioError::internal("ZIP writing", e);
     let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
     for file in files {
-        let mode = if file.secret { 0o600 } else { 0o644 };
-        let options = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated).unix_permissions(mode);
-        zip.start_file(file.path.as_str(), options).map_err(|e| failed(&e))?;
+        zip.start_file(file.path.as_str(), zip_options(file.secret)).map_err(|e| failed(&e))?;
         zip.write_all(&file.contents).map_err(|e| failed(&e))?;
     }
     Ok(zip.finish().map_err(|e| failed(&e))?.into_inner())

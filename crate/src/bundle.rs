@@ -31,6 +31,24 @@ impl Bundle {
         Ok(())
     }
 
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// The files added after the first `count`.
+    pub fn files_since(&self, count: usize) -> &[OutputFile] {
+        &self.files[count..]
+    }
+
+    /// The files, without a README.
+    pub fn into_files(self) -> Vec<OutputFile> {
+        self.files
+    }
+
     /// Every file, then `README.txt` describing them.
     pub fn finish(mut self, title: &str) -> Result<Vec<OutputFile>> {
         let readme = readme(title, &self.files)?;

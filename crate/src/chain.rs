@@ -14,7 +14,7 @@ use crate::error::{Result, StudioError};
 use crate::key::{KeyAlgorithm, KeyEncoding, PrivateKey};
 use crate::layout;
 use crate::names::{check_common_name, check_registration_id};
-use crate::pfx::{PfxOptions, pfx};
+use crate::pfx::{PfxOptions, PfxWriter};
 use crate::profile::{DEVICE, INTERMEDIATE_CA, ROOT_CA};
 use crate::snippets::{JavaSnippet, SnippetSettings, powershell_enrollment};
 
@@ -58,16 +58,7 @@ impl Default for ChainSpec {
 impl ChainSpec {
     /// Checks every field; the error names the field and the rule.
     pub fn validate(&self) -> Result<()> {
-        check_common_name("rootCn", "The root CA name", &self.root_common_name)?;
-        if self.intermediate_common_names.len() > MAX_INTERMEDIATES {
-            return Err(StudioError::field(
-                "intermediateCount",
-                format!("A chain here has 0 to {MAX_INTERMEDIATES} intermediates, not {}.", self.intermediate_common_names.len()),
-            ));
-        }
-        for cn in &self.intermediate_common_names {
-            check_common_name("intermediateCn", "The intermediate CA name", cn)?;
-        }
+        self.validate_ca()?;
         if self.devices.is_empty() {
             return Err(StudioError::field("devices", "Add at least one device registration ID."));
         }
@@ -81,6 +72,21 @@ impl ChainSpec {
                     format!("Registration IDs \"{other}\" and \"{id}\" name the same device (DPS ignores case) or the same files."),
                 ));
             }
+        }
+        Ok(())
+    }
+
+    /// Every field but the device list (a batch checks that on its own).
+    pub fn validate_ca(&self) -> Result<()> {
+        check_common_name("rootCn", "The root CA name", &self.root_common_name)?;
+        if self.intermediate_common_names.len() > MAX_INTERMEDIATES {
+            return Err(StudioError::field(
+                "intermediateCount",
+                format!("A chain here has 0 to {MAX_INTERMEDIATES} intermediates, not {}.", self.intermediate_common_names.len()),
+            ));
+        }
+        for cn in &self.intermediate_common_names {
+            check_common_name("intermediateCn", "The intermediate CA name", cn)?;
         }
         if !(1..=MAX_VALIDITY_DAYS).contains(&self.validity_days) {
             return Err(StudioError::field(
@@ -155,6 +161,114 @@ pub fn chain_entry(role: &'static str, cert: &Certificate, key: &PrivateKey, pat
     })
 }
 
+/// A device's key, CSR and certificate, signed by `signer` under the device profile.
+pub fn issue_device(signer: &Issuer, registration_id: &str, key: PrivateKey, validity: ValidityWindow) -> Result<Device> {
+    let params = CertificateParams { common_name: registration_id, profile: &DEVICE, validity, dns_names: &[] };
+    let csr = certificate_request(registration_id, &key)?;
+    let certificate = certificate::issue(&params, &csr.info.public_key, SignedBy::Ca(signer))?;
+    Ok(Device { registration_id: registration_id.into(), certificate, key, csr })
+}
+
+/// The CA certificates (given from the root down) as a device presents them
+/// after its own: intermediates nearest the devices first, then the root.
+fn signer_pems(from_root: &[&Certificate]) -> Result<String> {
+    from_root.iter().rev().map(|c| certificate_pem(c)).collect()
+}
+
+/// Writes each device's files (certificate, DER, full chain, key, PFX, CSR,
+/// SDK snippets) for devices signed under one CA chain: what a whole chain
+/// and a batch's chunk of devices share.
+pub struct DeviceFiles<'a> {
+    spec: &'a ChainSpec,
+    /// From the root down; the last signed the devices.
+    ca_certificates: Vec<&'a Certificate>,
+    ca_chain_pem: String,
+    root_pem: String,
+    /// From the root down, as the Java sample lists them.
+    intermediate_pems: Vec<String>,
+    /// One key derivation for every PFX of the download.
+    pub pfx: PfxWriter,
+}
+
+impl<'a> DeviceFiles<'a> {
+    pub fn new(spec: &'a ChainSpec, ca_certificates: &[&'a Certificate]) -> Result<Self> {
+        let (root, intermediates) = ca_certificates.split_first().ok_or_else(|| StudioError::general("A device chain needs its root CA."))?;
+        Ok(Self {
+            spec,
+            ca_certificates: ca_certificates.to_vec(),
+            ca_chain_pem: signer_pems(ca_certificates)?,
+            root_pem: certificate_pem(root)?,
+            intermediate_pems: intermediates.iter().map(|c| certificate_pem(c)).collect::<Result<_>>()?,
+            pfx: PfxWriter::new(&spec.pfx)?,
+        })
+    }
+
+    /// `<id>-full-chain.cert.pem`: the device, intermediates nearest first, the root.
+    pub fn full_chain_pem(&self, device: &Device) -> Result<String> {
+        Ok(certificate_pem(&device.certificate)? + &self.ca_chain_pem)
+    }
+
+    pub fn write(&self, bundle: &mut Bundle, device: &Device) -> Result<()> {
+        let spec = self.spec;
+        let pfx_note = format!("{} PFX, password as set on the page", spec.pfx.profile.id());
+        let id = &device.registration_id;
+        let stem = layout::device_stem(id);
+        let cert_pem = certificate_pem(&device.certificate)?;
+        let key_pem = device.key.to_pem(spec.device_key_encoding, None)?;
+        let chain_pem = self.full_chain_pem(device)?;
+        let cert_path = layout::cert(&stem);
+        let chain_path = layout::full_chain(&stem);
+        let key_path = layout::key(&stem);
+        let pfx_path = layout::full_chain_pfx(&stem);
+        bundle.text(cert_path.clone(), &cert_pem, format!("Device certificate of {id}: for an individual enrollment, upload to the enrollment."));
+        bundle.der_certificate(layout::der_cert(&stem), &device.certificate, format!("Device certificate of {id} as DER, for Windows."))?;
+        bundle.text(
+            chain_path.clone(),
+            &chain_pem,
+            format!("Full chain of {id} (device, intermediates, root): give to the device; it presents this."),
+        );
+        bundle.secret(
+            key_path.clone(),
+            key_pem.as_bytes().to_vec(),
+            format!("Private key of {id} (unencrypted, as the samples need): give to the device."),
+        );
+        let pfx_chain: Vec<&Certificate> = std::iter::once(&device.certificate).chain(self.ca_certificates.iter().rev().copied()).collect();
+        bundle.secret(
+            pfx_path.clone(),
+            self.pfx.write(&device.key, &pfx_chain, id)?,
+            format!("Key and full chain of {id} ({pfx_note}, friendly name {id}): give to the device (C# sample, Windows store)."),
+        );
+        bundle.text(layout::csr(&stem), &csr_pem(&device.csr)?, format!("Certificate signing request of {id}."));
+        device_snippets(
+            bundle,
+            &spec.snippets,
+            &spec.pfx.password,
+            &DeviceMaterial {
+                registration_id: id,
+                stem: &stem,
+                chain_path: &chain_path,
+                chain_pem: &chain_pem,
+                key_path: &key_path,
+                key_pem: &key_pem,
+                pfx_path: &pfx_path,
+            },
+        );
+        let intermediate_refs: Vec<&str> = self.intermediate_pems.iter().map(String::as_str).collect();
+        bundle.text(
+            layout::snippet(&stem, "ProvisioningX509Sample.java"),
+            // Java's KeyFactory reads only PKCS#8, whatever format the key file has.
+            &JavaSnippet::new(&cert_pem, &device.key.to_pem(KeyEncoding::Pkcs8, None)?, &self.root_pem, &intermediate_refs).text(),
+            format!("Java constants for ProvisioningX509Sample.java ({id})."),
+        );
+        bundle.text(
+            layout::snippet(&stem, "Add-AzIoTDeviceProvisioningServiceEnrollment.ps1"),
+            &powershell_enrollment(&spec.snippets, id, &cert_path, None),
+            format!("PowerShell: an individual enrollment for {id} with its device certificate."),
+        );
+        Ok(())
+    }
+}
+
 impl TutorialChain {
     /// Makes the chain with fresh keys (the Node API and native tests).
     pub fn generate(spec: ChainSpec, now_unix: u64) -> Result<Self> {
@@ -167,9 +281,28 @@ impl TutorialChain {
 
     /// Makes the chain from keys made elsewhere (in parallel workers), in
     /// [`ChainSpec::key_count`] order.
-    pub fn build(spec: ChainSpec, keys: Vec<PrivateKey>, now_unix: u64) -> Result<Self> {
+    pub fn build(spec: ChainSpec, mut keys: Vec<PrivateKey>, now_unix: u64) -> Result<Self> {
         spec.validate()?;
         crate::key::check_supplied_keys("The chain", &keys, &vec![spec.key_algorithm; spec.key_count()])?;
+        let device_keys = keys.split_off(spec.key_count() - spec.devices.len());
+        let mut chain = Self::build_ca(spec, keys, now_unix)?;
+        let validity = ValidityWindow { not_before_unix: now_unix, days: chain.spec.validity_days };
+        let devices = chain
+            .spec
+            .devices
+            .iter()
+            .zip(device_keys)
+            .map(|(id, key)| issue_device(chain.device_signer(), id, key, validity))
+            .collect::<Result<_>>()?;
+        chain.devices = devices;
+        Ok(chain)
+    }
+
+    /// The root and intermediates only, from their keys (root first): a
+    /// batch's CA, whose devices come in chunks.
+    pub fn build_ca(spec: ChainSpec, keys: Vec<PrivateKey>, now_unix: u64) -> Result<Self> {
+        spec.validate_ca()?;
+        crate::key::check_supplied_keys("The CA chain", &keys, &vec![spec.key_algorithm; 1 + spec.intermediate_common_names.len()])?;
         let validity = ValidityWindow { not_before_unix: now_unix, days: spec.validity_days };
         let params = |common_name, profile| CertificateParams { common_name, profile, validity, dns_names: &[] };
         let mut keys = keys.into_iter();
@@ -191,31 +324,17 @@ impl TutorialChain {
             intermediates.push((Issuer { certificate: cert, key }, csr));
         }
 
-        let device_issuer = intermediates.last().map_or(&root, |(issuer, _)| issuer);
-        let mut devices = Vec::with_capacity(spec.devices.len());
-        for id in &spec.devices {
-            let key = keys.next().expect("counted above");
-            let csr = certificate_request(id, &key)?;
-            let certificate = certificate::issue(&params(id, &DEVICE), &csr.info.public_key, SignedBy::Ca(device_issuer))?;
-            devices.push(Device { registration_id: id.clone(), certificate, key, csr });
-        }
-        Ok(Self { spec, root, intermediates, devices })
+        Ok(Self { spec, root, intermediates, devices: Vec::new() })
     }
 
-    /// Intermediates nearest the devices first, then the root: what a device
-    /// presents after its own certificate.
-    fn signer_pems(&self) -> Result<String> {
-        let mut pem = String::new();
-        for (issuer, _) in self.intermediates.iter().rev() {
-            pem.push_str(&certificate_pem(&issuer.certificate)?);
-        }
-        pem.push_str(&certificate_pem(&self.root.certificate)?);
-        Ok(pem)
+    /// The CA certificates from the root down; the last one signs the devices.
+    pub fn ca_certificates(&self) -> Vec<&Certificate> {
+        std::iter::once(&self.root.certificate).chain(self.intermediates.iter().map(|(issuer, _)| &issuer.certificate)).collect()
     }
 
-    /// `<id>-full-chain.cert.pem`: the device, intermediates nearest first, the root.
-    pub fn full_chain_pem(&self, device: &Device) -> Result<String> {
-        Ok(certificate_pem(&device.certificate)? + &self.signer_pems()?)
+    /// The CA that signs the devices: the lowest intermediate, or the root.
+    pub fn device_signer(&self) -> &Issuer {
+        self.intermediates.last().map_or(&self.root, |(issuer, _)| issuer)
     }
 
     fn ca_key_pem(&self, key: &PrivateKey) -> Result<Zeroizing<String>> {
@@ -229,13 +348,37 @@ impl TutorialChain {
     /// Every file, at the tutorial's path, then `README.txt`.
     pub fn files(&self) -> Result<Vec<OutputFile>> {
         let mut bundle = Bundle::default();
+        let device_files = DeviceFiles::new(&self.spec, &self.ca_certificates())?;
+        self.write_ca_files(&mut bundle, &device_files.pfx)?;
+        for device in &self.devices {
+            device_files.write(&mut bundle, device)?;
+        }
+        bundle.finish(&self.title(self.devices.len()))
+    }
+
+    /// The CA's files alone (a batch's first files).
+    pub fn ca_files(&self) -> Result<Vec<OutputFile>> {
+        let mut bundle = Bundle::default();
+        self.write_ca_files(&mut bundle, &PfxWriter::new(&self.spec.pfx)?)?;
+        Ok(bundle.into_files())
+    }
+
+    /// What the README's first line says was made.
+    pub fn title(&self, device_count: usize) -> String {
+        format!(
+            "DPS enrollment group, as the Azure IoT X.509 tutorial makes it: root → {} intermediate(s) → {device_count} device(s).",
+            self.intermediates.len()
+        )
+    }
+
+    /// The root's and intermediates' files, and the CA chain.
+    pub fn write_ca_files(&self, bundle: &mut Bundle, pfx: &PfxWriter) -> Result<()> {
         let spec = &self.spec;
         let ca_key_note = if spec.ca_password().is_some() { "encrypted with the CA key password" } else { "NOT encrypted" };
         let pfx_note = format!("{} PFX, password as set on the page", spec.pfx.profile.id());
-        let root_pem = certificate_pem(&self.root.certificate)?;
         bundle.text(
             layout::cert(layout::ROOT_STEM),
-            &root_pem,
+            &certificate_pem(&self.root.certificate)?,
             "Root CA certificate: upload to DPS → Certificates and verify it (proof of possession).".into(),
         );
         bundle.der_certificate(
@@ -250,7 +393,7 @@ impl TutorialChain {
         );
         bundle.secret(
             layout::ROOT_PFX.into(),
-            pfx(&self.root.key, &[&self.root.certificate], &self.root.common_name(), &spec.pfx)?,
+            pfx.write(&self.root.key, &[&self.root.certificate], &self.root.common_name())?,
             format!("Root CA key and certificate ({pfx_note}): for the Windows certificate store; keep offline."),
         );
         for (i, (issuer, csr)) in self.intermediates.iter().enumerate() {
@@ -271,91 +414,17 @@ impl TutorialChain {
             );
             bundle.secret(
                 layout::intermediate_pfx(i, self.intermediates.len()),
-                pfx(&issuer.key, &[&issuer.certificate], &issuer.common_name(), &spec.pfx)?,
+                pfx.write(&issuer.key, &[&issuer.certificate], &issuer.common_name())?,
                 format!("Intermediate CA key and certificate ({pfx_note}): for the Windows certificate store; keep offline."),
             );
             bundle.text(layout::csr(&stem), &csr_pem(csr)?, "Certificate signing request of the intermediate CA.".into());
         }
         bundle.text(
             layout::CHAIN_CA_CERT.into(),
-            &self.signer_pems()?,
+            &signer_pems(&self.ca_certificates())?,
             "CA chain: intermediate(s) nearest the devices first, then the root.".into(),
         );
-        let intermediate_pems = self
-            .intermediates
-            .iter()
-            .map(|(issuer, _)| certificate_pem(&issuer.certificate))
-            .collect::<Result<Vec<_>>>()?;
-        let intermediate_refs: Vec<&str> = intermediate_pems.iter().map(String::as_str).collect();
-        let signers: Vec<&Certificate> = self
-            .intermediates
-            .iter()
-            .rev()
-            .map(|(issuer, _)| &issuer.certificate)
-            .chain(std::iter::once(&self.root.certificate))
-            .collect();
-        for device in &self.devices {
-            let id = &device.registration_id;
-            let stem = layout::device_stem(id);
-            let cert_pem = certificate_pem(&device.certificate)?;
-            let key_pem = device.key.to_pem(spec.device_key_encoding, None)?;
-            let chain_pem = self.full_chain_pem(device)?;
-            let cert_path = layout::cert(&stem);
-            let chain_path = layout::full_chain(&stem);
-            let key_path = layout::key(&stem);
-            let pfx_path = layout::full_chain_pfx(&stem);
-            bundle.text(cert_path.clone(), &cert_pem, format!("Device certificate of {id}: for an individual enrollment, upload to the enrollment."));
-            bundle.der_certificate(layout::der_cert(&stem), &device.certificate, format!("Device certificate of {id} as DER, for Windows."))?;
-            bundle.text(
-                chain_path.clone(),
-                &chain_pem,
-                format!("Full chain of {id} (device, intermediates, root): give to the device; it presents this."),
-            );
-            bundle.secret(
-                key_path.clone(),
-                key_pem.as_bytes().to_vec(),
-                format!("Private key of {id} (unencrypted, as the samples need): give to the device."),
-            );
-            let mut pfx_chain = vec![&device.certificate];
-            pfx_chain.extend(signers.iter().copied());
-            bundle.secret(
-                pfx_path.clone(),
-                pfx(&device.key, &pfx_chain, id, &spec.pfx)?,
-                format!("Key and full chain of {id} ({pfx_note}, friendly name {id}): give to the device (C# sample, Windows store)."),
-            );
-            bundle.text(layout::csr(&stem), &csr_pem(&device.csr)?, format!("Certificate signing request of {id}."));
-            device_snippets(
-                &mut bundle,
-                &spec.snippets,
-                &spec.pfx.password,
-                &DeviceMaterial {
-                    registration_id: id,
-                    stem: &stem,
-                    chain_path: &chain_path,
-                    chain_pem: &chain_pem,
-                    key_path: &key_path,
-                    key_pem: &key_pem,
-                    pfx_path: &pfx_path,
-                },
-            );
-            bundle.text(
-                layout::snippet(&stem, "ProvisioningX509Sample.java"),
-                // Java's KeyFactory reads only PKCS#8, whatever format the key file has.
-                &JavaSnippet::new(&cert_pem, &device.key.to_pem(KeyEncoding::Pkcs8, None)?, &root_pem, &intermediate_refs).text(),
-                format!("Java constants for ProvisioningX509Sample.java ({id})."),
-            );
-            bundle.text(
-                layout::snippet(&stem, "Add-AzIoTDeviceProvisioningServiceEnrollment.ps1"),
-                &powershell_enrollment(&spec.snippets, id, &cert_path, None),
-                format!("PowerShell: an individual enrollment for {id} with its device certificate."),
-            );
-        }
-        let title = format!(
-            "DPS enrollment group, as the Azure IoT X.509 tutorial makes it: root → {} intermediate(s) → {} device(s).",
-            self.intermediates.len(),
-            self.devices.len()
-        );
-        bundle.finish(&title)
+        Ok(())
     }
 
     /// The chain as the page draws it: root, intermediates, devices.

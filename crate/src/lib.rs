@@ -17,11 +17,13 @@
 //! - `wasm` (wasm32 only): the thin `#[wasm_bindgen]` layer.
 
 pub mod archive;
+pub mod batch;
 pub mod bundle;
 pub mod ca_signing;
 pub mod certificate;
 pub mod chain;
 pub mod chain_check;
+pub mod device_list;
 pub mod edge;
 pub mod enrollment;
 pub mod error;

@@ -24,14 +24,31 @@ fn single_certificate(file: &OutputFile) -> Option<Certificate> {
 /// The README for `files`, which it lists in their order. `title` says what
 /// was made (e.g. "DPS enrollment group: root → intermediate → 2 devices").
 pub fn readme(title: &str, files: &[OutputFile]) -> Result<OutputFile> {
-    let mut text = format!(
+    let mut text = readme_header(title);
+    text.push_str(&readme_entries(files)?);
+    Ok(OutputFile {
+        path: README_PATH.into(),
+        contents: text.into_bytes(),
+        description: "This file: what each file is and where it goes.".into(),
+        secret: false,
+    })
+}
+
+/// The README's opening: `title`, where it was made, how to read it.
+pub fn readme_header(title: &str) -> String {
+    format!(
         "{title}\r\n\
          Made in the browser by the certificate studio; no key left the page.\r\n\
          \r\n\
          Thumbprints are as the Azure portal shows them: SHA-1 (and SHA-256), upper-case hex.\r\n\
          Keys marked SECRET belong on the device that uses them or offline, never in a repository.\r\n\
          \r\n"
-    );
+    )
+}
+
+/// Each file's lines: its path, what it is, and a certificate's thumbprints.
+pub fn readme_entries(files: &[OutputFile]) -> Result<String> {
+    let mut text = String::new();
     for file in files {
         text.push_str(&file.path);
         if file.secret {
@@ -48,10 +65,5 @@ pub fn readme(title: &str, files: &[OutputFile]) -> Result<OutputFile> {
             ));
         }
     }
-    Ok(OutputFile {
-        path: README_PATH.into(),
-        contents: text.into_bytes(),
-        description: "This file: what each file is and where it goes.".into(),
-        secret: false,
-    })
+    Ok(text)
 }

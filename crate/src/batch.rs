@@ -1,0 +1,258 @@
+//! Batches: thousands of devices under one chain. Chunks of devices are
+//! issued on any worker ([`DeviceChunk::issue`], each a small deflated ZIP),
+//! and one [`BatchArchive`] copies them, still compressed, into a single ZIP
+//! written as the batch goes, ending with `devices.csv` and `README.txt`.
+
+use std::cell::RefCell;
+use std::io::{Cursor, Write};
+use std::rc::Rc;
+
+use der::Decode;
+use x509_cert::Certificate;
+use zip::ZipArchive;
+use zip::write::{StreamWriter, ZipWriter};
+
+use crate::archive::{OutputFile, zip_files, zip_options};
+use crate::bundle::Bundle;
+use crate::certificate::{Issuer, ValidityWindow, thumbprint_sha1, thumbprint_sha256};
+use crate::chain::{ChainSpec, DeviceFiles, issue_device};
+use crate::error::{Result, StudioError};
+use crate::key::PrivateKey;
+use crate::readme::{README_PATH, readme_entries, readme_header};
+
+pub const DEVICES_CSV: &str = "devices.csv";
+
+/// The CA that signs a batch's devices, as each worker rebuilds it from
+/// bytes: the signing key, and the CA certificates from the root down (the
+/// last is the signer's).
+pub struct BatchSigner {
+    pub spec: ChainSpec,
+    signer: Issuer,
+    ca_certificates: Vec<Certificate>,
+}
+
+impl BatchSigner {
+    pub fn new(spec: ChainSpec, signer_key: PrivateKey, ca_certificates_der: &[Vec<u8>]) -> Result<Self> {
+        let ca_certificates = ca_certificates_der
+            .iter()
+            .map(|der| Certificate::from_der(der).map_err(|e| StudioError::general(format!("A batch CA certificate does not decode: {e}."))))
+            .collect::<Result<Vec<_>>>()?;
+        let certificate = ca_certificates.last().cloned().ok_or_else(|| StudioError::general("A batch needs its CA certificates."))?;
+        Ok(Self { spec, signer: Issuer { certificate, key: signer_key }, ca_certificates })
+    }
+}
+
+/// One device of the batch, for `devices.csv`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceRecord {
+    /// Position in the batch's list, so the CSV keeps the list's order.
+    pub index: usize,
+    pub registration_id: String,
+    pub thumbprint_sha1: String,
+    pub thumbprint_sha256: String,
+    /// RFC 3339, UTC.
+    pub not_after: String,
+}
+
+/// Some devices' files, deflated into a ZIP of their own.
+pub struct DeviceChunk {
+    pub zip: Vec<u8>,
+    pub records: Vec<DeviceRecord>,
+    /// The README lines of the chunk's first device, when it is the batch's first.
+    pub readme_example: Option<String>,
+}
+
+impl DeviceChunk {
+    /// Issues the devices `ids` (the batch's `first_index`-th onwards) with
+    /// `keys`, or with fresh keys of the batch's algorithm when `keys` is empty.
+    pub fn issue(signer: &BatchSigner, ids: &[String], keys: Vec<PrivateKey>, first_index: usize, now_unix: u64) -> Result<Self> {
+        let spec = &signer.spec;
+        let keys = if keys.is_empty() {
+            ids.iter().map(|_| PrivateKey::generate(spec.key_algorithm)).collect::<Result<Vec<_>>>()?
+        } else {
+            crate::key::check_supplied_keys("The batch", &keys, &vec![spec.key_algorithm; ids.len()])?;
+            keys
+        };
+        let validity = ValidityWindow { not_before_unix: now_unix, days: spec.validity_days };
+        let ca_refs: Vec<&Certificate> = signer.ca_certificates.iter().collect();
+        let device_files = DeviceFiles::new(spec, &ca_refs)?;
+        let mut bundle = Bundle::default();
+        let mut records = Vec::with_capacity(ids.len());
+        let mut readme_example = None;
+        for (offset, (id, key)) in ids.iter().zip(keys).enumerate() {
+            crate::names::check_registration_id("devices", id)?;
+            let device = issue_device(&signer.signer, id, key, validity)?;
+            let before = bundle.len();
+            device_files.write(&mut bundle, &device)?;
+            if first_index + offset == 0 {
+                readme_example = Some(readme_entries(bundle.files_since(before))?);
+            }
+            let not_after = device.certificate.tbs_certificate().validity().not_after.to_date_time();
+            records.push(DeviceRecord {
+                index: first_index + offset,
+                registration_id: id.clone(),
+                thumbprint_sha1: thumbprint_sha1(&device.certificate)?,
+                thumbprint_sha256: thumbprint_sha256(&device.certificate)?,
+                not_after: not_after.to_string(),
+            });
+        }
+        Ok(Self { zip: zip_files(&bundle.into_files())?, records, readme_example })
+    }
+}
+
+/// The README's first line: what the batch made, and after a Cancel how far it got.
+pub fn batch_title(intermediates: usize, made: usize, requested: usize) -> String {
+    let mut title = format!(
+        "DPS enrollment group batch, as the Azure IoT X.509 tutorial makes it: root → {intermediates} intermediate(s) → {made} device(s)."
+    );
+    if made < requested {
+        title.push_str(&format!(" Cancelled after {made} of {requested} devices: this ZIP holds the {made} made."));
+    }
+    title
+}
+
+/// Where the streamed ZIP's bytes collect until the page takes them.
+#[derive(Clone, Default)]
+struct Sink(Rc<RefCell<Vec<u8>>>);
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The batch's ZIP, written front to back: the page takes each new piece
+/// with [`BatchArchive::take_output`], so no device is held twice.
+pub struct BatchArchive {
+    zip: ZipWriter<StreamWriter<Sink>>,
+    sink: Sink,
+    ca_readme: String,
+    device_example: Option<String>,
+    records: Vec<DeviceRecord>,
+}
+
+fn zip_failed(e: &dyn std::fmt::Display) -> StudioError {
+    StudioError::internal("ZIP writing", e)
+}
+
+impl Default for BatchArchive {
+    fn default() -> Self {
+        let sink = Sink::default();
+        Self { zip: ZipWriter::new_stream(sink.clone()), sink, ca_readme: String::new(), device_example: None, records: Vec::new() }
+    }
+}
+
+impl BatchArchive {
+    fn add(&mut self, path: &str, contents: &[u8], secret: bool) -> Result<()> {
+        self.zip.start_file(path, zip_options(secret)).map_err(|e| zip_failed(&e))?;
+        self.zip.write_all(contents).map_err(|e| zip_failed(&e))
+    }
+
+    /// The CA's files (and anything else made once per batch).
+    pub fn add_files(&mut self, files: &[OutputFile]) -> Result<()> {
+        for file in files {
+            self.add(&file.path, &file.contents, file.secret)?;
+        }
+        self.ca_readme.push_str(&readme_entries(files)?);
+        Ok(())
+    }
+
+    /// A chunk's files, copied without inflating them again.
+    pub fn add_chunk(&mut self, chunk: DeviceChunk) -> Result<()> {
+        let mut source = ZipArchive::new(Cursor::new(chunk.zip)).map_err(|e| zip_failed(&e))?;
+        for i in 0..source.len() {
+            let file = source.by_index_raw(i).map_err(|e| zip_failed(&e))?;
+            self.zip.raw_copy_file(file).map_err(|e| zip_failed(&e))?;
+        }
+        if chunk.readme_example.is_some() {
+            self.device_example = chunk.readme_example;
+        }
+        self.records.extend(chunk.records);
+        Ok(())
+    }
+
+    pub fn device_count(&self) -> usize {
+        self.records.len()
+    }
+
+    /// The bytes written since the last call.
+    pub fn take_output(&mut self) -> Vec<u8> {
+        std::mem::take(&mut *self.sink.0.borrow_mut())
+    }
+
+    /// `devices.csv`, `README.txt` and the ZIP's directory: the last bytes.
+    /// `title` says what was made (and, after a Cancel, how much of it).
+    pub fn finish(mut self, title: &str) -> Result<Vec<u8>> {
+        self.records.sort_by_key(|r| r.index);
+        let mut csv = String::from("registrationId,thumbprintSha1,thumbprintSha256,notAfter\r\n");
+        for r in &self.records {
+            csv.push_str(&format!("{},{},{},{}\r\n", r.registration_id, r.thumbprint_sha1, r.thumbprint_sha256, r.not_after));
+        }
+        self.add(DEVICES_CSV, csv.as_bytes(), false)?;
+        let mut readme = readme_header(title);
+        readme.push_str(&self.ca_readme);
+        readme.push_str(&format!(
+            "{DEVICES_CSV}\r\n    Every device of this ZIP, in the list's order: registration ID, SHA-1 and SHA-256 thumbprints, expiry.\r\n"
+        ));
+        if let Some(example) = &self.device_example {
+            readme.push_str("\r\nEvery device has the same files, named after its registration ID. The first device's:\r\n\r\n");
+            readme.push_str(example);
+        }
+        self.add(README_PATH, readme.as_bytes(), false)?;
+        self.zip.finish().map_err(|e| zip_failed(&e))?;
+        Ok(std::mem::take(&mut *self.sink.0.borrow_mut()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chain::TutorialChain;
+    use crate::key::KeyAlgorithm;
+    use der::Encode;
+    use std::io::Read;
+
+    #[test]
+    fn chunks_stream_into_one_zip_with_readme_and_csv() {
+        let spec = ChainSpec { key_algorithm: KeyAlgorithm::EcP256, devices: vec![], ..ChainSpec::default() };
+        let ca = TutorialChain::build_ca(spec.clone(), (0..2).map(|_| PrivateKey::generate(KeyAlgorithm::EcP256).unwrap()).collect(), 1_764_000_000).unwrap();
+        let der: Vec<Vec<u8>> = ca.ca_certificates().iter().map(|c| c.to_der().unwrap()).collect();
+        let signer_key = PrivateKey::from_pkcs8_der(&ca.device_signer().key.to_pkcs8_der().unwrap()).unwrap();
+        let signer = BatchSigner::new(spec, signer_key, &der).unwrap();
+        let ids: Vec<String> = (1..=5).map(|i| format!("device-{i}")).collect();
+
+        let mut archive = BatchArchive::default();
+        let mut bytes = Vec::new();
+        archive.add_files(&ca.ca_files().unwrap()).unwrap();
+        bytes.extend(archive.take_output());
+        // Out of order, as workers finish.
+        for (first, chunk) in [(3, &ids[3..]), (0, &ids[..3])] {
+            archive.add_chunk(DeviceChunk::issue(&signer, chunk, vec![], first, 1_764_000_000).unwrap()).unwrap();
+            bytes.extend(archive.take_output());
+        }
+        assert_eq!(archive.device_count(), 5);
+        bytes.extend(archive.finish("A batch of 5").unwrap());
+
+        let mut zip = ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let mut text = |name: &str| {
+            let mut s = String::new();
+            zip.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+            s
+        };
+        let csv = text(DEVICES_CSV);
+        let rows: Vec<&str> = csv.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
+        assert_eq!(rows, ids);
+        let readme = text(README_PATH);
+        assert!(readme.starts_with("A batch of 5"));
+        assert!(readme.contains("certs/azure-iot-test-only.root.ca.cert.pem") && readme.contains("certs/device-1.cert.pem"));
+        assert!(!readme.contains("certs/device-2.cert.pem"), "one example device, not every file");
+        assert!(text("certs/device-5-full-chain.cert.pem").matches("BEGIN CERTIFICATE").count() == 3);
+        assert_eq!(zip.len(), ca.ca_files().unwrap().len() + 5 * 16 + 2);
+    }
+}
