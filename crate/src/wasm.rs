@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use crate::archive::{OutputFile, zip_files};
+use crate::batch::{BatchArchive, BatchSigner, DeviceChunk, DeviceRecord, batch_title};
 use crate::chain::{ChainEntry, ChainSpec, TutorialChain};
 use crate::error::StudioError;
 use crate::key::{KeyAlgorithm, KeyEncoding, PrivateKey};
@@ -57,6 +58,13 @@ impl Default for ChainSpecInput {
 }
 
 fn chain_spec(input: JsValue) -> Result<ChainSpec, JsValue> {
+    let spec = chain_settings(input)?;
+    spec.validate().map_err(js_error)?;
+    Ok(spec)
+}
+
+/// The chain form's settings as the core's spec, not yet checked.
+fn chain_settings(input: JsValue) -> Result<ChainSpec, JsValue> {
     let input: ChainSpecInput = if input.is_undefined() || input.is_null() {
         ChainSpecInput::default()
     } else {
@@ -74,7 +82,6 @@ fn chain_spec(input: JsValue) -> Result<ChainSpec, JsValue> {
         pfx: input.formats.pfx().map_err(js_error)?,
         snippets: input.formats.snippets(),
     };
-    spec.validate().map_err(js_error)?;
     Ok(spec)
 }
 
@@ -201,6 +208,8 @@ struct FileIn {
     contents: zeroize::Zeroizing<Vec<u8>>,
     #[serde(default)]
     secret: bool,
+    #[serde(default)]
+    description: String,
 }
 
 /// Files from JS may hold private keys: their copy in wasm memory wipes itself.
@@ -210,15 +219,21 @@ mod serde_bytes_from_uint8array {
     }
 }
 
+/// `[{ path, contents: Uint8Array, secret?, description? }]` from JS; the
+/// caller wipes the contents when done.
+fn files_in(files: JsValue) -> Result<Vec<OutputFile>, JsValue> {
+    let files: Vec<FileIn> = serde_wasm_bindgen::from_value(files)
+        .map_err(|e| js_error(StudioError::general(format!("The file list is not valid: {e}."))))?;
+    Ok(files
+        .into_iter()
+        .map(|mut f| OutputFile { path: f.path, contents: std::mem::take(&mut *f.contents), description: f.description, secret: f.secret })
+        .collect())
+}
+
 /// A ZIP of `[{ path, contents: Uint8Array, secret? }]`.
 #[wasm_bindgen(js_name = zipFiles)]
 pub fn zip(files: JsValue) -> Result<js_sys::Uint8Array, JsValue> {
-    let files: Vec<FileIn> = serde_wasm_bindgen::from_value(files)
-        .map_err(|e| js_error(StudioError::general(format!("The file list is not valid: {e}."))))?;
-    let mut files: Vec<OutputFile> = files
-        .into_iter()
-        .map(|mut f| OutputFile { path: f.path, contents: std::mem::take(&mut *f.contents), description: String::new(), secret: f.secret })
-        .collect();
+    let mut files = files_in(files)?;
     let zip = zip_files(&files).map(zeroize::Zeroizing::new);
     for file in &mut files {
         zeroize::Zeroize::zeroize(&mut file.contents);
@@ -706,4 +721,151 @@ pub fn inspect_files(input: JsValue) -> Result<JsValue, JsValue> {
     let files = input_files(&input.files);
     let inspection = inspect::inspect(&files, input.password.as_deref(), now_unix(input.now_ms)).map_err(js_error)?;
     to_js(&inspection)
+}
+
+// ---------------------------------------------------------------------------
+// Batches (issue 5): the device list, the CA made once, chunks of devices on
+// any worker, and one streamed ZIP.
+
+/// The registration IDs of the device list (lines, `{001..500}` ranges, CSV);
+/// throws with `.field = "devices"` naming every bad line.
+#[wasm_bindgen(js_name = parseDeviceList)]
+pub fn parse_device_list(text: &str) -> Result<Vec<String>, JsValue> {
+    crate::device_list::parse_device_list("devices", text).map_err(js_error)
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct BatchCaOut {
+    files: Vec<FileOut>,
+    chain: Vec<ChainEntryOut>,
+    /// What every chunk job needs to sign: the signing CA's key (PKCS#8 DER)
+    /// and the CA certificates (DER) from the root down.
+    #[serde(with = "serde_bytes_as_uint8array")]
+    signer_key: zeroize::Zeroizing<Vec<u8>>,
+    ca_certificates: Vec<serde_bytes::ByteBuf>,
+}
+
+/// Makes a batch's root and intermediates from `keys` (root first):
+/// `{ files, chain, signerKey, caCertificates }`. The spec's device list is not
+/// used (the batch checked it with [`parse_device_list`]).
+#[wasm_bindgen(js_name = makeBatchCa)]
+pub fn make_batch_ca(spec: JsValue, keys: Vec<js_sys::Uint8Array>, now_ms: f64) -> Result<JsValue, JsValue> {
+    use der::Encode;
+    let spec = chain_settings(spec)?;
+    let ca = TutorialChain::build_ca(spec, private_keys(&keys)?, now_unix(now_ms)).map_err(js_error)?;
+    let files = ca.ca_files().map_err(js_error)?;
+    let ca_certificates = ca
+        .ca_certificates()
+        .iter()
+        .map(|c| c.to_der().map(serde_bytes::ByteBuf::from))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| js_error(StudioError::internal("Certificate encoding", e)))?;
+    to_js(&BatchCaOut {
+        files: files
+            .into_iter()
+            .map(|f| FileOut { path: f.path, description: f.description, secret: f.secret, contents: zeroize::Zeroizing::new(f.contents) })
+            .collect(),
+        chain: ca.entries().map_err(js_error)?.into_iter().map(ChainEntryOut::from).collect(),
+        signer_key: ca.device_signer().key.to_pkcs8_der().map_err(js_error)?,
+        ca_certificates,
+    })
+}
+
+fn private_keys(keys: &[js_sys::Uint8Array]) -> Result<Vec<PrivateKey>, JsValue> {
+    keys.iter().map(|k| PrivateKey::from_pkcs8_der(&zeroize::Zeroizing::new(k.to_vec()))).collect::<Result<Vec<_>, _>>().map_err(js_error)
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DeviceChunkOut {
+    #[serde(with = "serde_bytes_as_uint8array")]
+    zip: zeroize::Zeroizing<Vec<u8>>,
+    records: Vec<DeviceRecord>,
+    readme_example: Option<String>,
+}
+
+/// Issues the devices `ids` (the batch's `firstIndex`-th onwards) under the
+/// batch's CA, with `keys` (PKCS#8 DER) or, when empty, fresh keys from the
+/// core: `{ zip, records, readmeExample }` for [`BatchArchiveJs::add_chunk`].
+#[wasm_bindgen(js_name = issueDeviceChunk)]
+#[allow(clippy::too_many_arguments)]
+pub fn issue_device_chunk(
+    spec: JsValue,
+    signer_key: &[u8],
+    ca_certificates: Vec<js_sys::Uint8Array>,
+    ids: Vec<String>,
+    first_index: u32,
+    keys: Vec<js_sys::Uint8Array>,
+    now_ms: f64,
+) -> Result<JsValue, JsValue> {
+    let spec = chain_settings(spec)?;
+    let signer_key = PrivateKey::from_pkcs8_der(&zeroize::Zeroizing::new(signer_key.to_vec())).map_err(js_error)?;
+    let ca_der: Vec<Vec<u8>> = ca_certificates.iter().map(|c| c.to_vec()).collect();
+    let signer = BatchSigner::new(spec, signer_key, &ca_der).map_err(js_error)?;
+    let chunk = DeviceChunk::issue(&signer, &ids, private_keys(&keys)?, first_index as usize, now_unix(now_ms)).map_err(js_error)?;
+    to_js(&DeviceChunkOut { zip: zeroize::Zeroizing::new(chunk.zip), records: chunk.records, readme_example: chunk.readme_example })
+}
+
+/// The batch's one ZIP, written as chunks arrive; `takeOutput()` hands over
+/// each new piece so the page can keep it as a Blob part.
+#[wasm_bindgen(js_name = BatchArchive)]
+pub struct BatchArchiveJs(Option<BatchArchive>);
+
+#[wasm_bindgen(js_class = BatchArchive)]
+impl BatchArchiveJs {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Self {
+        Self(Some(BatchArchive::default()))
+    }
+
+    fn archive(&mut self) -> Result<&mut BatchArchive, JsValue> {
+        self.0.as_mut().ok_or_else(|| js_error(StudioError::general("The batch's ZIP is already finished.")))
+    }
+
+    /// `[{ path, contents, secret?, description? }]`: the CA's files.
+    #[wasm_bindgen(js_name = addFiles)]
+    pub fn add_files(&mut self, files: JsValue) -> Result<(), JsValue> {
+        let mut files = files_in(files)?;
+        let added = self.archive()?.add_files(&files);
+        for file in &mut files {
+            zeroize::Zeroize::zeroize(&mut file.contents);
+        }
+        added.map_err(js_error)
+    }
+
+    /// A chunk as [`issue_device_chunk`] returned it.
+    #[wasm_bindgen(js_name = addChunk)]
+    pub fn add_chunk(&mut self, zip: &[u8], records: JsValue, readme_example: Option<String>) -> Result<(), JsValue> {
+        let records: Vec<DeviceRecord> = serde_wasm_bindgen::from_value(records)
+            .map_err(|e| js_error(StudioError::general(format!("The chunk's device list is not valid: {e}."))))?;
+        self.archive()?.add_chunk(DeviceChunk { zip: zip.to_vec(), records, readme_example }).map_err(js_error)
+    }
+
+    #[wasm_bindgen(getter, js_name = deviceCount)]
+    pub fn device_count(&self) -> u32 {
+        self.0.as_ref().map_or(0, |a| a.device_count() as u32)
+    }
+
+    /// The ZIP's bytes written since the last call.
+    #[wasm_bindgen(js_name = takeOutput)]
+    pub fn take_output(&mut self) -> Result<js_sys::Uint8Array, JsValue> {
+        let bytes = zeroize::Zeroizing::new(self.archive()?.take_output());
+        Ok(js_sys::Uint8Array::from(bytes.as_slice()))
+    }
+
+    /// Writes `devices.csv`, `README.txt` and the directory: the last bytes.
+    /// `requested` is the list's length, so a cancelled batch says how far it got.
+    pub fn finish(&mut self, intermediates: u32, requested: u32) -> Result<js_sys::Uint8Array, JsValue> {
+        let archive = self.0.take().ok_or_else(|| js_error(StudioError::general("The batch's ZIP is already finished.")))?;
+        let title = batch_title(intermediates as usize, archive.device_count(), requested as usize);
+        let bytes = zeroize::Zeroizing::new(archive.finish(&title).map_err(js_error)?);
+        Ok(js_sys::Uint8Array::from(bytes.as_slice()))
+    }
+}
+
+impl Default for BatchArchiveJs {
+    fn default() -> Self {
+        Self::new()
+    }
 }

@@ -6,10 +6,12 @@ import { studioRuntime } from './runtime.js';
 import { createStatus } from './status.js';
 import { createChainForm } from './chain-form.js';
 import { makeChain } from './chain-maker.js';
+import { makeBatch } from './batch-maker.js';
 import { renderChain } from './chain-view.js';
 import { prepareZip, renderFiles, ZIP_NAME } from './files-view.js';
 import { renderSnippets } from './snippets-view.js';
 import { saveBytes } from './download.js';
+import { formatBytes } from './dom.js';
 import { createCaPanel } from './ca-panel.js';
 import { createSampleSettings } from './sample-settings.js';
 import { createEdgePanel } from './edge-panel.js';
@@ -30,6 +32,11 @@ const wasmModule = typeof globalThis.crypto?.getRandomValues === 'function' ? ru
 const pool = new WorkerPool({ createWorker, module: wasmModule, onWorkerLost: (reason) => status.error(reason) });
 const caPanel = createCaPanel($('ca-panel'), { createWorker, module: wasmModule, status });
 
+/** The batch ZIP's writer: a pool of one, made at the first batch. */
+let archivist = null;
+/** Above this many devices the chain is made as a batch (files straight into the ZIP). */
+const LARGEST_SHOWN_CHAIN = 20;
+
 let running = null;
 let zip = null;
 let zipName = ZIP_NAME;
@@ -41,25 +48,63 @@ const form = createChainForm($('chain-form'), {
   onCancel: cancelRunning,
 });
 
-function describeProgress({ phase, done, total }) {
+const count = new Intl.NumberFormat('en');
+
+function timeLeft(seconds) {
+  if (!Number.isFinite(seconds)) return '';
+  return seconds < 60 ? ` · about ${Math.max(1, Math.round(seconds))} s left` : ` · about ${Math.round(seconds / 60)} min left`;
+}
+
+function describeProgress({ phase, done, total, secondsLeft }) {
   if (phase === 'keys') status.progress(`Making keys: ${done} of ${total}`, done, total);
+  else if (phase === 'devices') status.progress(`Devices: ${count.format(done)} of ${count.format(total)}${timeLeft(secondsLeft)}`, done, total);
   else if (phase === 'signing') status.progress('Signing certificates and writing files…');
   else status.progress('Checking the settings…');
 }
 
-function generate(spec) {
-  return runPanel(form, (options) => makeChain(pool, spec, options), { title: 'Chain', zipName: ZIP_NAME, caKeyPassword: spec.caKeyPassword });
+function generate({ devicesText, ...spec }) {
+  return runPanel(
+    form,
+    async (options) => {
+      const devices = await pool.run('parseDeviceList', { text: devicesText }, { signal: options.signal });
+      if (devices.length <= LARGEST_SHOWN_CHAIN) return makeChain(pool, { ...spec, devices }, options);
+      archivist ??= new WorkerPool({ createWorker, module: wasmModule, size: 1, onWorkerLost: (reason) => status.error(reason) });
+      return describeBatch(await makeBatch({ pool, archivist }, spec, devices, options));
+    },
+    { title: 'Chain', zipName: ZIP_NAME, caKeyPassword: spec.caKeyPassword },
+  );
+}
+
+/** A batch's result as the page shows it: the CA drawn, the devices summed up, the ZIP ready. */
+function describeBatch(batch) {
+  const made = count.format(batch.made);
+  const requested = count.format(batch.requested);
+  const generator = batch.deviceKeyGenerator ? ` Device keys made by ${batch.deviceKeyGenerator}.` : '';
+  let summary = `${made} device certificates are in the ZIP (${formatBytes(batch.zip.size)}), each with its files and snippets; devices.csv lists them with their thumbprints.${generator}`;
+  let outcome = `Done: a batch of ${made} devices.`;
+  if (batch.failure) {
+    summary = `Stopped after ${made} of ${requested} devices: ${batch.failure.message} The ZIP holds the ${made} made. ${summary}`;
+    outcome = `Stopped after ${made} of ${requested} devices; the ZIP holds those made.`;
+    status.error(batch.failure.message);
+  } else if (batch.cancelled) {
+    summary = `Cancelled after ${made} of ${requested} devices. ${summary}`;
+    outcome = `Cancelled after ${made} of ${requested} devices; the ZIP holds the ${made} made.`;
+  }
+  return { ...batch, batchSummary: summary, outcome };
 }
 
 function show(result, view = { title: 'Chain', zipName: ZIP_NAME }) {
   $('chain-title').textContent = view.title;
   renderChain($('chain-view'), result.chain, { status });
+  $('batch-summary').hidden = !result.batchSummary;
+  $('batch-summary').textContent = result.batchSummary ?? '';
   renderFiles($('files-view'), result.files);
-  renderSnippets($('snippets-view'), result, { status });
-  zip = prepareZip(pool, result.files);
+  renderSnippets($('snippets-view'), result, { status, emptyNote: result.batchSummary && 'A batch keeps each device\'s snippets in the ZIP, under snippets/.' });
+  zip = result.zip ? Promise.resolve(result.zip) : prepareZip(pool, result.files);
   zip.catch(() => {});
   zipName = view.zipName;
-  if (view.caKeyPassword !== undefined) caPanel.offerGenerated(zip, view.caKeyPassword);
+  // A batch's CA files alone are what an import needs, not every device's.
+  if (view.caKeyPassword !== undefined) caPanel.offerGenerated(result.zip ? prepareZip(pool, result.files) : zip, view.caKeyPassword);
   $('results').hidden = false;
 }
 
@@ -82,7 +127,7 @@ async function runPanel(panel, work, view) {
     const result = await work({ signal: running.signal, onProgress: describeProgress });
     show(result, view);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    status.say(`Done: ${result.chain.length} certificates and ${result.files.length} files in ${seconds} s.`);
+    status.say(result.outcome ? `${result.outcome} (${seconds} s)` : `Done: ${result.chain.length} certificates and ${result.files.length} files in ${seconds} s.`);
     const results = $('results');
     if (results.getBoundingClientRect().top < 0) results.scrollIntoView({ block: 'start' });
   } catch (error) {

@@ -4,7 +4,7 @@
 // what the user typed.
 
 import { createFieldErrors } from './field-errors.js';
-import { lines, wholeDays } from './panel-form.js';
+import { wholeDays } from './panel-form.js';
 
 /** The core's error `.field` → the form control it belongs to. */
 const FIELD_CONTROLS = {
@@ -37,6 +37,17 @@ export function createChainForm(form, { onGenerate, onCancel }) {
   count.addEventListener('change', syncIntermediates);
   syncIntermediates();
 
+  // A list file (one ID per line, or CSV) goes into the field as it is, so
+  // the line numbers of any problem are the file's.
+  const listFile = control('devices-file');
+  listFile.addEventListener('change', async () => {
+    const [file] = listFile.files;
+    if (!file) return;
+    control('devices').value = await file.text();
+    listFile.value = '';
+    control('devices').focus();
+  });
+
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     if (!busy) onGenerate(read());
@@ -48,7 +59,8 @@ export function createChainForm(form, { onGenerate, onCancel }) {
       keyAlgorithm: control('key-algorithm').value,
       rootCn: control('root-cn').value,
       intermediateCns: intermediateNames(intermediateCn.value, Number(count.value)),
-      devices: lines(control('devices').value),
+      // The core expands ranges and CSV and names every bad line (parseDeviceList).
+      devicesText: control('devices').value,
       validityDays: wholeDays(control('validity-days').value),
       caKeyPassword: control('ca-key-password').value,
       keyFormat: control('key-format').value,

@@ -57,10 +57,10 @@ function groupSnippets(files) {
   return [...groups.values()];
 }
 
-export function renderSnippets(container, { files }, { status }) {
+export function renderSnippets(container, { files }, { status, emptyNote = 'No snippets were made.' }) {
   const devices = groupSnippets(files);
   if (!devices.length) {
-    container.replaceChildren(h('p', {}, 'No snippets were made.'));
+    container.replaceChildren(h('p', {}, emptyNote));
     return;
   }
   const placeholders = devices.some((device) => device.snippets.some((s) => PLACEHOLDER.test(s.body)));

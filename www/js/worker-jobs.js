@@ -3,15 +3,19 @@
 // call it from the page with `pool.run('name', args)`.
 
 import {
+  BatchArchive,
   buildChain,
   edgeKeyAlgorithms,
   forgetCa,
   generateKey,
   importCa,
   inspect,
+  issueDeviceChunk,
+  makeBatchCa,
   makeEdgeChain,
   makeIndividualEnrollment,
   makeVerificationCertificate,
+  parseDeviceList,
   signCsr,
   signDevices,
   validateChainSpec,
@@ -29,6 +33,36 @@ function asBytes(contents) {
 
 const RSA_BITS = { 'rsa-2048': 2048, 'rsa-3072': 3072, 'rsa-4096': 4096 };
 
+/**
+ * One key as `{ key, generator }`: RSA keys from the browser's WebCrypto when
+ * `generator` is 'webcrypto' (several times faster than any wasm bignum
+ * code), everything else and every fallback from the Rust core.
+ */
+async function makeKey(algorithm, generator) {
+  const bits = RSA_BITS[algorithm];
+  if (bits && generator === 'webcrypto' && globalThis.crypto?.subtle) {
+    try {
+      const pair = await crypto.subtle.generateKey(
+        { name: 'RSASSA-PKCS1-v1_5', modulusLength: bits, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' },
+        true,
+        ['sign', 'verify'],
+      );
+      return { key: new Uint8Array(await crypto.subtle.exportKey('pkcs8', pair.privateKey)), generator: 'WebCrypto' };
+    } catch (error) {
+      return { key: generateKey(algorithm), generator: `Rust (WebCrypto failed: ${error.message})` };
+    }
+  }
+  return { key: generateKey(algorithm), generator: 'Rust' };
+}
+
+/** The batch's ZIP, when this worker is the one writing it (see batch-maker.js). */
+let archive = null;
+
+function openArchive() {
+  if (!archive) throw new Error('No batch ZIP is open in this worker.');
+  return archive;
+}
+
 export const jobs = {
   /** `{ spec }` → the number of keys the chain needs; throws with `.field`. */
   validateChainSpec({ spec }) {
@@ -40,27 +74,9 @@ export const jobs = {
     return generateKey(algorithm);
   },
 
-  /**
-   * `{ algorithm, generator }` → `{ key, generator }`: RSA keys from the
-   * browser's WebCrypto when `generator` is 'webcrypto' (several times faster
-   * than any wasm bignum code), everything else and every fallback from the
-   * Rust core. `generator` in the result says which made the key.
-   */
-  async makeKey({ algorithm, generator }) {
-    const bits = RSA_BITS[algorithm];
-    if (bits && generator === 'webcrypto' && globalThis.crypto?.subtle) {
-      try {
-        const pair = await crypto.subtle.generateKey(
-          { name: 'RSASSA-PKCS1-v1_5', modulusLength: bits, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' },
-          true,
-          ['sign', 'verify'],
-        );
-        return { key: new Uint8Array(await crypto.subtle.exportKey('pkcs8', pair.privateKey)), generator: 'WebCrypto' };
-      } catch (error) {
-        return { key: generateKey(algorithm), generator: `Rust (WebCrypto failed: ${error.message})` };
-      }
-    }
-    return { key: generateKey(algorithm), generator: 'Rust' };
+  /** `{ algorithm, generator }` → `{ key, generator }`; `generator` in the result says which made the key. */
+  makeKey({ algorithm, generator }) {
+    return makeKey(algorithm, generator);
   },
 
   /** `{ spec, keys, nowMs }` → `{ files, chain }` (see the crate's buildChain). */
@@ -89,6 +105,71 @@ export const jobs = {
   makeIndividualEnrollment({ spec, keys, nowMs }) {
     const { files, chain } = makeIndividualEnrollment(spec, keys, nowMs);
     return { files: files.map((file) => ({ ...file, contents: asBytes(file.contents) })), chain };
+  },
+
+  // Batches: the list, the CA once, chunks of devices on any worker, and the
+  // ZIP in the one worker that holds it (the archivist pool of one).
+
+  /** `{ text }` → the registration IDs; throws with `.field` naming every bad line. */
+  parseDeviceList({ text }) {
+    return parseDeviceList(text);
+  },
+
+  /** `{ spec, keys, nowMs }` → `{ files, chain, signerKey, caCertificates }`. */
+  makeBatchCa({ spec, keys, nowMs }) {
+    const ca = makeBatchCa(spec, keys, nowMs);
+    return { ...ca, files: ca.files.map((file) => ({ ...file, contents: asBytes(file.contents) })) };
+  },
+
+  /**
+   * `{ spec, signerKey, caCertificates, ids, firstIndex, nowMs }` →
+   * `{ zip, records, readmeExample, generator }`: the devices' keys are made
+   * here (RSA by WebCrypto as the spec's keyGenerator says), then signed.
+   */
+  async issueDeviceChunk({ spec, signerKey, caCertificates, ids, firstIndex, nowMs }) {
+    let keys = [];
+    let generator = 'Rust';
+    if (RSA_BITS[spec.keyAlgorithm]) {
+      const made = await Promise.all(ids.map(() => makeKey(spec.keyAlgorithm, spec.keyGenerator)));
+      keys = made.map((m) => m.key);
+      generator = made[0]?.generator ?? generator;
+    }
+    const chunk = issueDeviceChunk(spec, signerKey, caCertificates, ids, firstIndex, keys, nowMs);
+    for (const key of keys) key.fill(0);
+    signerKey.fill(0);
+    return { ...chunk, zip: asBytes(chunk.zip), generator };
+  },
+
+  /** Starts a new batch ZIP in this worker (dropping any unfinished one). */
+  batchArchiveOpen() {
+    archive?.free();
+    archive = new BatchArchive();
+    return true;
+  },
+
+  /** `{ files }` → the ZIP bytes written so far. */
+  batchArchiveAddFiles({ files }) {
+    const zip = openArchive();
+    zip.addFiles(files);
+    return zip.takeOutput();
+  },
+
+  /** A chunk from issueDeviceChunk → the ZIP bytes it added. */
+  batchArchiveAddChunk({ zip, records, readmeExample }) {
+    const open = openArchive();
+    open.addChunk(zip, records, readmeExample ?? undefined);
+    return open.takeOutput();
+  },
+
+  /** `{ intermediates, requested }` → the ZIP's last bytes (devices.csv, README.txt, directory). */
+  batchArchiveFinish({ intermediates, requested }) {
+    const open = openArchive();
+    archive = null;
+    try {
+      return open.finish(intermediates, requested);
+    } finally {
+      open.free();
+    }
   },
 
   /** `{ files: [{ path, contents, secret? }] }` → the ZIP's bytes. */

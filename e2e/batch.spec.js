@@ -1,0 +1,114 @@
+// Batches (issue 5): hundreds of devices from a range or a list file, issued
+// in chunks over the pool and streamed into one ZIP; Cancel keeps what is
+// done; a bad list is refused before anything starts, naming line and ID.
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { download, expect, openStudio, test } from './fixtures.js';
+import { CHAIN_CA, openssl, ROOT_CERT, tempDir, unzip } from './chain-checks.js';
+
+async function downloadZip(page) {
+  const zip = await download(page, () => page.getByRole('button', { name: 'Download ZIP' }).click());
+  expect(zip.name).toBe('azure-iot-certs.zip');
+  return unzip(zip.path);
+}
+
+/** devices.csv as rows of { registrationId, thumbprintSha1, … }. */
+function devicesCsv(dir) {
+  const [header, ...rows] = readFileSync(join(dir, 'devices.csv'), 'utf8').trim().split('\r\n');
+  const names = header.split(',');
+  return rows.map((row) => Object.fromEntries(row.split(',').map((value, i) => [names[i], value])));
+}
+
+function fingerprint(dir, path) {
+  return openssl(dir, 'x509', '-in', path, '-noout', '-fingerprint', '-sha1').trim().split('=')[1].replaceAll(':', '');
+}
+
+test('a 200-device P-256 batch from a range streams into one ZIP of 200 verified chains', async ({ page }) => {
+  await openStudio(page);
+  await page.getByLabel('Key type').selectOption('ec-p256');
+  await page.getByLabel('Device registration IDs').fill('device-{001..200}');
+  await page.evaluate(() => {
+    window.statusLines = [];
+    const line = document.getElementById('status-text');
+    new MutationObserver(() => window.statusLines.push(line.textContent)).observe(line, { childList: true, characterData: true, subtree: true });
+  });
+  await page.getByRole('button', { name: 'Generate' }).click();
+  await expect(page.getByRole('status')).toContainText('Done: a batch of 200 devices.');
+  const lines = await page.evaluate(() => window.statusLines);
+  expect(lines.some((line) => /^Devices: \d+ of 200 · about \d+ s left$/.test(line)), lines.join('\n')).toBe(true);
+  await expect(page.locator('#batch-summary')).toContainText('200 device certificates are in the ZIP');
+  // The CA is drawn; the 200 devices are summed up, not drawn.
+  await expect(page.locator('#chain-view .node')).toHaveCount(2);
+
+  const dir = await downloadZip(page);
+  const ids = Array.from({ length: 200 }, (_, i) => `device-${String(i + 1).padStart(3, '0')}`);
+  const certificates = readdirSync(join(dir, 'certs')).filter((name) => /^device-\d{3}\.cert\.pem$/.test(name)).sort();
+  expect(certificates).toEqual(ids.map((id) => `${id}.cert.pem`));
+  // One openssl run verifies all 200 device certificates against the root.
+  const verified = openssl(dir, 'verify', '-CAfile', ROOT_CERT, '-untrusted', CHAIN_CA, ...ids.map((id) => `certs/${id}.cert.pem`));
+  expect(verified.trim().split('\n')).toEqual(ids.map((id) => `certs/${id}.cert.pem: OK`));
+
+  // Spot checks: the full chain as the device presents it, key ↔ certificate, CSR, PFX.
+  for (const id of ['device-001', 'device-117', 'device-200']) {
+    const full = `certs/${id}-full-chain.cert.pem`;
+    expect(openssl(dir, 'verify', '-CAfile', ROOT_CERT, '-untrusted', full, full).trim()).toBe(`${full}: OK`);
+    expect(openssl(dir, 'pkey', '-in', `private/${id}.key.pem`, '-pubout')).toBe(openssl(dir, 'x509', '-in', `certs/${id}.cert.pem`, '-noout', '-pubkey'));
+    expect(openssl(dir, 'req', '-in', `csr/${id}.csr.pem`, '-verify', '-noout')).toBe('');
+    expect(openssl(dir, 'pkcs12', '-in', `certs/${id}-full-chain.cert.pfx`, '-passin', 'pass:1234', '-nokeys')).toContain(`subject=CN = ${id}`);
+    expect(readFileSync(join(dir, `snippets/${id}.custom_hsm_example.c`), 'utf8')).toContain(`"${id}"`);
+  }
+  // devices.csv: every device in list order, thumbprints as openssl computes them.
+  const rows = devicesCsv(dir);
+  expect(rows.map((row) => row.registrationId)).toEqual(ids);
+  for (const index of [0, 99, 199]) {
+    expect(rows[index].thumbprintSha1).toBe(fingerprint(dir, `certs/${ids[index]}.cert.pem`));
+  }
+  const readme = readFileSync(join(dir, 'README.txt'), 'utf8');
+  expect(readme).toContain('root → 1 intermediate(s) → 200 device(s)');
+  expect(readme).toContain('certs/device-001-full-chain.cert.pem');
+});
+
+test('Cancel during a 2,000-device batch stops it and offers the ZIP of what was made', async ({ page }) => {
+  await openStudio(page);
+  await page.getByLabel('Key type').selectOption('ec-p256');
+  await page.getByLabel('Device registration IDs').fill('sensor-{0001..2000}');
+  await page.getByRole('button', { name: 'Generate' }).click();
+  await expect(page.getByRole('status')).toContainText(/Devices: [1-9][\d,]* of 2,000/);
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  const cancelledAt = Date.now();
+  await expect(page.getByRole('status')).toContainText(/Cancelled after [\d,]+ of 2,000 devices/);
+  expect(Date.now() - cancelledAt, 'stopped within a second').toBeLessThan(1000);
+  const made = Number((await page.getByRole('status').textContent()).match(/Cancelled after ([\d,]+) of/)[1].replace(',', ''));
+  expect(made).toBeGreaterThan(0);
+  expect(made).toBeLessThan(2000);
+  await expect(page.locator('#batch-summary')).toContainText(`Cancelled after ${made.toLocaleString('en')} of 2,000 devices`);
+
+  const dir = await downloadZip(page);
+  const rows = devicesCsv(dir);
+  expect(rows).toHaveLength(made);
+  const certificates = readdirSync(join(dir, 'certs')).filter((name) => /^sensor-\d{4}\.cert\.pem$/.test(name));
+  expect(certificates).toHaveLength(made);
+  const last = `certs/${rows.at(-1).registrationId}.cert.pem`;
+  expect(openssl(dir, 'verify', '-CAfile', ROOT_CERT, '-untrusted', CHAIN_CA, last).trim()).toBe(`${last}: OK`);
+  expect(readFileSync(join(dir, 'README.txt'), 'utf8')).toContain(`Cancelled after ${made} of 2000 devices`);
+});
+
+test('a list file with one bad ID is refused before anything starts, naming the ID and its line', async ({ page }) => {
+  await openStudio(page);
+  const list = join(tempDir('studio-list-'), 'devices.csv');
+  const lines = ['registrationId,site', ...Array.from({ length: 300 }, (_, i) => `meter-${i + 1},plant-a`)];
+  lines[42] = 'meter 42,plant-a';
+  writeFileSync(list, lines.join('\n'));
+  await page.getByLabel('Or load a list file into the field').setInputFiles(list);
+  await expect(page.getByLabel('Device registration IDs')).toHaveValue(lines.join('\n'));
+
+  await page.getByRole('button', { name: 'Generate' }).click();
+  const error = page.locator('#devices-error');
+  await expect(error).toBeVisible();
+  await expect(error).toContainText('The device list has a problem; nothing was made.');
+  await expect(error).toContainText('Line 43: Registration ID "meter 42" contains a space');
+  await expect(page.getByRole('status')).toContainText('Not generated');
+  // Nothing started: no key, no result.
+  await expect(page.locator('#results')).toBeHidden();
+  await expect(page.locator('#status-progress')).toBeHidden();
+});

@@ -1,0 +1,96 @@
+// Makes a batch: the CA once, then the devices in chunks spread over the
+// pool, each chunk deflated by the worker that made it. One more worker (the
+// archivist, a pool of one) holds the batch's ZIP and copies each chunk in as
+// it arrives; the page keeps the ZIP's pieces as Blobs, so no device is held
+// twice. Cancel stops the chunks at once and closes the ZIP with what is done.
+
+import { generateKeys, withGenerators } from './parallel-keys.js';
+
+/** Devices per chunk: about a fifth of a second of work each, so Cancel is quick and progress smooth. */
+const CHUNK_DEVICES = { 'ec-p256': 48, 'ec-p384': 24, 'rsa-2048': 4, 'rsa-3072': 2, 'rsa-4096': 1 };
+
+function chunksOf(ids, size) {
+  const chunks = [];
+  for (let first = 0; first < ids.length; first += size) chunks.push({ first, ids: ids.slice(first, first + size) });
+  return chunks;
+}
+
+/**
+ * @param {{pool: import('./pool.js').WorkerPool, archivist: import('./pool.js').WorkerPool}} workers
+ * @param {object} spec  the chain settings (see chain-form.js); its device list is `ids`
+ * @param {string[]} ids  the checked registration IDs (parseDeviceList)
+ * @param {object} [options]
+ * @param {AbortSignal} [options.signal]  before the CA is made it cancels everything; after, it stops the devices and the ZIP keeps those done
+ * @param {(progress: object) => void} [options.onProgress]
+ * @returns {Promise<{chain: object[], files: object[], zip: Blob, made: number, requested: number, cancelled: boolean, failure?: Error}>}
+ */
+export async function makeBatch({ pool, archivist }, spec, ids, { signal, onProgress = () => {} } = {}) {
+  const requested = ids.length;
+  const intermediates = spec.intermediateCns.length;
+  const settings = { ...spec, devices: [] };
+  const { keys, generators } = await generateKeys(pool, Array(1 + intermediates).fill(spec.keyAlgorithm), {
+    signal,
+    generator: spec.keyGenerator,
+    onProgress,
+  });
+  onProgress({ phase: 'signing' });
+  const nowMs = Date.now();
+  const ca = withGenerators(
+    await pool.run('makeBatchCa', { spec: settings, keys, nowMs }, { signal, transfer: keys.map((key) => key.buffer) }),
+    generators,
+  );
+
+  const parts = [];
+  const keep = (bytes) => {
+    if (bytes.byteLength) parts.push(new Blob([bytes]));
+  };
+  await archivist.run('batchArchiveOpen');
+  keep(await archivist.run('batchArchiveAddFiles', { files: ca.files }));
+
+  // Chunks stop on the caller's Cancel or on the first chunk that fails.
+  const stop = new AbortController();
+  const onAbort = () => stop.abort(signal.reason);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  let failure;
+  let made = 0;
+  let generator;
+  const started = performance.now();
+  onProgress({ phase: 'devices', done: 0, total: requested });
+  const chunks = chunksOf(ids, CHUNK_DEVICES[spec.keyAlgorithm] ?? 1).map(async ({ first, ids: chunkIds }) => {
+    try {
+      const chunk = await pool.run(
+        'issueDeviceChunk',
+        { spec: settings, signerKey: ca.signerKey, caCertificates: ca.caCertificates, ids: chunkIds, firstIndex: first, nowMs },
+        { signal: stop.signal },
+      );
+      generator ??= chunk.generator;
+      // The archivist takes jobs in order, so the pieces stay in ZIP order.
+      keep(await archivist.run('batchArchiveAddChunk', chunk, { transfer: [chunk.zip.buffer] }));
+      made += chunkIds.length;
+      const elapsed = (performance.now() - started) / 1000;
+      onProgress({ phase: 'devices', done: made, total: requested, secondsLeft: (elapsed / made) * (requested - made) });
+    } catch (error) {
+      if (!stop.signal.aborted) {
+        failure = error;
+        stop.abort(error);
+      }
+    }
+  });
+  try {
+    await Promise.all(chunks);
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    ca.signerKey.fill(0);
+  }
+  keep(await archivist.run('batchArchiveFinish', { intermediates, requested }));
+  return {
+    chain: ca.chain,
+    files: ca.files,
+    zip: new Blob(parts, { type: 'application/zip' }),
+    made,
+    requested,
+    deviceKeyGenerator: generator,
+    cancelled: made < requested && !failure,
+    failure,
+  };
+}
