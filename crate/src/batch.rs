@@ -135,6 +135,7 @@ pub struct BatchArchive {
     ca_readme: String,
     device_example: Option<String>,
     records: Vec<DeviceRecord>,
+    files_written: usize,
 }
 
 fn zip_failed(e: &dyn std::fmt::Display) -> StudioError {
@@ -144,13 +145,14 @@ fn zip_failed(e: &dyn std::fmt::Display) -> StudioError {
 impl Default for BatchArchive {
     fn default() -> Self {
         let sink = Sink::default();
-        Self { zip: ZipWriter::new_stream(sink.clone()), sink, ca_readme: String::new(), device_example: None, records: Vec::new() }
+        Self { zip: ZipWriter::new_stream(sink.clone()), sink, ca_readme: String::new(), device_example: None, records: Vec::new(), files_written: 0 }
     }
 }
 
 impl BatchArchive {
     fn add(&mut self, path: &str, contents: &[u8], secret: bool) -> Result<()> {
         self.zip.start_file(path, zip_options(secret)).map_err(|e| zip_failed(&e))?;
+        self.files_written += 1;
         self.zip.write_all(contents).map_err(|e| zip_failed(&e))
     }
 
@@ -169,6 +171,7 @@ impl BatchArchive {
         for i in 0..source.len() {
             let file = source.by_index_raw(i).map_err(|e| zip_failed(&e))?;
             self.zip.raw_copy_file(file).map_err(|e| zip_failed(&e))?;
+            self.files_written += 1;
         }
         if chunk.readme_example.is_some() {
             self.device_example = chunk.readme_example;
@@ -179,6 +182,11 @@ impl BatchArchive {
 
     pub fn device_count(&self) -> usize {
         self.records.len()
+    }
+
+    /// Files in the ZIP so far.
+    pub fn file_count(&self) -> usize {
+        self.files_written
     }
 
     /// The bytes written since the last call.

@@ -847,6 +847,12 @@ impl BatchArchiveJs {
         self.0.as_ref().map_or(0, |a| a.device_count() as u32)
     }
 
+    /// Files in the ZIP so far (devices.csv and README.txt come with `finish`).
+    #[wasm_bindgen(getter, js_name = fileCount)]
+    pub fn file_count(&self) -> u32 {
+        self.0.as_ref().map_or(0, |a| a.file_count() as u32)
+    }
+
     /// The ZIP's bytes written since the last call.
     #[wasm_bindgen(js_name = takeOutput)]
     pub fn take_output(&mut self) -> Result<js_sys::Uint8Array, JsValue> {

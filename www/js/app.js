@@ -66,6 +66,7 @@ function generate({ devicesText, ...spec }) {
   return runPanel(
     form,
     async (options) => {
+      options.onProgress({ phase: 'checking' });
       const devices = await pool.run('parseDeviceList', { text: devicesText }, { signal: options.signal });
       if (devices.length <= LARGEST_SHOWN_CHAIN) return makeChain(pool, { ...spec, devices }, options);
       archivist ??= new WorkerPool({ createWorker, module: wasmModule, size: 1, onWorkerLost: (reason) => status.error(reason) });

@@ -22,7 +22,8 @@ function chunksOf(ids, size) {
  * @param {object} [options]
  * @param {AbortSignal} [options.signal]  before the CA is made it cancels everything; after, it stops the devices and the ZIP keeps those done
  * @param {(progress: object) => void} [options.onProgress]
- * @returns {Promise<{chain: object[], files: object[], zip: Blob, made: number, requested: number, cancelled: boolean, failure?: Error}>}
+ * @returns {Promise<{chain: object[], files: object[], zip: Blob, zipFiles: number, made: number, requested: number, cancelled: boolean, failure?: Error}>}
+ *   `files` are the CA's (shown on the page); `zipFiles` counts everything in the ZIP
  */
 export async function makeBatch({ pool, archivist }, spec, ids, { signal, onProgress = () => {} } = {}) {
   const requested = ids.length;
@@ -82,8 +83,10 @@ export async function makeBatch({ pool, archivist }, spec, ids, { signal, onProg
     signal?.removeEventListener('abort', onAbort);
     ca.signerKey.fill(0);
   }
-  keep(await archivist.run('batchArchiveFinish', { intermediates, requested }));
+  const last = await archivist.run('batchArchiveFinish', { intermediates, requested });
+  keep(last.bytes);
   return {
+    zipFiles: last.files,
     chain: ca.chain,
     files: ca.files,
     zip: new Blob(parts, { type: 'application/zip' }),

@@ -161,12 +161,13 @@ export const jobs = {
     return open.takeOutput();
   },
 
-  /** `{ intermediates, requested }` → the ZIP's last bytes (devices.csv, README.txt, directory). */
+  /** `{ intermediates, requested }` → `{ bytes, files }`: the ZIP's last bytes (devices.csv, README.txt, directory) and its file count. */
   batchArchiveFinish({ intermediates, requested }) {
     const open = openArchive();
     archive = null;
     try {
-      return open.finish(intermediates, requested);
+      const files = open.fileCount + 2; // and devices.csv, README.txt
+      return { bytes: open.finish(intermediates, requested), files };
     } finally {
       open.free();
     }
