@@ -19,17 +19,22 @@ pub struct OutputFile {
     pub secret: bool,
 }
 
-/// Deflated; a file holding a private key is owner-read-only.
-pub fn zip_options(secret: bool) -> SimpleFileOptions {
-    let mode = if secret { 0o600 } else { 0o644 };
-    SimpleFileOptions::default().compression_method(CompressionMethod::Deflated).unix_permissions(mode)
+/// Text is deflated. DER and PFX are stored, as deflate can't shrink them
+/// (PFX contents are encrypted), and so are files under 1 KiB, where starting
+/// a compressor costs more than the bytes saved (thousands of snippets in a
+/// batch). A file holding a private key is owner-read-only.
+pub fn zip_options(file: &OutputFile) -> SimpleFileOptions {
+    let mode = if file.secret { 0o600 } else { 0o644 };
+    let binary = file.path.ends_with(".pfx") || file.path.ends_with(".cer");
+    let method = if binary || file.contents.len() < 1024 { CompressionMethod::Stored } else { CompressionMethod::Deflated };
+    SimpleFileOptions::default().compression_method(method).unix_permissions(mode)
 }
 
 pub fn zip_files(files: &[OutputFile]) -> Result<Vec<u8>> {
     let failed = |e: &dyn std::fmt::Display| StudioError::internal("ZIP writing", e);
     let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
     for file in files {
-        zip.start_file(file.path.as_str(), zip_options(file.secret)).map_err(|e| failed(&e))?;
+        zip.start_file(file.path.as_str(), zip_options(file)).map_err(|e| failed(&e))?;
         zip.write_all(&file.contents).map_err(|e| failed(&e))?;
     }
     Ok(zip.finish().map_err(|e| failed(&e))?.into_inner())

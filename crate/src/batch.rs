@@ -150,16 +150,16 @@ impl Default for BatchArchive {
 }
 
 impl BatchArchive {
-    fn add(&mut self, path: &str, contents: &[u8], secret: bool) -> Result<()> {
-        self.zip.start_file(path, zip_options(secret)).map_err(|e| zip_failed(&e))?;
+    fn add(&mut self, file: &OutputFile) -> Result<()> {
+        self.zip.start_file(file.path.as_str(), zip_options(file)).map_err(|e| zip_failed(&e))?;
         self.files_written += 1;
-        self.zip.write_all(contents).map_err(|e| zip_failed(&e))
+        self.zip.write_all(&file.contents).map_err(|e| zip_failed(&e))
     }
 
     /// The CA's files (and anything else made once per batch).
     pub fn add_files(&mut self, files: &[OutputFile]) -> Result<()> {
         for file in files {
-            self.add(&file.path, &file.contents, file.secret)?;
+            self.add(file)?;
         }
         self.ca_readme.push_str(&readme_entries(files)?);
         Ok(())
@@ -202,7 +202,7 @@ impl BatchArchive {
         for r in &self.records {
             csv.push_str(&format!("{},{},{},{}\r\n", r.registration_id, r.thumbprint_sha1, r.thumbprint_sha256, r.not_after));
         }
-        self.add(DEVICES_CSV, csv.as_bytes(), false)?;
+        self.add(&OutputFile { path: DEVICES_CSV.into(), contents: csv.into_bytes(), description: String::new(), secret: false })?;
         let mut readme = readme_header(title);
         readme.push_str(&self.ca_readme);
         readme.push_str(&format!(
@@ -212,7 +212,7 @@ impl BatchArchive {
             readme.push_str("\r\nEvery device has the same files, named after its registration ID. The first device's:\r\n\r\n");
             readme.push_str(example);
         }
-        self.add(README_PATH, readme.as_bytes(), false)?;
+        self.add(&OutputFile { path: README_PATH.into(), contents: readme.into_bytes(), description: String::new(), secret: false })?;
         self.zip.finish().map_err(|e| zip_failed(&e))?;
         Ok(std::mem::take(&mut *self.sink.0.borrow_mut()))
     }

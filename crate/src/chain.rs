@@ -3,7 +3,6 @@
 
 use x509_cert::Certificate;
 use x509_cert::request::CertReq;
-use zeroize::Zeroizing;
 
 use crate::archive::OutputFile;
 use crate::bundle::{Bundle, DeviceMaterial, device_snippets};
@@ -11,7 +10,7 @@ use crate::certificate::{
     self, CertificateParams, Issuer, SignedBy, ValidityWindow, certificate_pem, certificate_request, csr_pem,
 };
 use crate::error::{Result, StudioError};
-use crate::key::{KeyAlgorithm, KeyEncoding, PrivateKey};
+use crate::key::{CaKeyWriter, pkcs8_pem, KeyAlgorithm, KeyEncoding, PrivateKey};
 use crate::layout;
 use crate::names::{check_common_name, check_registration_id};
 use crate::pfx::{PfxOptions, PfxWriter};
@@ -214,7 +213,13 @@ impl<'a> DeviceFiles<'a> {
         let id = &device.registration_id;
         let stem = layout::device_stem(id);
         let cert_pem = certificate_pem(&device.certificate)?;
-        let key_pem = device.key.to_pem(spec.device_key_encoding, None)?;
+        let key_der = device.key.to_pkcs8_der()?;
+        // Java's KeyFactory reads only PKCS#8, whatever format the key file has.
+        let pkcs8_pem = pkcs8_pem(&key_der);
+        let key_pem = match spec.device_key_encoding {
+            KeyEncoding::Pkcs8 => pkcs8_pem.clone(),
+            encoding => device.key.to_pem(encoding, None)?,
+        };
         let chain_pem = self.full_chain_pem(device)?;
         let cert_path = layout::cert(&stem);
         let chain_path = layout::full_chain(&stem);
@@ -235,7 +240,7 @@ impl<'a> DeviceFiles<'a> {
         let pfx_chain: Vec<&Certificate> = std::iter::once(&device.certificate).chain(self.ca_certificates.iter().rev().copied()).collect();
         bundle.secret(
             pfx_path.clone(),
-            self.pfx.write(&device.key, &pfx_chain, id)?,
+            self.pfx.write_der(&key_der, &pfx_chain, id)?,
             format!("Key and full chain of {id} ({pfx_note}, friendly name {id}): give to the device (C# sample, Windows store)."),
         );
         bundle.text(layout::csr(&stem), &csr_pem(&device.csr)?, format!("Certificate signing request of {id}."));
@@ -256,8 +261,7 @@ impl<'a> DeviceFiles<'a> {
         let intermediate_refs: Vec<&str> = self.intermediate_pems.iter().map(String::as_str).collect();
         bundle.text(
             layout::snippet(&stem, "ProvisioningX509Sample.java"),
-            // Java's KeyFactory reads only PKCS#8, whatever format the key file has.
-            &JavaSnippet::new(&cert_pem, &device.key.to_pem(KeyEncoding::Pkcs8, None)?, &self.root_pem, &intermediate_refs).text(),
+            &JavaSnippet::new(&cert_pem, &pkcs8_pem, &self.root_pem, &intermediate_refs).text(),
             format!("Java constants for ProvisioningX509Sample.java ({id})."),
         );
         bundle.text(
@@ -337,10 +341,6 @@ impl TutorialChain {
         self.intermediates.last().map_or(&self.root, |(issuer, _)| issuer)
     }
 
-    fn ca_key_pem(&self, key: &PrivateKey) -> Result<Zeroizing<String>> {
-        key.to_pem(KeyEncoding::Pkcs8, self.spec.ca_password())
-    }
-
     fn intermediate_stem(&self, index: usize) -> String {
         layout::intermediate_stem(index, self.intermediates.len())
     }
@@ -375,6 +375,7 @@ impl TutorialChain {
     pub fn write_ca_files(&self, bundle: &mut Bundle, pfx: &PfxWriter) -> Result<()> {
         let spec = &self.spec;
         let ca_key_note = if spec.ca_password().is_some() { "encrypted with the CA key password" } else { "NOT encrypted" };
+        let ca_keys = CaKeyWriter::new(spec.ca_password())?;
         let pfx_note = format!("{} PFX, password as set on the page", spec.pfx.profile.id());
         bundle.text(
             layout::cert(layout::ROOT_STEM),
@@ -388,7 +389,7 @@ impl TutorialChain {
         )?;
         bundle.secret(
             layout::key(layout::ROOT_STEM),
-            self.ca_key_pem(&self.root.key)?.as_bytes().to_vec(),
+            ca_keys.pem(&self.root.key)?.as_bytes().to_vec(),
             format!("Root CA private key ({ca_key_note}): keep offline; it signs verification certificates."),
         );
         bundle.secret(
@@ -409,7 +410,7 @@ impl TutorialChain {
             bundle.der_certificate(layout::der_cert(&stem), &issuer.certificate, "The intermediate CA certificate as DER, for Windows.".into())?;
             bundle.secret(
                 layout::key(&stem),
-                self.ca_key_pem(&issuer.key)?.as_bytes().to_vec(),
+                ca_keys.pem(&issuer.key)?.as_bytes().to_vec(),
                 format!("Intermediate CA private key ({ca_key_note}): keep offline; it signs devices."),
             );
             bundle.secret(

@@ -5,7 +5,6 @@
 
 use x509_cert::Certificate;
 use x509_cert::request::CertReq;
-use zeroize::Zeroizing;
 
 use crate::archive::OutputFile;
 use crate::bundle::Bundle;
@@ -14,7 +13,7 @@ use crate::certificate::{
 };
 use crate::chain::{ChainEntry, MAX_VALIDITY_DAYS, chain_entry};
 use crate::error::{Result, StudioError};
-use crate::key::{KeyAlgorithm, KeyEncoding, PrivateKey};
+use crate::key::{CaKeyWriter, KeyAlgorithm, KeyEncoding, PrivateKey};
 use crate::layout;
 use crate::names::{MAX_COMMON_NAME_CHARS, check_common_name, check_registration_id};
 use crate::pfx::{PfxOptions, PfxWriter};
@@ -211,10 +210,6 @@ impl EdgeChain {
         Ok(certificate_pem(&self.intermediate.certificate)? + &certificate_pem(&self.root.certificate)?)
     }
 
-    fn ca_key_pem(&self, key: &PrivateKey) -> Result<Zeroizing<String>> {
-        key.to_pem(KeyEncoding::Pkcs8, self.spec.ca_password())
-    }
-
     fn stems(&self) -> (String, String, Option<String>) {
         (
             layout::edge_device_ca_stem(&self.spec.device_name),
@@ -228,6 +223,7 @@ impl EdgeChain {
         let mut bundle = Bundle::default();
         let spec = &self.spec;
         let ca_key_note = if spec.ca_password().is_some() { "encrypted with the CA key password" } else { "NOT encrypted" };
+        let ca_keys = CaKeyWriter::new(spec.ca_password())?;
         bundle.text(
             layout::cert(layout::ROOT_STEM),
             &certificate_pem(&self.root.certificate)?,
@@ -236,7 +232,7 @@ impl EdgeChain {
         bundle.der_certificate(layout::ROOT_CER.into(), &self.root.certificate, "Root CA certificate as DER, for Windows.".into())?;
         bundle.secret(
             layout::key(layout::ROOT_STEM),
-            self.ca_key_pem(&self.root.key)?.as_bytes().to_vec(),
+            ca_keys.pem(&self.root.key)?.as_bytes().to_vec(),
             format!("Root CA private key ({ca_key_note}): keep offline."),
         );
         let stem = layout::EDGE_INTERMEDIATE_STEM;
@@ -248,7 +244,7 @@ impl EdgeChain {
         bundle.text(layout::full_chain(stem), &self.intermediate_full_chain_pem()?, "Intermediate and root.".into());
         bundle.secret(
             layout::key(stem),
-            self.ca_key_pem(&self.intermediate.key)?.as_bytes().to_vec(),
+            ca_keys.pem(&self.intermediate.key)?.as_bytes().to_vec(),
             format!("Intermediate CA private key ({ca_key_note}): keep offline."),
         );
         bundle.text(layout::csr(stem), &csr_pem(&self.intermediate_csr)?, "Certificate signing request of the intermediate.".into());

@@ -14,6 +14,7 @@ use spki::{
 use zeroize::Zeroizing;
 
 use crate::error::{Result, StudioError};
+use crate::password_key::PasswordKey;
 use crate::random;
 
 const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
@@ -160,13 +161,30 @@ impl PrivateKey {
     }
 
     pub fn to_pkcs8_der(&self) -> Result<Zeroizing<Vec<u8>>> {
-        let doc = match self {
-            Self::Rsa(key) => key.to_pkcs8_der(),
-            Self::P256(key) => key.to_pkcs8_der(),
-            Self::P384(key) => key.to_pkcs8_der(),
+        match self {
+            Self::Rsa(key) => {
+                let doc = key.to_pkcs8_der().map_err(|e| StudioError::internal("PKCS#8 encoding", e))?;
+                Ok(Zeroizing::new(doc.as_bytes().to_vec()))
+            }
+            Self::P256(key) => {
+                ec_pkcs8_der(SECP256R1, &key.as_nonzero_scalar().to_bytes(), key.verifying_key().to_sec1_point(false).as_bytes())
+            }
+            Self::P384(key) => {
+                ec_pkcs8_der(SECP384R1, &key.as_nonzero_scalar().to_bytes(), key.verifying_key().to_sec1_point(false).as_bytes())
+            }
         }
-        .map_err(|e| StudioError::internal("PKCS#8 encoding", e))?;
-        Ok(Zeroizing::new(doc.as_bytes().to_vec()))
+    }
+
+    /// `ENCRYPTED PRIVATE KEY` (PKCS#8, PBES2) under a key already stretched
+    /// from the password, so several keys of one download share the cost.
+    pub fn to_encrypted_pem(&self, key: &PasswordKey) -> Result<Zeroizing<String>> {
+        let failed = |e: &dyn std::fmt::Display| StudioError::internal("Private key encryption", e);
+        let (params, ciphertext) = key.encrypt(&self.to_pkcs8_der()?)?;
+        let info = pkcs8::EncryptedPrivateKeyInfo {
+            encryption_algorithm: params.into(),
+            encrypted_data: der::asn1::OctetString::new(ciphertext).map_err(|e| failed(&e))?,
+        };
+        Ok(Zeroizing::new(pem_text("ENCRYPTED PRIVATE KEY", &info.to_der().map_err(|e| failed(&e))?)))
     }
 
     /// The key as PEM text: PKCS#8 (encrypted with PBES2 when a password is
@@ -174,17 +192,8 @@ impl PrivateKey {
     pub fn to_pem(&self, encoding: KeyEncoding, password: Option<&str>) -> Result<Zeroizing<String>> {
         let failed = |e: &dyn std::fmt::Display| StudioError::internal("Private key encoding", e);
         match (encoding, password) {
-            (KeyEncoding::Pkcs8, None) => {
-                let der = self.to_pkcs8_der()?;
-                Ok(Zeroizing::new(pem_text("PRIVATE KEY", &der)))
-            }
-            (KeyEncoding::Pkcs8, Some(password)) => {
-                let der = self.to_pkcs8_der()?;
-                let info = PrivateKeyInfoRef::from_der(&der).map_err(|e| failed(&e))?;
-                let params = random::pbes2_params(PKCS8_PBKDF2_ITERATIONS)?;
-                let encrypted = info.encrypt_with_params(params, password).map_err(|e| failed(&e))?;
-                Ok(Zeroizing::new(pem_text("ENCRYPTED PRIVATE KEY", encrypted.as_bytes())))
-            }
+            (KeyEncoding::Pkcs8, None) => Ok(pkcs8_pem(&self.to_pkcs8_der()?)),
+            (KeyEncoding::Pkcs8, Some(password)) => self.to_encrypted_pem(&PasswordKey::derive(password, PKCS8_PBKDF2_ITERATIONS)?),
             (KeyEncoding::Traditional, None) => match self {
                 Self::Rsa(key) => {
                     let key: &rsa::PrivateKey = key.as_ref().as_ref();
@@ -235,6 +244,28 @@ pub fn check_supplied_keys(what: &str, keys: &[PrivateKey], wanted: &[KeyAlgorit
 }
 
 /// PEM with LF line endings and 64-character lines, as OpenSSL writes it.
+/// An EC key's PKCS#8, as the curve crates write it (ECPrivateKey with the
+/// public point, the curve in the algorithm), but from the public point the
+/// signing key already holds: theirs computes it again, a scalar
+/// multiplication per encoding.
+fn ec_pkcs8_der(curve: ObjectIdentifier, secret: &[u8], public_point: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+    let failed = |e: &dyn std::fmt::Display| StudioError::internal("PKCS#8 encoding", e);
+    let secret = Zeroizing::new(secret.to_vec());
+    let ec_key = sec1::EcPrivateKey { private_key: &secret, parameters: None, public_key: Some(public_point) };
+    let ec_der = Zeroizing::new(ec_key.to_der().map_err(|e| failed(&e))?);
+    let info = PrivateKeyInfoRef::new(
+        spki::AlgorithmIdentifierRef { oid: ID_EC_PUBLIC_KEY, parameters: Some((&curve).into()) },
+        der::asn1::OctetStringRef::new(&ec_der).map_err(|e| failed(&e))?,
+    );
+    Ok(Zeroizing::new(info.to_der().map_err(|e| failed(&e))?))
+}
+
+/// Unencrypted PKCS#8 DER as `PRIVATE KEY` PEM. (An EC key's DER carries its
+/// public key, which costs a scalar multiplication to make: encode once, reuse.)
+pub fn pkcs8_pem(der: &[u8]) -> Zeroizing<String> {
+    Zeroizing::new(pem_text("PRIVATE KEY", der))
+}
+
 pub fn pem_text(label: &str, der: &[u8]) -> String {
     der::pem::encode_string(label, LineEnding::LF, der).expect("PEM labels here are static ASCII")
 }
@@ -289,6 +320,23 @@ impl Signer<X509Signature> for PrivateKey {
     }
 }
 
+/// Writes a download's CA keys as PKCS#8: encrypted under the CA key password
+/// when there is one, stretched once for all of them ([`PasswordKey`]).
+pub struct CaKeyWriter(Option<PasswordKey>);
+
+impl CaKeyWriter {
+    pub fn new(password: Option<&str>) -> Result<Self> {
+        Ok(Self(password.map(|p| PasswordKey::derive(p, PKCS8_PBKDF2_ITERATIONS)).transpose()?))
+    }
+
+    pub fn pem(&self, key: &PrivateKey) -> Result<Zeroizing<String>> {
+        match &self.0 {
+            Some(password_key) => key.to_encrypted_pem(password_key),
+            None => key.to_pem(KeyEncoding::Pkcs8, None),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -300,6 +348,19 @@ mod tests {
             assert_eq!(key.algorithm(), alg);
             let again = PrivateKey::from_pkcs8_der(&key.to_pkcs8_der().unwrap()).unwrap();
             assert_eq!(again.public_key_info().unwrap(), key.public_key_info().unwrap());
+        }
+    }
+
+    #[test]
+    fn ec_pkcs8_is_byte_for_byte_the_curve_crates_encoding() {
+        for alg in [KeyAlgorithm::EcP256, KeyAlgorithm::EcP384] {
+            let key = PrivateKey::generate(alg).unwrap();
+            let theirs = match &key {
+                PrivateKey::P256(k) => k.to_pkcs8_der().unwrap(),
+                PrivateKey::P384(k) => k.to_pkcs8_der().unwrap(),
+                PrivateKey::Rsa(_) => unreachable!(),
+            };
+            assert_eq!(key.to_pkcs8_der().unwrap().as_slice(), theirs.as_bytes());
         }
     }
 

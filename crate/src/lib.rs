@@ -34,6 +34,7 @@ pub mod layout;
 pub mod legacy_pem;
 pub mod material;
 pub mod names;
+pub mod password_key;
 pub mod pem_file;
 pub mod pfx;
 pub mod profile;

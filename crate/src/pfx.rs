@@ -24,6 +24,7 @@ use zeroize::Zeroizing;
 
 use crate::error::{Result, StudioError};
 use crate::key::PrivateKey;
+use crate::password_key::PasswordKey;
 use crate::random;
 
 const ID_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.1");
@@ -126,25 +127,17 @@ struct MacKey {
     key: Zeroizing<Vec<u8>>,
 }
 
-/// PBKDF2-HMAC-SHA256's AES-256 key for the modern profile, with its salt.
-struct ModernEncryptionKey {
-    salt: [u8; 16],
-    key: Zeroizing<[u8; 32]>,
-}
-
 /// Writes PFX files under one password. Key derivation (2048 rounds for the
 /// encryption key and 2048 for the MAC key) is nearly all of a PFX's cost, so a
-/// writer derives once and every file it writes shares those salts; each
-/// encryption still gets a fresh IV. The files of one download share one
-/// password, so a shared salt tells an attacker nothing more (a cracked file
-/// gives the password of all of them either way).
+/// writer derives once and every file it writes shares those salts (see
+/// [`PasswordKey`]); each encryption still gets a fresh IV.
 pub struct PfxWriter {
     profile: PfxProfile,
     password: String,
     mac: MacKey,
     /// `None` for the legacy profile: RFC 7292's 3DES derives its IV from the
     /// salt too, so a shared salt would mean a shared IV; it derives per file.
-    modern: Option<ModernEncryptionKey>,
+    modern: Option<PasswordKey>,
 }
 
 impl PfxWriter {
@@ -160,13 +153,7 @@ impl PfxWriter {
         }
         .map_err(|e| failed(&e))?;
         let modern = match options.profile {
-            PfxProfile::Modern => {
-                let mut salt = [0u8; 16];
-                random::fill(&mut salt)?;
-                let mut key = Zeroizing::new([0u8; 32]);
-                pbkdf2::pbkdf2_hmac::<Sha256>(password.as_bytes(), &salt, PFX_ITERATIONS, key.as_mut());
-                Some(ModernEncryptionKey { salt, key })
-            }
+            PfxProfile::Modern => Some(PasswordKey::derive(password, PFX_ITERATIONS)?),
             PfxProfile::Legacy => None,
         };
         Ok(Self {
@@ -181,12 +168,7 @@ impl PfxWriter {
     fn encrypt(&self, data: &[u8]) -> Result<(AlgorithmIdentifierOwned, Vec<u8>)> {
         let failed = |e: &dyn std::fmt::Display| StudioError::internal("PFX encryption", e);
         if let Some(modern) = &self.modern {
-            let mut iv = [0u8; 16];
-            random::fill(&mut iv)?;
-            let params = pkcs8::pkcs5::pbes2::Parameters::generate_pbkdf2_sha256_aes256cbc(PFX_ITERATIONS, &modern.salt, iv)
-                .map_err(|e| failed(&e))?;
-            let cipher = cbc::Encryptor::<aes::Aes256>::new_from_slices(modern.key.as_ref(), &iv).map_err(|e| failed(&e))?;
-            let ciphertext = cipher.encrypt_padded_vec::<Pkcs7>(data);
+            let (params, ciphertext) = modern.encrypt(data)?;
             let scheme = pkcs8::pkcs5::EncryptionScheme::from(params).to_der().map_err(|e| failed(&e))?;
             return Ok((AlgorithmIdentifierOwned::from_der(&scheme).map_err(|e| failed(&e))?, ciphertext));
         }
@@ -240,6 +222,11 @@ impl PfxWriter {
     /// localKeyId (the SHA-1 of that certificate, as OpenSSL makes it) and
     /// `friendly_name`, which keytool and Windows show as its alias.
     pub fn write(&self, key: &PrivateKey, chain: &[&Certificate], friendly_name: &str) -> Result<Vec<u8>> {
+        self.write_der(&key.to_pkcs8_der()?, chain, friendly_name)
+    }
+
+    /// [`PfxWriter::write`] with the key as unencrypted PKCS#8 DER.
+    pub fn write_der(&self, key_der: &[u8], chain: &[&Certificate], friendly_name: &str) -> Result<Vec<u8>> {
         let failed = |e: &dyn std::fmt::Display| StudioError::internal("PFX writing", e);
         let leaf = chain.first().ok_or_else(|| StudioError::general("A PFX needs at least the key's own certificate."))?;
         let local_key_id = Sha1::digest(leaf.to_der().map_err(|e| failed(&e))?).to_vec();
@@ -268,8 +255,7 @@ impl PfxWriter {
             unprotected_attrs: None,
         };
 
-        let key_der = key.to_pkcs8_der()?;
-        let (algorithm, ciphertext) = self.encrypt(&key_der)?;
+        let (algorithm, ciphertext) = self.encrypt(key_der)?;
         let shrouded_key = EncryptedPrivateKeyInfo {
             encryption_algorithm: algorithm,
             encrypted_data: OctetString::new(ciphertext).map_err(|e| failed(&e))?,

@@ -2,7 +2,6 @@
 //! (`crypto.getRandomValues` in a browser). There is no fallback: if it is
 //! missing, the studio refuses to make anything.
 
-use pkcs8::pkcs5::pbes2;
 use rand_core::{TryCryptoRng, TryRng};
 
 use crate::error::{Result, StudioError};
@@ -41,13 +40,3 @@ pub fn ensure_available() -> Result<()> {
     fill(&mut [0u8; 1])
 }
 
-/// PBES2 parameters as OpenSSL 3 writes them: PBKDF2-HMAC-SHA256, AES-256-CBC,
-/// a fresh 16-byte salt and IV.
-pub fn pbes2_params(iterations: u32) -> Result<pbes2::Parameters> {
-    let mut salt = [0u8; 16];
-    let mut iv = [0u8; 16];
-    fill(&mut salt)?;
-    fill(&mut iv)?;
-    pbes2::Parameters::generate_pbkdf2_sha256_aes256cbc(iterations, &salt, iv)
-        .map_err(|e| StudioError::internal("PBES2 parameters", e))
-}

@@ -80,7 +80,7 @@ const CASES: &[(&str, &str, &str, &str, &[&str])] = &[
 ];
 
 fn make_certificates(dir: &Scratch) {
-    dir.write("ext.cnf", &format!("{EXTENSIONS}\n{MORE_SECTIONS}"));
+    dir.write("ext.cnf", format!("{EXTENSIONS}\n{MORE_SECTIONS}"));
     dir.openssl(&["genrsa", "-out", "ca.key", "2048"]);
     dir.openssl(&[
         "req", "-new", "-x509", "-config", "ext.cnf", "-key", "ca.key", "-subj", "/C=US/O=Contoso Ltd/CN=Test Root CA",
