@@ -26,8 +26,12 @@ pub struct OutputFile {
 pub fn zip_options(file: &OutputFile) -> SimpleFileOptions {
     let mode = if file.secret { 0o600 } else { 0o644 };
     let binary = file.path.ends_with(".pfx") || file.path.ends_with(".cer");
-    let method = if binary || file.contents.len() < 1024 { CompressionMethod::Stored } else { CompressionMethod::Deflated };
-    SimpleFileOptions::default().compression_method(method).unix_permissions(mode)
+    let options = SimpleFileOptions::default().unix_permissions(mode);
+    if binary || file.contents.len() < 1024 {
+        options.compression_method(CompressionMethod::Stored)
+    } else {
+        options.compression_method(CompressionMethod::Deflated).compression_level(Some(1))
+    }
 }
 
 pub fn zip_files(files: &[OutputFile]) -> Result<Vec<u8>> {

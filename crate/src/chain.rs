@@ -13,6 +13,7 @@ use crate::error::{Result, StudioError};
 use crate::key::{CaKeyWriter, pkcs8_pem, KeyAlgorithm, KeyEncoding, PrivateKey};
 use crate::layout;
 use crate::names::{check_common_name, check_registration_id};
+use crate::password_key::PasswordKey;
 use crate::pfx::{PfxOptions, PfxWriter};
 use crate::profile::{DEVICE, INTERMEDIATE_CA, ROOT_CA};
 use crate::snippets::{JavaSnippet, SnippetSettings, powershell_enrollment};
@@ -124,6 +125,8 @@ pub struct TutorialChain {
     /// From the root down, each with the CSR it was issued from.
     pub intermediates: Vec<(Issuer, CertReq)>,
     pub devices: Vec<Device>,
+    /// The CA key password as the browser stretched it; `None`: stretched here.
+    pub stretched_ca_password: Option<PasswordKey>,
 }
 
 /// One certificate of the chain, for the page's picture of it.
@@ -328,7 +331,7 @@ impl TutorialChain {
             intermediates.push((Issuer { certificate: cert, key }, csr));
         }
 
-        Ok(Self { spec, root, intermediates, devices: Vec::new() })
+        Ok(Self { spec, root, intermediates, devices: Vec::new(), stretched_ca_password: None })
     }
 
     /// The CA certificates from the root down; the last one signs the devices.
@@ -375,7 +378,7 @@ impl TutorialChain {
     pub fn write_ca_files(&self, bundle: &mut Bundle, pfx: &PfxWriter) -> Result<()> {
         let spec = &self.spec;
         let ca_key_note = if spec.ca_password().is_some() { "encrypted with the CA key password" } else { "NOT encrypted" };
-        let ca_keys = CaKeyWriter::new(spec.ca_password())?;
+        let ca_keys = CaKeyWriter::new(spec.ca_password(), self.stretched_ca_password.as_ref())?;
         let pfx_note = format!("{} PFX, password as set on the page", spec.pfx.profile.id());
         bundle.text(
             layout::cert(layout::ROOT_STEM),

@@ -16,6 +16,7 @@ use crate::error::{Result, StudioError};
 use crate::key::{CaKeyWriter, KeyAlgorithm, KeyEncoding, PrivateKey};
 use crate::layout;
 use crate::names::{MAX_COMMON_NAME_CHARS, check_common_name, check_registration_id};
+use crate::password_key::PasswordKey;
 use crate::pfx::{PfxOptions, PfxWriter};
 use crate::profile::{CertificateProfile, EDGE_CA, EDGE_IDENTITY, EDGE_SERVER, ROOT_CA};
 use crate::snippets::{EdgeConfigFiles, SnippetSettings, edge_config_toml};
@@ -162,6 +163,8 @@ pub struct EdgeChain {
     pub device_ca: EdgeCertificate,
     pub identity: EdgeCertificate,
     pub server: Option<EdgeCertificate>,
+    /// The CA key password as the browser stretched it; `None`: stretched here.
+    pub stretched_ca_password: Option<PasswordKey>,
 }
 
 impl EdgeChain {
@@ -201,7 +204,7 @@ impl EdgeChain {
             Some(host) => Some(issue(&intermediate, host, &EDGE_SERVER, &spec.server_dns_names, next_key()?)?),
             None => None,
         };
-        Ok(Self { spec, root, intermediate, intermediate_csr, device_ca, identity, server })
+        Ok(Self { spec, root, intermediate, intermediate_csr, device_ca, identity, server, stretched_ca_password: None })
     }
 
     /// The intermediate's full chain: intermediate, root (certGen.sh's
@@ -223,7 +226,7 @@ impl EdgeChain {
         let mut bundle = Bundle::default();
         let spec = &self.spec;
         let ca_key_note = if spec.ca_password().is_some() { "encrypted with the CA key password" } else { "NOT encrypted" };
-        let ca_keys = CaKeyWriter::new(spec.ca_password())?;
+        let ca_keys = CaKeyWriter::new(spec.ca_password(), self.stretched_ca_password.as_ref())?;
         bundle.text(
             layout::cert(layout::ROOT_STEM),
             &certificate_pem(&self.root.certificate)?,

@@ -325,8 +325,20 @@ impl Signer<X509Signature> for PrivateKey {
 pub struct CaKeyWriter(Option<PasswordKey>);
 
 impl CaKeyWriter {
-    pub fn new(password: Option<&str>) -> Result<Self> {
-        Ok(Self(password.map(|p| PasswordKey::derive(p, PKCS8_PBKDF2_ITERATIONS)).transpose()?))
+    /// `stretched`: the password already stretched with [`PKCS8_PBKDF2_ITERATIONS`]
+    /// rounds (by the browser), used instead of stretching it here.
+    pub fn new(password: Option<&str>, stretched: Option<&PasswordKey>) -> Result<Self> {
+        let Some(password) = password else {
+            return Ok(Self(None));
+        };
+        match stretched {
+            Some(key) if key.iterations() != PKCS8_PBKDF2_ITERATIONS => Err(StudioError::general(format!(
+                "The CA key password was stretched with {} rounds, not the {PKCS8_PBKDF2_ITERATIONS} the studio writes.",
+                key.iterations()
+            ))),
+            Some(key) => Ok(Self(Some(key.clone()))),
+            None => Ok(Self(Some(PasswordKey::derive(password, PKCS8_PBKDF2_ITERATIONS)?))),
+        }
     }
 
     pub fn pem(&self, key: &PrivateKey) -> Result<Zeroizing<String>> {

@@ -13,6 +13,7 @@ use zeroize::Zeroizing;
 use crate::error::{Result, StudioError};
 use crate::random;
 
+#[derive(Clone)]
 pub struct PasswordKey {
     iterations: u32,
     salt: [u8; 16],
@@ -26,6 +27,21 @@ impl PasswordKey {
         let mut key = Zeroizing::new([0u8; 32]);
         pbkdf2::pbkdf2_hmac::<Sha256>(password.as_bytes(), &salt, iterations, key.as_mut());
         Ok(Self { iterations, salt, key })
+    }
+
+    /// A key stretched elsewhere (the browser's native PBKDF2, several times
+    /// faster than PBKDF2 in wasm) from the password with `salt` and `iterations`.
+    pub fn from_stretched(salt: &[u8], iterations: u32, key: &[u8]) -> Result<Self> {
+        let bad = || StudioError::general("A stretched password key needs a 16-byte salt and a 32-byte key.");
+        Ok(Self {
+            iterations,
+            salt: salt.try_into().map_err(|_| bad())?,
+            key: Zeroizing::new(key.try_into().map_err(|_| bad())?),
+        })
+    }
+
+    pub fn iterations(&self) -> u32 {
+        self.iterations
     }
 
     /// AES-256-CBC under a fresh IV: the PBES2 parameters to store with the
@@ -52,5 +68,17 @@ mod tests {
         assert_ne!(a, b, "a fresh IV each time");
         assert_eq!(params.decrypt("1234", &a).unwrap(), b"first secret");
         assert!(params.decrypt("4321", &a).is_err());
+    }
+
+    #[test]
+    fn a_key_stretched_elsewhere_encrypts_the_same_way() {
+        let mut salt = [7u8; 16];
+        salt[0] = 1;
+        let mut stretched = [0u8; 32];
+        pbkdf2::pbkdf2_hmac::<Sha256>(b"pw", &salt, 4096, &mut stretched);
+        let key = PasswordKey::from_stretched(&salt, 4096, &stretched).unwrap();
+        let (params, ciphertext) = key.encrypt(b"secret").unwrap();
+        assert_eq!(params.decrypt("pw", &ciphertext).unwrap(), b"secret");
+        assert!(PasswordKey::from_stretched(&salt[..8], 4096, &stretched).is_err());
     }
 }

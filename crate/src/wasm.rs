@@ -9,6 +9,7 @@ use crate::batch::{BatchArchive, BatchSigner, DeviceChunk, DeviceRecord, batch_t
 use crate::chain::{ChainEntry, ChainSpec, TutorialChain};
 use crate::error::StudioError;
 use crate::key::{KeyAlgorithm, KeyEncoding, PrivateKey};
+use crate::password_key::PasswordKey;
 use crate::random;
 
 fn js_error(error: StudioError) -> JsValue {
@@ -182,15 +183,36 @@ pub fn generate_key(algorithm: &str) -> Result<js_sys::Uint8Array, JsValue> {
 /// Builds the tutorial chain from keys made by [`generate_key`] (root,
 /// intermediates from the root down, devices). Returns `{ files, chain }`.
 #[wasm_bindgen(js_name = buildChain)]
-pub fn build_chain(spec: JsValue, keys: Vec<js_sys::Uint8Array>, now_ms: f64) -> Result<JsValue, JsValue> {
+pub fn build_chain(spec: JsValue, keys: Vec<js_sys::Uint8Array>, now_ms: f64, stretched_ca_password: JsValue) -> Result<JsValue, JsValue> {
     let spec = chain_spec(spec)?;
-    let keys = keys
-        .iter()
-        .map(|k| PrivateKey::from_pkcs8_der(&zeroize::Zeroizing::new(k.to_vec())))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(js_error)?;
-    let chain = TutorialChain::build(spec, keys, now_unix(now_ms)).map_err(js_error)?;
+    let mut chain = TutorialChain::build(spec, private_keys(&keys)?, now_unix(now_ms)).map_err(js_error)?;
+    chain.stretched_ca_password = stretched_password(stretched_ca_password)?;
     chain_out(&chain)
+}
+
+/// PBKDF2-SHA256 rounds of the CA key password, for JS to stretch it natively.
+#[wasm_bindgen(js_name = caKeyPasswordRounds)]
+pub fn ca_key_password_rounds() -> u32 {
+    crate::key::PKCS8_PBKDF2_ITERATIONS
+}
+
+#[derive(Deserialize)]
+struct StretchedIn {
+    salt: serde_bytes::ByteBuf,
+    iterations: u32,
+    #[serde(with = "serde_bytes_from_uint8array")]
+    key: zeroize::Zeroizing<Vec<u8>>,
+}
+
+/// `{ salt, iterations, key }` from crypto.subtle.deriveBits (PBKDF2-SHA256),
+/// or undefined to let the core stretch the password itself.
+fn stretched_password(value: JsValue) -> Result<Option<PasswordKey>, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    let input: StretchedIn = serde_wasm_bindgen::from_value(value)
+        .map_err(|e| js_error(StudioError::general(format!("The stretched CA key password is not valid: {e}."))))?;
+    PasswordKey::from_stretched(&input.salt, input.iterations, &input.key).map(Some).map_err(js_error)
 }
 
 /// Generates the keys and builds the chain in one call (for scripts and Node).
@@ -398,13 +420,14 @@ pub fn edge_key_algorithms(spec: JsValue, now_ms: f64) -> Result<Vec<String>, Js
 /// The IoT Edge chain and its files. `keys`: `undefined` to generate them
 /// here, or PKCS#8 DER `Uint8Array`s in `edgeKeyAlgorithms` order.
 #[wasm_bindgen(js_name = makeEdgeChain)]
-pub fn make_edge_chain(spec: JsValue, keys: JsValue, now_ms: f64) -> Result<JsValue, JsValue> {
+pub fn make_edge_chain(spec: JsValue, keys: JsValue, now_ms: f64, stretched_ca_password: JsValue) -> Result<JsValue, JsValue> {
     let spec = edge_spec(spec, now_ms)?;
-    let chain = match keys_input(keys)? {
+    let mut chain = match keys_input(keys)? {
         Some(keys) => EdgeChain::build(spec, keys, now_unix(now_ms)),
         None => EdgeChain::generate(spec, now_unix(now_ms)),
     }
     .map_err(js_error)?;
+    chain.stretched_ca_password = stretched_password(stretched_ca_password)?;
     files_and_chain(chain.files(), chain.entries())
 }
 
@@ -750,10 +773,11 @@ struct BatchCaOut {
 /// `{ files, chain, signerKey, caCertificates }`. The spec's device list is not
 /// used (the batch checked it with [`parse_device_list`]).
 #[wasm_bindgen(js_name = makeBatchCa)]
-pub fn make_batch_ca(spec: JsValue, keys: Vec<js_sys::Uint8Array>, now_ms: f64) -> Result<JsValue, JsValue> {
+pub fn make_batch_ca(spec: JsValue, keys: Vec<js_sys::Uint8Array>, now_ms: f64, stretched_ca_password: JsValue) -> Result<JsValue, JsValue> {
     use der::Encode;
     let spec = chain_settings(spec)?;
-    let ca = TutorialChain::build_ca(spec, private_keys(&keys)?, now_unix(now_ms)).map_err(js_error)?;
+    let mut ca = TutorialChain::build_ca(spec, private_keys(&keys)?, now_unix(now_ms)).map_err(js_error)?;
+    ca.stretched_ca_password = stretched_password(stretched_ca_password)?;
     let files = ca.ca_files().map_err(js_error)?;
     let ca_certificates = ca
         .ca_certificates()
