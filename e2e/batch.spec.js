@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { download, expect, openStudio, test } from './fixtures.js';
-import { CHAIN_CA, openssl, ROOT_CERT, tempDir, unzip } from './chain-checks.js';
+import { CHAIN_CA, expectKeyOfCertificate, openssl, portalThumbprint, ROOT_CERT, tempDir, unzip } from './chain-checks.js';
 
 async function downloadZip(page) {
   const zip = await download(page, () => page.getByRole('button', { name: 'Download ZIP' }).click());
@@ -17,10 +17,6 @@ function devicesCsv(dir) {
   const [header, ...rows] = readFileSync(join(dir, 'devices.csv'), 'utf8').trim().split('\r\n');
   const names = header.split(',');
   return rows.map((row) => Object.fromEntries(row.split(',').map((value, i) => [names[i], value])));
-}
-
-function fingerprint(dir, path) {
-  return openssl(dir, 'x509', '-in', path, '-noout', '-fingerprint', '-sha1').trim().split('=')[1].replaceAll(':', '');
 }
 
 test('a 200-device P-256 batch from a range streams into one ZIP of 200 verified chains', async ({ page }) => {
@@ -52,7 +48,7 @@ test('a 200-device P-256 batch from a range streams into one ZIP of 200 verified
   for (const id of ['device-001', 'device-117', 'device-200']) {
     const full = `certs/${id}-full-chain.cert.pem`;
     expect(openssl(dir, 'verify', '-CAfile', ROOT_CERT, '-untrusted', full, full).trim()).toBe(`${full}: OK`);
-    expect(openssl(dir, 'pkey', '-in', `private/${id}.key.pem`, '-pubout')).toBe(openssl(dir, 'x509', '-in', `certs/${id}.cert.pem`, '-noout', '-pubkey'));
+    expectKeyOfCertificate(dir, `private/${id}.key.pem`, `certs/${id}.cert.pem`);
     expect(openssl(dir, 'req', '-in', `csr/${id}.csr.pem`, '-verify', '-noout')).toBe('');
     expect(openssl(dir, 'pkcs12', '-in', `certs/${id}-full-chain.cert.pfx`, '-passin', 'pass:1234', '-nokeys')).toContain(`subject=CN = ${id}`);
     expect(readFileSync(join(dir, `snippets/${id}.custom_hsm_example.c`), 'utf8')).toContain(`"${id}"`);
@@ -61,7 +57,7 @@ test('a 200-device P-256 batch from a range streams into one ZIP of 200 verified
   const rows = devicesCsv(dir);
   expect(rows.map((row) => row.registrationId)).toEqual(ids);
   for (const index of [0, 99, 199]) {
-    expect(rows[index].thumbprintSha1).toBe(fingerprint(dir, `certs/${ids[index]}.cert.pem`));
+    expect(rows[index].thumbprintSha1).toBe(portalThumbprint(dir, `certs/${ids[index]}.cert.pem`));
   }
   const readme = readFileSync(join(dir, 'README.txt'), 'utf8');
   expect(readme).toContain('root → 1 intermediate(s) → 200 device(s)');
@@ -82,8 +78,7 @@ test('an RSA-2048 batch just over the threshold gets its device keys from WebCry
   expect(verified.trim().split('\n')).toEqual(ids.map((id) => `certs/${id}.cert.pem: OK`));
   expect(openssl(dir, 'x509', '-in', 'certs/rsa-21.cert.pem', '-noout', '-text')).toContain('Public-Key: (2048 bit)');
   // The CA key is encrypted under the CA key password (stretched by the browser's PBKDF2).
-  expect(openssl(dir, 'pkey', '-in', 'private/azure-iot-test-only.intermediate.key.pem', '-passin', 'pass:1234', '-pubout'))
-    .toBe(openssl(dir, 'x509', '-in', 'certs/azure-iot-test-only.intermediate.cert.pem', '-noout', '-pubkey'));
+  expectKeyOfCertificate(dir, 'private/azure-iot-test-only.intermediate.key.pem', 'certs/azure-iot-test-only.intermediate.cert.pem', '1234');
 });
 
 test('Cancel during a 2,000-device batch stops it and offers the ZIP of what was made', async ({ page }) => {

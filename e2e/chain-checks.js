@@ -55,6 +55,18 @@ function publicKeyOfCertificate(dir, path) {
   return openssl(dir, 'x509', '-in', path, '-noout', '-pubkey');
 }
 
+/** A certificate's thumbprint as the Azure portal shows it, from OpenSSL: upper-case hex, no colons. */
+export function portalThumbprint(dir, path, digest = 'sha1') {
+  const line = openssl(dir, 'x509', '-in', path, '-noout', '-fingerprint', `-${digest}`).trim();
+  return line.slice(line.indexOf('=') + 1).replaceAll(':', '').toUpperCase();
+}
+
+/** The key file opens (with `password` when given) and holds the certificate's key. */
+export function expectKeyOfCertificate(dir, keyPath, certPath, password) {
+  const passin = password === undefined ? [] : ['-passin', `pass:${password}`];
+  expect(openssl(dir, 'pkey', '-in', keyPath, ...passin, '-pubout'), `${keyPath} holds the key of ${certPath}`).toBe(publicKeyOfCertificate(dir, certPath));
+}
+
 /**
  * The OpenSSL checks of issue 2 on an unpacked ZIP: every device chain and
  * full-chain file verifies against the root, every CSR's signature holds, CA
@@ -90,7 +102,7 @@ export function checkTutorialChain(dir, { intermediates, devices, password = '12
 
     const key = `private/${id}.key.pem`;
     expect(readFileSync(join(dir, key), 'utf8')).not.toContain('ENCRYPTED');
-    expect(openssl(dir, 'pkey', '-in', key, '-pubout')).toBe(publicKeyOfCertificate(dir, cert));
+    expectKeyOfCertificate(dir, key, cert);
     expect(openssl(dir, 'x509', '-in', cert, '-noout', '-subject').trim()).toBe(`subject=CN = ${id}`);
   }
 

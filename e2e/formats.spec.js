@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { download, expect, openStudio, test } from './fixtures.js';
-import { openssl, ROOT_CERT, unzip } from './chain-checks.js';
+import { expectKeyOfCertificate, openssl, portalThumbprint, ROOT_CERT, unzip } from './chain-checks.js';
 
 async function waitDone(page) {
   await expect(page.getByRole('status')).toContainText('Done:');
@@ -27,12 +27,6 @@ function pkcs12Info(path, password, ...flags) {
 
 function certificateCount(pems) {
   return (pems.match(/-----BEGIN CERTIFICATE-----/g) ?? []).length;
-}
-
-/** The thumbprint as the portal shows it, from OpenSSL: upper-case hex, no colons. */
-function fingerprint(path, digest) {
-  const line = openssl('/', 'x509', '-in', path, '-noout', '-fingerprint', `-${digest}`).trim();
-  return line.slice(line.indexOf('=') + 1).replaceAll(':', '').toUpperCase();
 }
 
 async function makeDevice(page, { pfxProfile, pfxPassword } = {}) {
@@ -74,8 +68,7 @@ test('the legacy PFX opens with openssl pkcs12 -legacy, the modern one without, 
   expect(certificateCount(read.pems)).toBe(3);
   expect(pkcs12Info(modern.path, '1234').status).not.toBe(0);
   // The key in the PFX is the device's key.
-  expect(openssl(dir, 'pkey', '-in', 'private/device-01.key.pem', '-pubout'))
-    .toBe(openssl(dir, 'x509', '-in', 'certs/device-01.cert.pem', '-noout', '-pubkey'));
+  expectKeyOfCertificate(dir, 'private/device-01.key.pem', 'certs/device-01.cert.pem');
 });
 
 test('an empty PFX password is shown next to its field', async ({ page }) => {
@@ -157,13 +150,13 @@ test.describe('with clipboard access', () => {
       const node = chain.locator(`.node-${which}`);
       await expect(node).toContainText('raspberrypi-b');
       for (const [kind, digest] of [['SHA-1', 'sha1'], ['SHA-256', 'sha256']]) {
-        const expected = fingerprint(cert, digest);
+        const expected = portalThumbprint('/', cert, digest);
         expect(expected).toMatch(digest === 'sha1' ? /^[0-9A-F]{40}$/ : /^[0-9A-F]{64}$/);
         await expect(node.locator('.thumb').filter({ hasText: kind }).locator('.thumb-value')).toHaveText(expected);
       }
     }
-    const primary = fingerprint(join(dir, 'certs/raspberrypi-b-primary.cert.pem'), 'sha256');
-    expect(primary).not.toBe(fingerprint(join(dir, 'certs/raspberrypi-b-secondary.cert.pem'), 'sha256'));
+    const primary = portalThumbprint(dir, 'certs/raspberrypi-b-primary.cert.pem', 'sha256');
+    expect(primary).not.toBe(portalThumbprint(dir, 'certs/raspberrypi-b-secondary.cert.pem', 'sha256'));
     await page.getByRole('button', { name: 'Copy SHA-256 thumbprint of Primary (self-signed) raspberrypi-b' }).click();
     await expect(page.getByRole('status')).toContainText('Copied the SHA-256 thumbprint');
     expect(await clipboard(page)).toBe(primary);
