@@ -62,3 +62,39 @@ test('validateChainSpec throws an Error naming the field', () => {
   );
   assert.equal(studio.validateChainSpec({ keyAlgorithm: 'ec-p256' }), 4, 'the default chain needs 4 keys');
 });
+
+test('a batch through the API: list, CA, chunks and one streamed ZIP that Python reads and openssl verifies', (t) => {
+  const ids = studio.parseDeviceList('# line 1 is a comment\nbatch-{01..05}');
+  assert.deepEqual(ids, ['batch-01', 'batch-02', 'batch-03', 'batch-04', 'batch-05']);
+  assert.throws(() => studio.parseDeviceList('ok-1\nnot ok'), (e) => e instanceof Error && e.field === 'devices' && /Line 2: Registration ID "not ok"/.test(e.message));
+
+  const spec = { keyAlgorithm: 'ec-p256', devices: [] };
+  const nowMs = Date.now();
+  const ca = studio.makeBatchCa(spec, [studio.generateKey('ec-p256'), studio.generateKey('ec-p256')], nowMs);
+  assert.deepEqual(ca.chain.map((c) => c.role), ['root', 'intermediate']);
+  const archive = new studio.BatchArchive();
+  const parts = [];
+  archive.addFiles(ca.files);
+  parts.push(archive.takeOutput());
+  for (const [first, chunk] of [[0, ids.slice(0, 3)], [3, ids.slice(3)]]) {
+    const made = studio.issueDeviceChunk(spec, ca.signerKey, ca.caCertificates, chunk, first, [], nowMs);
+    archive.addChunk(made.zip, made.records, made.readmeExample ?? undefined);
+    parts.push(archive.takeOutput());
+  }
+  assert.equal(archive.deviceCount, 5);
+  parts.push(archive.finish(1, 5));
+  archive.free();
+
+  const dir = mkdtempSync(join(tmpdir(), 'cert-studio-batch-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'batch.zip'), Buffer.concat(parts));
+  const unpacked = spawnSync('python3', ['-c', 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; z.extractall(sys.argv[2])', join(dir, 'batch.zip'), dir],
+    { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(unpacked.status, 0, `python3 zipfile refused the streamed ZIP:\n${unpacked.stderr}`);
+  const certs = ids.map((id) => join(dir, `certs/${id}.cert.pem`));
+  const verified = openssl('verify', '-CAfile', join(dir, 'certs/azure-iot-test-only.root.ca.cert.pem'),
+    '-untrusted', join(dir, 'certs/azure-iot-test-only.chain.ca.cert.pem'), ...certs);
+  assert.equal(verified.status, 0, verified.stdout + verified.stderr);
+  const csv = readFileSync(join(dir, 'devices.csv'), 'utf8').trim().split('\r\n');
+  assert.deepEqual(csv.slice(1).map((row) => row.split(',')[0]), ids);
+});
