@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use crate::archive::{OutputFile, zip_files};
-use crate::batch::{BatchArchive, BatchSigner, DeviceChunk, DeviceRecord, batch_title};
+use crate::batch::{BatchArchive, BatchSigner, DeviceChunk, batch_title};
 use crate::chain::{ChainEntry, ChainSpec, TutorialChain};
 use crate::error::StudioError;
 use crate::key::{KeyAlgorithm, KeyEncoding, PrivateKey};
@@ -97,6 +97,10 @@ struct FileOut {
     contents: zeroize::Zeroizing<Vec<u8>>,
 }
 
+fn file_out(f: OutputFile) -> FileOut {
+    FileOut { path: f.path, description: f.description, secret: f.secret, contents: zeroize::Zeroizing::new(f.contents) }
+}
+
 /// Sends bytes as a `Uint8Array` rather than an array of numbers.
 mod serde_bytes_as_uint8array {
     pub fn serialize<S: serde::Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
@@ -148,7 +152,7 @@ fn chain_out(chain: &TutorialChain) -> Result<JsValue, JsValue> {
     to_js(&ChainOut {
         files: files
             .into_iter()
-            .map(|f| FileOut { path: f.path, description: f.description, secret: f.secret, contents: zeroize::Zeroizing::new(f.contents) })
+            .map(file_out)
             .collect(),
         chain: entries.into_iter().map(ChainEntryOut::from).collect(),
     })
@@ -246,10 +250,11 @@ mod serde_bytes_from_uint8array {
 fn files_in(files: JsValue) -> Result<Vec<OutputFile>, JsValue> {
     let files: Vec<FileIn> = serde_wasm_bindgen::from_value(files)
         .map_err(|e| js_error(StudioError::general(format!("The file list is not valid: {e}."))))?;
-    Ok(files
-        .into_iter()
-        .map(|mut f| OutputFile { path: f.path, contents: std::mem::take(&mut *f.contents), description: f.description, secret: f.secret })
-        .collect())
+    Ok(files.into_iter().map(file_in).collect())
+}
+
+fn file_in(mut f: FileIn) -> OutputFile {
+    OutputFile { path: f.path, contents: std::mem::take(&mut *f.contents), description: f.description, secret: f.secret }
 }
 
 /// A ZIP of `[{ path, contents: Uint8Array, secret? }]`.
@@ -350,7 +355,7 @@ fn files_and_chain(files: Result<Vec<OutputFile>, StudioError>, entries: Result<
         files: files
             .map_err(js_error)?
             .into_iter()
-            .map(|f| FileOut { path: f.path, description: f.description, secret: f.secret, contents: zeroize::Zeroizing::new(f.contents) })
+            .map(file_out)
             .collect(),
         chain: entries.map_err(js_error)?.into_iter().map(ChainEntryOut::from).collect(),
     })
@@ -555,10 +560,6 @@ fn parse_input<T: for<'de> Deserialize<'de>>(what: &str, input: JsValue) -> Resu
 
 fn iso_time(unix: u64) -> String {
     js_sys::Date::new(&((unix as f64) * 1000.0).into()).to_iso_string().into()
-}
-
-fn file_out(f: OutputFile) -> FileOut {
-    FileOut { path: f.path, description: f.description, secret: f.secret, contents: zeroize::Zeroizing::new(f.contents) }
 }
 
 #[derive(Deserialize)]
@@ -788,7 +789,7 @@ pub fn make_batch_ca(spec: JsValue, keys: Vec<js_sys::Uint8Array>, now_ms: f64, 
     to_js(&BatchCaOut {
         files: files
             .into_iter()
-            .map(|f| FileOut { path: f.path, description: f.description, secret: f.secret, contents: zeroize::Zeroizing::new(f.contents) })
+            .map(file_out)
             .collect(),
         chain: ca.entries().map_err(js_error)?.into_iter().map(ChainEntryOut::from).collect(),
         signer_key: ca.device_signer().key.to_pkcs8_der().map_err(js_error)?,
@@ -803,15 +804,25 @@ fn private_keys(keys: &[js_sys::Uint8Array]) -> Result<Vec<PrivateKey>, JsValue>
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct DeviceChunkOut {
-    #[serde(with = "serde_bytes_as_uint8array")]
-    zip: zeroize::Zeroizing<Vec<u8>>,
-    records: Vec<DeviceRecord>,
+    first_index: usize,
+    files: Vec<FileOut>,
+    csv_rows: String,
+    readme_example: Option<String>,
+}
+
+/// A chunk as JS hands it back to [`BatchArchiveJs::add_chunk`].
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DeviceChunkIn {
+    first_index: usize,
+    files: Vec<FileIn>,
+    csv_rows: String,
     readme_example: Option<String>,
 }
 
 /// Issues the devices `ids` (the batch's `firstIndex`-th onwards) under the
 /// batch's CA, with `keys` (PKCS#8 DER) or, when empty, fresh keys from the
-/// core: `{ zip, records, readmeExample }` for [`BatchArchiveJs::add_chunk`].
+/// core: `{ firstIndex, files, csvRows, readmeExample }` for [`BatchArchiveJs::add_chunk`].
 #[wasm_bindgen(js_name = issueDeviceChunk)]
 #[allow(clippy::too_many_arguments)]
 pub fn issue_device_chunk(
@@ -828,7 +839,12 @@ pub fn issue_device_chunk(
     let ca_der: Vec<Vec<u8>> = ca_certificates.iter().map(|c| c.to_vec()).collect();
     let signer = BatchSigner::new(spec, signer_key, &ca_der).map_err(js_error)?;
     let chunk = DeviceChunk::issue(&signer, &ids, private_keys(&keys)?, first_index as usize, now_unix(now_ms)).map_err(js_error)?;
-    to_js(&DeviceChunkOut { zip: zeroize::Zeroizing::new(chunk.zip), records: chunk.records, readme_example: chunk.readme_example })
+    to_js(&DeviceChunkOut {
+        first_index: chunk.first_index,
+        files: chunk.files.into_iter().map(file_out).collect(),
+        csv_rows: chunk.csv_rows,
+        readme_example: chunk.readme_example,
+    })
 }
 
 /// The batch's one ZIP, written as chunks arrive; `takeOutput()` hands over
@@ -860,10 +876,20 @@ impl BatchArchiveJs {
 
     /// A chunk as [`issue_device_chunk`] returned it.
     #[wasm_bindgen(js_name = addChunk)]
-    pub fn add_chunk(&mut self, zip: &[u8], records: JsValue, readme_example: Option<String>) -> Result<(), JsValue> {
-        let records: Vec<DeviceRecord> = serde_wasm_bindgen::from_value(records)
-            .map_err(|e| js_error(StudioError::general(format!("The chunk's device list is not valid: {e}."))))?;
-        self.archive()?.add_chunk(DeviceChunk { zip: zip.to_vec(), records, readme_example }).map_err(js_error)
+    pub fn add_chunk(&mut self, chunk: JsValue) -> Result<(), JsValue> {
+        let chunk: DeviceChunkIn = serde_wasm_bindgen::from_value(chunk)
+            .map_err(|e| js_error(StudioError::general(format!("The chunk of devices is not valid: {e}."))))?;
+        let mut chunk = DeviceChunk {
+            first_index: chunk.first_index,
+            files: chunk.files.into_iter().map(file_in).collect(),
+            csv_rows: chunk.csv_rows,
+            readme_example: chunk.readme_example,
+        };
+        let added = self.archive()?.add_chunk(&chunk);
+        for file in &mut chunk.files {
+            zeroize::Zeroize::zeroize(&mut file.contents);
+        }
+        added.map_err(js_error)
     }
 
     #[wasm_bindgen(getter, js_name = deviceCount)]

@@ -77,8 +77,7 @@ test('a batch through the API: list, CA, chunks and one streamed ZIP that Python
   archive.addFiles(ca.files);
   parts.push(archive.takeOutput());
   for (const [first, chunk] of [[0, ids.slice(0, 3)], [3, ids.slice(3)]]) {
-    const made = studio.issueDeviceChunk(spec, ca.signerKey, ca.caCertificates, chunk, first, [], nowMs);
-    archive.addChunk(made.zip, made.records, made.readmeExample ?? undefined);
+    archive.addChunk(studio.issueDeviceChunk(spec, ca.signerKey, ca.caCertificates, chunk, first, [], nowMs));
     parts.push(archive.takeOutput());
   }
   assert.equal(archive.deviceCount, 5);

@@ -1,8 +1,8 @@
 // Makes a batch: the CA once, then the devices in chunks spread over the
-// pool, each chunk deflated by the worker that made it. One more worker (the
-// archivist, a pool of one) holds the batch's ZIP and copies each chunk in as
-// it arrives; the page keeps the ZIP's pieces as Blobs, so no device is held
-// twice. Cancel stops the chunks at once and closes the ZIP with what is done.
+// pool. One more worker (the archivist, a pool of one) holds the batch's ZIP
+// and deflates each chunk into it as it arrives; the page keeps the ZIP's
+// pieces as Blobs, so no device is held twice. Cancel stops the chunks at
+// once and closes the ZIP with what is done.
 
 import { generateKeys, withGenerators } from './parallel-keys.js';
 
@@ -66,7 +66,7 @@ export async function makeBatch({ pool, archivist }, spec, ids, { signal, onProg
       );
       generator ??= chunk.generator;
       // The archivist takes jobs in order, so the pieces stay in ZIP order.
-      keep(await archivist.run('batchArchiveAddChunk', chunk, { transfer: [chunk.zip.buffer] }));
+      keep(await archivist.run('batchArchiveAddChunk', chunk, { transfer: chunk.files.map((file) => file.contents.buffer) }));
       made += chunkIds.length;
       const elapsed = (performance.now() - started) / 1000;
       onProgress({ phase: 'devices', done: made, total: requested, secondsLeft: (elapsed / made) * (requested - made) });

@@ -148,8 +148,8 @@ export const jobs = {
 
   /**
    * `{ spec, signerKey, caCertificates, ids, firstIndex, nowMs }` →
-   * `{ zip, records, readmeExample, generator }`: the devices' keys are made
-   * here (RSA by WebCrypto as the spec's keyGenerator says), then signed.
+   * `{ firstIndex, files, csvRows, readmeExample, generator }`: the devices'
+   * keys are made here (RSA by WebCrypto as the spec's keyGenerator says), then signed.
    */
   async issueDeviceChunk({ spec, signerKey, caCertificates, ids, firstIndex, nowMs }) {
     let keys = [];
@@ -162,7 +162,7 @@ export const jobs = {
     const chunk = issueDeviceChunk(spec, signerKey, caCertificates, ids, firstIndex, keys, nowMs);
     for (const key of keys) key.fill(0);
     signerKey.fill(0);
-    return { ...chunk, zip: asBytes(chunk.zip), generator };
+    return { ...chunk, files: chunk.files.map((file) => ({ ...file, contents: asBytes(file.contents) })), generator };
   },
 
   /** Starts a new batch ZIP in this worker (dropping any unfinished one). */
@@ -180,9 +180,10 @@ export const jobs = {
   },
 
   /** A chunk from issueDeviceChunk → the ZIP bytes it added. */
-  batchArchiveAddChunk({ zip, records, readmeExample }) {
+  batchArchiveAddChunk(chunk) {
     const open = openArchive();
-    open.addChunk(zip, records, readmeExample ?? undefined);
+    open.addChunk(chunk);
+    for (const file of chunk.files) file.contents.fill(0);
     return open.takeOutput();
   },
 
