@@ -15,7 +15,7 @@ const INDEX = readFileSync(join(import.meta.dirname, '..', 'www', 'index.html'),
 function isOwnFile(url, base) {
   const parsed = new URL(url);
   if (parsed.origin !== new URL(base).origin || parsed.search || parsed.hash) return false;
-  return /^\/(|index\.html|style\.css|js\/[\w-]+\.js|pkg\/cert_studio(_bg\.wasm|\.js))$/.test(parsed.pathname);
+  return /^\/(|index\.html|style\.css|js\/[\w-]+\.js|pkg\/cert_studio(_ca)?(_bg\.wasm|\.js))$/.test(parsed.pathname);
 }
 
 test('the served page keeps to its own files and leaves no storage behind', async ({ page, context, baseURL }) => {
@@ -32,6 +32,8 @@ test('the served page keeps to its own files and leaves no storage behind', asyn
   const [zip] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download ZIP' }).click()]);
   const zipPath = join(tempDir('studio-privacy-'), zip.suggestedFilename());
   await zip.saveAs(zipPath);
+  // The CA panel's wasm module is fetched only once that panel is used.
+  expect(requests.filter((url) => url.includes('cert_studio_ca'))).toEqual([]);
 
   // Import the chain just made as a CA, make a verification certificate, inspect the ZIP.
   await page.getByRole('button', { name: 'Use the chain made above' }).click();
@@ -47,6 +49,7 @@ test('the served page keeps to its own files and leaves no storage behind', asyn
   const outside = requests.filter((url) => !url.startsWith('blob:') && !url.startsWith('data:') && !isOwnFile(url, baseURL));
   expect(outside, 'requests beyond the page\'s own files').toEqual([]);
   expect(requests.some((url) => url.endsWith('/pkg/cert_studio_bg.wasm'))).toBe(true);
+  expect(requests.some((url) => url.endsWith('/pkg/cert_studio_ca_bg.wasm'))).toBe(true);
   expect(new URL(page.url()).search + new URL(page.url()).hash).toBe('');
 
   const storage = await page.evaluate(async () => ({

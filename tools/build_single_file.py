@@ -7,6 +7,8 @@ The scripts are the served page's own modules, bundled by esbuild, with one
 swap: js/runtime.js (module workers, fetched wasm) becomes
 js/runtime-offline.js (a classic worker from a Blob URL, the wasm from the
 page), because file:// pages may neither fetch nor start module workers.
+Of the two wasm modules it embeds the one wasm-pack.toml's [offline] names
+(the CA panel's, which has every binding), for both worker pools.
 Run after tools/build_wasm.py; it reads www/ and www/pkg/.
 """
 import base64
@@ -54,7 +56,8 @@ def main():
     settings = tomllib.loads((ROOT / "wasm-pack.toml").read_text())
     offline = settings["offline"]
     pkg = ROOT / settings["bindgen"]["out-dir"]
-    wasm = pkg / (settings["bindgen"]["out-name"] + "_bg.wasm")
+    # One module, the one with every binding: worker.js picks its glue from it.
+    wasm = pkg / (settings["modules"][offline["module"]]["out-name"] + "_bg.wasm")
 
     with tempfile.TemporaryDirectory(prefix="studio-offline-") as tmp:
         tmp = pathlib.Path(tmp)

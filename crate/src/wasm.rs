@@ -515,22 +515,34 @@ pub fn encode_key(pkcs8: &[u8], key_format: &str, password: Option<String>) -> R
 // Imported CAs stay in this wasm instance (a registry keyed by a number handed
 // to JS), so their keys never cross into JS again. A page that imports in a
 // worker must make its later calls for that CA in the same worker.
+//
+// Only with the `ca-tools` feature: the page's main module leaves them out.
 // ---------------------------------------------------------------------------
 
+#[cfg(feature = "ca-tools")]
 use std::cell::RefCell;
+#[cfg(feature = "ca-tools")]
 use std::collections::BTreeMap;
 
+#[cfg(feature = "ca-tools")]
 use crate::ca_signing::{self, CsrProfile};
+#[cfg(feature = "ca-tools")]
 use crate::certificate::{self, certificate_pem};
+#[cfg(feature = "ca-tools")]
 use crate::import::{self, ImportedCa};
+#[cfg(feature = "ca-tools")]
 use crate::inspect;
+#[cfg(feature = "ca-tools")]
 use crate::pem_file::InputFile;
+#[cfg(feature = "ca-tools")]
 use crate::verification::VerificationCertificate;
 
+#[cfg(feature = "ca-tools")]
 thread_local! {
     static IMPORTED: RefCell<(u32, BTreeMap<u32, ImportedCa>)> = const { RefCell::new((0, BTreeMap::new())) };
 }
 
+#[cfg(feature = "ca-tools")]
 fn with_ca<T>(id: u32, f: impl FnOnce(&ImportedCa) -> Result<T, JsValue>) -> Result<T, JsValue> {
     IMPORTED.with(|cell| {
         let registry = cell.borrow();
@@ -542,6 +554,7 @@ fn with_ca<T>(id: u32, f: impl FnOnce(&ImportedCa) -> Result<T, JsValue>) -> Res
 }
 
 /// A dropped or picked file, as JS sends it.
+#[cfg(feature = "ca-tools")]
 #[derive(Deserialize)]
 struct NamedFileIn {
     name: String,
@@ -549,19 +562,23 @@ struct NamedFileIn {
     contents: zeroize::Zeroizing<Vec<u8>>,
 }
 
+#[cfg(feature = "ca-tools")]
 fn input_files(files: &[NamedFileIn]) -> Vec<InputFile<'_>> {
     files.iter().map(|f| InputFile { name: &f.name, contents: &f.contents }).collect()
 }
 
+#[cfg(feature = "ca-tools")]
 fn parse_input<T: for<'de> Deserialize<'de>>(what: &str, input: JsValue) -> Result<T, JsValue> {
     serde_wasm_bindgen::from_value(input)
         .map_err(|e| js_error(StudioError::general(format!("The {what} request is not valid: {e}."))))
 }
 
+#[cfg(feature = "ca-tools")]
 fn iso_time(unix: u64) -> String {
     js_sys::Date::new(&((unix as f64) * 1000.0).into()).to_iso_string().into()
 }
 
+#[cfg(feature = "ca-tools")]
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct FilesInput {
@@ -571,6 +588,7 @@ struct FilesInput {
     now_ms: f64,
 }
 
+#[cfg(feature = "ca-tools")]
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ImportedCaOut {
@@ -594,6 +612,7 @@ struct ImportedCaOut {
     reaches_root: bool,
 }
 
+#[cfg(feature = "ca-tools")]
 fn imported_out(id: u32, ca: &ImportedCa) -> Result<ImportedCaOut, JsValue> {
     let tbs = ca.issuer.certificate.tbs_certificate();
     let algorithm = ca.issuer.key.algorithm();
@@ -619,6 +638,7 @@ fn imported_out(id: u32, ca: &ImportedCa) -> Result<ImportedCaOut, JsValue> {
 /// → `{ cas: [ImportedCa…] }`, roots first. Throws an `Error` whose `.field`
 /// is `password` when a file is encrypted and no / a wrong password was given,
 /// else `files`.
+#[cfg(feature = "ca-tools")]
 #[wasm_bindgen(js_name = importCa)]
 pub fn import_ca(input: JsValue) -> Result<JsValue, JsValue> {
     let input: FilesInput = parse_input("import", input)?;
@@ -643,6 +663,7 @@ pub fn import_ca(input: JsValue) -> Result<JsValue, JsValue> {
 }
 
 /// Drops an imported CA (and its key) from memory.
+#[cfg(feature = "ca-tools")]
 #[wasm_bindgen(js_name = forgetCa)]
 pub fn forget_ca(id: u32) -> bool {
     IMPORTED.with(|cell| cell.borrow_mut().1.remove(&id).is_some())
@@ -650,6 +671,7 @@ pub fn forget_ca(id: u32) -> bool {
 
 /// `makeVerificationCertificate(caId, code, nowMs)` → `{ commonName,
 /// thumbprintSha1, certificatePem, files }`; `.field` `verificationCode` on a bad code.
+#[cfg(feature = "ca-tools")]
 #[wasm_bindgen(js_name = makeVerificationCertificate)]
 pub fn make_verification_certificate(ca_id: u32, code: &str, now_ms: f64) -> Result<JsValue, JsValue> {
     #[derive(Serialize)]
@@ -671,6 +693,7 @@ pub fn make_verification_certificate(ca_id: u32, code: &str, now_ms: f64) -> Res
     })
 }
 
+#[cfg(feature = "ca-tools")]
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct SignDevicesInput {
@@ -686,6 +709,7 @@ struct SignDevicesInput {
 /// `signDevices({ caId, devices: [id…], chain?: [{ name, contents }],
 /// keyAlgorithm?, nowMs })` → `{ files }` (per device: cert, full chain, key).
 /// `.field` `chain` when the chain can't be completed up to a root.
+#[cfg(feature = "ca-tools")]
 #[wasm_bindgen(js_name = signDevices)]
 pub fn sign_devices(input: JsValue) -> Result<JsValue, JsValue> {
     let input: SignDevicesInput = parse_input("signing", input)?;
@@ -704,6 +728,7 @@ pub fn sign_devices(input: JsValue) -> Result<JsValue, JsValue> {
     })
 }
 
+#[cfg(feature = "ca-tools")]
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct SignCsrInput {
@@ -715,6 +740,7 @@ struct SignCsrInput {
 
 /// `signCsr({ caId, csr: { name, contents }, profile: "device" | "server", nowMs })`
 /// → `{ commonName, thumbprintSha1, file }`. `.field` `csr` for a bad CSR.
+#[cfg(feature = "ca-tools")]
 #[wasm_bindgen(js_name = signCsr)]
 pub fn sign_csr(input: JsValue) -> Result<JsValue, JsValue> {
     let input: SignCsrInput = parse_input("CSR signing", input)?;
@@ -739,6 +765,7 @@ pub fn sign_csr(input: JsValue) -> Result<JsValue, JsValue> {
 
 /// `inspect({ files: [{ name, contents }], password?, nowMs })` → the
 /// `Inspection` of crate::inspect: `{ certificates, requests, keys, chain }`.
+#[cfg(feature = "ca-tools")]
 #[wasm_bindgen(js_name = inspect)]
 pub fn inspect_files(input: JsValue) -> Result<JsValue, JsValue> {
     let input: FilesInput = parse_input("inspect", input)?;

@@ -97,3 +97,22 @@ test('a batch through the API: list, CA, chunks and one streamed ZIP that Python
   const csv = readFileSync(join(dir, 'devices.csv'), 'utf8').trim().split('\r\n');
   assert.deepEqual(csv.slice(1).map((row) => row.split(',')[0]), ids);
 });
+
+test('the CA module has the import / inspect bindings the main module leaves out', async () => {
+  const ca = await import(new URL('../../www/pkg/cert_studio_ca.js', import.meta.url));
+  ca.initSync({ module: readFileSync(join(pkg, 'cert_studio_ca_bg.wasm')) });
+  assert.equal(typeof studio.importCa, 'undefined');
+  assert.equal(typeof studio.inspect, 'undefined');
+  // The chain made by the main module, imported and inspected by the CA module.
+  const { files } = studio.makeChain({ keyAlgorithm: 'ec-p256', caKeyPassword: '' }, Date.now());
+  const named = (suffix) => {
+    const file = files.find((f) => f.path.endsWith(suffix));
+    assert.ok(file, `no ${suffix} among ${files.map((f) => f.path).join(', ')}`);
+    return { name: file.path, contents: file.contents };
+  };
+  const { cas } = ca.importCa({ files: [named('azure-iot-test-only.root.ca.cert.pem'), named('azure-iot-test-only.root.ca.key.pem')], nowMs: Date.now() });
+  assert.equal(cas.length, 1);
+  assert.equal(cas[0].role, 'root');
+  const report = ca.inspect({ files: [named('azure-iot-test-only.root.ca.cert.pem')], nowMs: Date.now() });
+  assert.equal(report.certificates.length, 1);
+});

@@ -4,9 +4,13 @@
 // certificate, CSR, key, bundle or PFX.
 //
 // Imported CAs and their keys live inside one worker's wasm instance and never
-// come back to this thread, so this panel has its own pool of one worker.
+// come back to this thread, so this panel has its own pool of one worker. That
+// worker runs the CA panel's wasm module (the main module leaves the import /
+// inspect code out), which is fetched only when the panel is first used, so
+// the page's Ready time does not wait for it.
 
 import { WorkerPool } from './pool.js';
+import { caWasmModule } from './runtime.js';
 import { createFieldErrors } from './field-errors.js';
 import { lines } from './panel-form.js';
 import { prepareZip, renderFiles } from './files-view.js';
@@ -47,9 +51,30 @@ function thumbprint(label, value) {
   return h('p', { class: 'thumbprint' }, `${label}: `, h('code', { class: 'mono' }, value));
 }
 
+/**
+ * A pool that starts its one worker (and the CA module's download) on the
+ * first `run`, or earlier on `warm()`.
+ * @param {Promise<WebAssembly.Module>} mainModule  the page's; if it fails (no random source), so does this pool
+ */
+function lazyCaPool({ createWorker, mainModule, status }) {
+  let pool = null;
+  const start = () => {
+    pool ??= new WorkerPool({
+      createWorker,
+      module: Promise.resolve(mainModule).then(() => caWasmModule()),
+      size: 1,
+      onWorkerLost: (reason) => status.error(reason),
+    });
+    return pool;
+  };
+  return { run: (...args) => start().run(...args), warm: () => void start() };
+}
+
 export function createCaPanel(root, { createWorker, module, status }) {
   const $ = (id) => root.querySelector(`#${id}`);
-  const pool = new WorkerPool({ createWorker, module, size: 1, onWorkerLost: (reason) => status.error(reason) });
+  const pool = lazyCaPool({ createWorker, mainModule: module, status });
+  // Someone turning to the panel will likely use it: load the CA module now.
+  for (const type of ['focusin', 'pointerdown', 'dragenter']) root.addEventListener(type, pool.warm, { once: true });
   const caErrors = createFieldErrors(root, CA_CONTROLS);
   const inspectErrors = createFieldErrors(root, INSPECT_CONTROLS);
   let cas = [];

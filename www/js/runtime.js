@@ -2,10 +2,14 @@
 // workers from js/worker.js, the wasm fetched from pkg/. The offline single
 // file swaps this module for runtime-offline.js at build time
 // (tools/build_single_file.py); nothing else differs between the two.
+//
+// Two wasm modules (wasm-pack.toml): the main one, which the page needs to be
+// Ready, and the CA panel's (import, inspect, signing with an imported CA),
+// fetched only when that panel is first used.
 
 /** Compiled once here and shared, so each worker only instantiates it. */
-async function compileWasm() {
-  const url = new URL('../pkg/cert_studio_bg.wasm', import.meta.url);
+async function compileWasm(file) {
+  const url = new URL(`../pkg/${file}`, import.meta.url);
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url.pathname} answered ${response.status}`);
   return WebAssembly.compileStreaming(response);
@@ -15,6 +19,14 @@ async function compileWasm() {
 export function studioRuntime() {
   return {
     createWorker: () => new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'studio-worker' }),
-    module: compileWasm(),
+    module: compileWasm('cert_studio_bg.wasm'),
   };
+}
+
+let caModule = null;
+
+/** The CA panel's module: fetched and compiled on the first call, then shared. */
+export function caWasmModule() {
+  caModule ??= compileWasm('cert_studio_ca_bg.wasm');
+  return caModule;
 }

@@ -2,27 +2,23 @@
 // Each runs inside a worker with the wasm already loaded. Add a job here and
 // call it from the page with `pool.run('name', args)`.
 
-import {
-  BatchArchive,
-  buildChain,
-  caKeyPasswordRounds,
-  edgeKeyAlgorithms,
-  forgetCa,
-  generateKey,
-  importCa,
-  inspect,
-  issueDeviceChunk,
-  makeBatchCa,
-  makeEdgeChain,
-  makeIndividualEnrollment,
-  makeVerificationCertificate,
-  parseDeviceList,
-  signCsr,
-  signDevices,
-  validateChainSpec,
-  validateEnrollmentSpec,
-  zipFiles,
-} from '../pkg/cert_studio.js';
+/**
+ * The loaded module's bindings (worker.js sets them once the wasm is ready):
+ * the main module's, or the CA panel's, which has every binding.
+ */
+let bindings = {};
+
+export function useBindings(loaded) {
+  bindings = loaded;
+}
+
+/** Calls a binding of the loaded module; the main module has no import / inspect ones. */
+function call(name, ...args) {
+  if (typeof bindings[name] !== 'function') {
+    throw new Error(`The studio's ${bindings.importCa ? '' : 'main '}WebAssembly module has no ${name}; it is in the CA panel's module (pkg/cert_studio_ca.js).`);
+  }
+  return bindings[name](...args);
+}
 
 /**
  * The binding's JSON-compatible serializer sends bytes as plain arrays of
@@ -50,10 +46,10 @@ async function makeKey(algorithm, generator) {
       );
       return { key: new Uint8Array(await crypto.subtle.exportKey('pkcs8', pair.privateKey)), generator: 'WebCrypto' };
     } catch (error) {
-      return { key: generateKey(algorithm), generator: `Rust (WebCrypto failed: ${error.message})` };
+      return { key: call('generateKey', algorithm), generator: `Rust (WebCrypto failed: ${error.message})` };
     }
   }
-  return { key: generateKey(algorithm), generator: 'Rust' };
+  return { key: call('generateKey', algorithm), generator: 'Rust' };
 }
 
 /**
@@ -63,7 +59,7 @@ async function makeKey(algorithm, generator) {
  */
 async function stretchCaPassword(password) {
   if (!password || !globalThis.crypto?.subtle) return undefined;
-  const iterations = caKeyPasswordRounds();
+  const iterations = call('caKeyPasswordRounds');
   const salt = crypto.getRandomValues(new Uint8Array(16));
   const base = await crypto.subtle.importKey('raw', new TextEncoder().encode(password), 'PBKDF2', false, ['deriveBits']);
   const bits = await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt, iterations }, base, 256);
@@ -91,12 +87,12 @@ function openArchive() {
 export const jobs = {
   /** `{ spec }` → the number of keys the chain needs; throws with `.field`. */
   validateChainSpec({ spec }) {
-    return validateChainSpec(spec);
+    return call('validateChainSpec', spec);
   },
 
   /** `{ algorithm }` → PKCS#8 DER (Uint8Array), made by the Rust core. */
   generateKey({ algorithm }) {
-    return generateKey(algorithm);
+    return call('generateKey', algorithm);
   },
 
   /** `{ algorithm, generator }` → `{ key, generator }`; `generator` in the result says which made the key. */
@@ -106,29 +102,29 @@ export const jobs = {
 
   /** `{ spec, keys, nowMs }` → `{ files, chain }` (see the crate's buildChain). */
   async buildChain({ spec, keys, nowMs }) {
-    const { files, chain } = await withStretchedCaPassword(spec, (stretched) => buildChain(spec, keys, nowMs, stretched));
+    const { files, chain } = await withStretchedCaPassword(spec, (stretched) => call('buildChain', spec, keys, nowMs, stretched));
     return { files: files.map((file) => ({ ...file, contents: asBytes(file.contents) })), chain };
   },
 
   /** `{ spec, nowMs }` → the key algorithms the IoT Edge chain needs, in order; throws with `.field`. */
   edgeKeyAlgorithms({ spec, nowMs }) {
-    return edgeKeyAlgorithms(spec, nowMs);
+    return call('edgeKeyAlgorithms', spec, nowMs);
   },
 
   /** `{ spec, keys, nowMs }` → `{ files, chain }` of the IoT Edge certificates. */
   async makeEdgeChain({ spec, keys, nowMs }) {
-    const { files, chain } = await withStretchedCaPassword(spec, (stretched) => makeEdgeChain(spec, keys, nowMs, stretched));
+    const { files, chain } = await withStretchedCaPassword(spec, (stretched) => call('makeEdgeChain', spec, keys, nowMs, stretched));
     return { files: files.map((file) => ({ ...file, contents: asBytes(file.contents) })), chain };
   },
 
   /** `{ spec }` → 1 or 2, the number of keys the enrollment needs; throws with `.field`. */
   validateEnrollmentSpec({ spec }) {
-    return validateEnrollmentSpec(spec);
+    return call('validateEnrollmentSpec', spec);
   },
 
   /** `{ spec, keys, nowMs }` → `{ files, chain }` of the individual enrollment (primary first). */
   makeIndividualEnrollment({ spec, keys, nowMs }) {
-    const { files, chain } = makeIndividualEnrollment(spec, keys, nowMs);
+    const { files, chain } = call('makeIndividualEnrollment', spec, keys, nowMs);
     return { files: files.map((file) => ({ ...file, contents: asBytes(file.contents) })), chain };
   },
 
@@ -137,12 +133,12 @@ export const jobs = {
 
   /** `{ text }` → the registration IDs; throws with `.field` naming every bad line. */
   parseDeviceList({ text }) {
-    return parseDeviceList(text);
+    return call('parseDeviceList', text);
   },
 
   /** `{ spec, keys, nowMs }` → `{ files, chain, signerKey, caCertificates }`. */
   async makeBatchCa({ spec, keys, nowMs }) {
-    const ca = await withStretchedCaPassword(spec, (stretched) => makeBatchCa(spec, keys, nowMs, stretched));
+    const ca = await withStretchedCaPassword(spec, (stretched) => call('makeBatchCa', spec, keys, nowMs, stretched));
     return { ...ca, files: ca.files.map((file) => ({ ...file, contents: asBytes(file.contents) })) };
   },
 
@@ -159,7 +155,7 @@ export const jobs = {
       keys = made.map((m) => m.key);
       generator = made[0]?.generator ?? generator;
     }
-    const chunk = issueDeviceChunk(spec, signerKey, caCertificates, ids, firstIndex, keys, nowMs);
+    const chunk = call('issueDeviceChunk', spec, signerKey, caCertificates, ids, firstIndex, keys, nowMs);
     for (const key of keys) key.fill(0);
     signerKey.fill(0);
     return { ...chunk, files: chunk.files.map((file) => ({ ...file, contents: asBytes(file.contents) })), generator };
@@ -168,7 +164,7 @@ export const jobs = {
   /** Starts a new batch ZIP in this worker (dropping any unfinished one). */
   batchArchiveOpen() {
     archive?.free();
-    archive = new BatchArchive();
+    archive = new bindings.BatchArchive();
     return true;
   },
 
@@ -201,7 +197,7 @@ export const jobs = {
 
   /** `{ files: [{ path, contents, secret? }] }` → the ZIP's bytes. */
   zipFiles({ files }) {
-    return zipFiles(files);
+    return call('zipFiles', files);
   },
 
   // Bring your own CA. Imported CAs (and their keys) live inside this
@@ -209,31 +205,31 @@ export const jobs = {
 
   /** `{ files: [{ name, contents }], password?, nowMs }` → `{ cas }`. */
   importCa(args) {
-    return importCa(args);
+    return call('importCa', args);
   },
 
   /** `{ id }` → whether the CA was loaded. */
   forgetCa({ id }) {
-    return forgetCa(id);
+    return call('forgetCa', id);
   },
 
   /** `{ caId, code, nowMs }` → `{ commonName, thumbprintSha1, certificatePem, files }`. */
   makeVerificationCertificate({ caId, code, nowMs }) {
-    return makeVerificationCertificate(caId, code, nowMs);
+    return call('makeVerificationCertificate', caId, code, nowMs);
   },
 
   /** `{ caId, devices, chain?, keyAlgorithm?, nowMs }` → `{ files }`. */
   signDevices(args) {
-    return signDevices(args);
+    return call('signDevices', args);
   },
 
   /** `{ caId, csr: { name, contents }, profile, nowMs }` → `{ commonName, thumbprintSha1, file }`. */
   signCsr(args) {
-    return signCsr(args);
+    return call('signCsr', args);
   },
 
   /** `{ files, password?, nowMs }` → `{ certificates, requests, keys, chain }`. */
   inspect(args) {
-    return inspect(args);
+    return call('inspect', args);
   },
 };

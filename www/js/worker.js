@@ -1,5 +1,10 @@
 // One pool worker. It loads the studio's wasm once, then runs named jobs.
 //
+// The studio has two wasm modules from one crate (wasm-pack.toml): the main
+// one (pkg/cert_studio.js), and the CA panel's (pkg/cert_studio_ca.js), which
+// also has the import / inspect bindings. The worker loads the JS glue that
+// matches the module it is given; without one it loads the main module.
+//
 // Protocol (pool.js is the other end):
 //   page → worker  { type: 'init', module?: WebAssembly.Module }
 //   worker → page  { type: 'ready' } | { type: 'init-error', error }
@@ -10,8 +15,13 @@
 // `fatal` means the wasm instance trapped and may be corrupt: the pool replaces
 // this worker.
 
-import init, { checkRandomSource } from '../pkg/cert_studio.js';
-import { jobs } from './worker-jobs.js';
+import { jobs, useBindings } from './worker-jobs.js';
+
+/** The CA panel's module is the one that exports the import bindings. */
+function glueFor(module) {
+  const isCaModule = module && WebAssembly.Module.exports(module).some(({ name }) => name === 'importCa');
+  return isCaModule ? import('../pkg/cert_studio_ca.js') : import('../pkg/cert_studio.js');
+}
 
 function describe(error) {
   const fatal = error instanceof WebAssembly.RuntimeError;
@@ -36,8 +46,10 @@ function transferables(value, found = new Set()) {
 
 async function start(module) {
   try {
-    await init(module ? { module_or_path: module } : undefined);
-    checkRandomSource();
+    const bindings = await glueFor(module);
+    await bindings.default(module ? { module_or_path: module } : undefined);
+    bindings.checkRandomSource();
+    useBindings(bindings);
     self.postMessage({ type: 'ready' });
   } catch (error) {
     self.postMessage({ type: 'init-error', error: describe(error) });
