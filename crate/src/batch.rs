@@ -6,15 +6,10 @@
 //! gzipped for about a fifth of a device's time, on a worker that is
 //! otherwise idle.)
 
-use std::cell::RefCell;
-use std::io::Write;
-use std::rc::Rc;
-
 use der::Decode;
 use x509_cert::Certificate;
-use zip::write::{StreamWriter, ZipWriter};
 
-use crate::archive::{OutputFile, zip_options};
+use crate::archive::{OutputFile, StreamedZip};
 use crate::bundle::Bundle;
 use crate::certificate::{Issuer, ValidityWindow, thumbprint_sha1, thumbprint_sha256};
 use crate::chain::{ChainSpec, DeviceFiles, issue_device};
@@ -62,6 +57,7 @@ impl DeviceChunk {
     /// `keys`, or with fresh keys of the batch's algorithm when `keys` is empty.
     pub fn issue(signer: &BatchSigner, ids: &[String], keys: Vec<PrivateKey>, first_index: usize, now_unix: u64) -> Result<Self> {
         let spec = &signer.spec;
+        crate::device_list::check_device_ids("devices", ids)?;
         let keys = if keys.is_empty() {
             ids.iter().map(|_| PrivateKey::generate(spec.key_algorithm)).collect::<Result<Vec<_>>>()?
         } else {
@@ -75,7 +71,6 @@ impl DeviceChunk {
         let mut csv_rows = String::new();
         let mut readme_example = None;
         for (offset, (id, key)) in ids.iter().zip(keys).enumerate() {
-            crate::names::check_registration_id("devices", id)?;
             let device = issue_device(&signer.signer, id, key, validity)?;
             let before = bundle.len();
             device_files.write(&mut bundle, &device)?;
@@ -104,56 +99,23 @@ pub fn batch_title(intermediates: usize, made: usize, requested: usize) -> Strin
     title
 }
 
-/// Where the streamed ZIP's bytes collect until the page takes them.
-#[derive(Clone, Default)]
-struct Sink(Rc<RefCell<Vec<u8>>>);
-
-impl Write for Sink {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.borrow_mut().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 /// The batch's ZIP, written front to back: the page takes each new piece
 /// with [`BatchArchive::take_output`], so no device is held twice.
+#[derive(Default)]
 pub struct BatchArchive {
-    zip: ZipWriter<StreamWriter<Sink>>,
-    sink: Sink,
+    zip: StreamedZip,
     ca_readme: String,
     device_example: Option<String>,
     /// Each chunk's first index and CSV rows.
     csv_rows: Vec<(usize, String)>,
     devices: usize,
-    files_written: usize,
-}
-
-fn zip_failed(e: &dyn std::fmt::Display) -> StudioError {
-    StudioError::internal("ZIP writing", e)
-}
-
-impl Default for BatchArchive {
-    fn default() -> Self {
-        let sink = Sink::default();
-        Self { zip: ZipWriter::new_stream(sink.clone()), sink, ca_readme: String::new(), device_example: None, csv_rows: Vec::new(), devices: 0, files_written: 0 }
-    }
 }
 
 impl BatchArchive {
-    fn add(&mut self, file: &OutputFile) -> Result<()> {
-        self.zip.start_file(file.path.as_str(), zip_options(file)).map_err(|e| zip_failed(&e))?;
-        self.files_written += 1;
-        self.zip.write_all(&file.contents).map_err(|e| zip_failed(&e))
-    }
-
     /// The CA's files (and anything else made once per batch).
     pub fn add_files(&mut self, files: &[OutputFile]) -> Result<()> {
         for file in files {
-            self.add(file)?;
+            self.zip.add(file)?;
         }
         self.ca_readme.push_str(&readme_entries(files)?);
         Ok(())
@@ -162,7 +124,7 @@ impl BatchArchive {
     /// A chunk's files, CSV rows (one per device) and README example.
     pub fn add_chunk(&mut self, chunk: &DeviceChunk) -> Result<()> {
         for file in &chunk.files {
-            self.add(file)?;
+            self.zip.add(file)?;
         }
         if chunk.readme_example.is_some() {
             self.device_example.clone_from(&chunk.readme_example);
@@ -178,12 +140,12 @@ impl BatchArchive {
 
     /// Files in the ZIP so far.
     pub fn file_count(&self) -> usize {
-        self.files_written
+        self.zip.file_count()
     }
 
     /// The bytes written since the last call.
     pub fn take_output(&mut self) -> Vec<u8> {
-        std::mem::take(&mut *self.sink.0.borrow_mut())
+        self.zip.take_output()
     }
 
     /// `devices.csv`, `README.txt` and the ZIP's directory: the last bytes.
@@ -194,7 +156,7 @@ impl BatchArchive {
         for (_, rows) in &self.csv_rows {
             csv.push_str(rows);
         }
-        self.add(&OutputFile { path: DEVICES_CSV.into(), contents: csv.into_bytes(), description: String::new(), secret: false })?;
+        self.zip.add(&OutputFile { path: DEVICES_CSV.into(), contents: csv.into_bytes(), description: String::new(), secret: false })?;
         let mut readme = readme_header(title);
         readme.push_str(&self.ca_readme);
         readme.push_str(&format!(
@@ -204,9 +166,8 @@ impl BatchArchive {
             readme.push_str("\r\nEvery device has the same files, named after its registration ID. The first device's:\r\n\r\n");
             readme.push_str(example);
         }
-        self.add(&OutputFile { path: README_PATH.into(), contents: readme.into_bytes(), description: String::new(), secret: false })?;
-        self.zip.finish().map_err(|e| zip_failed(&e))?;
-        Ok(std::mem::take(&mut *self.sink.0.borrow_mut()))
+        self.zip.add(&OutputFile { path: README_PATH.into(), contents: readme.into_bytes(), description: String::new(), secret: false })?;
+        self.zip.finish()
     }
 }
 

@@ -280,12 +280,21 @@ pub fn csr_pem(csr: &CertReq) -> Result<String> {
 /// Thumbprint as the Azure portal writes it: upper-case hex, no colons.
 pub fn thumbprint_sha1(certificate: &Certificate) -> Result<String> {
     let der = certificate.to_der().map_err(|e| StudioError::internal("Certificate encoding", e))?;
-    Ok(upper_hex(&Sha1::digest(&der)))
+    Ok(thumbprint_sha1_of_der(&der))
 }
 
 pub fn thumbprint_sha256(certificate: &Certificate) -> Result<String> {
     let der = certificate.to_der().map_err(|e| StudioError::internal("Certificate encoding", e))?;
-    Ok(upper_hex(&sha2::Sha256::digest(&der)))
+    Ok(thumbprint_sha256_of_der(&der))
+}
+
+/// The thumbprints of a certificate's DER bytes, without parsing them.
+pub fn thumbprint_sha1_of_der(der: &[u8]) -> String {
+    upper_hex(&Sha1::digest(der))
+}
+
+pub fn thumbprint_sha256_of_der(der: &[u8]) -> String {
+    upper_hex(&sha2::Sha256::digest(der))
 }
 
 fn upper_hex(bytes: &[u8]) -> String {

@@ -12,7 +12,7 @@ use crate::certificate::{
 use crate::error::{Result, StudioError};
 use crate::key::{CaKeyWriter, pkcs8_pem, KeyAlgorithm, KeyEncoding, PrivateKey};
 use crate::layout;
-use crate::names::{check_common_name, check_registration_id};
+use crate::names::check_common_name;
 use crate::password_key::PasswordKey;
 use crate::pfx::{PfxOptions, PfxWriter};
 use crate::profile::{DEVICE, INTERMEDIATE_CA, ROOT_CA};
@@ -59,21 +59,7 @@ impl ChainSpec {
     /// Checks every field; the error names the field and the rule.
     pub fn validate(&self) -> Result<()> {
         self.validate_ca()?;
-        if self.devices.is_empty() {
-            return Err(StudioError::field("devices", "Add at least one device registration ID."));
-        }
-        let mut stems = std::collections::HashMap::new();
-        for id in &self.devices {
-            check_registration_id("devices", id)?;
-            // Registration IDs are case-insensitive, and so are Windows file names.
-            if let Some(other) = stems.insert(layout::device_stem(id).to_lowercase(), id) {
-                return Err(StudioError::field(
-                    "devices",
-                    format!("Registration IDs \"{other}\" and \"{id}\" name the same device (DPS ignores case) or the same files."),
-                ));
-            }
-        }
-        Ok(())
+        crate::device_list::check_device_ids("devices", &self.devices)
     }
 
     /// Every field but the device list (a batch checks that on its own).

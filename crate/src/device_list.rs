@@ -68,13 +68,42 @@ fn expand_range(entry: &str, room: usize) -> std::result::Result<Option<Vec<Stri
     Ok(Some((start..=end).map(|n| format!("{prefix}{n:0width$}{suffix}")).collect()))
 }
 
+/// The devices met so far, by lower-cased file stem → the line that named
+/// each: DPS ignores case in registration IDs, Windows in file names.
+#[derive(Default)]
+struct SeenDevices(HashMap<String, usize>);
+
+impl SeenDevices {
+    /// The ID's rule, then whether an earlier line named the same device.
+    fn check(&mut self, field: &str, id: &str, line: usize) -> std::result::Result<(), String> {
+        check_registration_id(field, id).map_err(|error| error.message)?;
+        let stem = layout::device_stem(id).to_lowercase();
+        if let Some(earlier) = self.0.get(&stem) {
+            return Err(format!("\"{id}\" repeats the device of line {earlier} (DPS ignores case; ':' and '_' name the same files)"));
+        }
+        self.0.insert(stem, line);
+        Ok(())
+    }
+}
+
+/// A list already split into IDs (the JS API's `devices` array), checked by
+/// the same rules; line N is the N-th ID.
+pub fn check_device_ids(field: &str, ids: &[String]) -> Result<()> {
+    if ids.is_empty() {
+        return Err(StudioError::field(field, "Add at least one device registration ID."));
+    }
+    let mut seen = SeenDevices::default();
+    let problems: Vec<ListProblem> =
+        ids.iter().enumerate().filter_map(|(i, id)| seen.check(field, id, i + 1).err().map(|message| ListProblem { line: i + 1, message })).collect();
+    if problems.is_empty() { Ok(()) } else { Err(StudioError::field(field, describe(&problems))) }
+}
+
 /// The registration IDs of `text`, in order; or an error on `field` listing
 /// every problem with its line (the first [`PROBLEMS_SHOWN`] spelled out).
 pub fn parse_device_list(field: &str, text: &str) -> Result<Vec<String>> {
     let mut ids = Vec::new();
     let mut problems = Vec::new();
-    // Lower-cased file stem → the line that first used it: DPS ignores case, Windows file names too.
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut seen = SeenDevices::default();
     let mut first_entry = true;
     let mut too_many = false;
     for (index, raw) in text.lines().enumerate() {
@@ -97,23 +126,14 @@ pub fn parse_device_list(field: &str, text: &str) -> Result<Vec<String>> {
             }
         };
         for id in expanded {
-            if let Err(error) = check_registration_id(field, &id) {
-                problems.push(ListProblem { line, message: error.message });
-                continue;
-            }
-            if let Some(&earlier) = seen.get(&layout::device_stem(&id).to_lowercase()) {
-                problems.push(ListProblem {
-                    line,
-                    message: format!("\"{id}\" repeats the device of line {earlier} (DPS ignores case; ':' and '_' name the same files)"),
-                });
-                continue;
-            }
             if ids.len() == MAX_DEVICES {
                 too_many = true;
                 break;
             }
-            seen.insert(layout::device_stem(&id).to_lowercase(), line);
-            ids.push(id);
+            match seen.check(field, &id, line) {
+                Ok(()) => ids.push(id),
+                Err(message) => problems.push(ListProblem { line, message }),
+            }
         }
         if too_many {
             break;

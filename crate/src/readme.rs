@@ -1,24 +1,27 @@
 //! `README.txt` at the ZIP's root: each file, what it is, where it goes, and
 //! the thumbprints a person compares with the Azure portal.
 
-use der::{Decode, DecodePem};
-use x509_cert::Certificate;
+use std::borrow::Cow;
 
 use crate::archive::OutputFile;
-use crate::certificate::{thumbprint_sha1, thumbprint_sha256};
+use crate::certificate::{thumbprint_sha1_of_der, thumbprint_sha256_of_der};
 use crate::error::Result;
 
 pub const README_PATH: &str = "README.txt";
 
-/// The certificate a file holds on its own (`*.cert.pem` or DER `*.cer`);
-/// chain files and bundles get no thumbprint, their first member has its own file.
-fn single_certificate(file: &OutputFile) -> Option<Certificate> {
+/// The DER of the certificate a file holds on its own (`*.cert.pem` or DER
+/// `*.cer`); chain files and bundles get no thumbprint, their first member has
+/// its own file. A thumbprint is a hash of the DER, so nothing is parsed.
+fn single_certificate_der(file: &OutputFile) -> Option<Cow<'_, [u8]>> {
     if file.path.ends_with(".cer") {
-        return Certificate::from_der(&file.contents).ok();
+        return Some(Cow::Borrowed(&file.contents));
     }
     let text = std::str::from_utf8(&file.contents).ok()?;
-    let is_one = file.path.ends_with(".cert.pem") && text.matches("-----BEGIN CERTIFICATE-----").count() == 1;
-    if is_one { Certificate::from_pem(text).ok() } else { None }
+    if !(file.path.ends_with(".cert.pem") && text.matches("-----BEGIN CERTIFICATE-----").count() == 1) {
+        return None;
+    }
+    let (label, der) = der::pem::decode_vec(text.as_bytes()).ok()?;
+    (label == "CERTIFICATE").then_some(Cow::Owned(der))
 }
 
 /// The README for `files`, which it lists in their order. `title` says what
@@ -57,11 +60,11 @@ pub fn readme_entries(files: &[OutputFile]) -> Result<String> {
         text.push_str("\r\n    ");
         text.push_str(&file.description);
         text.push_str("\r\n");
-        if let Some(certificate) = single_certificate(file) {
+        if let Some(der) = single_certificate_der(file) {
             text.push_str(&format!(
                 "    SHA-1 thumbprint:   {}\r\n    SHA-256 thumbprint: {}\r\n",
-                thumbprint_sha1(&certificate)?,
-                thumbprint_sha256(&certificate)?
+                thumbprint_sha1_of_der(&der),
+                thumbprint_sha256_of_der(&der)
             ));
         }
     }

@@ -250,11 +250,10 @@ mod serde_bytes_from_uint8array {
 fn files_in(files: JsValue) -> Result<Vec<OutputFile>, JsValue> {
     let files: Vec<FileIn> = serde_wasm_bindgen::from_value(files)
         .map_err(|e| js_error(StudioError::general(format!("The file list is not valid: {e}."))))?;
-    Ok(files.into_iter().map(file_in).collect())
-}
-
-fn file_in(mut f: FileIn) -> OutputFile {
-    OutputFile { path: f.path, contents: std::mem::take(&mut *f.contents), description: f.description, secret: f.secret }
+    Ok(files
+        .into_iter()
+        .map(|mut f| OutputFile { path: f.path, contents: std::mem::take(&mut *f.contents), description: f.description, secret: f.secret })
+        .collect())
 }
 
 /// A ZIP of `[{ path, contents: Uint8Array, secret? }]`.
@@ -837,16 +836,6 @@ struct DeviceChunkOut {
     readme_example: Option<String>,
 }
 
-/// A chunk as JS hands it back to [`BatchArchiveJs::add_chunk`].
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct DeviceChunkIn {
-    first_index: usize,
-    files: Vec<FileIn>,
-    csv_rows: String,
-    readme_example: Option<String>,
-}
-
 /// Issues the devices `ids` (the batch's `firstIndex`-th onwards) under the
 /// batch's CA, with `keys` (PKCS#8 DER) or, when empty, fresh keys from the
 /// core: `{ firstIndex, files, csvRows, readmeExample }` for [`BatchArchiveJs::add_chunk`].
@@ -901,17 +890,11 @@ impl BatchArchiveJs {
         added.map_err(js_error)
     }
 
-    /// A chunk as [`issue_device_chunk`] returned it.
+    /// A chunk as [`issue_device_chunk`] returned it, field by field:
+    /// `addChunk(firstIndex, files, csvRows, readmeExample)`.
     #[wasm_bindgen(js_name = addChunk)]
-    pub fn add_chunk(&mut self, chunk: JsValue) -> Result<(), JsValue> {
-        let chunk: DeviceChunkIn = serde_wasm_bindgen::from_value(chunk)
-            .map_err(|e| js_error(StudioError::general(format!("The chunk of devices is not valid: {e}."))))?;
-        let mut chunk = DeviceChunk {
-            first_index: chunk.first_index,
-            files: chunk.files.into_iter().map(file_in).collect(),
-            csv_rows: chunk.csv_rows,
-            readme_example: chunk.readme_example,
-        };
+    pub fn add_chunk(&mut self, first_index: u32, files: JsValue, csv_rows: String, readme_example: Option<String>) -> Result<(), JsValue> {
+        let mut chunk = DeviceChunk { first_index: first_index as usize, files: files_in(files)?, csv_rows, readme_example };
         let added = self.archive()?.add_chunk(&chunk);
         for file in &mut chunk.files {
             zeroize::Zeroize::zeroize(&mut file.contents);

@@ -178,7 +178,7 @@ export const jobs = {
   /** A chunk from issueDeviceChunk → the ZIP bytes it added. */
   batchArchiveAddChunk(chunk) {
     const open = openArchive();
-    open.addChunk(chunk);
+    open.addChunk(chunk.firstIndex, chunk.files, chunk.csvRows, chunk.readmeExample ?? undefined);
     for (const file of chunk.files) file.contents.fill(0);
     return open.takeOutput();
   },
