@@ -66,9 +66,12 @@ async function stretchCaPassword(password) {
   return { salt, iterations, key: new Uint8Array(bits) };
 }
 
-/** Runs `make(stretched)` with the spec's CA key password stretched, then wipes the stretched key. */
-async function withStretchedCaPassword(spec, make) {
-  const stretched = await stretchCaPassword(spec.caKeyPassword);
+/**
+ * Runs `make(stretched)` with the spec's CA key password stretched (or with
+ * `given`, stretched earlier by the stretchCaPassword job), then wipes it.
+ */
+async function withStretchedCaPassword(spec, make, given) {
+  const stretched = given ?? (await stretchCaPassword(spec.caKeyPassword));
   try {
     return make(stretched);
   } finally {
@@ -100,9 +103,17 @@ export const jobs = {
     return makeKey(algorithm, generator);
   },
 
-  /** `{ spec, keys, nowMs }` → `{ files, chain }` (see the crate's buildChain). */
-  async buildChain({ spec, keys, nowMs }) {
-    const { files, chain } = await withStretchedCaPassword(spec, (stretched) => call('buildChain', spec, keys, nowMs, stretched));
+  /** `{ password }` → the CA key password stretched (`{ salt, iterations, key }`), or undefined. */
+  stretchCaPassword({ password }) {
+    return stretchCaPassword(password);
+  },
+
+  /**
+   * `{ spec, keys, nowMs, stretched? }` → `{ files, chain }` (see the crate's
+   * buildChain); `stretched` from the stretchCaPassword job, or stretched here.
+   */
+  async buildChain({ spec, keys, nowMs, stretched }) {
+    const { files, chain } = await withStretchedCaPassword(spec, (key) => call('buildChain', spec, keys, nowMs, key), stretched);
     return { files: files.map((file) => ({ ...file, contents: asBytes(file.contents) })), chain };
   },
 
