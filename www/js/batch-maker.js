@@ -7,7 +7,7 @@
 import { generateKeys, withGenerators } from './parallel-keys.js';
 
 /** Devices per chunk: about a fifth of a second of work each, so Cancel is quick and progress smooth. */
-const CHUNK_DEVICES = { 'ec-p256': 48, 'ec-p384': 24, 'rsa-2048': 4, 'rsa-3072': 2, 'rsa-4096': 1 };
+const CHUNK_DEVICES = { 'ec-p256': 48, 'ec-p384': 24, 'rsa-2048': 6, 'rsa-3072': 3, 'rsa-4096': 2 };
 
 function chunksOf(ids, size) {
   const chunks = [];

@@ -1,5 +1,11 @@
-// Makes several independent keys at once, one pool job each, reporting each
-// finished key; one failure (or the caller's abort) stops the rest.
+// Makes several independent keys at once, reporting each finished key; one
+// failure (or the caller's abort) stops the rest. Keys the Rust core makes
+// run one pool job each, a worker per core. WebCrypto RSA keys all go to one
+// job that asks for them at once: the browser searches for their primes on
+// its own threads, and all at once it balances the uneven searches over the
+// cores (4 RSA-4096 keys: about 1.5 s, against 2.2 s two at a time).
+
+const RSA = new Set(['rsa-2048', 'rsa-3072', 'rsa-4096']);
 
 /**
  * @param {import('./pool.js').WorkerPool} pool
@@ -9,6 +15,11 @@
  *   `algorithms`, and which generator made each (see the makeKey job)
  */
 export async function generateKeys(pool, algorithms, { signal, generator = 'webcrypto', onProgress = () => {} } = {}) {
+  if (generator === 'webcrypto' && algorithms.length > 1 && algorithms.every((a) => RSA.has(a))) {
+    const total = algorithms.length;
+    onProgress({ phase: 'keys', done: 0, total });
+    return pool.run('makeKeys', { algorithms, generator }, { signal, onProgress: (done) => onProgress({ phase: 'keys', done, total }) });
+  }
   const keysDone = new AbortController();
   signal?.throwIfAborted();
   const stopKeys = () => keysDone.abort(signal.reason);

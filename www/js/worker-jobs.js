@@ -103,6 +103,23 @@ export const jobs = {
     return makeKey(algorithm, generator);
   },
 
+  /**
+   * `{ algorithms, generator }` → `{ keys, generators }`: every key asked for
+   * at once (WebCrypto runs them on the browser's own threads); progress is
+   * the number of keys done.
+   */
+  async makeKeys({ algorithms, generator }, { progress }) {
+    let done = 0;
+    const made = await Promise.all(
+      algorithms.map(async (algorithm) => {
+        const key = await makeKey(algorithm, generator);
+        progress(++done);
+        return key;
+      }),
+    );
+    return { keys: made.map((m) => m.key), generators: made.map((m) => m.generator) };
+  },
+
   /** `{ password }` → the CA key password stretched (`{ salt, iterations, key }`), or undefined. */
   stretchCaPassword({ password }) {
     return stretchCaPassword(password);
