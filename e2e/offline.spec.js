@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { test, expect } from './fixtures.js';
-import { checkTutorialChain, openssl, ROOT_CERT, tempDir, unzip } from './chain-checks.js';
+import { CHAIN_CA, checkTutorialChain, openssl, ROOT_CERT, tempDir, unzip } from './chain-checks.js';
 
 const OFFLINE_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', 'www', 'cert-studio-offline.html');
 
@@ -75,6 +75,21 @@ test('offline from file://: the default RSA-4096 chain verifies', async ({ page,
   const dir = await generateAndDownload(page);
   checkTutorialChain(dir, { intermediates: 1, devices: ['device-01', 'device-02'] });
   expect(openssl(dir, 'x509', '-in', ROOT_CERT, '-noout', '-text')).toContain('Public-Key: (4096 bit)');
+});
+
+test('offline from file://: a 30-device batch streams into a ZIP whose chains verify', async ({ page, context }) => {
+  await openOffline(page, context);
+  await page.getByLabel('Key type').selectOption('ec-p256');
+  await page.getByLabel('Device registration IDs').fill('line-{01..30}');
+  await page.getByRole('button', { name: 'Generate' }).click();
+  await expect(page.getByRole('status')).toContainText('Done: a batch of 30 devices.');
+  const [zip] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download ZIP' }).click()]);
+  const path = join(tempDir('studio-offline-'), zip.suggestedFilename());
+  await zip.saveAs(path);
+  const dir = unzip(path);
+  const certs = Array.from({ length: 30 }, (_, i) => `certs/line-${String(i + 1).padStart(2, '0')}.cert.pem`);
+  const verified = openssl(dir, 'verify', '-CAfile', ROOT_CERT, '-untrusted', CHAIN_CA, ...certs);
+  expect(verified.trim().split('\n')).toEqual(certs.map((cert) => `${cert}: OK`));
 });
 
 test('the served page offers the single file and its SHA-256 for download', async ({ page }) => {
