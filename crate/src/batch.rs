@@ -6,12 +6,11 @@
 //! gzipped for about a fifth of a device's time, on a worker that is
 //! otherwise idle.)
 
-use der::Decode;
-use x509_cert::Certificate;
+use x509_cert::name::Name;
 
 use crate::archive::{OutputFile, StreamedZip};
 use crate::bundle::Bundle;
-use crate::certificate::{Issuer, ValidityWindow, thumbprint_sha1, thumbprint_sha256};
+use crate::certificate::{SignedBy, ValidityWindow, common_name, thumbprint_sha1, thumbprint_sha256};
 use crate::chain::{ChainSpec, DeviceFiles, issue_device};
 use crate::error::{Result, StudioError};
 use crate::key::PrivateKey;
@@ -19,23 +18,24 @@ use crate::readme::{README_PATH, readme_entries, readme_header};
 
 pub const DEVICES_CSV: &str = "devices.csv";
 
-/// The CA that signs a batch's devices, as each worker rebuilds it from
-/// bytes: the signing key, and the CA certificates from the root down (the
-/// last is the signer's).
+/// The studio's own CA that signs a batch's devices, as each worker gets it:
+/// the signing CA's common name (a studio CA's whole subject) and key, and the
+/// CA certificates as DER from the root down, which only go into files. Not
+/// parsing certificates here keeps the certificate decoder out of the page's
+/// wasm (9 KB gzipped).
 pub struct BatchSigner {
     pub spec: ChainSpec,
-    signer: Issuer,
-    ca_certificates: Vec<Certificate>,
+    subject: Name,
+    key: PrivateKey,
+    ca_certificates: Vec<Vec<u8>>,
 }
 
 impl BatchSigner {
-    pub fn new(spec: ChainSpec, signer_key: PrivateKey, ca_certificates_der: &[Vec<u8>]) -> Result<Self> {
-        let ca_certificates = ca_certificates_der
-            .iter()
-            .map(|der| Certificate::from_der(der).map_err(|e| StudioError::general(format!("A batch CA certificate does not decode: {e}."))))
-            .collect::<Result<Vec<_>>>()?;
-        let certificate = ca_certificates.last().cloned().ok_or_else(|| StudioError::general("A batch needs its CA certificates."))?;
-        Ok(Self { spec, signer: Issuer { certificate, key: signer_key }, ca_certificates })
+    pub fn new(spec: ChainSpec, signer_common_name: &str, signer_key: PrivateKey, ca_certificates_der: Vec<Vec<u8>>) -> Result<Self> {
+        if ca_certificates_der.is_empty() {
+            return Err(StudioError::general("A batch needs its CA certificates."));
+        }
+        Ok(Self { spec, subject: common_name(signer_common_name)?, key: signer_key, ca_certificates: ca_certificates_der })
     }
 }
 
@@ -65,13 +65,13 @@ impl DeviceChunk {
             keys
         };
         let validity = ValidityWindow { not_before_unix: now_unix, days: spec.validity_days };
-        let ca_refs: Vec<&Certificate> = signer.ca_certificates.iter().collect();
+        let ca_refs: Vec<&[u8]> = signer.ca_certificates.iter().map(Vec::as_slice).collect();
         let device_files = DeviceFiles::new(spec, &ca_refs)?;
         let mut bundle = Bundle::default();
         let mut csv_rows = String::new();
         let mut readme_example = None;
         for (offset, (id, key)) in ids.iter().zip(keys).enumerate() {
-            let device = issue_device(&signer.signer, id, key, validity)?;
+            let device = issue_device(SignedBy::OwnCa { subject: &signer.subject, key: &signer.key }, id, key, validity)?;
             let before = bundle.len();
             device_files.write(&mut bundle, &device)?;
             if first_index + offset == 0 {
@@ -184,9 +184,8 @@ mod tests {
     fn chunks_stream_into_one_zip_with_readme_and_csv() {
         let spec = ChainSpec { key_algorithm: KeyAlgorithm::EcP256, devices: vec![], ..ChainSpec::default() };
         let ca = TutorialChain::build_ca(spec.clone(), (0..2).map(|_| PrivateKey::generate(KeyAlgorithm::EcP256).unwrap()).collect(), 1_764_000_000).unwrap();
-        let der: Vec<Vec<u8>> = ca.ca_certificates().iter().map(|c| c.to_der().unwrap()).collect();
         let signer_key = PrivateKey::from_pkcs8_der(&ca.device_signer().key.to_pkcs8_der().unwrap()).unwrap();
-        let signer = BatchSigner::new(spec, signer_key, &der).unwrap();
+        let signer = BatchSigner::new(spec, &ca.device_signer().common_name(), signer_key, ca.ca_certificates_der().unwrap()).unwrap();
         let ids: Vec<String> = (1..=5).map(|i| format!("device-{i}")).collect();
 
         let mut archive = BatchArchive::default();
@@ -215,6 +214,14 @@ mod tests {
         assert!(readme.contains("certs/azure-iot-test-only.root.ca.cert.pem") && readme.contains("certs/device-1.cert.pem"));
         assert!(!readme.contains("certs/device-2.cert.pem"), "one example device, not every file");
         assert!(text("certs/device-5-full-chain.cert.pem").matches("BEGIN CERTIFICATE").count() == 3);
+        // Signed by the intermediate, known to the chunk by name and key alone: same issuer name, AKI = its SKI.
+        let device = <x509_cert::Certificate as der::DecodePem>::from_pem(text("certs/device-5.cert.pem")).unwrap();
+        let intermediate = &ca.device_signer().certificate;
+        assert_eq!(device.tbs_certificate().issuer().to_der().unwrap(), intermediate.tbs_certificate().subject().to_der().unwrap());
+        assert!(crate::signature_check::verify_certificate(&device, intermediate.tbs_certificate().subject_public_key_info()).is_ok());
+        let aki = device.tbs_certificate().extensions().unwrap().iter().find(|e| e.extn_id == const_oid::db::rfc5280::ID_CE_AUTHORITY_KEY_IDENTIFIER).unwrap();
+        let aki = <x509_cert::ext::pkix::AuthorityKeyIdentifier as der::Decode>::from_der(aki.extn_value.as_bytes()).unwrap();
+        assert_eq!(aki.key_identifier.unwrap().as_bytes(), crate::certificate::subject_key_identifier(intermediate).unwrap());
         assert_eq!(zip.len(), ca.ca_files().unwrap().len() + 5 * 16 + 2);
     }
 }

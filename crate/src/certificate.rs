@@ -51,10 +51,16 @@ impl Issuer {
 }
 
 /// Who signs a new certificate.
+#[derive(Clone, Copy)]
 pub enum SignedBy<'a> {
     /// The subject's own key: a self-signed root.
     Itself(&'a PrivateKey),
     Ca(&'a Issuer),
+    /// A CA of the studio's own, known by its subject and key: what a batch's
+    /// chunk workers get (its SKI is the SHA-1 of that key, as `issue` writes
+    /// it), so they need not parse its certificate. It signs only profiles
+    /// whose AKI is the key id alone.
+    OwnCa { subject: &'a Name, key: &'a PrivateKey },
 }
 
 /// The window a certificate is valid in.
@@ -146,16 +152,23 @@ fn profile_extensions(
     let issuer_key_id = match signer {
         SignedBy::Itself(_) => ski.as_bytes().to_vec(),
         SignedBy::Ca(issuer) => issuer.key_identifier(),
+        SignedBy::OwnCa { key, .. } => key_identifier(&key.public_key_info()?),
     };
     let mut aki = AuthorityKeyIdentifier {
         key_identifier: Some(OctetString::new(issuer_key_id).map_err(|e| StudioError::internal("AKI", e))?),
         authority_cert_issuer: None,
         authority_cert_serial_number: None,
     };
-    if let (AuthorityKeyId::KeyIdIssuerAndSerial, SignedBy::Ca(issuer)) = (profile.authority_key_id, signer) {
-        let tbs = issuer.certificate.tbs_certificate();
-        aki.authority_cert_issuer = Some(vec![GeneralName::DirectoryName(tbs.issuer().clone())]);
-        aki.authority_cert_serial_number = Some(tbs.serial_number().clone());
+    match (profile.authority_key_id, signer) {
+        (AuthorityKeyId::KeyIdIssuerAndSerial, SignedBy::Ca(issuer)) => {
+            let tbs = issuer.certificate.tbs_certificate();
+            aki.authority_cert_issuer = Some(vec![GeneralName::DirectoryName(tbs.issuer().clone())]);
+            aki.authority_cert_serial_number = Some(tbs.serial_number().clone());
+        }
+        (AuthorityKeyId::KeyIdIssuerAndSerial, SignedBy::OwnCa { .. }) => {
+            return Err(StudioError::general(format!("The {} profile names its issuer's certificate, which this signer does not have.", profile.section)));
+        }
+        _ => {}
     }
     let basic = BasicConstraints { ca: profile.ca, path_len_constraint: None };
     let key_usage = KeyUsage(profile.key_usage(ec_subject).iter().fold(Default::default(), |set, &u| set | u));
@@ -237,6 +250,7 @@ pub fn issue(params: &CertificateParams<'_>, subject_spki: &SubjectPublicKeyInfo
     let (issuer_name, key) = match &signer {
         SignedBy::Itself(key) => (subject.clone(), *key),
         SignedBy::Ca(issuer) => (issuer.certificate.tbs_certificate().subject().clone(), &issuer.key),
+        SignedBy::OwnCa { subject, key } => ((*subject).clone(), *key),
     };
     let profile = FixedProfile { subject, issuer: issuer_name, extensions };
     let builder = CertificateBuilder::new(profile, random_serial()?, params.validity.to_validity()?, subject_spki.clone())

@@ -1,6 +1,7 @@
 //! The tutorial's chain: root → intermediates → devices, with every file the
 //! DPS enrollment-group tutorial makes, laid out as it lays them out.
 
+use der::Encode;
 use x509_cert::Certificate;
 use x509_cert::request::CertReq;
 
@@ -10,7 +11,7 @@ use crate::certificate::{
     self, CertificateParams, Issuer, SignedBy, ValidityWindow, certificate_pem, certificate_request, csr_pem,
 };
 use crate::error::{Result, StudioError};
-use crate::key::{CaKeyWriter, pkcs8_pem, KeyAlgorithm, KeyEncoding, PrivateKey};
+use crate::key::{CaKeyWriter, KeyAlgorithm, KeyEncoding, PrivateKey, pem_text, pkcs8_pem};
 use crate::layout;
 use crate::names::check_common_name;
 use crate::password_key::PasswordKey;
@@ -150,26 +151,27 @@ pub fn chain_entry(role: &'static str, cert: &Certificate, key: &PrivateKey, pat
 }
 
 /// A device's key, CSR and certificate, signed by `signer` under the device profile.
-pub fn issue_device(signer: &Issuer, registration_id: &str, key: PrivateKey, validity: ValidityWindow) -> Result<Device> {
+pub fn issue_device(signer: SignedBy<'_>, registration_id: &str, key: PrivateKey, validity: ValidityWindow) -> Result<Device> {
     let params = CertificateParams { common_name: registration_id, profile: &DEVICE, validity, dns_names: &[] };
     let csr = certificate_request(registration_id, &key)?;
-    let certificate = certificate::issue(&params, &csr.info.public_key, SignedBy::Ca(signer))?;
+    let certificate = certificate::issue(&params, &csr.info.public_key, signer)?;
     Ok(Device { registration_id: registration_id.into(), certificate, key, csr })
 }
 
-/// The CA certificates (given from the root down) as a device presents them
-/// after its own: intermediates nearest the devices first, then the root.
-fn signer_pems(from_root: &[&Certificate]) -> Result<String> {
-    from_root.iter().rev().map(|c| certificate_pem(c)).collect()
+/// The CA certificates (DER, given from the root down) as a device presents
+/// them after its own: intermediates nearest the devices first, then the root.
+fn signer_pems(from_root: &[&[u8]]) -> String {
+    from_root.iter().rev().map(|der| pem_text("CERTIFICATE", der)).collect()
 }
 
 /// Writes each device's files (certificate, DER, full chain, key, PFX, CSR,
 /// SDK snippets) for devices signed under one CA chain: what a whole chain
-/// and a batch's chunk of devices share.
+/// and a batch's chunk of devices share. The CA certificates are only copied
+/// into files, so they are taken as DER.
 pub struct DeviceFiles<'a> {
     spec: &'a ChainSpec,
     /// From the root down; the last signed the devices.
-    ca_certificates: Vec<&'a Certificate>,
+    ca_certificates: Vec<&'a [u8]>,
     ca_chain_pem: String,
     root_pem: String,
     /// From the root down, as the Java sample lists them.
@@ -179,14 +181,14 @@ pub struct DeviceFiles<'a> {
 }
 
 impl<'a> DeviceFiles<'a> {
-    pub fn new(spec: &'a ChainSpec, ca_certificates: &[&'a Certificate]) -> Result<Self> {
+    pub fn new(spec: &'a ChainSpec, ca_certificates: &[&'a [u8]]) -> Result<Self> {
         let (root, intermediates) = ca_certificates.split_first().ok_or_else(|| StudioError::general("A device chain needs its root CA."))?;
         Ok(Self {
             spec,
             ca_certificates: ca_certificates.to_vec(),
-            ca_chain_pem: signer_pems(ca_certificates)?,
-            root_pem: certificate_pem(root)?,
-            intermediate_pems: intermediates.iter().map(|c| certificate_pem(c)).collect::<Result<_>>()?,
+            ca_chain_pem: signer_pems(ca_certificates),
+            root_pem: pem_text("CERTIFICATE", root),
+            intermediate_pems: intermediates.iter().map(|der| pem_text("CERTIFICATE", der)).collect(),
             pfx: PfxWriter::new(&spec.pfx)?,
         })
     }
@@ -226,7 +228,8 @@ impl<'a> DeviceFiles<'a> {
             key_pem.as_bytes().to_vec(),
             format!("Private key of {id} (unencrypted, as the samples need): give to the device."),
         );
-        let pfx_chain: Vec<&Certificate> = std::iter::once(&device.certificate).chain(self.ca_certificates.iter().rev().copied()).collect();
+        let device_der = device.certificate.to_der().map_err(|e| StudioError::internal("Certificate encoding", e))?;
+        let pfx_chain: Vec<&[u8]> = std::iter::once(device_der.as_slice()).chain(self.ca_certificates.iter().rev().copied()).collect();
         bundle.secret(
             pfx_path.clone(),
             self.pfx.write_der(&key_der, &pfx_chain, id)?,
@@ -285,7 +288,7 @@ impl TutorialChain {
             .devices
             .iter()
             .zip(device_keys)
-            .map(|(id, key)| issue_device(chain.device_signer(), id, key, validity))
+            .map(|(id, key)| issue_device(SignedBy::Ca(chain.device_signer()), id, key, validity))
             .collect::<Result<_>>()?;
         chain.devices = devices;
         Ok(chain)
@@ -320,9 +323,12 @@ impl TutorialChain {
         Ok(Self { spec, root, intermediates, devices: Vec::new(), stretched_ca_password: None })
     }
 
-    /// The CA certificates from the root down; the last one signs the devices.
-    pub fn ca_certificates(&self) -> Vec<&Certificate> {
-        std::iter::once(&self.root.certificate).chain(self.intermediates.iter().map(|(issuer, _)| &issuer.certificate)).collect()
+    /// The CA certificates from the root down, as DER; the last one signs the devices.
+    pub fn ca_certificates_der(&self) -> Result<Vec<Vec<u8>>> {
+        std::iter::once(&self.root.certificate)
+            .chain(self.intermediates.iter().map(|(issuer, _)| &issuer.certificate))
+            .map(|c| c.to_der().map_err(|e| StudioError::internal("Certificate encoding", e)))
+            .collect()
     }
 
     /// The CA that signs the devices: the lowest intermediate, or the root.
@@ -337,7 +343,8 @@ impl TutorialChain {
     /// Every file, at the tutorial's path, then `README.txt`.
     pub fn files(&self) -> Result<Vec<OutputFile>> {
         let mut bundle = Bundle::default();
-        let device_files = DeviceFiles::new(&self.spec, &self.ca_certificates())?;
+        let ca_der = self.ca_certificates_der()?;
+        let device_files = DeviceFiles::new(&self.spec, &ca_der.iter().map(Vec::as_slice).collect::<Vec<_>>())?;
         self.write_ca_files(&mut bundle, &device_files.pfx)?;
         for device in &self.devices {
             device_files.write(&mut bundle, device)?;
@@ -411,7 +418,7 @@ impl TutorialChain {
         }
         bundle.text(
             layout::CHAIN_CA_CERT.into(),
-            &signer_pems(&self.ca_certificates())?,
+            &signer_pems(&self.ca_certificates_der()?.iter().map(Vec::as_slice).collect::<Vec<_>>()),
             "CA chain: intermediate(s) nearest the devices first, then the root.".into(),
         );
         Ok(())

@@ -222,22 +222,22 @@ impl PfxWriter {
     /// localKeyId (the SHA-1 of that certificate, as OpenSSL makes it) and
     /// `friendly_name`, which keytool and Windows show as its alias.
     pub fn write(&self, key: &PrivateKey, chain: &[&Certificate], friendly_name: &str) -> Result<Vec<u8>> {
-        self.write_der(&key.to_pkcs8_der()?, chain, friendly_name)
+        let chain_der = chain.iter().map(|c| c.to_der()).collect::<std::result::Result<Vec<_>, _>>().map_err(|e| StudioError::internal("PFX writing", e))?;
+        let chain_der: Vec<&[u8]> = chain_der.iter().map(Vec::as_slice).collect();
+        self.write_der(&key.to_pkcs8_der()?, &chain_der, friendly_name)
     }
 
-    /// [`PfxWriter::write`] with the key as unencrypted PKCS#8 DER.
-    pub fn write_der(&self, key_der: &[u8], chain: &[&Certificate], friendly_name: &str) -> Result<Vec<u8>> {
+    /// [`PfxWriter::write`] with the key as unencrypted PKCS#8 DER and the
+    /// certificates as DER.
+    pub fn write_der(&self, key_der: &[u8], chain: &[&[u8]], friendly_name: &str) -> Result<Vec<u8>> {
         let failed = |e: &dyn std::fmt::Display| StudioError::internal("PFX writing", e);
         let leaf = chain.first().ok_or_else(|| StudioError::general("A PFX needs at least the key's own certificate."))?;
-        let local_key_id = Sha1::digest(leaf.to_der().map_err(|e| failed(&e))?).to_vec();
+        let local_key_id = Sha1::digest(leaf).to_vec();
         let attributes = bag_attributes(friendly_name, &local_key_id)?;
 
         let mut cert_bags = Vec::with_capacity(chain.len());
         for (i, certificate) in chain.iter().enumerate() {
-            let bag = CertBag {
-                cert_id: pkcs12::PKCS_12_X509_CERT_OID,
-                cert_value: OctetString::new(certificate.to_der().map_err(|e| failed(&e))?).map_err(|e| failed(&e))?,
-            };
+            let bag = CertBag { cert_id: pkcs12::PKCS_12_X509_CERT_OID, cert_value: OctetString::new(*certificate).map_err(|e| failed(&e))? };
             cert_bags.push(SafeBag {
                 bag_id: pkcs12::PKCS_12_CERT_BAG_OID,
                 bag_value: bag.to_der().map_err(|e| failed(&e))?,

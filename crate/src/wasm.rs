@@ -789,8 +789,9 @@ pub fn parse_device_list(text: &str) -> Result<Vec<String>, JsValue> {
 struct BatchCaOut {
     files: Vec<FileOut>,
     chain: Vec<ChainEntryOut>,
-    /// What every chunk job needs to sign: the signing CA's key (PKCS#8 DER)
-    /// and the CA certificates (DER) from the root down.
+    /// What every chunk job needs to sign: the signing CA's common name and
+    /// key (PKCS#8 DER), and the CA certificates (DER) from the root down.
+    signer_common_name: String,
     #[serde(with = "serde_bytes_as_uint8array")]
     signer_key: zeroize::Zeroizing<Vec<u8>>,
     ca_certificates: Vec<serde_bytes::ByteBuf>,
@@ -801,25 +802,16 @@ struct BatchCaOut {
 /// used (the batch checked it with [`parse_device_list`]).
 #[wasm_bindgen(js_name = makeBatchCa)]
 pub fn make_batch_ca(spec: JsValue, keys: Vec<js_sys::Uint8Array>, now_ms: f64, stretched_ca_password: JsValue) -> Result<JsValue, JsValue> {
-    use der::Encode;
     let spec = chain_settings(spec)?;
     let mut ca = TutorialChain::build_ca(spec, private_keys(&keys)?, now_unix(now_ms)).map_err(js_error)?;
     ca.stretched_ca_password = stretched_password(stretched_ca_password)?;
     let files = ca.ca_files().map_err(js_error)?;
-    let ca_certificates = ca
-        .ca_certificates()
-        .iter()
-        .map(|c| c.to_der().map(serde_bytes::ByteBuf::from))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| js_error(StudioError::internal("Certificate encoding", e)))?;
     to_js(&BatchCaOut {
-        files: files
-            .into_iter()
-            .map(file_out)
-            .collect(),
+        files: files.into_iter().map(file_out).collect(),
         chain: ca.entries().map_err(js_error)?.into_iter().map(ChainEntryOut::from).collect(),
+        signer_common_name: ca.device_signer().common_name(),
         signer_key: ca.device_signer().key.to_pkcs8_der().map_err(js_error)?,
-        ca_certificates,
+        ca_certificates: ca.ca_certificates_der().map_err(js_error)?.into_iter().map(serde_bytes::ByteBuf::from).collect(),
     })
 }
 
@@ -837,12 +829,15 @@ struct DeviceChunkOut {
 }
 
 /// Issues the devices `ids` (the batch's `firstIndex`-th onwards) under the
-/// batch's CA, with `keys` (PKCS#8 DER) or, when empty, fresh keys from the
-/// core: `{ firstIndex, files, csvRows, readmeExample }` for [`BatchArchiveJs::add_chunk`].
+/// batch's CA (`signerCommonName`, `signerKey` and `caCertificates` as
+/// makeBatchCa returned them), with `keys` (PKCS#8 DER) or, when empty, fresh
+/// keys from the core: `{ firstIndex, files, csvRows, readmeExample }` for
+/// [`BatchArchiveJs::add_chunk`].
 #[wasm_bindgen(js_name = issueDeviceChunk)]
 #[allow(clippy::too_many_arguments)]
 pub fn issue_device_chunk(
     spec: JsValue,
+    signer_common_name: &str,
     signer_key: &[u8],
     ca_certificates: Vec<js_sys::Uint8Array>,
     ids: Vec<String>,
@@ -853,7 +848,7 @@ pub fn issue_device_chunk(
     let spec = chain_settings(spec)?;
     let signer_key = PrivateKey::from_pkcs8_der(&zeroize::Zeroizing::new(signer_key.to_vec())).map_err(js_error)?;
     let ca_der: Vec<Vec<u8>> = ca_certificates.iter().map(|c| c.to_vec()).collect();
-    let signer = BatchSigner::new(spec, signer_key, &ca_der).map_err(js_error)?;
+    let signer = BatchSigner::new(spec, signer_common_name, signer_key, ca_der).map_err(js_error)?;
     let chunk = DeviceChunk::issue(&signer, &ids, private_keys(&keys)?, first_index as usize, now_unix(now_ms)).map_err(js_error)?;
     to_js(&DeviceChunkOut {
         first_index: chunk.first_index,

@@ -61,7 +61,7 @@ export async function makeBatch({ pool, archivist }, spec, ids, { signal, onProg
     try {
       const chunk = await pool.run(
         'issueDeviceChunk',
-        { spec: settings, signerKey: ca.signerKey, caCertificates: ca.caCertificates, ids: chunkIds, firstIndex: first, nowMs },
+        { spec: settings, signerCommonName: ca.signerCommonName, signerKey: ca.signerKey, caCertificates: ca.caCertificates, ids: chunkIds, firstIndex: first, nowMs },
         { signal: stop.signal },
       );
       generator ??= chunk.generator;

@@ -164,18 +164,18 @@ export const jobs = {
     return call('parseDeviceList', text);
   },
 
-  /** `{ spec, keys, nowMs }` → `{ files, chain, signerKey, caCertificates }`. */
+  /** `{ spec, keys, nowMs }` → `{ files, chain, signerCommonName, signerKey, caCertificates }`. */
   async makeBatchCa({ spec, keys, nowMs }) {
     const ca = await withStretchedCaPassword(spec, (stretched) => call('makeBatchCa', spec, keys, nowMs, stretched));
     return { ...ca, files: ca.files.map((file) => ({ ...file, contents: asBytes(file.contents) })) };
   },
 
   /**
-   * `{ spec, signerKey, caCertificates, ids, firstIndex, nowMs }` →
+   * `{ spec, signerCommonName, signerKey, caCertificates, ids, firstIndex, nowMs }` →
    * `{ firstIndex, files, csvRows, readmeExample, generator }`: the devices'
    * keys are made here (RSA by WebCrypto as the spec's keyGenerator says), then signed.
    */
-  async issueDeviceChunk({ spec, signerKey, caCertificates, ids, firstIndex, nowMs }) {
+  async issueDeviceChunk({ spec, signerCommonName, signerKey, caCertificates, ids, firstIndex, nowMs }) {
     let keys = [];
     let generator = 'Rust';
     if (RSA_BITS[spec.keyAlgorithm]) {
@@ -183,7 +183,7 @@ export const jobs = {
       keys = made.map((m) => m.key);
       generator = made[0]?.generator ?? generator;
     }
-    const chunk = call('issueDeviceChunk', spec, signerKey, caCertificates, ids, firstIndex, keys, nowMs);
+    const chunk = call('issueDeviceChunk', spec, signerCommonName, signerKey, caCertificates, ids, firstIndex, keys, nowMs);
     for (const key of keys) key.fill(0);
     signerKey.fill(0);
     return { ...chunk, files: chunk.files.map((file) => ({ ...file, contents: asBytes(file.contents) })), generator };
