@@ -128,9 +128,12 @@ pub fn subject_key_identifier(certificate: &Certificate) -> Option<Vec<u8>> {
 /// A random positive serial of exactly 16 octets (126 random bits): never
 /// negative, never padded, well under RFC 5280's 20-octet limit.
 fn random_serial() -> Result<SerialNumber> {
-    let mut bytes = [0u8; 16];
-    random::fill(&mut bytes)?;
-    bytes[0] = (bytes[0] & 0x7f) | 0x40;
+    let bytes = crate::presigned::serial(|| {
+        let mut bytes = [0u8; 16];
+        random::fill(&mut bytes)?;
+        bytes[0] = (bytes[0] & 0x7f) | 0x40;
+        Ok(bytes.to_vec())
+    })?;
     SerialNumber::new(&bytes).map_err(|e| StudioError::internal("Serial number", e))
 }
 

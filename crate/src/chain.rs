@@ -15,6 +15,7 @@ use crate::key::{CaKeyWriter, KeyAlgorithm, KeyEncoding, PrivateKey, pem_text, p
 use crate::layout;
 use crate::names::check_common_name;
 use crate::password_key::PasswordKey;
+use crate::presigned::{self, SigningPlan};
 use crate::pfx::{PfxOptions, PfxWriter};
 use crate::profile::{DEVICE, INTERMEDIATE_CA, ROOT_CA};
 use crate::snippets::{JavaSnippet, SnippetSettings, powershell_enrollment};
@@ -294,6 +295,19 @@ impl TutorialChain {
         Ok(chain)
     }
 
+    /// What [`TutorialChain::build`] with these keys would sign with RSA keys,
+    /// for the caller to sign elsewhere (see [`crate::presigned`]).
+    pub fn plan_signatures(spec: ChainSpec, keys: Vec<PrivateKey>, now_unix: u64) -> Result<SigningPlan> {
+        presigned::plan(|| Self::build(spec, keys, now_unix))
+    }
+
+    /// [`TutorialChain::build`] again with the plan's serials and the caller's
+    /// RSA `signatures`, one per planned request.
+    pub fn build_presigned(spec: ChainSpec, keys: Vec<PrivateKey>, now_unix: u64, plan: SigningPlan, signatures: Vec<Vec<u8>>) -> Result<Self> {
+        presigned::replay(plan, signatures, || Self::build(spec, keys, now_unix))
+            .map_err(|e| StudioError::general(format!("The chain could not use the signatures made outside the core: {}", e.message)))
+    }
+
     /// The root and intermediates only, from their keys (root first): a
     /// batch's CA, whose devices come in chunks.
     pub fn build_ca(spec: ChainSpec, keys: Vec<PrivateKey>, now_unix: u64) -> Result<Self> {
@@ -504,6 +518,45 @@ mod tests {
         assert_eq!(entries[1].issuer_common_name, "Azure IoT Hub CA Cert Test Only");
         assert_eq!(entries[2].issuer_common_name, "I1");
         assert_eq!(entries[3].issuer_common_name, "I2");
+    }
+
+    #[test]
+    fn rsa_signatures_made_elsewhere_give_a_chain_that_verifies() {
+        use signature::{SignatureEncoding, Signer};
+        let spec = ChainSpec { key_algorithm: KeyAlgorithm::Rsa2048, ..ChainSpec::default() };
+        let keys: Vec<PrivateKey> = (0..4).map(|_| PrivateKey::generate(KeyAlgorithm::Rsa2048).unwrap()).collect();
+        let ders: Vec<_> = keys.iter().map(|k| k.to_pkcs8_der().unwrap()).collect();
+        let again = || ders.iter().map(|d| PrivateKey::from_pkcs8_der(d).unwrap()).collect::<Vec<_>>();
+        let plan = TutorialChain::plan_signatures(spec.clone(), again(), 1_764_000_000).unwrap();
+        // Root, intermediate CSR and certificate, then each device's CSR and certificate.
+        assert_eq!(plan.requests.len(), 7);
+        assert_eq!(plan.serials.len(), 4);
+        // Signed "elsewhere": by the rsa crate directly, as WebCrypto would.
+        let signatures = plan
+            .requests
+            .iter()
+            .map(|r| {
+                let key = keys.iter().find(|k| k.public_key_info().unwrap().to_der().unwrap() == r.public_key).unwrap();
+                let PrivateKey::Rsa(key) = key else { unreachable!() };
+                Signer::<rsa::pkcs1v15::Signature>::try_sign(key.as_ref(), &r.message).unwrap().to_vec()
+            })
+            .collect();
+        let serials = plan.serials.clone();
+        let chain = TutorialChain::build_presigned(spec.clone(), again(), 1_764_000_000, plan, signatures).unwrap();
+        assert_eq!(chain.root.certificate.tbs_certificate().serial_number().as_bytes(), serials[0].as_slice());
+        let root_key = chain.root.certificate.tbs_certificate().subject_public_key_info();
+        let (intermediate, csr) = &chain.intermediates[0];
+        assert!(crate::signature_check::verify_certificate(&chain.root.certificate, root_key).is_ok());
+        assert!(crate::signature_check::verify_certificate(&intermediate.certificate, root_key).is_ok());
+        assert!(crate::signature_check::verify_csr(csr).is_ok());
+        for device in &chain.devices {
+            assert!(crate::signature_check::verify_certificate(&device.certificate, intermediate.certificate.tbs_certificate().subject_public_key_info()).is_ok());
+            assert!(crate::signature_check::verify_csr(&device.csr).is_ok());
+        }
+        // Outside a session the core signs as always; a wrong signature count is refused.
+        assert!(TutorialChain::build(spec.clone(), again(), 1_764_000_000).is_ok());
+        let plan = TutorialChain::plan_signatures(spec.clone(), again(), 1_764_000_000).unwrap();
+        assert!(TutorialChain::build_presigned(spec, again(), 1_764_000_000, plan, vec![]).is_err());
     }
 
     #[test]

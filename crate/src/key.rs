@@ -313,7 +313,15 @@ impl Signer<X509Signature> for PrivateKey {
     fn try_sign(&self, msg: &[u8]) -> signature::Result<X509Signature> {
         use signature::SignatureEncoding;
         Ok(X509Signature(match self {
-            Self::Rsa(key) => Signer::<rsa::pkcs1v15::Signature>::try_sign(key.as_ref(), msg)?.to_vec(),
+            Self::Rsa(key) => {
+                let public_key = || self.public_key_info().ok().and_then(|spki| spki.to_der().ok()).unwrap_or_default();
+                let length = self.algorithm().rsa_bits().unwrap_or(0) as usize / 8;
+                match crate::presigned::rsa_signature(public_key, msg, length) {
+                    None => Signer::<rsa::pkcs1v15::Signature>::try_sign(key.as_ref(), msg)?.to_vec(),
+                    Some(Ok(signature)) => signature,
+                    Some(Err(())) => return Err(signature::Error::new()),
+                }
+            }
             Self::P256(key) => Signer::<p256::ecdsa::DerSignature>::try_sign(key, msg)?.to_vec(),
             Self::P384(key) => Signer::<p384::ecdsa::DerSignature>::try_sign(key, msg)?.to_vec(),
         }))

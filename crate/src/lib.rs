@@ -35,6 +35,7 @@ pub mod legacy_pem;
 pub mod material;
 pub mod names;
 pub mod password_key;
+pub mod presigned;
 pub mod pem_file;
 pub mod pfx;
 pub mod profile;

@@ -10,6 +10,7 @@ use crate::chain::{ChainEntry, ChainSpec, TutorialChain};
 use crate::error::StudioError;
 use crate::key::{KeyAlgorithm, KeyEncoding, PrivateKey};
 use crate::password_key::PasswordKey;
+use crate::presigned::{SignatureRequest, SigningPlan};
 use crate::random;
 
 fn js_error(error: StudioError) -> JsValue {
@@ -187,11 +188,77 @@ pub fn generate_key(algorithm: &str) -> Result<js_sys::Uint8Array, JsValue> {
 /// Builds the tutorial chain from keys made by [`generate_key`] (root,
 /// intermediates from the root down, devices). Returns `{ files, chain }`.
 #[wasm_bindgen(js_name = buildChain)]
-pub fn build_chain(spec: JsValue, keys: Vec<js_sys::Uint8Array>, now_ms: f64, stretched_ca_password: JsValue) -> Result<JsValue, JsValue> {
+pub fn build_chain(
+    spec: JsValue,
+    keys: Vec<js_sys::Uint8Array>,
+    now_ms: f64,
+    stretched_ca_password: JsValue,
+    presigned: JsValue,
+) -> Result<JsValue, JsValue> {
     let spec = chain_spec(spec)?;
-    let mut chain = TutorialChain::build(spec, private_keys(&keys)?, now_unix(now_ms)).map_err(js_error)?;
+    let keys_in = private_keys(&keys)?;
+    let mut chain = if presigned.is_undefined() || presigned.is_null() {
+        TutorialChain::build(spec, keys_in, now_unix(now_ms))
+    } else {
+        let presigned: PresignedIn = serde_wasm_bindgen::from_value(presigned)
+            .map_err(|e| js_error(StudioError::general(format!("The signatures made outside the core are not valid: {e}."))))?;
+        let plan = SigningPlan {
+            requests: presigned.messages.into_iter().map(|m| SignatureRequest { public_key: Vec::new(), message: m.into_vec() }).collect(),
+            serials: presigned.serials.into_iter().map(serde_bytes::ByteBuf::into_vec).collect(),
+        };
+        let signatures = presigned.signatures.into_iter().map(serde_bytes::ByteBuf::into_vec).collect();
+        TutorialChain::build_presigned(spec, keys_in, now_unix(now_ms), plan, signatures)
+    }
+    .map_err(js_error)?;
     chain.stretched_ca_password = stretched_password(stretched_ca_password)?;
     chain_out(&chain)
+}
+
+/// What [`plan_chain_signatures`] returned, with the signatures JS made.
+#[derive(Deserialize)]
+struct PresignedIn {
+    serials: Vec<serde_bytes::ByteBuf>,
+    messages: Vec<serde_bytes::ByteBuf>,
+    signatures: Vec<serde_bytes::ByteBuf>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SignatureRequestOut {
+    key_index: usize,
+    message: serde_bytes::ByteBuf,
+}
+
+#[derive(Serialize)]
+struct SigningPlanOut {
+    requests: Vec<SignatureRequestOut>,
+    serials: Vec<serde_bytes::ByteBuf>,
+}
+
+/// The RSA signatures [`build_chain`] would make with these keys:
+/// `{ requests: [{ keyIndex, message }], serials }`. Sign each message with
+/// `keys[keyIndex]` (RSASSA-PKCS1-v1_5, SHA-256), then pass
+/// `{ serials, messages, signatures }` to buildChain.
+#[wasm_bindgen(js_name = planChainSignatures)]
+pub fn plan_chain_signatures(spec: JsValue, keys: Vec<js_sys::Uint8Array>, now_ms: f64) -> Result<JsValue, JsValue> {
+    use der::Encode;
+    let spec = chain_spec(spec)?;
+    let keys = private_keys(&keys)?;
+    let public_keys = keys
+        .iter()
+        .map(|k| k.public_key_info().and_then(|spki| spki.to_der().map_err(|e| StudioError::internal("Public key encoding", e))))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(js_error)?;
+    let plan = TutorialChain::plan_signatures(spec, keys, now_unix(now_ms)).map_err(js_error)?;
+    let requests = plan
+        .requests
+        .into_iter()
+        .map(|r| {
+            let key_index = public_keys.iter().position(|k| *k == r.public_key).ok_or_else(|| js_error(StudioError::general("A planned signature has no key.")))?;
+            Ok(SignatureRequestOut { key_index, message: serde_bytes::ByteBuf::from(r.message) })
+        })
+        .collect::<Result<Vec<_>, JsValue>>()?;
+    to_js(&SigningPlanOut { requests, serials: plan.serials.into_iter().map(serde_bytes::ByteBuf::from).collect() })
 }
 
 /// PBKDF2-SHA256 rounds of the CA key password, for JS to stretch it natively.
