@@ -315,7 +315,7 @@ impl Signer<X509Signature> for PrivateKey {
         Ok(X509Signature(match self {
             Self::Rsa(key) => {
                 let public_key = || self.public_key_info().ok().and_then(|spki| spki.to_der().ok()).unwrap_or_default();
-                let length = self.algorithm().rsa_bits().unwrap_or(0) as usize / 8;
+                let length = self.algorithm().rsa_bits().unwrap_or(0) / 8;
                 match crate::presigned::rsa_signature(public_key, msg, length) {
                     None => Signer::<rsa::pkcs1v15::Signature>::try_sign(key.as_ref(), msg)?.to_vec(),
                     Some(Ok(signature)) => signature,
