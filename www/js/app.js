@@ -134,7 +134,8 @@ async function runPanel(panel, work, view) {
   } catch (error) {
     if (error.name === 'AbortError') status.say('Cancelled. Anything made before is still below.');
     else if (error.field && (panel.showFieldError(error.field, error.message) || settings.showFieldError(error.field, error.message))) {
-      status.say(`Not generated: ${error.message}`);
+      // The whole message is at its field; a list of problems keeps only its first line here.
+      status.say(`Not generated: ${error.message.split('\n')[0]}`);
     } else {
       status.say('Not generated.');
       status.error(error.message);

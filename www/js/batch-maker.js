@@ -4,7 +4,7 @@
 // pieces as Blobs, so no device is held twice. Cancel stops the chunks at
 // once and closes the ZIP with what is done.
 
-import { generateKeys, withGenerators } from './parallel-keys.js';
+import { caKeysAndPassword, keyBuffers, withGenerators } from './parallel-keys.js';
 
 /** Devices per chunk: about a fifth of a second of work each, so Cancel is quick and progress smooth. */
 const CHUNK_DEVICES = { 'ec-p256': 48, 'ec-p384': 24, 'rsa-2048': 6, 'rsa-3072': 3, 'rsa-4096': 2 };
@@ -29,15 +29,11 @@ export async function makeBatch({ pool, archivist }, spec, ids, { signal, onProg
   const requested = ids.length;
   const intermediates = spec.intermediateCns.length;
   const settings = { ...spec, devices: [] };
-  const { keys, generators } = await generateKeys(pool, Array(1 + intermediates).fill(spec.keyAlgorithm), {
-    signal,
-    generator: spec.keyGenerator,
-    onProgress,
-  });
+  const { keys, generators, stretched } = await caKeysAndPassword(pool, Array(1 + intermediates).fill(spec.keyAlgorithm), spec, { signal, onProgress });
   onProgress({ phase: 'signing' });
   const nowMs = Date.now();
   const ca = withGenerators(
-    await pool.run('makeBatchCa', { spec: settings, keys, nowMs }, { signal, transfer: keys.map((key) => key.buffer) }),
+    await pool.run('makeBatchCa', { spec: settings, keys, nowMs, stretched }, { signal, transfer: keyBuffers(keys, stretched) }),
     generators,
   );
 

@@ -1,10 +1,8 @@
 // Makes the tutorial chain on the pool: the settings are checked, the chain's
-// keys (independent of each other) are made in parallel, then one worker
-// signs everything with them. The CA key password is stretched by a job
-// queued after the keys, so it runs on whichever worker is first left idle
-// by the uneven RSA key searches, not after them.
+// keys (independent of each other) are made in parallel while the CA key
+// password is stretched, then one worker signs everything with them.
 
-import { generateKeys, withGenerators } from './parallel-keys.js';
+import { caKeysAndPassword, keyBuffers, withGenerators } from './parallel-keys.js';
 
 /**
  * @param {import('./pool.js').WorkerPool} pool
@@ -18,17 +16,9 @@ export async function makeChain(pool, spec, { signal, onProgress = () => {} } = 
   onProgress({ phase: 'checking' });
   const total = await pool.run('validateChainSpec', { spec }, { signal });
 
-  const making = generateKeys(pool, Array(total).fill(spec.keyAlgorithm), { signal, generator: spec.keyGenerator, onProgress });
-  const stretching = spec.caKeyPassword ? pool.run('stretchCaPassword', { password: spec.caKeyPassword }, { signal }) : undefined;
-  stretching?.catch(() => {}); // a failure surfaces below, after the keys'
-  const { keys, generators } = await making;
-  const stretched = await stretching;
+  const { keys, generators, stretched } = await caKeysAndPassword(pool, Array(total).fill(spec.keyAlgorithm), spec, { signal, onProgress });
 
   onProgress({ phase: 'signing' });
-  const result = await pool.run(
-    'buildChain',
-    { spec, keys, nowMs: Date.now(), stretched },
-    { signal, transfer: [...keys.map((key) => key.buffer), ...(stretched ? [stretched.key.buffer] : [])] },
-  );
+  const result = await pool.run('buildChain', { spec, keys, nowMs: Date.now(), stretched }, { signal, transfer: keyBuffers(keys, stretched) });
   return withGenerators(result, generators);
 }

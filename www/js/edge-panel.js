@@ -2,7 +2,7 @@
 // identity, and a server certificate when DNS names are given). The keys are
 // made in parallel on the pool, then one worker signs the chain.
 
-import { generateKeys, withGenerators } from './parallel-keys.js';
+import { caKeysAndPassword, keyBuffers, withGenerators } from './parallel-keys.js';
 import { createPanelForm, lines, wholeDays } from './panel-form.js';
 
 const CONTROLS = {
@@ -22,9 +22,9 @@ export async function makeEdgeChain(pool, spec, { signal, onProgress = () => {} 
   onProgress({ phase: 'checking' });
   const nowMs = Date.now();
   const algorithms = await pool.run('edgeKeyAlgorithms', { spec, nowMs }, { signal });
-  const { keys, generators } = await generateKeys(pool, algorithms, { signal, generator: spec.keyGenerator, onProgress });
+  const { keys, generators, stretched } = await caKeysAndPassword(pool, algorithms, spec, { signal, onProgress });
   onProgress({ phase: 'signing' });
-  const result = await pool.run('makeEdgeChain', { spec, keys, nowMs }, { signal, transfer: keys.map((key) => key.buffer) });
+  const result = await pool.run('makeEdgeChain', { spec, keys, nowMs, stretched }, { signal, transfer: keyBuffers(keys, stretched) });
   return withGenerators(result, generators);
 }
 

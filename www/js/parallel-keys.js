@@ -45,6 +45,25 @@ export async function generateKeys(pool, algorithms, { signal, generator = 'webc
   }
 }
 
+/**
+ * A chain's keys (see generateKeys) and, on another worker at the same time,
+ * its CA key password stretched (`undefined` without one): the stretch is
+ * 600,000 PBKDF2 rounds, so it should not wait for the keys.
+ * @returns {Promise<{keys: Uint8Array[], generators: string[], stretched?: object}>}
+ */
+export async function caKeysAndPassword(pool, algorithms, spec, { signal, onProgress } = {}) {
+  const making = generateKeys(pool, algorithms, { signal, generator: spec.keyGenerator, onProgress });
+  const stretching = spec.caKeyPassword ? pool.run('stretchCaPassword', { password: spec.caKeyPassword }, { signal }) : undefined;
+  stretching?.catch(() => {}); // a failure surfaces below, after the keys'
+  const { keys, generators } = await making;
+  return { keys, generators, stretched: await stretching };
+}
+
+/** The buffers to move to the worker that uses these keys and stretched password. */
+export function keyBuffers(keys, stretched) {
+  return [...keys.map((key) => key.buffer), ...(stretched ? [stretched.key.buffer] : [])];
+}
+
 /** Notes on each certificate which generator made its key (keys run in chain order). */
 export function withGenerators(result, generators) {
   if (result.chain.length === generators.length) {

@@ -29,6 +29,7 @@ function asBytes(contents) {
 }
 
 const RSA_BITS = { 'rsa-2048': 2048, 'rsa-3072': 3072, 'rsa-4096': 4096 };
+const RSA_SIGNING = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
 
 /**
  * One key as `{ key, generator }`: RSA keys from the browser's WebCrypto when
@@ -40,7 +41,7 @@ async function makeKey(algorithm, generator) {
   if (bits && generator === 'webcrypto' && globalThis.crypto?.subtle) {
     try {
       const pair = await crypto.subtle.generateKey(
-        { name: 'RSASSA-PKCS1-v1_5', modulusLength: bits, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' },
+        { ...RSA_SIGNING, modulusLength: bits, publicExponent: new Uint8Array([1, 0, 1]) },
         true,
         ['sign', 'verify'],
       );
@@ -78,8 +79,6 @@ async function withStretchedCaPassword(spec, make, given) {
     stretched?.key.fill(0);
   }
 }
-
-const RSA_SIGNING = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
 
 /**
  * A chain's RSA signatures made by WebCrypto (about eight times faster than
@@ -167,9 +166,9 @@ export const jobs = {
     return call('edgeKeyAlgorithms', spec, nowMs);
   },
 
-  /** `{ spec, keys, nowMs }` → `{ files, chain }` of the IoT Edge certificates. */
-  async makeEdgeChain({ spec, keys, nowMs }) {
-    const { files, chain } = await withStretchedCaPassword(spec, (stretched) => call('makeEdgeChain', spec, keys, nowMs, stretched));
+  /** `{ spec, keys, nowMs, stretched? }` → `{ files, chain }` of the IoT Edge certificates; `stretched` as for buildChain. */
+  async makeEdgeChain({ spec, keys, nowMs, stretched }) {
+    const { files, chain } = await withStretchedCaPassword(spec, (key) => call('makeEdgeChain', spec, keys, nowMs, key), stretched);
     return { files: files.map((file) => ({ ...file, contents: asBytes(file.contents) })), chain };
   },
 
@@ -192,9 +191,12 @@ export const jobs = {
     return call('parseDeviceList', text);
   },
 
-  /** `{ spec, keys, nowMs }` → `{ files, chain, signerCommonName, signerKey, caCertificates }`. */
-  async makeBatchCa({ spec, keys, nowMs }) {
-    const ca = await withStretchedCaPassword(spec, (stretched) => call('makeBatchCa', spec, keys, nowMs, stretched));
+  /**
+   * `{ spec, keys, nowMs, stretched? }` → `{ files, chain, signerCommonName,
+   * signerKey, caCertificates }`; `stretched` as for buildChain.
+   */
+  async makeBatchCa({ spec, keys, nowMs, stretched }) {
+    const ca = await withStretchedCaPassword(spec, (key) => call('makeBatchCa', spec, keys, nowMs, key), stretched);
     return { ...ca, files: ca.files.map((file) => ({ ...file, contents: asBytes(file.contents) })) };
   },
 
