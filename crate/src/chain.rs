@@ -553,6 +553,12 @@ mod tests {
             assert!(crate::signature_check::verify_certificate(&device.certificate, intermediate.certificate.tbs_certificate().subject_public_key_info()).is_ok());
             assert!(crate::signature_check::verify_csr(&device.csr).is_ok());
         }
+        // The replay takes the given signatures as they are (it does not sign again): a wrong one ends up in the certificate.
+        let plan = TutorialChain::plan_signatures(spec.clone(), again(), 1_764_000_000).unwrap();
+        let bogus: Vec<Vec<u8>> = plan.requests.iter().map(|_| vec![0x5a; 256]).collect();
+        let chain = TutorialChain::build_presigned(spec.clone(), again(), 1_764_000_000, plan, bogus).unwrap();
+        assert_eq!(chain.root.certificate.signature().raw_bytes(), [0x5a; 256]);
+        assert!(crate::signature_check::verify_certificate(&chain.root.certificate, chain.root.certificate.tbs_certificate().subject_public_key_info()).is_err());
         // Outside a session the core signs as always; a wrong signature count is refused.
         assert!(TutorialChain::build(spec.clone(), again(), 1_764_000_000).is_ok());
         let plan = TutorialChain::plan_signatures(spec.clone(), again(), 1_764_000_000).unwrap();
