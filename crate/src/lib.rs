@@ -1,49 +1,44 @@
 //! The certificate studio's core: plain Rust, no wasm types. It makes every
 //! piece of X.509 material the Azure IoT tutorials make with OpenSSL.
 //!
-//! - [`key`]: key generation and encodings; [`random`]: the CSPRNG, fail-closed.
-//! - [`profile`]: the tutorial's certificate profiles, as data.
-//! - [`certificate`]: issuing certificates and CSRs under a profile.
-//! - [`chain`]: root → intermediates → devices, and the tutorial's files.
-//! - [`layout`], [`snippets`], [`archive`], [`readme`]: file names, SDK snippets, the ZIP and its README.
-//! - [`pfx`]: PKCS#12 in the modern and legacy profiles.
-//! - [`edge`]: the IoT Edge certificates; [`enrollment`]: self-signed individual enrollments.
-//! - [`names`]: DPS / X.509 naming rules.
-//! - Bring your own CA: [`pem_file`] and [`material`] read dropped files
-//!   ([`legacy_pem`] for OpenSSL's `Proc-Type` keys), [`import`] checks a CA,
-//!   [`verification`] makes proof-of-possession certificates, [`ca_signing`]
-//!   signs devices and CSRs with it, [`inspect`] and [`chain_check`] describe
-//!   and verify what was dropped ([`signature_check`] checks signatures).
-//! - `wasm` (wasm32 only): the thin `#[wasm_bindgen]` layer.
+//! Its parts, each depending only on those before it:
+//! - [`x509`]: mechanics with no Azure knowledge: keys, issuing (with
+//!   [`Signing`]: here, or plan → sign elsewhere → assemble), facts,
+//!   verification, text as OpenSSL prints it.
+//! - [`rules`]: the naming, validity and device-list rules of DPS, IoT Hub and IoT Edge.
+//! - [`output`]: every file's path, its writer, PFX, snippets, README, ZIP.
+//! - [`make`]: one file per product, each a [`Product`].
+//! - [`ca_tools`]: reading what other tools write, importing a CA, signing
+//!   with it, inspecting and checking chains.
+//! - `binding` (wasm32 only): the thin `#[wasm_bindgen]` layer.
 
-pub mod archive;
-pub mod batch;
-pub mod bundle;
-pub mod ca_signing;
-pub mod certificate;
-pub mod chain;
-pub mod chain_check;
-pub mod device_list;
-pub mod edge;
-pub mod enrollment;
+pub mod ca_tools;
 pub mod error;
-pub mod import;
-pub mod inspect;
-pub mod key;
-pub mod layout;
-pub mod legacy_pem;
-pub mod material;
-pub mod names;
-pub mod password_key;
-pub mod presigned;
-pub mod pem_file;
-pub mod pfx;
-pub mod profile;
-pub mod random;
-pub mod readme;
-pub mod signature_check;
-pub mod snippets;
-pub mod verification;
+pub mod make;
+pub mod output;
+pub mod rules;
+pub mod x509;
 
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+mod binding;
+
+pub use ca_tools::import::{ImportedCa, import_cas};
+pub use ca_tools::inspect::{Inspection, inspect};
+pub use ca_tools::pem_file::InputFile;
+pub use ca_tools::signing::{CsrProfile, SignedRequest, sign_devices, sign_request};
+pub use make::signed_devices::{DeviceSigningSpec, SignedDevices};
+pub use error::{Result, StudioError};
+pub use make::batch::{BatchArchive, BatchSigner, DeviceChunk};
+pub use make::chain::{ChainSpec, TutorialChain};
+pub use make::edge::{EdgeChain, EdgeSpec};
+pub use make::enrollment::{EnrollmentSpec, IndividualEnrollment};
+pub use make::verification::VerificationCertificate;
+pub use make::{ChainEntry, Product};
+pub use output::file::OutputFile;
+pub use output::pfx::{PfxOptions, PfxProfile};
+pub use output::snippets::SnippetSettings;
+pub use output::writers::DeviceSettings;
+pub use output::zip::zip_files;
+pub use x509::issue::{CertificateParams, Issued, Issuer, SignedBy, ValidityWindow, issue};
+pub use x509::key::{KeyAlgorithm, KeyEncoding, PrivateKey};
+pub use x509::signing::{Signing, SigningPlan};

@@ -1,0 +1,205 @@
+//! Bring your own CA: import, verification certificates, signing, inspect.
+//! Only in the CA panel's module (feature `ca-tools`). Imported CAs stay in
+//! this wasm instance, so their keys never cross into JS again: a page that
+//! imports in a worker makes its later calls for that CA in the same worker.
+
+use std::cell::RefCell;
+
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+
+use super::{FileOut, JsResult, bytes_as_uint8array, files_out, from_js, iso_time, now_unix, product_out, to_js};
+use crate::ca_tools::import::{ImportedCa, ImportedCas, import_cas};
+use crate::ca_tools::inspect;
+use crate::ca_tools::pem_file::InputFile;
+use crate::ca_tools::signing::{CsrProfile, extra_chain, sign_devices as sign_with_ca, sign_request};
+use crate::make::form::DeviceSigningForm;
+use crate::make::Product;
+use crate::make::verification::VerificationCertificate;
+use crate::x509::facts::{certificate_pem, not_after_unix, thumbprint_sha1};
+use crate::x509::text::describe_name;
+
+thread_local! {
+    static IMPORTED: RefCell<ImportedCas> = RefCell::new(ImportedCas::default());
+}
+
+fn with_ca<T>(id: u32, f: impl FnOnce(&ImportedCa) -> JsResult<T>) -> JsResult<T> {
+    IMPORTED.with(|cas| f(cas.borrow().get(id)?))
+}
+
+/// A dropped or picked file, as JS sends it.
+#[derive(Deserialize, Default)]
+struct NamedFileIn {
+    name: String,
+    #[serde(with = "bytes_as_uint8array")]
+    contents: zeroize::Zeroizing<Vec<u8>>,
+}
+
+fn input_files(files: &[NamedFileIn]) -> Vec<InputFile<'_>> {
+    files.iter().map(|f| InputFile { name: &f.name, contents: &f.contents }).collect()
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct FilesInput {
+    files: Vec<NamedFileIn>,
+    password: Option<String>,
+    now_ms: f64,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ImportedCaOut {
+    id: u32,
+    common_name: String,
+    subject: String,
+    issuer: String,
+    /// `root` (self-signed) or `intermediate`.
+    role: &'static str,
+    key_algorithm: &'static str,
+    key_label: &'static str,
+    not_after: String,
+    thumbprint_sha1: String,
+    certificate_pem: String,
+    certificate_file: String,
+    key_file: String,
+    /// PEMs of the certificates above the CA found in the files, issuer first.
+    chain_pems: Vec<String>,
+    /// Whether the CA plus `chainPems` reach a self-signed root (if not,
+    /// signDevices needs the rest of the chain).
+    reaches_root: bool,
+}
+
+fn imported_out(id: u32, ca: &ImportedCa) -> JsResult<ImportedCaOut> {
+    let certificate = &ca.issuer.certificate;
+    let algorithm = ca.issuer.key.algorithm();
+    Ok(ImportedCaOut {
+        id,
+        common_name: ca.common_name(),
+        subject: describe_name(certificate.tbs_certificate().subject()),
+        issuer: describe_name(certificate.tbs_certificate().issuer()),
+        role: if ca.is_root() { "root" } else { "intermediate" },
+        key_algorithm: algorithm.id(),
+        key_label: algorithm.label(),
+        not_after: iso_time(not_after_unix(certificate)),
+        thumbprint_sha1: thumbprint_sha1(certificate)?,
+        certificate_pem: certificate_pem(certificate)?,
+        certificate_file: ca.certificate_file.clone(),
+        key_file: ca.key_file.clone(),
+        chain_pems: ca.chain.iter().map(certificate_pem).collect::<Result<_, _>>()?,
+        reaches_root: ca.chain_to_root(&[]).is_ok(),
+    })
+}
+
+/// `importCa({ files: [{ name, contents: Uint8Array }], password?, nowMs })`
+/// → `{ cas: [ImportedCa…] }`, roots first. Throws an `Error` whose `.field`
+/// is `password` when a file is encrypted and no / a wrong password was given,
+/// else `files`.
+#[wasm_bindgen(js_name = importCa)]
+pub fn import_ca(input: JsValue) -> JsResult<JsValue> {
+    #[derive(Serialize)]
+    struct Out {
+        cas: Vec<ImportedCaOut>,
+    }
+    let input: FilesInput = from_js(input, "import request's fields")?;
+    let cas = import_cas(&input_files(&input.files), input.password.as_deref(), now_unix(input.now_ms))?;
+    let cas = IMPORTED.with(|registry| {
+        let mut registry = registry.borrow_mut();
+        cas.into_iter()
+            .map(|ca| {
+                let out = imported_out(0, &ca)?;
+                Ok(ImportedCaOut { id: registry.add(ca), ..out })
+            })
+            .collect::<JsResult<Vec<_>>>()
+    })?;
+    to_js(&Out { cas })
+}
+
+/// Drops an imported CA (and its key) from memory.
+#[wasm_bindgen(js_name = forgetCa)]
+pub fn forget_ca(id: u32) -> bool {
+    IMPORTED.with(|registry| registry.borrow_mut().forget(id))
+}
+
+/// `makeVerificationCertificate(caId, code, nowMs)` → `{ commonName,
+/// thumbprintSha1, certificatePem, files, chain }`; `.field`
+/// `verificationCode` on a bad code.
+#[wasm_bindgen(js_name = makeVerificationCertificate)]
+pub fn make_verification_certificate(ca_id: u32, code: &str, now_ms: f64) -> JsResult<JsValue> {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Out {
+        common_name: String,
+        thumbprint_sha1: String,
+        certificate_pem: String,
+        files: Vec<FileOut>,
+    }
+    with_ca(ca_id, |ca| {
+        let made = VerificationCertificate::make(&ca.issuer, code, now_unix(now_ms))?;
+        to_js(&Out {
+            common_name: made.code.clone(),
+            thumbprint_sha1: made.thumbprint_sha1()?,
+            certificate_pem: certificate_pem(&made.issued.certificate)?,
+            files: files_out(made.files()?),
+        })
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct SignDevicesInput {
+    ca_id: u32,
+    chain: Vec<NamedFileIn>,
+    now_ms: f64,
+    #[serde(flatten)]
+    spec: DeviceSigningForm,
+}
+
+/// `signDevices({ caId, devices: [id…], chain?: [{ name, contents }], nowMs,
+/// …the chain form's settings })` → `{ files, chain }`: every file a
+/// tutorial device gets, and README.txt. `.field` `chain` when the chain
+/// can't be completed up to a root.
+#[wasm_bindgen(js_name = signDevices)]
+pub fn sign_devices(input: JsValue) -> JsResult<JsValue> {
+    let input: SignDevicesInput = from_js(input, "signing request's fields")?;
+    let extra = extra_chain(&input_files(&input.chain))?;
+    let spec = input.spec.into_spec()?;
+    with_ca(input.ca_id, |ca| product_out(&sign_with_ca(ca, &extra, &spec, None, now_unix(input.now_ms))?))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct SignCsrInput {
+    ca_id: u32,
+    csr: NamedFileIn,
+    profile: String,
+    now_ms: f64,
+}
+
+/// `signCsr({ caId, csr: { name, contents }, profile: "device" | "server", nowMs })`
+/// → `{ commonName, thumbprintSha1, files }`. `.field` `csr` for a bad CSR.
+#[wasm_bindgen(js_name = signCsr)]
+pub fn sign_csr(input: JsValue) -> JsResult<JsValue> {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Out {
+        common_name: String,
+        thumbprint_sha1: String,
+        files: Vec<FileOut>,
+    }
+    let input: SignCsrInput = from_js(input, "CSR signing request's fields")?;
+    let profile = CsrProfile::parse(&input.profile)?;
+    let csr = InputFile { name: &input.csr.name, contents: &input.csr.contents };
+    with_ca(input.ca_id, |ca| {
+        let signed = sign_request(ca, &csr, profile, now_unix(input.now_ms))?;
+        to_js(&Out { common_name: signed.common_name, thumbprint_sha1: thumbprint_sha1(&signed.certificate)?, files: files_out(signed.files) })
+    })
+}
+
+/// `inspect({ files: [{ name, contents }], password?, nowMs })` → `{
+/// certificates, requests, keys, chain }`, as `openssl x509 -text` shows them.
+#[wasm_bindgen(js_name = inspect)]
+pub fn inspect_files(input: JsValue) -> JsResult<JsValue> {
+    let input: FilesInput = from_js(input, "inspect request's fields")?;
+    to_js(&inspect::inspect(&input_files(&input.files), input.password.as_deref(), now_unix(input.now_ms))?)
+}

@@ -1,0 +1,227 @@
+//! The tutorial chain and batches.
+
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+
+use super::{ChainEntryOut, FileOut, JsResult, bytes_as_uint8array, entries_out, files_in, files_out, from_js, key_in, keys_in, now_unix, product_out, stretched_password, to_js, wipe};
+use crate::error::StudioError;
+use crate::make::batch::{BatchArchive, BatchSigner, DeviceChunk, batch_title};
+use crate::make::chain::{ChainSpec, TutorialChain};
+use crate::make::Product;
+use crate::make::form::ChainForm;
+use crate::rules::device_list;
+use crate::x509::key::PrivateKey;
+use crate::x509::signing::{SignatureRequest, Signing, SigningPlan};
+
+/// The chain form's settings, not yet checked.
+fn chain_settings(spec: JsValue) -> JsResult<ChainSpec> {
+    Ok(from_js::<ChainForm>(spec, "chain settings")?.into_spec()?)
+}
+
+fn chain_spec(spec: JsValue) -> JsResult<ChainSpec> {
+    let spec = chain_settings(spec)?;
+    spec.validate()?;
+    Ok(spec)
+}
+
+/// Checks the chain settings; throws an `Error` with `.field` on the first problem.
+#[wasm_bindgen(js_name = validateChainSpec)]
+pub fn validate_chain_spec(spec: JsValue) -> JsResult<u32> {
+    Ok(chain_spec(spec)?.key_count() as u32)
+}
+
+/// Generates the keys and builds the chain in one call (for scripts and Node).
+#[wasm_bindgen(js_name = makeChain)]
+pub fn make_chain(spec: JsValue, now_ms: f64) -> JsResult<JsValue> {
+    product_out(&TutorialChain::generate(chain_spec(spec)?, now_unix(now_ms))?)
+}
+
+/// What [`plan_chain_signatures`] returned, with the signatures JS made.
+#[derive(Deserialize, Default)]
+struct PresignedIn {
+    serials: Vec<serde_bytes::ByteBuf>,
+    messages: Vec<serde_bytes::ByteBuf>,
+    signatures: Vec<serde_bytes::ByteBuf>,
+}
+
+/// Builds the tutorial chain. `keys`: PKCS#8 DER `Uint8Array`s (root,
+/// intermediates from the root down, devices) or `undefined` to generate
+/// them here. Optional: the CA key password stretched elsewhere, and RSA
+/// signatures made elsewhere (`{ serials, messages, signatures }` after
+/// [`plan_chain_signatures`]). Returns `{ files, chain }`.
+#[wasm_bindgen(js_name = buildChain)]
+pub fn build_chain(spec: JsValue, keys: JsValue, now_ms: f64, stretched_ca_password: JsValue, presigned: JsValue) -> JsResult<JsValue> {
+    let mut signing = if presigned.is_undefined() || presigned.is_null() {
+        Signing::here()
+    } else {
+        let presigned: PresignedIn = from_js(presigned, "signatures made outside the core")?;
+        let plan = SigningPlan {
+            requests: presigned.messages.into_iter().map(|m| SignatureRequest { public_key: Vec::new(), message: m.into_vec() }).collect(),
+            serials: presigned.serials.into_iter().map(serde_bytes::ByteBuf::into_vec).collect(),
+        };
+        Signing::assembling(plan, presigned.signatures.into_iter().map(serde_bytes::ByteBuf::into_vec).collect())?
+    };
+    let mut chain = TutorialChain::build(chain_spec(spec)?, keys_in(keys)?, now_unix(now_ms), &mut signing)
+        .map_err(|e| StudioError { message: format!("The chain could not be built: {}", e.message), ..e })?;
+    chain.stretched_ca_password = stretched_password(stretched_ca_password)?;
+    product_out(&chain)
+}
+
+/// The RSA signatures [`build_chain`] would make with these keys:
+/// `{ requests: [{ keyIndex, message }], serials }`. Sign each message with
+/// `keys[keyIndex]` (RSASSA-PKCS1-v1_5, SHA-256), then pass
+/// `{ serials, messages, signatures }` to buildChain.
+#[wasm_bindgen(js_name = planChainSignatures)]
+pub fn plan_chain_signatures(spec: JsValue, keys: JsValue, now_ms: f64) -> JsResult<JsValue> {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct RequestOut {
+        key_index: usize,
+        message: serde_bytes::ByteBuf,
+    }
+    #[derive(Serialize)]
+    struct PlanOut {
+        requests: Vec<RequestOut>,
+        serials: Vec<serde_bytes::ByteBuf>,
+    }
+    let keys = keys_in(keys)?.ok_or_else(|| StudioError::general("Planning signatures needs the chain's keys."))?;
+    let public_keys = keys.iter().map(PrivateKey::public_key_der).collect::<Result<Vec<_>, _>>()?;
+    let plan = TutorialChain::plan_signatures(chain_spec(spec)?, keys, now_unix(now_ms))?;
+    let requests = plan
+        .key_indices(&public_keys)?
+        .into_iter()
+        .zip(&plan.requests)
+        .map(|(key_index, r)| RequestOut { key_index, message: serde_bytes::ByteBuf::from(r.message.clone()) })
+        .collect();
+    to_js(&PlanOut { requests, serials: plan.serials.into_iter().map(serde_bytes::ByteBuf::from).collect() })
+}
+
+/// The registration IDs of the device list (lines, `{001..500}` ranges, CSV);
+/// throws with `.field = "devices"` naming every bad line.
+#[wasm_bindgen(js_name = parseDeviceList)]
+pub fn parse_device_list(text: &str) -> JsResult<Vec<String>> {
+    Ok(device_list::parse_device_list("devices", text)?)
+}
+
+/// Makes a batch's root and intermediates from `keys` (root first, or
+/// `undefined`): `{ files, chain, signerCommonName, signerKey, caCertificates }`.
+/// The spec's device list is not used (the batch checked it with [`parse_device_list`]).
+#[wasm_bindgen(js_name = makeBatchCa)]
+pub fn make_batch_ca(spec: JsValue, keys: JsValue, now_ms: f64, stretched_ca_password: JsValue) -> JsResult<JsValue> {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct BatchCaOut {
+        files: Vec<FileOut>,
+        chain: Vec<ChainEntryOut>,
+        /// What every chunk job needs to sign: the signing CA's common name and
+        /// key (PKCS#8 DER), and the CA certificates (DER) from the root down.
+        signer_common_name: String,
+        #[serde(with = "bytes_as_uint8array")]
+        signer_key: zeroize::Zeroizing<Vec<u8>>,
+        ca_certificates: Vec<serde_bytes::ByteBuf>,
+    }
+    let mut ca = TutorialChain::build_ca(chain_settings(spec)?, keys_in(keys)?, now_unix(now_ms), &mut Signing::here())?;
+    ca.stretched_ca_password = stretched_password(stretched_ca_password)?;
+    to_js(&BatchCaOut {
+        files: files_out(ca.ca_files()?),
+        chain: entries_out(ca.entries()?),
+        signer_common_name: ca.device_signer().common_name(),
+        signer_key: ca.device_signer().key.to_pkcs8_der()?,
+        ca_certificates: ca.ca_certificates_der()?.into_iter().map(serde_bytes::ByteBuf::from).collect(),
+    })
+}
+
+/// Issues the devices `ids` (the batch's `firstIndex`-th onwards) under the
+/// batch's CA (`signerCommonName`, `signerKey` and `caCertificates` as
+/// makeBatchCa returned them), with `keys` (PKCS#8 DER) or, when `undefined`,
+/// fresh keys from the core: `{ firstIndex, files, csvRows, readmeExample }`.
+#[wasm_bindgen(js_name = issueDeviceChunk)]
+#[allow(clippy::too_many_arguments)]
+pub fn issue_device_chunk(
+    spec: JsValue,
+    signer_common_name: &str,
+    signer_key: &[u8],
+    ca_certificates: Vec<js_sys::Uint8Array>,
+    ids: Vec<String>,
+    first_index: u32,
+    keys: JsValue,
+    now_ms: f64,
+) -> JsResult<JsValue> {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct DeviceChunkOut {
+        first_index: usize,
+        files: Vec<FileOut>,
+        csv_rows: String,
+        readme_example: Option<String>,
+    }
+    let signer_key = key_in(&js_sys::Uint8Array::from(signer_key).into())?;
+    let ca_der = ca_certificates.iter().map(|c| c.to_vec()).collect();
+    let signer = BatchSigner::new(chain_settings(spec)?, signer_common_name, signer_key, ca_der)?;
+    let chunk = DeviceChunk::issue(&signer, &ids, keys_in(keys)?, first_index as usize, now_unix(now_ms))?;
+    to_js(&DeviceChunkOut { first_index: chunk.first_index, files: files_out(chunk.files), csv_rows: chunk.csv_rows, readme_example: chunk.readme_example })
+}
+
+/// The batch's one ZIP, written as chunks arrive; `takeOutput()` hands over
+/// each new piece so the page can keep it as a Blob part.
+#[wasm_bindgen(js_name = BatchArchive)]
+#[derive(Default)]
+pub struct BatchArchiveJs(Option<BatchArchive>);
+
+#[wasm_bindgen(js_class = BatchArchive)]
+impl BatchArchiveJs {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Self {
+        Self(Some(BatchArchive::default()))
+    }
+
+    fn archive(&mut self) -> JsResult<&mut BatchArchive> {
+        Ok(self.0.as_mut().ok_or_else(|| StudioError::general("The batch's ZIP is already finished."))?)
+    }
+
+    /// `[{ path, contents, secret?, description? }]`: the CA's files.
+    #[wasm_bindgen(js_name = addFiles)]
+    pub fn add_files(&mut self, files: JsValue) -> JsResult<()> {
+        let mut files = files_in(files)?;
+        let added = self.archive()?.add_files(&files);
+        wipe(&mut files);
+        Ok(added?)
+    }
+
+    /// A chunk as issueDeviceChunk returned it, field by field:
+    /// `addChunk(firstIndex, files, csvRows, readmeExample)`.
+    #[wasm_bindgen(js_name = addChunk)]
+    pub fn add_chunk(&mut self, first_index: u32, files: JsValue, csv_rows: String, readme_example: Option<String>) -> JsResult<()> {
+        let mut chunk = DeviceChunk { first_index: first_index as usize, files: files_in(files)?, csv_rows, readme_example };
+        let added = self.archive()?.add_chunk(&chunk);
+        wipe(&mut chunk.files);
+        Ok(added?)
+    }
+
+    #[wasm_bindgen(getter, js_name = deviceCount)]
+    pub fn device_count(&self) -> u32 {
+        self.0.as_ref().map_or(0, |a| a.device_count() as u32)
+    }
+
+    /// Files in the ZIP so far (devices.csv and README.txt come with `finish`).
+    #[wasm_bindgen(getter, js_name = fileCount)]
+    pub fn file_count(&self) -> u32 {
+        self.0.as_ref().map_or(0, |a| a.file_count() as u32)
+    }
+
+    /// The ZIP's bytes written since the last call.
+    #[wasm_bindgen(js_name = takeOutput)]
+    pub fn take_output(&mut self) -> JsResult<js_sys::Uint8Array> {
+        let bytes = zeroize::Zeroizing::new(self.archive()?.take_output());
+        Ok(js_sys::Uint8Array::from(bytes.as_slice()))
+    }
+
+    /// Writes `devices.csv`, `README.txt` and the directory: the last bytes.
+    /// `requested` is the list's length, so a cancelled batch says how far it got.
+    pub fn finish(&mut self, intermediates: u32, requested: u32) -> JsResult<js_sys::Uint8Array> {
+        let archive = self.0.take().ok_or_else(|| StudioError::general("The batch's ZIP is already finished."))?;
+        let title = batch_title(intermediates as usize, archive.device_count(), requested as usize);
+        let bytes = zeroize::Zeroizing::new(archive.finish(&title)?);
+        Ok(js_sys::Uint8Array::from(bytes.as_slice()))
+    }
+}

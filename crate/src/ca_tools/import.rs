@@ -1,0 +1,187 @@
+//! Bringing your own CA: its certificate and private key from any files the
+//! studio reads ([`Material`]), checked the way a CA must be before it signs
+//! (key matches, CA:TRUE, keyCertSign, valid now), plus the certificates
+//! above it that came along.
+
+use x509_cert::Certificate;
+use x509_cert::ext::pkix::{BasicConstraints, KeyUsage, KeyUsages};
+
+use crate::x509::facts::common_name_of;
+use crate::x509::issue::Issuer;
+use crate::error::{Result, StudioError};
+use crate::x509::text::{describe_name, openssl_time};
+use crate::ca_tools::material::{Found, Material, key_matches};
+use crate::ca_tools::pem_file::InputFile;
+use crate::x509::verify::{chain_above, is_self_signed};
+
+/// An imported CA that can sign, with what the files held above it.
+pub struct ImportedCa {
+    pub issuer: Issuer,
+    /// Certificates above the CA, its own issuer first, as far as the files
+    /// reach (ideally up to the self-signed root).
+    pub chain: Vec<Certificate>,
+    /// The file the certificate came from.
+    pub certificate_file: String,
+    pub key_file: String,
+}
+
+/// Names the CA and its files; never the key.
+impl std::fmt::Debug for ImportedCa {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ImportedCa")
+            .field("common_name", &self.common_name())
+            .field("chain_len", &self.chain.len())
+            .field("certificate_file", &self.certificate_file)
+            .field("key_file", &self.key_file)
+            .finish()
+    }
+}
+
+impl ImportedCa {
+    pub fn common_name(&self) -> String {
+        self.issuer.common_name()
+    }
+
+    pub fn is_root(&self) -> bool {
+        is_self_signed(&self.issuer.certificate)
+    }
+
+    /// The CA and everything above it up to the self-signed root, using
+    /// `extra` (certificates the user added) where the import stopped short.
+    /// An error (field `chain`) when no root is reached.
+    pub fn chain_to_root(&self, extra: &[Certificate]) -> Result<Vec<Certificate>> {
+        let mut pool: Vec<&Certificate> = self.chain.iter().collect();
+        pool.extend(extra.iter());
+        let chain = chain_above(&self.issuer.certificate, &pool);
+        let top = chain.last().copied().unwrap_or(&self.issuer.certificate);
+        if !is_self_signed(top) {
+            return Err(StudioError::field(
+                "chain",
+                format!(
+                    "The chain of \"{}\" stops at \"{}\", which is issued by \"{}\": add the certificates above it, up to the self-signed root.",
+                    self.common_name(),
+                    describe_name(top.tbs_certificate().subject()),
+                    describe_name(top.tbs_certificate().issuer()),
+                ),
+            ));
+        }
+        let mut out = vec![self.issuer.certificate.clone()];
+        out.extend(chain.into_iter().cloned());
+        Ok(out)
+    }
+}
+
+/// Checks a certificate offered as a CA: CA:TRUE, keyCertSign (when keyUsage
+/// is present) and valid at `now_unix`.
+pub fn check_ca_certificate(file: &str, certificate: &Certificate, now_unix: u64) -> Result<()> {
+    let tbs = certificate.tbs_certificate();
+    let name = common_name_of(certificate).unwrap_or_else(|| describe_name(tbs.subject()));
+    let refuse = |why: String| StudioError::field("files", format!("{file}: the certificate \"{name}\" {why}"));
+    let basic = tbs.get_extension::<BasicConstraints>().map_err(|e| refuse(format!("has a damaged basicConstraints ({e}).")))?;
+    if !basic.is_some_and(|(_, b)| b.ca) {
+        return Err(refuse("is not a CA (basicConstraints CA:TRUE is missing), so it can't sign certificates.".into()));
+    }
+    let usage = tbs.get_extension::<KeyUsage>().map_err(|e| refuse(format!("has a damaged keyUsage ({e}).")))?;
+    if usage.is_some_and(|(_, u)| !u.0.contains(KeyUsages::KeyCertSign)) {
+        return Err(refuse("has a keyUsage without keyCertSign, so it may not sign certificates.".into()));
+    }
+    let validity = tbs.validity();
+    let not_before = validity.not_before.to_unix_duration().as_secs();
+    let not_after = validity.not_after.to_unix_duration().as_secs();
+    if now_unix < not_before {
+        return Err(refuse(format!("is not valid yet: it starts on {}.", openssl_time(not_before))));
+    }
+    if now_unix > not_after {
+        return Err(refuse(format!("expired on {}.", openssl_time(not_after))));
+    }
+    Ok(())
+}
+
+/// Imports every CA the files hold (a certificate with its matching key),
+/// root first. Fails with one sentence naming the file when none is usable.
+pub fn import_cas(files: &[InputFile<'_>], password: Option<&str>, now_unix: u64) -> Result<Vec<ImportedCa>> {
+    let names = files.iter().map(|f| f.name).collect::<Vec<_>>().join(", ");
+    if files.is_empty() {
+        return Err(StudioError::field("files", "Add the CA certificate and its private key (PEM files, a PFX or a studio ZIP)."));
+    }
+    let Material { certificates, keys, .. } = Material::read(files, password)?;
+    if certificates.is_empty() {
+        return Err(StudioError::field("files", format!("No certificate found in {names}: add the CA certificate too.")));
+    }
+    if keys.is_empty() {
+        return Err(StudioError::field(
+            "files",
+            format!("No private key found in {names}: a CA can only sign with its key; add the key file (or a PFX that holds it)."),
+        ));
+    }
+    let mut cas = Vec::new();
+    let mut first_problem = None;
+    for Found { item: key, file: key_file } in keys {
+        let Some(found) = certificates.iter().find(|c| key_matches(&key, &c.item)) else {
+            let cert_files: Vec<&str> = certificates.iter().map(|c| c.file.as_str()).collect();
+            first_problem.get_or_insert_with(|| {
+                StudioError::field(
+                    "files",
+                    format!("The private key in {key_file} does not match the certificate in {}.", dedup(&cert_files).join(", ")),
+                )
+            });
+            continue;
+        };
+        if let Err(problem) = check_ca_certificate(&found.file, &found.item, now_unix) {
+            first_problem.get_or_insert(problem);
+            continue;
+        }
+        let pool: Vec<&Certificate> = certificates.iter().map(|c| &c.item).collect();
+        let chain = chain_above(&found.item, &pool).into_iter().cloned().collect();
+        cas.push(ImportedCa {
+            issuer: Issuer { certificate: found.item.clone(), key },
+            chain,
+            certificate_file: found.file.clone(),
+            key_file,
+        });
+    }
+    if cas.is_empty() {
+        return Err(first_problem.unwrap_or_else(|| StudioError::field("files", format!("No CA found in {names}."))));
+    }
+    // Roots first, then intermediates nearest the root: a chain read top-down.
+    cas.sort_by_key(|ca| (!ca.is_root(), ca.chain.len()));
+    Ok(cas)
+}
+
+fn dedup<'a>(names: &[&'a str]) -> Vec<&'a str> {
+    let mut out: Vec<&str> = Vec::new();
+    for name in names {
+        if !out.contains(name) {
+            out.push(name);
+        }
+    }
+    out
+}
+
+/// The CAs imported so far, each under the number handed to JS: their keys
+/// never leave the instance that imported them.
+#[derive(Default)]
+pub struct ImportedCas {
+    last_id: u32,
+    cas: std::collections::BTreeMap<u32, ImportedCa>,
+}
+
+impl ImportedCas {
+    /// Keeps `ca`; returns its id.
+    pub fn add(&mut self, ca: ImportedCa) -> u32 {
+        self.last_id += 1;
+        self.cas.insert(self.last_id, ca);
+        self.last_id
+    }
+
+    pub fn get(&self, id: u32) -> Result<&ImportedCa> {
+        self.cas
+            .get(&id)
+            .ok_or_else(|| StudioError::field("ca", "That CA is no longer loaded (the page was reloaded?); import it again."))
+    }
+
+    /// Drops the CA and its key; whether it was there.
+    pub fn forget(&mut self, id: u32) -> bool {
+        self.cas.remove(&id).is_some()
+    }
+}

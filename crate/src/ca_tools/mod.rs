@@ -1,0 +1,13 @@
+//! Bring your own CA and Inspect: reading the files other tools write
+//! (PEM/DER, legacy PEM, PFX, studio ZIPs), importing a CA, signing with
+//! it, and describing and checking what was dropped. Built into the CA
+//! panel's wasm module only.
+
+pub mod chain_check;
+pub mod import;
+pub mod inspect;
+pub mod legacy_pem;
+pub mod material;
+pub mod pem_file;
+pub mod pfx_read;
+pub mod signing;

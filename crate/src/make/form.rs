@@ -1,0 +1,202 @@
+//! The forms as the page and the JS API send them (camelCase, every field
+//! optional): a missing field takes the tutorial's value from the product's
+//! `Default`, and a bad one is refused naming its field.
+
+use serde::Deserialize;
+
+use crate::error::Result;
+use crate::make::chain::ChainSpec;
+use crate::make::edge::EdgeSpec;
+use crate::make::enrollment::EnrollmentSpec;
+use crate::make::signed_devices::DeviceSigningSpec;
+use crate::output::pfx::{PfxOptions, PfxProfile};
+use crate::output::snippets::SnippetSettings;
+use crate::output::writers::DeviceSettings;
+use crate::x509::key::{KeyAlgorithm, KeyEncoding};
+
+fn key_algorithm(field: &str, id: Option<String>, default: KeyAlgorithm) -> Result<KeyAlgorithm> {
+    id.map_or(Ok(default), |id| KeyAlgorithm::parse(field, &id))
+}
+
+/// A text field: empty or blank is not filled in.
+fn filled(value: Option<String>) -> Option<String> {
+    value.filter(|v| !v.trim().is_empty())
+}
+
+/// The device files' fields every form shares: key format, PFX, sample settings.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct DeviceSettingsForm {
+    key_format: Option<String>,
+    pfx_profile: Option<String>,
+    pfx_password: Option<String>,
+    id_scope: Option<String>,
+    hub_name: Option<String>,
+    folder: Option<String>,
+    dps_name: Option<String>,
+    resource_group: Option<String>,
+}
+
+impl DeviceSettingsForm {
+    pub fn into_settings(self) -> Result<DeviceSettings> {
+        let default = DeviceSettings::default();
+        Ok(DeviceSettings {
+            key_encoding: self.key_format.map_or(Ok(default.key_encoding), |id| KeyEncoding::parse("keyFormat", &id))?,
+            pfx: PfxOptions {
+                profile: self.pfx_profile.map_or(Ok(default.pfx.profile), |id| PfxProfile::parse("pfxProfile", &id))?,
+                password: self.pfx_password.unwrap_or(default.pfx.password),
+            },
+            snippets: SnippetSettings {
+                id_scope: filled(self.id_scope),
+                hub_name: filled(self.hub_name),
+                folder: filled(self.folder),
+                dps_name: filled(self.dps_name),
+                resource_group: filled(self.resource_group),
+            },
+        })
+    }
+}
+
+/// The chain form (also a batch's).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ChainForm {
+    key_algorithm: Option<String>,
+    root_cn: Option<String>,
+    intermediate_cns: Option<Vec<String>>,
+    devices: Option<Vec<String>>,
+    validity_days: Option<u32>,
+    /// Empty: the CA keys are written unencrypted.
+    ca_key_password: Option<String>,
+    #[serde(flatten)]
+    device_files: DeviceSettingsForm,
+}
+
+impl ChainForm {
+    /// The spec, not yet checked (a batch checks its device list on its own).
+    pub fn into_spec(self) -> Result<ChainSpec> {
+        let default = ChainSpec::default();
+        let settings = self.device_files.into_settings()?;
+        Ok(ChainSpec {
+            key_algorithm: key_algorithm("keyAlgorithm", self.key_algorithm, default.key_algorithm)?,
+            root_common_name: self.root_cn.unwrap_or(default.root_common_name),
+            intermediate_common_names: self.intermediate_cns.unwrap_or(default.intermediate_common_names),
+            devices: self.devices.unwrap_or(default.devices),
+            validity_days: self.validity_days.unwrap_or(default.validity_days),
+            ca_key_password: self.ca_key_password.or(default.ca_key_password),
+            device_key_encoding: settings.key_encoding,
+            pfx: settings.pfx,
+            snippets: settings.snippets,
+        })
+    }
+}
+
+/// The IoT Edge form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct EdgeForm {
+    ca_key_algorithm: Option<String>,
+    leaf_key_algorithm: Option<String>,
+    root_cn: Option<String>,
+    intermediate_cn: Option<String>,
+    device_name: Option<String>,
+    dns_names: Option<Vec<String>>,
+    validity_days: Option<u32>,
+    iot_edge11: Option<bool>,
+    ca_key_password: Option<String>,
+    #[serde(flatten)]
+    device_files: DeviceSettingsForm,
+}
+
+impl EdgeForm {
+    pub fn into_spec(self) -> Result<EdgeSpec> {
+        let default = EdgeSpec::default();
+        let settings = self.device_files.into_settings()?;
+        let dns_names = self.dns_names.map(|names| names.iter().map(|n| n.trim().to_string()).filter(|n| !n.is_empty()).collect());
+        Ok(EdgeSpec {
+            ca_key_algorithm: key_algorithm("caKeyAlgorithm", self.ca_key_algorithm, default.ca_key_algorithm)?,
+            leaf_key_algorithm: key_algorithm("leafKeyAlgorithm", self.leaf_key_algorithm, default.leaf_key_algorithm)?,
+            root_common_name: self.root_cn.unwrap_or(default.root_common_name),
+            intermediate_common_name: self.intermediate_cn.unwrap_or(default.intermediate_common_name),
+            device_name: self.device_name.unwrap_or(default.device_name),
+            server_dns_names: dns_names.unwrap_or(default.server_dns_names),
+            validity_days: self.validity_days.unwrap_or(default.validity_days),
+            iot_edge_1_1: self.iot_edge11.unwrap_or(default.iot_edge_1_1),
+            ca_key_password: self.ca_key_password.or(default.ca_key_password),
+            pfx: settings.pfx,
+            snippets: settings.snippets,
+        })
+    }
+}
+
+/// The individual-enrollment form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct EnrollmentForm {
+    key_algorithm: Option<String>,
+    registration_id: Option<String>,
+    validity_days: Option<u32>,
+    with_secondary: Option<bool>,
+    #[serde(flatten)]
+    device_files: DeviceSettingsForm,
+}
+
+impl EnrollmentForm {
+    pub fn into_spec(self) -> Result<EnrollmentSpec> {
+        let default = EnrollmentSpec::default();
+        let settings = self.device_files.into_settings()?;
+        Ok(EnrollmentSpec {
+            key_algorithm: key_algorithm("keyAlgorithm", self.key_algorithm, default.key_algorithm)?,
+            registration_id: self.registration_id.unwrap_or(default.registration_id),
+            validity_days: self.validity_days.unwrap_or(default.validity_days),
+            with_secondary: self.with_secondary.unwrap_or(default.with_secondary),
+            device_key_encoding: settings.key_encoding,
+            pfx: settings.pfx,
+            snippets: settings.snippets,
+        })
+    }
+}
+
+/// Devices to sign with an imported CA, with the chain form's settings.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct DeviceSigningForm {
+    devices: Vec<String>,
+    key_algorithm: Option<String>,
+    validity_days: Option<u32>,
+    #[serde(flatten)]
+    device_files: DeviceSettingsForm,
+}
+
+impl DeviceSigningForm {
+    pub fn into_spec(self) -> Result<DeviceSigningSpec> {
+        let default = DeviceSigningSpec::default();
+        Ok(DeviceSigningSpec {
+            registration_ids: self.devices,
+            key_algorithm: self.key_algorithm.map(|id| KeyAlgorithm::parse("keyAlgorithm", &id)).transpose()?,
+            validity_days: self.validity_days.unwrap_or(default.validity_days),
+            settings: self.device_files.into_settings()?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_forms_are_the_tutorials_defaults() {
+        assert_eq!(ChainForm::default().into_spec().unwrap(), ChainSpec::default());
+        assert_eq!(EdgeForm::default().into_spec().unwrap(), EdgeSpec::default());
+        assert_eq!(EnrollmentForm::default().into_spec().unwrap(), EnrollmentSpec::default());
+        assert_eq!(DeviceSigningForm::default().into_spec().unwrap(), DeviceSigningSpec::default());
+    }
+
+    #[test]
+    fn bad_choices_name_their_field() {
+        let form = ChainForm { key_algorithm: Some("rsa-1024".into()), ..ChainForm::default() };
+        assert_eq!(form.into_spec().unwrap_err().field.as_deref(), Some("keyAlgorithm"));
+        let form = EdgeForm { device_files: DeviceSettingsForm { pfx_profile: Some("rc2".into()), ..Default::default() }, ..EdgeForm::default() };
+        assert_eq!(form.into_spec().unwrap_err().field.as_deref(), Some("pfxProfile"));
+    }
+}

@@ -1,0 +1,122 @@
+//! Where each file goes: the folder layout and names of the tutorial
+//! (`certs/`, `private/`, `csr/`) plus the studio's `snippets/`.
+
+pub const ROOT_STEM: &str = "azure-iot-test-only.root.ca";
+pub const CHAIN_CA_CERT: &str = "certs/azure-iot-test-only.chain.ca.cert.pem";
+
+/// `azure-iot-test-only.intermediate`, or `…intermediate-N` (1 = signed by the
+/// root) when the chain has several.
+pub fn intermediate_stem(index: usize, count: usize) -> String {
+    if count == 1 { "azure-iot-test-only.intermediate".into() } else { format!("azure-iot-test-only.intermediate-{}", index + 1) }
+}
+
+pub use crate::rules::names::device_stem;
+
+pub fn cert(stem: &str) -> String {
+    format!("certs/{stem}.cert.pem")
+}
+
+pub fn full_chain(stem: &str) -> String {
+    format!("certs/{stem}-full-chain.cert.pem")
+}
+
+pub fn key(stem: &str) -> String {
+    format!("private/{stem}.key.pem")
+}
+
+pub fn csr(stem: &str) -> String {
+    format!("csr/{stem}.csr.pem")
+}
+
+pub fn snippet(stem: &str, sample_file: &str) -> String {
+    format!("snippets/{stem}.{sample_file}")
+}
+
+/// The root as DER, named as the PowerShell tutorial names it.
+pub const ROOT_CER: &str = "certs/RootCA.cer";
+/// The tutorial's PFX of the root's key and certificate, for the Windows store.
+pub const ROOT_PFX: &str = "certs/root.pfx";
+
+/// Any certificate as DER, for Windows.
+pub fn der_cert(stem: &str) -> String {
+    format!("certs/{stem}.cer")
+}
+
+/// `intermediate.pfx`, or `intermediate-N.pfx` when the chain has several.
+pub fn intermediate_pfx(index: usize, count: usize) -> String {
+    if count == 1 { "certs/intermediate.pfx".into() } else { format!("certs/intermediate-{}.pfx", index + 1) }
+}
+
+/// The device's key and full chain as PKCS#12 (the C# sample).
+pub fn full_chain_pfx(stem: &str) -> String {
+    format!("certs/{stem}-full-chain.cert.pfx")
+}
+
+/// iotedge `certGen.sh`'s PFX of a key with its certificate and issuers.
+pub fn cert_pfx(stem: &str) -> String {
+    format!("certs/{stem}.cert.pfx")
+}
+
+/// iotedge `certGen.sh` prefixes.
+pub const EDGE_INTERMEDIATE_STEM: &str = "azure-iot-test-only.intermediate";
+
+pub fn edge_device_ca_stem(name: &str) -> String {
+    format!("iot-edge-device-ca-{}", device_stem(name))
+}
+
+pub fn edge_identity_stem(name: &str) -> String {
+    format!("iot-edge-device-identity-{}", device_stem(name))
+}
+
+pub fn edge_server_stem(host_name: &str) -> String {
+    format!("iot-edge-server-{}", device_stem(host_name))
+}
+
+/// `README.txt` at the ZIP's root: every file, what it is, where it goes.
+pub const README: &str = "README.txt";
+/// A batch's list of devices and thumbprints.
+pub const DEVICES_CSV: &str = "devices.csv";
+/// certGen.sh's name for the proof-of-possession certificate.
+pub const VERIFICATION_STEM: &str = "verification-code";
+
+/// The SDK sample each snippet file is for: `snippets/<stem>.<sample>`.
+pub const CUSTOM_HSM_SAMPLE: &str = "custom_hsm_example.c";
+pub const IOTHUB_X509_SAMPLE: &str = "iothub_ll_client_x509_sample.c";
+pub const JAVA_SAMPLE: &str = "ProvisioningX509Sample.java";
+pub const PYTHON_ENV_SH: &str = "provision_x509.py.env.sh";
+pub const PYTHON_ENV_CMD: &str = "provision_x509.py.env.cmd";
+pub const NODE_ENV_SH: &str = "register_x509.js.env.sh";
+pub const NODE_ENV_CMD: &str = "register_x509.js.env.cmd";
+pub const DOTNET_RUN_SH: &str = "dotnet-run.sh";
+pub const DOTNET_RUN_CMD: &str = "dotnet-run.cmd";
+pub const POWERSHELL_ENROLLMENT: &str = "Add-AzIoTDeviceProvisioningServiceEnrollment.ps1";
+pub const EDGE_CONFIG: &str = "config.toml";
+
+/// Every snippet file's sample, as the page's snippet tabs show them:
+/// `(id, tab label, sample file)`, in the tabs' order.
+pub const SNIPPET_SAMPLES: [(&str, &str, &str); 11] = [
+    ("c", "C", CUSTOM_HSM_SAMPLE),
+    ("c-hub", "C IoT Hub", IOTHUB_X509_SAMPLE),
+    ("java", "Java", JAVA_SAMPLE),
+    ("python-sh", "Python · bash", PYTHON_ENV_SH),
+    ("python-cmd", "Python · cmd", PYTHON_ENV_CMD),
+    ("node-sh", "Node · bash", NODE_ENV_SH),
+    ("node-cmd", "Node · cmd", NODE_ENV_CMD),
+    ("dotnet-sh", "C# · bash", DOTNET_RUN_SH),
+    ("dotnet-cmd", "C# · cmd", DOTNET_RUN_CMD),
+    ("powershell", "PowerShell", POWERSHELL_ENROLLMENT),
+    ("edge", "IoT Edge config.toml", EDGE_CONFIG),
+];
+
+/// The role of each certificate in a result's `chain`, as the page names them.
+pub mod role {
+    pub const ROOT: &str = "root";
+    pub const INTERMEDIATE: &str = "intermediate";
+    pub const DEVICE: &str = "device";
+    pub const EDGE_CA: &str = "edge-ca";
+    pub const EDGE_IDENTITY: &str = "edge-identity";
+    pub const EDGE_SERVER: &str = "edge-server";
+    pub const PRIMARY: &str = "primary";
+    pub const SECONDARY: &str = "secondary";
+    pub const VERIFICATION: &str = "verification";
+}

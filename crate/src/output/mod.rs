@@ -1,0 +1,11 @@
+//! What the studio writes: every file of a download, where it goes, and how
+//! each kind of file is written (once, whoever signed its certificate).
+
+pub mod bundle;
+pub mod file;
+pub mod layout;
+pub mod pfx;
+pub mod readme;
+pub mod snippets;
+pub mod writers;
+pub mod zip;

@@ -1,0 +1,351 @@
+//! How each kind of file is written, once, whoever signed the certificate:
+//! the CA files of the tutorial, a device's files (certificate, DER, full
+//! chain, key, PFX, CSR and every SDK snippet), a keyed certificate's files
+//! for IoT Edge, enrollments and verification, and the CA keys under their
+//! password.
+
+use x509_cert::Certificate;
+use x509_cert::request::CertReq;
+use zeroize::Zeroizing;
+
+use crate::error::{Result, StudioError};
+use crate::output::bundle::Bundle;
+use crate::output::layout;
+use crate::output::pfx::{PfxOptions, PfxWriter};
+use crate::output::snippets::{self, JavaSnippet, SnippetSettings, powershell_enrollment};
+use crate::x509::facts::{certificate_der, certificate_pem, csr_pem, pem_text};
+use crate::x509::issue::{Issued, Issuer};
+use crate::x509::key::{KeyEncoding, PKCS8_PBKDF2_ITERATIONS, PrivateKey, pkcs8_pem};
+use crate::x509::password_key::PasswordKey;
+
+/// How every device's files are written: key format, PFX profile and
+/// password, and the sample settings the snippets quote. `Default` is the
+/// tutorial's (PKCS#8, modern PFX with `1234`, placeholders).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeviceSettings {
+    pub key_encoding: KeyEncoding,
+    pub pfx: PfxOptions,
+    pub snippets: SnippetSettings,
+}
+
+impl DeviceSettings {
+    pub fn validate(&self) -> Result<()> {
+        self.pfx.validate()?;
+        self.snippets.validate()
+    }
+}
+
+/// The CA certificates (DER) as a device presents them after its own:
+/// nearest the device first, then up to the root.
+fn issuers_pem(from_root: &[Vec<u8>]) -> String {
+    from_root.iter().rev().map(|der| pem_text("CERTIFICATE", der)).collect()
+}
+
+/// Writes the keys of a download's CAs as PKCS#8: encrypted under the CA
+/// key password when there is one, stretched once for all of them.
+pub struct CaKeyWriter(Option<PasswordKey>);
+
+impl CaKeyWriter {
+    /// `password`: empty or `None` leaves the keys in the clear. `stretched`:
+    /// the password already stretched with [`PKCS8_PBKDF2_ITERATIONS`] rounds
+    /// (by the browser), used instead of stretching it here.
+    pub fn new(password: Option<&str>, stretched: Option<&PasswordKey>) -> Result<Self> {
+        let Some(password) = password.filter(|p| !p.is_empty()) else {
+            return Ok(Self(None));
+        };
+        match stretched {
+            Some(key) if key.iterations() != PKCS8_PBKDF2_ITERATIONS => Err(StudioError::general(format!(
+                "The CA key password was stretched with {} rounds, not the {PKCS8_PBKDF2_ITERATIONS} the studio writes.",
+                key.iterations()
+            ))),
+            Some(key) => Ok(Self(Some(key.clone()))),
+            None => Ok(Self(Some(PasswordKey::derive(password, PKCS8_PBKDF2_ITERATIONS)?))),
+        }
+    }
+
+    pub fn pem(&self, key: &PrivateKey) -> Result<Zeroizing<String>> {
+        match &self.0 {
+            Some(password_key) => key.to_encrypted_pem(password_key),
+            None => key.to_pem(KeyEncoding::Pkcs8, None),
+        }
+    }
+
+    /// How the README describes the CA key files.
+    pub fn note(&self) -> &'static str {
+        if self.0.is_some() { "encrypted with the CA key password" } else { "NOT encrypted" }
+    }
+}
+
+/// What one keyed certificate is, for the README: `what` names it
+/// ("IoT Edge device CA \"x.ca\""), `certificate_use` and `key_use` say
+/// where its certificate and key go.
+pub struct Role<'a> {
+    pub what: &'a str,
+    pub certificate_use: &'a str,
+    pub key_use: &'a str,
+}
+
+/// A certificate and its key at `stem`, as the tutorials lay them out: the
+/// certificate (PEM and DER), its full chain when it has issuers, its key
+/// (unencrypted, as devices read it), a PFX of key and chain, and its CSR.
+pub struct KeyedCertificateFiles<'a> {
+    pub stem: &'a str,
+    pub issued: &'a Issued,
+    /// The issuers' certificates (DER) from the root down; empty when self-signed.
+    pub issuers: &'a [Vec<u8>],
+    pub key_pem: &'a str,
+    pub pfx_path: String,
+    pub friendly_name: &'a str,
+    pub role: Role<'a>,
+}
+
+impl KeyedCertificateFiles<'_> {
+    /// The certificate, then its issuers nearest first: what it presents.
+    pub fn full_chain_pem(&self) -> Result<String> {
+        Ok(certificate_pem(&self.issued.certificate)? + &issuers_pem(self.issuers))
+    }
+
+    pub fn write(&self, bundle: &mut Bundle, pfx: &PfxWriter) -> Result<()> {
+        let Role { what, certificate_use, key_use } = self.role;
+        let certificate = &self.issued.certificate;
+        bundle.text(layout::cert(self.stem), &certificate_pem(certificate)?, format!("{what}: {certificate_use}"));
+        bundle.der_certificate(layout::der_cert(self.stem), certificate, format!("{what} as DER, for Windows or the portal."))?;
+        if !self.issuers.is_empty() {
+            bundle.text(
+                layout::full_chain(self.stem),
+                &self.full_chain_pem()?,
+                format!("{what} with its issuers up to the root: give to the device; it presents this."),
+            );
+        }
+        bundle.secret(
+            layout::key(self.stem),
+            self.key_pem.as_bytes().to_vec(),
+            format!("Private key of the {what} (unencrypted, as devices read it): {key_use}"),
+        );
+        let device_der = certificate_der(certificate)?;
+        let chain: Vec<&[u8]> = std::iter::once(device_der.as_slice()).chain(self.issuers.iter().rev().map(Vec::as_slice)).collect();
+        bundle.secret(
+            self.pfx_path.clone(),
+            pfx.write_der(&self.issued.key.to_pkcs8_der()?, &chain, self.friendly_name)?,
+            format!(
+                "Key and certificate chain of the {what} ({} PFX, password as set on the page, friendly name {}): for C#, Windows and Java.",
+                pfx.profile().id(),
+                self.friendly_name
+            ),
+        );
+        if let Some(csr) = &self.issued.csr {
+            write_csr(bundle, self.stem, csr, what)?;
+        }
+        Ok(())
+    }
+}
+
+fn write_csr(bundle: &mut Bundle, stem: &str, csr: &CertReq, what: &str) -> Result<()> {
+    bundle.text(layout::csr(stem), &csr_pem(csr)?, format!("Certificate signing request of the {what}."));
+    Ok(())
+}
+
+/// The tutorial's CA files: for the root and each intermediate its
+/// certificate (PEM, DER), encrypted key, PFX and (intermediates) CSR, then
+/// the CA chain file.
+pub fn write_tutorial_ca_files(
+    bundle: &mut Bundle,
+    root: &Issuer,
+    intermediates: &[(Issuer, CertReq)],
+    ca_keys: &CaKeyWriter,
+    pfx: &PfxWriter,
+) -> Result<()> {
+    let ca_key_note = ca_keys.note();
+    let pfx_note = format!("{} PFX, password as set on the page", pfx.profile().id());
+    bundle.text(
+        layout::cert(layout::ROOT_STEM),
+        &certificate_pem(&root.certificate)?,
+        "Root CA certificate: upload to DPS → Certificates and verify it (proof of possession).".into(),
+    );
+    bundle.der_certificate(
+        layout::ROOT_CER.into(),
+        &root.certificate,
+        "Root CA certificate as DER: the same certificate, for the Windows certificate store or the portal.".into(),
+    )?;
+    bundle.secret(
+        layout::key(layout::ROOT_STEM),
+        ca_keys.pem(&root.key)?.as_bytes().to_vec(),
+        format!("Root CA private key ({ca_key_note}): keep offline; it signs verification certificates."),
+    );
+    bundle.secret(
+        layout::ROOT_PFX.into(),
+        pfx.write(&root.key, &[&root.certificate], &root.common_name())?,
+        format!("Root CA key and certificate ({pfx_note}): for the Windows certificate store; keep offline."),
+    );
+    for (i, (issuer, csr)) in intermediates.iter().enumerate() {
+        let stem = layout::intermediate_stem(i, intermediates.len());
+        bundle.text(
+            layout::cert(&stem),
+            &certificate_pem(&issuer.certificate)?,
+            format!(
+                "Intermediate CA \"{}\": upload to DPS → Certificates and verify it, or use it as the enrollment group's certificate.",
+                issuer.common_name()
+            ),
+        );
+        bundle.der_certificate(layout::der_cert(&stem), &issuer.certificate, "The intermediate CA certificate as DER, for Windows.".into())?;
+        bundle.secret(
+            layout::key(&stem),
+            ca_keys.pem(&issuer.key)?.as_bytes().to_vec(),
+            format!("Intermediate CA private key ({ca_key_note}): keep offline; it signs devices."),
+        );
+        bundle.secret(
+            layout::intermediate_pfx(i, intermediates.len()),
+            pfx.write(&issuer.key, &[&issuer.certificate], &issuer.common_name())?,
+            format!("Intermediate CA key and certificate ({pfx_note}): for the Windows certificate store; keep offline."),
+        );
+        write_csr(bundle, &stem, csr, "intermediate CA")?;
+    }
+    let from_root: Vec<Vec<u8>> = std::iter::once(&root.certificate)
+        .chain(intermediates.iter().map(|(issuer, _)| &issuer.certificate))
+        .map(certificate_der)
+        .collect::<Result<_>>()?;
+    bundle.text(
+        layout::CHAIN_CA_CERT.into(),
+        &issuers_pem(&from_root),
+        "CA chain: intermediate(s) nearest the devices first, then the root.".into(),
+    );
+    Ok(())
+}
+
+/// Writes devices signed under one CA chain, whoever made that chain (the
+/// tutorial chain, a batch's chunk, an imported CA): each device's
+/// certificate, DER, full chain, key, PFX, CSR and every SDK snippet. The CA
+/// certificates only go into files, so they are taken as DER.
+pub struct DeviceWriter {
+    settings: DeviceSettings,
+    /// From the root down; the last signed the devices.
+    ca_certificates: Vec<Vec<u8>>,
+    root_pem: String,
+    /// From the root down, as the Java sample lists them.
+    intermediate_pems: Vec<String>,
+    /// One key derivation for every PFX of the download.
+    pfx: PfxWriter,
+}
+
+impl DeviceWriter {
+    pub fn new(settings: DeviceSettings, ca_certificates: Vec<Vec<u8>>) -> Result<Self> {
+        let (root, intermediates) = ca_certificates.split_first().ok_or_else(|| StudioError::general("A device chain needs its root CA."))?;
+        let pfx = PfxWriter::new(&settings.pfx)?;
+        Ok(Self {
+            root_pem: pem_text("CERTIFICATE", root),
+            intermediate_pems: intermediates.iter().map(|der| pem_text("CERTIFICATE", der)).collect(),
+            ca_certificates,
+            pfx,
+            settings,
+        })
+    }
+
+    /// The PFX writer of this download, for the CA's PFX files too.
+    pub fn pfx(&self) -> &PfxWriter {
+        &self.pfx
+    }
+
+    pub fn write(&self, bundle: &mut Bundle, registration_id: &str, device: &Issued) -> Result<()> {
+        let id = registration_id;
+        let stem = layout::device_stem(id);
+        let key_der = device.key.to_pkcs8_der()?;
+        // Java's KeyFactory reads only PKCS#8, whatever format the key file has.
+        let pkcs8_pem = pkcs8_pem(&key_der);
+        let key_pem = match self.settings.key_encoding {
+            KeyEncoding::Pkcs8 => pkcs8_pem.clone(),
+            encoding => device.key.to_pem(encoding, None)?,
+        };
+        let what = format!("device {id}");
+        let files = KeyedCertificateFiles {
+            stem: &stem,
+            issued: device,
+            issuers: &self.ca_certificates,
+            key_pem: &key_pem,
+            pfx_path: layout::full_chain_pfx(&stem),
+            friendly_name: id,
+            role: Role {
+                what: &what,
+                certificate_use: "for an individual enrollment, upload to the enrollment.",
+                key_use: "give to the device.",
+            },
+        };
+        files.write(bundle, &self.pfx)?;
+        let chain_pem = files.full_chain_pem()?;
+        let cert_pem = certificate_pem(&device.certificate)?;
+        let material = DeviceMaterial {
+            registration_id: id,
+            stem: &stem,
+            chain_path: &layout::full_chain(&stem),
+            chain_pem: &chain_pem,
+            key_path: &layout::key(&stem),
+            key_pem: &key_pem,
+            pfx_path: &files.pfx_path,
+        };
+        write_device_snippets(bundle, &self.settings.snippets, &self.settings.pfx.password, &material);
+        let intermediate_refs: Vec<&str> = self.intermediate_pems.iter().map(String::as_str).collect();
+        bundle.text(
+            layout::snippet(&stem, layout::JAVA_SAMPLE),
+            &JavaSnippet::new(&cert_pem, &pkcs8_pem, &self.root_pem, &intermediate_refs).text(),
+            format!("Java constants for ProvisioningX509Sample.java ({id})."),
+        );
+        bundle.text(
+            layout::snippet(&stem, layout::POWERSHELL_ENROLLMENT),
+            &powershell_enrollment(&self.settings.snippets, id, &layout::cert(&stem), None),
+            format!("PowerShell: an individual enrollment for {id} with its device certificate."),
+        );
+        Ok(())
+    }
+}
+
+/// Where one device's material lies in the ZIP, and its PEM text.
+pub struct DeviceMaterial<'a> {
+    pub registration_id: &'a str,
+    /// The stem the snippet files are named after.
+    pub stem: &'a str,
+    /// What the device presents: its full chain (or its own certificate when self-signed).
+    pub chain_path: &'a str,
+    pub chain_pem: &'a str,
+    pub key_path: &'a str,
+    /// Unencrypted, as the samples need it.
+    pub key_pem: &'a str,
+    pub pfx_path: &'a str,
+}
+
+/// The snippets for the C, Python, Node and C# samples.
+pub fn write_device_snippets(bundle: &mut Bundle, settings: &SnippetSettings, pfx_password: &str, device: &DeviceMaterial<'_>) {
+    let id = device.registration_id;
+    let path = |sample: &str| layout::snippet(device.stem, sample);
+    bundle.text(
+        path(layout::CUSTOM_HSM_SAMPLE),
+        &snippets::custom_hsm_example_c(id, device.chain_pem, device.key_pem),
+        format!("C constants for the DPS sample custom_hsm_example.c ({id}): paste over the sample's."),
+    );
+    bundle.text(
+        path(layout::IOTHUB_X509_SAMPLE),
+        &snippets::iothub_ll_client_x509_sample_c(settings, id, device.chain_pem, device.key_pem),
+        format!("C declarations for the IoT Hub sample iothub_ll_client_x509_sample.c ({id}): paste over the sample's."),
+    );
+    let python = snippets::python_env(settings, id, device.chain_path, device.key_path);
+    bundle.text(path(layout::PYTHON_ENV_SH), &python.bash, format!("bash exports for the Python sample provision_x509.py ({id})."));
+    bundle.text(path(layout::PYTHON_ENV_CMD), &python.cmd, format!("Windows cmd settings for the Python sample provision_x509.py ({id})."));
+    let node = snippets::node_env(settings, id, device.chain_path, device.key_path);
+    bundle.text(path(layout::NODE_ENV_SH), &node.bash, format!("bash exports for the Node sample register_x509.js ({id})."));
+    bundle.text(path(layout::NODE_ENV_CMD), &node.cmd, format!("Windows cmd settings for the Node sample register_x509.js ({id})."));
+    let dotnet = snippets::dotnet_run(settings, device.pfx_path, pfx_password);
+    bundle.text(path(layout::DOTNET_RUN_SH), &dotnet.bash, format!("The C# X509Sample command line, bash ({id})."));
+    bundle.text(path(layout::DOTNET_RUN_CMD), &dotnet.cmd, format!("The C# X509Sample command line, Windows cmd ({id})."));
+}
+
+/// A certificate issued for someone else's key (an external CSR): the
+/// certificate and its full chain; there is no key to write.
+pub fn write_signed_request(bundle: &mut Bundle, stem: &str, certificate: &Certificate, issuers: &[Vec<u8>], what: &str) -> Result<()> {
+    let pem = certificate_pem(certificate)?;
+    bundle.text(layout::cert(stem), &pem, format!("{what}."));
+    bundle.der_certificate(layout::der_cert(stem), certificate, format!("{what}, as DER, for Windows."))?;
+    bundle.text(
+        layout::full_chain(stem),
+        &(pem + &issuers_pem(issuers)),
+        format!("{what}, with its issuers up to the root: what its owner presents."),
+    );
+    Ok(())
+}

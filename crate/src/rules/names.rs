@@ -1,0 +1,146 @@
+//! The naming rules of DPS, IoT Hub and X.509 that a name must pass before it
+//! goes into a certificate.
+
+use crate::error::{Result, StudioError};
+
+/// RFC 5280 `ub-common-name`: a CN holds at most 64 characters.
+pub const MAX_COMMON_NAME_CHARS: usize = 64;
+
+/// A CA's common name: not empty, no surrounding spaces, at most 64 characters.
+pub fn check_common_name(field: &str, label: &str, cn: &str) -> Result<()> {
+    if cn.trim().is_empty() {
+        return Err(StudioError::field(field, format!("{label} is empty: a certificate needs a common name.")));
+    }
+    if cn.trim() != cn {
+        return Err(StudioError::field(field, format!("{label} \"{cn}\" starts or ends with a space; remove it.")));
+    }
+    if cn.chars().any(char::is_control) {
+        return Err(StudioError::field(field, format!("{label} contains a control character.")));
+    }
+    let n = cn.chars().count();
+    if n > MAX_COMMON_NAME_CHARS {
+        return Err(StudioError::field(
+            field,
+            format!("{label} is {n} characters long; an X.509 common name holds at most {MAX_COMMON_NAME_CHARS}."),
+        ));
+    }
+    Ok(())
+}
+
+/// A registration ID as a file name: `:` is legal in an ID but not in a
+/// Windows file name, so it becomes `_` (the tutorial asks the user to do so).
+/// Two IDs with the same stem (ignoring case) would overwrite each other's files.
+pub fn device_stem(registration_id: &str) -> String {
+    registration_id.replace(':', "_")
+}
+
+/// A DPS registration ID, which X.509 attestation uses as the device
+/// certificate's CN: letters, digits and `- . _ :`, ending in a letter, digit
+/// or `-`, and (as a CN) at most 64 characters.
+pub fn check_registration_id(field: &str, id: &str) -> Result<()> {
+    if id.is_empty() {
+        return Err(StudioError::field(field, "A registration ID is empty: each device needs one."));
+    }
+    if let Some(bad) = id.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | ':'))) {
+        let shown = if bad == ' ' { "a space".to_string() } else { format!("'{bad}'") };
+        return Err(StudioError::field(
+            field,
+            format!(
+                "Registration ID \"{id}\" contains {shown}; DPS allows only letters, digits and - . _ :"
+            ),
+        ));
+    }
+    let last = id.chars().last().unwrap_or('-');
+    if !(last.is_ascii_alphanumeric() || last == '-') {
+        return Err(StudioError::field(
+            field,
+            format!("Registration ID \"{id}\" ends with '{last}'; DPS requires the last character to be a letter, digit or -."),
+        ));
+    }
+    let n = id.chars().count();
+    if n > MAX_COMMON_NAME_CHARS {
+        return Err(StudioError::field(
+            field,
+            format!(
+                "Registration ID \"{id}\" is {n} characters long; as the certificate's common name it may have at most {MAX_COMMON_NAME_CHARS}."
+            ),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tutorial_ids_pass() {
+        for id in ["device-01", "custom-hsm-device-02", "a:b.c_d-", "X"] {
+            check_registration_id("devices", id).unwrap();
+        }
+    }
+
+    #[test]
+    fn broken_ids_name_the_rule() {
+        let e = check_registration_id("devices", "my device").unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("devices"));
+        assert!(e.message.contains("a space"), "{}", e.message);
+        let e = check_registration_id("devices", &"a".repeat(65)).unwrap_err();
+        assert!(e.message.contains("65 characters") && e.message.contains("64"), "{}", e.message);
+        check_registration_id("devices", &"a".repeat(64)).unwrap();
+        let e = check_registration_id("devices", "dev.").unwrap_err();
+        assert!(e.message.contains("last character"), "{}", e.message);
+        let e = check_registration_id("devices", "dév").unwrap_err();
+        assert!(e.message.contains("'é'"), "{}", e.message);
+        assert!(check_registration_id("devices", "").is_err());
+    }
+
+    #[test]
+    fn common_name_limits() {
+        check_common_name("rootCn", "Root CA name", "Azure IoT Hub CA Cert Test Only").unwrap();
+        let e = check_common_name("rootCn", "Root CA name", &"é".repeat(65)).unwrap_err();
+        assert!(e.message.contains("65 characters"), "{}", e.message);
+        assert!(check_common_name("rootCn", "Root CA name", "  ").is_err());
+        assert!(check_common_name("rootCn", "Root CA name", " x").is_err());
+    }
+}
+
+/// A DNS name for a subjectAltName: labels of letters, digits and `-`, an
+/// optional leading `*.` wildcard.
+pub fn check_dns_name(name: &str) -> Result<()> {
+    let bad = |rule: &str| Err(StudioError::field("dnsNames", format!("DNS name \"{name}\" {rule}")));
+    let host = name.strip_prefix("*.").unwrap_or(name);
+    if host.is_empty() || name.len() > 253 {
+        return bad("must have 1 to 253 characters.");
+    }
+    for label in host.split('.') {
+        if label.is_empty() || label.len() > 63 {
+            return bad("has an empty label or one longer than 63 characters.");
+        }
+        if !label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') || label.starts_with('-') || label.ends_with('-') {
+            return bad("may hold only letters, digits and - (not at a label's start or end), in labels joined by dots.");
+        }
+    }
+    Ok(())
+}
+
+/// The portal's code: not empty, no spaces, at most 64 characters (a CN).
+pub fn check_verification_code(code: &str) -> Result<()> {
+    let field = |message: String| StudioError::field("verificationCode", message);
+    if code.is_empty() {
+        return Err(field("The verification code is empty: paste the code the portal shows.".into()));
+    }
+    if code.chars().any(char::is_whitespace) {
+        return Err(field(format!("The verification code \"{code}\" contains a space; paste it exactly as the portal shows it.")));
+    }
+    if code.chars().any(char::is_control) {
+        return Err(field("The verification code contains a control character.".into()));
+    }
+    let n = code.chars().count();
+    if n > MAX_COMMON_NAME_CHARS {
+        return Err(field(format!(
+            "The verification code is {n} characters long; as a certificate's common name it may have at most {MAX_COMMON_NAME_CHARS}."
+        )));
+    }
+    Ok(())
+}

@@ -1,0 +1,121 @@
+//! Certificates as OpenSSL prints them: names, times and OIDs in its own words,
+//! so a person can compare the studio's text with `openssl x509 -text`.
+
+use std::time::Duration;
+
+use const_oid::ObjectIdentifier;
+use der::asn1::AnyRef;
+use der::{Tag, Tagged};
+use x509_cert::name::Name;
+
+/// OpenSSL's names for the algorithms and attributes the studio meets.
+pub fn oid_name(oid: &ObjectIdentifier) -> String {
+    let name = match oid.to_string().as_str() {
+        "1.2.840.113549.1.1.1" => "rsaEncryption",
+        "1.2.840.113549.1.1.5" => "sha1WithRSAEncryption",
+        "1.2.840.113549.1.1.11" => "sha256WithRSAEncryption",
+        "1.2.840.113549.1.1.12" => "sha384WithRSAEncryption",
+        "1.2.840.113549.1.1.13" => "sha512WithRSAEncryption",
+        "1.2.840.113549.1.1.10" => "rsassaPss",
+        "1.2.840.10045.2.1" => "id-ecPublicKey",
+        "1.2.840.10045.4.3.2" => "ecdsa-with-SHA256",
+        "1.2.840.10045.4.3.3" => "ecdsa-with-SHA384",
+        "1.2.840.10045.4.3.4" => "ecdsa-with-SHA512",
+        "1.3.101.112" => "ED25519",
+        _ => return oid.to_string(),
+    };
+    name.to_string()
+}
+
+/// Attribute short names as OpenSSL prints them in a name.
+pub fn attribute_name(oid: &ObjectIdentifier) -> String {
+    let name = match oid.to_string().as_str() {
+        "2.5.4.3" => "CN",
+        "2.5.4.6" => "C",
+        "2.5.4.7" => "L",
+        "2.5.4.8" => "ST",
+        "2.5.4.9" => "street",
+        "2.5.4.10" => "O",
+        "2.5.4.11" => "OU",
+        "2.5.4.4" => "SN",
+        "2.5.4.5" => "serialNumber",
+        "2.5.4.12" => "title",
+        "2.5.4.42" => "GN",
+        "2.5.4.43" => "initials",
+        "2.5.4.46" => "dnQualifier",
+        "2.5.4.17" => "postalCode",
+        "2.5.4.15" => "businessCategory",
+        "2.5.4.65" => "pseudonym",
+        "1.2.840.113549.1.9.1" => "emailAddress",
+        "0.9.2342.19200300.100.1.25" => "DC",
+        "0.9.2342.19200300.100.1.1" => "UID",
+        _ => return oid.to_string(),
+    };
+    name.to_string()
+}
+
+/// A directory string's text (UTF8, Printable, IA5, Teletex, BMP, Visible).
+pub fn string_value(value: AnyRef<'_>) -> String {
+    let bytes = value.value();
+    match value.tag() {
+        Tag::BmpString => {
+            let units: Vec<u16> = bytes.chunks_exact(2).map(|p| u16::from_be_bytes([p[0], p[1]])).collect();
+            String::from_utf16_lossy(&units)
+        }
+        Tag::TeletexString => bytes.iter().map(|&b| char::from(b)).collect(),
+        _ => String::from_utf8_lossy(bytes).into_owned(),
+    }
+}
+
+/// A name as `openssl x509 -text` prints it: `C = US, O = Org, CN = Name`,
+/// multi-valued RDNs joined with ` + `, RFC 2253 specials escaped.
+pub fn describe_name(name: &Name) -> String {
+    name.iter_rdn()
+        .map(|rdn| {
+            rdn.iter()
+                .map(|atv| {
+                    let value = der::asn1::AnyRef::from(&atv.value);
+                    format!("{} = {}", attribute_name(&atv.oid), escape_2253(&string_value(value)))
+                })
+                .collect::<Vec<_>>()
+                .join(" + ")
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// OpenSSL's `oneline` quoting: a value holding an RFC 2253 special (or a
+/// leading `#`/space, a trailing space) is put in double quotes, with `\`
+/// and `"` escaped by a backslash.
+fn escape_2253(value: &str) -> String {
+    let special = value.contains([',', '+', '"', '\\', '<', '>', ';'])
+        || value.starts_with(['#', ' '])
+        || value.ends_with(' ');
+    let escaped: String = value
+        .chars()
+        .map(|c| if matches!(c, '"' | '\\') { format!("\\{c}") } else { c.to_string() })
+        .collect();
+    if special { format!("\"{escaped}\"") } else { escaped }
+}
+
+/// A name as X509_NAME_oneline writes it (in SAN / AKI DirName): `/C=US/CN=x`.
+pub fn oneline_name(name: &Name) -> String {
+    name.iter().map(|atv| format!("/{}={}", attribute_name(&atv.oid), string_value(AnyRef::from(&atv.value)))).collect()
+}
+
+/// `Nov 25 06:33:40 2026 GMT` (day padded with a space), as OpenSSL prints times.
+pub fn openssl_time(unix: u64) -> String {
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    match der::DateTime::from_unix_duration(Duration::from_secs(unix)) {
+        Ok(t) => format!(
+            "{} {:>2} {:02}:{:02}:{:02} {} GMT",
+            MONTHS.get(usize::from(t.month().saturating_sub(1))).unwrap_or(&"???"),
+            t.day(),
+            t.hour(),
+            t.minutes(),
+            t.seconds(),
+            t.year()
+        ),
+        Err(_) => format!("{unix} seconds after 1970"),
+    }
+}
