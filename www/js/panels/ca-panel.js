@@ -9,13 +9,14 @@
 // inspect code out), which is fetched only when the panel is first used, so
 // the page's Ready time does not wait for it.
 
-import { WorkerPool } from './pool.js';
-import { caWasmModule } from './runtime.js';
+import { WorkerPool } from '../runtime/pool.js';
+import { caWasmModule } from '../runtime/runtime.js';
+import { roleLabel } from '../views/chain-view.js';
+import { prepareZip, renderFiles } from '../views/files-view.js';
+import { saveBytes } from '../views/download.js';
+import { h } from '../views/dom.js';
 import { createFieldErrors } from './field-errors.js';
 import { lines } from './panel-form.js';
-import { prepareZip, renderFiles } from './files-view.js';
-import { saveBytes } from './download.js';
-import { h } from './dom.js';
 
 /** The core's error `.field` → the control it belongs to. */
 const CA_CONTROLS = {
@@ -104,7 +105,7 @@ export function createCaPanel(root, { createWorker, module, status }) {
           h(
             'label',
             { for: `ca-choice-${ca.id}` },
-            h('span', { class: 'node-role' }, ca.role === 'root' ? 'Root CA' : 'Intermediate CA'),
+            h('span', { class: 'node-role' }, roleLabel(ca.role)),
             h('span', { class: 'node-cn' }, ca.commonName),
             h('span', { class: 'node-meta' }, `${ca.keyLabel} · expires ${ca.notAfter.slice(0, 10)} · from ${ca.certificateFile}`),
             h('span', { class: 'node-thumb' }, `SHA-1 ${ca.thumbprintSha1}`),
