@@ -2,10 +2,10 @@
 // from www/js, exactly as the page uses them) next to the peers it is
 // measured against. bench/run.mjs drives `window.bench` and prints the table.
 
-import { WorkerPool, defaultPoolSize } from '../www/js/pool.js';
-import { generateKeys } from '../www/js/parallel-keys.js';
-import { makeChain } from '../www/js/chain-maker.js';
-import { makeBatch } from '../www/js/batch-maker.js';
+import { WorkerPool, defaultPoolSize } from '../www/js/runtime/pool.js';
+import { generateKeys } from '../www/js/make/keys.js';
+import { makeOnPool, TUTORIAL_CHAIN } from '../www/js/make/pipeline.js';
+import { makeBatchOnPool } from '../www/js/make/batch.js';
 
 /** The chain form's defaults: the tutorial's chain, RSA-4096, PFX for every device. */
 export function tutorialSpec(overrides = {}) {
@@ -49,14 +49,14 @@ async function compileWasm() {
 
 const size = defaultPoolSize();
 const pool = new WorkerPool({
-  createWorker: () => new Worker(new URL('../www/js/worker.js', import.meta.url), { type: 'module' }),
+  createWorker: () => new Worker(new URL('../www/js/runtime/worker.js', import.meta.url), { type: 'module' }),
   module: compileWasm(),
   size,
 });
 
 // The batch ZIP's writer, as the page makes it for its first batch.
 const archivist = new WorkerPool({
-  createWorker: () => new Worker(new URL('../www/js/worker.js', import.meta.url), { type: 'module' }),
+  createWorker: () => new Worker(new URL('../www/js/runtime/worker.js', import.meta.url), { type: 'module' }),
   module: pool.module,
   size: 1,
 });
@@ -92,12 +92,12 @@ async function keys(kind, bits, count) {
 async function studioChain() {
   const started = performance.now();
   const signing = signingClock();
-  const { files, chain } = await makeChain(pool, tutorialSpec(), { onProgress: signing.onProgress });
+  const { files, chain } = await makeOnPool(pool, TUTORIAL_CHAIN, tutorialSpec(), { onProgress: signing.onProgress });
   const ms = performance.now() - started;
   return { ms, keysMs: signing.at - started, files: files.map((f) => f.path), certificates: chain.length, longestTask: longestTask(started, started + ms) };
 }
 
-/** When makeChain moved from keys to signing, to split its time in two. */
+/** When makeOnPool moved from keys to signing, to split its time in two. */
 function signingClock() {
   const clock = { at: NaN };
   clock.onProgress = ({ phase }) => {
@@ -118,7 +118,7 @@ async function studioDevices(count) {
     if (phase === 'devices' && Number.isNaN(devicesAt)) devicesAt = performance.now();
   };
   const ids = await pool.run('parseDeviceList', { text: `device-{1..${count}}` });
-  const batch = await makeBatch({ pool, archivist }, tutorialSpec({ keyAlgorithm: 'ec-p256' }), ids, { onProgress });
+  const batch = await makeBatchOnPool({ pool, archivist }, tutorialSpec({ keyAlgorithm: 'ec-p256' }), ids, { onProgress });
   const ms = performance.now() - started;
   if (batch.made !== count) throw new Error(`the batch made ${batch.made} of ${count} devices`);
   return {

@@ -105,7 +105,7 @@ async function heapSampler(context, page) {
   const pending = new Map();
   cdp.on('Target.attachedToTarget', ({ sessionId, targetInfo }) => {
     // The studio's pool workers; the peers' idle workers are not the studio's memory.
-    if (targetInfo.type === 'worker' && targetInfo.url.endsWith('/www/js/worker.js')) workers.set(sessionId, 0);
+    if (targetInfo.type === 'worker' && targetInfo.url.endsWith('/www/js/runtime/worker.js')) workers.set(sessionId, 0);
   });
   cdp.on('Target.detachedFromTarget', ({ sessionId }) => workers.delete(sessionId));
   cdp.on('Target.receivedMessageFromTarget', ({ sessionId, message }) => {

@@ -5,7 +5,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { download, expect, openStudio, test } from './fixtures.js';
-import { openssl, portalThumbprint, tempDir, unzip } from './chain-checks.js';
+import { openssl, portalThumbprint, ROOT_CERT, tempDir, unzip } from './chain-checks.js';
 
 const CNF = join(import.meta.dirname, '..', 'crate', 'tests', 'fixtures');
 const CODE = '1B1F84DE79B9BD5F16D71E92709917C2A1CA19D5A156CB9F';
@@ -106,4 +106,32 @@ test('Inspect names the broken link of a chain that misses its intermediate', as
   await page.fill('#inspect-paste', whole);
   await page.getByRole('button', { name: 'Inspect', exact: true }).click();
   await expect(page.locator('#inspect-result .verdict')).toHaveClass(/ok/);
+});
+
+test('the tutorial path: the chain made above verifies with its root, and using it twice lists each CA once', async ({ page }) => {
+  await openStudio(page);
+  await page.getByLabel('Key type').selectOption('ec-p256');
+  await page.getByRole('button', { name: 'Generate' }).click();
+  await expect(page.getByRole('status')).toContainText('Done:');
+  const { path: rootPath } = await download(page, () => page.getByRole('button', { name: `Download ${ROOT_CERT}` }).click());
+
+  // The tutorial verifies the root first: it is the CA chosen.
+  await page.getByRole('button', { name: 'Use the chain made above' }).click();
+  await expect(page.locator('.ca-item')).toHaveText([/Root CA\s*Azure IoT Hub CA Cert Test Only/, /Intermediate CA\s*Azure IoT Hub Intermediate Cert Test Only/]);
+  await expect(page.getByRole('radio', { name: /Root CA/ })).toBeChecked();
+
+  await page.fill('#verification-code', CODE);
+  await page.getByRole('button', { name: 'Make verification certificate' }).click();
+  await expect(page.locator('#verification-result')).toContainText('Signed by "Azure IoT Hub CA Cert Test Only"');
+  const { path: certPath } = await download(page, () => page.getByRole('button', { name: 'Download certs/verification-code.cert.pem' }).click());
+  const dir = tempDir('studio-tutorial-verification-');
+  // The root alone, as the portal holds it: no intermediate to lean on.
+  expect(openssl(dir, 'verify', '-CAfile', rootPath, certPath)).toContain(': OK');
+  expect(openssl(dir, 'x509', '-in', certPath, '-noout', '-subject')).toContain(`CN = ${CODE}`);
+
+  // Pressed again: the same two CAs, each once, the root still chosen.
+  await page.getByRole('button', { name: 'Use the chain made above' }).click();
+  await expect(page.getByRole('status')).toContainText('already listed');
+  await expect(page.locator('.ca-item')).toHaveCount(2);
+  await expect(page.getByRole('radio', { name: /Root CA/ })).toBeChecked();
 });

@@ -8,7 +8,7 @@ test.beforeEach(async ({ page }) => {
 
 test('the pool is sized from the core count, between 2 and 8', async ({ page }) => {
   const sizes = await page.evaluate(async () => {
-    const { defaultPoolSize } = await import('/js/pool.js');
+    const { defaultPoolSize } = await import('/js/runtime/pool.js');
     return [undefined, 1, 2, 4, 64].map((cores) => defaultPoolSize(cores));
   });
   expect(sizes).toEqual([2, 2, 2, 4, 8]);
@@ -16,10 +16,10 @@ test('the pool is sized from the core count, between 2 and 8', async ({ page }) 
 
 test('jobs return results and errors with their field; cancelled jobs stop and the pool goes on', async ({ page }) => {
   const outcome = await page.evaluate(async () => {
-    const { WorkerPool } = await import('/js/pool.js');
+    const { WorkerPool } = await import('/js/runtime/pool.js');
     const pool = new WorkerPool({
       size: 1,
-      createWorker: () => new Worker('/js/worker.js', { type: 'module' }),
+      createWorker: () => new Worker('/js/runtime/worker.js', { type: 'module' }),
     });
     const settle = (promise) => promise.then(
       (value) => ({ ok: true, value }),
@@ -55,9 +55,9 @@ test('jobs return results and errors with their field; cancelled jobs stop and t
 
 test('a pool whose workers cannot start says why, for every job', async ({ page }) => {
   const outcome = await page.evaluate(async () => {
-    const { WorkerPool } = await import('/js/pool.js');
+    const { WorkerPool } = await import('/js/runtime/pool.js');
     const messages = async (module) => {
-      const pool = new WorkerPool({ size: 2, module, createWorker: () => new Worker('/js/worker.js', { type: 'module' }) });
+      const pool = new WorkerPool({ size: 2, module, createWorker: () => new Worker('/js/runtime/worker.js', { type: 'module' }) });
       const ready = await pool.ready.then(() => 'ready', (error) => error.message);
       const job = await pool.run('generateKey', { algorithm: 'ec-p256' }).then(() => 'ran', (error) => error.message);
       pool.terminate();

@@ -15,7 +15,7 @@ const INDEX = readFileSync(join(import.meta.dirname, '..', 'www', 'index.html'),
 function isOwnFile(url, base) {
   const parsed = new URL(url);
   if (parsed.origin !== new URL(base).origin || parsed.search || parsed.hash) return false;
-  return /^\/(|index\.html|style\.css|js\/[\w-]+\.js|pkg\/cert_studio(_ca)?(_bg\.wasm|\.js))$/.test(parsed.pathname);
+  return /^\/(|index\.html|style\.css|js\/([\w-]+\/)?[\w-]+\.js|pkg\/cert_studio(_ca)?(_bg\.wasm|\.js))$/.test(parsed.pathname);
 }
 
 test('the served page keeps to its own files and leaves no storage behind', async ({ page, context, baseURL }) => {
@@ -90,7 +90,7 @@ test.describe('without crypto.getRandomValues', () => {
 
   test('in the workers: the core refuses at start, and Generate makes nothing', async ({ page }) => {
     // The page keeps its random source; each worker loses it before the studio loads.
-    await page.route('**/js/worker.js', async (route) => {
+    await page.route('**/js/runtime/worker.js', async (route) => {
       const response = await route.fetch();
       await route.fulfill({ response, body: `delete Crypto.prototype.getRandomValues;\n${await response.text()}` });
     });

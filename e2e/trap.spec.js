@@ -8,10 +8,10 @@ import { test, expect } from './fixtures.js';
 const TRAP_CN = 'Trap in the worker';
 
 test('a wasm trap restarts the worker, is reported, and keeps the form and the last result', async ({ page }) => {
-  await page.route('**/js/worker-jobs.js', async (route) => {
+  await page.route('**/js/runtime/worker-jobs.js', async (route) => {
     const response = await route.fetch();
     const trapping = `
-import initRaw from '../pkg/cert_studio.js';
+import initRaw from '../../pkg/cert_studio.js';
 const realBuildChain = jobs.buildChain;
 jobs.buildChain = async (args) => {
   if (args.spec.rootCn !== ${JSON.stringify(TRAP_CN)}) return realBuildChain(args);

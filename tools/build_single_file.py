@@ -4,8 +4,8 @@ file (the page, its styles, its scripts, the worker and the wasm), and its
 SHA-256 in www/cert-studio-offline.html.sha256 (sha256sum format).
 
 The scripts are the served page's own modules, bundled by esbuild, with one
-swap: js/runtime.js (module workers, fetched wasm) becomes
-js/runtime-offline.js (a classic worker from a Blob URL, the wasm from the
+swap: js/runtime/runtime.js (module workers, fetched wasm) becomes
+js/runtime/runtime-offline.js (a classic worker from a Blob URL, the wasm from the
 page), because file:// pages may neither fetch nor start module workers.
 Of the two wasm modules it embeds the one wasm-pack.toml's [offline] names
 (the CA panel's, which has every binding), for both worker pools.
@@ -63,12 +63,13 @@ def main():
         tmp = pathlib.Path(tmp)
         shutil.copytree(WWW / "js", tmp / "js")
         shutil.copytree(pkg, tmp / "pkg")
-        worker = inline_safe(bundle(tmp / "js" / "worker.js", tmp / "worker.bundle.js"), "the worker bundle")
-        (tmp / "js" / "offline-data.js").write_text(
+        runtime = tmp / "js" / "runtime"
+        worker = inline_safe(bundle(runtime / "worker.js", tmp / "worker.bundle.js"), "the worker bundle")
+        (runtime / "offline-data.js").write_text(
             "export const WORKER_SOURCE = " + json.dumps(worker) + ";\n"
             + "export const WASM_BASE64 = " + json.dumps(base64.b64encode(wasm.read_bytes()).decode()) + ";\n"
         )
-        shutil.copyfile(tmp / "js" / "runtime-offline.js", tmp / "js" / "runtime.js")
+        shutil.copyfile(runtime / "runtime-offline.js", runtime / "runtime.js")
         app = inline_safe(bundle(tmp / "js" / "app.js", tmp / "app.bundle.js"), "the page bundle")
 
     style = inline_safe((WWW / "style.css").read_text(), "style.css")

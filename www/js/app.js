@@ -1,21 +1,19 @@
 // Bootstraps the studio: one worker pool for all crypto, then each panel.
 // The main thread only draws.
 
-import { JobError, WorkerPool } from './pool.js';
-import { studioRuntime } from './runtime.js';
-import { createStatus } from './status.js';
-import { createChainForm } from './chain-form.js';
-import { makeChain } from './chain-maker.js';
-import { makeBatch } from './batch-maker.js';
-import { renderChain } from './chain-view.js';
-import { prepareZip, renderFiles, ZIP_NAME } from './files-view.js';
-import { renderSnippets } from './snippets-view.js';
-import { saveBytes } from './download.js';
-import { formatBytes } from './dom.js';
-import { createCaPanel } from './ca-panel.js';
-import { createSampleSettings } from './sample-settings.js';
-import { createEdgePanel } from './edge-panel.js';
-import { createEnrollmentPanel } from './enrollment-panel.js';
+import { JobError, WorkerPool } from './runtime/pool.js';
+import { studioRuntime } from './runtime/runtime.js';
+import { createStatus } from './views/status.js';
+import { renderChain } from './views/chain-view.js';
+import { prepareZip, renderFiles, ZIP_NAME } from './views/files-view.js';
+import { renderSnippets } from './views/snippets-view.js';
+import { saveBytes } from './views/download.js';
+import { formatCount } from './views/dom.js';
+import { createCaPanel } from './panels/ca-panel.js';
+import { createSampleSettings } from './panels/sample-settings.js';
+import { createChainPanel } from './panels/chain-panel.js';
+import { createEdgePanel } from './panels/edge-panel.js';
+import { createEnrollmentPanel } from './panels/enrollment-panel.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -34,8 +32,8 @@ const caPanel = createCaPanel($('ca-panel'), { createWorker, module: wasmModule,
 
 /** The batch ZIP's writer: a pool of one, made at the first batch. */
 let archivist = null;
-/** Above this many devices the chain is made as a batch (files straight into the ZIP). */
-const LARGEST_SHOWN_CHAIN = 20;
+const batchArchivist = () =>
+  (archivist ??= new WorkerPool({ createWorker, module: wasmModule, size: 1, onWorkerLost: (reason) => status.error(reason) }));
 
 let running = null;
 let zip = null;
@@ -43,12 +41,6 @@ let zipName = ZIP_NAME;
 
 const cancelRunning = () => running?.abort(new DOMException('Generation was cancelled.', 'AbortError'));
 const settings = createSampleSettings($('chain-form'));
-const form = createChainForm($('chain-form'), {
-  onGenerate: (spec) => generate({ ...spec, ...settings.read() }),
-  onCancel: cancelRunning,
-});
-
-const count = new Intl.NumberFormat('en');
 
 function timeLeft(seconds) {
   if (!Number.isFinite(seconds)) return '';
@@ -57,41 +49,9 @@ function timeLeft(seconds) {
 
 function describeProgress({ phase, done, total, secondsLeft }) {
   if (phase === 'keys') status.progress(`Making keys: ${done} of ${total}`, done, total);
-  else if (phase === 'devices') status.progress(`Devices: ${count.format(done)} of ${count.format(total)}${timeLeft(secondsLeft)}`, done, total);
+  else if (phase === 'devices') status.progress(`Devices: ${formatCount(done)} of ${formatCount(total)}${timeLeft(secondsLeft)}`, done, total);
   else if (phase === 'signing') status.progress('Signing certificates and writing files…');
   else status.progress('Checking the settings…');
-}
-
-function generate({ devicesText, ...spec }) {
-  return runPanel(
-    form,
-    async (options) => {
-      options.onProgress({ phase: 'checking' });
-      const devices = await pool.run('parseDeviceList', { text: devicesText }, { signal: options.signal });
-      if (devices.length <= LARGEST_SHOWN_CHAIN) return makeChain(pool, { ...spec, devices }, options);
-      archivist ??= new WorkerPool({ createWorker, module: wasmModule, size: 1, onWorkerLost: (reason) => status.error(reason) });
-      return describeBatch(await makeBatch({ pool, archivist }, spec, devices, options));
-    },
-    { title: 'Chain', zipName: ZIP_NAME, caKeyPassword: spec.caKeyPassword },
-  );
-}
-
-/** A batch's result as the page shows it: the CA drawn, the devices summed up, the ZIP ready. */
-function describeBatch(batch) {
-  const made = count.format(batch.made);
-  const requested = count.format(batch.requested);
-  const generator = batch.deviceKeyGenerator ? ` Device keys made by ${batch.deviceKeyGenerator}.` : '';
-  let summary = `${made} device certificates are in the ZIP (${formatBytes(batch.zip.size)}), each with its files and snippets; devices.csv lists them with their thumbprints.${generator}`;
-  let outcome = `Done: a batch of ${made} devices.`;
-  if (batch.failure) {
-    summary = `Stopped after ${made} of ${requested} devices: ${batch.failure.message} The ZIP holds the ${made} made. ${summary}`;
-    outcome = `Stopped after ${made} of ${requested} devices; the ZIP holds those made.`;
-    status.error(batch.failure.message);
-  } else if (batch.cancelled) {
-    summary = `Cancelled after ${made} of ${requested} devices. ${summary}`;
-    outcome = `Cancelled after ${made} of ${requested} devices; the ZIP holds the ${made} made.`;
-  }
-  return { ...batch, batchSummary: summary, outcome };
 }
 
 function show(result, view = { title: 'Chain', zipName: ZIP_NAME }) {
@@ -147,6 +107,7 @@ async function runPanel(panel, work, view) {
 }
 
 const panelDeps = { pool, settings, run: runPanel, onCancel: cancelRunning };
+createChainPanel($('chain-form'), { ...panelDeps, archivist: batchArchivist, status });
 createEdgePanel($('edge-form'), panelDeps);
 createEnrollmentPanel($('enrollment-form'), panelDeps);
 

@@ -9,13 +9,14 @@
 // inspect code out), which is fetched only when the panel is first used, so
 // the page's Ready time does not wait for it.
 
-import { WorkerPool } from './pool.js';
-import { caWasmModule } from './runtime.js';
+import { WorkerPool } from '../runtime/pool.js';
+import { caWasmModule } from '../runtime/runtime.js';
+import { roleLabel } from '../views/chain-view.js';
+import { prepareZip, renderFiles } from '../views/files-view.js';
+import { saveBytes } from '../views/download.js';
+import { h } from '../views/dom.js';
 import { createFieldErrors } from './field-errors.js';
 import { lines } from './panel-form.js';
-import { prepareZip, renderFiles } from './files-view.js';
-import { saveBytes } from './download.js';
-import { h } from './dom.js';
 
 /** The core's error `.field` → the control it belongs to. */
 const CA_CONTROLS = {
@@ -78,6 +79,7 @@ export function createCaPanel(root, { createWorker, module, status }) {
   const caErrors = createFieldErrors(root, CA_CONTROLS);
   const inspectErrors = createFieldErrors(root, INSPECT_CONTROLS);
   let cas = [];
+  let chosenId = null;
   let generatedZip = null;
 
   const selected = () => cas.find((ca) => ca.id === Number(root.querySelector('input[name="ca-choice"]:checked')?.value));
@@ -96,15 +98,15 @@ export function createCaPanel(root, { createWorker, module, status }) {
   function renderCas() {
     const list = $('ca-list');
     list.replaceChildren(
-      ...cas.map((ca, i) =>
+      ...cas.map((ca) =>
         h(
           'li',
           { class: 'ca-item' },
-          h('input', { type: 'radio', name: 'ca-choice', id: `ca-choice-${ca.id}`, value: ca.id, checked: i === cas.length - 1 }),
+          h('input', { type: 'radio', name: 'ca-choice', id: `ca-choice-${ca.id}`, value: ca.id, checked: ca.id === chosenId }),
           h(
             'label',
             { for: `ca-choice-${ca.id}` },
-            h('span', { class: 'node-role' }, ca.role === 'root' ? 'Root CA' : 'Intermediate CA'),
+            h('span', { class: 'node-role' }, roleLabel(ca.role)),
             h('span', { class: 'node-cn' }, ca.commonName),
             h('span', { class: 'node-meta' }, `${ca.keyLabel} · expires ${ca.notAfter.slice(0, 10)} · from ${ca.certificateFile}`),
             h('span', { class: 'node-thumb' }, `SHA-1 ${ca.thumbprintSha1}`),
@@ -123,9 +125,17 @@ export function createCaPanel(root, { createWorker, module, status }) {
     }
     status.progress('Importing the CA…');
     const { cas: imported } = await pool.run('importCa', { files, password: password || undefined, nowMs: Date.now() });
-    cas = cas.concat(imported);
+    // A CA already listed (the same chain used twice) stays listed once; the worker forgets the copy.
+    const listed = (ca) => cas.find((other) => other.thumbprintSha1 === ca.thumbprintSha1);
+    const copies = imported.filter(listed);
+    const added = imported.filter((ca) => !listed(ca));
+    await Promise.all(copies.map((ca) => pool.run('forgetCa', { id: ca.id })));
+    cas = cas.concat(added);
+    // The root is the one the tutorial verifies first.
+    chosenId = listed(imported.find((ca) => ca.role === 'root') ?? imported[0]).id;
     renderCas();
-    status.say(`Imported ${imported.map((ca) => `"${ca.commonName}"`).join(' and ')}.`);
+    const names = (list) => list.map((ca) => `"${ca.commonName}"`).join(' and ');
+    status.say(added.length ? `Imported ${names(added)}.` : `${names(copies)} ${copies.length === 1 ? 'is' : 'are'} already listed.`);
   }
 
   $('ca-import').addEventListener('click', () =>

@@ -4,7 +4,7 @@
 // pieces as Blobs, so no device is held twice. Cancel stops the chunks at
 // once and closes the ZIP with what is done.
 
-import { caKeysAndPassword, keyBuffers, withGenerators } from './parallel-keys.js';
+import { BATCH_CA, makeOnPool } from './pipeline.js';
 
 /** Devices per chunk: about a fifth of a second of work each, so Cancel is quick and progress smooth. */
 const CHUNK_DEVICES = { 'ec-p256': 48, 'ec-p384': 24, 'rsa-2048': 6, 'rsa-3072': 3, 'rsa-4096': 2 };
@@ -16,8 +16,8 @@ function chunksOf(ids, size) {
 }
 
 /**
- * @param {{pool: import('./pool.js').WorkerPool, archivist: import('./pool.js').WorkerPool}} workers
- * @param {object} spec  the chain settings (see chain-form.js); its device list is `ids`
+ * @param {{pool: import('../runtime/pool.js').WorkerPool, archivist: import('../runtime/pool.js').WorkerPool}} workers
+ * @param {object} spec  the chain settings (see panels/chain-panel.js); its device list is `ids`
  * @param {string[]} ids  the checked registration IDs (parseDeviceList)
  * @param {object} [options]
  * @param {AbortSignal} [options.signal]  before the CA is made it cancels everything; after, it stops the devices and the ZIP keeps those done
@@ -25,17 +25,13 @@ function chunksOf(ids, size) {
  * @returns {Promise<{chain: object[], files: object[], zip: Blob, zipFiles: number, made: number, requested: number, cancelled: boolean, failure?: Error}>}
  *   `files` are the CA's (shown on the page); `zipFiles` counts everything in the ZIP
  */
-export async function makeBatch({ pool, archivist }, spec, ids, { signal, onProgress = () => {} } = {}) {
+export async function makeBatchOnPool({ pool, archivist }, spec, ids, { signal, onProgress = () => {} } = {}) {
   const requested = ids.length;
   const intermediates = spec.intermediateCns.length;
-  const settings = { ...spec, devices: [] };
-  const { keys, generators, stretched } = await caKeysAndPassword(pool, Array(1 + intermediates).fill(spec.keyAlgorithm), spec, { signal, onProgress });
-  onProgress({ phase: 'signing' });
+  // The CA is made as the pipeline makes anything; the first device stands in for the list.
+  const settings = { ...spec, devices: ids.slice(0, 1) };
   const nowMs = Date.now();
-  const ca = withGenerators(
-    await pool.run('makeBatchCa', { spec: settings, keys, nowMs, stretched }, { signal, transfer: keyBuffers(keys, stretched) }),
-    generators,
-  );
+  const ca = await makeOnPool(pool, BATCH_CA, settings, { signal, onProgress, nowMs });
 
   const parts = [];
   const keep = (bytes) => {

@@ -20,7 +20,7 @@ import { jobs, useBindings } from './worker-jobs.js';
 /** The CA panel's module is the one that exports the import bindings. */
 function glueFor(module) {
   const isCaModule = module && WebAssembly.Module.exports(module).some(({ name }) => name === 'importCa');
-  return isCaModule ? import('../pkg/cert_studio_ca.js') : import('../pkg/cert_studio.js');
+  return isCaModule ? import('../../pkg/cert_studio_ca.js') : import('../../pkg/cert_studio.js');
 }
 
 function describe(error) {

@@ -17,13 +17,18 @@ const ROLE_LABELS = {
 };
 const CHAIN_CAS = new Set(['root', 'intermediate']);
 
+/** How the page names a certificate's role (the core's `role` id). */
+export function roleLabel(role) {
+  return ROLE_LABELS[role] ?? role;
+}
+
 function formatExpiry(iso) {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }
 
 /** A thumbprint as the portal wants it, with a button that copies it. */
 function thumbprint(kind, value, entry, status) {
-  const owner = `${ROLE_LABELS[entry.role] ?? entry.role} ${entry.commonName}`;
+  const owner = `${roleLabel(entry.role)} ${entry.commonName}`;
   const copy = h('button', { type: 'button', class: 'copy-thumb', 'aria-label': `Copy ${kind} thumbprint of ${owner}` }, 'Copy');
   copy.addEventListener('click', async () => {
     try {
@@ -40,7 +45,7 @@ function node(entry, status) {
   return h(
     'div',
     { class: `node node-${entry.role}` },
-    h('span', { class: 'node-role' }, ROLE_LABELS[entry.role] ?? entry.role),
+    h('span', { class: 'node-role' }, roleLabel(entry.role)),
     h('span', { class: 'node-cn' }, entry.commonName),
     h(
       'span',

@@ -19,6 +19,13 @@ export function formatBytes(size) {
   return `${(size / (1024 * 1024)).toFixed(1)} MB`;
 }
 
+const counts = new Intl.NumberFormat('en');
+
+/** "10,000" style counts. */
+export function formatCount(count) {
+  return counts.format(count);
+}
+
 const utf8 = new TextDecoder();
 
 export function text(bytes) {

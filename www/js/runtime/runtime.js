@@ -1,5 +1,5 @@
 // Where the studio's workers and wasm come from when it is served: module
-// workers from js/worker.js, the wasm fetched from pkg/. The offline single
+// workers from js/runtime/worker.js, the wasm fetched from pkg/. The offline single
 // file swaps this module for runtime-offline.js at build time
 // (tools/build_single_file.py); nothing else differs between the two.
 //
@@ -9,7 +9,7 @@
 
 /** Compiled once here and shared, so each worker only instantiates it. */
 async function compileWasm(file) {
-  const url = new URL(`../pkg/${file}`, import.meta.url);
+  const url = new URL(`../../pkg/${file}`, import.meta.url);
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url.pathname} answered ${response.status}`);
   return WebAssembly.compileStreaming(response);

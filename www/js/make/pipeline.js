@@ -1,0 +1,69 @@
+// The one way the studio makes certificates on the pool: check → keys → build.
+// The core checks the settings and says which keys they need; the keys
+// (independent of each other) are made in parallel, the CA key password
+// stretched on another worker beside them; then one worker builds everything
+// with them. The tutorial chain, a batch's CA, IoT Edge and the individual
+// enrollment differ only in their recipe: how to check, and which job builds.
+
+import { generateKeys } from './keys.js';
+
+const sameKeys = (spec, count) => Array(count).fill(spec.keyAlgorithm);
+
+/**
+ * A recipe: `keyAlgorithms(pool, spec, { signal, nowMs })` checks the spec
+ * (throwing with the core's `.field`) and returns the key algorithms in the
+ * order `build`, a worker job taking `{ spec, keys, nowMs, stretched }`,
+ * wants them.
+ */
+export const TUTORIAL_CHAIN = {
+  keyAlgorithms: async (pool, spec, { signal }) => sameKeys(spec, await pool.run('validateChainSpec', { spec }, { signal })),
+  build: 'buildChain',
+};
+
+/** A batch's root and intermediates; the spec carries one device, standing in for the checked list. */
+export const BATCH_CA = {
+  keyAlgorithms: async (pool, spec, { signal }) => sameKeys(spec, (await pool.run('validateChainSpec', { spec }, { signal })) - spec.devices.length),
+  build: 'makeBatchCa',
+};
+
+export const EDGE_CHAIN = {
+  keyAlgorithms: (pool, spec, { signal, nowMs }) => pool.run('edgeKeyAlgorithms', { spec, nowMs }, { signal }),
+  build: 'makeEdgeChain',
+};
+
+export const INDIVIDUAL_ENROLLMENT = {
+  keyAlgorithms: async (pool, spec, { signal }) => sameKeys(spec, await pool.run('validateEnrollmentSpec', { spec }, { signal })),
+  build: 'makeIndividualEnrollment',
+};
+
+/**
+ * Makes what `recipe` describes from `spec` on the pool.
+ * @param {import('../runtime/pool.js').WorkerPool} pool
+ * @param {{keyAlgorithms: Function, build: string}} recipe  one of the recipes above
+ * @param {object} spec  the core's spec; `caKeyPassword` and `keyGenerator` are read here too
+ * @param {object} [options]
+ * @param {AbortSignal} [options.signal]
+ * @param {(progress: {phase: 'checking'|'keys'|'signing', done?: number, total?: number}) => void} [options.onProgress]
+ * @param {number} [options.nowMs]  the time the certificates start from
+ * @returns {Promise<{files: object[], chain: object[]}>} the build job's result, each chain entry
+ *   noting which generator made its key (`keyGenerator`)
+ */
+export async function makeOnPool(pool, recipe, spec, { signal, onProgress = () => {}, nowMs = Date.now() } = {}) {
+  onProgress({ phase: 'checking' });
+  const algorithms = await recipe.keyAlgorithms(pool, spec, { signal, nowMs });
+
+  // 600,000 PBKDF2 rounds: not worth waiting for the keys first.
+  const stretching = spec.caKeyPassword ? pool.run('stretchCaPassword', { password: spec.caKeyPassword }, { signal }) : undefined;
+  stretching?.catch(() => {}); // a failure surfaces below, after the keys'
+  const { keys, generators } = await generateKeys(pool, algorithms, { signal, generator: spec.keyGenerator, onProgress });
+  const stretched = await stretching;
+
+  onProgress({ phase: 'signing' });
+  const transfer = [...keys.map((key) => key.buffer), ...(stretched ? [stretched.key.buffer] : [])];
+  const result = await pool.run(recipe.build, { spec, keys, nowMs, stretched }, { signal, transfer });
+  // The keys were made in chain order.
+  if (result.chain.length === generators.length) {
+    result.chain.forEach((entry, i) => { entry.keyGenerator = generators[i]; });
+  }
+  return result;
+}

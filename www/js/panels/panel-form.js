@@ -1,0 +1,62 @@
+// Every generating panel's form (the chain, IoT Edge, individual
+// enrollment): field errors (via field-errors.js), the Generate / Cancel pair
+// with its busy state, the shared settings read into each spec, and the
+// small readers every form shares.
+
+import { createFieldErrors } from './field-errors.js';
+
+/** One entry per line; blank lines and stray spaces at either end are ignored. */
+export function lines(text) {
+  return text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== '');
+}
+
+/** The core takes a whole number of days; anything else becomes 0 so the core names the rule. */
+export function wholeDays(text) {
+  const value = Number(text.trim());
+  return Number.isInteger(value) && value >= 0 && value <= 0xffffffff ? value : 0;
+}
+
+/**
+ * A panel's form. Submit reads the panel's fields (`read(control)`) and the
+ * shared Formats and Sample settings into one spec and hands
+ * `make(spec, options)` to `run`, which runs one generation at a time and
+ * shows its progress and the core's errors; while busy, Generate stays
+ * focusable (aria-disabled) and Cancel appears.
+ * @param {HTMLFormElement} form
+ * @param {object} deps  what every panel shares (app.js)
+ * @param {{read: () => object}} deps.settings  the shared Formats and Sample settings
+ * @param {(panel: object, work: Function, view: object) => Promise<void>} deps.run
+ * @param {() => void} deps.onCancel
+ * @param {object} panel
+ * @param {Record<string, string>} panel.controls  the core's error `.field` → control id
+ * @param {string} panel.generate  the Generate button's id
+ * @param {string} panel.cancel  the Cancel button's id
+ * @param {(control: (id: string) => HTMLElement) => object} panel.read  the panel's own spec fields
+ * @param {(spec: object, options: {signal: AbortSignal, onProgress: Function}) => Promise<object>} panel.make
+ * @param {(spec: object) => {title: string, zipName: string, caKeyPassword?: string}} panel.view  how the result is shown
+ */
+export function createPanelForm(form, { settings, run, onCancel }, { controls, generate, cancel, read, make, view }) {
+  const control = (id) => form.querySelector(`#${id}`);
+  const errors = createFieldErrors(form, controls);
+  const generateButton = control(generate);
+  const cancelButton = control(cancel);
+  let busy = false;
+  const panel = {
+    showFieldError: errors.show,
+    clearErrors: errors.clear,
+    setBusy(on) {
+      busy = on;
+      form.setAttribute('aria-busy', String(on));
+      generateButton.setAttribute('aria-disabled', String(on));
+      cancelButton.hidden = !on;
+    },
+  };
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (busy) return;
+    const spec = { ...settings.read(), ...read(control) };
+    run(panel, (options) => make(spec, options), view(spec));
+  });
+  cancelButton.addEventListener('click', () => onCancel());
+  return panel;
+}

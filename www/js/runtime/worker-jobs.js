@@ -1,0 +1,198 @@
+// The jobs a pool worker can run: `name(args, { progress }) → result`.
+// Each runs inside a worker with the wasm already loaded. Most hand their
+// arguments straight to the wasm export of the same name (PASS_THROUGH);
+// the rest add WebCrypto or hold state. Call one from the page with
+// `pool.run('name', args)`.
+
+import { isRsa, rsaKey, rsaSignatures, stretchPassword, webCryptoAvailable } from './webcrypto.js';
+
+/**
+ * The loaded module's bindings (worker.js sets them once the wasm is ready):
+ * the main module's, or the CA panel's, which has every binding.
+ */
+let bindings = {};
+
+export function useBindings(loaded) {
+  bindings = loaded;
+}
+
+/** Calls a binding of the loaded module; the main module has no import / inspect ones. */
+function call(name, ...args) {
+  if (typeof bindings[name] !== 'function') {
+    throw new Error(`The studio's ${bindings.importCa ? '' : 'main '}WebAssembly module has no ${name}; it is in the CA panel's module (pkg/cert_studio_ca.js).`);
+  }
+  return bindings[name](...args);
+}
+
+/** The export takes the job's whole `args` object. */
+const ARGS = null;
+
+/**
+ * Jobs that call the wasm export of the same name: the `args` fields in the
+ * export's argument order (see the crate's wasm.rs for what each returns).
+ */
+const PASS_THROUGH = {
+  validateChainSpec: ['spec'], // → the number of keys the chain needs
+  generateKey: ['algorithm'], // → PKCS#8 DER made by the Rust core
+  edgeKeyAlgorithms: ['spec', 'nowMs'],
+  makeEdgeChain: ['spec', 'keys', 'nowMs', 'stretched'],
+  validateEnrollmentSpec: ['spec'], // → the number of keys the enrollment needs
+  makeIndividualEnrollment: ['spec', 'keys', 'nowMs'],
+  parseDeviceList: ['text'],
+  makeBatchCa: ['spec', 'keys', 'nowMs', 'stretched'],
+  zipFiles: ['files'],
+  // Bring your own CA. Imported CAs (and their keys) live inside this
+  // worker's wasm instance, so these jobs run on a pool of one worker.
+  importCa: ARGS,
+  forgetCa: ['id'],
+  makeVerificationCertificate: ['caId', 'code', 'nowMs'],
+  signDevices: ARGS,
+  signCsr: ARGS,
+  inspect: ARGS,
+};
+
+/** A stretched CA key password is good for one build: wiped once used. */
+function passThrough(name, fields) {
+  return (args) => {
+    try {
+      return call(name, ...(fields ? fields.map((field) => args[field]) : [args]));
+    } finally {
+      args?.stretched?.key.fill(0);
+    }
+  };
+}
+
+/**
+ * One key as `{ key, generator }`: RSA keys from WebCrypto when `generator`
+ * is 'webcrypto', everything else and every fallback from the Rust core.
+ */
+async function makeKey(algorithm, generator) {
+  if (generator === 'webcrypto') {
+    try {
+      const key = await rsaKey(algorithm);
+      if (key) return { key, generator: 'WebCrypto' };
+    } catch (error) {
+      return { key: call('generateKey', algorithm), generator: `Rust (WebCrypto failed: ${error.message})` };
+    }
+  }
+  return { key: call('generateKey', algorithm), generator: 'Rust' };
+}
+
+/**
+ * The chain's RSA signatures made by WebCrypto, all at once: the core plans
+ * what it would sign and buildChain builds the chain again with them (see
+ * the crate's `presigned` module). Undefined for EC keys, or when WebCrypto
+ * can't: then the core signs.
+ */
+async function presignChain(spec, keys, nowMs) {
+  if (!isRsa(spec.keyAlgorithm) || !webCryptoAvailable()) return undefined;
+  const { requests, serials } = call('planChainSignatures', spec, keys, nowMs);
+  try {
+    return { serials, messages: requests.map((r) => r.message), signatures: await rsaSignatures(requests, keys) };
+  } catch {
+    return undefined;
+  }
+}
+
+const buildPresignedChain = passThrough('buildChain', ['spec', 'keys', 'nowMs', 'stretched', 'presigned']);
+
+/** The batch's ZIP, when this worker is the one writing it (see make/batch.js). */
+let archive = null;
+
+function openArchive() {
+  if (!archive) throw new Error('No batch ZIP is open in this worker.');
+  return archive;
+}
+
+export const jobs = {
+  ...Object.fromEntries(Object.entries(PASS_THROUGH).map(([name, fields]) => [name, passThrough(name, fields)])),
+
+  /** `{ algorithm, generator }` → `{ key, generator }`; `generator` in the result says which made the key. */
+  makeKey({ algorithm, generator }) {
+    return makeKey(algorithm, generator);
+  },
+
+  /**
+   * `{ algorithms, generator }` → `{ keys, generators }`: every key asked for
+   * at once (WebCrypto runs them on the browser's own threads); progress is
+   * the number of keys done.
+   */
+  async makeKeys({ algorithms, generator }, { progress }) {
+    let done = 0;
+    const made = await Promise.all(
+      algorithms.map(async (algorithm) => {
+        const key = await makeKey(algorithm, generator);
+        progress(++done);
+        return key;
+      }),
+    );
+    return { keys: made.map((m) => m.key), generators: made.map((m) => m.generator) };
+  },
+
+  /**
+   * `{ password }` → the CA key password stretched by WebCrypto, or undefined:
+   * then the core checks the rounds and stretches it itself.
+   */
+  stretchCaPassword({ password }) {
+    return stretchPassword(password, call('caKeyPasswordRounds'));
+  },
+
+  /** `{ spec, keys, nowMs, stretched? }` → `{ files, chain }`, RSA signed by WebCrypto when it can. */
+  async buildChain(args) {
+    const presigned = await presignChain(args.spec, args.keys, args.nowMs);
+    return buildPresignedChain({ ...args, presigned });
+  },
+
+  /**
+   * `{ spec, signerCommonName, signerKey, caCertificates, ids, firstIndex, nowMs }` →
+   * `{ firstIndex, files, csvRows, readmeExample, generator }`: the devices'
+   * keys are made here (RSA by WebCrypto as the spec's keyGenerator says), then signed.
+   */
+  async issueDeviceChunk({ spec, signerCommonName, signerKey, caCertificates, ids, firstIndex, nowMs }) {
+    let keys = [];
+    let generator = 'Rust';
+    if (isRsa(spec.keyAlgorithm)) {
+      const made = await Promise.all(ids.map(() => makeKey(spec.keyAlgorithm, spec.keyGenerator)));
+      keys = made.map((m) => m.key);
+      generator = made[0]?.generator ?? generator;
+    }
+    const chunk = call('issueDeviceChunk', spec, signerCommonName, signerKey, caCertificates, ids, firstIndex, keys, nowMs);
+    for (const key of keys) key.fill(0);
+    signerKey.fill(0);
+    return { ...chunk, generator };
+  },
+
+  /** Starts a new batch ZIP in this worker (dropping any unfinished one). */
+  batchArchiveOpen() {
+    archive?.free();
+    archive = new bindings.BatchArchive();
+    return true;
+  },
+
+  /** `{ files }` → the ZIP bytes written so far. */
+  batchArchiveAddFiles({ files }) {
+    const zip = openArchive();
+    zip.addFiles(files);
+    return zip.takeOutput();
+  },
+
+  /** A chunk from issueDeviceChunk → the ZIP bytes it added. */
+  batchArchiveAddChunk(chunk) {
+    const open = openArchive();
+    open.addChunk(chunk.firstIndex, chunk.files, chunk.csvRows, chunk.readmeExample ?? undefined);
+    for (const file of chunk.files) file.contents.fill(0);
+    return open.takeOutput();
+  },
+
+  /** `{ intermediates, requested }` → `{ bytes, files }`: the ZIP's last bytes (devices.csv, README.txt, directory) and its file count. */
+  batchArchiveFinish({ intermediates, requested }) {
+    const open = openArchive();
+    archive = null;
+    try {
+      const files = open.fileCount + 2; // and devices.csv, README.txt
+      return { bytes: open.finish(intermediates, requested), files };
+    } finally {
+      open.free();
+    }
+  },
+};
