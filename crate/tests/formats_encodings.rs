@@ -5,8 +5,9 @@ mod formats_support;
 
 use std::process::Command;
 
-use cert_studio::chain::{ChainSpec, TutorialChain};
-use cert_studio::key::{KeyAlgorithm, KeyEncoding, PrivateKey};
+use cert_studio::Product;
+use cert_studio::make::chain::{ChainSpec, TutorialChain};
+use cert_studio::x509::key::{KeyAlgorithm, KeyEncoding, PrivateKey};
 use formats_support::{NOW, Scratch, file, run, run_failing};
 
 #[test]
@@ -15,7 +16,7 @@ fn every_key_encoding_round_trips_through_openssl() {
     for algorithm in [KeyAlgorithm::Rsa2048, KeyAlgorithm::EcP256, KeyAlgorithm::EcP384] {
         let key = PrivateKey::generate(algorithm).unwrap();
         let spki = der::Encode::to_der(&key.public_key_info().unwrap()).unwrap();
-        let expected = cert_studio::key::pem_text("PUBLIC KEY", &spki);
+        let expected = cert_studio::x509::facts::pem_text("PUBLIC KEY", &spki);
         let traditional_label = if algorithm.is_ec() { "EC PRIVATE KEY" } else { "RSA PRIVATE KEY" };
         for (encoding, password, label) in [
             (KeyEncoding::Pkcs8, None, "PRIVATE KEY"),

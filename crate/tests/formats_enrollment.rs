@@ -6,9 +6,10 @@ mod formats_support;
 
 use std::process::Command;
 
-use cert_studio::enrollment::{EnrollmentSpec, IndividualEnrollment};
-use cert_studio::key::KeyAlgorithm;
-use cert_studio::snippets::SnippetSettings;
+use cert_studio::Product;
+use cert_studio::make::enrollment::{EnrollmentSpec, IndividualEnrollment};
+use cert_studio::x509::key::KeyAlgorithm;
+use cert_studio::output::snippets::SnippetSettings;
 use formats_support::{NOW, Scratch, extensions_text, openssl, run};
 
 #[test]

@@ -4,9 +4,10 @@ mod formats_support;
 
 use std::process::Command;
 
-use cert_studio::chain::{ChainSpec, TutorialChain};
-use cert_studio::key::KeyAlgorithm;
-use cert_studio::pfx::{PfxOptions, PfxProfile};
+use cert_studio::Product;
+use cert_studio::make::chain::{ChainSpec, TutorialChain};
+use cert_studio::x509::key::KeyAlgorithm;
+use cert_studio::output::pfx::{PfxOptions, PfxProfile};
 use formats_support::{NOW, Scratch, file, run, run_failing};
 
 fn chain(algorithm: KeyAlgorithm, profile: PfxProfile) -> TutorialChain {

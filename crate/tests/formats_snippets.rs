@@ -5,12 +5,13 @@ mod formats_support;
 
 use std::process::Command;
 
-use cert_studio::chain::{ChainSpec, TutorialChain};
-use cert_studio::key::KeyAlgorithm;
-use cert_studio::snippets::SnippetSettings;
+use cert_studio::Product;
+use cert_studio::make::chain::{ChainSpec, TutorialChain};
+use cert_studio::x509::key::KeyAlgorithm;
+use cert_studio::output::snippets::SnippetSettings;
 use formats_support::{NOW, Scratch, file, run};
 
-fn tutorial_files(algorithm: KeyAlgorithm, settings: SnippetSettings) -> Vec<cert_studio::archive::OutputFile> {
+fn tutorial_files(algorithm: KeyAlgorithm, settings: SnippetSettings) -> Vec<cert_studio::OutputFile> {
     let spec = ChainSpec {
         key_algorithm: algorithm,
         devices: vec!["device-01".into(), "device-02".into()],

@@ -4,14 +4,15 @@
 
 mod import_support;
 
-use cert_studio::archive::zip_files;
-use cert_studio::ca_signing::{self, CsrProfile};
-use cert_studio::chain::{ChainSpec, TutorialChain};
-use cert_studio::error::StudioError;
-use cert_studio::import::{ImportedCa, import_cas};
-use cert_studio::inspect::inspect;
-use cert_studio::key::KeyAlgorithm;
-use cert_studio::pem_file::InputFile;
+use cert_studio::Product;
+use cert_studio::output::zip::zip_files;
+use cert_studio::ca_tools::signing::{self, CsrProfile};
+use cert_studio::make::chain::{ChainSpec, TutorialChain};
+use cert_studio::StudioError;
+use cert_studio::ca_tools::import::{ImportedCa, import_cas};
+use cert_studio::ca_tools::inspect::inspect;
+use cert_studio::x509::key::KeyAlgorithm;
+use cert_studio::ca_tools::pem_file::InputFile;
 use import_support::{CaKey, Files, Scratch, now, openssl_ca};
 
 const DAY: u64 = 86_400;
@@ -65,7 +66,7 @@ fn material() -> Scratch {
     pkcs8(&["-v1", "PBE-SHA1-RC2-40", "-provider", "legacy", "-provider", "default"], "rc2.key");
     dir.write("slow.key", slow_key());
     let mut random = vec![0u8; 3000];
-    cert_studio::random::fill(&mut random).unwrap();
+    cert_studio::x509::random::fill(&mut random).unwrap();
     dir.write("random.bin", random);
     dir
 }
@@ -78,7 +79,7 @@ fn slow_key() -> String {
     let params = pbes2::Parameters::generate_pbkdf2_sha256_aes256cbc(20_000_000, &[7; 16], [9; 16]).unwrap();
     let data = der::asn1::OctetString::new(vec![0u8; 1232]).unwrap();
     let info = pkcs8::EncryptedPrivateKeyInfoOwned { encryption_algorithm: EncryptionScheme::Pbes2(params), encrypted_data: data };
-    cert_studio::key::pem_text("ENCRYPTED PRIVATE KEY", &info.to_der().unwrap())
+    cert_studio::x509::facts::pem_text("ENCRYPTED PRIVATE KEY", &info.to_der().unwrap())
 }
 
 fn import(dir: &Scratch, names: &[&str], password: Option<&str>, now: u64) -> Result<Vec<ImportedCa>, StudioError> {
@@ -127,16 +128,16 @@ fn every_bad_input_gets_one_sentence_naming_the_file() {
 
     let ca = import(&dir, &["root.cert.pem", "pkcs1.key"], None, t).unwrap().remove(0);
     let csr = dir.read("tampered.csr");
-    let bad = ca_signing::sign_request(&ca, &InputFile { name: "tampered.csr", contents: &csr }, CsrProfile::Device, t).err().unwrap();
+    let bad = signing::sign_request(&ca, &InputFile { name: "tampered.csr", contents: &csr }, CsrProfile::Device, t).err().unwrap();
     assert_eq!(bad.field.as_deref(), Some("csr"));
     assert!(bad.message.contains("tampered.csr") && bad.message.contains("signature"), "{}", bad.message);
     let cert = dir.read("root.cert.pem");
-    let not_csr = ca_signing::sign_request(&ca, &InputFile { name: "root.cert.pem", contents: &cert }, CsrProfile::Device, t).err().unwrap();
+    let not_csr = signing::sign_request(&ca, &InputFile { name: "root.cert.pem", contents: &cert }, CsrProfile::Device, t).err().unwrap();
     assert!(not_csr.message.contains("root.cert.pem") && not_csr.message.contains("no certificate signing request"), "{}", not_csr.message);
     let inspected = inspect(&Files::from_dir(&dir, &["tampered.csr"]).inputs(), None, t).unwrap();
     assert!(!inspected.requests[0].signature_valid);
     for code in ["", "a b", &"A".repeat(65)] {
-        let e = cert_studio::verification::VerificationCertificate::make(&ca.issuer, code, t).err().unwrap();
+        let e = cert_studio::make::verification::VerificationCertificate::make(&ca.issuer, code, t).err().unwrap();
         assert_eq!(e.field.as_deref(), Some("verificationCode"), "{code:?}: {}", e.message);
     }
 }
@@ -150,8 +151,8 @@ fn feed_everything(ca: &ImportedCa, partner: &[u8], name: &str, contents: &[u8])
         import_cas(&with_partner, Some("1234"), t).is_err(),
         import_cas(&[file], None, t).is_err(),
         inspect(&[file], Some("1234"), t).is_err(),
-        ca_signing::sign_request(ca, &file, CsrProfile::Server, t).is_err(),
-        ca_signing::extra_chain(&[file]).is_err(),
+        signing::sign_request(ca, &file, CsrProfile::Server, t).is_err(),
+        signing::extra_chain(&[file]).is_err(),
     ]
 }
 
@@ -185,7 +186,7 @@ fn truncations_and_random_bytes_are_errors_not_panics() {
         let mut flipped = contents.clone();
         for round in 0..64 {
             let mut noise = [0u8; 4];
-            cert_studio::random::fill(&mut noise).unwrap();
+            cert_studio::x509::random::fill(&mut noise).unwrap();
             let at = u32::from_le_bytes(noise) as usize % flipped.len();
             flipped[at] ^= 1 << (round % 8);
             feed_everything(&ca, partner, name, &flipped);
@@ -193,7 +194,7 @@ fn truncations_and_random_bytes_are_errors_not_panics() {
     }
     for size in [0, 1, 2, 16, 100, 1000, 5000] {
         let mut random = vec![0u8; size];
-        cert_studio::random::fill(&mut random).unwrap();
+        cert_studio::x509::random::fill(&mut random).unwrap();
         for prefix in [&b""[..], b"PK\x03\x04", b"0\x82", b"-----BEGIN CERTIFICATE-----\n"] {
             let contents = [prefix, &random].concat();
             let refused = feed_everything(&ca, &key, "noise.bin", &contents);

@@ -4,9 +4,9 @@
 
 mod import_support;
 
-use cert_studio::chain_check::check_chain;
-use cert_studio::inspect::{CertificateDescription, inspect};
-use cert_studio::pem_file::InputFile;
+use cert_studio::ca_tools::chain_check::check_chain;
+use cert_studio::ca_tools::inspect::{CertificateDescription, inspect};
+use cert_studio::ca_tools::pem_file::InputFile;
 use der::Decode;
 use import_support::{EXTENSIONS, Files, Scratch, now};
 use x509_cert::Certificate;
@@ -270,7 +270,7 @@ fn certs(dir: &Scratch, names: &[&str]) -> Vec<Certificate> {
         .iter()
         .map(|n| {
             let pem = dir.read(n);
-            let block = &cert_studio::pem_file::pem_blocks(&InputFile { name: n, contents: &pem }).unwrap()[0];
+            let block = &cert_studio::ca_tools::pem_file::pem_blocks(&InputFile { name: n, contents: &pem }).unwrap()[0];
             Certificate::from_der(&block.der).unwrap()
         })
         .collect()

@@ -6,9 +6,9 @@ mod interop;
 
 use std::path::Path;
 
-use cert_studio::chain::ChainSpec;
-use cert_studio::key::KeyAlgorithm::{EcP256, EcP384, Rsa2048};
-use cert_studio::key::KeyEncoding;
+use cert_studio::make::chain::ChainSpec;
+use cert_studio::x509::key::KeyAlgorithm::{EcP256, EcP384, Rsa2048};
+use cert_studio::x509::key::KeyEncoding;
 use interop::*;
 
 const PASSWORD: &str = "1234";

@@ -11,7 +11,7 @@ use std::process::{Child, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use cert_studio::key::KeyAlgorithm::{self, EcP256, Rsa2048};
+use cert_studio::x509::key::KeyAlgorithm::{self, EcP256, Rsa2048};
 use interop::*;
 
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(20);

@@ -3,7 +3,7 @@
 
 mod interop;
 
-use cert_studio::key::KeyAlgorithm::{self, EcP256, EcP384, Rsa2048, Rsa4096};
+use cert_studio::x509::key::KeyAlgorithm::{self, EcP256, EcP384, Rsa2048, Rsa4096};
 use interop::*;
 
 /// Verifies every device of a fresh chain the way the tutorial does, then

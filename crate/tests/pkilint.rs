@@ -7,16 +7,18 @@
 use std::io::Write;
 use std::process::Command;
 
-use cert_studio::archive::OutputFile;
-use cert_studio::certificate::{self, CertificateParams, Issuer, SignedBy, ValidityWindow, certificate_pem};
-use cert_studio::chain::{ChainSpec, TutorialChain};
-use cert_studio::edge::{EdgeChain, EdgeSpec};
-use cert_studio::enrollment::{EnrollmentSpec, IndividualEnrollment};
-use cert_studio::import::import_cas;
-use cert_studio::key::{KeyAlgorithm, PrivateKey};
-use cert_studio::pem_file::InputFile;
-use cert_studio::profile::{CertificateProfile, DEVICE, INTERMEDIATE_CA, ROOT_CA, SERVER};
-use cert_studio::verification::VerificationCertificate;
+use cert_studio::Product;
+use cert_studio::OutputFile;
+use cert_studio::x509::facts::certificate_pem;
+use cert_studio::{CertificateParams, Issuer, SignedBy, Signing, ValidityWindow};
+use cert_studio::make::chain::{ChainSpec, TutorialChain};
+use cert_studio::make::edge::{EdgeChain, EdgeSpec};
+use cert_studio::make::enrollment::{EnrollmentSpec, IndividualEnrollment};
+use cert_studio::ca_tools::import::import_cas;
+use cert_studio::x509::key::{KeyAlgorithm, PrivateKey};
+use cert_studio::ca_tools::pem_file::InputFile;
+use cert_studio::x509::profile::{CertificateProfile, DEVICE, INTERMEDIATE_CA, ROOT_CA, SERVER};
+use cert_studio::make::verification::VerificationCertificate;
 
 const NOW: u64 = 1_764_000_000;
 
@@ -40,7 +42,7 @@ fn issue(cn: &str, profile: &CertificateProfile, key: &PrivateKey, signer: Signe
         validity: ValidityWindow { not_before_unix: NOW, days: 30 },
         dns_names: dns,
     };
-    certificate::issue(&params, &key.public_key_info().unwrap(), signer).unwrap()
+    cert_studio::issue(&params, &key.public_key_info().unwrap(), signer, &mut Signing::here()).unwrap()
 }
 
 #[test]

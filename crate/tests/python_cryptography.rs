@@ -4,9 +4,10 @@
 
 mod interop;
 
-use cert_studio::chain::ChainSpec;
-use cert_studio::key::KeyAlgorithm::{self, EcP256, EcP384, Rsa2048};
-use cert_studio::key::KeyEncoding;
+use cert_studio::Product;
+use cert_studio::make::chain::ChainSpec;
+use cert_studio::x509::key::KeyAlgorithm::{self, EcP256, EcP384, Rsa2048};
+use cert_studio::x509::key::KeyEncoding;
 use interop::*;
 
 /// Runs the checker on a written chain; returns its counts line.
@@ -68,7 +69,7 @@ fn zip_holds_every_file_with_its_permissions() {
     let written = WrittenChain::generate(spec(EcP256, 1, &["device-01"]));
     let files = written.chain.files().expect("files");
     let zip = written.dir.path().join("studio.zip");
-    std::fs::write(&zip, cert_studio::archive::zip_files(&files).expect("zip")).expect("write");
+    std::fs::write(&zip, cert_studio::output::zip::zip_files(&files).expect("zip")).expect("write");
     let script = "import sys, zipfile\n\
                   z = zipfile.ZipFile(sys.argv[1])\n\
                   assert z.testzip() is None\n\

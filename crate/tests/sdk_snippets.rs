@@ -6,7 +6,7 @@ mod interop;
 
 use std::fs;
 
-use cert_studio::key::KeyAlgorithm::{self, EcP256, EcP384, Rsa2048};
+use cert_studio::x509::key::KeyAlgorithm::{self, EcP256, EcP384, Rsa2048};
 use interop::*;
 
 const C_SNIPPET: &str = "custom_hsm_example.c";

@@ -10,7 +10,7 @@ mod interop;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use cert_studio::key::KeyAlgorithm::Rsa2048;
+use cert_studio::x509::key::KeyAlgorithm::Rsa2048;
 use interop::*;
 
 const CONFIGS: [&str; 2] = ["openssl_root_ca.cnf", "openssl_device_intermediate_ca.cnf"];

@@ -77,7 +77,7 @@ test('a batch through the API: list, CA, chunks and one streamed ZIP that Python
   archive.addFiles(ca.files);
   parts.push(archive.takeOutput());
   for (const [first, chunk] of [[0, ids.slice(0, 3)], [3, ids.slice(3)]]) {
-    const made = studio.issueDeviceChunk(spec, ca.signerCommonName, ca.signerKey, ca.caCertificates, chunk, first, [], nowMs);
+    const made = studio.issueDeviceChunk(spec, ca.signerCommonName, ca.signerKey, ca.caCertificates, chunk, first, undefined, nowMs);
     archive.addChunk(made.firstIndex, made.files, made.csvRows, made.readmeExample ?? undefined);
     parts.push(archive.takeOutput());
   }

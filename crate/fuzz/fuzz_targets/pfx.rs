@@ -3,5 +3,5 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let _ = cert_studio::pfx::read(data, "1234");
+    let _ = cert_studio::ca_tools::pfx_read::read(data, "1234");
 });

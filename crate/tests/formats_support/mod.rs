@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use cert_studio::archive::OutputFile;
+use cert_studio::OutputFile;
 
 /// 2025-11-24T16:00:00Z.
 pub const NOW: u64 = 1_764_000_000;

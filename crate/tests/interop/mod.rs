@@ -11,8 +11,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use cert_studio::chain::{ChainSpec, TutorialChain};
-use cert_studio::key::{KeyAlgorithm, KeyEncoding};
+use cert_studio::Product;
+use cert_studio::make::chain::{ChainSpec, TutorialChain};
+use cert_studio::x509::key::{KeyAlgorithm, KeyEncoding};
 use tempfile::TempDir;
 
 pub const ROOT_CERT: &str = "certs/azure-iot-test-only.root.ca.cert.pem";

@@ -200,7 +200,7 @@ export function createCaPanel(root, { createWorker, module, status }) {
       $('csr-result').replaceChildren(
         h('p', {}, `Issued "${signed.commonName}" from the request.`),
         thumbprint('SHA-1 thumbprint', signed.thumbprintSha1),
-        filesTable([signed.file]),
+        filesTable(signed.files),
       );
       status.say(`Signed the CSR of "${signed.commonName}".`);
     }),

@@ -29,7 +29,7 @@ const ARGS = null;
 
 /**
  * Jobs that call the wasm export of the same name: the `args` fields in the
- * export's argument order (see the crate's wasm.rs for what each returns).
+ * export's argument order (see the crate's src/binding/ for what each returns).
  */
 const PASS_THROUGH = {
   validateChainSpec: ['spec'], // → the number of keys the chain needs
@@ -81,7 +81,7 @@ async function makeKey(algorithm, generator) {
 /**
  * The chain's RSA signatures made by WebCrypto, all at once: the core plans
  * what it would sign and buildChain builds the chain again with them (see
- * the crate's `presigned` module). Undefined for EC keys, or when WebCrypto
+ * the crate's `x509::signing` module). Undefined for EC keys, or when WebCrypto
  * can't: then the core signs.
  */
 async function presignChain(spec, keys, nowMs) {
@@ -149,7 +149,8 @@ export const jobs = {
    * keys are made here (RSA by WebCrypto as the spec's keyGenerator says), then signed.
    */
   async issueDeviceChunk({ spec, signerCommonName, signerKey, caCertificates, ids, firstIndex, nowMs }) {
-    let keys = [];
+    // No keys: the core makes them (EC keys are quick in wasm).
+    let keys;
     let generator = 'Rust';
     if (isRsa(spec.keyAlgorithm)) {
       const made = await Promise.all(ids.map(() => makeKey(spec.keyAlgorithm, spec.keyGenerator)));
@@ -157,7 +158,7 @@ export const jobs = {
       generator = made[0]?.generator ?? generator;
     }
     const chunk = call('issueDeviceChunk', spec, signerCommonName, signerKey, caCertificates, ids, firstIndex, keys, nowMs);
-    for (const key of keys) key.fill(0);
+    for (const key of keys ?? []) key.fill(0);
     signerKey.fill(0);
     return { ...chunk, generator };
   },
