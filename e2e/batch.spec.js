@@ -21,7 +21,7 @@ function devicesCsv(dir) {
 
 test('a 200-device P-256 batch from a range streams into one ZIP of 200 verified chains', async ({ page }) => {
   await openStudio(page);
-  await page.getByLabel('Key type').selectOption('ec-p256');
+  await page.locator('#chain-form').getByLabel('Key type').selectOption('ec-p256');
   await page.getByLabel('Device registration IDs').fill('device-{001..200}');
   await page.evaluate(() => {
     window.statusLines = [];
@@ -66,7 +66,7 @@ test('a 200-device P-256 batch from a range streams into one ZIP of 200 verified
 
 test('an RSA-2048 batch just over the threshold gets its device keys from WebCrypto, and every chain verifies', async ({ page }) => {
   await openStudio(page);
-  await page.getByLabel('Key type').selectOption('rsa-2048');
+  await page.locator('#chain-form').getByLabel('Key type').selectOption('rsa-2048');
   await page.getByLabel('Device registration IDs').fill('rsa-{01..21}');
   await page.getByRole('button', { name: 'Generate' }).click();
   await expect(page.getByRole('status')).toContainText('Done: a batch of 21 devices.');
@@ -84,7 +84,7 @@ test('an RSA-2048 batch just over the threshold gets its device keys from WebCry
 test('Cancel during a 2,000-device batch stops it and offers the ZIP of what was made', async ({ page }) => {
   await openStudio(page);
   // RSA-2048 (WebCrypto keys): minutes of work, so Cancel surely lands mid-batch.
-  await page.getByLabel('Key type').selectOption('rsa-2048');
+  await page.locator('#chain-form').getByLabel('Key type').selectOption('rsa-2048');
   await page.getByLabel('Device registration IDs').fill('sensor-{0001..2000}');
   await page.getByRole('button', { name: 'Generate' }).click();
   await expect(page.getByRole('status')).toContainText(/Devices: [1-9][\d,]* of 2,000/);

@@ -30,7 +30,7 @@ function certificateCount(pems) {
 }
 
 async function makeDevice(page, { pfxProfile, pfxPassword } = {}) {
-  await page.getByLabel('Key type').selectOption('ec-p256');
+  await page.locator('#chain-form').getByLabel('Key type').selectOption('ec-p256');
   await page.getByLabel('Device registration IDs').fill('device-01');
   if (pfxProfile) await page.getByLabel('PFX profile').selectOption(pfxProfile);
   if (pfxPassword !== undefined) await page.getByLabel('PFX password').fill(pfxPassword);
@@ -73,7 +73,7 @@ test('the legacy PFX opens with openssl pkcs12 -legacy, the modern one without, 
 
 test('an empty PFX password is shown next to its field', async ({ page }) => {
   await openStudio(page);
-  await page.getByLabel('Key type').selectOption('ec-p256');
+  await page.locator('#chain-form').getByLabel('Key type').selectOption('ec-p256');
   await page.getByLabel('PFX password').fill('');
   await page.getByRole('button', { name: 'Generate' }).click();
   await expect(page.locator('#pfx-password-error')).toContainText('The PFX password is empty');
@@ -133,7 +133,7 @@ test.describe('with clipboard access', () => {
     await openStudio(page);
     const panel = page.locator('#enrollment-panel');
     await expect(panel.getByLabel('Registration ID')).toHaveValue('raspberrypi-b');
-    await panel.getByLabel('Key algorithm').selectOption('ec-p256');
+    await panel.getByLabel('Key type').selectOption('ec-p256');
     await panel.getByLabel('Also make a secondary certificate').check();
     await panel.getByRole('button', { name: 'Make enrollment certificates' }).click();
     await waitDone(page);
@@ -174,7 +174,7 @@ test('a bad ID scope from an enrollment is shown at the sample settings', async 
   await openStudio(page);
   await page.getByLabel('DPS ID scope').fill('bad scope');
   const panel = page.locator('#enrollment-panel');
-  await panel.getByLabel('Key algorithm').selectOption('ec-p256');
+  await panel.getByLabel('Key type').selectOption('ec-p256');
   await panel.getByRole('button', { name: 'Make enrollment certificates' }).click();
   await expect(page.locator('#id-scope-error')).toContainText('The ID scope "bad scope"');
   await expect(page.getByLabel('DPS ID scope')).toHaveAttribute('aria-invalid', 'true');
@@ -186,8 +186,8 @@ test('IoT Edge: identity and server certificates verify with the full chain; 1.1
   await openStudio(page);
   const panel = page.locator('#edge-panel');
   await expect(panel.getByLabel('Device name')).toHaveValue('my-edge-device');
-  await panel.getByLabel('CA keys').selectOption('ec-p256');
-  await panel.getByLabel('Device keys').selectOption('ec-p256');
+  await panel.getByLabel('CA key type').selectOption('ec-p256');
+  await panel.getByLabel('Device key type').selectOption('ec-p256');
   await panel.getByLabel('DNS names for the server certificate').fill('edge.local\ngateway.contoso.com');
   await panel.getByRole('button', { name: 'Make IoT Edge certificates' }).click();
   await waitDone(page);
@@ -215,7 +215,7 @@ test('IoT Edge: identity and server certificates verify with the full chain; 1.1
   expect(config).toContain('registration_id = "my-edge-device"');
 
   // IoT Edge 1.1 cannot read dates from 2038 on: the page refuses, at the validity field.
-  const validity = panel.getByLabel('Days valid');
+  const validity = panel.getByLabel('Validity (days)');
   await panel.getByLabel('IoT Edge 1.1').check();
   await validity.fill('5000');
   await panel.getByRole('button', { name: 'Make IoT Edge certificates' }).click();
@@ -238,8 +238,8 @@ test('IoT Edge: identity and server certificates verify with the full chain; 1.1
 test('IoT Edge keys are made in parallel with visible progress; Cancel stops them and keeps the last result', async ({ page }) => {
   await openStudio(page);
   const panel = page.locator('#edge-panel');
-  await panel.getByLabel('CA keys').selectOption('ec-p384');
-  await panel.getByLabel('Device keys').selectOption('ec-p256');
+  await panel.getByLabel('CA key type').selectOption('ec-p384');
+  await panel.getByLabel('Device key type').selectOption('ec-p256');
   await panel.getByLabel('DNS names for the server certificate').fill('edge.local');
   await page.evaluate(() => {
     window.statusLines = [];
@@ -253,8 +253,8 @@ test('IoT Edge keys are made in parallel with visible progress; Cancel stops the
   await expect(page.locator('#chain-view .node-root')).toContainText('ECDSA P-384');
   await expect(page.locator('#chain-view .node-edge-identity')).toContainText('ECDSA P-256');
 
-  await panel.getByLabel('CA keys').selectOption('rsa-4096');
-  await panel.getByLabel('Device keys').selectOption('rsa-4096');
+  await panel.getByLabel('CA key type').selectOption('rsa-4096');
+  await panel.getByLabel('Device key type').selectOption('rsa-4096');
   await panel.getByLabel('Device name').fill('edge-two');
   await panel.getByRole('button', { name: 'Make IoT Edge certificates' }).click();
   await expect(page.getByRole('status')).toContainText(/Making keys: [0-4] of 5/);

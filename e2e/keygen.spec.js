@@ -13,7 +13,7 @@ async function generateAndDownload(page) {
 for (const [choice, label] of [['webcrypto', 'WebCrypto'], ['rust', 'Rust']]) {
   test(`RSA-2048 keys from ${label} make a chain that OpenSSL verifies`, async ({ page }) => {
     await openStudio(page);
-    await page.getByLabel('Key type').selectOption('rsa-2048');
+    await page.locator('#chain-form').getByLabel('Key type').selectOption('rsa-2048');
     await page.getByLabel('RSA key generator').selectOption(choice);
     const dir = await generateAndDownload(page);
     const nodes = page.locator('#chain-view .node');
@@ -25,7 +25,7 @@ for (const [choice, label] of [['webcrypto', 'WebCrypto'], ['rust', 'Rust']]) {
 
 test('EC keys always come from the Rust core', async ({ page }) => {
   await openStudio(page);
-  await page.getByLabel('Key type').selectOption('ec-p256');
+  await page.locator('#chain-form').getByLabel('Key type').selectOption('ec-p256');
   const dir = await generateAndDownload(page);
   for (const node of await page.locator('#chain-view .node').all()) await expect(node).toContainText('ECDSA P-256 (Rust)');
   checkTutorialChain(dir, { intermediates: 1, devices: ['device-01', 'device-02'] });

@@ -55,7 +55,7 @@ test('the single file is what its .sha256 says, and its CSP allows scripts and s
 
 test('offline from file://: the EC P-256 chain downloads as a ZIP that OpenSSL verifies, and the CA panel works', async ({ page, context }) => {
   const requests = await openOffline(page, context);
-  await page.getByLabel('Key type').selectOption('ec-p256');
+  await page.locator('#chain-form').getByLabel('Key type').selectOption('ec-p256');
   const dir = await generateAndDownload(page);
   checkTutorialChain(dir, { intermediates: 1, devices: ['device-01', 'device-02'] });
   expect(openssl(dir, 'x509', '-in', ROOT_CERT, '-noout', '-text')).toContain('NIST CURVE: P-256');
@@ -71,7 +71,7 @@ test('offline from file://: the EC P-256 chain downloads as a ZIP that OpenSSL v
 
 test('offline from file://: the default RSA-4096 chain verifies', async ({ page, context }) => {
   await openOffline(page, context);
-  await expect(page.getByLabel('Key type')).toHaveValue('rsa-4096');
+  await expect(page.locator('#chain-form').getByLabel('Key type')).toHaveValue('rsa-4096');
   const dir = await generateAndDownload(page);
   checkTutorialChain(dir, { intermediates: 1, devices: ['device-01', 'device-02'] });
   expect(openssl(dir, 'x509', '-in', ROOT_CERT, '-noout', '-text')).toContain('Public-Key: (4096 bit)');
@@ -79,7 +79,7 @@ test('offline from file://: the default RSA-4096 chain verifies', async ({ page,
 
 test('offline from file://: a 30-device batch streams into a ZIP whose chains verify', async ({ page, context }) => {
   await openOffline(page, context);
-  await page.getByLabel('Key type').selectOption('ec-p256');
+  await page.locator('#chain-form').getByLabel('Key type').selectOption('ec-p256');
   await page.getByLabel('Device registration IDs').fill('line-{01..30}');
   await page.getByRole('button', { name: 'Generate' }).click();
   await expect(page.getByRole('status')).toContainText('Done: a batch of 30 devices.');

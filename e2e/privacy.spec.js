@@ -26,7 +26,7 @@ test('the served page keeps to its own files and leaves no storage behind', asyn
 
   await page.goto('/');
   await expect(page.getByRole('status')).toContainText('Ready.');
-  await page.getByLabel('Key type').selectOption('ec-p256');
+  await page.locator('#chain-form').getByLabel('Key type').selectOption('ec-p256');
   await page.getByRole('button', { name: 'Generate' }).click();
   await expect(page.getByRole('status')).toContainText('Done:');
   const [zip] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download ZIP' }).click()]);

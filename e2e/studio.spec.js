@@ -18,19 +18,19 @@ async function downloadZip(page) {
 
 async function makeEcChain(page) {
   await openStudio(page);
-  await page.getByLabel('Key type').selectOption('ec-p256');
+  await page.locator('#chain-form').getByLabel('Key type').selectOption('ec-p256');
   await generate(page);
 }
 
 test('the default tutorial chain downloads as a ZIP that OpenSSL verifies', async ({ page }) => {
   await openStudio(page);
-  await expect(page.getByLabel('Key type')).toHaveValue('rsa-4096');
+  await expect(page.locator('#chain-form').getByLabel('Key type')).toHaveValue('rsa-4096');
   await expect(page.getByLabel('Root CA common name')).toHaveValue('Azure IoT Hub CA Cert Test Only');
   await expect(page.getByLabel('Intermediates')).toHaveValue('1');
   await expect(page.getByLabel('Intermediate CA common name')).toHaveValue('Azure IoT Hub Intermediate Cert Test Only');
   await expect(page.getByLabel('Device registration IDs')).toHaveValue('device-01\ndevice-02');
-  await expect(page.getByLabel('Validity (days)')).toHaveValue('30');
-  await expect(page.getByLabel('CA key password')).toHaveValue('1234');
+  await expect(page.locator('#chain-form').getByLabel('Validity (days)')).toHaveValue('30');
+  await expect(page.locator('#chain-form').getByLabel('CA key password')).toHaveValue('1234');
   await expect(page.getByLabel('Device key format')).toHaveValue('pkcs8');
 
   // Every line the status shows, to see the determinate key progress.
@@ -88,7 +88,7 @@ test('a bad registration ID is shown next to the devices field, keeping the inpu
   await expect(page.locator('#chain-view .node-device')).toHaveText([/device-03/]);
 
   // Other fields get their own messages the same way.
-  await page.getByLabel('Validity (days)').fill('0');
+  await page.locator('#chain-form').getByLabel('Validity (days)').fill('0');
   await page.getByLabel('Root CA common name').fill('');
   await page.getByRole('button', { name: 'Generate' }).click();
   await expect(page.locator('#root-cn-error')).toContainText('The root CA name is empty');
@@ -97,7 +97,7 @@ test('a bad registration ID is shown next to the devices field, keeping the inpu
   await page.getByRole('button', { name: 'Generate' }).click();
   await expect(page.locator('#validity-days-error')).toContainText('Validity must be a whole number of days from 1 to 36500.');
   await expect(page.locator('#root-cn-error')).toBeHidden();
-  await expect(page.getByLabel('Validity (days)')).toHaveValue('0');
+  await expect(page.locator('#chain-form').getByLabel('Validity (days)')).toHaveValue('0');
 });
 
 test('a file download button downloads that file', async ({ page }) => {
@@ -135,7 +135,7 @@ test.describe('with clipboard access', () => {
 
 test('an EC P-256 chain with three intermediates verifies', async ({ page }) => {
   await openStudio(page);
-  await page.getByLabel('Key type').selectOption('ec-p256');
+  await page.locator('#chain-form').getByLabel('Key type').selectOption('ec-p256');
   await page.getByLabel('Intermediates').selectOption('3');
   await page.getByLabel('Device registration IDs').fill('sensor-a\nsensor-b\nsensor-c');
   await generate(page);
@@ -155,7 +155,7 @@ test('an EC P-256 chain with three intermediates verifies', async ({ page }) => 
 
 test('Cancel stops key generation, keeps the last result, and the pool still works', async ({ page }) => {
   await makeEcChain(page);
-  await page.getByLabel('Key type').selectOption('rsa-4096');
+  await page.locator('#chain-form').getByLabel('Key type').selectOption('rsa-4096');
   await page.getByLabel('Device registration IDs').fill('device-09');
   await page.getByRole('button', { name: 'Generate' }).click();
   await expect(page.getByRole('status')).toContainText('Making keys: 0 of 3');
@@ -164,7 +164,7 @@ test('Cancel stops key generation, keeps the last result, and the pool still wor
   await expect(page.getByRole('button', { name: 'Cancel' })).toBeHidden();
   await expect(page.locator('#chain-view .node-device')).toHaveText([/device-01/, /device-02/]);
 
-  await page.getByLabel('Key type').selectOption('ec-p384');
+  await page.locator('#chain-form').getByLabel('Key type').selectOption('ec-p384');
   await generate(page);
   await expect(page.locator('#chain-view .node-device')).toHaveText([/device-09/]);
   await expect(page.locator('#chain-view .node-root')).toContainText('ECDSA P-384');
@@ -179,7 +179,7 @@ test('the default flow works with the keyboard alone', async ({ page }) => {
   };
   await tabTo('key-algorithm');
   await page.keyboard.press('ArrowDown');
-  await expect(page.getByLabel('Key type')).toHaveValue('ec-p256');
+  await expect(page.locator('#chain-form').getByLabel('Key type')).toHaveValue('ec-p256');
   await tabTo('generate');
   await page.keyboard.press('Enter');
   await expect(page.getByRole('status')).toContainText('Done:');
@@ -193,10 +193,10 @@ test('the default flow works with the keyboard alone', async ({ page }) => {
 
 test('a P-384 chain without intermediates, unencrypted CA key and traditional device keys verifies', async ({ page }) => {
   await openStudio(page);
-  await page.getByLabel('Key type').selectOption('ec-p384');
+  await page.locator('#chain-form').getByLabel('Key type').selectOption('ec-p384');
   await page.getByLabel('Intermediates').selectOption('0');
   await expect(page.getByLabel('Intermediate CA common name')).toBeDisabled();
-  await page.getByLabel('CA key password').fill('');
+  await page.locator('#chain-form').getByLabel('CA key password').fill('');
   await page.getByLabel('Device key format').selectOption('traditional');
   await generate(page);
 

@@ -23,7 +23,7 @@ jobs.buildChain = async (args) => {
   });
   await page.goto('/');
   await expect(page.getByRole('status')).toContainText('Ready.');
-  await page.getByLabel('Key type').selectOption('ec-p256');
+  await page.locator('#chain-form').getByLabel('Key type').selectOption('ec-p256');
   await page.getByRole('button', { name: 'Generate' }).click();
   await expect(page.getByRole('status')).toContainText('Done:');
   await expect(page.locator('#chain-view .node-device')).toHaveText([/device-01/, /device-02/]);
@@ -38,7 +38,7 @@ jobs.buildChain = async (args) => {
   // What the user typed and what was made before are still there.
   await expect(page.getByLabel('Root CA common name')).toHaveValue(TRAP_CN);
   await expect(page.getByLabel('Device registration IDs')).toHaveValue('device-05');
-  await expect(page.getByLabel('Key type')).toHaveValue('ec-p256');
+  await expect(page.locator('#chain-form').getByLabel('Key type')).toHaveValue('ec-p256');
   await expect(page.locator('#chain-view .node-device')).toHaveText([/device-01/, /device-02/]);
   await expect(page.getByRole('button', { name: 'Download ZIP' })).toBeVisible();
 
