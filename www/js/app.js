@@ -28,7 +28,6 @@ const runtime = studioRuntime();
 const createWorker = runtime.createWorker;
 const wasmModule = typeof globalThis.crypto?.getRandomValues === 'function' ? runtime.module : Promise.reject(new JobError({ message: NO_RANDOM }));
 const pool = new WorkerPool({ createWorker, module: wasmModule, onWorkerLost: (reason) => status.error(reason) });
-const caPanel = createCaPanel($('ca-panel'), { createWorker, module: wasmModule, status });
 
 /** The batch ZIP's writer: a pool of one, made at the first batch. */
 let archivist = null;
@@ -54,13 +53,18 @@ function describeProgress({ phase, done, total, secondsLeft }) {
   else status.progress('Checking the settings…');
 }
 
-function show(result, view = { title: 'Chain', zipName: ZIP_NAME }) {
+/** The SDK samples the snippet tabs are for, in tab order: the core owns the list. */
+const snippetSamples = pool.run('snippetSamples', {});
+snippetSamples.catch(() => {}); // a pool that cannot start says so once, below
+
+async function show(result, view = { title: 'Chain', zipName: ZIP_NAME }) {
+  const samples = await snippetSamples;
   $('chain-title').textContent = view.title;
   renderChain($('chain-view'), result.chain, { status });
   $('batch-summary').hidden = !result.batchSummary;
   $('batch-summary').textContent = result.batchSummary ?? '';
   renderFiles($('files-view'), result.files);
-  renderSnippets($('snippets-view'), result, { status, emptyNote: result.batchSummary && 'A batch keeps each device\'s snippets in the ZIP, under snippets/.' });
+  renderSnippets($('snippets-view'), result, { status, samples, emptyNote: result.batchSummary && 'A batch keeps each device\'s snippets in the ZIP, under snippets/.' });
   zip = result.zip ? Promise.resolve(result.zip) : prepareZip(pool, result.files);
   zip.catch(() => {});
   zipName = view.zipName;
@@ -83,33 +87,58 @@ async function runPanel(panel, work, view) {
   settings.clearErrors();
   running = new AbortController();
   panel.setBusy(true);
+  // One generation at a time: the other panels' buttons say so.
+  for (const other of panels) if (other !== panel) other.setBlocked(true);
   const started = performance.now();
   try {
     const result = await work({ signal: running.signal, onProgress: describeProgress });
-    show(result, view);
+    await show(result, view);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     status.say(result.outcome ? `${result.outcome} (${seconds} s)` : `Done: ${result.chain.length} certificates and ${result.files.length} files in ${seconds} s.`);
-    const results = $('results');
-    if (results.getBoundingClientRect().top < 0) results.scrollIntoView({ block: 'start' });
+    // The result may start far below the form (on a phone, a screen or more): go there.
+    const heading = $('chain-title');
+    heading.focus({ preventScroll: true });
+    heading.scrollIntoView({ block: 'start' });
   } catch (error) {
     if (error.name === 'AbortError') status.say('Cancelled. Anything made before is still below.');
-    else if (error.field && (panel.showFieldError(error.field, error.message) || settings.showFieldError(error.field, error.message))) {
-      // The whole message is at its field; a list of problems keeps only its first line here.
-      status.say(`Not generated: ${error.message.split('\n')[0]}`);
-    } else {
-      status.say('Not generated.');
-      status.error(error.message);
-    }
+    else showProblems(panel, error);
   } finally {
     running = null;
     panel.setBusy(false);
+    for (const other of panels) if (other !== panel) other.setBlocked(false);
   }
 }
 
+/** Every field problem at its field (the first one focused), the rest in the error list. */
+function showProblems(panel, error) {
+  const problems = error.problems ?? (error.field ? [error] : []);
+  const shown = problems.filter((p, i) => {
+    const focus = i === 0;
+    return panel.showFieldError(p.field, p.message, focus) || settings.showFieldError(p.field, p.message, focus);
+  });
+  if (shown.length === 0) {
+    status.fail('Not generated.');
+    status.error(error.message);
+    return;
+  }
+  // Each whole message is at its field; a list of problems keeps only its first line here.
+  const more = shown.length > 1 ? ` (and ${shown.length - 1} more, each at its field)` : '';
+  status.fail(`Not generated: ${shown[0].message.split('\n')[0]}${more}`);
+}
+
 const panelDeps = { pool, settings, run: runPanel, onCancel: cancelRunning };
-createChainPanel($('chain-form'), { ...panelDeps, archivist: batchArchivist, status });
-createEdgePanel($('edge-form'), panelDeps);
-createEnrollmentPanel($('enrollment-form'), panelDeps);
+const panels = [
+  createChainPanel($('chain-form'), { ...panelDeps, archivist: batchArchivist, status }),
+  createEdgePanel($('edge-form'), panelDeps),
+  createEnrollmentPanel($('enrollment-form'), panelDeps),
+];
+const [chainPanel] = panels;
+const caPanel = createCaPanel($('ca-panel'), {
+  createWorker,
+  module: wasmModule,
+  status,
+  deviceSettings: () => ({ ...settings.read(), ...chainPanel.deviceSettings() }),
+});
 
 $('download-zip').addEventListener('click', async () => {
   if (!zip) return;
@@ -123,7 +152,7 @@ $('download-zip').addEventListener('click', async () => {
 pool.ready.then(
   () => status.say('Ready. Adjust the settings or keep the tutorial defaults, then press Generate.'),
   (error) => {
-    status.say('The studio cannot run in this browser.');
+    status.fail('The studio cannot run in this browser.');
     status.error(error.message);
     $('generate').setAttribute('aria-disabled', 'true');
   },

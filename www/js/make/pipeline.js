@@ -37,6 +37,35 @@ export const INDIVIDUAL_ENROLLMENT = {
 };
 
 /**
+ * Every problem the recipe's check finds in `spec`, one field at a time (the
+ * others at the core's defaults), since the core stops at the first:
+ * `[{ field, message }]`, one per field.
+ */
+export async function problemsOf(pool, recipe, spec, { signal, nowMs = Date.now() } = {}) {
+  const found = await Promise.all(
+    Object.entries(spec).map(([name, value]) =>
+      recipe.keyAlgorithms(pool, { [name]: value }, { signal, nowMs }).then(
+        () => null,
+        (error) => (error.field ? { field: error.field, message: error.message } : null),
+      ),
+    ),
+  );
+  return found.filter(Boolean);
+}
+
+/**
+ * `error` (the core's, naming one field) with `.problems`: itself first, then
+ * every other field's problem in `spec`, so the page shows them all at once.
+ */
+export async function withEveryProblem(error, pool, recipe, spec, options) {
+  if (!error.field) return error;
+  const others = (await problemsOf(pool, recipe, spec, options)).filter((p) => p.field !== error.field);
+  error.problems = [{ field: error.field, message: error.message }, ...others]
+    .filter((p, i, all) => all.findIndex((q) => q.field === p.field) === i);
+  return error;
+}
+
+/**
  * Makes what `recipe` describes from `spec` on the pool.
  * @param {import('../runtime/pool.js').WorkerPool} pool
  * @param {{keyAlgorithms: Function, build: string}} recipe  one of the recipes above
@@ -50,7 +79,9 @@ export const INDIVIDUAL_ENROLLMENT = {
  */
 export async function makeOnPool(pool, recipe, spec, { signal, onProgress = () => {}, nowMs = Date.now() } = {}) {
   onProgress({ phase: 'checking' });
-  const algorithms = await recipe.keyAlgorithms(pool, spec, { signal, nowMs });
+  const algorithms = await recipe.keyAlgorithms(pool, spec, { signal, nowMs }).catch(async (error) => {
+    throw await withEveryProblem(error, pool, recipe, spec, { signal, nowMs });
+  });
 
   // 600,000 PBKDF2 rounds: not worth waiting for the keys first.
   const stretching = spec.caKeyPassword ? pool.run('stretchCaPassword', { password: spec.caKeyPassword }, { signal }) : undefined;

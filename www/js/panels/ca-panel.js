@@ -11,7 +11,7 @@
 
 import { WorkerPool } from '../runtime/pool.js';
 import { caWasmModule } from '../runtime/runtime.js';
-import { roleLabel } from '../views/chain-view.js';
+import { formatExpiry, roleLabel } from '../views/chain-view.js';
 import { prepareZip, renderFiles } from '../views/files-view.js';
 import { saveBytes } from '../views/download.js';
 import { h } from '../views/dom.js';
@@ -40,6 +40,11 @@ async function readFiles(input, pasted = '') {
   );
   if (pasted.trim()) files.push({ name: 'pasted text', contents: utf8.encode(pasted) });
   return files;
+}
+
+/** An error the page finds itself, shown at `field` like the core's. */
+function problem(field, message) {
+  return Object.assign(new Error(message), { field });
 }
 
 function filesTable(files) {
@@ -71,7 +76,12 @@ function lazyCaPool({ createWorker, mainModule, status }) {
   return { run: (...args) => start().run(...args), warm: () => void start() };
 }
 
-export function createCaPanel(root, { createWorker, module, status }) {
+/**
+ * @param {HTMLElement} root  the panel (#ca-panel)
+ * @param {object} deps
+ * @param {() => object} deps.deviceSettings  the chain form's settings for new devices (key type, validity, formats, sample settings)
+ */
+export function createCaPanel(root, { createWorker, module, status, deviceSettings }) {
   const $ = (id) => root.querySelector(`#${id}`);
   const pool = lazyCaPool({ createWorker, mainModule: module, status });
   // Someone turning to the panel will likely use it: load the CA module now.
@@ -84,14 +94,25 @@ export function createCaPanel(root, { createWorker, module, status }) {
 
   const selected = () => cas.find((ca) => ca.id === Number(root.querySelector('input[name="ca-choice"]:checked')?.value));
 
-  /** Runs one action: clears old messages, shows a field error where the core names one. */
-  async function act(errors, what, work) {
+  /**
+   * Runs what `button` does: its last result and messages go first (nothing
+   * stale stays beside a new error), the button shows it is busy and ignores
+   * presses meanwhile, and an error is shown at the field the core names.
+   */
+  async function act(button, errors, what, work, result) {
+    if (button.getAttribute('aria-busy') === 'true') return;
     errors.clear();
+    result?.replaceChildren();
+    button.setAttribute('aria-busy', 'true');
+    button.setAttribute('aria-disabled', 'true');
     try {
       await work();
     } catch (error) {
       if (!(error.field && errors.show(error.field, error.message))) status.error(`${what}: ${error.message}`);
-      status.say(`${what} failed: ${error.message}`);
+      status.fail(`${what} failed: ${error.message}`);
+    } finally {
+      button.removeAttribute('aria-busy');
+      button.removeAttribute('aria-disabled');
     }
   }
 
@@ -119,10 +140,7 @@ export function createCaPanel(root, { createWorker, module, status }) {
   }
 
   async function importFiles(files, password) {
-    if (files.length === 0) {
-      caErrors.show('files', 'Choose, drop or paste the CA certificate and its private key (or a PFX, or a studio ZIP).');
-      return;
-    }
+    if (files.length === 0) throw problem('files', 'Choose, drop or paste the CA certificate and its private key (or a PFX, or a studio ZIP).');
     status.progress('Importing the CA…');
     const { cas: imported } = await pool.run('importCa', { files, password: password || undefined, nowMs: Date.now() });
     // A CA already listed (the same chain used twice) stays listed once; the worker forgets the copy.
@@ -138,12 +156,12 @@ export function createCaPanel(root, { createWorker, module, status }) {
     status.say(added.length ? `Imported ${names(added)}.` : `${names(copies)} ${copies.length === 1 ? 'is' : 'are'} already listed.`);
   }
 
-  $('ca-import').addEventListener('click', () =>
-    act(caErrors, 'Import', async () => importFiles(await readFiles($('ca-files'), $('ca-paste').value), $('ca-password').value)),
+  $('ca-import').addEventListener('click', (event) =>
+    act(event.currentTarget, caErrors, 'Import', async () => importFiles(await readFiles($('ca-files'), $('ca-paste').value), $('ca-password').value)),
   );
 
-  $('ca-use-generated').addEventListener('click', () =>
-    act(caErrors, 'Import', async () => {
+  $('ca-use-generated').addEventListener('click', (event) =>
+    act(event.currentTarget, caErrors, 'Import', async () => {
       const { zip, password } = generatedZip;
       await importFiles([{ name: 'the generated chain', contents: await zip }], password);
     }),
@@ -157,10 +175,11 @@ export function createCaPanel(root, { createWorker, module, status }) {
     status.say(`${event.dataTransfer.files.length} file(s) ready; press ${target.id === 'inspect-files' ? 'Inspect' : 'Import CA'}.`);
   });
 
-  $('verification-make').addEventListener('click', () =>
-    act(caErrors, 'Verification certificate', async () => {
+  $('verification-make').addEventListener('click', (event) =>
+    act(event.currentTarget, caErrors, 'Verification certificate', async () => {
       const ca = selected();
-      if (!ca) return caErrors.show('ca', 'Import a CA first.');
+      if (!ca) throw problem('ca', 'Import a CA first.');
+      status.progress(`Making the verification certificate with "${ca.commonName}"…`);
       const made = await pool.run('makeVerificationCertificate', { caId: ca.id, code: $('verification-code').value.trim(), nowMs: Date.now() });
       $('verification-result').replaceChildren(
         h('p', {}, `Signed by "${ca.commonName}" for the code `, h('code', {}, made.commonName), '. Upload the certificate to the portal\'s Verify step.'),
@@ -168,34 +187,38 @@ export function createCaPanel(root, { createWorker, module, status }) {
         filesTable(made.files),
       );
       status.say(`Verification certificate made (SHA-1 ${made.thumbprintSha1}).`);
-    }),
+    }, $('verification-result')),
   );
 
-  $('ca-sign').addEventListener('click', () =>
-    act(caErrors, 'Signing', async () => {
+  $('ca-sign').addEventListener('click', (event) =>
+    act(event.currentTarget, caErrors, 'Signing', async () => {
       const ca = selected();
-      if (!ca) return caErrors.show('ca', 'Import a CA first.');
+      if (!ca) throw problem('ca', 'Import a CA first.');
       const devices = lines($('ca-devices').value);
       status.progress(`Signing ${devices.length} device(s) with "${ca.commonName}"…`);
       const chain = await readFiles($('ca-chain'));
-      const { files } = await pool.run('signDevices', { caId: ca.id, devices, chain, nowMs: Date.now() });
-      const zip = prepareZip(pool, files);
+      // Made like the chain form's devices: its key type, validity, formats and sample settings.
+      const signed = await pool.run('signDevices', { ...deviceSettings(), caId: ca.id, devices, chain, nowMs: Date.now() });
+      const zip = prepareZip(pool, signed.files);
       zip.catch(() => {});
       $('ca-sign-result').replaceChildren(
         h('div', { class: 'panel-head' }, h('p', {}, `${devices.length} device(s) signed by "${ca.commonName}".`),
           h('button', { type: 'button', class: 'primary', onclick: async () => saveBytes('signed-devices.zip', await zip) }, 'Download ZIP')),
-        filesTable(files),
+        h('ul', { class: 'signed-devices' }, ...signed.chain.filter((entry) => entry.role === 'device').map((entry) =>
+          h('li', {}, h('code', {}, entry.commonName), ` · ${entry.keyLabel} · expires `, h('time', { datetime: entry.notAfter }, formatExpiry(entry.notAfter))))),
+        filesTable(signed.files),
       );
       status.say(`Signed ${devices.length} device(s).`);
-    }),
+    }, $('ca-sign-result')),
   );
 
-  $('csr-sign').addEventListener('click', () =>
-    act(caErrors, 'CSR signing', async () => {
+  $('csr-sign').addEventListener('click', (event) =>
+    act(event.currentTarget, caErrors, 'CSR signing', async () => {
       const ca = selected();
-      if (!ca) return caErrors.show('ca', 'Import a CA first.');
+      if (!ca) throw problem('ca', 'Import a CA first.');
       const [csr] = await readFiles($('csr-file'));
-      if (!csr) return caErrors.show('csr', 'Choose a CSR file (.csr.pem or DER).');
+      if (!csr) throw problem('csr', 'Choose a CSR file (.csr.pem or DER).');
+      status.progress(`Signing the CSR with "${ca.commonName}"…`);
       const signed = await pool.run('signCsr', { caId: ca.id, csr, profile: $('csr-profile').value, nowMs: Date.now() });
       $('csr-result').replaceChildren(
         h('p', {}, `Issued "${signed.commonName}" from the request.`),
@@ -203,17 +226,18 @@ export function createCaPanel(root, { createWorker, module, status }) {
         filesTable(signed.files),
       );
       status.say(`Signed the CSR of "${signed.commonName}".`);
-    }),
+    }, $('csr-result')),
   );
 
-  $('inspect-run').addEventListener('click', () =>
-    act(inspectErrors, 'Inspect', async () => {
+  $('inspect-run').addEventListener('click', (event) =>
+    act(event.currentTarget, inspectErrors, 'Inspect', async () => {
       const files = await readFiles($('inspect-files'), $('inspect-paste').value);
-      if (files.length === 0) return inspectErrors.show('files', 'Choose, drop or paste a certificate, CSR, key, bundle or PFX.');
+      if (files.length === 0) throw problem('files', 'Choose, drop or paste a certificate, CSR, key, bundle or PFX.');
+      status.progress('Inspecting…');
       const report = await pool.run('inspect', { files, password: $('inspect-password').value || undefined, nowMs: Date.now() });
       renderInspection($('inspect-result'), report);
       status.say('Inspected.');
-    }),
+    }, $('inspect-result')),
   );
 
   return {
@@ -227,13 +251,18 @@ export function createCaPanel(root, { createWorker, module, status }) {
 
 function renderInspection(target, report) {
   const sections = [];
+  const verdict = (ok, text) => h('p', { class: ok ? 'verdict ok' : 'verdict bad' }, text);
   if (report.chain) {
+    // The summary is the first problem: list only the others under it.
+    const more = report.chain.problems.filter((p) => p.message !== report.chain.summary);
     sections.push(
-      h('p', { class: report.chain.ok ? 'verdict ok' : 'verdict bad', role: 'status' }, report.chain.summary),
-      report.chain.problems.length
-        ? h('ul', { class: 'problems' }, ...report.chain.problems.map((p) => h('li', {}, p.message)))
-        : null,
+      verdict(report.chain.ok, report.chain.summary),
+      more.length ? h('ul', { class: 'problems' }, ...more.map((p) => h('li', {}, p.message))) : null,
     );
+  } else if (report.certificates.length === 1 && !report.certificates[0].selfSigned) {
+    // The core checks a chain from two certificates; a lone leaf still misses its issuer.
+    const [leaf] = report.certificates;
+    sections.push(verdict(false, `Certificate 1 (${leaf.subject}) is issued by ${leaf.issuer}, which is not among the files: add its issuer's certificate, up to the root, to check the chain.`));
   }
   for (const cert of report.certificates) {
     sections.push(
@@ -273,7 +302,8 @@ function renderInspection(target, report) {
     );
   }
   for (const key of report.keys) {
-    sections.push(h('article', { class: 'inspected' }, h('h3', {}, `Private key — ${key.file}`), h('p', {}, `${key.publicKey.summary}. ${key.matchSummary}`)));
+    const match = report.certificates.length ? verdict(key.matchingCertificates.length > 0, key.matchSummary) : h('p', {}, key.matchSummary);
+    sections.push(h('article', { class: 'inspected' }, h('h3', {}, `Private key — ${key.file}`), h('p', {}, `${key.publicKey.summary}.`), match));
   }
   target.replaceChildren(...sections.filter(Boolean));
 }

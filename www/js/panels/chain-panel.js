@@ -3,7 +3,7 @@
 // what the user typed. Up to LARGEST_SHOWN_CHAIN devices the chain is shown
 // file by file; more are made as a batch, straight into one ZIP.
 
-import { makeOnPool, TUTORIAL_CHAIN } from '../make/pipeline.js';
+import { makeOnPool, TUTORIAL_CHAIN, withEveryProblem } from '../make/pipeline.js';
 import { makeBatchOnPool } from '../make/batch.js';
 import { formatBytes, formatCount } from '../views/dom.js';
 import { ZIP_NAME } from '../views/files-view.js';
@@ -78,27 +78,35 @@ export function createChainPanel(form, deps) {
 
   async function make({ devicesText, ...spec }, options) {
     options.onProgress({ phase: 'checking' });
-    const devices = await pool.run('parseDeviceList', { text: devicesText }, { signal: options.signal });
+    const devices = await pool.run('parseDeviceList', { text: devicesText }, { signal: options.signal }).catch(async (error) => {
+      // The other fields' problems too, all at once.
+      throw await withEveryProblem(error, pool, TUTORIAL_CHAIN, spec, options);
+    });
     if (devices.length <= LARGEST_SHOWN_CHAIN) return makeOnPool(pool, TUTORIAL_CHAIN, { ...spec, devices }, options);
     return describeBatch(await makeBatchOnPool({ pool, archivist: archivist() }, spec, devices, options), status);
   }
 
-  return createPanelForm(form, deps, {
+  const panel = createPanelForm(form, deps, {
     controls: CONTROLS,
     generate: 'generate',
     cancel: 'cancel',
     read: () => ({
-      keyAlgorithm: control('key-algorithm').value,
+      ...panel.deviceSettings(),
       rootCn: control('root-cn').value,
       intermediateCns: intermediateNames(intermediateCn.value, Number(intermediateCount.value)),
       // The core expands ranges and CSV and names every bad line (parseDeviceList).
       devicesText: control('devices').value,
-      validityDays: wholeDays(control('validity-days').value),
       caKeyPassword: control('ca-key-password').value,
-      keyFormat: control('key-format').value,
     }),
     make,
     // Its CAs are offered to the Bring your own CA panel.
     view: (spec) => ({ title: 'Chain', zipName: ZIP_NAME, caKeyPassword: spec.caKeyPassword }),
   });
+  /** What devices signed elsewhere (Bring your own CA) take from this form, as its own devices do. */
+  panel.deviceSettings = () => ({
+    keyAlgorithm: control('key-algorithm').value,
+    validityDays: wholeDays(control('validity-days').value),
+    keyFormat: control('key-format').value,
+  });
+  return panel;
 }

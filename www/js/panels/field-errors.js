@@ -16,8 +16,8 @@ function setDescribedBy(input, errorId, on) {
 export function createFieldErrors(root, controls) {
   const control = (id) => root.querySelector(`#${id}`);
   return {
-    /** Shows `message` at the field the core named; false when the field is not here. */
-    show(field, message) {
+    /** Shows `message` at the field the core named (focused unless told not to); false when the field is not here. */
+    show(field, message, focus = true) {
       const id = Object.hasOwn(controls, field) ? controls[field] : null;
       if (!id) return false;
       const input = control(id);
@@ -26,7 +26,7 @@ export function createFieldErrors(root, controls) {
       note.hidden = false;
       input.setAttribute('aria-invalid', 'true');
       setDescribedBy(input, note.id, true);
-      input.focus();
+      if (focus) input.focus();
       return true;
     },
 

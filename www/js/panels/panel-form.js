@@ -41,6 +41,7 @@ export function createPanelForm(form, { settings, run, onCancel }, { controls, g
   const generateButton = control(generate);
   const cancelButton = control(cancel);
   let busy = false;
+  let blocked = false;
   const panel = {
     showFieldError: errors.show,
     clearErrors: errors.clear,
@@ -50,10 +51,15 @@ export function createPanelForm(form, { settings, run, onCancel }, { controls, g
       generateButton.setAttribute('aria-disabled', String(on));
       cancelButton.hidden = !on;
     },
+    /** Another panel is generating: Generate here waits (focusable, aria-disabled). */
+    setBlocked(on) {
+      blocked = on;
+      generateButton.setAttribute('aria-disabled', String(on));
+    },
   };
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    if (busy) return;
+    if (busy || blocked) return;
     const spec = { ...settings.read(), ...read(control) };
     run(panel, (options) => make(spec, options), view(spec));
   });

@@ -41,6 +41,7 @@ const PASS_THROUGH = {
   parseDeviceList: ['text'],
   makeBatchCa: ['spec', 'keys', 'nowMs', 'stretched'],
   zipFiles: ['files'],
+  snippetSamples: [], // → [{ id, tab, sample }] in the tabs' order
   // Bring your own CA. Imported CAs (and their keys) live inside this
   // worker's wasm instance, so these jobs run on a pool of one worker.
   importCa: ARGS,

@@ -22,7 +22,8 @@ export function roleLabel(role) {
   return ROLE_LABELS[role] ?? role;
 }
 
-function formatExpiry(iso) {
+/** An ISO time as the page shows expiry: `2026-12-31 23:59 UTC`. */
+export function formatExpiry(iso) {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }
 

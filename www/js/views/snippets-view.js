@@ -3,40 +3,32 @@
 
 import { h, text } from './dom.js';
 
-/**
- * The snippet files the core writes: `snippets/<stem>.<sample>`, where the
- * stem is a registration ID (or the IoT Edge device's file stem).
- * `language` names the snippet in messages; `tab` is the tab's text.
- */
-const SAMPLES = [
-  { id: 'c', language: 'C', tab: 'C', sample: 'custom_hsm_example.c' },
-  { id: 'c-hub', language: 'C IoT Hub', tab: 'C IoT Hub', sample: 'iothub_ll_client_x509_sample.c' },
-  { id: 'java', language: 'Java', tab: 'Java', sample: 'ProvisioningX509Sample.java' },
-  { id: 'python-sh', language: 'Python bash', tab: 'Python · bash', sample: 'provision_x509.py.env.sh' },
-  { id: 'python-cmd', language: 'Python cmd', tab: 'Python · cmd', sample: 'provision_x509.py.env.cmd' },
-  { id: 'node-sh', language: 'Node bash', tab: 'Node · bash', sample: 'register_x509.js.env.sh' },
-  { id: 'node-cmd', language: 'Node cmd', tab: 'Node · cmd', sample: 'register_x509.js.env.cmd' },
-  { id: 'dotnet-sh', language: 'C# bash', tab: 'C# · bash', sample: 'dotnet-run.sh' },
-  { id: 'dotnet-cmd', language: 'C# cmd', tab: 'C# · cmd', sample: 'dotnet-run.cmd' },
-  { id: 'powershell', language: 'PowerShell', tab: 'PowerShell', sample: 'Add-AzIoTDeviceProvisioningServiceEnrollment.ps1' },
-  { id: 'edge', language: 'IoT Edge config.toml', tab: 'IoT Edge config.toml', sample: 'config.toml' },
-];
-
 /** A placeholder the core writes for an empty sample setting, like `<your-id-scope>`. */
 const PLACEHOLDER = /<your-[a-z-]+>/;
 
 /** The sample last chosen, kept when the snippets are made again (say, after filling the ID scope). */
 let preferred = null;
 
+/**
+ * The sample a snippet file is for, and its stem (a registration ID, or the
+ * IoT Edge device's file stem): files are `snippets/<stem>.<sample>`, with
+ * `samples` from the core (snippetSamples). A file of a sample the list does
+ * not know still shows, under its own name.
+ */
+function sampleOf(name, samples) {
+  const known = samples.find((s) => name.endsWith(`.${s.sample}`));
+  const rest = name.slice(name.indexOf('.') + 1);
+  const sample = known ?? { id: rest, tab: rest, sample: rest };
+  // `language` names the snippet in messages: the tab's words without the dot.
+  return { sample: { ...sample, language: sample.tab.replace(' · ', ' ') }, stem: name.slice(0, -(sample.sample.length + 1)) };
+}
+
 /** The snippet files grouped by stem, in file order: [{ id, snippets: [{ ...sample, file, body }] }]. */
-function groupSnippets(files) {
+function groupSnippets(files, samples) {
   const groups = new Map();
   for (const file of files) {
     if (!file.path.startsWith('snippets/')) continue;
-    const name = file.path.slice('snippets/'.length);
-    const sample = SAMPLES.find((s) => name.endsWith(`.${s.sample}`));
-    if (!sample) continue;
-    const stem = name.slice(0, -(sample.sample.length + 1));
+    const { sample, stem } = sampleOf(file.path.slice('snippets/'.length), samples);
     if (!groups.has(stem)) groups.set(stem, { id: stem, snippets: [] });
     groups.get(stem).snippets.push({ ...sample, file, body: text(file.contents) });
   }
@@ -51,14 +43,23 @@ function groupSnippets(files) {
       groups.delete(group.id);
     }
   }
-  for (const group of groups.values()) {
-    group.snippets.sort((a, b) => SAMPLES.findIndex((s) => s.id === a.id) - SAMPLES.findIndex((s) => s.id === b.id));
-  }
+  // The core's tab order; unknown samples after the known ones.
+  const order = (snippet) => {
+    const index = samples.findIndex((s) => s.id === snippet.id);
+    return index < 0 ? samples.length : index;
+  };
+  for (const group of groups.values()) group.snippets.sort((a, b) => order(a) - order(b));
   return [...groups.values()];
 }
 
-export function renderSnippets(container, { files }, { status, emptyNote = 'No snippets were made.' }) {
-  const devices = groupSnippets(files);
+/**
+ * @param {HTMLElement} container
+ * @param {{files: object[]}} result
+ * @param {object} options
+ * @param {Array<{id: string, tab: string, sample: string}>} options.samples  the core's snippetSamples()
+ */
+export function renderSnippets(container, { files }, { status, samples, emptyNote = 'No snippets were made.' }) {
+  const devices = groupSnippets(files, samples);
   if (!devices.length) {
     container.replaceChildren(h('p', {}, emptyNote));
     return;

@@ -9,12 +9,20 @@ export function createStatus({ line, bar, errors }) {
     /** A plain message; hides the bar. */
     say(message) {
       line.textContent = message;
+      line.classList.remove('failed');
       bar.hidden = true;
+    },
+
+    /** Something asked for was not done: said in the error style. */
+    fail(message) {
+      this.say(message);
+      line.classList.add('failed');
     },
 
     /** Work in progress: a determinate bar when `total` is known. */
     progress(message, done, total) {
       line.textContent = message;
+      line.classList.remove('failed');
       bar.hidden = false;
       if (total) {
         bar.max = total;
