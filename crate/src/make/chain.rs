@@ -9,7 +9,7 @@ use crate::output::bundle::{Bundle, OutputFile};
 use crate::output::layout::{self, role};
 use crate::output::pfx::{PfxOptions, PfxWriter};
 use crate::output::snippets::SnippetSettings;
-use crate::output::writers::{CaKeyWriter, DeviceSettings, DeviceWriter, write_tutorial_ca_files};
+use crate::output::writers::{CaKeyWriter, DeviceSettings, DeviceWriter, write_enrollment_group_commands, write_tutorial_ca_files};
 use crate::rules::device_list::check_device_ids;
 use crate::rules::names::check_common_name;
 use crate::rules::validity::{TUTORIAL_VALIDITY_DAYS, check_validity_days};
@@ -195,7 +195,9 @@ impl TutorialChain {
 
     fn write_ca_files(&self, bundle: &mut Bundle, pfx: &PfxWriter) -> Result<()> {
         let ca_keys = CaKeyWriter::new(self.spec.ca_key_password.as_deref(), self.stretched_ca_password.as_ref())?;
-        write_tutorial_ca_files(bundle, &self.root, &self.intermediates, &ca_keys, pfx)
+        write_tutorial_ca_files(bundle, &self.root, &self.intermediates, &ca_keys, pfx)?;
+        write_enrollment_group_commands(bundle, &self.spec.snippets, self.intermediates.len());
+        Ok(())
     }
 
     /// What the README's first line says was made.

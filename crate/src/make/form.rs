@@ -38,21 +38,27 @@ pub struct DeviceSettingsForm {
 }
 
 impl DeviceSettingsForm {
+    /// The sample settings alone (no choice in them can be refused).
+    pub fn snippet_settings(&self) -> SnippetSettings {
+        SnippetSettings {
+            id_scope: filled(self.id_scope.clone()),
+            hub_name: filled(self.hub_name.clone()),
+            folder: filled(self.folder.clone()),
+            dps_name: filled(self.dps_name.clone()),
+            resource_group: filled(self.resource_group.clone()),
+        }
+    }
+
     pub fn into_settings(self) -> Result<DeviceSettings> {
         let default = DeviceSettings::default();
+        let snippets = self.snippet_settings();
         Ok(DeviceSettings {
             key_encoding: self.key_format.map_or(Ok(default.key_encoding), |id| KeyEncoding::parse("keyFormat", &id))?,
             pfx: PfxOptions {
                 profile: self.pfx_profile.map_or(Ok(default.pfx.profile), |id| PfxProfile::parse("pfxProfile", &id))?,
                 password: self.pfx_password.unwrap_or(default.pfx.password),
             },
-            snippets: SnippetSettings {
-                id_scope: filled(self.id_scope),
-                hub_name: filled(self.hub_name),
-                folder: filled(self.folder),
-                dps_name: filled(self.dps_name),
-                resource_group: filled(self.resource_group),
-            },
+            snippets,
         })
     }
 }
