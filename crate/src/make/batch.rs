@@ -9,8 +9,8 @@
 use x509_cert::name::Name;
 
 use crate::error::{Result, StudioError};
-use crate::make::chain::{ChainSpec, issue_device};
-use crate::make::keys_or_generate;
+use crate::make::chain::ChainSpec;
+use crate::make::{issue_device, keys_or_generate};
 use crate::output::bundle::{Bundle, OutputFile};
 use crate::output::layout::{DEVICES_CSV, README};
 use crate::output::readme::{readme_entries, readme_header};

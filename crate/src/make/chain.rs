@@ -4,7 +4,7 @@
 use x509_cert::request::CertReq;
 
 use crate::error::{Result, StudioError};
-use crate::make::{ChainEntry, Product, keys_or_generate};
+use crate::make::{ChainEntry, Device, Product, issue_device, keys_or_generate};
 use crate::output::bundle::{Bundle, OutputFile};
 use crate::output::layout::{self, role};
 use crate::output::pfx::{PfxOptions, PfxWriter};
@@ -17,7 +17,7 @@ use crate::x509::facts::certificate_der;
 use crate::x509::issue::{CertificateParams, Issued, Issuer, SignedBy, ValidityWindow, issue_self_signed, issue_with_request};
 use crate::x509::key::{KeyAlgorithm, KeyEncoding, PrivateKey};
 use crate::x509::password_key::PasswordKey;
-use crate::x509::profile::{DEVICE, INTERMEDIATE_CA, ROOT_CA};
+use crate::x509::profile::{INTERMEDIATE_CA, ROOT_CA};
 use crate::x509::signing::{Signing, SigningPlan};
 
 pub const MAX_INTERMEDIATES: usize = 5;
@@ -93,18 +93,6 @@ impl ChainSpec {
     fn validity(&self, now_unix: u64) -> ValidityWindow {
         ValidityWindow { not_before_unix: now_unix, days: self.validity_days }
     }
-}
-
-/// A device's certificate, with its key and CSR, under its registration ID.
-pub struct Device {
-    pub registration_id: String,
-    pub issued: Issued,
-}
-
-/// Issues a device: its CSR, then its certificate under the device profile.
-pub fn issue_device(signer: SignedBy<'_>, registration_id: &str, key: PrivateKey, validity: ValidityWindow, signing: &mut Signing) -> Result<Device> {
-    let params = CertificateParams { common_name: registration_id, profile: &DEVICE, validity, dns_names: &[] };
-    Ok(Device { registration_id: registration_id.into(), issued: issue_with_request(&params, key, signer, signing)? })
 }
 
 /// Everything the tutorial makes, held as objects; [`TutorialChain::files`] writes it out.

@@ -9,7 +9,10 @@ use x509_cert::Certificate;
 use crate::error::Result;
 use crate::output::file::OutputFile;
 use crate::x509::facts::{common_name_of, issuer_common_name_of, not_after_unix, thumbprint_sha1, thumbprint_sha256};
+use crate::x509::issue::{CertificateParams, Issued, SignedBy, ValidityWindow, issue_with_request};
 use crate::x509::key::{KeyAlgorithm, PrivateKey};
+use crate::x509::profile::DEVICE;
+use crate::x509::signing::Signing;
 use crate::x509::text::iso_time;
 
 pub mod batch;
@@ -68,6 +71,18 @@ impl ChainEntry {
 
 fn algorithm_id<S: serde::Serializer>(algorithm: &KeyAlgorithm, s: S) -> std::result::Result<S::Ok, S::Error> {
     s.serialize_str(algorithm.id())
+}
+
+/// A device's certificate, with its key and CSR, under its registration ID.
+pub struct Device {
+    pub registration_id: String,
+    pub issued: Issued,
+}
+
+/// Issues a device: its CSR, then its certificate under the device profile.
+pub fn issue_device(signer: SignedBy<'_>, registration_id: &str, key: PrivateKey, validity: ValidityWindow, signing: &mut Signing) -> Result<Device> {
+    let params = CertificateParams { common_name: registration_id, profile: &DEVICE, validity, dns_names: &[] };
+    Ok(Device { registration_id: registration_id.into(), issued: issue_with_request(&params, key, signer, signing)? })
 }
 
 /// `keys` when given (checked against what the product needs), else fresh

@@ -2,8 +2,7 @@
 //! same devices, files and snippets as the tutorial chain's.
 
 use crate::error::Result;
-use crate::make::chain::{Device, issue_device};
-use crate::make::{ChainEntry, Product, keys_or_generate};
+use crate::make::{ChainEntry, Device, Product, issue_device, keys_or_generate};
 use crate::output::bundle::{Bundle, OutputFile};
 use crate::output::layout::{self, role};
 use crate::output::writers::{DeviceSettings, DeviceWriter};
