@@ -39,7 +39,7 @@ fn issue(cn: &str, profile: &CertificateProfile, key: &PrivateKey, signer: Signe
     let params = CertificateParams {
         common_name: cn,
         profile,
-        validity: ValidityWindow { not_before_unix: NOW, days: 30 },
+        validity: ValidityWindow::days(NOW, 30),
         dns_names: dns,
     };
     cert_studio::issue(&params, &key.public_key_info().unwrap(), signer, &mut Signing::here()).unwrap()

@@ -109,7 +109,7 @@ pub fn sign_request(ca: &ImportedCa, csr_file: &InputFile<'_>, profile: CsrProfi
     let params = CertificateParams {
         common_name: &common_name,
         profile: profile.profile(),
-        validity: ValidityWindow { not_before_unix: now_unix, days: TUTORIAL_VALIDITY_DAYS },
+        validity: ValidityWindow::days(now_unix, TUTORIAL_VALIDITY_DAYS),
         dns_names: &dns_names,
     };
     let certificate = issue(&params, &csr.info.public_key, SignedBy::Ca(&ca.issuer), &mut Signing::here())?;

@@ -12,7 +12,7 @@ use crate::output::snippets::SnippetSettings;
 use crate::output::writers::{CaKeyWriter, DeviceSettings, DeviceWriter, write_enrollment_group_commands, write_tutorial_ca_files};
 use crate::rules::device_list::check_device_ids;
 use crate::rules::names::check_common_name;
-use crate::rules::validity::{TUTORIAL_VALIDITY_DAYS, check_validity_days};
+use crate::rules::validity::{TUTORIAL_VALIDITY_DAYS, ValidityBounds, check_validity_days};
 use crate::x509::facts::certificate_der;
 use crate::x509::issue::{CertificateParams, Issued, Issuer, SignedBy, ValidityWindow, issue_self_signed, issue_with_request};
 use crate::x509::key::{KeyAlgorithm, KeyEncoding, PrivateKey};
@@ -31,6 +31,8 @@ pub struct ChainSpec {
     pub intermediate_common_names: Vec<String>,
     pub devices: Vec<String>,
     pub validity_days: u32,
+    /// A start and an end other than now and `validity_days` later.
+    pub validity_bounds: ValidityBounds,
     /// Encrypts the CA keys (PKCS#8, PBES2); `None` or empty leaves them in the clear.
     pub ca_key_password: Option<String>,
     pub device_key_encoding: KeyEncoding,
@@ -48,6 +50,7 @@ impl Default for ChainSpec {
             intermediate_common_names: vec!["Azure IoT Hub Intermediate Cert Test Only".into()],
             devices: vec!["device-01".into(), "device-02".into()],
             validity_days: TUTORIAL_VALIDITY_DAYS,
+            validity_bounds: ValidityBounds::default(),
             ca_key_password: Some("1234".into()),
             device_key_encoding: KeyEncoding::Pkcs8,
             pfx: PfxOptions::default(),
@@ -90,8 +93,8 @@ impl ChainSpec {
         DeviceSettings { key_encoding: self.device_key_encoding, pfx: self.pfx.clone(), snippets: self.snippets.clone() }
     }
 
-    fn validity(&self, now_unix: u64) -> ValidityWindow {
-        ValidityWindow { not_before_unix: now_unix, days: self.validity_days }
+    fn validity(&self, now_unix: u64) -> Result<ValidityWindow> {
+        self.validity_bounds.window(now_unix, self.validity_days)
     }
 }
 
@@ -119,7 +122,7 @@ impl TutorialChain {
         let mut keys = keys_or_generate("The chain", keys, &vec![spec.key_algorithm; spec.key_count()])?;
         let device_keys = keys.split_off(spec.key_count() - spec.devices.len());
         let mut chain = Self::build_ca(spec, Some(keys), now_unix, signing)?;
-        let validity = chain.spec.validity(now_unix);
+        let validity = chain.spec.validity(now_unix)?;
         let devices = chain
             .spec
             .devices
@@ -144,7 +147,7 @@ impl TutorialChain {
     pub fn build_ca(spec: ChainSpec, keys: Option<Vec<PrivateKey>>, now_unix: u64, signing: &mut Signing) -> Result<Self> {
         spec.validate_ca()?;
         let keys = keys_or_generate("The CA chain", keys, &vec![spec.key_algorithm; 1 + spec.intermediate_common_names.len()])?;
-        let validity = spec.validity(now_unix);
+        let validity = spec.validity(now_unix)?;
         let params = |common_name, profile| CertificateParams { common_name, profile, validity, dns_names: &[] };
         let mut keys = keys.into_iter();
         let mut next_key = || keys.next().ok_or_else(|| StudioError::general("The CA chain ran out of keys."));

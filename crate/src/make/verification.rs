@@ -32,7 +32,7 @@ impl VerificationCertificate {
         let params = CertificateParams {
             common_name: code,
             profile: &DEVICE,
-            validity: ValidityWindow { not_before_unix: now_unix, days: TUTORIAL_VALIDITY_DAYS },
+            validity: ValidityWindow::days(now_unix, TUTORIAL_VALIDITY_DAYS),
             dns_names: &[],
         };
         let certificate = issue(&params, &key.public_key_info()?, SignedBy::Ca(ca), &mut Signing::here())?;

@@ -308,7 +308,7 @@ mod tests {
         let params = crate::x509::issue::CertificateParams {
             common_name: "Root 🔐",
             profile: &crate::x509::profile::ROOT_CA,
-            validity: crate::x509::issue::ValidityWindow { not_before_unix: 1_764_000_000, days: 1 },
+            validity: crate::x509::issue::ValidityWindow::days(1_764_000_000, 1),
             dns_names: &[],
         };
         let cert = crate::x509::issue::issue(&params, &key.public_key_info().unwrap(), crate::x509::issue::SignedBy::Itself(&key), &mut crate::x509::signing::Signing::here()).unwrap();

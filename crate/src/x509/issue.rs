@@ -71,15 +71,16 @@ pub enum SignedBy<'a> {
 }
 
 /// The window a certificate is valid in.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ValidityWindow {
     pub not_before_unix: u64,
-    pub days: u32,
+    pub not_after_unix: u64,
 }
 
 impl ValidityWindow {
-    pub fn not_after_unix(&self) -> u64 {
-        self.not_before_unix + u64::from(self.days) * SECONDS_PER_DAY
+    /// `days` days from `not_before_unix`.
+    pub fn days(not_before_unix: u64, days: u32) -> Self {
+        Self { not_before_unix, not_after_unix: not_before_unix + u64::from(days) * SECONDS_PER_DAY }
     }
 
     /// UTCTime up to 2049, GeneralizedTime from 2050 (RFC 5280 4.1.2.5).
@@ -89,7 +90,7 @@ impl ValidityWindow {
                 .map(Time::GeneralTime)
                 .map_err(|_| StudioError::field("validityDays", "The validity runs past the year 9999."))
         };
-        Ok(Validity::new(time(self.not_before_unix)?, time(self.not_after_unix())?))
+        Ok(Validity::new(time(self.not_before_unix)?, time(self.not_after_unix)?))
     }
 }
 
@@ -280,7 +281,7 @@ mod tests {
         let params = CertificateParams {
             common_name: "Test Root",
             profile: &ROOT_CA,
-            validity: ValidityWindow { not_before_unix: NOW, days },
+            validity: ValidityWindow::days(NOW, days),
             dns_names: &[],
         };
         let certificate = issue(&params, &key.public_key_info().unwrap(), SignedBy::Itself(&key), &mut Signing::here()).unwrap();
@@ -313,7 +314,7 @@ mod tests {
         let params = CertificateParams {
             common_name: "device-01",
             profile: &DEVICE,
-            validity: ValidityWindow { not_before_unix: NOW, days: 30 },
+            validity: ValidityWindow::days(NOW, 30),
             dns_names: &[],
         };
         let leaf = issue(&params, &key.public_key_info().unwrap(), SignedBy::Ca(&ca), &mut Signing::here()).unwrap();
