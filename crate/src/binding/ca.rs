@@ -12,7 +12,7 @@ use super::{FileOut, JsResult, bytes_as_uint8array, files_out, from_js, now_unix
 use crate::ca_tools::import::{ImportedCa, ImportedCaSummary, ImportedCas, import_cas};
 use crate::ca_tools::inspect;
 use crate::ca_tools::pem_file::InputFile;
-use crate::ca_tools::signing::{CsrProfile, extra_chain, sign_devices as sign_with_ca, sign_request};
+use crate::ca_tools::signing::{CsrSigningForm, extra_chain, sign_devices as sign_with_ca, sign_request};
 use crate::make::form::DeviceSigningForm;
 use crate::make::Product;
 use crate::make::verification::VerificationCertificate;
@@ -124,12 +124,15 @@ pub fn sign_devices(input: JsValue) -> JsResult<JsValue> {
 struct SignCsrInput {
     ca_id: u32,
     csr: NamedFileIn,
-    profile: String,
     now_ms: f64,
+    #[serde(flatten)]
+    spec: CsrSigningForm,
 }
 
-/// `signCsr({ caId, csr: { name, contents }, profile: "device" | "server", nowMs })`
-/// → `{ commonName, thumbprintSha1, files }`. `.field` `csr` for a bad CSR.
+/// `signCsr({ caId, csr: { name, contents }, profile: "device" | "server" |
+/// "intermediate", pathLen?, validityDays?, notBeforeMs?, notAfterMs?, nowMs })`
+/// → `{ commonName, thumbprintSha1, files }`: the CSR's whole subject and SAN
+/// kept. `.field` `csr` for a bad CSR.
 #[wasm_bindgen(js_name = signCsr)]
 pub fn sign_csr(input: JsValue) -> JsResult<JsValue> {
     #[derive(Serialize)]
@@ -140,10 +143,10 @@ pub fn sign_csr(input: JsValue) -> JsResult<JsValue> {
         files: Vec<FileOut>,
     }
     let input: SignCsrInput = from_js(input, "CSR signing request's fields")?;
-    let profile = CsrProfile::parse(&input.profile)?;
+    let spec = input.spec.into_spec()?;
     let csr = InputFile { name: &input.csr.name, contents: &input.csr.contents };
     with_ca(input.ca_id, |ca| {
-        let signed = sign_request(ca, &csr, profile, now_unix(input.now_ms))?;
+        let signed = sign_request(ca, &csr, &spec, now_unix(input.now_ms))?;
         to_js(&Out { common_name: signed.common_name, thumbprint_sha1: thumbprint_sha1(&signed.certificate)?, files: files_out(signed.files) })
     })
 }

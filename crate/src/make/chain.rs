@@ -148,7 +148,7 @@ impl TutorialChain {
         spec.validate_ca()?;
         let keys = keys_or_generate("The CA chain", keys, &vec![spec.key_algorithm; 1 + spec.intermediate_common_names.len()])?;
         let validity = spec.validity(now_unix)?;
-        let params = |common_name, profile| CertificateParams { common_name, profile, validity, dns_names: &[] };
+        let params = |common_name, profile| CertificateParams::new(common_name, profile, validity);
         let mut keys = keys.into_iter();
         let mut next_key = || keys.next().ok_or_else(|| StudioError::general("The CA chain ran out of keys."));
 

@@ -133,7 +133,7 @@ impl EdgeChain {
         let signing = &mut Signing::here();
         let mut keys = keys.into_iter();
         let mut next_key = || keys.next().ok_or_else(|| StudioError::general("The IoT Edge chain ran out of keys."));
-        let params = |common_name, profile: &'static CertificateProfile, dns_names| CertificateParams { common_name, profile, validity, dns_names };
+        let params = |common_name, profile: &'static CertificateProfile, dns_names| CertificateParams { dns_names, ..CertificateParams::new(common_name, profile, validity) };
 
         let Issued { certificate, key, .. } = issue_self_signed(&params(&spec.root_common_name, &ROOT_CA, &[]), next_key()?, signing)?;
         let root = Issuer { certificate, key };

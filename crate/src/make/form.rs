@@ -74,7 +74,7 @@ pub struct ValidityBoundsForm {
 }
 
 impl ValidityBoundsForm {
-    fn into_bounds(self) -> ValidityBounds {
+    pub fn into_bounds(self) -> ValidityBounds {
         let seconds = |ms: f64| (ms / 1000.0).floor().max(0.0) as u64;
         ValidityBounds { starts_unix: self.not_before_ms.map(seconds), ends_unix: self.not_after_ms.map(seconds) }
     }

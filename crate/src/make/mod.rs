@@ -81,7 +81,7 @@ pub struct Device {
 
 /// Issues a device: its CSR, then its certificate under the device profile.
 pub fn issue_device(signer: SignedBy<'_>, registration_id: &str, key: PrivateKey, validity: ValidityWindow, signing: &mut Signing) -> Result<Device> {
-    let params = CertificateParams { common_name: registration_id, profile: &DEVICE, validity, dns_names: &[] };
+    let params = CertificateParams::new(registration_id, &DEVICE, validity);
     Ok(Device { registration_id: registration_id.into(), issued: issue_with_request(&params, key, signer, signing)? })
 }
 

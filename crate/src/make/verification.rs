@@ -29,12 +29,7 @@ impl VerificationCertificate {
     pub fn make(ca: &Issuer, code: &str, now_unix: u64) -> Result<Self> {
         check_verification_code(code)?;
         let key = PrivateKey::generate(ca.key.algorithm())?;
-        let params = CertificateParams {
-            common_name: code,
-            profile: &DEVICE,
-            validity: ValidityWindow::days(now_unix, TUTORIAL_VALIDITY_DAYS),
-            dns_names: &[],
-        };
+        let params = CertificateParams::new(code, &DEVICE, ValidityWindow::days(now_unix, TUTORIAL_VALIDITY_DAYS));
         let certificate = issue(&params, &key.public_key_info()?, SignedBy::Ca(ca), &mut Signing::here())?;
         let issued = Issued { certificate, key, csr: None };
         Ok(Self { code: code.to_string(), ca_common_name: ca.common_name(), issued, warning: verification_code_warning(code) })

@@ -12,6 +12,12 @@ pub fn intermediate_stem(index: usize, count: usize) -> String {
 
 pub use crate::rules::names::device_stem;
 
+/// Any name as a file stem: what Windows and shells take without quoting
+/// (letters, digits, `-`, `.`, `_`; anything else becomes `_`).
+pub fn file_stem(name: &str) -> String {
+    name.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_') { c } else { '_' }).collect()
+}
+
 pub fn cert(stem: &str) -> String {
     format!("certs/{stem}.cert.pem")
 }
