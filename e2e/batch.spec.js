@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { download, expect, openStudio, test } from './fixtures.js';
-import { CHAIN_CA, expectKeyOfCertificate, openssl, portalThumbprint, ROOT_CERT, tempDir, unzip } from './chain-checks.js';
+import { CHAIN_CA, expectCsrVerifies, expectKeyOfCertificate, openssl, portalThumbprint, ROOT_CERT, tempDir, unzip } from './chain-checks.js';
 
 async function downloadZip(page) {
   const zip = await download(page, () => page.getByRole('button', { name: 'Download ZIP' }).click());
@@ -49,7 +49,7 @@ test('a 200-device P-256 batch from a range streams into one ZIP of 200 verified
     const full = `certs/${id}-full-chain.cert.pem`;
     expect(openssl(dir, 'verify', '-CAfile', ROOT_CERT, '-untrusted', full, full).trim()).toBe(`${full}: OK`);
     expectKeyOfCertificate(dir, `private/${id}.key.pem`, `certs/${id}.cert.pem`);
-    expect(openssl(dir, 'req', '-in', `csr/${id}.csr.pem`, '-verify', '-noout')).toBe('');
+    expectCsrVerifies(dir, `csr/${id}.csr.pem`);
     expect(openssl(dir, 'pkcs12', '-in', `certs/${id}-full-chain.cert.pfx`, '-passin', 'pass:1234', '-nokeys')).toContain(`subject=CN = ${id}`);
     expect(readFileSync(join(dir, `snippets/${id}.custom_hsm_example.c`), 'utf8')).toContain(`"${id}"`);
   }
