@@ -3,7 +3,7 @@
 // done; a bad list is refused before anything starts, naming line and ID.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { download, expect, openStudio, test } from './fixtures.js';
+import { download, expect, expectNothingStarted, openStudio, recordStatus, test } from './fixtures.js';
 import { CHAIN_CA, expectCsrVerifies, expectKeyOfCertificate, openssl, portalThumbprint, ROOT_CERT, tempDir, unzip } from './chain-checks.js';
 
 async function downloadZip(page) {
@@ -23,14 +23,10 @@ test('a 200-device P-256 batch from a range streams into one ZIP of 200 verified
   await openStudio(page);
   await page.getByLabel('Key type').selectOption('ec-p256');
   await page.getByLabel('Device registration IDs').fill('device-{001..200}');
-  await page.evaluate(() => {
-    window.statusLines = [];
-    const line = document.getElementById('status-text');
-    new MutationObserver(() => window.statusLines.push(line.textContent)).observe(line, { childList: true, characterData: true, subtree: true });
-  });
+  const statusLines = await recordStatus(page);
   await page.getByRole('button', { name: 'Generate' }).click();
   await expect(page.getByRole('status')).toContainText('Done: a batch of 200 devices.');
-  const lines = await page.evaluate(() => window.statusLines);
+  const lines = (await statusLines()).map((line) => line.text);
   expect(lines.some((line) => /^Devices: \d+ of 200 · about \d+ s left$/.test(line)), lines.join('\n')).toBe(true);
   await expect(page.locator('#batch-summary')).toContainText('200 device certificates are in the ZIP');
   // The CA is drawn; the 200 devices are summed up, not drawn.
@@ -116,13 +112,13 @@ test('a list file with one bad ID is refused before anything starts, naming the 
   await page.getByLabel('Or load a list file into the field').setInputFiles(list);
   await expect(page.getByLabel('Device registration IDs')).toHaveValue(lines.join('\n'));
 
+  const statusLines = await recordStatus(page);
   await page.getByRole('button', { name: 'Generate' }).click();
   const error = page.locator('#devices-error');
   await expect(error).toBeVisible();
   await expect(error).toContainText('The device list has a problem; nothing was made.');
   await expect(error).toContainText('Line 43: Registration ID "meter 42" contains a space');
   await expect(page.getByRole('status')).toContainText('Not generated');
-  // Nothing started: no key, no result.
-  await expect(page.locator('#results')).toBeHidden();
-  await expect(page.locator('#status-progress')).toBeHidden();
+  // Nothing started: not even the first key.
+  expectNothingStarted(await statusLines());
 });

@@ -29,6 +29,33 @@ export async function openStudio(page) {
   await expect(page.getByRole('status')).toContainText('Ready.');
 }
 
+/**
+ * Records every text the status line shows from now on, with the page's clock
+ * (performance.now()) when it showed; returns a function that reads them as
+ * [{ text, at }]. Each record counts, so two lines set in one task are both kept.
+ */
+export async function recordStatus(page) {
+  await page.evaluate(() => {
+    window.statusLines = [];
+    const line = document.getElementById('status-text');
+    new MutationObserver((records) => {
+      const at = performance.now();
+      for (const record of records) {
+        const texts = record.type === 'characterData' ? [record.target.data] : [...record.addedNodes].map((node) => node.textContent);
+        for (const text of texts) window.statusLines.push({ text, at });
+      }
+    }).observe(line, { childList: true, characterData: true, subtree: true });
+  });
+  return () => page.evaluate(() => window.statusLines);
+}
+
+/** Recorded status lines (recordStatus) of a refusal: no key, device or signing step ever showed, and the last line says nothing was made. */
+export function expectNothingStarted(lines) {
+  const texts = lines.map((line) => line.text);
+  expect(texts.at(-1), texts.join('\n')).toMatch(/^Not generated/);
+  expect(texts.filter((text) => /^(Making keys|Devices:|Signing)/.test(text)), texts.join('\n')).toEqual([]);
+}
+
 /** Downloads what `click` starts into a fresh folder; returns the suggested name and the saved path. */
 export async function download(page, click) {
   const [file] = await Promise.all([page.waitForEvent('download'), click()]);
