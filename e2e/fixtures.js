@@ -1,23 +1,48 @@
-// The studio's test fixture: any console error or uncaught page error fails
-// the test, in the page and in its workers.
+// The studio's test fixture: any console error or uncaught error fails the
+// test, in the page and in its workers.
 import { join } from 'node:path';
 import { test as base, expect } from '@playwright/test';
 import { tempDir } from './chain-checks.js';
 
+/**
+ * Starts watching `page` (before it loads) for console errors and uncaught
+ * errors, its workers' included; returns a function that lists them.
+ * Playwright reports a worker's uncaught exception (as a page error) only
+ * when the page leaves the Worker's `error` event unhandled, and the studio's
+ * pool handles it (preventDefault) to replace the worker. So every Worker the
+ * page makes gets a first `error` listener of the test's own.
+ */
+export async function watchForErrors(page) {
+  const problems = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('worker', (worker) => {
+    worker.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`worker console error: ${message.text()}`);
+    });
+  });
+  await page.exposeFunction('reportWorkerErrorToTest', (what) => problems.push(`worker error: ${what}`));
+  await page.addInitScript(() => {
+    const PageWorker = window.Worker;
+    window.Worker = class Worker extends PageWorker {
+      constructor(...args) {
+        super(...args);
+        this.addEventListener('error', (event) => window.reportWorkerErrorToTest(
+          event instanceof ErrorEvent ? `${event.message} (${event.filename}:${event.lineno})` : 'it could not load its script',
+        ));
+      }
+    };
+  });
+  return () => [...problems];
+}
+
 export const test = base.extend({
   page: async ({ page }, use) => {
-    const problems = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-    });
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('worker', (worker) => {
-      worker.on('console', (message) => {
-        if (message.type() === 'error') problems.push(`worker console error: ${message.text()}`);
-      });
-    });
+    const problems = await watchForErrors(page);
     await use(page);
-    expect(problems, 'the page logged errors').toEqual([]);
+    expect(problems(), 'the page logged errors').toEqual([]);
   },
 });
 
