@@ -5,7 +5,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { download, expect, openStudio, test } from './fixtures.js';
-import { openssl, portalThumbprint, ROOT_CERT, tempDir, unzip } from './chain-checks.js';
+import { expectKeyOfCertificate, openssl, portalThumbprint, ROOT_CERT, tempDir, unzip } from './chain-checks.js';
 
 const CNF = join(import.meta.dirname, '..', 'crate', 'tests', 'fixtures');
 const CODE = '1B1F84DE79B9BD5F16D71E92709917C2A1CA19D5A156CB9F';
@@ -78,7 +78,9 @@ test('an OpenSSL-made CA is imported, a verification certificate and a device ar
   expect(fullChain.match(/BEGIN CERTIFICATE/g)).toHaveLength(3);
   expect(openssl(unpacked, 'verify', '-CAfile', join(ca, 'certs/azure-iot-test-only.root.ca.cert.pem'), '-untrusted', 'certs/device-07-full-chain.cert.pem', 'certs/device-07.cert.pem'))
     .toContain(': OK');
-  expect(openssl(unpacked, 'pkey', '-in', 'private/device-07.key.pem', '-noout', '-check')).toBeDefined();
+  // The device's key opens without a password, is whole, and is the key its certificate names.
+  expect(openssl(unpacked, 'pkey', '-in', 'private/device-07.key.pem', '-noout', '-check').trim()).toBe('Key is valid');
+  expectKeyOfCertificate(unpacked, 'private/device-07.key.pem', 'certs/device-07.cert.pem');
 });
 
 test('Inspect names the broken link of a chain that misses its intermediate', async ({ page }) => {

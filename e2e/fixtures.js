@@ -1,23 +1,52 @@
-// The studio's test fixture: any console error or uncaught page error fails
-// the test, in the page and in its workers.
+// The studio's test fixture: any console error or uncaught error fails the
+// test, in the page and in its workers.
 import { join } from 'node:path';
 import { test as base, expect } from '@playwright/test';
 import { tempDir } from './chain-checks.js';
 
+/**
+ * Starts watching `page` (before it loads) for console errors and uncaught
+ * errors, its workers' included; returns a function that lists them.
+ * Playwright reports a worker's uncaught exception (as a page error) only
+ * when the page leaves the Worker's `error` event unhandled, and the studio's
+ * pool handles it (preventDefault) to replace the worker. So every Worker the
+ * page makes gets a first `error` listener of the test's own.
+ */
+export async function watchForErrors(page) {
+  const problems = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('worker', (worker) => {
+    worker.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`worker console error: ${message.text()}`);
+    });
+  });
+  await page.exposeFunction('reportWorkerErrorToTest', (what) => problems.push(`worker error: ${what}`));
+  await page.addInitScript(() => {
+    const PageWorker = window.Worker;
+    window.Worker = class Worker extends PageWorker {
+      constructor(...args) {
+        super(...args);
+        this.addEventListener('error', (event) => window.reportWorkerErrorToTest(
+          event instanceof ErrorEvent ? `${event.message} (${event.filename}:${event.lineno})` : 'it could not load its script',
+        ));
+      }
+    };
+  });
+  return () => [...problems];
+}
+
 export const test = base.extend({
   page: async ({ page }, use) => {
-    const problems = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-    });
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('worker', (worker) => {
-      worker.on('console', (message) => {
-        if (message.type() === 'error') problems.push(`worker console error: ${message.text()}`);
-      });
-    });
+    const problems = await watchForErrors(page);
     await use(page);
-    expect(problems, 'the page logged errors').toEqual([]);
+    // Errors the page reported while the test ran Node-side work (openssl) may still be on
+    // their way: one page task, then a round trip each way, lets them arrive.
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve))).catch(() => {});
+    await page.evaluate(() => 0).catch(() => {});
+    expect(problems(), 'the page logged errors').toEqual([]);
   },
 });
 
@@ -27,6 +56,33 @@ export { expect };
 export async function openStudio(page) {
   await page.goto('/');
   await expect(page.getByRole('status')).toContainText('Ready.');
+}
+
+/**
+ * Records every text the status line shows from now on, with the page's clock
+ * (performance.now()) when it showed; returns a function that reads them as
+ * [{ text, at }]. Each record counts, so two lines set in one task are both kept.
+ */
+export async function recordStatus(page) {
+  await page.evaluate(() => {
+    window.statusLines = [];
+    const line = document.getElementById('status-text');
+    new MutationObserver((records) => {
+      const at = performance.now();
+      for (const record of records) {
+        const texts = record.type === 'characterData' ? [record.target.data] : [...record.addedNodes].map((node) => node.textContent);
+        for (const text of texts) window.statusLines.push({ text, at });
+      }
+    }).observe(line, { childList: true, characterData: true, subtree: true });
+  });
+  return () => page.evaluate(() => window.statusLines);
+}
+
+/** Recorded status lines (recordStatus) of a refusal: no key, device or signing step ever showed, and the last line says nothing was made. */
+export function expectNothingStarted(lines) {
+  const texts = lines.map((line) => line.text);
+  expect(texts.at(-1), texts.join('\n')).toMatch(/^Not generated/);
+  expect(texts.filter((text) => /^(Making keys|Devices:|Signing)/.test(text)), texts.join('\n')).toEqual([]);
 }
 
 /** Downloads what `click` starts into a fresh folder; returns the suggested name and the saved path. */

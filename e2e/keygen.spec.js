@@ -10,15 +10,21 @@ async function generateAndDownload(page) {
   return unzip(zip.path);
 }
 
+/** The 4 certificates of the default chain are drawn, each naming its key and generator. */
+async function expectKeysShown(page, text) {
+  const nodes = page.locator('#chain-view .node');
+  // Counted first: a loop over no nodes would pass.
+  await expect(nodes).toHaveCount(4);
+  for (const node of await nodes.all()) await expect(node).toContainText(text);
+}
+
 for (const [choice, label] of [['webcrypto', 'WebCrypto'], ['rust', 'Rust']]) {
   test(`RSA-2048 keys from ${label} make a chain that OpenSSL verifies`, async ({ page }) => {
     await openStudio(page);
     await page.locator('#chain-form').getByLabel('Key type').selectOption('rsa-2048');
     await page.getByLabel('RSA key generator').selectOption(choice);
     const dir = await generateAndDownload(page);
-    const nodes = page.locator('#chain-view .node');
-    await expect(nodes).toHaveCount(4);
-    for (const node of await nodes.all()) await expect(node).toContainText(`RSA 2048 (${label})`);
+    await expectKeysShown(page, `RSA 2048 (${label})`);
     checkTutorialChain(dir, { intermediates: 1, devices: ['device-01', 'device-02'] });
   });
 }
@@ -27,6 +33,6 @@ test('EC keys always come from the Rust core', async ({ page }) => {
   await openStudio(page);
   await page.locator('#chain-form').getByLabel('Key type').selectOption('ec-p256');
   const dir = await generateAndDownload(page);
-  for (const node of await page.locator('#chain-view .node').all()) await expect(node).toContainText('ECDSA P-256 (Rust)');
+  await expectKeysShown(page, 'ECDSA P-256 (Rust)');
   checkTutorialChain(dir, { intermediates: 1, devices: ['device-01', 'device-02'] });
 });

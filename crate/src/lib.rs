@@ -25,7 +25,7 @@ mod binding;
 pub use ca_tools::import::{ImportedCa, import_cas};
 pub use ca_tools::inspect::{Inspection, inspect};
 pub use ca_tools::pem_file::InputFile;
-pub use ca_tools::signing::{CsrProfile, SignedRequest, sign_devices, sign_request};
+pub use ca_tools::signing::{CsrProfile, CsrSigningSpec, SignedRequest, sign_devices, sign_request};
 pub use make::signed_devices::{DeviceSigningSpec, SignedDevices};
 pub use error::{Result, StudioError};
 pub use make::batch::{BatchArchive, BatchSigner, DeviceChunk};

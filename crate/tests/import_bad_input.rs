@@ -128,11 +128,11 @@ fn every_bad_input_gets_one_sentence_naming_the_file() {
 
     let ca = import(&dir, &["root.cert.pem", "pkcs1.key"], None, t).unwrap().remove(0);
     let csr = dir.read("tampered.csr");
-    let bad = signing::sign_request(&ca, &InputFile { name: "tampered.csr", contents: &csr }, CsrProfile::Device, t).err().unwrap();
+    let bad = signing::sign_request(&ca, &InputFile { name: "tampered.csr", contents: &csr }, &cert_studio::CsrSigningSpec { profile: CsrProfile::Device, ..Default::default() }, t).err().unwrap();
     assert_eq!(bad.field.as_deref(), Some("csr"));
     assert!(bad.message.contains("tampered.csr") && bad.message.contains("signature"), "{}", bad.message);
     let cert = dir.read("root.cert.pem");
-    let not_csr = signing::sign_request(&ca, &InputFile { name: "root.cert.pem", contents: &cert }, CsrProfile::Device, t).err().unwrap();
+    let not_csr = signing::sign_request(&ca, &InputFile { name: "root.cert.pem", contents: &cert }, &cert_studio::CsrSigningSpec { profile: CsrProfile::Device, ..Default::default() }, t).err().unwrap();
     assert!(not_csr.message.contains("root.cert.pem") && not_csr.message.contains("no certificate signing request"), "{}", not_csr.message);
     let inspected = inspect(&Files::from_dir(&dir, &["tampered.csr"]).inputs(), None, t).unwrap();
     assert!(!inspected.requests[0].signature_valid);
@@ -151,7 +151,7 @@ fn feed_everything(ca: &ImportedCa, partner: &[u8], name: &str, contents: &[u8])
         import_cas(&with_partner, Some("1234"), t).is_err(),
         import_cas(&[file], None, t).is_err(),
         inspect(&[file], Some("1234"), t).is_err(),
-        signing::sign_request(ca, &file, CsrProfile::Server, t).is_err(),
+        signing::sign_request(ca, &file, &cert_studio::CsrSigningSpec { profile: CsrProfile::Server, ..Default::default() }, t).is_err(),
         signing::extra_chain(&[file]).is_err(),
     ]
 }

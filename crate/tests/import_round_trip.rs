@@ -237,10 +237,10 @@ fn external_csr_signed_under_either_profile() {
     dir.openssl(&["genrsa", "-out", "dev.key", "2048"]);
     dir.openssl(&["req", "-new", "-config", "ext.cnf", "-key", "dev.key", "-subj", "/CN=device-07", "-outform", "DER", "-out", "dev.csr"]);
     let pem = dir.read("edge.csr.pem");
-    let server = signing::sign_request(&ca, &InputFile { name: "edge.csr.pem", contents: &pem }, CsrProfile::Server, now()).unwrap();
+    let server = signing::sign_request(&ca, &InputFile { name: "edge.csr.pem", contents: &pem }, &cert_studio::CsrSigningSpec { profile: CsrProfile::Server, ..Default::default() }, now()).unwrap();
     assert_eq!(server.files[0].path, "certs/edge-gateway.cert.pem");
     let der = dir.read("dev.csr");
-    let device = signing::sign_request(&ca, &InputFile { name: "dev.csr", contents: &der }, CsrProfile::Device, now()).unwrap();
+    let device = signing::sign_request(&ca, &InputFile { name: "dev.csr", contents: &der }, &cert_studio::CsrSigningSpec { profile: CsrProfile::Device, ..Default::default() }, now()).unwrap();
     dir.write("chain.pem", [dir.read("intermediate.cert.pem"), dir.read("root.cert.pem")].concat());
     for (signed, purpose, expect) in
         [(&server, "sslserver", "TLS Web Server Authentication"), (&device, "sslclient", "TLS Web Client Authentication")]
@@ -275,7 +275,7 @@ fn mutual_tls_with_the_full_chain() {
     dir.openssl(&["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "server.key"]);
     dir.openssl(&["req", "-new", "-config", "ext.cnf", "-key", "server.key", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost", "-out", "server.csr"]);
     let csr = dir.read("server.csr");
-    let server = signing::sign_request(&ca, &InputFile { name: "server.csr", contents: &csr }, CsrProfile::Server, now()).unwrap();
+    let server = signing::sign_request(&ca, &InputFile { name: "server.csr", contents: &csr }, &cert_studio::CsrSigningSpec { profile: CsrProfile::Server, ..Default::default() }, now()).unwrap();
     dir.write("server.pem", &server.files[0].contents);
     dir.write("signers.pem", [dir.read("intermediate.cert.pem"), dir.read("root.cert.pem")].concat());
 

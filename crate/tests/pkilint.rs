@@ -36,12 +36,7 @@ fn lint(label: &str, pem: &str) {
 }
 
 fn issue(cn: &str, profile: &CertificateProfile, key: &PrivateKey, signer: SignedBy<'_>, dns: &[String]) -> x509_cert::Certificate {
-    let params = CertificateParams {
-        common_name: cn,
-        profile,
-        validity: ValidityWindow { not_before_unix: NOW, days: 30 },
-        dns_names: dns,
-    };
+    let params = CertificateParams { dns_names: dns, ..CertificateParams::new(cn, profile, ValidityWindow::days(NOW, 30)) };
     cert_studio::issue(&params, &key.public_key_info().unwrap(), signer, &mut Signing::here()).unwrap()
 }
 

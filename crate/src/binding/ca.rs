@@ -8,16 +8,15 @@ use std::cell::RefCell;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
-use super::{FileOut, JsResult, bytes_as_uint8array, files_out, from_js, iso_time, now_unix, product_out, to_js};
-use crate::ca_tools::import::{ImportedCa, ImportedCas, import_cas};
+use super::{FileOut, JsResult, bytes_as_uint8array, files_out, from_js, now_unix, product_out, to_js};
+use crate::ca_tools::import::{ImportedCa, ImportedCaSummary, ImportedCas, import_cas};
 use crate::ca_tools::inspect;
 use crate::ca_tools::pem_file::InputFile;
-use crate::ca_tools::signing::{CsrProfile, extra_chain, sign_devices as sign_with_ca, sign_request};
+use crate::ca_tools::signing::{CsrSigningForm, extra_chain, sign_devices as sign_with_ca, sign_request};
 use crate::make::form::DeviceSigningForm;
 use crate::make::Product;
 use crate::make::verification::VerificationCertificate;
-use crate::x509::facts::{certificate_pem, not_after_unix, thumbprint_sha1};
-use crate::x509::text::describe_name;
+use crate::x509::facts::{certificate_pem, thumbprint_sha1};
 
 thread_local! {
     static IMPORTED: RefCell<ImportedCas> = RefCell::new(ImportedCas::default());
@@ -47,50 +46,6 @@ struct FilesInput {
     now_ms: f64,
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ImportedCaOut {
-    id: u32,
-    common_name: String,
-    subject: String,
-    issuer: String,
-    /// `root` (self-signed) or `intermediate`.
-    role: &'static str,
-    key_algorithm: &'static str,
-    key_label: &'static str,
-    not_after: String,
-    thumbprint_sha1: String,
-    certificate_pem: String,
-    certificate_file: String,
-    key_file: String,
-    /// PEMs of the certificates above the CA found in the files, issuer first.
-    chain_pems: Vec<String>,
-    /// Whether the CA plus `chainPems` reach a self-signed root (if not,
-    /// signDevices needs the rest of the chain).
-    reaches_root: bool,
-}
-
-fn imported_out(id: u32, ca: &ImportedCa) -> JsResult<ImportedCaOut> {
-    let certificate = &ca.issuer.certificate;
-    let algorithm = ca.issuer.key.algorithm();
-    Ok(ImportedCaOut {
-        id,
-        common_name: ca.common_name(),
-        subject: describe_name(certificate.tbs_certificate().subject()),
-        issuer: describe_name(certificate.tbs_certificate().issuer()),
-        role: if ca.is_root() { "root" } else { "intermediate" },
-        key_algorithm: algorithm.id(),
-        key_label: algorithm.label(),
-        not_after: iso_time(not_after_unix(certificate)),
-        thumbprint_sha1: thumbprint_sha1(certificate)?,
-        certificate_pem: certificate_pem(certificate)?,
-        certificate_file: ca.certificate_file.clone(),
-        key_file: ca.key_file.clone(),
-        chain_pems: ca.chain.iter().map(certificate_pem).collect::<Result<_, _>>()?,
-        reaches_root: ca.chain_to_root(&[]).is_ok(),
-    })
-}
-
 /// `importCa({ files: [{ name, contents: Uint8Array }], password?, nowMs })`
 /// → `{ cas: [ImportedCa…] }`, roots first. Throws an `Error` whose `.field`
 /// is `password` when a file is encrypted and no / a wrong password was given,
@@ -99,18 +54,13 @@ fn imported_out(id: u32, ca: &ImportedCa) -> JsResult<ImportedCaOut> {
 pub fn import_ca(input: JsValue) -> JsResult<JsValue> {
     #[derive(Serialize)]
     struct Out {
-        cas: Vec<ImportedCaOut>,
+        cas: Vec<ImportedCaSummary>,
     }
     let input: FilesInput = from_js(input, "import request's fields")?;
     let cas = import_cas(&input_files(&input.files), input.password.as_deref(), now_unix(input.now_ms))?;
     let cas = IMPORTED.with(|registry| {
         let mut registry = registry.borrow_mut();
-        cas.into_iter()
-            .map(|ca| {
-                let out = imported_out(0, &ca)?;
-                Ok(ImportedCaOut { id: registry.add(ca), ..out })
-            })
-            .collect::<JsResult<Vec<_>>>()
+        cas.into_iter().map(|ca| ca.summary().map(|summary| ImportedCaSummary { id: registry.add(ca), ..summary })).collect::<Result<Vec<_>, _>>()
     })?;
     to_js(&Out { cas })
 }
@@ -122,8 +72,8 @@ pub fn forget_ca(id: u32) -> bool {
 }
 
 /// `makeVerificationCertificate(caId, code, nowMs)` → `{ commonName,
-/// thumbprintSha1, certificatePem, files, chain }`; `.field`
-/// `verificationCode` on a bad code.
+/// thumbprintSha1, certificatePem, files, warning? }`: `.field`
+/// `verificationCode` on a bad code, `warning` for an unusual length.
 #[wasm_bindgen(js_name = makeVerificationCertificate)]
 pub fn make_verification_certificate(ca_id: u32, code: &str, now_ms: f64) -> JsResult<JsValue> {
     #[derive(Serialize)]
@@ -133,6 +83,7 @@ pub fn make_verification_certificate(ca_id: u32, code: &str, now_ms: f64) -> JsR
         thumbprint_sha1: String,
         certificate_pem: String,
         files: Vec<FileOut>,
+        warning: Option<String>,
     }
     with_ca(ca_id, |ca| {
         let made = VerificationCertificate::make(&ca.issuer, code, now_unix(now_ms))?;
@@ -141,6 +92,7 @@ pub fn make_verification_certificate(ca_id: u32, code: &str, now_ms: f64) -> JsR
             thumbprint_sha1: made.thumbprint_sha1()?,
             certificate_pem: certificate_pem(&made.issued.certificate)?,
             files: files_out(made.files()?),
+            warning: made.warning.clone(),
         })
     })
 }
@@ -172,12 +124,15 @@ pub fn sign_devices(input: JsValue) -> JsResult<JsValue> {
 struct SignCsrInput {
     ca_id: u32,
     csr: NamedFileIn,
-    profile: String,
     now_ms: f64,
+    #[serde(flatten)]
+    spec: CsrSigningForm,
 }
 
-/// `signCsr({ caId, csr: { name, contents }, profile: "device" | "server", nowMs })`
-/// → `{ commonName, thumbprintSha1, files }`. `.field` `csr` for a bad CSR.
+/// `signCsr({ caId, csr: { name, contents }, profile: "device" | "server" |
+/// "intermediate", pathLen?, validityDays?, notBeforeMs?, notAfterMs?, nowMs })`
+/// → `{ commonName, thumbprintSha1, files }`: the CSR's whole subject and SAN
+/// kept. `.field` `csr` for a bad CSR.
 #[wasm_bindgen(js_name = signCsr)]
 pub fn sign_csr(input: JsValue) -> JsResult<JsValue> {
     #[derive(Serialize)]
@@ -188,10 +143,10 @@ pub fn sign_csr(input: JsValue) -> JsResult<JsValue> {
         files: Vec<FileOut>,
     }
     let input: SignCsrInput = from_js(input, "CSR signing request's fields")?;
-    let profile = CsrProfile::parse(&input.profile)?;
+    let spec = input.spec.into_spec()?;
     let csr = InputFile { name: &input.csr.name, contents: &input.csr.contents };
     with_ca(input.ca_id, |ca| {
-        let signed = sign_request(ca, &csr, profile, now_unix(input.now_ms))?;
+        let signed = sign_request(ca, &csr, &spec, now_unix(input.now_ms))?;
         to_js(&Out { common_name: signed.common_name, thumbprint_sha1: thumbprint_sha1(&signed.certificate)?, files: files_out(signed.files) })
     })
 }

@@ -3,11 +3,11 @@
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
-use super::{ChainEntryOut, FileOut, JsResult, bytes_as_uint8array, entries_out, files_in, files_out, from_js, key_in, keys_in, now_unix, product_out, stretched_password, to_js, wipe};
+use super::{FileOut, JsResult, bytes_as_uint8array, files_in, files_out, from_js, key_in, keys_in, now_unix, product_out, stretched_password, to_js, wipe};
 use crate::error::StudioError;
 use crate::make::batch::{BatchArchive, BatchSigner, DeviceChunk, batch_title};
 use crate::make::chain::{ChainSpec, TutorialChain};
-use crate::make::Product;
+use crate::make::{ChainEntry, Product};
 use crate::make::form::ChainForm;
 use crate::rules::device_list;
 use crate::x509::key::PrivateKey;
@@ -112,7 +112,7 @@ pub fn make_batch_ca(spec: JsValue, keys: JsValue, now_ms: f64, stretched_ca_pas
     #[serde(rename_all = "camelCase")]
     struct BatchCaOut {
         files: Vec<FileOut>,
-        chain: Vec<ChainEntryOut>,
+        chain: Vec<ChainEntry>,
         /// What every chunk job needs to sign: the signing CA's common name and
         /// key (PKCS#8 DER), and the CA certificates (DER) from the root down.
         signer_common_name: String,
@@ -124,7 +124,7 @@ pub fn make_batch_ca(spec: JsValue, keys: JsValue, now_ms: f64, stretched_ca_pas
     ca.stretched_ca_password = stretched_password(stretched_ca_password)?;
     to_js(&BatchCaOut {
         files: files_out(ca.ca_files()?),
-        chain: entries_out(ca.entries()?),
+        chain: ca.entries()?,
         signer_common_name: ca.device_signer().common_name(),
         signer_key: ca.device_signer().key.to_pkcs8_der()?,
         ca_certificates: ca.ca_certificates_der()?.into_iter().map(serde_bytes::ByteBuf::from).collect(),

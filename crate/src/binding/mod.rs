@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use crate::error::StudioError;
+use crate::make::form::DeviceSettingsForm;
+use crate::make::snippet_refresh::{MadeCertificate, refresh_snippets};
 use crate::make::{ChainEntry, Product};
 use crate::output::file::OutputFile;
 use crate::output::layout::SNIPPET_SAMPLES;
@@ -51,10 +53,6 @@ fn now_unix(now_ms: f64) -> u64 {
     (now_ms / 1000.0).floor().max(0.0) as u64
 }
 
-fn iso_time(unix: u64) -> String {
-    js_sys::Date::new(&((unix as f64) * 1000.0).into()).to_iso_string().into()
-}
-
 /// Bytes as a `Uint8Array` rather than an array of numbers.
 mod bytes_as_uint8array {
     pub fn serialize<S: serde::Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
@@ -88,49 +86,14 @@ fn files_out(files: Vec<OutputFile>) -> Vec<FileOut> {
     files.into_iter().map(FileOut::from).collect()
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ChainEntryOut {
-    role: &'static str,
-    common_name: String,
-    issuer_common_name: String,
-    key_algorithm: &'static str,
-    key_label: &'static str,
-    /// ISO 8601, UTC.
-    not_after: String,
-    thumbprint_sha1: String,
-    thumbprint_sha256: String,
-    certificate_path: String,
-}
-
-impl From<ChainEntry> for ChainEntryOut {
-    fn from(e: ChainEntry) -> Self {
-        Self {
-            role: e.role,
-            common_name: e.common_name,
-            issuer_common_name: e.issuer_common_name,
-            key_algorithm: e.key_algorithm.id(),
-            key_label: e.key_algorithm.label(),
-            not_after: iso_time(e.not_after_unix),
-            thumbprint_sha1: e.thumbprint_sha1,
-            thumbprint_sha256: e.thumbprint_sha256,
-            certificate_path: e.certificate_path,
-        }
-    }
-}
-
-fn entries_out(entries: Vec<ChainEntry>) -> Vec<ChainEntryOut> {
-    entries.into_iter().map(ChainEntryOut::from).collect()
-}
-
 /// Any product as `{ files, chain }`.
 fn product_out(product: &impl Product) -> JsResult<JsValue> {
     #[derive(Serialize)]
     struct Out {
         files: Vec<FileOut>,
-        chain: Vec<ChainEntryOut>,
+        chain: Vec<ChainEntry>,
     }
-    to_js(&Out { files: files_out(product.files()?), chain: entries_out(product.entries()?) })
+    to_js(&Out { files: files_out(product.files()?), chain: product.entries()? })
 }
 
 /// Keys made elsewhere, the one convention: `undefined`/`null` → `None`
@@ -168,7 +131,7 @@ fn stretched_password(value: JsValue) -> JsResult<Option<PasswordKey>> {
 }
 
 /// A file from JS: `{ path, contents: Uint8Array, secret?, description? }`.
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 struct FileIn {
     path: String,
     #[serde(with = "bytes_as_uint8array")]
@@ -179,13 +142,16 @@ struct FileIn {
     description: String,
 }
 
+impl From<FileIn> for OutputFile {
+    fn from(mut f: FileIn) -> Self {
+        OutputFile { path: f.path, contents: std::mem::take(&mut *f.contents), description: f.description, secret: f.secret }
+    }
+}
+
 /// Files from JS; the caller wipes their contents when done.
 fn files_in(files: JsValue) -> JsResult<Vec<OutputFile>> {
     let files: Vec<FileIn> = from_js(files, "files")?;
-    Ok(files
-        .into_iter()
-        .map(|mut f| OutputFile { path: f.path, contents: std::mem::take(&mut *f.contents), description: f.description, secret: f.secret })
-        .collect())
+    Ok(files.into_iter().map(OutputFile::from).collect())
 }
 
 fn wipe(files: &mut [OutputFile]) {
@@ -232,6 +198,43 @@ pub fn zip(files: JsValue) -> JsResult<js_sys::Uint8Array> {
     let zip = zip_files(&files).map(zeroize::Zeroizing::new);
     wipe(&mut files);
     Ok(js_sys::Uint8Array::from(zip?.as_slice()))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct MadeCertificateIn {
+    role: String,
+    common_name: String,
+    certificate_path: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct RewriteSnippetsInput {
+    files: Vec<FileIn>,
+    chain: Vec<MadeCertificateIn>,
+    #[serde(flatten)]
+    settings: DeviceSettingsForm,
+}
+
+/// `rewriteSnippets({ files, chain, idScope?, hubName?, folder?, dpsName?,
+/// resourceGroup?, pfxPassword? })` → `{ files }`: a result's files with every
+/// snippet written again for new sample settings; keys and certificates stay
+/// as they are. `pfxPassword`: the one the result's PFX files have.
+#[wasm_bindgen(js_name = rewriteSnippets)]
+pub fn rewrite_snippets(input: JsValue) -> JsResult<JsValue> {
+    #[derive(Serialize)]
+    struct Out {
+        files: Vec<FileOut>,
+    }
+    let input: RewriteSnippetsInput = from_js(input, "snippet settings")?;
+    let made: Vec<MadeCertificate<'_>> =
+        input.chain.iter().map(|c| MadeCertificate { role: &c.role, common_name: &c.common_name, certificate_path: &c.certificate_path }).collect();
+    let settings = input.settings.snippet_settings();
+    settings.validate()?;
+    let pfx_password = input.settings.into_settings()?.pfx.password;
+    let files = input.files.into_iter().map(OutputFile::from).collect();
+    to_js(&Out { files: files_out(refresh_snippets(files, &made, &settings, &pfx_password)) })
 }
 
 /// The SDK samples the snippet files are for, in the tabs' order:

@@ -3,13 +3,15 @@
 //! (key matches, CA:TRUE, keyCertSign, valid now), plus the certificates
 //! above it that came along.
 
+use serde::Serialize;
 use x509_cert::Certificate;
 use x509_cert::ext::pkix::{BasicConstraints, KeyUsage, KeyUsages};
 
-use crate::x509::facts::common_name_of;
+use crate::output::layout::role;
+use crate::x509::facts::{certificate_pem, common_name_of, not_after_unix, thumbprint_sha1};
 use crate::x509::issue::Issuer;
 use crate::error::{Result, StudioError};
-use crate::x509::text::{describe_name, openssl_time};
+use crate::x509::text::{describe_name, iso_time, openssl_time};
 use crate::ca_tools::material::{Found, Material, key_matches};
 use crate::ca_tools::pem_file::InputFile;
 use crate::x509::verify::{chain_above, is_self_signed};
@@ -37,7 +39,54 @@ impl std::fmt::Debug for ImportedCa {
     }
 }
 
+/// What the page shows of an imported CA (never its key).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportedCaSummary {
+    /// Its number in [`ImportedCas`]; 0 until it is kept there.
+    pub id: u32,
+    pub common_name: String,
+    pub subject: String,
+    pub issuer: String,
+    /// `root` (self-signed) or `intermediate`.
+    pub role: &'static str,
+    pub key_algorithm: &'static str,
+    pub key_label: &'static str,
+    /// ISO 8601, UTC.
+    pub not_after: String,
+    pub thumbprint_sha1: String,
+    pub certificate_pem: String,
+    pub certificate_file: String,
+    pub key_file: String,
+    /// PEMs of the certificates above the CA found in the files, issuer first.
+    pub chain_pems: Vec<String>,
+    /// Whether the CA and `chain_pems` reach a self-signed root (if not,
+    /// signing devices needs the rest of the chain).
+    pub reaches_root: bool,
+}
+
 impl ImportedCa {
+    pub fn summary(&self) -> Result<ImportedCaSummary> {
+        let certificate = &self.issuer.certificate;
+        let algorithm = self.issuer.key.algorithm();
+        Ok(ImportedCaSummary {
+            id: 0,
+            common_name: self.common_name(),
+            subject: describe_name(certificate.tbs_certificate().subject()),
+            issuer: describe_name(certificate.tbs_certificate().issuer()),
+            role: if self.is_root() { role::ROOT } else { role::INTERMEDIATE },
+            key_algorithm: algorithm.id(),
+            key_label: algorithm.label(),
+            not_after: iso_time(not_after_unix(certificate)),
+            thumbprint_sha1: thumbprint_sha1(certificate)?,
+            certificate_pem: certificate_pem(certificate)?,
+            certificate_file: self.certificate_file.clone(),
+            key_file: self.key_file.clone(),
+            chain_pems: self.chain.iter().map(certificate_pem).collect::<Result<_>>()?,
+            reaches_root: self.chain_to_root(&[]).is_ok(),
+        })
+    }
+
     pub fn common_name(&self) -> String {
         self.issuer.common_name()
     }

@@ -2,54 +2,96 @@
 //! tutorial chain writes its devices (every file, every snippet, README),
 //! and certificates for CSRs made elsewhere.
 
-use der::Decode;
+use serde::Deserialize;
 use x509_cert::Certificate;
-use x509_cert::ext::pkix::SubjectAltName;
-use x509_cert::ext::pkix::name::GeneralName;
-use x509_cert::request::CertReq;
 
 use crate::ca_tools::import::ImportedCa;
 use crate::ca_tools::inspect::requested_extensions;
 use crate::ca_tools::material::Material;
 use crate::ca_tools::pem_file::InputFile;
 use crate::error::{Result, StudioError};
+use crate::make::form::ValidityBoundsForm;
 use crate::make::signed_devices::{DeviceSigningSpec, SignedDevices};
 use crate::output::bundle::{Bundle, OutputFile};
 use crate::output::layout;
 use crate::output::writers::write_signed_request;
 use crate::rules::names;
-use crate::rules::validity::TUTORIAL_VALIDITY_DAYS;
+use crate::rules::validity::{TUTORIAL_VALIDITY_DAYS, ValidityBounds};
 use crate::x509::facts::certificate_der;
-use crate::x509::issue::{CertificateParams, SignedBy, ValidityWindow, issue};
+use crate::x509::issue::{CertificateParams, SignedBy, issue};
 use crate::x509::key::PrivateKey;
-use crate::x509::profile::{CertificateProfile, DEVICE, SERVER};
+use crate::x509::profile::{CertificateProfile, DEVICE, SERVER, intermediate_with_path_len};
 use crate::x509::signing::Signing;
 use crate::x509::text::describe_name;
 use crate::x509::verify;
 
 /// The profile an external CSR is signed under.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum CsrProfile {
     /// `usr_cert`: a device / client certificate.
+    #[default]
     Device,
     /// `server_cert`: an IoT Edge server or gateway certificate.
     Server,
+    /// A CA that may sign `path_len` levels of CAs below it (0: only devices),
+    /// as Azure Device Registry's intermediate.
+    Intermediate { path_len: u8 },
 }
 
 impl CsrProfile {
-    pub fn parse(id: &str) -> Result<Self> {
+    /// `device`, `server` or `intermediate` (with its pathLen, 0 when not given).
+    pub fn parse(id: &str, path_len: Option<u8>) -> Result<Self> {
         match id {
             "device" => Ok(Self::Device),
             "server" => Ok(Self::Server),
-            _ => Err(StudioError::field("profile", format!("Profile \"{id}\" is not one of device, server."))),
+            "intermediate" => Ok(Self::Intermediate { path_len: path_len.unwrap_or(0) }),
+            _ => Err(StudioError::field("profile", format!("Profile \"{id}\" is not one of device, server, intermediate."))),
         }
     }
 
-    fn profile(self) -> &'static CertificateProfile {
+    fn profile(self) -> CertificateProfile {
         match self {
-            Self::Device => &DEVICE,
-            Self::Server => &SERVER,
+            Self::Device => DEVICE,
+            Self::Server => SERVER,
+            Self::Intermediate { path_len } => intermediate_with_path_len(path_len),
         }
+    }
+}
+
+/// How to sign an external CSR: the profile and the validity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CsrSigningSpec {
+    pub profile: CsrProfile,
+    pub validity_days: u32,
+    pub validity_bounds: ValidityBounds,
+}
+
+impl Default for CsrSigningSpec {
+    fn default() -> Self {
+        Self { profile: CsrProfile::default(), validity_days: TUTORIAL_VALIDITY_DAYS, validity_bounds: ValidityBounds::default() }
+    }
+}
+
+/// The CSR signing form, as JS sends it (`profile`, `pathLen`, `validityDays`,
+/// `notBeforeMs`, `notAfterMs`); missing fields are the tutorial's.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct CsrSigningForm {
+    profile: Option<String>,
+    path_len: Option<u8>,
+    validity_days: Option<u32>,
+    #[serde(flatten)]
+    validity_bounds: ValidityBoundsForm,
+}
+
+impl CsrSigningForm {
+    pub fn into_spec(self) -> Result<CsrSigningSpec> {
+        let default = CsrSigningSpec::default();
+        Ok(CsrSigningSpec {
+            profile: self.profile.map_or(Ok(default.profile), |id| CsrProfile::parse(&id, self.path_len))?,
+            validity_days: self.validity_days.unwrap_or(default.validity_days),
+            validity_bounds: self.validity_bounds.into_bounds(),
+        })
     }
 }
 
@@ -75,10 +117,10 @@ pub struct SignedRequest {
     pub files: Vec<OutputFile>,
 }
 
-/// Checks the CSR's signature and issues its certificate under `profile`.
-/// The subject is the CSR's CN; a server certificate keeps the DNS names the
-/// CSR asks for.
-pub fn sign_request(ca: &ImportedCa, csr_file: &InputFile<'_>, profile: CsrProfile, now_unix: u64) -> Result<SignedRequest> {
+/// Checks the CSR's signature and issues its certificate under the spec's
+/// profile, keeping the CSR's whole subject and the subjectAltName it asks
+/// for (as OpenSSL's `copy_extensions` does).
+pub fn sign_request(ca: &ImportedCa, csr_file: &InputFile<'_>, spec: &CsrSigningSpec, now_unix: u64) -> Result<SignedRequest> {
     let name = csr_file.name;
     let no_request = || StudioError::field("csr", format!("{name} holds no certificate signing request (BEGIN CERTIFICATE REQUEST)."));
     let material = Material::read(std::slice::from_ref(csr_file), None).map_err(|e| match e.field.as_deref() {
@@ -91,26 +133,20 @@ pub fn sign_request(ca: &ImportedCa, csr_file: &InputFile<'_>, profile: CsrProfi
     if let Err(problem) = verify::verify_csr(csr) {
         return Err(StudioError::field("csr", format!("{name} is not trustworthy: {}.", problem.describe().replace("issuer's", "request's own"))));
     }
-    let common_name = csr
-        .info
-        .subject
-        .common_name()
-        .ok()
-        .flatten()
-        .map(|cn| cn.value().into_owned())
-        .ok_or_else(|| {
-            StudioError::field("csr", format!("{name} has no common name (its subject is \"{}\").", describe_name(&csr.info.subject)))
-        })?;
-    names::check_common_name("csr", "The CSR's common name", &common_name)?;
-    let dns_names = match profile {
-        CsrProfile::Server => requested_dns_names(csr),
-        CsrProfile::Device => Vec::new(),
+    let subject = &csr.info.subject;
+    let common_name = subject.common_name().ok().flatten().map(|cn| cn.value().into_owned());
+    let common_name = match (common_name, spec.profile) {
+        (Some(cn), _) => cn,
+        (None, CsrProfile::Intermediate { .. }) => describe_name(subject),
+        (None, _) => return Err(StudioError::field("csr", format!("{name} has no common name (its subject is \"{}\").", describe_name(subject)))),
     };
+    names::check_common_name("csr", "The CSR's common name", &common_name)?;
+    let san = requested_extensions(csr).into_iter().find(|e| e.extn_id == const_oid::db::rfc5280::ID_CE_SUBJECT_ALT_NAME);
+    let profile = spec.profile.profile();
     let params = CertificateParams {
-        common_name: &common_name,
-        profile: profile.profile(),
-        validity: ValidityWindow { not_before_unix: now_unix, days: TUTORIAL_VALIDITY_DAYS },
-        dns_names: &dns_names,
+        subject: Some(subject),
+        subject_alt_name: san.as_ref(),
+        ..CertificateParams::new(&common_name, &profile, spec.validity_bounds.window(now_unix, spec.validity_days)?)
     };
     let certificate = issue(&params, &csr.info.public_key, SignedBy::Ca(&ca.issuer), &mut Signing::here())?;
     let mut issuers = match ca.chain_to_root(&[]) {
@@ -120,20 +156,7 @@ pub fn sign_request(ca: &ImportedCa, csr_file: &InputFile<'_>, profile: CsrProfi
     issuers.reverse();
     let mut bundle = Bundle::default();
     let what = format!("Certificate of {common_name} from {name}, signed by \"{}\"", ca.common_name());
-    write_signed_request(&mut bundle, &layout::device_stem(&common_name), &certificate, &issuers, &what)?;
+    write_signed_request(&mut bundle, &layout::file_stem(&common_name), &certificate, &issuers, &what)?;
     let files = bundle.finish(&format!("A certificate for the request in {name}, signed by \"{}\".", ca.common_name()))?;
     Ok(SignedRequest { common_name, certificate, files })
-}
-
-fn requested_dns_names(csr: &CertReq) -> Vec<String> {
-    requested_extensions(csr)
-        .iter()
-        .filter(|e| e.extn_id == const_oid::db::rfc5280::ID_CE_SUBJECT_ALT_NAME)
-        .filter_map(|e| SubjectAltName::from_der(e.extn_value.as_bytes()).ok())
-        .flat_map(|san| san.0)
-        .filter_map(|name| match name {
-            GeneralName::DnsName(dns) => Some(dns.to_string()),
-            _ => None,
-        })
-        .collect()
 }

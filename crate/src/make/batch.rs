@@ -9,8 +9,8 @@
 use x509_cert::name::Name;
 
 use crate::error::{Result, StudioError};
-use crate::make::chain::{ChainSpec, issue_device};
-use crate::make::keys_or_generate;
+use crate::make::chain::ChainSpec;
+use crate::make::{issue_device, keys_or_generate};
 use crate::output::bundle::{Bundle, OutputFile};
 use crate::output::layout::{DEVICES_CSV, README};
 use crate::output::readme::{readme_entries, readme_header};
@@ -18,7 +18,7 @@ use crate::output::writers::DeviceWriter;
 use crate::output::zip::StreamedZip;
 use crate::rules::device_list::check_device_ids;
 use crate::x509::facts::{common_name, thumbprint_sha1, thumbprint_sha256};
-use crate::x509::issue::{SignedBy, ValidityWindow};
+use crate::x509::issue::SignedBy;
 use crate::x509::key::PrivateKey;
 use crate::x509::signing::Signing;
 
@@ -63,7 +63,7 @@ impl DeviceChunk {
         let spec = &signer.spec;
         check_device_ids("devices", ids)?;
         let keys = keys_or_generate("The batch", keys, &vec![spec.key_algorithm; ids.len()])?;
-        let validity = ValidityWindow { not_before_unix: now_unix, days: spec.validity_days };
+        let validity = spec.validity_bounds.window(now_unix, spec.validity_days)?;
         let writer = DeviceWriter::new(spec.device_settings(), signer.ca_certificates.clone())?;
         let own_ca = SignedBy::OwnCa { subject: &signer.subject, key: &signer.key };
         let mut bundle = Bundle::default();

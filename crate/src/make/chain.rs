@@ -4,20 +4,20 @@
 use x509_cert::request::CertReq;
 
 use crate::error::{Result, StudioError};
-use crate::make::{ChainEntry, Product, keys_or_generate};
+use crate::make::{ChainEntry, Device, Product, issue_device, keys_or_generate};
 use crate::output::bundle::{Bundle, OutputFile};
 use crate::output::layout::{self, role};
 use crate::output::pfx::{PfxOptions, PfxWriter};
 use crate::output::snippets::SnippetSettings;
-use crate::output::writers::{CaKeyWriter, DeviceSettings, DeviceWriter, write_tutorial_ca_files};
+use crate::output::writers::{CaKeyWriter, DeviceSettings, DeviceWriter, write_enrollment_group_commands, write_tutorial_ca_files};
 use crate::rules::device_list::check_device_ids;
 use crate::rules::names::check_common_name;
-use crate::rules::validity::{TUTORIAL_VALIDITY_DAYS, check_validity_days};
+use crate::rules::validity::{TUTORIAL_VALIDITY_DAYS, ValidityBounds, check_validity_days};
 use crate::x509::facts::certificate_der;
 use crate::x509::issue::{CertificateParams, Issued, Issuer, SignedBy, ValidityWindow, issue_self_signed, issue_with_request};
 use crate::x509::key::{KeyAlgorithm, KeyEncoding, PrivateKey};
 use crate::x509::password_key::PasswordKey;
-use crate::x509::profile::{DEVICE, INTERMEDIATE_CA, ROOT_CA};
+use crate::x509::profile::{INTERMEDIATE_CA, ROOT_CA};
 use crate::x509::signing::{Signing, SigningPlan};
 
 pub const MAX_INTERMEDIATES: usize = 5;
@@ -31,6 +31,8 @@ pub struct ChainSpec {
     pub intermediate_common_names: Vec<String>,
     pub devices: Vec<String>,
     pub validity_days: u32,
+    /// A start and an end other than now and `validity_days` later.
+    pub validity_bounds: ValidityBounds,
     /// Encrypts the CA keys (PKCS#8, PBES2); `None` or empty leaves them in the clear.
     pub ca_key_password: Option<String>,
     pub device_key_encoding: KeyEncoding,
@@ -48,6 +50,7 @@ impl Default for ChainSpec {
             intermediate_common_names: vec!["Azure IoT Hub Intermediate Cert Test Only".into()],
             devices: vec!["device-01".into(), "device-02".into()],
             validity_days: TUTORIAL_VALIDITY_DAYS,
+            validity_bounds: ValidityBounds::default(),
             ca_key_password: Some("1234".into()),
             device_key_encoding: KeyEncoding::Pkcs8,
             pfx: PfxOptions::default(),
@@ -90,21 +93,9 @@ impl ChainSpec {
         DeviceSettings { key_encoding: self.device_key_encoding, pfx: self.pfx.clone(), snippets: self.snippets.clone() }
     }
 
-    fn validity(&self, now_unix: u64) -> ValidityWindow {
-        ValidityWindow { not_before_unix: now_unix, days: self.validity_days }
+    fn validity(&self, now_unix: u64) -> Result<ValidityWindow> {
+        self.validity_bounds.window(now_unix, self.validity_days)
     }
-}
-
-/// A device's certificate, with its key and CSR, under its registration ID.
-pub struct Device {
-    pub registration_id: String,
-    pub issued: Issued,
-}
-
-/// Issues a device: its CSR, then its certificate under the device profile.
-pub fn issue_device(signer: SignedBy<'_>, registration_id: &str, key: PrivateKey, validity: ValidityWindow, signing: &mut Signing) -> Result<Device> {
-    let params = CertificateParams { common_name: registration_id, profile: &DEVICE, validity, dns_names: &[] };
-    Ok(Device { registration_id: registration_id.into(), issued: issue_with_request(&params, key, signer, signing)? })
 }
 
 /// Everything the tutorial makes, held as objects; [`TutorialChain::files`] writes it out.
@@ -131,7 +122,7 @@ impl TutorialChain {
         let mut keys = keys_or_generate("The chain", keys, &vec![spec.key_algorithm; spec.key_count()])?;
         let device_keys = keys.split_off(spec.key_count() - spec.devices.len());
         let mut chain = Self::build_ca(spec, Some(keys), now_unix, signing)?;
-        let validity = chain.spec.validity(now_unix);
+        let validity = chain.spec.validity(now_unix)?;
         let devices = chain
             .spec
             .devices
@@ -156,8 +147,8 @@ impl TutorialChain {
     pub fn build_ca(spec: ChainSpec, keys: Option<Vec<PrivateKey>>, now_unix: u64, signing: &mut Signing) -> Result<Self> {
         spec.validate_ca()?;
         let keys = keys_or_generate("The CA chain", keys, &vec![spec.key_algorithm; 1 + spec.intermediate_common_names.len()])?;
-        let validity = spec.validity(now_unix);
-        let params = |common_name, profile| CertificateParams { common_name, profile, validity, dns_names: &[] };
+        let validity = spec.validity(now_unix)?;
+        let params = |common_name, profile| CertificateParams::new(common_name, profile, validity);
         let mut keys = keys.into_iter();
         let mut next_key = || keys.next().ok_or_else(|| StudioError::general("The CA chain ran out of keys."));
 
@@ -195,7 +186,9 @@ impl TutorialChain {
 
     fn write_ca_files(&self, bundle: &mut Bundle, pfx: &PfxWriter) -> Result<()> {
         let ca_keys = CaKeyWriter::new(self.spec.ca_key_password.as_deref(), self.stretched_ca_password.as_ref())?;
-        write_tutorial_ca_files(bundle, &self.root, &self.intermediates, &ca_keys, pfx)
+        write_tutorial_ca_files(bundle, &self.root, &self.intermediates, &ca_keys, pfx)?;
+        write_enrollment_group_commands(bundle, &self.spec.snippets, self.intermediates.len());
+        Ok(())
     }
 
     /// What the README's first line says was made.

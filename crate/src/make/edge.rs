@@ -13,7 +13,7 @@ use crate::output::pfx::{PfxOptions, PfxWriter};
 use crate::output::snippets::{EdgeConfigFiles, SnippetSettings, edge_config_toml};
 use crate::output::writers::{CaKeyWriter, KeyedCertificateFiles, Role};
 use crate::rules::names::{MAX_COMMON_NAME_CHARS, check_common_name, check_dns_name, check_registration_id};
-use crate::rules::validity::{TUTORIAL_VALIDITY_DAYS, check_iot_edge_1_1_expiry, check_validity_days};
+use crate::rules::validity::{TUTORIAL_VALIDITY_DAYS, ValidityBounds, check_iot_edge_1_1_expiry};
 use crate::x509::facts::{certificate_der, certificate_pem, csr_pem};
 use crate::x509::issue::{CertificateParams, Issued, Issuer, SignedBy, ValidityWindow, issue_self_signed, issue_with_request};
 use crate::x509::key::{KeyAlgorithm, KeyEncoding, PrivateKey};
@@ -35,6 +35,8 @@ pub struct EdgeSpec {
     /// The server certificate's DNS names, the first also its CN; none, no server certificate.
     pub server_dns_names: Vec<String>,
     pub validity_days: u32,
+    /// A start and an end other than now and `validity_days` later.
+    pub validity_bounds: ValidityBounds,
     /// Refuse any certificate that IoT Edge 1.1 can't use (expiring in 2038 or later).
     pub iot_edge_1_1: bool,
     /// Encrypts the root and intermediate keys; the device CA key stays clear, as the runtime reads it.
@@ -53,6 +55,7 @@ impl Default for EdgeSpec {
             device_name: "my-edge-device".into(),
             server_dns_names: vec![],
             validity_days: TUTORIAL_VALIDITY_DAYS,
+            validity_bounds: ValidityBounds::default(),
             iot_edge_1_1: false,
             ca_key_password: Some("1234".into()),
             pfx: PfxOptions::default(),
@@ -81,9 +84,8 @@ impl EdgeSpec {
         if let Some(first) = self.server_dns_names.first() {
             check_common_name("dnsNames", "The server certificate's name (the first DNS name)", first)?;
         }
-        check_validity_days(self.validity_days)?;
         if self.iot_edge_1_1 {
-            check_iot_edge_1_1_expiry(self.validity(now_unix).not_after_unix())?;
+            check_iot_edge_1_1_expiry(self.validity(now_unix)?.not_after_unix)?;
         }
         self.pfx.validate()?;
         self.snippets.validate()
@@ -100,8 +102,8 @@ impl EdgeSpec {
         algorithms
     }
 
-    fn validity(&self, now_unix: u64) -> ValidityWindow {
-        ValidityWindow { not_before_unix: now_unix, days: self.validity_days }
+    fn validity(&self, now_unix: u64) -> Result<ValidityWindow> {
+        self.validity_bounds.window(now_unix, self.validity_days)
     }
 }
 
@@ -127,11 +129,11 @@ impl EdgeChain {
     pub fn build(spec: EdgeSpec, keys: Option<Vec<PrivateKey>>, now_unix: u64) -> Result<Self> {
         spec.validate(now_unix)?;
         let keys = keys_or_generate("The IoT Edge chain", keys, &spec.key_algorithms())?;
-        let validity = spec.validity(now_unix);
+        let validity = spec.validity(now_unix)?;
         let signing = &mut Signing::here();
         let mut keys = keys.into_iter();
         let mut next_key = || keys.next().ok_or_else(|| StudioError::general("The IoT Edge chain ran out of keys."));
-        let params = |common_name, profile: &'static CertificateProfile, dns_names| CertificateParams { common_name, profile, validity, dns_names };
+        let params = |common_name, profile: &'static CertificateProfile, dns_names| CertificateParams { dns_names, ..CertificateParams::new(common_name, profile, validity) };
 
         let Issued { certificate, key, .. } = issue_self_signed(&params(&spec.root_common_name, &ROOT_CA, &[]), next_key()?, signing)?;
         let root = Issuer { certificate, key };

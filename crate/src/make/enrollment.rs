@@ -11,8 +11,8 @@ use crate::output::pfx::{PfxOptions, PfxWriter};
 use crate::output::snippets::{SnippetSettings, powershell_enrollment};
 use crate::output::writers::{DeviceMaterial, KeyedCertificateFiles, Role, write_device_snippets};
 use crate::rules::names::check_registration_id;
-use crate::rules::validity::check_validity_days;
-use crate::x509::issue::{CertificateParams, Issued, ValidityWindow, issue_self_signed};
+use crate::rules::validity::{ValidityBounds, check_validity_days};
+use crate::x509::issue::{CertificateParams, Issued, issue_self_signed};
 use crate::x509::key::{KeyAlgorithm, KeyEncoding, PrivateKey};
 use crate::x509::profile::SELF_SIGNED_DEVICE;
 use crate::x509::signing::Signing;
@@ -27,6 +27,8 @@ pub struct EnrollmentSpec {
     /// The certificate's CN, which DPS takes as the registration ID.
     pub registration_id: String,
     pub validity_days: u32,
+    /// A start and an end other than now and `validity_days` later.
+    pub validity_bounds: ValidityBounds,
     /// Make a second certificate for the enrollment's secondary slot.
     pub with_secondary: bool,
     pub device_key_encoding: KeyEncoding,
@@ -40,6 +42,7 @@ impl Default for EnrollmentSpec {
             key_algorithm: KeyAlgorithm::Rsa4096,
             registration_id: "raspberrypi-b".into(),
             validity_days: SELF_SIGNED_VALIDITY_DAYS,
+            validity_bounds: ValidityBounds::default(),
             with_secondary: false,
             device_key_encoding: KeyEncoding::Pkcs8,
             pfx: PfxOptions::default(),
@@ -98,12 +101,7 @@ impl IndividualEnrollment {
     pub fn build(spec: EnrollmentSpec, keys: Option<Vec<PrivateKey>>, now_unix: u64) -> Result<Self> {
         spec.validate()?;
         let keys = keys_or_generate("The enrollment", keys, &vec![spec.key_algorithm; spec.key_count()])?;
-        let params = CertificateParams {
-            common_name: &spec.registration_id,
-            profile: &SELF_SIGNED_DEVICE,
-            validity: ValidityWindow { not_before_unix: now_unix, days: spec.validity_days },
-            dns_names: &[],
-        };
+        let params = CertificateParams::new(&spec.registration_id, &SELF_SIGNED_DEVICE, spec.validity_bounds.window(now_unix, spec.validity_days)?);
         let devices = keys
             .into_iter()
             .zip([Slot::Primary, Slot::Secondary])

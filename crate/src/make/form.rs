@@ -9,6 +9,7 @@ use crate::make::chain::ChainSpec;
 use crate::make::edge::EdgeSpec;
 use crate::make::enrollment::EnrollmentSpec;
 use crate::make::signed_devices::DeviceSigningSpec;
+use crate::rules::validity::ValidityBounds;
 use crate::output::pfx::{PfxOptions, PfxProfile};
 use crate::output::snippets::SnippetSettings;
 use crate::output::writers::DeviceSettings;
@@ -38,22 +39,44 @@ pub struct DeviceSettingsForm {
 }
 
 impl DeviceSettingsForm {
+    /// The sample settings alone (no choice in them can be refused).
+    pub fn snippet_settings(&self) -> SnippetSettings {
+        SnippetSettings {
+            id_scope: filled(self.id_scope.clone()),
+            hub_name: filled(self.hub_name.clone()),
+            folder: filled(self.folder.clone()),
+            dps_name: filled(self.dps_name.clone()),
+            resource_group: filled(self.resource_group.clone()),
+        }
+    }
+
     pub fn into_settings(self) -> Result<DeviceSettings> {
         let default = DeviceSettings::default();
+        let snippets = self.snippet_settings();
         Ok(DeviceSettings {
             key_encoding: self.key_format.map_or(Ok(default.key_encoding), |id| KeyEncoding::parse("keyFormat", &id))?,
             pfx: PfxOptions {
                 profile: self.pfx_profile.map_or(Ok(default.pfx.profile), |id| PfxProfile::parse("pfxProfile", &id))?,
                 password: self.pfx_password.unwrap_or(default.pfx.password),
             },
-            snippets: SnippetSettings {
-                id_scope: filled(self.id_scope),
-                hub_name: filled(self.hub_name),
-                folder: filled(self.folder),
-                dps_name: filled(self.dps_name),
-                resource_group: filled(self.resource_group),
-            },
+            snippets,
         })
+    }
+}
+
+/// A start and an end other than now and a number of days later, in
+/// milliseconds since 1970 as JavaScript counts them.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ValidityBoundsForm {
+    not_before_ms: Option<f64>,
+    not_after_ms: Option<f64>,
+}
+
+impl ValidityBoundsForm {
+    pub fn into_bounds(self) -> ValidityBounds {
+        let seconds = |ms: f64| (ms / 1000.0).floor().max(0.0) as u64;
+        ValidityBounds { starts_unix: self.not_before_ms.map(seconds), ends_unix: self.not_after_ms.map(seconds) }
     }
 }
 
@@ -66,6 +89,8 @@ pub struct ChainForm {
     intermediate_cns: Option<Vec<String>>,
     devices: Option<Vec<String>>,
     validity_days: Option<u32>,
+    #[serde(flatten)]
+    validity_bounds: ValidityBoundsForm,
     /// Empty: the CA keys are written unencrypted.
     ca_key_password: Option<String>,
     #[serde(flatten)]
@@ -83,6 +108,7 @@ impl ChainForm {
             intermediate_common_names: self.intermediate_cns.unwrap_or(default.intermediate_common_names),
             devices: self.devices.unwrap_or(default.devices),
             validity_days: self.validity_days.unwrap_or(default.validity_days),
+            validity_bounds: self.validity_bounds.into_bounds(),
             ca_key_password: self.ca_key_password.or(default.ca_key_password),
             device_key_encoding: settings.key_encoding,
             pfx: settings.pfx,
@@ -102,6 +128,8 @@ pub struct EdgeForm {
     device_name: Option<String>,
     dns_names: Option<Vec<String>>,
     validity_days: Option<u32>,
+    #[serde(flatten)]
+    validity_bounds: ValidityBoundsForm,
     iot_edge11: Option<bool>,
     ca_key_password: Option<String>,
     #[serde(flatten)]
@@ -121,6 +149,7 @@ impl EdgeForm {
             device_name: self.device_name.unwrap_or(default.device_name),
             server_dns_names: dns_names.unwrap_or(default.server_dns_names),
             validity_days: self.validity_days.unwrap_or(default.validity_days),
+            validity_bounds: self.validity_bounds.into_bounds(),
             iot_edge_1_1: self.iot_edge11.unwrap_or(default.iot_edge_1_1),
             ca_key_password: self.ca_key_password.or(default.ca_key_password),
             pfx: settings.pfx,
@@ -136,6 +165,8 @@ pub struct EnrollmentForm {
     key_algorithm: Option<String>,
     registration_id: Option<String>,
     validity_days: Option<u32>,
+    #[serde(flatten)]
+    validity_bounds: ValidityBoundsForm,
     with_secondary: Option<bool>,
     #[serde(flatten)]
     device_files: DeviceSettingsForm,
@@ -149,6 +180,7 @@ impl EnrollmentForm {
             key_algorithm: key_algorithm("keyAlgorithm", self.key_algorithm, default.key_algorithm)?,
             registration_id: self.registration_id.unwrap_or(default.registration_id),
             validity_days: self.validity_days.unwrap_or(default.validity_days),
+            validity_bounds: self.validity_bounds.into_bounds(),
             with_secondary: self.with_secondary.unwrap_or(default.with_secondary),
             device_key_encoding: settings.key_encoding,
             pfx: settings.pfx,
@@ -165,6 +197,8 @@ pub struct DeviceSigningForm {
     key_algorithm: Option<String>,
     validity_days: Option<u32>,
     #[serde(flatten)]
+    validity_bounds: ValidityBoundsForm,
+    #[serde(flatten)]
     device_files: DeviceSettingsForm,
 }
 
@@ -175,6 +209,7 @@ impl DeviceSigningForm {
             registration_ids: self.devices,
             key_algorithm: self.key_algorithm.map(|id| KeyAlgorithm::parse("keyAlgorithm", &id)).transpose()?,
             validity_days: self.validity_days.unwrap_or(default.validity_days),
+            validity_bounds: self.validity_bounds.into_bounds(),
             settings: self.device_files.into_settings()?,
         })
     }

@@ -3,12 +3,17 @@
 //! Each issues through [`crate::x509::issue`] and writes through
 //! [`crate::output::writers`]; what they share is the [`Product`] trait.
 
+use serde::Serialize;
 use x509_cert::Certificate;
 
 use crate::error::Result;
 use crate::output::file::OutputFile;
 use crate::x509::facts::{common_name_of, issuer_common_name_of, not_after_unix, thumbprint_sha1, thumbprint_sha256};
+use crate::x509::issue::{CertificateParams, Issued, SignedBy, ValidityWindow, issue_with_request};
 use crate::x509::key::{KeyAlgorithm, PrivateKey};
+use crate::x509::profile::DEVICE;
+use crate::x509::signing::Signing;
+use crate::x509::text::iso_time;
 
 pub mod batch;
 pub mod chain;
@@ -16,6 +21,7 @@ pub mod edge;
 pub mod enrollment;
 pub mod form;
 pub mod signed_devices;
+pub mod snippet_refresh;
 pub mod verification;
 
 /// What every product gives the page: its files (ending with `README.txt`)
@@ -25,15 +31,22 @@ pub trait Product {
     fn entries(&self) -> Result<Vec<ChainEntry>>;
 }
 
-/// One certificate of a product, for the page's picture of it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One certificate of a product, for the page's picture of it (as JS gets it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ChainEntry {
     /// One of [`crate::output::layout::role`].
     pub role: &'static str,
     pub common_name: String,
     pub issuer_common_name: String,
+    #[serde(serialize_with = "algorithm_id")]
     pub key_algorithm: KeyAlgorithm,
+    /// How a person names the key type.
+    pub key_label: &'static str,
+    #[serde(skip)]
     pub not_after_unix: u64,
+    /// ISO 8601, UTC.
+    pub not_after: String,
     pub thumbprint_sha1: String,
     pub thumbprint_sha256: String,
     pub certificate_path: String,
@@ -46,12 +59,30 @@ impl ChainEntry {
             common_name: common_name_of(certificate).unwrap_or_default(),
             issuer_common_name: issuer_common_name_of(certificate),
             key_algorithm: key.algorithm(),
+            key_label: key.algorithm().label(),
             not_after_unix: not_after_unix(certificate),
+            not_after: iso_time(not_after_unix(certificate)),
             thumbprint_sha1: thumbprint_sha1(certificate)?,
             thumbprint_sha256: thumbprint_sha256(certificate)?,
             certificate_path,
         })
     }
+}
+
+fn algorithm_id<S: serde::Serializer>(algorithm: &KeyAlgorithm, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_str(algorithm.id())
+}
+
+/// A device's certificate, with its key and CSR, under its registration ID.
+pub struct Device {
+    pub registration_id: String,
+    pub issued: Issued,
+}
+
+/// Issues a device: its CSR, then its certificate under the device profile.
+pub fn issue_device(signer: SignedBy<'_>, registration_id: &str, key: PrivateKey, validity: ValidityWindow, signing: &mut Signing) -> Result<Device> {
+    let params = CertificateParams::new(registration_id, &DEVICE, validity);
+    Ok(Device { registration_id: registration_id.into(), issued: issue_with_request(&params, key, signer, signing)? })
 }
 
 /// `keys` when given (checked against what the product needs), else fresh

@@ -2,14 +2,13 @@
 //! same devices, files and snippets as the tutorial chain's.
 
 use crate::error::Result;
-use crate::make::chain::{Device, issue_device};
-use crate::make::{ChainEntry, Product, keys_or_generate};
+use crate::make::{ChainEntry, Device, Product, issue_device, keys_or_generate};
 use crate::output::bundle::{Bundle, OutputFile};
 use crate::output::layout::{self, role};
 use crate::output::writers::{DeviceSettings, DeviceWriter};
 use crate::rules::device_list::check_device_ids;
-use crate::rules::validity::{TUTORIAL_VALIDITY_DAYS, check_validity_days};
-use crate::x509::issue::{Issuer, SignedBy, ValidityWindow};
+use crate::rules::validity::{TUTORIAL_VALIDITY_DAYS, ValidityBounds};
+use crate::x509::issue::{Issuer, SignedBy};
 use crate::x509::key::{KeyAlgorithm, PrivateKey};
 use crate::x509::signing::Signing;
 
@@ -21,12 +20,20 @@ pub struct DeviceSigningSpec {
     /// `None`: the CA's own key type.
     pub key_algorithm: Option<KeyAlgorithm>,
     pub validity_days: u32,
+    /// A start and an end other than now and `validity_days` later.
+    pub validity_bounds: ValidityBounds,
     pub settings: DeviceSettings,
 }
 
 impl Default for DeviceSigningSpec {
     fn default() -> Self {
-        Self { registration_ids: Vec::new(), key_algorithm: None, validity_days: TUTORIAL_VALIDITY_DAYS, settings: DeviceSettings::default() }
+        Self {
+            registration_ids: Vec::new(),
+            key_algorithm: None,
+            validity_days: TUTORIAL_VALIDITY_DAYS,
+            validity_bounds: ValidityBounds::default(),
+            settings: DeviceSettings::default(),
+        }
     }
 }
 
@@ -44,11 +51,10 @@ impl SignedDevices {
     /// `ca_certificates`, with fresh keys (or `keys`, one per device).
     pub fn issue(ca: &Issuer, ca_certificates: Vec<Vec<u8>>, spec: &DeviceSigningSpec, keys: Option<Vec<PrivateKey>>, now_unix: u64) -> Result<Self> {
     check_device_ids("devices", &spec.registration_ids)?;
-    check_validity_days(spec.validity_days)?;
     spec.settings.validate()?;
     let algorithm = spec.key_algorithm.unwrap_or_else(|| ca.key.algorithm());
     let keys = keys_or_generate("The devices", keys, &vec![algorithm; spec.registration_ids.len()])?;
-    let validity = ValidityWindow { not_before_unix: now_unix, days: spec.validity_days };
+    let validity = spec.validity_bounds.window(now_unix, spec.validity_days)?;
     let devices = spec
         .registration_ids
         .iter()

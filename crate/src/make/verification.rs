@@ -8,7 +8,7 @@ use crate::output::bundle::{Bundle, OutputFile};
 use crate::output::layout::{self, VERIFICATION_STEM, role};
 use crate::output::pfx::{PfxOptions, PfxWriter};
 use crate::output::writers::{KeyedCertificateFiles, Role};
-use crate::rules::names::check_verification_code;
+use crate::rules::names::{check_verification_code, verification_code_warning};
 use crate::rules::validity::TUTORIAL_VALIDITY_DAYS;
 use crate::x509::facts::thumbprint_sha1;
 use crate::x509::issue::{CertificateParams, Issued, Issuer, SignedBy, ValidityWindow, issue};
@@ -21,20 +21,18 @@ pub struct VerificationCertificate {
     /// The CA it proves possession of.
     pub ca_common_name: String,
     pub issued: Issued,
+    /// Said of a code that is valid but of an unusual length.
+    pub warning: Option<String>,
 }
 
 impl VerificationCertificate {
     pub fn make(ca: &Issuer, code: &str, now_unix: u64) -> Result<Self> {
         check_verification_code(code)?;
         let key = PrivateKey::generate(ca.key.algorithm())?;
-        let params = CertificateParams {
-            common_name: code,
-            profile: &DEVICE,
-            validity: ValidityWindow { not_before_unix: now_unix, days: TUTORIAL_VALIDITY_DAYS },
-            dns_names: &[],
-        };
+        let params = CertificateParams::new(code, &DEVICE, ValidityWindow::days(now_unix, TUTORIAL_VALIDITY_DAYS));
         let certificate = issue(&params, &key.public_key_info()?, SignedBy::Ca(ca), &mut Signing::here())?;
-        Ok(Self { code: code.to_string(), ca_common_name: ca.common_name(), issued: Issued { certificate, key, csr: None } })
+        let issued = Issued { certificate, key, csr: None };
+        Ok(Self { code: code.to_string(), ca_common_name: ca.common_name(), issued, warning: verification_code_warning(code) })
     }
 
     /// SHA-1, upper-case hex without colons: how the portal shows thumbprints.

@@ -12,6 +12,12 @@ pub fn intermediate_stem(index: usize, count: usize) -> String {
 
 pub use crate::rules::names::device_stem;
 
+/// Any name as a file stem: what Windows and shells take without quoting
+/// (letters, digits, `-`, `.`, `_`; anything else becomes `_`).
+pub fn file_stem(name: &str) -> String {
+    name.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_') { c } else { '_' }).collect()
+}
+
 pub fn cert(stem: &str) -> String {
     format!("certs/{stem}.cert.pem")
 }
@@ -91,10 +97,14 @@ pub const DOTNET_RUN_SH: &str = "dotnet-run.sh";
 pub const DOTNET_RUN_CMD: &str = "dotnet-run.cmd";
 pub const POWERSHELL_ENROLLMENT: &str = "Add-AzIoTDeviceProvisioningServiceEnrollment.ps1";
 pub const EDGE_CONFIG: &str = "config.toml";
+/// The enrollment group's commands: `snippets/enrollment-group.<sample>`.
+pub const ENROLLMENT_GROUP_STEM: &str = "enrollment-group";
+pub const ENROLLMENT_GROUP_AZ: &str = "az-cli.sh";
+pub const ENROLLMENT_GROUP_POWERSHELL: &str = "Add-AzIoTDeviceProvisioningServiceEnrollmentGroup.ps1";
 
 /// Every snippet file's sample, as the page's snippet tabs show them:
 /// `(id, tab label, sample file)`, in the tabs' order.
-pub const SNIPPET_SAMPLES: [(&str, &str, &str); 11] = [
+pub const SNIPPET_SAMPLES: [(&str, &str, &str); 13] = [
     ("c", "C", CUSTOM_HSM_SAMPLE),
     ("c-hub", "C IoT Hub", IOTHUB_X509_SAMPLE),
     ("java", "Java", JAVA_SAMPLE),
@@ -106,6 +116,8 @@ pub const SNIPPET_SAMPLES: [(&str, &str, &str); 11] = [
     ("dotnet-cmd", "C# · cmd", DOTNET_RUN_CMD),
     ("powershell", "PowerShell", POWERSHELL_ENROLLMENT),
     ("edge", "IoT Edge config.toml", EDGE_CONFIG),
+    ("group-az", "Enrollment group · az", ENROLLMENT_GROUP_AZ),
+    ("group-powershell", "Enrollment group · PowerShell", ENROLLMENT_GROUP_POWERSHELL),
 ];
 
 /// The role of each certificate in a result's `chain`, as the page names them.

@@ -305,12 +305,7 @@ mod tests {
     #[test]
     fn friendly_names_outside_the_bmp_still_make_a_pfx() {
         let key = PrivateKey::generate(crate::x509::key::KeyAlgorithm::EcP256).unwrap();
-        let params = crate::x509::issue::CertificateParams {
-            common_name: "Root 🔐",
-            profile: &crate::x509::profile::ROOT_CA,
-            validity: crate::x509::issue::ValidityWindow { not_before_unix: 1_764_000_000, days: 1 },
-            dns_names: &[],
-        };
+        let params = crate::x509::issue::CertificateParams::new("Root 🔐", &crate::x509::profile::ROOT_CA, crate::x509::issue::ValidityWindow::days(1_764_000_000, 1));
         let cert = crate::x509::issue::issue(&params, &key.public_key_info().unwrap(), crate::x509::issue::SignedBy::Itself(&key), &mut crate::x509::signing::Signing::here()).unwrap();
         for profile in [PfxProfile::Modern, PfxProfile::Legacy] {
             let der = PfxWriter::new(&PfxOptions { profile, ..PfxOptions::default() }).unwrap().write(&key, &[&cert], "Root 🔐").unwrap();

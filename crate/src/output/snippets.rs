@@ -87,6 +87,8 @@ pub const HUB_NAME_PLACEHOLDER: &str = "<your-hub-name>";
 pub const FOLDER_PLACEHOLDER: &str = "<your-certificate-folder>";
 pub const DPS_NAME_PLACEHOLDER: &str = "<your-dps-name>";
 pub const RESOURCE_GROUP_PLACEHOLDER: &str = "<your-resource-group>";
+pub const ENROLLMENT_GROUP_PLACEHOLDER: &str = "<your-enrollment-group>";
+pub const VERIFIED_CA_NAME_PLACEHOLDER: &str = "<name-of-the-verified-root-in-dps>";
 pub const PROVISIONING_HOST: &str = "global.azure-devices-provisioning.net";
 
 /// The page's fields the snippets need; an empty one shows its placeholder.
@@ -320,6 +322,65 @@ pub fn powershell_enrollment(
     }
     text.push('\n');
     text
+}
+
+/// An enrollment group for every device of a chain, with the Azure CLI
+/// (`az iot dps enrollment-group create`, bash) and with PowerShell
+/// (Az.DeviceProvisioningServices): either with the root uploaded and
+/// verified in DPS (as the tutorial does), or with the intermediate's
+/// certificate file.
+pub struct EnrollmentGroupCommands {
+    pub az: String,
+    pub powershell: String,
+}
+
+pub fn enrollment_group_commands(settings: &SnippetSettings, intermediate_cert_path: Option<&str>) -> EnrollmentGroupCommands {
+    let group = ENROLLMENT_GROUP_PLACEHOLDER;
+    let resource_group = filled(&settings.resource_group).unwrap_or(RESOURCE_GROUP_PLACEHOLDER);
+    let dps = filled(&settings.dps_name).unwrap_or(DPS_NAME_PLACEHOLDER);
+    let mut az = format!(
+        "# An enrollment group with X.509 attestation (az iot dps, azure-iot extension).\n\
+         # With the root CA uploaded to DPS -> Certificates and verified (proof of possession):\n\
+         az iot dps enrollment-group create --resource-group {} --dps-name {} --enrollment-id {} --ca-name {}\n",
+        bash_quoted(resource_group),
+        bash_quoted(dps),
+        bash_quoted(group),
+        bash_quoted(VERIFIED_CA_NAME_PLACEHOLDER),
+    );
+    let mut powershell = format!(
+        "# An enrollment group with X.509 attestation (Az.DeviceProvisioningServices).\n\
+         # With the root CA uploaded to DPS -> Certificates and verified (proof of possession):\n\
+         Add-AzIoTDeviceProvisioningServiceEnrollmentGroup `\n\
+         -ResourceGroupName {} `\n\
+         -DpsName {} `\n\
+         -Name {} `\n\
+         -AttestationType X509 `\n\
+         -RootCertificate `\n\
+         -PrimaryCAName {}\n",
+        powershell_quoted(resource_group),
+        powershell_quoted(dps),
+        powershell_quoted(group),
+        powershell_quoted(VERIFIED_CA_NAME_PLACEHOLDER),
+    );
+    if let Some(intermediate) = intermediate_cert_path {
+        az.push_str(&format!(
+            "# Or with the intermediate CA's certificate:\n\
+             # az iot dps enrollment-group create --resource-group {} --dps-name {} --enrollment-id {} --certificate-path {}\n",
+            bash_quoted(resource_group),
+            bash_quoted(dps),
+            bash_quoted(group),
+            bash_quoted(&settings.posix_path(intermediate)),
+        ));
+        powershell.push_str(&format!(
+            "# Or with the intermediate CA's certificate:\n\
+             # Add-AzIoTDeviceProvisioningServiceEnrollmentGroup -ResourceGroupName {} -DpsName {} -Name {} -AttestationType X509 -PrimaryCertificate {}\n",
+            powershell_quoted(resource_group),
+            powershell_quoted(dps),
+            powershell_quoted(group),
+            powershell_quoted(&settings.windows_path(intermediate)),
+        ));
+    }
+    EnrollmentGroupCommands { az, powershell }
 }
 
 /// The declarations of azure-iot-sdk-c `iothub_ll_client_x509_sample.c`.

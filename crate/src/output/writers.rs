@@ -212,6 +212,20 @@ pub fn write_tutorial_ca_files(
     Ok(())
 }
 
+/// The enrollment group's commands (az CLI and PowerShell) for a chain whose
+/// devices the lowest intermediate (if any) signs.
+pub fn write_enrollment_group_commands(bundle: &mut Bundle, settings: &SnippetSettings, intermediates: usize) {
+    let intermediate = intermediates.checked_sub(1).map(|last| layout::cert(&layout::intermediate_stem(last, intermediates)));
+    let commands = snippets::enrollment_group_commands(settings, intermediate.as_deref());
+    let path = |sample| layout::snippet(layout::ENROLLMENT_GROUP_STEM, sample);
+    bundle.text(path(layout::ENROLLMENT_GROUP_AZ), &commands.az, "Azure CLI: the DPS enrollment group for these devices.".into());
+    bundle.text(
+        path(layout::ENROLLMENT_GROUP_POWERSHELL),
+        &commands.powershell,
+        "PowerShell: the DPS enrollment group for these devices.".into(),
+    );
+}
+
 /// Writes devices signed under one CA chain, whoever made that chain (the
 /// tutorial chain, a batch's chunk, an imported CA): each device's
 /// certificate, DER, full chain, key, PFX, CSR and every SDK snippet. The CA

@@ -69,6 +69,58 @@ pub fn check_registration_id(field: &str, id: &str) -> Result<()> {
     Ok(())
 }
 
+
+
+/// A DNS name for a subjectAltName: labels of letters, digits and `-`, an
+/// optional leading `*.` wildcard.
+pub fn check_dns_name(name: &str) -> Result<()> {
+    let bad = |rule: &str| Err(StudioError::field("dnsNames", format!("DNS name \"{name}\" {rule}")));
+    let host = name.strip_prefix("*.").unwrap_or(name);
+    if host.is_empty() || name.len() > 253 {
+        return bad("must have 1 to 253 characters.");
+    }
+    for label in host.split('.') {
+        if label.is_empty() || label.len() > 63 {
+            return bad("has an empty label or one longer than 63 characters.");
+        }
+        if !label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') || label.starts_with('-') || label.ends_with('-') {
+            return bad("may hold only letters, digits and - (not at a label's start or end), in labels joined by dots.");
+        }
+    }
+    Ok(())
+}
+
+/// How many hexadecimal digits the portal's verification codes have.
+pub const VERIFICATION_CODE_DIGITS: usize = 48;
+
+/// The portal's verification code: hexadecimal digits (48 of them, like
+/// `1B1F84DE…`), which become the certificate's CN.
+pub fn check_verification_code(code: &str) -> Result<()> {
+    let field = |message: String| StudioError::field("verificationCode", message);
+    let looks_like = format!("a verification code is {VERIFICATION_CODE_DIGITS} hexadecimal digits (0-9, A-F), like 1B1F84DE79B9BD5F16D71E92709917C2A1CA19D5A156CB9F");
+    if code.is_empty() {
+        return Err(field(format!("The verification code is empty: paste the code the portal shows; {looks_like}.")));
+    }
+    if let Some(bad) = code.chars().find(|c| !c.is_ascii_hexdigit()) {
+        let shown = if bad.is_whitespace() { "a space".to_string() } else { format!("{bad:?}") };
+        return Err(field(format!("The verification code \"{code}\" contains {shown}; {looks_like}. Copy it whole from the portal.")));
+    }
+    let n = code.len();
+    if n > MAX_COMMON_NAME_CHARS {
+        return Err(field(format!(
+            "The verification code is {n} characters long; as a certificate's common name it may have at most {MAX_COMMON_NAME_CHARS}."
+        )));
+    }
+    Ok(())
+}
+
+/// A valid code of an unusual length: made, but worth a second look.
+pub fn verification_code_warning(code: &str) -> Option<String> {
+    (code.len() != VERIFICATION_CODE_DIGITS).then(|| {
+        format!("The code has {} digits; the portal's codes have {VERIFICATION_CODE_DIGITS}. Check that it was copied whole.", code.len())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,6 +148,18 @@ mod tests {
     }
 
     #[test]
+    fn verification_codes_are_hexadecimal() {
+        check_verification_code("1B1F84DE79B9BD5F16D71E92709917C2A1CA19D5A156CB9F").unwrap();
+        let dots = check_verification_code("9D4A1C...").unwrap_err();
+        assert_eq!(dots.field.as_deref(), Some("verificationCode"));
+        assert!(dots.message.contains("'.'") && dots.message.contains("hexadecimal"), "{}", dots.message);
+        assert!(check_verification_code("9D4A 1C").unwrap_err().message.contains("a space"));
+        check_verification_code("9D4A1C").unwrap();
+        assert!(verification_code_warning("9D4A1C").unwrap().contains("48"));
+        assert_eq!(verification_code_warning("1B1F84DE79B9BD5F16D71E92709917C2A1CA19D5A156CB9F"), None);
+    }
+
+    #[test]
     fn common_name_limits() {
         check_common_name("rootCn", "Root CA name", "Azure IoT Hub CA Cert Test Only").unwrap();
         let e = check_common_name("rootCn", "Root CA name", &"é".repeat(65)).unwrap_err();
@@ -103,44 +167,4 @@ mod tests {
         assert!(check_common_name("rootCn", "Root CA name", "  ").is_err());
         assert!(check_common_name("rootCn", "Root CA name", " x").is_err());
     }
-}
-
-/// A DNS name for a subjectAltName: labels of letters, digits and `-`, an
-/// optional leading `*.` wildcard.
-pub fn check_dns_name(name: &str) -> Result<()> {
-    let bad = |rule: &str| Err(StudioError::field("dnsNames", format!("DNS name \"{name}\" {rule}")));
-    let host = name.strip_prefix("*.").unwrap_or(name);
-    if host.is_empty() || name.len() > 253 {
-        return bad("must have 1 to 253 characters.");
-    }
-    for label in host.split('.') {
-        if label.is_empty() || label.len() > 63 {
-            return bad("has an empty label or one longer than 63 characters.");
-        }
-        if !label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') || label.starts_with('-') || label.ends_with('-') {
-            return bad("may hold only letters, digits and - (not at a label's start or end), in labels joined by dots.");
-        }
-    }
-    Ok(())
-}
-
-/// The portal's code: not empty, no spaces, at most 64 characters (a CN).
-pub fn check_verification_code(code: &str) -> Result<()> {
-    let field = |message: String| StudioError::field("verificationCode", message);
-    if code.is_empty() {
-        return Err(field("The verification code is empty: paste the code the portal shows.".into()));
-    }
-    if code.chars().any(char::is_whitespace) {
-        return Err(field(format!("The verification code \"{code}\" contains a space; paste it exactly as the portal shows it.")));
-    }
-    if code.chars().any(char::is_control) {
-        return Err(field("The verification code contains a control character.".into()));
-    }
-    let n = code.chars().count();
-    if n > MAX_COMMON_NAME_CHARS {
-        return Err(field(format!(
-            "The verification code is {n} characters long; as a certificate's common name it may have at most {MAX_COMMON_NAME_CHARS}."
-        )));
-    }
-    Ok(())
 }

@@ -71,15 +71,16 @@ pub enum SignedBy<'a> {
 }
 
 /// The window a certificate is valid in.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ValidityWindow {
     pub not_before_unix: u64,
-    pub days: u32,
+    pub not_after_unix: u64,
 }
 
 impl ValidityWindow {
-    pub fn not_after_unix(&self) -> u64 {
-        self.not_before_unix + u64::from(self.days) * SECONDS_PER_DAY
+    /// `days` days from `not_before_unix`.
+    pub fn days(not_before_unix: u64, days: u32) -> Self {
+        Self { not_before_unix, not_after_unix: not_before_unix + u64::from(days) * SECONDS_PER_DAY }
     }
 
     /// UTCTime up to 2049, GeneralizedTime from 2050 (RFC 5280 4.1.2.5).
@@ -89,7 +90,7 @@ impl ValidityWindow {
                 .map(Time::GeneralTime)
                 .map_err(|_| StudioError::field("validityDays", "The validity runs past the year 9999."))
         };
-        Ok(Validity::new(time(self.not_before_unix)?, time(self.not_after_unix())?))
+        Ok(Validity::new(time(self.not_before_unix)?, time(self.not_after_unix)?))
     }
 }
 
@@ -100,6 +101,19 @@ pub struct CertificateParams<'a> {
     pub validity: ValidityWindow,
     /// subjectAltName DNS names (server certificates).
     pub dns_names: &'a [String],
+    /// The whole subject, when it is more than the CN (a CSR's, a renewed certificate's).
+    pub subject: Option<&'a Name>,
+    /// A subjectAltName extension copied as it is (OpenSSL's `copy_extensions` for a CSR's SAN).
+    pub subject_alt_name: Option<&'a Extension>,
+    /// The SKI to keep (a renewed CA's), instead of the SHA-1 of the key.
+    pub subject_key_id: Option<&'a [u8]>,
+}
+
+impl<'a> CertificateParams<'a> {
+    /// A certificate for `common_name` under `profile`; nothing more in its subject or SAN.
+    pub fn new(common_name: &'a str, profile: &'a CertificateProfile, validity: ValidityWindow) -> Self {
+        Self { common_name, profile, validity, dns_names: &[], subject: None, subject_alt_name: None, subject_key_id: None }
+    }
 }
 
 fn extension(oid: ObjectIdentifier, critical: bool, value: &impl Encode) -> Result<Extension> {
@@ -116,7 +130,8 @@ fn profile_extensions(
     signer: &SignedBy<'_>,
 ) -> Result<Vec<Extension>> {
     let profile = params.profile;
-    let ski = OctetString::new(key_identifier(subject_spki)).map_err(|e| StudioError::internal("SKI", e))?;
+    let ski = params.subject_key_id.map_or_else(|| key_identifier(subject_spki), <[u8]>::to_vec);
+    let ski = OctetString::new(ski).map_err(|e| StudioError::internal("SKI", e))?;
     let issuer_key_id = match signer {
         SignedBy::Itself(_) => ski.as_bytes().to_vec(),
         SignedBy::Ca(issuer) => issuer.key_identifier(),
@@ -138,7 +153,7 @@ fn profile_extensions(
         }
         _ => {}
     }
-    let basic = BasicConstraints { ca: profile.ca, path_len_constraint: None };
+    let basic = BasicConstraints { ca: profile.ca, path_len_constraint: profile.path_len };
     let key_usage = KeyUsage(profile.key_usage(ec_subject).iter().fold(Default::default(), |set, &u| set | u));
 
     let mut out = Vec::new();
@@ -165,7 +180,9 @@ fn profile_extensions(
     if !profile.extended_key_usage.is_empty() {
         out.push(extension(ExtendedKeyUsage::OID, false, &ExtendedKeyUsage(profile.extended_key_usage.to_vec()))?);
     }
-    if !params.dns_names.is_empty() {
+    if let Some(san) = params.subject_alt_name {
+        out.push(san.clone());
+    } else if !params.dns_names.is_empty() {
         let names = params
             .dns_names
             .iter()
@@ -218,7 +235,10 @@ pub fn issue(
     signing: &mut Signing,
 ) -> Result<Certificate> {
     let failed = |e: &dyn std::fmt::Display| StudioError::internal("Certificate signing", e);
-    let subject = common_name(params.common_name)?;
+    let subject = match params.subject {
+        Some(name) => name.clone(),
+        None => common_name(params.common_name)?,
+    };
     let ec_subject = subject_spki.algorithm.oid == elliptic_curve_oid();
     let extensions = profile_extensions(params, subject_spki, ec_subject, &signer)?;
     let (issuer_name, key) = match &signer {
@@ -277,12 +297,7 @@ mod tests {
 
     fn root(alg: KeyAlgorithm, days: u32) -> Issuer {
         let key = PrivateKey::generate(alg).unwrap();
-        let params = CertificateParams {
-            common_name: "Test Root",
-            profile: &ROOT_CA,
-            validity: ValidityWindow { not_before_unix: NOW, days },
-            dns_names: &[],
-        };
+        let params = CertificateParams::new("Test Root", &ROOT_CA, ValidityWindow::days(NOW, days));
         let certificate = issue(&params, &key.public_key_info().unwrap(), SignedBy::Itself(&key), &mut Signing::here()).unwrap();
         Issuer { certificate, key }
     }
@@ -310,12 +325,7 @@ mod tests {
     fn leaf_aki_is_the_issuer_ski() {
         let ca = root(KeyAlgorithm::EcP256, 30);
         let key = PrivateKey::generate(KeyAlgorithm::EcP256).unwrap();
-        let params = CertificateParams {
-            common_name: "device-01",
-            profile: &DEVICE,
-            validity: ValidityWindow { not_before_unix: NOW, days: 30 },
-            dns_names: &[],
-        };
+        let params = CertificateParams::new("device-01", &DEVICE, ValidityWindow::days(NOW, 30));
         let leaf = issue(&params, &key.public_key_info().unwrap(), SignedBy::Ca(&ca), &mut Signing::here()).unwrap();
         let aki_ext = leaf.tbs_certificate().extensions().unwrap().iter().find(|e| e.extn_id == AuthorityKeyIdentifier::OID).unwrap();
         let aki = AuthorityKeyIdentifier::from_der(aki_ext.extn_value.as_bytes()).unwrap();

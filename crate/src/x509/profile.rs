@@ -29,6 +29,8 @@ pub struct CertificateProfile {
     pub section: &'static str,
     pub ca: bool,
     pub basic_constraints_critical: bool,
+    /// basicConstraints pathLenConstraint: how many CAs may stand below.
+    pub path_len: Option<u8>,
     pub netscape_cert_type: &'static [NetscapeCertType],
     pub netscape_comment: Option<&'static str>,
     pub authority_key_id: AuthorityKeyId,
@@ -45,6 +47,7 @@ pub const ROOT_CA: CertificateProfile = CertificateProfile {
     section: "v3_ca",
     ca: true,
     basic_constraints_critical: true,
+    path_len: None,
     netscape_cert_type: &[],
     netscape_comment: None,
     authority_key_id: AuthorityKeyId::KeyId,
@@ -56,11 +59,25 @@ pub const ROOT_CA: CertificateProfile = CertificateProfile {
 /// `v3_intermediate_ca`: intermediates and the IoT Edge device CA.
 pub const INTERMEDIATE_CA: CertificateProfile = CertificateProfile { section: "v3_intermediate_ca", ..ROOT_CA };
 
+/// A customer root for Azure Device Registry's certificate management: its
+/// published rules (ECC key, basicConstraints critical CA:TRUE pathLen 1,
+/// keyUsage digitalSignature + keyCertSign + cRLSign, an SKI). It differs
+/// from `v3_ca` only in the pathLen, which lets it sign just the service's
+/// intermediate.
+pub const DEVICE_REGISTRY_ROOT: CertificateProfile = CertificateProfile { section: "Azure Device Registry root", path_len: Some(1), ..ROOT_CA };
+
+/// A CA certificate for someone else's CSR (an intermediate that will sign
+/// devices, as the Device Registry's), allowing `path_len` CAs below it.
+pub const fn intermediate_with_path_len(path_len: u8) -> CertificateProfile {
+    CertificateProfile { section: "v3_intermediate_ca with pathlen", path_len: Some(path_len), ..INTERMEDIATE_CA }
+}
+
 /// `usr_cert`: devices, verification certificates, IoT Edge identities.
 pub const DEVICE: CertificateProfile = CertificateProfile {
     section: "usr_cert",
     ca: false,
     basic_constraints_critical: false,
+    path_len: None,
     netscape_cert_type: &[NetscapeCertType::Client, NetscapeCertType::Email],
     netscape_comment: Some("OpenSSL Generated Client Certificate"),
     authority_key_id: AuthorityKeyId::KeyId,
@@ -74,6 +91,7 @@ pub const SERVER: CertificateProfile = CertificateProfile {
     section: "server_cert",
     ca: false,
     basic_constraints_critical: false,
+    path_len: None,
     netscape_cert_type: &[NetscapeCertType::Server],
     netscape_comment: Some("OpenSSL Generated Server Certificate"),
     authority_key_id: AuthorityKeyId::KeyIdIssuerAndSerial,
@@ -110,6 +128,7 @@ pub const SELF_SIGNED_DEVICE: CertificateProfile = CertificateProfile {
     section: "usr_cert (openssl.cnf) + extendedKeyUsage=clientAuth",
     ca: false,
     basic_constraints_critical: false,
+    path_len: None,
     netscape_cert_type: &[],
     netscape_comment: None,
     authority_key_id: AuthorityKeyId::KeyId,

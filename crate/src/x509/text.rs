@@ -119,3 +119,11 @@ pub fn openssl_time(unix: u64) -> String {
         Err(_) => format!("{unix} seconds after 1970"),
     }
 }
+
+/// `2026-12-02T07:05:00.000Z`: a time as JavaScript's `toISOString` writes it.
+pub fn iso_time(unix: u64) -> String {
+    match der::DateTime::from_unix_duration(Duration::from_secs(unix)) {
+        Ok(t) => format!("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.000Z", t.year(), t.month(), t.day(), t.hour(), t.minutes(), t.seconds()),
+        Err(_) => format!("{unix} seconds after 1970"),
+    }
+}
