@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { download, expect, openStudio, test } from './fixtures.js';
-import { openssl, ROOT_CERT, tempDir, unzip } from './chain-checks.js';
+import { openssl, portalThumbprint, ROOT_CERT, tempDir, unzip } from './chain-checks.js';
 
 const chainForm = (page) => page.locator('#chain-form');
 
@@ -158,4 +158,69 @@ test('a device signed with the chain made above follows the form (key type, days
   const dates = openssl(signed, 'x509', '-in', cert, '-noout', '-startdate', '-enddate');
   const [start, end] = dates.trim().split('\n').map((line) => Date.parse(line.slice(line.indexOf('=') + 1)));
   expect(Math.round((end - start) / 86_400_000)).toBe(90);
+});
+
+test('after Generate, filling the Sample settings rewrites every snippet (page and ZIP) while the root stays the same', async ({ page }) => {
+  await openStudio(page);
+  await generateEcChain(page);
+  const rootThumbprint = await page.locator('#chain-view .node-root .thumb-value').first().textContent();
+  const snippets = page.locator('#snippets-view');
+  await expect(snippets.locator('.placeholder-hint')).toBeVisible();
+  await expect(snippets).not.toContainText('generate again');
+
+  await page.getByLabel('DPS ID scope').fill('0ne00ABC123');
+  await page.getByLabel('IoT hub name').fill('tutorial-hub');
+  await page.getByLabel('Certificate folder on the device').fill('/home/pi/certs');
+  await page.getByLabel('DPS name').fill('tutorial-dps');
+  await page.getByLabel('Resource group').fill('tutorial-group');
+  await expect(page.getByRole('status')).toContainText('The snippets follow the new Sample settings');
+  await expect(snippets.locator('.placeholder-hint')).toHaveCount(0);
+  await expect(snippets.getByLabel('Device', { exact: true })).toHaveValue('0'); // device-01 first
+  await snippets.getByRole('tab', { name: 'Python · bash' }).click();
+  await expect(snippets.getByRole('tabpanel')).toContainText('0ne00ABC123');
+  await expect(page.locator('#chain-view .node-root .thumb-value').first()).toHaveText(rootThumbprint);
+
+  const dir = unzip((await download(page, () => page.locator('#files-panel').getByRole('button', { name: 'Download ZIP' }).click())).path);
+  expect(portalThumbprint(dir, ROOT_CERT)).toBe(rootThumbprint);
+  for (const id of ['device-01', 'device-02']) {
+    expect(readFileSync(join(dir, `snippets/${id}.provision_x509.py.env.sh`), 'utf8')).toContain('0ne00ABC123');
+    expect(readFileSync(join(dir, `snippets/${id}.Add-AzIoTDeviceProvisioningServiceEnrollment.ps1`), 'utf8')).toContain('tutorial-dps');
+  }
+  // No snippet is left with a Sample setting's placeholder.
+  for (const path of listFiles(dir).filter((p) => p.startsWith('snippets/'))) {
+    expect(readFileSync(join(dir, path), 'utf8'), path).not.toMatch(/<your-(id-scope|hub-name|certificate-folder|dps-name|resource-group)>/);
+  }
+  expect(readFileSync(join(dir, 'README.txt'), 'utf8')).not.toContain('generate again');
+});
+
+test('a chain comes with the enrollment-group command, in the snippet view and the ZIP', async ({ page }) => {
+  await openStudio(page);
+  await generateEcChain(page);
+  const snippets = page.locator('#snippets-view');
+  await snippets.getByLabel('Device', { exact: true }).selectOption({ label: 'enrollment-group' });
+  await snippets.getByRole('tab', { name: 'Enrollment group · az' }).click();
+  await expect(snippets.getByRole('tabpanel')).toContainText('az iot dps enrollment-group create');
+  await snippets.getByRole('tab', { name: 'Enrollment group · PowerShell' }).click();
+  await expect(snippets.getByRole('tabpanel')).toContainText('EnrollmentGroup');
+  const dir = unzip((await download(page, () => page.locator('#files-panel').getByRole('button', { name: 'Download ZIP' }).click())).path);
+  expect(readFileSync(join(dir, 'snippets/enrollment-group.az-cli.sh'), 'utf8')).toContain('az iot dps enrollment-group create');
+});
+
+test('a verification code with a non-hex character is refused at its field; an unusual length is made with a warning', async ({ page }) => {
+  await openStudio(page);
+  await generateEcChain(page);
+  await page.getByRole('button', { name: 'Use the chain made above' }).click();
+  await expect(page.locator('#verification-code-hint')).toContainText('48 hexadecimal digits');
+
+  await page.fill('#verification-code', '9D4A1C...');
+  await page.getByRole('button', { name: 'Make verification certificate' }).click();
+  await expect(page.locator('#verification-code-error')).toContainText("'.'");
+  await expect(page.locator('#verification-code')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.locator('#verification-result')).toBeEmpty();
+
+  await page.fill('#verification-code', '9D4A1C');
+  await page.getByRole('button', { name: 'Make verification certificate' }).click();
+  await expect(page.locator('#verification-result')).toContainText('Signed by');
+  await expect(page.locator('#verification-result .warning')).toContainText('48');
+  await expect(page.locator('#verification-code-error')).toBeHidden();
 });

@@ -57,21 +57,58 @@ function describeProgress({ phase, done, total, secondsLeft }) {
 const snippetSamples = pool.run('snippetSamples', {});
 snippetSamples.catch(() => {}); // a pool that cannot start says so once, below
 
-async function show(result, view = { title: 'Chain', zipName: ZIP_NAME }) {
+/**
+ * The result on the page whose snippets follow the Sample settings, with the
+ * view it was shown with (a batch's snippets are in its ZIP only: null).
+ */
+let shown = null;
+
+/** A result's files, snippets and ZIP. */
+async function showFiles(result) {
   const samples = await snippetSamples;
-  $('chain-title').textContent = view.title;
-  renderChain($('chain-view'), result.chain, { status });
-  $('batch-summary').hidden = !result.batchSummary;
-  $('batch-summary').textContent = result.batchSummary ?? '';
   renderFiles($('files-view'), result.files);
   renderSnippets($('snippets-view'), result, { status, samples, emptyNote: result.batchSummary && 'A batch keeps each device\'s snippets in the ZIP, under snippets/.' });
   zip = result.zip ? Promise.resolve(result.zip) : prepareZip(pool, result.files);
   zip.catch(() => {});
+}
+
+async function show(result, view = { title: 'Chain', zipName: ZIP_NAME }) {
+  $('chain-title').textContent = view.title;
+  renderChain($('chain-view'), result.chain, { status });
+  $('batch-summary').hidden = !result.batchSummary;
+  $('batch-summary').textContent = result.batchSummary ?? '';
+  await showFiles(result);
+  shown = result.zip ? null : { result, view };
   zipName = view.zipName;
   // A batch's CA files alone are what an import needs, not every device's.
   if (view.caKeyPassword !== undefined) caPanel.offerGenerated(result.zip ? prepareZip(pool, result.files) : zip, view.caKeyPassword);
   $('results').hidden = false;
 }
+
+/**
+ * New Sample settings after a result: the core writes its snippets again
+ * (page and ZIP) from the files already made. No new keys, so a root already
+ * uploaded and verified stays valid.
+ */
+let rewrites = 0;
+async function followSampleSettings() {
+  if (!shown || running) return;
+  const { result, view } = shown;
+  const turn = ++rewrites;
+  settings.clearErrors();
+  try {
+    // The PFX files keep the password they were made with; the snippets quote that one.
+    const { files } = await pool.run('rewriteSnippets', { files: result.files, chain: result.chain, ...settings.read(), pfxPassword: view.pfxPassword });
+    if (turn !== rewrites || shown?.result !== result) return; // newer settings, or a new result, meanwhile
+    result.files = files;
+    await showFiles(result);
+    status.say('The snippets follow the new Sample settings; keys and certificates are unchanged.');
+  } catch (error) {
+    if (!(error.field && settings.showFieldError(error.field, error.message, false))) status.error(error.message);
+    status.fail(`The snippets are as before: ${error.message.split('\n')[0]}`);
+  }
+}
+settings.onSampleChange(followSampleSettings);
 
 /**
  * Runs a generating panel (the chain form, IoT Edge, individual enrollment):

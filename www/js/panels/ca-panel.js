@@ -183,6 +183,7 @@ export function createCaPanel(root, { createWorker, module, status, deviceSettin
       const made = await pool.run('makeVerificationCertificate', { caId: ca.id, code: $('verification-code').value.trim(), nowMs: Date.now() });
       $('verification-result').replaceChildren(
         h('p', {}, `Signed by "${ca.commonName}" for the code `, h('code', {}, made.commonName), '. Upload the certificate to the portal\'s Verify step.'),
+        made.warning ? h('p', { class: 'warning' }, made.warning) : null,
         thumbprint('SHA-1 thumbprint', made.thumbprintSha1),
         filesTable(made.files),
       );

@@ -61,7 +61,8 @@ export function createPanelForm(form, { settings, run, onCancel }, { controls, g
     event.preventDefault();
     if (busy || blocked) return;
     const spec = { ...settings.read(), ...read(control) };
-    run(panel, (options) => make(spec, options), view(spec));
+    // Snippets written again later (new Sample settings) quote the PFX password the files were made with.
+    run(panel, (options) => make(spec, options), { ...view(spec), pfxPassword: spec.pfxPassword });
   });
   cancelButton.addEventListener('click', () => onCancel());
   return panel;

@@ -28,6 +28,14 @@ export function createSampleSettings(root) {
         }),
       );
     },
+    /** Calls `listener` once typing in the Sample settings pauses. */
+    onSampleChange(listener) {
+      let timer;
+      root.querySelector('#sample-settings-group').addEventListener('input', () => {
+        clearTimeout(timer);
+        timer = setTimeout(listener, 300);
+      });
+    },
     showFieldError: errors.show,
     clearErrors: errors.clear,
   };

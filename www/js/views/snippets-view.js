@@ -3,11 +3,15 @@
 
 import { h, text } from './dom.js';
 
-/** A placeholder the core writes for an empty sample setting, like `<your-id-scope>`. */
-const PLACEHOLDER = /<your-[a-z-]+>/;
+/**
+ * A placeholder the core writes for an empty Sample setting, like
+ * `<your-id-scope>` (not `<your-enrollment-group>`: a name chosen in the portal).
+ */
+const PLACEHOLDER = /<your-(id-scope|hub-name|certificate-folder|dps-name|resource-group)>/;
 
-/** The sample last chosen, kept when the snippets are made again (say, after filling the ID scope). */
+/** The sample and device last chosen, kept when the snippets are written again (say, after filling the ID scope). */
 let preferred = null;
+let preferredDevice = null;
 
 /**
  * The sample a snippet file is for, and its stem (a registration ID, or the
@@ -49,7 +53,8 @@ function groupSnippets(files, samples) {
     return index < 0 ? samples.length : index;
   };
   for (const group of groups.values()) group.snippets.sort((a, b) => order(a) - order(b));
-  return [...groups.values()];
+  // Devices before what is for all of them (the enrollment group's commands): by first tab, else in file order.
+  return [...groups.values()].sort((a, b) => order(a.snippets[0]) - order(b.snippets[0]));
 }
 
 /**
@@ -65,7 +70,8 @@ export function renderSnippets(container, { files }, { status, samples, emptyNot
     return;
   }
   const placeholders = devices.some((device) => device.snippets.some((s) => PLACEHOLDER.test(s.body)));
-  const deviceSelect = h('select', { id: 'snippet-device' }, devices.map((device, i) => h('option', { value: i }, device.id)));
+  const deviceSelect = h('select', { id: 'snippet-device' },
+    devices.map((device, i) => h('option', { value: i, selected: device.id === preferredDevice }, device.id)));
   const tablist = h('div', { role: 'tablist', 'aria-label': 'Snippet', class: 'tabs' });
   const panes = h('div', {});
   let selected = preferred ?? devices[0].snippets[0].id;
@@ -90,6 +96,7 @@ export function renderSnippets(container, { files }, { status, samples, emptyNot
 
   function showDevice() {
     const device = devices[Number(deviceSelect.value)] ?? devices[0];
+    preferredDevice = device.id;
     if (!device.snippets.some((s) => s.id === selected)) selected = device.snippets[0].id;
     const tabs = device.snippets.map((snippet) =>
       h('button', {
@@ -130,7 +137,7 @@ export function renderSnippets(container, { files }, { status, samples, emptyNot
   container.replaceChildren(...[
     placeholders
       ? h('p', { class: 'hint placeholder-hint' }, 'Values such as ', h('code', {}, '<your-id-scope>'),
-        ' are placeholders: fill in the Sample settings and generate again to have them filled in.')
+        ' are placeholders: fill in the Sample settings and the snippets, here and in the ZIP, follow (same keys and certificates).')
       : null,
     devices.length > 1
       ? h('div', { class: 'snippet-device' }, h('label', { for: 'snippet-device' }, 'Device'), deviceSelect)
