@@ -12,9 +12,13 @@ use super::{FileOut, JsResult, bytes_as_uint8array, files_out, from_js, now_unix
 use crate::ca_tools::import::{ImportedCa, ImportedCaSummary, ImportedCas, import_cas};
 use crate::ca_tools::inspect;
 use crate::ca_tools::pem_file::InputFile;
+use crate::ca_tools::renewal;
 use crate::ca_tools::signing::{CsrSigningForm, extra_chain, sign_devices as sign_with_ca, sign_request};
 use crate::make::form::DeviceSigningForm;
-use crate::make::Product;
+use crate::make::form::{RenewalForm, ValidityBoundsForm};
+use crate::make::renewal::RenewalRow;
+use crate::make::{ChainEntry, Product};
+use crate::rules::validity::TUTORIAL_VALIDITY_DAYS;
 use crate::make::verification::VerificationCertificate;
 use crate::x509::facts::{certificate_pem, thumbprint_sha1};
 
@@ -157,4 +161,69 @@ pub fn sign_csr(input: JsValue) -> JsResult<JsValue> {
 pub fn inspect_files(input: JsValue) -> JsResult<JsValue> {
     let input: FilesInput = from_js(input, "inspect request's fields")?;
     to_js(&inspect::inspect(&input_files(&input.files), input.password.as_deref(), now_unix(input.now_ms))?)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct RenewDevicesInput {
+    ca_id: u32,
+    certificates: Vec<NamedFileIn>,
+    keys: Vec<NamedFileIn>,
+    password: Option<String>,
+    now_ms: f64,
+    #[serde(flatten)]
+    spec: RenewalForm,
+}
+
+/// `renewDevices({ caId, certificates: [{ name, contents }], keys?, password?,
+/// keepKeys, validityDays, notBeforeMs?, nowMs, …sample settings })` →
+/// `{ files, chain, renewed: [{ registrationId, oldThumbprintSha1,
+/// newThumbprintSha1, oldNotAfter, newNotAfter, sameKey }] }`.
+#[wasm_bindgen(js_name = renewDevices)]
+pub fn renew_devices(input: JsValue) -> JsResult<JsValue> {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Out {
+        files: Vec<FileOut>,
+        chain: Vec<ChainEntry>,
+        renewed: Vec<RenewalRow>,
+    }
+    let input: RenewDevicesInput = from_js(input, "renewal request's fields")?;
+    let spec = input.spec.into_spec()?;
+    with_ca(input.ca_id, |ca| {
+        let renewed = renewal::renew_devices(ca, &input_files(&input.certificates), &input_files(&input.keys), input.password.as_deref(), &spec, now_unix(input.now_ms))?;
+        to_js(&Out { files: files_out(renewed.files()?), chain: renewed.entries()?, renewed: renewed.rows()? })
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct RenewCaInput {
+    ca_id: u32,
+    parent_ca_id: Option<u32>,
+    validity_days: Option<u32>,
+    now_ms: f64,
+    #[serde(flatten)]
+    validity_bounds: ValidityBoundsForm,
+}
+
+/// `renewCa({ caId, parentCaId?, validityDays, notBeforeMs?, notAfterMs?, nowMs })` →
+/// `{ files, ca }`: the CA with the same key, subject and SKI, imported again as `ca`.
+#[wasm_bindgen(js_name = renewCa)]
+pub fn renew_ca(input: JsValue) -> JsResult<JsValue> {
+    #[derive(Serialize)]
+    struct Out {
+        files: Vec<FileOut>,
+        ca: ImportedCaSummary,
+    }
+    let input: RenewCaInput = from_js(input, "CA renewal request's fields")?;
+    let days = input.validity_days.unwrap_or(TUTORIAL_VALIDITY_DAYS);
+    let (renewed, again) = IMPORTED.with(|cas| {
+        let cas = cas.borrow();
+        let parent = input.parent_ca_id.map(|id| cas.get(id)).transpose()?;
+        renewal::renew_ca(cas.get(input.ca_id)?, parent, days, &input.validity_bounds.into_bounds(), now_unix(input.now_ms))
+    })?;
+    let summary = again.summary()?;
+    let id = IMPORTED.with(|cas| cas.borrow_mut().add(again));
+    to_js(&Out { files: files_out(renewed.files()?), ca: ImportedCaSummary { id, ..summary } })
 }

@@ -1,7 +1,6 @@
-//! The JS API: one thin layer over the core that only converts. Every error
-//! reaches JS as a real `Error` whose `field` property names the form field
-//! it belongs to (`From<StudioError> for JsValue`); specs are the core's
-//! forms, so their defaults are the core's.
+//! The JS API: one thin layer over the core that only converts. Errors reach JS
+//! as real `Error`s whose `field` names the form field (`From<StudioError>`);
+//! specs are the core's forms, so their defaults are the core's.
 
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -11,7 +10,7 @@ use crate::make::form::DeviceSettingsForm;
 use crate::make::snippet_refresh::{MadeCertificate, refresh_snippets};
 use crate::make::{ChainEntry, Product};
 use crate::output::file::OutputFile;
-use crate::output::layout::SNIPPET_SAMPLES;
+use crate::output::layout::snippet_sample_list;
 use crate::output::zip::zip_files;
 use crate::x509::key::{KeyAlgorithm, KeyEncoding, PKCS8_PBKDF2_ITERATIONS, PrivateKey};
 use crate::x509::password_key::PasswordKey;
@@ -202,17 +201,9 @@ pub fn zip(files: JsValue) -> JsResult<js_sys::Uint8Array> {
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase", default)]
-struct MadeCertificateIn {
-    role: String,
-    common_name: String,
-    certificate_path: String,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
 struct RewriteSnippetsInput {
     files: Vec<FileIn>,
-    chain: Vec<MadeCertificateIn>,
+    chain: Vec<MadeCertificate>,
     #[serde(flatten)]
     settings: DeviceSettingsForm,
 }
@@ -228,24 +219,16 @@ pub fn rewrite_snippets(input: JsValue) -> JsResult<JsValue> {
         files: Vec<FileOut>,
     }
     let input: RewriteSnippetsInput = from_js(input, "snippet settings")?;
-    let made: Vec<MadeCertificate<'_>> =
-        input.chain.iter().map(|c| MadeCertificate { role: &c.role, common_name: &c.common_name, certificate_path: &c.certificate_path }).collect();
     let settings = input.settings.snippet_settings();
     settings.validate()?;
     let pfx_password = input.settings.into_settings()?.pfx.password;
     let files = input.files.into_iter().map(OutputFile::from).collect();
-    to_js(&Out { files: files_out(refresh_snippets(files, &made, &settings, &pfx_password)) })
+    to_js(&Out { files: files_out(refresh_snippets(files, &input.chain, &settings, &pfx_password)) })
 }
 
 /// The SDK samples the snippet files are for, in the tabs' order:
 /// `[{ id, tab, sample }]` (a snippet file is `snippets/<stem>.<sample>`).
 #[wasm_bindgen(js_name = snippetSamples)]
 pub fn snippet_samples() -> JsResult<JsValue> {
-    #[derive(Serialize)]
-    struct Sample {
-        id: &'static str,
-        tab: &'static str,
-        sample: &'static str,
-    }
-    to_js(&SNIPPET_SAMPLES.map(|(id, tab, sample)| Sample { id, tab, sample }))
+    to_js(&snippet_sample_list())
 }

@@ -6,6 +6,8 @@ use serde::Deserialize;
 
 use crate::error::Result;
 use crate::make::chain::ChainSpec;
+use crate::make::device_registry::DeviceRegistryRootSpec;
+use crate::make::renewal::RenewalSpec;
 use crate::make::edge::EdgeSpec;
 use crate::make::enrollment::EnrollmentSpec;
 use crate::make::signed_devices::DeviceSigningSpec;
@@ -215,6 +217,56 @@ impl DeviceSigningForm {
     }
 }
 
+/// Renewing devices: keep the keys or make new ones, a validity, and how
+/// the files are written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct RenewalForm {
+    keep_keys: Option<bool>,
+    validity_days: Option<u32>,
+    #[serde(flatten)]
+    validity_bounds: ValidityBoundsForm,
+    #[serde(flatten)]
+    device_files: DeviceSettingsForm,
+}
+
+impl RenewalForm {
+    pub fn into_spec(self) -> Result<RenewalSpec> {
+        let default = RenewalSpec::default();
+        Ok(RenewalSpec {
+            keep_keys: self.keep_keys.unwrap_or(default.keep_keys),
+            validity_days: self.validity_days.unwrap_or(default.validity_days),
+            validity_bounds: self.validity_bounds.into_bounds(),
+            settings: self.device_files.into_settings()?,
+        })
+    }
+}
+
+/// The Azure Device Registry root form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct DeviceRegistryRootForm {
+    key_algorithm: Option<String>,
+    root_cn: Option<String>,
+    validity_days: Option<u32>,
+    #[serde(flatten)]
+    validity_bounds: ValidityBoundsForm,
+    ca_key_password: Option<String>,
+}
+
+impl DeviceRegistryRootForm {
+    pub fn into_spec(self) -> Result<DeviceRegistryRootSpec> {
+        let default = DeviceRegistryRootSpec::default();
+        Ok(DeviceRegistryRootSpec {
+            key_algorithm: key_algorithm("keyAlgorithm", self.key_algorithm, default.key_algorithm)?,
+            common_name: self.root_cn.unwrap_or(default.common_name),
+            validity_days: self.validity_days.unwrap_or(default.validity_days),
+            validity_bounds: self.validity_bounds.into_bounds(),
+            ca_key_password: self.ca_key_password.or(default.ca_key_password),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -225,6 +277,8 @@ mod tests {
         assert_eq!(EdgeForm::default().into_spec().unwrap(), EdgeSpec::default());
         assert_eq!(EnrollmentForm::default().into_spec().unwrap(), EnrollmentSpec::default());
         assert_eq!(DeviceSigningForm::default().into_spec().unwrap(), DeviceSigningSpec::default());
+        assert_eq!(RenewalForm::default().into_spec().unwrap(), RenewalSpec::default());
+        assert_eq!(DeviceRegistryRootForm::default().into_spec().unwrap(), DeviceRegistryRootSpec::default());
     }
 
     #[test]
