@@ -8,17 +8,19 @@ use std::cell::RefCell;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
-use super::{FileOut, JsResult, bytes_as_uint8array, files_out, from_js, now_unix, product_out, to_js};
+use super::{FileOut, JsResult, bytes_as_uint8array, files_out, from_js, keys_in, now_unix, product_out, to_js};
 use crate::ca_tools::import::{ImportedCa, ImportedCaSummary, ImportedCas, import_cas};
 use crate::ca_tools::inspect;
 use crate::ca_tools::pem_file::InputFile;
 use crate::ca_tools::renewal;
 use crate::ca_tools::signing::{CsrSigningForm, extra_chain, sign_devices as sign_with_ca, sign_request};
 use crate::make::form::DeviceSigningForm;
-use crate::make::form::{RenewalForm, ValidityBoundsForm};
+use crate::make::device_registry::DeviceRegistryRoot;
+use crate::make::form::{DeviceRegistryRootForm, RenewalForm, ValidityBoundsForm};
 use crate::make::renewal::RenewalRow;
 use crate::make::{ChainEntry, Product};
 use crate::rules::validity::TUTORIAL_VALIDITY_DAYS;
+use crate::x509::key::{KeyEncoding, PrivateKey};
 use crate::make::verification::VerificationCertificate;
 use crate::x509::facts::{certificate_pem, thumbprint_sha1};
 
@@ -226,4 +228,24 @@ pub fn renew_ca(input: JsValue) -> JsResult<JsValue> {
     let summary = again.summary()?;
     let id = IMPORTED.with(|cas| cas.borrow_mut().add(again));
     to_js(&Out { files: files_out(renewed.files()?), ca: ImportedCaSummary { id, ..summary } })
+}
+
+/// A root for Azure Device Registry's certificate management: `{ files, chain }`.
+/// `spec`: `{ keyAlgorithm: 'ec-p256' | 'ec-p384', rootCn, validityDays (≥ 365),
+/// notBeforeMs?, notAfterMs?, caKeyPassword }`; `keys`: one PKCS#8 DER key or `undefined`.
+#[wasm_bindgen(js_name = makeDeviceRegistryRoot)]
+pub fn make_device_registry_root(spec: JsValue, keys: JsValue, now_ms: f64) -> JsResult<JsValue> {
+    let spec = from_js::<DeviceRegistryRootForm>(spec, "Device Registry root settings")?.into_spec()?;
+    product_out(&DeviceRegistryRoot::build(spec, keys_in(keys)?, now_unix(now_ms))?)
+}
+
+/// A PKCS#8 DER key as PEM text (here, not in the page's module, which has
+/// no use for it): `keyFormat` `pkcs8` (encrypted with PBES2
+/// when `password` is a non-empty string) or `traditional` (PKCS#1 for RSA,
+/// SEC1 for EC; refuses a password).
+#[wasm_bindgen(js_name = encodeKey)]
+pub fn encode_key(pkcs8: &[u8], key_format: &str, password: Option<String>) -> JsResult<String> {
+    let key = PrivateKey::from_pkcs8_der(pkcs8)?;
+    let password = password.filter(|p| !p.is_empty());
+    Ok(key.to_pem(KeyEncoding::parse("keyFormat", key_format)?, password.as_deref())?.to_string())
 }

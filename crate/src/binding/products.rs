@@ -5,8 +5,7 @@ use wasm_bindgen::prelude::*;
 use super::{JsResult, from_js, keys_in, now_unix, product_out, stretched_password};
 use crate::make::edge::{EdgeChain, EdgeSpec};
 use crate::make::enrollment::{EnrollmentSpec, IndividualEnrollment};
-use crate::make::device_registry::DeviceRegistryRoot;
-use crate::make::form::{DeviceRegistryRootForm, EdgeForm, EnrollmentForm};
+use crate::make::form::{EdgeForm, EnrollmentForm};
 
 fn edge_spec(spec: JsValue, now_ms: f64) -> JsResult<EdgeSpec> {
     let spec = from_js::<EdgeForm>(spec, "IoT Edge settings")?.into_spec()?;
@@ -48,13 +47,4 @@ pub fn validate_enrollment_spec(spec: JsValue) -> JsResult<u32> {
 #[wasm_bindgen(js_name = makeIndividualEnrollment)]
 pub fn make_individual_enrollment(spec: JsValue, keys: JsValue, now_ms: f64) -> JsResult<JsValue> {
     product_out(&IndividualEnrollment::build(enrollment_spec(spec)?, keys_in(keys)?, now_unix(now_ms))?)
-}
-
-/// A root for Azure Device Registry's certificate management: `{ files, chain }`.
-/// `spec`: `{ keyAlgorithm: 'ec-p256' | 'ec-p384', rootCn, validityDays (≥ 365),
-/// notBeforeMs?, notAfterMs?, caKeyPassword }`; `keys`: one PKCS#8 DER key or `undefined`.
-#[wasm_bindgen(js_name = makeDeviceRegistryRoot)]
-pub fn make_device_registry_root(spec: JsValue, keys: JsValue, now_ms: f64) -> JsResult<JsValue> {
-    let spec = from_js::<DeviceRegistryRootForm>(spec, "Device Registry root settings")?.into_spec()?;
-    product_out(&DeviceRegistryRoot::build(spec, keys_in(keys)?, now_unix(now_ms))?)
 }
