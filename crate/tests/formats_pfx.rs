@@ -87,6 +87,20 @@ print(p.cert.friendly_name.decode())
     assert!(out.contains("Alias name: device-01"), "{out}");
     assert!(out.contains("Entry type: PrivateKeyEntry"), "{out}");
     assert!(out.contains("Certificate chain length: 3"), "{out}");
+    // -list never opens the key bag: copying the entry into a fresh store under
+    // another password makes Java decrypt the key and write it anew.
+    let fresh = dir.path("fresh.p12");
+    let copied = run(tool("keytool")
+        .args(["-importkeystore", "-noprompt", "-srcstoretype", "PKCS12", "-srcstorepass", "1234", "-srckeystore"])
+        .arg(&pfx)
+        .args(["-deststoretype", "PKCS12", "-deststorepass", "fresh-pass", "-destkeystore"])
+        .arg(&fresh));
+    let said = String::from_utf8_lossy(&copied.stdout).into_owned() + &String::from_utf8_lossy(&copied.stderr);
+    assert!(copied.status.success() && said.contains("1 entries successfully imported, 0 entries failed"), "keytool -importkeystore: {said}");
+    let key = dir.write("fresh-key.pem", run_ok(tool("openssl").args(["pkcs12", "-nocerts", "-nodes", "-passin", "pass:fresh-pass", "-in"]).arg(&fresh)));
+    let from_java = run_ok(tool("openssl").args(["pkey", "-pubout", "-in"]).arg(&key));
+    let from_leaf = run_ok(tool("openssl").args(["x509", "-noout", "-pubkey", "-in"]).arg(dir.path("certs/device-01.cert.pem")));
+    assert_eq!(from_java, from_leaf, "the key Java decrypted from the PFX is not the leaf's");
 
     // The CA PFX files of the tutorial: key and certificate, for the Windows store.
     for (pfx, cert, cn) in [
