@@ -1,10 +1,13 @@
 //! Bad input gets one clear sentence naming the file and the problem, never
 //! a panic: a table of every kind of bad input, then random bytes,
 //! truncations and bit flips of every valid input fed to every importer and
-//! parser. The random inputs come from a printed seed; BAD_INPUT_SEED=<seed>
-//! replays them.
+//! parser. The random inputs come from a printed seed; a failure keeps the
+//! OpenSSL-made material, and BAD_INPUT_SEED with BAD_INPUT_MATERIAL replays
+//! exactly the same inputs.
 
 mod support;
+
+use std::path::Path;
 
 use cert_studio::archive::zip_files;
 use cert_studio::ca_signing::{self, CsrProfile};
@@ -39,7 +42,7 @@ impl Noise {
                 u64::from_le_bytes(bytes)
             }
         };
-        eprintln!("random inputs from seed {seed}; replay with BAD_INPUT_SEED={seed}");
+        eprintln!("random inputs from seed {seed}; a failure says how to replay them");
         Self { seed, state: seed }
     }
 
@@ -56,9 +59,32 @@ impl Noise {
     }
 }
 
-/// OpenSSL-made material: the tutorial CA plus everything bad input needs.
+/// Copies the files of one folder into another.
+fn copy_files(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display())) {
+        let path = entry.expect("folder entry").path();
+        std::fs::copy(&path, to.join(path.file_name().expect("a file name"))).expect("copy");
+    }
+}
+
+/// Keeps the material the failing inputs were made from, then fails saying
+/// how to replay them.
+fn keep_and_fail(dir: &Scratch, seed: u64, message: String) -> ! {
+    let kept = std::env::temp_dir().join(format!("cert-studio-bad-input-{seed}"));
+    std::fs::create_dir_all(&kept).expect("mkdir");
+    copy_files(dir.root(), &kept);
+    panic!("{message}\nreplay: BAD_INPUT_SEED={seed} BAD_INPUT_MATERIAL={}", kept.display());
+}
+
+/// OpenSSL-made material: the tutorial CA plus everything bad input needs;
+/// or, to replay a failure, the material it kept (BAD_INPUT_MATERIAL).
 fn material(noise: &mut Noise) -> Scratch {
     let dir = Scratch::new("bad-input");
+    let random = noise.bytes(3000);
+    if let Ok(kept) = std::env::var("BAD_INPUT_MATERIAL") {
+        copy_files(Path::new(&kept), dir.root());
+        return dir;
+    }
     openssl_ca(&dir, CaKey::Rsa);
     dir.openssl(&["pkey", "-in", "root.key.pem", "-passin", "pass:1234", "-pubout", "-out", "root.pub.pem"]);
     dir.openssl(&["rsa", "-in", "root.key.pem", "-passin", "pass:1234", "-aes256", "-traditional", "-passout", "pass:1234", "-out", "legacy.key"]);
@@ -104,7 +130,9 @@ fn material(noise: &mut Noise) -> Scratch {
     pkcs8(&["-scrypt"], "scrypt.key");
     pkcs8(&["-v1", "PBE-SHA1-RC2-40", "-provider", "legacy", "-provider", "default"], "rc2.key");
     dir.write("slow.key", slow_key());
-    dir.write("random.bin", noise.bytes(3000));
+    dir.write("random.bin", random);
+    let spec = ChainSpec { key_algorithm: KeyAlgorithm::EcP256, ..ChainSpec::default() };
+    dir.write("studio.zip", zip_files(&TutorialChain::generate(spec, now()).unwrap().files().unwrap()).unwrap());
     dir
 }
 
@@ -234,9 +262,6 @@ fn truncations_bit_flips_and_random_bytes_are_refused_or_read_as_the_original() 
     let cert = dir.read("root.cert.pem");
     let root = ca_signing::extra_chain(&[InputFile { name: "root.cert.pem", contents: &cert }]).unwrap();
     let key = dir.read("pkcs1.key");
-    let spec = ChainSpec { key_algorithm: KeyAlgorithm::EcP256, ..ChainSpec::default() };
-    let zip = zip_files(&TutorialChain::generate(spec, now()).unwrap().files().unwrap()).unwrap();
-    dir.write("studio.zip", zip);
     let valid = [
         "root.cert.pem", "root.cer", "root.key.pem", "legacy.key", "pkcs1.key", "root.key.der", "default.pfx", "legacy.pfx",
         "device.csr.pem", "device.csr", "device.key", "studio.zip",
@@ -252,7 +277,9 @@ fn truncations_bit_flips_and_random_bytes_are_refused_or_read_as_the_original() 
             // PEM still reads when only the final newline is cut.
             if !pem || len + 1 < contents.len() {
                 let accepted: Vec<&str> = FED.iter().zip(&read).filter(|(_, r)| r.is_some()).map(|(f, _)| *f).collect();
-                assert!(accepted.is_empty(), "{name} cut to {len} bytes was accepted by {accepted:?}");
+                if !accepted.is_empty() {
+                    keep_and_fail(&dir, seed, format!("{name} cut to {len} bytes was accepted by {accepted:?}"));
+                }
             }
         }
         // One bit at a time, piling up: whatever still reads must read as the original did.
@@ -265,12 +292,15 @@ fn truncations_bit_flips_and_random_bytes_are_refused_or_read_as_the_original() 
             flips.push(at);
             let read = feed_everything(&intermediate, &root, partner, name, &flipped);
             for ((fed, got), want) in FED.iter().zip(&read).zip(&original) {
-                if got.is_some() {
-                    assert!(
-                        got == want,
-                        "{name} with bits flipped at bytes {flips:?} was accepted by {fed} as something else (seed {seed}):\n{}\nnot\n{}",
-                        got.as_deref().unwrap_or_default(),
-                        want.as_deref().unwrap_or("a refusal")
+                if got.is_some() && got != want {
+                    keep_and_fail(
+                        &dir,
+                        seed,
+                        format!(
+                            "{name} with bits flipped at bytes {flips:?} was accepted by {fed} as something else:\n{}\nnot\n{}",
+                            got.as_deref().unwrap_or_default(),
+                            want.as_deref().unwrap_or("a refusal")
+                        ),
                     );
                 }
             }
@@ -281,7 +311,9 @@ fn truncations_bit_flips_and_random_bytes_are_refused_or_read_as_the_original() 
         for prefix in [&b""[..], b"PK\x03\x04", b"0\x82", b"-----BEGIN CERTIFICATE-----\n"] {
             let contents = [prefix, &random].concat();
             let read = feed_everything(&intermediate, &root, &key, "noise.bin", &contents);
-            assert!(read.iter().all(Option::is_none), "random bytes ({size} after {prefix:?}, seed {seed}) accepted: {read:?}");
+            if read.iter().any(Option::is_some) {
+                keep_and_fail(&dir, seed, format!("random bytes ({size} after {prefix:?}) accepted: {read:?}"));
+            }
         }
     }
 }
