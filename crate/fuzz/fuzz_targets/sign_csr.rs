@@ -1,9 +1,9 @@
-//! A CSR made elsewhere, signed by an imported CA under both profiles, and
+//! A CSR made elsewhere, signed by an imported CA under every profile, and
 //! the certificates a user adds to complete that CA's chain.
 #![no_main]
 use std::sync::LazyLock;
 
-use cert_studio::ca_tools::signing::{CsrProfile, extra_chain, sign_request};
+use cert_studio::ca_tools::signing::{CsrProfile, CsrSigningSpec, extra_chain, sign_request};
 use cert_studio::ca_tools::import::{ImportedCa, import_cas};
 use cert_studio::ca_tools::pem_file::InputFile;
 use libfuzzer_sys::fuzz_target;
@@ -20,8 +20,8 @@ static CA: LazyLock<ImportedCa> = LazyLock::new(|| {
 
 fuzz_target!(|data: &[u8]| {
     let file = InputFile { name: "request.csr", contents: data };
-    for profile in [CsrProfile::Device, CsrProfile::Server] {
-        let _ = sign_request(&CA, &file, profile, NOW);
+    for profile in [CsrProfile::Device, CsrProfile::Server, CsrProfile::Intermediate { path_len: 0 }] {
+        let _ = sign_request(&CA, &file, &CsrSigningSpec { profile, ..CsrSigningSpec::default() }, NOW);
     }
     if let Ok(extra) = extra_chain(&[file]) {
         let _ = CA.chain_to_root(&extra);
