@@ -45,8 +45,13 @@ need libssl-dev test -f /usr/include/openssl/ssl.h
 need openjdk-17-jdk-headless command -v javac
 # Debian's own python3 refuses pip installs (PEP 668) unless told; a test machine may do so.
 pip_install() { python3 -m pip install -q "$@" 2>/dev/null || python3 -m pip install -q --break-system-packages "$@"; }
-# The tests use Certificate.verify_directly_issued_by (cryptography 40); Debian 12 ships 38.
-python3 -c 'from cryptography import x509; x509.Certificate.verify_directly_issued_by' 2>/dev/null || { step "pip install cryptography>=40"; pip_install 'cryptography>=40'; }
+# The checkers use the path validator's ExtensionPolicy and
+# PolicyBuilder.extension_policies (cryptography 45), and
+# Certificate.verify_directly_issued_by (40); Debian 12 ships 38. Probe for those names.
+cryptography_probe='from cryptography import x509
+from cryptography.x509.verification import Criticality, ExtensionPolicy, PolicyBuilder, Store
+x509.Certificate.verify_directly_issued_by, PolicyBuilder.extension_policies, PolicyBuilder.build_client_verifier'
+python3 -c "$cryptography_probe" 2>/dev/null || { step "pip install cryptography>=45"; pip_install 'cryptography>=45'; python3 -c "$cryptography_probe"; }
 command -v lint_pkix_cert >/dev/null || { step "pip install pkilint"; pip_install pkilint; }
 # cargo-fuzz for `make fuzz-smoke` (the version pinned here; no lock file to honour).
 command -v cargo-fuzz >/dev/null || { step "cargo install cargo-fuzz 0.13.2"; cargo install cargo-fuzz --version 0.13.2 --locked 2>/dev/null || cargo install cargo-fuzz --version 0.13.2; }

@@ -2,15 +2,13 @@
 //! makes from the same config sections as iotedge's certGen.sh, the
 //! config.toml through Python's tomllib, and the IoT Edge 1.1 limit.
 
-mod formats_support;
-
-use std::process::Command;
+mod support;
 
 use cert_studio::Product;
 use cert_studio::make::edge::{EdgeChain, EdgeSpec};
 use cert_studio::x509::key::KeyAlgorithm;
 use cert_studio::output::snippets::SnippetSettings;
-use formats_support::{NOW, Scratch, extensions_text, openssl, run};
+use support::{Scratch, extensions_text, now, python, run_ok};
 
 /// The sections of iotedge's openssl_root_ca.cnf that certGen.sh signs
 /// with; server_cert also names the DNS names the studio adds.
@@ -54,7 +52,7 @@ fn spec(dir: &Scratch) -> EdgeSpec {
 #[test]
 fn edge_chain_verifies_and_matches_certgen_profiles() {
     let dir = Scratch::new("edge");
-    let chain = EdgeChain::generate(spec(&dir), NOW).unwrap();
+    let chain = EdgeChain::generate(spec(&dir), now()).unwrap();
     let files = chain.files().unwrap();
     dir.write_all(&files);
     let root = "certs/azure-iot-test-only.root.ca.cert.pem";
@@ -84,15 +82,15 @@ fn edge_chain_verifies_and_matches_certgen_profiles() {
         ("iot-edge-server-gateway.local", "gateway.local"),
     ] {
         let cert = format!("certs/{stem}.cert.pem");
-        let at = (NOW + 3600).to_string();
-        let out = openssl(&["verify", "-attime", &at, "-CAfile", root, "-untrusted", intermediate, &cert], &dir.0);
+        let at = (now() + 3600).to_string();
+        let out = dir.openssl(&["verify", "-attime", &at, "-CAfile", root, "-untrusted", intermediate, &cert]);
         assert_eq!(out.trim(), format!("{cert}: OK"));
         let full_chain = format!("certs/{stem}-full-chain.cert.pem");
-        openssl(&["verify", "-attime", &at, "-CAfile", root, "-untrusted", &full_chain, &cert], &dir.0);
-        let subject = openssl(&["x509", "-noout", "-subject", "-in", &cert], &dir.0);
+        dir.openssl(&["verify", "-attime", &at, "-CAfile", root, "-untrusted", &full_chain, &cert]);
+        let subject = dir.openssl(&["x509", "-noout", "-subject", "-in", &cert]);
         assert_eq!(subject.trim(), format!("subject=CN = {cn}"));
         // Its PFX: key, certificate, intermediate, root, named as certGen.sh's -name.
-        let info = openssl(&["pkcs12", "-info", "-nodes", "-passin", "pass:1234", "-in", &format!("certs/{stem}.cert.pfx")], &dir.0);
+        let info = dir.openssl(&["pkcs12", "-info", "-nodes", "-passin", "pass:1234", "-in", &format!("certs/{stem}.cert.pfx")]);
         assert_eq!(info.matches("-----BEGIN CERTIFICATE-----").count(), 3, "{info}");
     }
 
@@ -105,13 +103,12 @@ fn edge_chain_verifies_and_matches_certgen_profiles() {
         ("server_cert", "certs/iot-edge-server-gateway.local.cert.pem", intermediate, "private/azure-iot-test-only.intermediate.key.pem"),
     ] {
         let reference = format!("reference-{section}.pem");
-        openssl(&["req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", "reference.key", "-subj", "/CN=reference", "-out", "reference.csr"], &dir.0);
-        openssl(
+        dir.openssl(&["req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", "reference.key", "-subj", "/CN=reference", "-out", "reference.csr"]);
+        dir.openssl(
             &[
                 "x509", "-req", "-in", "reference.csr", "-CA", signer, "-CAkey", signer_key, "-passin", "pass:1234",
                 "-set_serial", "0x4b1d", "-days", "30", "-sha256", "-extfile", "issuing.cnf", "-extensions", section, "-out", &reference,
             ],
-            &dir.0,
         );
         assert_eq!(extensions_text(&dir.path(ours)), extensions_text(&dir.path(&reference)), "{ours} differs from OpenSSL's {section}");
     }
@@ -120,7 +117,7 @@ fn edge_chain_verifies_and_matches_certgen_profiles() {
 #[test]
 fn config_toml_parses_and_points_at_the_files() {
     let dir = Scratch::new("edge-toml");
-    let chain = EdgeChain::generate(EdgeSpec { ca_key_algorithm: KeyAlgorithm::EcP256, leaf_key_algorithm: KeyAlgorithm::EcP256, ..spec(&dir) }, NOW).unwrap();
+    let chain = EdgeChain::generate(EdgeSpec { ca_key_algorithm: KeyAlgorithm::EcP256, leaf_key_algorithm: KeyAlgorithm::EcP256, ..spec(&dir) }, now()).unwrap();
     dir.write_all(&chain.files().unwrap());
     let script = r#"
 import sys, tomllib, os
@@ -138,7 +135,7 @@ for uri in uris:
     assert os.path.isfile(unquote(u.path)), uri
 print('\n'.join(os.path.relpath(unquote(urlparse(u).path), sys.argv[2]) for u in uris))
 "#;
-    let out = run(Command::new("python3").arg("-c").arg(script).arg(dir.path("snippets/iot-edge-edge-01.config.toml")).arg(&dir.0));
+    let out = run_ok(python().arg("-c").arg(script).arg(dir.path("snippets/iot-edge-edge-01.config.toml")).arg(dir.root()));
     assert_eq!(
         out.lines().collect::<Vec<_>>(),
         [
@@ -151,28 +148,29 @@ print('\n'.join(os.path.relpath(unquote(urlparse(u).path), sys.argv[2]) for u in
     // Unfilled, the same section still parses and shows plain placeholders.
     let plain = EdgeChain::generate(
         EdgeSpec { snippets: SnippetSettings::default(), ca_key_algorithm: KeyAlgorithm::EcP256, leaf_key_algorithm: KeyAlgorithm::EcP256, ..spec(&dir) },
-        NOW,
+        now(),
     )
     .unwrap();
     let toml = plain.files().unwrap().into_iter().find(|f| f.path.ends_with("config.toml")).unwrap();
     let placeholder = dir.write("placeholder.toml", &toml.contents);
-    let out = run(Command::new("python3")
+    let out = run_ok(python()
         .arg("-c")
         .arg("import sys, tomllib; c = tomllib.load(open(sys.argv[1], 'rb')); print(c['provisioning']['id_scope']); print(c['provisioning']['attestation']['identity_pk'])")
         .arg(&placeholder));
     assert_eq!(out, "<your-id-scope>\nfile:///<your-certificate-folder>/private/iot-edge-device-identity-edge-01.key.pem\n");
     // The identity key is the one the identity certificate holds.
-    let key = openssl(&["pkey", "-pubout", "-in", "private/iot-edge-device-identity-edge-01.key.pem"], &dir.0);
-    let cert = openssl(&["x509", "-noout", "-pubkey", "-in", "certs/iot-edge-device-identity-edge-01.cert.pem"], &dir.0);
+    let key = dir.openssl(&["pkey", "-pubout", "-in", "private/iot-edge-device-identity-edge-01.key.pem"]);
+    let cert = dir.openssl(&["x509", "-noout", "-pubkey", "-in", "certs/iot-edge-device-identity-edge-01.cert.pem"]);
     assert_eq!(key, cert);
 }
 
 #[test]
 fn iot_edge_1_1_refuses_a_chain_expiring_in_2040() {
     let dir = Scratch::new("edge-2038");
-    // 2025-11-24 + 5151 days = 2040-01-01.
-    let long = EdgeSpec { iot_edge_1_1: true, validity_days: 5151, ..spec(&dir) };
-    let error = EdgeChain::generate(long.clone(), NOW).err().expect("refused");
+    // Enough days from now to end on 2040-01-01 (UTC midnight is 2_208_988_800).
+    let days_to_2040 = ((2_208_988_800 - now()) / 86_400 + 1) as u32;
+    let long = EdgeSpec { iot_edge_1_1: true, validity_days: days_to_2040, ..spec(&dir) };
+    let error = EdgeChain::generate(long.clone(), now()).err().expect("refused");
     assert_eq!(error.field.as_deref(), Some("validityDays"));
     assert_eq!(
         error.message,
@@ -180,8 +178,8 @@ fn iot_edge_1_1_refuses_a_chain_expiring_in_2040() {
     );
     // Without the switch the same chain is made, and it does run to 2040.
     let spec = EdgeSpec { iot_edge_1_1: false, ca_key_algorithm: KeyAlgorithm::EcP256, leaf_key_algorithm: KeyAlgorithm::EcP256, ..long };
-    let chain = EdgeChain::generate(spec, NOW).unwrap();
+    let chain = EdgeChain::generate(spec, now()).unwrap();
     dir.write_all(&chain.files().unwrap());
-    let end = openssl(&["x509", "-noout", "-enddate", "-in", "certs/iot-edge-device-identity-edge-01.cert.pem"], &dir.0);
+    let end = dir.openssl(&["x509", "-noout", "-enddate", "-in", "certs/iot-edge-device-identity-edge-01.cert.pem"]);
     assert!(end.contains("2040 GMT"), "{end}");
 }

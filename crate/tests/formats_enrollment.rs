@@ -2,30 +2,27 @@
 //! req -x509 -extensions usr_cert -addext extendedKeyUsage=clientAuth` makes
 //! (as `002_*.txt` runs it), thumbprints against OpenSSL, primary/secondary.
 
-mod formats_support;
-
-use std::process::Command;
+mod support;
 
 use cert_studio::Product;
 use cert_studio::make::enrollment::{EnrollmentSpec, IndividualEnrollment};
 use cert_studio::x509::key::KeyAlgorithm;
 use cert_studio::output::snippets::SnippetSettings;
-use formats_support::{NOW, Scratch, extensions_text, openssl, run};
+use support::{Scratch, extensions_text, now, python, run_ok, tool};
 
 #[test]
 fn self_signed_certificate_is_what_the_tutorial_makes() {
     let dir = Scratch::new("enroll");
     let spec = EnrollmentSpec { key_algorithm: KeyAlgorithm::Rsa2048, ..EnrollmentSpec::default() };
-    let enrollment = IndividualEnrollment::generate(spec, NOW).unwrap();
+    let enrollment = IndividualEnrollment::generate(spec, now()).unwrap();
     dir.write_all(&enrollment.files().unwrap());
     let ours = "certs/raspberrypi-b.cert.pem";
     // The tutorial's command with the same key (the distribution's openssl.cnf).
-    openssl(
+    dir.openssl(
         &[
             "req", "-outform", "PEM", "-x509", "-sha256", "-key", "private/raspberrypi-b.key.pem", "-out", "reference.pem",
             "-days", "365", "-extensions", "usr_cert", "-addext", "extendedKeyUsage=clientAuth", "-subj", "/CN=raspberrypi-b",
         ],
-        &dir.0,
     );
     // OpenSSL 3.0 writes a self-signed AKI as issuer name + serial, where the
     // studio (like OpenSSL 1.1 and 3.2+) writes the key id: compare the rest.
@@ -58,19 +55,19 @@ aki = c.extensions.get_extension_for_class(x509.AuthorityKeyIdentifier).value.ke
 assert ski == aki
 print(c.subject.rfc4514_string(), (c.not_valid_after_utc - c.not_valid_before_utc).days)
 "#;
-    assert_eq!(run(Command::new("python3").arg("-c").arg(script).arg(dir.path(ours))).trim(), "CN=raspberrypi-b 365");
+    assert_eq!(run_ok(python().arg("-c").arg(script).arg(dir.path(ours))).trim(), "CN=raspberrypi-b 365");
 
     // The thumbprints the page shows are OpenSSL's fingerprints.
     let entry = &enrollment.entries().unwrap()[0];
     for (digest, ours) in [("-sha1", &entry.thumbprint_sha1), ("-sha256", &entry.thumbprint_sha256)] {
-        let out = openssl(&["x509", "-noout", "-fingerprint", digest, "-in", "certs/raspberrypi-b.cert.pem"], &dir.0);
+        let out = dir.openssl(&["x509", "-noout", "-fingerprint", digest, "-in", "certs/raspberrypi-b.cert.pem"]);
         assert_eq!(&out.trim().split('=').nth(1).unwrap().replace(':', ""), ours);
     }
     assert_eq!(entry.thumbprint_sha1.len(), 40);
     assert_eq!(entry.thumbprint_sha256.len(), 64);
     let readme = dir.read_text("README.txt");
     assert!(readme.contains(&entry.thumbprint_sha1) && readme.contains(&entry.thumbprint_sha256));
-    let info = openssl(&["pkcs12", "-info", "-nodes", "-passin", "pass:1234", "-in", "certs/raspberrypi-b.cert.pfx"], &dir.0);
+    let info = dir.openssl(&["pkcs12", "-info", "-nodes", "-passin", "pass:1234", "-in", "certs/raspberrypi-b.cert.pfx"]);
     assert_eq!(info.matches("-----BEGIN CERTIFICATE-----").count(), 1, "{info}");
 }
 
@@ -84,17 +81,17 @@ fn primary_and_secondary_from_one_call() {
         snippets: SnippetSettings { folder: Some(dir.folder()), ..Default::default() },
         ..EnrollmentSpec::default()
     };
-    let files = IndividualEnrollment::generate(spec, NOW).unwrap().files().unwrap();
+    let files = IndividualEnrollment::generate(spec, now()).unwrap().files().unwrap();
     dir.write_all(&files);
     let mut public_keys = Vec::new();
     for slot in ["primary", "secondary"] {
         let cert = format!("certs/pi-07-{slot}.cert.pem");
-        assert_eq!(openssl(&["x509", "-noout", "-subject", "-in", &cert], &dir.0).trim(), "subject=CN = pi-07");
-        let from_cert = openssl(&["x509", "-noout", "-pubkey", "-in", &cert], &dir.0);
-        let from_key = openssl(&["pkey", "-pubout", "-in", &format!("private/pi-07-{slot}.key.pem")], &dir.0);
+        assert_eq!(dir.openssl(&["x509", "-noout", "-subject", "-in", &cert]).trim(), "subject=CN = pi-07");
+        let from_cert = dir.openssl(&["x509", "-noout", "-pubkey", "-in", &cert]);
+        let from_key = dir.openssl(&["pkey", "-pubout", "-in", &format!("private/pi-07-{slot}.key.pem")]);
         assert_eq!(from_cert, from_key, "{slot}");
         public_keys.push(from_cert);
-        run(Command::new("bash").arg("-c").arg(
+        run_ok(tool("bash").arg("-c").arg(
             r#"set -eu; source "$1"; test "$DPS_X509_REGISTRATION_ID" = pi-07; test -f "$X509_CERT_FILE"; test -f "$X509_KEY_FILE""#,
         ).arg("bash").arg(dir.path(&format!("snippets/pi-07-{slot}.provision_x509.py.env.sh"))));
     }

@@ -1,14 +1,14 @@
 //! PFX files as OpenSSL, Python `cryptography` and Java's keytool read them.
 
-mod formats_support;
+mod support;
 
-use std::process::Command;
+use std::path::Path;
 
 use cert_studio::Product;
 use cert_studio::make::chain::{ChainSpec, TutorialChain};
 use cert_studio::x509::key::KeyAlgorithm;
 use cert_studio::output::pfx::{PfxOptions, PfxProfile};
-use formats_support::{NOW, Scratch, file, run, run_failing};
+use support::{Scratch, file, now, python, run, run_failing, run_ok, tool};
 
 fn chain(algorithm: KeyAlgorithm, profile: PfxProfile) -> TutorialChain {
     let spec = ChainSpec {
@@ -17,16 +17,16 @@ fn chain(algorithm: KeyAlgorithm, profile: PfxProfile) -> TutorialChain {
         pfx: PfxOptions { profile, password: "1234".into() },
         ..ChainSpec::default()
     };
-    TutorialChain::generate(spec, NOW).unwrap()
+    TutorialChain::generate(spec, now()).unwrap()
 }
 
-fn openssl_info(path: &std::path::Path, legacy: bool) -> String {
-    let mut command = Command::new("openssl");
+fn openssl_info(path: &Path, legacy: bool) -> String {
+    let mut command = tool("openssl");
     command.args(["pkcs12", "-info", "-nodes", "-passin", "pass:1234", "-in"]).arg(path);
     if legacy {
         command.arg("-legacy");
     }
-    let output = command.output().unwrap();
+    let output = run(&mut command);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     // -info writes the algorithms to stderr and the PEM to stdout.
     String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr)
@@ -62,7 +62,7 @@ fn check_device_pfx(algorithm: KeyAlgorithm, profile: PfxProfile) {
         }
     }
     // The MAC really is keyed by the password.
-    let stderr = run_failing(Command::new("openssl").args(["pkcs12", "-info", "-nodes", "-legacy", "-passin", "pass:4321", "-in"]).arg(&pfx));
+    let stderr = run_failing(tool("openssl").args(["pkcs12", "-info", "-nodes", "-legacy", "-passin", "pass:4321", "-in"]).arg(&pfx));
     assert!(stderr.contains("Mac verify error"), "{stderr}");
 
     // Python: the key matches the leaf and the two signers come along.
@@ -78,16 +78,30 @@ print(';'.join(c.subject.rfc4514_string() for c in extra))
 p = pkcs12.load_pkcs12(open(sys.argv[1], 'rb').read(), b'1234')
 print(p.cert.friendly_name.decode())
 "#;
-    let out = run(Command::new("python3").arg("-c").arg(script).arg(&pfx));
+    let out = run_ok(python().arg("-c").arg(script).arg(&pfx));
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines, ["CN=device-01", "CN=Azure IoT Hub Intermediate Cert Test Only;CN=Azure IoT Hub CA Cert Test Only", "device-01"]);
 
     // keytool: one key entry, aliased by the registration ID, with the whole chain.
-    let out = run(Command::new("keytool").args(["-list", "-v", "-storetype", "PKCS12", "-storepass", "1234", "-keystore"]).arg(&pfx));
+    let out = run_ok(tool("keytool").args(["-list", "-v", "-storetype", "PKCS12", "-storepass", "1234", "-keystore"]).arg(&pfx));
     assert!(out.contains("Your keystore contains 1 entry"), "{out}");
     assert!(out.contains("Alias name: device-01"), "{out}");
     assert!(out.contains("Entry type: PrivateKeyEntry"), "{out}");
     assert!(out.contains("Certificate chain length: 3"), "{out}");
+    // -list never opens the key bag: copying the entry into a fresh store under
+    // another password makes Java decrypt the key and write it anew.
+    let fresh = dir.path("fresh.p12");
+    let copied = run(tool("keytool")
+        .args(["-importkeystore", "-noprompt", "-srcstoretype", "PKCS12", "-srcstorepass", "1234", "-srckeystore"])
+        .arg(&pfx)
+        .args(["-deststoretype", "PKCS12", "-deststorepass", "fresh-pass", "-destkeystore"])
+        .arg(&fresh));
+    let said = String::from_utf8_lossy(&copied.stdout).into_owned() + &String::from_utf8_lossy(&copied.stderr);
+    assert!(copied.status.success() && said.contains("1 entries successfully imported, 0 entries failed"), "keytool -importkeystore: {said}");
+    let key = dir.write("fresh-key.pem", run_ok(tool("openssl").args(["pkcs12", "-nocerts", "-nodes", "-passin", "pass:fresh-pass", "-in"]).arg(&fresh)));
+    let from_java = run_ok(tool("openssl").args(["pkey", "-pubout", "-in"]).arg(&key));
+    let from_leaf = run_ok(tool("openssl").args(["x509", "-noout", "-pubkey", "-in"]).arg(dir.path("certs/device-01.cert.pem")));
+    assert_eq!(from_java, from_leaf, "the key Java decrypted from the PFX is not the leaf's");
 
     // The CA PFX files of the tutorial: key and certificate, for the Windows store.
     for (pfx, cert, cn) in [
@@ -98,9 +112,9 @@ print(p.cert.friendly_name.decode())
         assert_eq!(info.matches("-----BEGIN CERTIFICATE-----").count(), 1, "{pfx}: {info}");
         assert!(info.contains(&format!("friendlyName: {cn}")), "{pfx}: {info}");
         let key = dir.path("ca-key.pem");
-        run(Command::new("openssl").args(["pkcs12", "-nocerts", "-nodes", "-legacy", "-passin", "pass:1234", "-in"]).arg(dir.path(pfx)).arg("-out").arg(&key));
-        let from_pfx = run(Command::new("openssl").args(["pkey", "-pubout", "-in"]).arg(&key));
-        let from_cert = run(Command::new("openssl").args(["x509", "-noout", "-pubkey", "-in"]).arg(dir.path(cert)));
+        run_ok(tool("openssl").args(["pkcs12", "-nocerts", "-nodes", "-legacy", "-passin", "pass:1234", "-in"]).arg(dir.path(pfx)).arg("-out").arg(&key));
+        let from_pfx = run_ok(tool("openssl").args(["pkey", "-pubout", "-in"]).arg(&key));
+        let from_cert = run_ok(tool("openssl").args(["x509", "-noout", "-pubkey", "-in"]).arg(dir.path(cert)));
         assert_eq!(from_pfx, from_cert, "{pfx} holds another key than {cert}");
     }
 }
@@ -123,13 +137,13 @@ fn another_password_opens_it_and_the_tutorials_does_not() {
         pfx: PfxOptions { profile: PfxProfile::Legacy, password: "s3cret pass".into() },
         ..ChainSpec::default()
     };
-    let files = TutorialChain::generate(spec, NOW).unwrap().files().unwrap();
+    let files = TutorialChain::generate(spec, now()).unwrap().files().unwrap();
     let dir = Scratch::new("pfx-password");
     dir.write_all(&files);
     // ':' becomes '_' in file names but the friendly name keeps the ID.
     let pfx = dir.path("certs/dev_1-full-chain.cert.pfx");
-    let out = run(Command::new("openssl").args(["pkcs12", "-info", "-nodes", "-passin", "pass:s3cret pass", "-in"]).arg(&pfx));
+    let out = run_ok(tool("openssl").args(["pkcs12", "-info", "-nodes", "-passin", "pass:s3cret pass", "-in"]).arg(&pfx));
     assert_eq!(out.matches("-----BEGIN CERTIFICATE-----").count(), 3);
     assert!(out.contains("friendlyName: dev:1"), "{out}");
-    run_failing(Command::new("openssl").args(["pkcs12", "-info", "-nodes", "-passin", "pass:1234", "-in"]).arg(&pfx));
+    run_failing(tool("openssl").args(["pkcs12", "-info", "-nodes", "-passin", "pass:1234", "-in"]).arg(&pfx));
 }

@@ -1,65 +1,26 @@
 //! Each snippet judged by what consumes it: gcc + OpenSSL for C, bash for the
 //! environment blocks and the C# line, the file system for PowerShell.
 
-mod formats_support;
+mod support;
 
 use std::process::Command;
 
 use cert_studio::Product;
+use cert_studio::OutputFile;
 use cert_studio::make::chain::{ChainSpec, TutorialChain};
 use cert_studio::x509::key::KeyAlgorithm;
 use cert_studio::output::snippets::SnippetSettings;
-use formats_support::{NOW, Scratch, file, run};
+use support::{Scratch, compile_c, file, fixture, now, run_ok, tool};
 
-fn tutorial_files(algorithm: KeyAlgorithm, settings: SnippetSettings) -> Vec<cert_studio::OutputFile> {
+fn tutorial_files(algorithm: KeyAlgorithm, settings: SnippetSettings) -> Vec<OutputFile> {
     let spec = ChainSpec {
         key_algorithm: algorithm,
         devices: vec!["device-01".into(), "device-02".into()],
         snippets: settings,
         ..ChainSpec::default()
     };
-    TutorialChain::generate(spec, NOW).unwrap().files().unwrap()
+    TutorialChain::generate(spec, now()).unwrap().files().unwrap()
 }
-
-/// Includes both C snippets, parses their certificates and key with OpenSSL,
-/// checks the key matches, and writes the strings back out for comparison.
-const C_PROGRAM: &str = r#"
-#include <stdio.h>
-#include <string.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-
-#include "hsm.c"
-#include "ll.c"
-
-static int check(const char* name, const char* chain, const char* key, const char* out_path) {
-    BIO* bio = BIO_new_mem_buf(chain, -1);
-    X509* leaf = PEM_read_bio_X509(bio, NULL, NULL, NULL);
-    int certs = leaf ? 1 : 0;
-    X509* next;
-    while ((next = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) { certs++; X509_free(next); }
-    BIO_free(bio);
-    bio = BIO_new_mem_buf(key, -1);
-    EVP_PKEY* pkey = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
-    BIO_free(bio);
-    if (!leaf || !pkey) { fprintf(stderr, "%s: unreadable\n", name); return 1; }
-    if (X509_check_private_key(leaf, pkey) != 1) { fprintf(stderr, "%s: key does not match\n", name); return 1; }
-    printf("%s certs=%d\n", name, certs);
-    FILE* f = fopen(out_path, "w");
-    fputs(chain, f); fputs("\n", f); fputs(key, f); fputs("\n", f);
-    fclose(f);
-    X509_free(leaf);
-    EVP_PKEY_free(pkey);
-    return 0;
-}
-
-int main(int argc, char** argv) {
-    if (argc != 3) return 2;
-    printf("COMMON_NAME=%s\n", COMMON_NAME);
-    printf("connectionString=%s\n", connectionString);
-    return check("custom_hsm", CERTIFICATE, PRIVATE_KEY, argv[1]) | check("iothub_ll", x509certificate, x509privatekey, argv[2]);
-}
-"#;
 
 #[test]
 fn c_snippets_compile_and_their_pems_match_the_files() {
@@ -70,15 +31,8 @@ fn c_snippets_compile_and_their_pems_match_the_files() {
         dir.write_all(&files);
         dir.write("hsm.c", &file(&files, "snippets/device-02.custom_hsm_example.c").contents);
         dir.write("ll.c", &file(&files, "snippets/device-02.iothub_ll_client_x509_sample.c").contents);
-        let source = dir.write("main.c", C_PROGRAM);
-        let binary = dir.path("check");
-        run(Command::new("gcc")
-            .args(["-std=c99", "-Wall", "-Wextra", "-Werror", "-o"])
-            .arg(&binary)
-            .arg(&source)
-            .arg("-lcrypto")
-            .current_dir(&dir.0));
-        let out = run(Command::new(&binary).arg(dir.path("hsm.out")).arg(dir.path("ll.out")));
+        let binary = compile_c(&dir, &fixture("both_c_snippets_check.c"), &[]);
+        let out = run_ok(Command::new(&binary).arg(dir.path("hsm.out")).arg(dir.path("ll.out")));
         assert_eq!(
             out,
             "COMMON_NAME=device-02\n\
@@ -99,7 +53,7 @@ fn env_blocks_name_files_that_exist() {
     let files = tutorial_files(KeyAlgorithm::EcP256, settings);
     dir.write_all(&files);
     let python = dir.path("snippets/device-01.provision_x509.py.env.sh");
-    run(Command::new("bash").arg("-c").arg(
+    run_ok(tool("bash").arg("-c").arg(
         r#"set -eu
            export X509_PASS_PHRASE=stale
            source "$1"
@@ -113,7 +67,7 @@ fn env_blocks_name_files_that_exist() {
            openssl pkey -noout -in "$X509_KEY_FILE""#,
     ).arg("bash").arg(&python));
     let node = dir.path("snippets/device-02.register_x509.js.env.sh");
-    run(Command::new("bash").arg("-c").arg(
+    run_ok(tool("bash").arg("-c").arg(
         r#"set -eu
            source "$1"
            test "$PROVISIONING_REGISTRATION_ID" = device-02
@@ -146,7 +100,7 @@ fn dotnet_line_names_the_pfx_and_its_password() {
     let files = tutorial_files(KeyAlgorithm::EcP256, settings);
     dir.write_all(&files);
     // A stand-in `dotnet` that checks its arguments the way the sample parses them.
-    let out = run(Command::new("bash").arg("-c").arg(
+    let out = run_ok(tool("bash").arg("-c").arg(
         r#"set -eu
            dotnet() {
              test "$1 $2 $3 $4 $5 $7" = "run -- -s 0ne00000A0A -c -p"
@@ -183,7 +137,7 @@ fn powershell_names_the_device_certificate() {
     let primary = lines[5].strip_prefix("-PrimaryCertificate '").unwrap().strip_suffix('\'').unwrap();
     let relative = primary.strip_prefix(&dir.folder()).unwrap().replace('\\', "/");
     assert_eq!(relative, "/certs/device-01.cert.pem");
-    run(Command::new("openssl").args(["x509", "-noout", "-in"]).arg(dir.path(&relative[1..])));
+    run_ok(tool("openssl").args(["x509", "-noout", "-in"]).arg(dir.path(&relative[1..])));
 }
 
 #[test]
@@ -248,13 +202,13 @@ fn java_snippet_compiles_and_its_pems_parse() {
         devices: vec!["device-01".into()],
         ..ChainSpec::default()
     };
-    let files = TutorialChain::generate(spec, NOW).unwrap().files().unwrap();
+    let files = TutorialChain::generate(spec, now()).unwrap().files().unwrap();
     let snippet = String::from_utf8(file(&files, "snippets/device-01.ProvisioningX509Sample.java").contents.clone()).unwrap();
     let (constants, signers) = snippet.split_once("// In main()").unwrap();
     let dir = Scratch::new("java");
     let source = JAVA_CLASS.replace("CONSTANTS", constants).replace("SIGNERS", signers.split_once('\n').unwrap().1);
     dir.write("Check.java", source);
-    run(Command::new("javac").arg("Check.java").current_dir(&dir.0));
-    let out = run(Command::new("java").args(["-cp", ".", "Check"]).current_dir(&dir.0));
+    run_ok(tool("javac").arg("Check.java").current_dir(dir.root()));
+    let out = run_ok(tool("java").args(["-cp", ".", "Check"]).current_dir(dir.root()));
     assert_eq!(out.trim(), "CN=device-01 signers=3 key matches=true");
 }

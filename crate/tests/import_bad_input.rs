@@ -1,8 +1,13 @@
 //! Bad input gets one clear sentence naming the file and the problem, never
-//! a panic: a table of every kind of bad input, then random bytes and
-//! truncations of every valid input fed to every importer and parser.
+//! a panic: a table of every kind of bad input, then random bytes,
+//! truncations and bit flips of every valid input fed to every importer and
+//! parser. The random inputs come from a printed seed; a failure keeps the
+//! OpenSSL-made material, and BAD_INPUT_SEED with BAD_INPUT_MATERIAL replays
+//! exactly the same inputs.
 
-mod import_support;
+mod support;
+
+use std::path::Path;
 
 use cert_studio::Product;
 use cert_studio::output::zip::zip_files;
@@ -10,16 +15,78 @@ use cert_studio::ca_tools::signing::{self, CsrProfile};
 use cert_studio::make::chain::{ChainSpec, TutorialChain};
 use cert_studio::StudioError;
 use cert_studio::ca_tools::import::{ImportedCa, import_cas};
-use cert_studio::ca_tools::inspect::inspect;
+use cert_studio::ca_tools::inspect::{CertificateDescription, RequestDescription, inspect};
+use cert_studio::x509::facts::pem_text;
 use cert_studio::x509::key::KeyAlgorithm;
 use cert_studio::ca_tools::pem_file::InputFile;
-use import_support::{CaKey, Files, Scratch, now, openssl_ca};
+use cert_studio::x509::random;
+use cert_studio::make::verification::VerificationCertificate;
+use der::Encode;
+use x509_cert::Certificate;
+use support::{CaKey, Files, Scratch, now, openssl_ca};
 
 const DAY: u64 = 86_400;
 
-/// OpenSSL-made material: the tutorial CA plus everything bad input needs.
-fn material() -> Scratch {
+/// The random inputs' source (SplitMix64), seeded from BAD_INPUT_SEED or
+/// the system; the seed is printed so a failure can be replayed.
+struct Noise {
+    seed: u64,
+    state: u64,
+}
+
+impl Noise {
+    fn new() -> Self {
+        let seed = match std::env::var("BAD_INPUT_SEED") {
+            Ok(text) => text.trim().parse().expect("BAD_INPUT_SEED is a number"),
+            Err(_) => {
+                let mut bytes = [0u8; 8];
+                random::fill(&mut bytes).unwrap();
+                u64::from_le_bytes(bytes)
+            }
+        };
+        eprintln!("random inputs from seed {seed}; a failure says how to replay them");
+        Self { seed, state: seed }
+    }
+
+    fn next(&mut self) -> u64 {
+        self.state = self.state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn bytes(&mut self, len: usize) -> Vec<u8> {
+        (0..len).map(|_| self.next() as u8).collect()
+    }
+}
+
+/// Copies the files of one folder into another.
+fn copy_files(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display())) {
+        let path = entry.expect("folder entry").path();
+        std::fs::copy(&path, to.join(path.file_name().expect("a file name"))).expect("copy");
+    }
+}
+
+/// Keeps the material the failing inputs were made from, then fails saying
+/// how to replay them.
+fn keep_and_fail(dir: &Scratch, seed: u64, message: String) -> ! {
+    let kept = std::env::temp_dir().join(format!("cert-studio-bad-input-{seed}"));
+    std::fs::create_dir_all(&kept).expect("mkdir");
+    copy_files(dir.root(), &kept);
+    panic!("{message}\nreplay: BAD_INPUT_SEED={seed} BAD_INPUT_MATERIAL={}", kept.display());
+}
+
+/// OpenSSL-made material: the tutorial CA plus everything bad input needs;
+/// or, to replay a failure, the material it kept (BAD_INPUT_MATERIAL).
+fn material(noise: &mut Noise) -> Scratch {
     let dir = Scratch::new("bad-input");
+    let random = noise.bytes(3000);
+    if let Ok(kept) = std::env::var("BAD_INPUT_MATERIAL") {
+        copy_files(Path::new(&kept), dir.root());
+        return dir;
+    }
     openssl_ca(&dir, CaKey::Rsa);
     dir.openssl(&["pkey", "-in", "root.key.pem", "-passin", "pass:1234", "-pubout", "-out", "root.pub.pem"]);
     dir.openssl(&["rsa", "-in", "root.key.pem", "-passin", "pass:1234", "-aes256", "-traditional", "-passout", "pass:1234", "-out", "legacy.key"]);
@@ -65,21 +132,20 @@ fn material() -> Scratch {
     pkcs8(&["-scrypt"], "scrypt.key");
     pkcs8(&["-v1", "PBE-SHA1-RC2-40", "-provider", "legacy", "-provider", "default"], "rc2.key");
     dir.write("slow.key", slow_key());
-    let mut random = vec![0u8; 3000];
-    cert_studio::x509::random::fill(&mut random).unwrap();
     dir.write("random.bin", random);
+    let spec = ChainSpec { key_algorithm: KeyAlgorithm::EcP256, ..ChainSpec::default() };
+    dir.write("studio.zip", zip_files(&TutorialChain::generate(spec, now()).unwrap().files().unwrap()).unwrap());
     dir
 }
 
 /// An encrypted PKCS#8 key asking for 20 million PBKDF2 rounds (made here:
 /// OpenSSL would take minutes to write it).
 fn slow_key() -> String {
-    use der::Encode;
     use pkcs8::pkcs5::{EncryptionScheme, pbes2};
     let params = pbes2::Parameters::generate_pbkdf2_sha256_aes256cbc(20_000_000, &[7; 16], [9; 16]).unwrap();
     let data = der::asn1::OctetString::new(vec![0u8; 1232]).unwrap();
     let info = pkcs8::EncryptedPrivateKeyInfoOwned { encryption_algorithm: EncryptionScheme::Pbes2(params), encrypted_data: data };
-    cert_studio::x509::facts::pem_text("ENCRYPTED PRIVATE KEY", &info.to_der().unwrap())
+    pem_text("ENCRYPTED PRIVATE KEY", &info.to_der().unwrap())
 }
 
 fn import(dir: &Scratch, names: &[&str], password: Option<&str>, now: u64) -> Result<Vec<ImportedCa>, StudioError> {
@@ -88,7 +154,7 @@ fn import(dir: &Scratch, names: &[&str], password: Option<&str>, now: u64) -> Re
 
 #[test]
 fn every_bad_input_gets_one_sentence_naming_the_file() {
-    let dir = material();
+    let dir = material(&mut Noise::new());
     let t = now();
     // (files, password, now, field, words the sentence must hold)
     type Case<'a> = (&'a [&'a str], Option<&'a str>, u64, &'a str, &'a [&'a str]);
@@ -137,34 +203,73 @@ fn every_bad_input_gets_one_sentence_naming_the_file() {
     let inspected = inspect(&Files::from_dir(&dir, &["tampered.csr"]).inputs(), None, t).unwrap();
     assert!(!inspected.requests[0].signature_valid);
     for code in ["", "a b", &"A".repeat(65)] {
-        let e = cert_studio::make::verification::VerificationCertificate::make(&ca.issuer, code, t).err().unwrap();
+        let e = VerificationCertificate::make(&ca.issuer, code, t).err().unwrap();
         assert_eq!(e.field.as_deref(), Some("verificationCode"), "{code:?}: {}", e.message);
     }
 }
 
-/// Every importer and parser the page calls, fed one file.
-fn feed_everything(ca: &ImportedCa, partner: &[u8], name: &str, contents: &[u8]) -> [bool; 5] {
+fn der(value: &impl Encode) -> Vec<u8> {
+    value.to_der().expect("what was read encodes")
+}
+
+/// The importers and parsers the page calls, in the order [`feed_everything`] reports them.
+const FED: [&str; 5] = ["import_cas with a partner", "import_cas alone", "inspect", "sign_request", "extra_chain"];
+
+/// Every importer and parser the page calls, fed one file: `None` where it
+/// refused, else the items it read (without the file each came from), so a
+/// damaged input's reading can be checked against the original's.
+/// `intermediate` was imported without its root: the extra chain completes
+/// it. `root` is at hand to complete an imported CA's chain.
+fn feed_everything(intermediate: &ImportedCa, root: &[Certificate], partner: &[u8], name: &str, contents: &[u8]) -> [Option<Vec<String>>; 5] {
     let file = InputFile { name, contents };
     let with_partner = [file, InputFile { name: "partner.pem", contents: partner }];
+    // A CA is read to sign devices: what counts is the key it signs with and
+    // the chain it hands every device. A damaged one can't reach the root,
+    // so it is refused there, before any device gets it.
+    let cas = |cas: Vec<ImportedCa>| {
+        let read = |ca: &ImportedCa| {
+            let chain = ca.chain_to_root(root).ok()?;
+            Some(format!("{:?}", (der(&ca.issuer.key.public_key_info().unwrap()), chain.iter().map(der).collect::<Vec<_>>())))
+        };
+        cas.iter().map(read).collect::<Option<Vec<_>>>()
+    };
     let t = now();
     [
-        import_cas(&with_partner, Some("1234"), t).is_err(),
-        import_cas(&[file], None, t).is_err(),
-        inspect(&[file], Some("1234"), t).is_err(),
-        signing::sign_request(ca, &file, &cert_studio::CsrSigningSpec { profile: CsrProfile::Server, ..Default::default() }, t).is_err(),
-        signing::extra_chain(&[file]).is_err(),
+        import_cas(&with_partner, Some("1234"), t).ok().and_then(cas),
+        import_cas(&[file], None, t).ok().and_then(cas),
+        // A viewer shows damaged certificates and CSRs too, but vouches for none:
+        // a reading with no key, no self-signed certificate and no valid CSR
+        // signature shows the damage, as good as a refusal.
+        inspect(&[file], Some("1234"), t)
+            .ok()
+            .filter(|read| !read.keys.is_empty() || read.certificates.iter().any(|c| c.self_signed) || read.requests.iter().any(|r| r.signature_valid))
+            .map(|read| {
+                let certificates = read.certificates.into_iter().map(|c| format!("{:?}", CertificateDescription { file: String::new(), ..c }));
+                let requests = read.requests.into_iter().map(|r| format!("{:?}", RequestDescription { file: String::new(), ..r }));
+                let keys = read.keys.into_iter().map(|k| format!("{:?} matches a certificate: {}", k.public_key, !k.matching_certificates.is_empty()));
+                certificates.chain(requests).chain(keys).collect()
+            }),
+        // A new certificate each time (serial, dates): what it certifies is what counts.
+        signing::sign_request(intermediate, &file, &cert_studio::CsrSigningSpec { profile: CsrProfile::Server, ..Default::default() }, t)
+            .ok()
+            .map(|signed| vec![format!("{} {:?}", signed.common_name, der(signed.certificate.tbs_certificate().subject_public_key_info()))]),
+        // What the added certificates are for: the chain they complete.
+        signing::extra_chain(&[file])
+            .and_then(|extra| intermediate.chain_to_root(&extra))
+            .ok()
+            .map(|chain| vec![format!("{:?}", chain.iter().map(der).collect::<Vec<_>>())]),
     ]
 }
 
 #[test]
-fn truncations_and_random_bytes_are_errors_not_panics() {
-    let dir = material();
-    let ca = import(&dir, &["root.cert.pem", "pkcs1.key"], None, now()).unwrap().remove(0);
+fn truncations_bit_flips_and_random_bytes_are_refused_or_read_as_the_original() {
+    let mut noise = Noise::new();
+    let seed = noise.seed;
+    let dir = material(&mut noise);
+    let intermediate = import(&dir, &["intermediate.cert.pem", "intermediate.key.pem"], Some("1234"), now()).unwrap().remove(0);
     let cert = dir.read("root.cert.pem");
+    let root = signing::extra_chain(&[InputFile { name: "root.cert.pem", contents: &cert }]).unwrap();
     let key = dir.read("pkcs1.key");
-    let spec = ChainSpec { key_algorithm: KeyAlgorithm::EcP256, ..ChainSpec::default() };
-    let zip = zip_files(&TutorialChain::generate(spec, now()).unwrap().files().unwrap()).unwrap();
-    dir.write("studio.zip", zip);
     let valid = [
         "root.cert.pem", "root.cer", "root.key.pem", "legacy.key", "pkcs1.key", "root.key.der", "default.pfx", "legacy.pfx",
         "device.csr.pem", "device.csr", "device.key", "studio.zip",
@@ -176,29 +281,42 @@ fn truncations_and_random_bytes_are_errors_not_panics() {
         let partner = if name.contains("key") { &cert } else { &key };
         let step = (contents.len() / 700).max(1);
         for len in (0..contents.len()).step_by(step) {
-            let prefix = &contents[..len];
-            let refused = feed_everything(&ca, partner, name, prefix);
+            let read = feed_everything(&intermediate, &root, partner, name, &contents[..len]);
             // PEM still reads when only the final newline is cut.
             if !pem || len + 1 < contents.len() {
-                assert!(refused.iter().all(|&r| r), "{name} cut to {len} bytes was accepted somewhere: {refused:?}");
+                let accepted: Vec<&str> = FED.iter().zip(&read).filter(|(_, r)| r.is_some()).map(|(f, _)| *f).collect();
+                if !accepted.is_empty() {
+                    keep_and_fail(&dir, seed, format!("{name} cut to {len} bytes was accepted by {accepted:?}"));
+                }
             }
         }
+        // One bit at a time, piling up: whatever still reads must be (part of)
+        // what the original read. Part: a ZIP entry whose name is hit just
+        // isn't found, like a file the user left out.
+        let original = feed_everything(&intermediate, &root, partner, name, &contents);
         let mut flipped = contents.clone();
+        let mut flips = Vec::new();
         for round in 0..64 {
-            let mut noise = [0u8; 4];
-            cert_studio::x509::random::fill(&mut noise).unwrap();
-            let at = u32::from_le_bytes(noise) as usize % flipped.len();
+            let at = (noise.next() % flipped.len() as u64) as usize;
             flipped[at] ^= 1 << (round % 8);
-            feed_everything(&ca, partner, name, &flipped);
+            flips.push(at);
+            let read = feed_everything(&intermediate, &root, partner, name, &flipped);
+            for ((fed, got), want) in FED.iter().zip(&read).zip(&original) {
+                let want = want.as_deref().unwrap_or_default();
+                if let Some(new) = got.iter().flatten().find(|item| !want.contains(item)) {
+                    keep_and_fail(&dir, seed, format!("{name} with bits flipped at bytes {flips:?} was read by {fed} as what the original did not hold:\n{new}\nnot any of\n{want:#?}"));
+                }
+            }
         }
     }
     for size in [0, 1, 2, 16, 100, 1000, 5000] {
-        let mut random = vec![0u8; size];
-        cert_studio::x509::random::fill(&mut random).unwrap();
+        let random = noise.bytes(size);
         for prefix in [&b""[..], b"PK\x03\x04", b"0\x82", b"-----BEGIN CERTIFICATE-----\n"] {
             let contents = [prefix, &random].concat();
-            let refused = feed_everything(&ca, &key, "noise.bin", &contents);
-            assert!(refused.iter().all(|&r| r), "random bytes accepted: {refused:?}");
+            let read = feed_everything(&intermediate, &root, &key, "noise.bin", &contents);
+            if read.iter().any(Option::is_some) {
+                keep_and_fail(&dir, seed, format!("random bytes ({size} after {prefix:?}) accepted: {read:?}"));
+            }
         }
     }
 }

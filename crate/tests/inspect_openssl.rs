@@ -2,16 +2,16 @@
 //! certificates with varied extensions, every field the studio shows is
 //! compared with OpenSSL's own text. Broken chains are named correctly.
 
-mod import_support;
+mod support;
 
 use cert_studio::ca_tools::chain_check::check_chain;
 use cert_studio::ca_tools::inspect::{CertificateDescription, inspect};
-use cert_studio::ca_tools::pem_file::InputFile;
+use cert_studio::ca_tools::pem_file::{InputFile, pem_blocks};
 use der::Decode;
-use import_support::{EXTENSIONS, Files, Scratch, now};
+use support::{CaKey, EXTENSIONS, Files, Scratch, now, openssl_ca};
 use x509_cert::Certificate;
 
-/// The tutorial's sections (import_support::EXTENSIONS) plus these, for varied extensions.
+/// The tutorial's sections (support::EXTENSIONS) plus these, for varied extensions.
 const MORE_SECTIONS: &str = "\
 [ server_cert ]
 basicConstraints = CA:FALSE
@@ -222,15 +222,18 @@ fn every_field_matches_openssl_text() {
     make_certificates(&dir);
     let mut names = vec!["root.pem".to_string()];
     names.extend(CASES.iter().map(|(name, ..)| format!("{name}.pem")));
-    assert!(names.len() >= 11);
     let mut seen_extensions = std::collections::BTreeSet::new();
+    let mut compared = Vec::new();
     for name in &names {
         let files = Files::from_dir(&dir, &[name]);
         let inspection = inspect(&files.inputs(), None, now()).unwrap();
         let ours = &inspection.certificates[0];
         compare(&dir, name, ours);
+        compared.push(name.as_str());
         seen_extensions.extend(ours.extensions.iter().map(|e| e.name.clone()));
     }
+    // The root and the ten cases, each compared field by field (README: eleven).
+    assert_eq!(compared.len(), 11, "compared only {compared:?}");
     for expected in [
         "X509v3 Basic Constraints", "X509v3 Key Usage", "X509v3 Extended Key Usage", "X509v3 Subject Key Identifier",
         "X509v3 Authority Key Identifier", "X509v3 Subject Alternative Name", "Netscape Cert Type", "Netscape Comment",
@@ -270,7 +273,7 @@ fn certs(dir: &Scratch, names: &[&str]) -> Vec<Certificate> {
         .iter()
         .map(|n| {
             let pem = dir.read(n);
-            let block = &cert_studio::ca_tools::pem_file::pem_blocks(&InputFile { name: n, contents: &pem }).unwrap()[0];
+            let block = &pem_blocks(&InputFile { name: n, contents: &pem }).unwrap()[0];
             Certificate::from_der(&block.der).unwrap()
         })
         .collect()
@@ -279,7 +282,7 @@ fn certs(dir: &Scratch, names: &[&str]) -> Vec<Certificate> {
 #[test]
 fn broken_chains_name_the_link_and_rule() {
     let dir = Scratch::new("inspect-chains");
-    import_support::openssl_ca(&dir, import_support::CaKey::Ec);
+    openssl_ca(&dir, CaKey::Ec);
     let sign = |csr: &str, ca: &str, ca_key: &str, section: &str, days: &str, out: &str| {
         dir.openssl(&[
             "x509", "-req", "-in", csr, "-CA", ca, "-CAkey", ca_key, "-passin", "pass:1234", "-CAcreateserial", "-days", days,

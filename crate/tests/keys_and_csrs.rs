@@ -2,14 +2,14 @@
 //! verify, CA keys are PBES2-encrypted PKCS#8 that opens with the password,
 //! device keys open without one, and each key belongs to its certificate.
 
-mod interop;
+mod support;
 
 use std::path::Path;
 
 use cert_studio::make::chain::ChainSpec;
 use cert_studio::x509::key::KeyAlgorithm::{EcP256, EcP384, Rsa2048};
 use cert_studio::x509::key::KeyEncoding;
-use interop::*;
+use support::{ROOT_CERT, ROOT_KEY, WrittenChain, device_cert, device_csr, device_key, run, run_ok, spec, tool};
 
 const PASSWORD: &str = "1234";
 

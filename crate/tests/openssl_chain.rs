@@ -1,10 +1,10 @@
 //! `openssl verify` accepts every chain the studio makes, and the chain files
 //! hold their certificates in the order a device presents them.
 
-mod interop;
+mod support;
 
 use cert_studio::x509::key::KeyAlgorithm::{self, EcP256, EcP384, Rsa2048, Rsa4096};
-use interop::*;
+use support::{CHAIN_CA_CERT, ROOT_CERT, WrittenChain, device_cert, device_full_chain, openssl_verify, pem_blocks, run_ok, spec, subject_of, tool};
 
 /// Verifies every device of a fresh chain the way the tutorial does, then
 /// checks the full-chain and CA-chain files.
@@ -14,9 +14,8 @@ fn check_chain(algorithm: KeyAlgorithm, intermediates: usize) {
     let intermediate_certs = written.intermediate_certs();
 
     // Untrusted intermediates as one file, as `-untrusted` wants them.
-    let untrusted = written.dir.path().join("untrusted.pem");
     let joined: String = intermediate_certs.iter().map(|c| written.text(c)).collect();
-    std::fs::write(&untrusted, joined).expect("write");
+    let untrusted = written.dir.write("untrusted.pem", joined);
 
     for id in written.devices() {
         let device = written.path(&device_cert(&id));
@@ -41,8 +40,7 @@ fn check_chain(algorithm: KeyAlgorithm, intermediates: usize) {
     }
     // Each intermediate verifies against the root with the ones above it.
     for (i, cert) in intermediate_certs.iter().enumerate() {
-        let above = written.dir.path().join(format!("above-{i}.pem"));
-        std::fs::write(&above, intermediate_certs[..i].iter().map(|c| written.text(c)).collect::<String>()).expect("write");
+        let above = written.dir.write(&format!("above-{i}.pem"), intermediate_certs[..i].iter().map(|c| written.text(c)).collect::<String>());
         let output = openssl_verify(&root, (i > 0).then_some(above.as_path()), &written.path(cert));
         assert!(output.status.success(), "intermediate {cert} does not verify: {}", String::from_utf8_lossy(&output.stdout));
     }
@@ -69,7 +67,7 @@ fn check_ca_chain_order(written: &WrittenChain) {
 
 /// OpenSSL's reading of the names: each certificate's issuer is the next one's subject.
 fn check_each_issued_by_next(written: &WrittenChain, blocks: &[String]) {
-    let dir = written.dir.path();
+    let dir = written.dir.root();
     for pair in blocks.windows(2) {
         let file = tempfile::NamedTempFile::new_in(dir).expect("temporary file");
         std::fs::write(file.path(), &pair[0]).expect("write");

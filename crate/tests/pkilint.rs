@@ -4,8 +4,7 @@
 //! file the real generators write (tutorial chain, IoT Edge, individual
 //! enrollment, and the verification certificate of an imported CA).
 
-use std::io::Write;
-use std::process::Command;
+mod support;
 
 use cert_studio::Product;
 use cert_studio::OutputFile;
@@ -19,24 +18,19 @@ use cert_studio::x509::key::{KeyAlgorithm, PrivateKey};
 use cert_studio::ca_tools::pem_file::InputFile;
 use cert_studio::x509::profile::{CertificateProfile, DEVICE, INTERMEDIATE_CA, ROOT_CA, SERVER};
 use cert_studio::make::verification::VerificationCertificate;
-
-const NOW: u64 = 1_764_000_000;
+use support::{Scratch, file, now, run, tool};
 
 fn lint(label: &str, pem: &str) {
-    let mut file = tempfile::NamedTempFile::new().unwrap();
-    file.write_all(pem.as_bytes()).unwrap();
-    let out = Command::new("lint_pkix_cert")
-        .args(["lint", "-s", "WARNING"])
-        .arg(file.path())
-        .output()
-        .expect("lint_pkix_cert (pip install pkilint) must be installed: tools/install.sh test installs it");
+    let dir = Scratch::new("pkilint");
+    let path = dir.write("cert.pem", pem);
+    let out = run(tool("lint_pkix_cert").args(["lint", "-s", "WARNING"]).arg(&path));
     let findings = String::from_utf8_lossy(&out.stdout);
     assert!(findings.trim().is_empty(), "{label}: pkilint findings at WARNING or above:\n{findings}");
     assert!(out.status.success(), "{label}: pkilint failed: {}", String::from_utf8_lossy(&out.stderr));
 }
 
 fn issue(cn: &str, profile: &CertificateProfile, key: &PrivateKey, signer: SignedBy<'_>, dns: &[String]) -> x509_cert::Certificate {
-    let params = CertificateParams { dns_names: dns, ..CertificateParams::new(cn, profile, ValidityWindow::days(NOW, 30)) };
+    let params = CertificateParams { dns_names: dns, ..CertificateParams::new(cn, profile, ValidityWindow::days(now(), 30)) };
     cert_studio::issue(&params, &key.public_key_info().unwrap(), signer, &mut Signing::here()).unwrap()
 }
 
@@ -78,14 +72,10 @@ fn lint_certificate_files(generator: &str, files: &[OutputFile]) -> usize {
     linted
 }
 
-fn file<'a>(files: &'a [OutputFile], path: &str) -> &'a OutputFile {
-    files.iter().find(|f| f.path == path).unwrap_or_else(|| panic!("{path} is made"))
-}
-
 #[test]
 fn every_generator_output_lints_clean() {
     for alg in [KeyAlgorithm::Rsa2048, KeyAlgorithm::EcP256, KeyAlgorithm::EcP384] {
-        let chain = TutorialChain::generate(ChainSpec { key_algorithm: alg, devices: vec!["device-01".into()], ..ChainSpec::default() }, NOW).unwrap();
+        let chain = TutorialChain::generate(ChainSpec { key_algorithm: alg, devices: vec!["device-01".into()], ..ChainSpec::default() }, now()).unwrap();
         let chain_files = chain.files().unwrap();
         // Root, intermediate, device.
         assert_eq!(lint_certificate_files(&format!("{alg:?} tutorial chain"), &chain_files), 3);
@@ -97,13 +87,13 @@ fn every_generator_output_lints_clean() {
                 server_dns_names: vec!["gateway.local".into()],
                 ..EdgeSpec::default()
             },
-            NOW,
+            now(),
         )
         .unwrap();
         // Root, intermediate, Edge CA, identity, server.
         assert_eq!(lint_certificate_files(&format!("{alg:?} IoT Edge"), &edge.files().unwrap()), 5);
 
-        let enrollment = IndividualEnrollment::generate(EnrollmentSpec { key_algorithm: alg, ..EnrollmentSpec::default() }, NOW).unwrap();
+        let enrollment = IndividualEnrollment::generate(EnrollmentSpec { key_algorithm: alg, ..EnrollmentSpec::default() }, now()).unwrap();
         assert_eq!(lint_certificate_files(&format!("{alg:?} self-signed device"), &enrollment.files().unwrap()), 1);
 
         // The verification certificate, signed by the intermediate imported from the chain's own files.
@@ -115,8 +105,8 @@ fn every_generator_output_lints_clean() {
         .iter()
         .map(|path| InputFile { name: path, contents: &file(&chain_files, path).contents })
         .collect();
-        let imported = import_cas(&inputs, Some("1234"), NOW).unwrap();
-        let verification = VerificationCertificate::make(&imported[0].issuer, "1B1F84DE79B9BD5F16D71E92709917C2A1CA19D5A156CB9F", NOW).unwrap();
+        let imported = import_cas(&inputs, Some("1234"), now()).unwrap();
+        let verification = VerificationCertificate::make(&imported[0].issuer, "1B1F84DE79B9BD5F16D71E92709917C2A1CA19D5A156CB9F", now()).unwrap();
         assert_eq!(lint_certificate_files(&format!("{alg:?} verification"), &verification.files().unwrap()), 1);
     }
 }

@@ -2,18 +2,19 @@
 //! RFC 5280 path validator) reads every certificate, CSR and key; Python's
 //! `zipfile` unpacks the ZIP download.
 
-mod interop;
+mod support;
 
 use cert_studio::Product;
+use cert_studio::output::zip::zip_files;
 use cert_studio::make::chain::ChainSpec;
 use cert_studio::x509::key::KeyAlgorithm::{self, EcP256, EcP384, Rsa2048};
 use cert_studio::x509::key::KeyEncoding;
-use interop::*;
+use support::{WrittenChain, fixture, python, run_ok, spec};
 
 /// Runs the checker on a written chain; returns its counts line.
 fn check(written: &WrittenChain) -> String {
     let password = written.chain.spec.ca_key_password.clone().unwrap_or_default();
-    run_ok(python().arg(fixture("check_with_cryptography.py")).arg(written.dir.path()).arg(password)).trim().to_string()
+    run_ok(python().arg(fixture("check_with_cryptography.py")).arg(written.dir.root()).arg(password)).trim().to_string()
 }
 
 /// What the checker must have seen: every file, none passed over.
@@ -68,8 +69,7 @@ fn plain_ca_keys_and_traditional_device_keys() {
 fn zip_holds_every_file_with_its_permissions() {
     let written = WrittenChain::generate(spec(EcP256, 1, &["device-01"]));
     let files = written.chain.files().expect("files");
-    let zip = written.dir.path().join("studio.zip");
-    std::fs::write(&zip, cert_studio::output::zip::zip_files(&files).expect("zip")).expect("write");
+    let zip = written.dir.write("studio.zip", zip_files(&files).expect("zip"));
     let script = "import sys, zipfile\n\
                   z = zipfile.ZipFile(sys.argv[1])\n\
                   assert z.testzip() is None\n\
@@ -84,7 +84,7 @@ fn zip_holds_every_file_with_its_permissions() {
         assert!(f.secret, "{} holds a private key but is not marked secret", f.path);
     }
     // And the unpacked bytes are the files themselves.
-    let unpacked = written.dir.path().join("unpacked");
+    let unpacked = written.dir.path("unpacked");
     run_ok(python().args(["-c", "import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])"]).arg(&zip).arg(&unpacked));
     for f in &files {
         assert_eq!(std::fs::read(unpacked.join(&f.path)).expect("unpacked file"), f.contents, "{}", f.path);

@@ -2,12 +2,13 @@
 //! against OpenSSL, the Java constants with javac, and each holds exactly the
 //! PEM files' text.
 
-mod interop;
+mod support;
 
 use std::fs;
+use std::process::Command;
 
 use cert_studio::x509::key::KeyAlgorithm::{self, EcP256, EcP384, Rsa2048};
-use interop::*;
+use support::{WrittenChain, compile_c, device_cert, device_full_chain, device_key, device_snippet, fixture, run_ok, spec, tool};
 
 const C_SNIPPET: &str = "custom_hsm_example.c";
 const JAVA_SNIPPET: &str = "ProvisioningX509Sample.java";
@@ -16,18 +17,10 @@ const JAVA_SNIPPET: &str = "ProvisioningX509Sample.java";
 fn check_c_snippet(algorithm: KeyAlgorithm, intermediates: usize, id: &str) {
     let written = WrittenChain::generate(spec(algorithm, intermediates, &[id]));
     let snippet = written.path(&device_snippet(id, C_SNIPPET));
-    let program = written.dir.path().join("custom_hsm_check");
-    run_ok(
-        tool("gcc")
-            .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-o"])
-            .arg(&program)
-            .arg(format!("-DSNIPPET_FILE=\"{}\"", snippet.display()))
-            .arg(fixture("custom_hsm_check.c"))
-            .arg("-lcrypto"),
-    );
+    let program = compile_c(&written.dir, &fixture("custom_hsm_check.c"), &[format!("-DSNIPPET_FILE=\"{}\"", snippet.display())]);
     let count = 1 + intermediates + 1;
     let out = run_ok(
-        std::process::Command::new(&program)
+        Command::new(&program)
             .arg(written.path(&device_full_chain(id)))
             .arg(written.path(&device_key(id)))
             .arg(count.to_string()),
@@ -47,7 +40,7 @@ fn check_java_snippet(algorithm: KeyAlgorithm, intermediates: usize) {
         .expect("fixture")
         .replace("@CONSTANTS@", constants)
         .replace("@SIGNER_LIST@", signer_list);
-    let build = written.dir.path().join("java");
+    let build = written.dir.path("java");
     fs::create_dir_all(&build).expect("mkdir");
     fs::write(build.join("SnippetCheck.java"), source).expect("write");
     run_ok(tool("javac").current_dir(&build).args(["-Xlint:all", "-Werror", "SnippetCheck.java"]));

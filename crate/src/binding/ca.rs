@@ -8,13 +8,19 @@ use std::cell::RefCell;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
-use super::{FileOut, JsResult, bytes_as_uint8array, files_out, from_js, now_unix, product_out, to_js};
+use super::{FileOut, JsResult, bytes_as_uint8array, files_out, from_js, keys_in, now_unix, product_out, to_js};
 use crate::ca_tools::import::{ImportedCa, ImportedCaSummary, ImportedCas, import_cas};
 use crate::ca_tools::inspect;
 use crate::ca_tools::pem_file::InputFile;
+use crate::ca_tools::renewal;
 use crate::ca_tools::signing::{CsrSigningForm, extra_chain, sign_devices as sign_with_ca, sign_request};
 use crate::make::form::DeviceSigningForm;
-use crate::make::Product;
+use crate::make::device_registry::DeviceRegistryRoot;
+use crate::make::form::{DeviceRegistryRootForm, RenewalForm, ValidityBoundsForm};
+use crate::make::renewal::RenewalRow;
+use crate::make::{ChainEntry, Product};
+use crate::rules::validity::TUTORIAL_VALIDITY_DAYS;
+use crate::x509::key::{KeyEncoding, PrivateKey};
 use crate::make::verification::VerificationCertificate;
 use crate::x509::facts::{certificate_pem, thumbprint_sha1};
 
@@ -157,4 +163,89 @@ pub fn sign_csr(input: JsValue) -> JsResult<JsValue> {
 pub fn inspect_files(input: JsValue) -> JsResult<JsValue> {
     let input: FilesInput = from_js(input, "inspect request's fields")?;
     to_js(&inspect::inspect(&input_files(&input.files), input.password.as_deref(), now_unix(input.now_ms))?)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct RenewDevicesInput {
+    ca_id: u32,
+    certificates: Vec<NamedFileIn>,
+    keys: Vec<NamedFileIn>,
+    password: Option<String>,
+    now_ms: f64,
+    #[serde(flatten)]
+    spec: RenewalForm,
+}
+
+/// `renewDevices({ caId, certificates: [{ name, contents }], keys?, password?,
+/// keepKeys, validityDays, notBeforeMs?, nowMs, …sample settings })` →
+/// `{ files, chain, renewed: [{ registrationId, oldThumbprintSha1,
+/// newThumbprintSha1, oldNotAfter, newNotAfter, sameKey }] }`.
+#[wasm_bindgen(js_name = renewDevices)]
+pub fn renew_devices(input: JsValue) -> JsResult<JsValue> {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Out {
+        files: Vec<FileOut>,
+        chain: Vec<ChainEntry>,
+        renewed: Vec<RenewalRow>,
+    }
+    let input: RenewDevicesInput = from_js(input, "renewal request's fields")?;
+    let spec = input.spec.into_spec()?;
+    with_ca(input.ca_id, |ca| {
+        let renewed = renewal::renew_devices(ca, &input_files(&input.certificates), &input_files(&input.keys), input.password.as_deref(), &spec, now_unix(input.now_ms))?;
+        to_js(&Out { files: files_out(renewed.files()?), chain: renewed.entries()?, renewed: renewed.rows()? })
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct RenewCaInput {
+    ca_id: u32,
+    parent_ca_id: Option<u32>,
+    validity_days: Option<u32>,
+    now_ms: f64,
+    #[serde(flatten)]
+    validity_bounds: ValidityBoundsForm,
+}
+
+/// `renewCa({ caId, parentCaId?, validityDays, notBeforeMs?, notAfterMs?, nowMs })` →
+/// `{ files, ca }`: the CA with the same key, subject and SKI, imported again as `ca`.
+#[wasm_bindgen(js_name = renewCa)]
+pub fn renew_ca(input: JsValue) -> JsResult<JsValue> {
+    #[derive(Serialize)]
+    struct Out {
+        files: Vec<FileOut>,
+        ca: ImportedCaSummary,
+    }
+    let input: RenewCaInput = from_js(input, "CA renewal request's fields")?;
+    let days = input.validity_days.unwrap_or(TUTORIAL_VALIDITY_DAYS);
+    let (renewed, again) = IMPORTED.with(|cas| {
+        let cas = cas.borrow();
+        let parent = input.parent_ca_id.map(|id| cas.get(id)).transpose()?;
+        renewal::renew_ca(cas.get(input.ca_id)?, parent, days, &input.validity_bounds.into_bounds(), now_unix(input.now_ms))
+    })?;
+    let summary = again.summary()?;
+    let id = IMPORTED.with(|cas| cas.borrow_mut().add(again));
+    to_js(&Out { files: files_out(renewed.files()?), ca: ImportedCaSummary { id, ..summary } })
+}
+
+/// A root for Azure Device Registry's certificate management: `{ files, chain }`.
+/// `spec`: `{ keyAlgorithm: 'ec-p256' | 'ec-p384', rootCn, validityDays (≥ 365),
+/// notBeforeMs?, notAfterMs?, caKeyPassword }`; `keys`: one PKCS#8 DER key or `undefined`.
+#[wasm_bindgen(js_name = makeDeviceRegistryRoot)]
+pub fn make_device_registry_root(spec: JsValue, keys: JsValue, now_ms: f64) -> JsResult<JsValue> {
+    let spec = from_js::<DeviceRegistryRootForm>(spec, "Device Registry root settings")?.into_spec()?;
+    product_out(&DeviceRegistryRoot::build(spec, keys_in(keys)?, now_unix(now_ms))?)
+}
+
+/// A PKCS#8 DER key as PEM text (here, not in the page's module, which has
+/// no use for it): `keyFormat` `pkcs8` (encrypted with PBES2
+/// when `password` is a non-empty string) or `traditional` (PKCS#1 for RSA,
+/// SEC1 for EC; refuses a password).
+#[wasm_bindgen(js_name = encodeKey)]
+pub fn encode_key(pkcs8: &[u8], key_format: &str, password: Option<String>) -> JsResult<String> {
+    let key = PrivateKey::from_pkcs8_der(pkcs8)?;
+    let password = password.filter(|p| !p.is_empty());
+    Ok(key.to_pem(KeyEncoding::parse("keyFormat", key_format)?, password.as_deref())?.to_string())
 }

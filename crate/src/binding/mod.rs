@@ -1,19 +1,18 @@
-//! The JS API: one thin layer over the core that only converts. Every error
-//! reaches JS as a real `Error` whose `field` property names the form field
-//! it belongs to (`From<StudioError> for JsValue`); specs are the core's
-//! forms, so their defaults are the core's.
+//! The JS API: one thin layer over the core that only converts. Errors reach JS
+//! as real `Error`s whose `field` names the form field (`From<StudioError>`);
+//! specs are the core's forms, so their defaults are the core's.
 
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use crate::error::StudioError;
-use crate::make::form::DeviceSettingsForm;
+use crate::make::form::ChainForm;
 use crate::make::snippet_refresh::{MadeCertificate, refresh_snippets};
 use crate::make::{ChainEntry, Product};
 use crate::output::file::OutputFile;
-use crate::output::layout::SNIPPET_SAMPLES;
+use crate::output::layout::snippet_sample_list;
 use crate::output::zip::zip_files;
-use crate::x509::key::{KeyAlgorithm, KeyEncoding, PKCS8_PBKDF2_ITERATIONS, PrivateKey};
+use crate::x509::key::{KeyAlgorithm, PKCS8_PBKDF2_ITERATIONS, PrivateKey};
 use crate::x509::password_key::PasswordKey;
 use crate::x509::random;
 
@@ -181,16 +180,6 @@ pub fn ca_key_password_rounds() -> u32 {
     PKCS8_PBKDF2_ITERATIONS
 }
 
-/// A PKCS#8 DER key as PEM text: `keyFormat` `pkcs8` (encrypted with PBES2
-/// when `password` is a non-empty string) or `traditional` (PKCS#1 for RSA,
-/// SEC1 for EC; refuses a password).
-#[wasm_bindgen(js_name = encodeKey)]
-pub fn encode_key(pkcs8: &[u8], key_format: &str, password: Option<String>) -> JsResult<String> {
-    let key = PrivateKey::from_pkcs8_der(pkcs8)?;
-    let password = password.filter(|p| !p.is_empty());
-    Ok(key.to_pem(KeyEncoding::parse("keyFormat", key_format)?, password.as_deref())?.to_string())
-}
-
 /// A ZIP of `[{ path, contents: Uint8Array, secret? }]`.
 #[wasm_bindgen(js_name = zipFiles)]
 pub fn zip(files: JsValue) -> JsResult<js_sys::Uint8Array> {
@@ -200,52 +189,25 @@ pub fn zip(files: JsValue) -> JsResult<js_sys::Uint8Array> {
     Ok(js_sys::Uint8Array::from(zip?.as_slice()))
 }
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
-struct MadeCertificateIn {
-    role: String,
-    common_name: String,
-    certificate_path: String,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
-struct RewriteSnippetsInput {
-    files: Vec<FileIn>,
-    chain: Vec<MadeCertificateIn>,
-    #[serde(flatten)]
-    settings: DeviceSettingsForm,
-}
-
-/// `rewriteSnippets({ files, chain, idScope?, hubName?, folder?, dpsName?,
-/// resourceGroup?, pfxPassword? })` → `{ files }`: a result's files with every
-/// snippet written again for new sample settings; keys and certificates stay
-/// as they are. `pfxPassword`: the one the result's PFX files have.
+/// `rewriteSnippets(files, chain, settings)` → `{ files }`: a result's files
+/// with every snippet written again for new sample settings (`settings` as
+/// the chain form sends them; `pfxPassword` the one its PFX files have); keys
+/// and certificates stay as they are.
 #[wasm_bindgen(js_name = rewriteSnippets)]
-pub fn rewrite_snippets(input: JsValue) -> JsResult<JsValue> {
+pub fn rewrite_snippets(files: JsValue, chain: JsValue, settings: JsValue) -> JsResult<JsValue> {
     #[derive(Serialize)]
     struct Out {
         files: Vec<FileOut>,
     }
-    let input: RewriteSnippetsInput = from_js(input, "snippet settings")?;
-    let made: Vec<MadeCertificate<'_>> =
-        input.chain.iter().map(|c| MadeCertificate { role: &c.role, common_name: &c.common_name, certificate_path: &c.certificate_path }).collect();
-    let settings = input.settings.snippet_settings();
-    settings.validate()?;
-    let pfx_password = input.settings.into_settings()?.pfx.password;
-    let files = input.files.into_iter().map(OutputFile::from).collect();
-    to_js(&Out { files: files_out(refresh_snippets(files, &made, &settings, &pfx_password)) })
+    let made: Vec<MadeCertificate> = from_js(chain, "chain entries")?;
+    let spec = from_js::<ChainForm>(settings, "sample settings")?.into_spec()?;
+    spec.snippets.validate()?;
+    to_js(&Out { files: files_out(refresh_snippets(files_in(files)?, &made, &spec.snippets, &spec.pfx.password)) })
 }
 
 /// The SDK samples the snippet files are for, in the tabs' order:
 /// `[{ id, tab, sample }]` (a snippet file is `snippets/<stem>.<sample>`).
 #[wasm_bindgen(js_name = snippetSamples)]
 pub fn snippet_samples() -> JsResult<JsValue> {
-    #[derive(Serialize)]
-    struct Sample {
-        id: &'static str,
-        tab: &'static str,
-        sample: &'static str,
-    }
-    to_js(&SNIPPET_SAMPLES.map(|(id, tab, sample)| Sample { id, tab, sample }))
+    to_js(&snippet_sample_list())
 }

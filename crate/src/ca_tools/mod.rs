@@ -10,4 +10,5 @@ pub mod legacy_pem;
 pub mod material;
 pub mod pem_file;
 pub mod pfx_read;
+pub mod renewal;
 pub mod signing;

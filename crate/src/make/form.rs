@@ -6,6 +6,8 @@ use serde::Deserialize;
 
 use crate::error::Result;
 use crate::make::chain::ChainSpec;
+use crate::make::device_registry::DeviceRegistryRootSpec;
+use crate::make::renewal::RenewalSpec;
 use crate::make::edge::EdgeSpec;
 use crate::make::enrollment::EnrollmentSpec;
 use crate::make::signed_devices::DeviceSigningSpec;
@@ -24,10 +26,14 @@ fn filled(value: Option<String>) -> Option<String> {
     value.filter(|v| !v.trim().is_empty())
 }
 
-/// The device files' fields every form shares: key format, PFX, sample settings.
+/// The fields every form that makes devices shares: key format, PFX, sample
+/// settings, and a start and end other than now and a number of days later.
+/// (One flattened struct rather than two: each flatten costs the page's wasm.)
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct DeviceSettingsForm {
+    not_before_ms: Option<f64>,
+    not_after_ms: Option<f64>,
     key_format: Option<String>,
     pfx_profile: Option<String>,
     pfx_password: Option<String>,
@@ -39,6 +45,10 @@ pub struct DeviceSettingsForm {
 }
 
 impl DeviceSettingsForm {
+    pub fn validity_bounds(&self) -> ValidityBounds {
+        ValidityBoundsForm { not_before_ms: self.not_before_ms, not_after_ms: self.not_after_ms }.into_bounds()
+    }
+
     /// The sample settings alone (no choice in them can be refused).
     pub fn snippet_settings(&self) -> SnippetSettings {
         SnippetSettings {
@@ -89,8 +99,6 @@ pub struct ChainForm {
     intermediate_cns: Option<Vec<String>>,
     devices: Option<Vec<String>>,
     validity_days: Option<u32>,
-    #[serde(flatten)]
-    validity_bounds: ValidityBoundsForm,
     /// Empty: the CA keys are written unencrypted.
     ca_key_password: Option<String>,
     #[serde(flatten)]
@@ -100,6 +108,7 @@ pub struct ChainForm {
 impl ChainForm {
     /// The spec, not yet checked (a batch checks its device list on its own).
     pub fn into_spec(self) -> Result<ChainSpec> {
+        let validity_bounds = self.device_files.validity_bounds();
         let default = ChainSpec::default();
         let settings = self.device_files.into_settings()?;
         Ok(ChainSpec {
@@ -108,7 +117,7 @@ impl ChainForm {
             intermediate_common_names: self.intermediate_cns.unwrap_or(default.intermediate_common_names),
             devices: self.devices.unwrap_or(default.devices),
             validity_days: self.validity_days.unwrap_or(default.validity_days),
-            validity_bounds: self.validity_bounds.into_bounds(),
+            validity_bounds,
             ca_key_password: self.ca_key_password.or(default.ca_key_password),
             device_key_encoding: settings.key_encoding,
             pfx: settings.pfx,
@@ -128,8 +137,6 @@ pub struct EdgeForm {
     device_name: Option<String>,
     dns_names: Option<Vec<String>>,
     validity_days: Option<u32>,
-    #[serde(flatten)]
-    validity_bounds: ValidityBoundsForm,
     iot_edge11: Option<bool>,
     ca_key_password: Option<String>,
     #[serde(flatten)]
@@ -138,6 +145,7 @@ pub struct EdgeForm {
 
 impl EdgeForm {
     pub fn into_spec(self) -> Result<EdgeSpec> {
+        let validity_bounds = self.device_files.validity_bounds();
         let default = EdgeSpec::default();
         let settings = self.device_files.into_settings()?;
         let dns_names = self.dns_names.map(|names| names.iter().map(|n| n.trim().to_string()).filter(|n| !n.is_empty()).collect());
@@ -149,7 +157,7 @@ impl EdgeForm {
             device_name: self.device_name.unwrap_or(default.device_name),
             server_dns_names: dns_names.unwrap_or(default.server_dns_names),
             validity_days: self.validity_days.unwrap_or(default.validity_days),
-            validity_bounds: self.validity_bounds.into_bounds(),
+            validity_bounds,
             iot_edge_1_1: self.iot_edge11.unwrap_or(default.iot_edge_1_1),
             ca_key_password: self.ca_key_password.or(default.ca_key_password),
             pfx: settings.pfx,
@@ -165,8 +173,6 @@ pub struct EnrollmentForm {
     key_algorithm: Option<String>,
     registration_id: Option<String>,
     validity_days: Option<u32>,
-    #[serde(flatten)]
-    validity_bounds: ValidityBoundsForm,
     with_secondary: Option<bool>,
     #[serde(flatten)]
     device_files: DeviceSettingsForm,
@@ -174,13 +180,14 @@ pub struct EnrollmentForm {
 
 impl EnrollmentForm {
     pub fn into_spec(self) -> Result<EnrollmentSpec> {
+        let validity_bounds = self.device_files.validity_bounds();
         let default = EnrollmentSpec::default();
         let settings = self.device_files.into_settings()?;
         Ok(EnrollmentSpec {
             key_algorithm: key_algorithm("keyAlgorithm", self.key_algorithm, default.key_algorithm)?,
             registration_id: self.registration_id.unwrap_or(default.registration_id),
             validity_days: self.validity_days.unwrap_or(default.validity_days),
-            validity_bounds: self.validity_bounds.into_bounds(),
+            validity_bounds,
             with_secondary: self.with_secondary.unwrap_or(default.with_secondary),
             device_key_encoding: settings.key_encoding,
             pfx: settings.pfx,
@@ -197,20 +204,68 @@ pub struct DeviceSigningForm {
     key_algorithm: Option<String>,
     validity_days: Option<u32>,
     #[serde(flatten)]
-    validity_bounds: ValidityBoundsForm,
-    #[serde(flatten)]
     device_files: DeviceSettingsForm,
 }
 
 impl DeviceSigningForm {
     pub fn into_spec(self) -> Result<DeviceSigningSpec> {
+        let validity_bounds = self.device_files.validity_bounds();
         let default = DeviceSigningSpec::default();
         Ok(DeviceSigningSpec {
             registration_ids: self.devices,
             key_algorithm: self.key_algorithm.map(|id| KeyAlgorithm::parse("keyAlgorithm", &id)).transpose()?,
             validity_days: self.validity_days.unwrap_or(default.validity_days),
-            validity_bounds: self.validity_bounds.into_bounds(),
+            validity_bounds,
             settings: self.device_files.into_settings()?,
+        })
+    }
+}
+
+/// Renewing devices: keep the keys or make new ones, a validity, and how
+/// the files are written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct RenewalForm {
+    keep_keys: Option<bool>,
+    validity_days: Option<u32>,
+    #[serde(flatten)]
+    device_files: DeviceSettingsForm,
+}
+
+impl RenewalForm {
+    pub fn into_spec(self) -> Result<RenewalSpec> {
+        let validity_bounds = self.device_files.validity_bounds();
+        let default = RenewalSpec::default();
+        Ok(RenewalSpec {
+            keep_keys: self.keep_keys.unwrap_or(default.keep_keys),
+            validity_days: self.validity_days.unwrap_or(default.validity_days),
+            validity_bounds,
+            settings: self.device_files.into_settings()?,
+        })
+    }
+}
+
+/// The Azure Device Registry root form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct DeviceRegistryRootForm {
+    key_algorithm: Option<String>,
+    root_cn: Option<String>,
+    validity_days: Option<u32>,
+    #[serde(flatten)]
+    validity_bounds: ValidityBoundsForm,
+    ca_key_password: Option<String>,
+}
+
+impl DeviceRegistryRootForm {
+    pub fn into_spec(self) -> Result<DeviceRegistryRootSpec> {
+        let default = DeviceRegistryRootSpec::default();
+        Ok(DeviceRegistryRootSpec {
+            key_algorithm: key_algorithm("keyAlgorithm", self.key_algorithm, default.key_algorithm)?,
+            common_name: self.root_cn.unwrap_or(default.common_name),
+            validity_days: self.validity_days.unwrap_or(default.validity_days),
+            validity_bounds: self.validity_bounds.into_bounds(),
+            ca_key_password: self.ca_key_password.or(default.ca_key_password),
         })
     }
 }
@@ -225,6 +280,8 @@ mod tests {
         assert_eq!(EdgeForm::default().into_spec().unwrap(), EdgeSpec::default());
         assert_eq!(EnrollmentForm::default().into_spec().unwrap(), EnrollmentSpec::default());
         assert_eq!(DeviceSigningForm::default().into_spec().unwrap(), DeviceSigningSpec::default());
+        assert_eq!(RenewalForm::default().into_spec().unwrap(), RenewalSpec::default());
+        assert_eq!(DeviceRegistryRootForm::default().into_spec().unwrap(), DeviceRegistryRootSpec::default());
     }
 
     #[test]

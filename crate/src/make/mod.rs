@@ -17,9 +17,11 @@ use crate::x509::text::iso_time;
 
 pub mod batch;
 pub mod chain;
+pub mod device_registry;
 pub mod edge;
 pub mod enrollment;
 pub mod form;
+pub mod renewal;
 pub mod signed_devices;
 pub mod snippet_refresh;
 pub mod verification;
@@ -54,12 +56,17 @@ pub struct ChainEntry {
 
 impl ChainEntry {
     pub fn new(role: &'static str, certificate: &Certificate, key: &PrivateKey, certificate_path: String) -> Result<Self> {
+        Self::for_algorithm(role, certificate, key.algorithm(), certificate_path)
+    }
+
+    /// For a certificate whose key the studio does not hold.
+    pub fn for_algorithm(role: &'static str, certificate: &Certificate, key_algorithm: KeyAlgorithm, certificate_path: String) -> Result<Self> {
         Ok(Self {
             role,
             common_name: common_name_of(certificate).unwrap_or_default(),
             issuer_common_name: issuer_common_name_of(certificate),
-            key_algorithm: key.algorithm(),
-            key_label: key.algorithm().label(),
+            key_algorithm,
+            key_label: key_algorithm.label(),
             not_after_unix: not_after_unix(certificate),
             not_after: iso_time(not_after_unix(certificate)),
             thumbprint_sha1: thumbprint_sha1(certificate)?,

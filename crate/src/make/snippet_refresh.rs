@@ -3,22 +3,27 @@
 //! made, so no key or certificate changes, and a root already uploaded and
 //! verified stays valid.
 
+use serde::Deserialize;
+
 use crate::output::bundle::{Bundle, OutputFile};
 use crate::output::layout::{self, role};
 use crate::output::snippets::{EdgeConfigFiles, SnippetSettings, edge_config_toml, powershell_enrollment};
 use crate::output::writers::{DeviceMaterial, write_device_snippets, write_enrollment_group_commands};
 
-/// One certificate of a result, as the page holds it: its role, CN and file.
-pub struct MadeCertificate<'a> {
-    pub role: &'a str,
-    pub common_name: &'a str,
-    pub certificate_path: &'a str,
+/// One certificate of a result, as the page holds it (a `chain` entry): its
+/// role, CN and file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct MadeCertificate {
+    pub role: String,
+    pub common_name: String,
+    pub certificate_path: String,
 }
 
 /// `files` with every snippet written again for `settings`. `pfx_password`
 /// is the one the PFX files were written with. Only files that are there
 /// already are replaced; everything else is kept byte for byte.
-pub fn refresh_snippets(files: Vec<OutputFile>, certificates: &[MadeCertificate<'_>], settings: &SnippetSettings, pfx_password: &str) -> Vec<OutputFile> {
+pub fn refresh_snippets(files: Vec<OutputFile>, certificates: &[MadeCertificate], settings: &SnippetSettings, pfx_password: &str) -> Vec<OutputFile> {
     let text = |path: &str| files.iter().find(|f| f.path == path).map(|f| String::from_utf8_lossy(&f.contents).into_owned());
     let exists = |path: &str| files.iter().any(|f| f.path == path);
     let stem_of = |path: &str| path.strip_prefix("certs/").and_then(|p| p.strip_suffix(".cert.pem")).map(str::to_string);
@@ -26,8 +31,8 @@ pub fn refresh_snippets(files: Vec<OutputFile>, certificates: &[MadeCertificate<
     let mut intermediates = 0;
     let mut enrollment_certificates = Vec::new();
     for made in certificates {
-        let Some(stem) = stem_of(made.certificate_path) else { continue };
-        match made.role {
+        let Some(stem) = stem_of(&made.certificate_path) else { continue };
+        match made.role.as_str() {
             role::INTERMEDIATE => intermediates += 1,
             role::DEVICE | role::PRIMARY | role::SECONDARY => {
                 let full_chain = layout::full_chain(&stem);
@@ -35,7 +40,7 @@ pub fn refresh_snippets(files: Vec<OutputFile>, certificates: &[MadeCertificate<
                 let pfx_path = [layout::full_chain_pfx(&stem), layout::cert_pfx(&stem)].into_iter().find(|p| exists(p)).unwrap_or_default();
                 let (Some(chain_pem), Some(key_pem)) = (text(&chain_path), text(&layout::key(&stem))) else { continue };
                 let material = DeviceMaterial {
-                    registration_id: made.common_name,
+                    registration_id: &made.common_name,
                     stem: &stem,
                     chain_path: &chain_path,
                     chain_pem: &chain_pem,
@@ -46,13 +51,13 @@ pub fn refresh_snippets(files: Vec<OutputFile>, certificates: &[MadeCertificate<
                 write_device_snippets(&mut fresh, settings, pfx_password, &material);
                 if made.role == role::DEVICE {
                     let path = layout::snippet(&stem, layout::POWERSHELL_ENROLLMENT);
-                    fresh.text(path, &powershell_enrollment(settings, made.common_name, &layout::cert(&stem), None), String::new());
+                    fresh.text(path, &powershell_enrollment(settings, &made.common_name, &layout::cert(&stem), None), String::new());
                 } else {
-                    enrollment_certificates.push((made.common_name, layout::cert(&stem)));
+                    enrollment_certificates.push((made.common_name.as_str(), layout::cert(&stem)));
                 }
             }
             role::EDGE_IDENTITY => {
-                let device = made.common_name;
+                let device = made.common_name.as_str();
                 let identity_stem = layout::edge_identity_stem(device);
                 let ca_stem = layout::edge_device_ca_stem(device);
                 let files = EdgeConfigFiles {
@@ -94,8 +99,10 @@ mod tests {
         let chain = TutorialChain::generate(ChainSpec { key_algorithm: KeyAlgorithm::EcP256, ..ChainSpec::default() }, 1_764_000_000).unwrap();
         let files = chain.files().unwrap();
         let entries = chain.entries().unwrap();
-        let made: Vec<MadeCertificate<'_>> =
-            entries.iter().map(|e| MadeCertificate { role: e.role, common_name: &e.common_name, certificate_path: &e.certificate_path }).collect();
+        let made: Vec<MadeCertificate> = entries
+            .iter()
+            .map(|e| MadeCertificate { role: e.role.into(), common_name: e.common_name.clone(), certificate_path: e.certificate_path.clone() })
+            .collect();
         let settings = SnippetSettings { id_scope: Some("0ne00ABCDEF".into()), dps_name: Some("my-dps".into()), ..SnippetSettings::default() };
         let refreshed = refresh_snippets(files.clone(), &made, &settings, "1234");
         assert_eq!(refreshed.len(), files.len());

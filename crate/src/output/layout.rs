@@ -82,6 +82,8 @@ pub fn edge_server_stem(host_name: &str) -> String {
 pub const README: &str = "README.txt";
 /// A batch's list of devices and thumbprints.
 pub const DEVICES_CSV: &str = "devices.csv";
+/// Renewed devices: old → new thumbprints.
+pub const RENEWED_CSV: &str = "renewed.csv";
 /// certGen.sh's name for the proof-of-possession certificate.
 pub const VERIFICATION_STEM: &str = "verification-code";
 
@@ -119,6 +121,18 @@ pub const SNIPPET_SAMPLES: [(&str, &str, &str); 13] = [
     ("group-az", "Enrollment group · az", ENROLLMENT_GROUP_AZ),
     ("group-powershell", "Enrollment group · PowerShell", ENROLLMENT_GROUP_POWERSHELL),
 ];
+
+/// One of [`SNIPPET_SAMPLES`], as the page gets it.
+#[derive(serde::Serialize)]
+pub struct SnippetSample {
+    pub id: &'static str,
+    pub tab: &'static str,
+    pub sample: &'static str,
+}
+
+pub fn snippet_sample_list() -> Vec<SnippetSample> {
+    SNIPPET_SAMPLES.iter().map(|&(id, tab, sample)| SnippetSample { id, tab, sample }).collect()
+}
 
 /// The role of each certificate in a result's `chain`, as the page names them.
 pub mod role {

@@ -67,6 +67,22 @@ impl KeyAlgorithm {
         })
     }
 
+    /// The algorithm of a certificate's public key, when it is one of the five.
+    pub fn from_public_key(spki: &SubjectPublicKeyInfoOwned) -> Result<Self> {
+        let unusable = |what: String| StudioError::field("certificates", format!("A {what} key is not one the studio makes (RSA 2048/3072/4096, ECDSA P-256/P-384)."));
+        if spki.algorithm.oid == RSA_ENCRYPTION {
+            let key = rsa::pkcs1::RsaPublicKey::<der::asn1::UintRef<'_>>::from_der(spki.subject_public_key.raw_bytes()).map_err(|e| unusable(format!("damaged RSA ({e})")))?;
+            let modulus = key.modulus.as_bytes();
+            let bits = modulus.iter().skip_while(|&&b| b == 0).count() * 8;
+            return Self::ALL.into_iter().find(|a| a.rsa_bits() == Some(bits)).ok_or_else(|| unusable(format!("RSA {bits}")));
+        }
+        match crate::x509::verify::named_curve(&spki.algorithm) {
+            Some(curve) if spki.algorithm.oid == ID_EC_PUBLIC_KEY && curve == SECP256R1 => Ok(Self::EcP256),
+            Some(curve) if spki.algorithm.oid == ID_EC_PUBLIC_KEY && curve == SECP384R1 => Ok(Self::EcP384),
+            _ => Err(unusable(spki.algorithm.oid.to_string())),
+        }
+    }
+
     pub fn is_ec(self) -> bool {
         matches!(self, Self::EcP256 | Self::EcP384)
     }
@@ -101,6 +117,7 @@ impl KeyEncoding {
     }
 }
 
+#[derive(Clone)]
 pub enum PrivateKey {
     Rsa(Box<rsa::pkcs1v15::SigningKey<Sha256>>),
     P256(p256::ecdsa::SigningKey),

@@ -1,0 +1,80 @@
+// The lifecycle calls of the CA module, named as scripts call them, on files
+// from makeChain: renewDevices keeps a device's key (or makes a new one) and
+// renewCa renews a CA with its own key; OpenSSL checks the results.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const pkg = fileURLToPath(new URL('../../www/pkg/', import.meta.url));
+const studio = await import(new URL('../../www/pkg/cert_studio_ca.js', import.meta.url));
+studio.initSync({ module: readFileSync(join(pkg, 'cert_studio_ca_bg.wasm')) });
+
+const DAY_MS = 86_400_000;
+
+function openssl(dir, ...args) {
+  const result = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+  assert.ok(!result.error, `openssl could not run: ${result.error?.message}`);
+  return result;
+}
+
+function writeAll(dir, files) {
+  for (const f of files) {
+    mkdirSync(join(dir, dirname(f.path)), { recursive: true });
+    writeFileSync(join(dir, f.path), f.contents);
+  }
+}
+
+test('renewDevices and renewCa on a chain from makeChain', (t) => {
+  const nowMs = Date.now();
+  const made = studio.makeChain({ keyAlgorithm: 'ec-p256' }, nowMs - 20 * DAY_MS);
+  const file = (path) => ({ name: path, contents: made.files.find((f) => f.path === path).contents });
+  const { cas } = studio.importCa({
+    files: [file('certs/azure-iot-test-only.intermediate.cert.pem'), file('private/azure-iot-test-only.intermediate.key.pem'), file('certs/azure-iot-test-only.root.ca.cert.pem')],
+    password: '1234',
+    nowMs,
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'cert-studio-lifecycle-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  writeAll(dir, made.files);
+
+  const renewal = studio.renewDevices({
+    caId: cas[0].id,
+    certificates: [file('certs/device-01.cert.pem')],
+    keys: [file('private/device-01.key.pem')],
+    keepKeys: true,
+    validityDays: 90,
+    nowMs,
+  });
+  assert.equal(renewal.renewed.length, 1);
+  const [row] = renewal.renewed;
+  assert.equal(row.registrationId, 'device-01');
+  assert.equal(row.sameKey, true);
+  assert.notEqual(row.oldThumbprintSha1, row.newThumbprintSha1);
+  assert.ok(Date.parse(row.newNotAfter) > Date.parse(row.oldNotAfter));
+  const renewedDir = join(dir, 'renewed');
+  writeAll(renewedDir, renewal.files);
+  const pubkey = (d, path) => openssl(d, 'x509', '-in', path, '-noout', '-pubkey').stdout;
+  assert.equal(pubkey(renewedDir, 'certs/device-01.cert.pem'), pubkey(dir, 'certs/device-01.cert.pem'), 'the same key');
+  const verified = openssl(renewedDir, 'verify', '-CAfile', join(dir, 'certs/azure-iot-test-only.root.ca.cert.pem'),
+    '-untrusted', 'certs/device-01-full-chain.cert.pem', 'certs/device-01.cert.pem');
+  assert.equal(verified.status, 0, verified.stdout + verified.stderr);
+  assert.match(readFileSync(join(renewedDir, 'renewed.csv'), 'utf8'), new RegExp(`device-01,${row.oldThumbprintSha1},${row.newThumbprintSha1}`));
+
+  const rekeyed = studio.renewDevices({ caId: cas[0].id, certificates: [file('certs/device-02.cert.pem')], keepKeys: false, validityDays: 30, nowMs });
+  assert.equal(rekeyed.renewed[0].sameKey, false);
+
+  const { cas: roots } = studio.importCa({ files: [file('certs/azure-iot-test-only.root.ca.cert.pem'), file('private/azure-iot-test-only.root.ca.key.pem')], password: '1234', nowMs });
+  const { files, ca } = studio.renewCa({ caId: roots[0].id, validityDays: 365, nowMs });
+  assert.equal(ca.role, 'root');
+  assert.notEqual(ca.thumbprintSha1, roots[0].thumbprintSha1);
+  const caDir = join(dir, 'ca');
+  writeAll(caDir, files);
+  const renewedRoot = files.find((f) => f.path.startsWith('certs/') && f.path.endsWith('.cert.pem')).path;
+  const before = openssl(caDir, 'verify', '-CAfile', renewedRoot, '-untrusted', join(dir, 'certs/azure-iot-test-only.intermediate.cert.pem'), join(dir, 'certs/device-02.cert.pem'));
+  assert.equal(before.status, 0, `a device issued before verifies under the renewed root: ${before.stdout}${before.stderr}`);
+  assert.match(new TextDecoder().decode(files.find((f) => f.path === 'README.txt').contents), /verification certificate/);
+});
