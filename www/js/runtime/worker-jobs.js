@@ -42,7 +42,7 @@ const PASS_THROUGH = {
   makeBatchCa: ['spec', 'keys', 'nowMs', 'stretched'],
   zipFiles: ['files'],
   snippetSamples: [], // → [{ id, tab, sample }] in the tabs' order
-  rewriteSnippets: ARGS, // { files, chain, ...sample settings } → { files }, the snippets written again
+  rewriteSnippets: ['files', 'chain', 'settings'], // → { files }, the snippets written again for `settings`
   // Bring your own CA. Imported CAs (and their keys) live inside this
   // worker's wasm instance, so these jobs run on a pool of one worker.
   importCa: ARGS,
