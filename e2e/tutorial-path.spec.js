@@ -206,7 +206,7 @@ test('a chain comes with the enrollment-group command, in the snippet view and t
   expect(readFileSync(join(dir, 'snippets/enrollment-group.az-cli.sh'), 'utf8')).toContain('az iot dps enrollment-group create');
 });
 
-test('a verification code with a non-hex character is refused at its field; an unusual length is made with a warning', async ({ page }) => {
+test('a verification code with a non-hex character is refused at its field; an unusual length is made with a warning, the button busy meanwhile', async ({ page }) => {
   await openStudio(page);
   await generateEcChain(page);
   await page.getByRole('button', { name: 'Use the chain made above' }).click();
@@ -219,8 +219,15 @@ test('a verification code with a non-hex character is refused at its field; an u
   await expect(page.locator('#verification-result')).toBeEmpty();
 
   await page.fill('#verification-code', '9D4A1C');
+  // The button says it is busy while the certificate is made (seconds with an RSA 4096 CA).
+  await page.evaluate(() => {
+    const button = document.getElementById('verification-make');
+    window.busySeen = [];
+    new MutationObserver(() => window.busySeen.push(button.getAttribute('aria-busy'))).observe(button, { attributes: true, attributeFilter: ['aria-busy'] });
+  });
   await page.getByRole('button', { name: 'Make verification certificate' }).click();
   await expect(page.locator('#verification-result')).toContainText('Signed by');
+  expect(await page.evaluate(() => window.busySeen)).toEqual(['true', null]);
   await expect(page.locator('#verification-result .warning')).toContainText('48');
   await expect(page.locator('#verification-code-error')).toBeHidden();
 });
