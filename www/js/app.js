@@ -146,21 +146,23 @@ async function runPanel(panel, work, view) {
   }
 }
 
-/** Every field problem at its field (the first one focused), the rest in the error list. */
+/** Every field problem at its field (the first one placed gets focus); any other in the error list. */
 function showProblems(panel, error) {
   const problems = error.problems ?? (error.field ? [error] : []);
-  const shown = problems.filter((p, i) => {
-    const focus = i === 0;
-    return panel.showFieldError(p.field, p.message, focus) || settings.showFieldError(p.field, p.message, focus);
-  });
-  if (shown.length === 0) {
+  const placed = [];
+  for (const { field, message } of problems) {
+    const focus = placed.length === 0;
+    if (panel.showFieldError(field, message, focus) || settings.showFieldError(field, message, focus)) placed.push(message);
+    else status.error(message);
+  }
+  if (placed.length === 0) {
     status.fail('Not generated.');
-    status.error(error.message);
+    if (problems.length === 0) status.error(error.message);
     return;
   }
   // Each whole message is at its field; a list of problems keeps only its first line here.
-  const more = shown.length > 1 ? ` (and ${shown.length - 1} more, each at its field)` : '';
-  status.fail(`Not generated: ${shown[0].message.split('\n')[0]}${more}`);
+  const more = placed.length > 1 ? ` (and ${placed.length - 1} more, each at its field)` : '';
+  status.fail(`Not generated: ${placed[0].split('\n')[0]}${more}`);
 }
 
 const panelDeps = { pool, settings, run: runPanel, onCancel: cancelRunning };

@@ -33,7 +33,7 @@ export function createSampleSettings(root) {
       let timer;
       root.querySelector('#sample-settings-group').addEventListener('input', () => {
         clearTimeout(timer);
-        timer = setTimeout(listener, 300);
+        timer = setTimeout(listener, 500);
       });
     },
     showFieldError: errors.show,
