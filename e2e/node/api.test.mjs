@@ -117,3 +117,13 @@ test('the CA module has the import / inspect bindings the main module leaves out
   const report = ca.inspect({ files: [named('azure-iot-test-only.root.ca.cert.pem')], nowMs: Date.now() });
   assert.equal(report.certificates.length, 1);
 });
+
+test('snippetSamples lists the samples the snippet files are for, from the core', () => {
+  const samples = JSON.parse(studio.snippetSamples());
+  assert.ok(samples.length >= 13);
+  for (const sample of samples) assert.deepEqual(Object.keys(sample), ['id', 'tab', 'sample']);
+  const { files } = studio.makeChain({ keyAlgorithm: 'ec-p256' }, Date.now());
+  for (const file of files.filter((f) => f.path.startsWith('snippets/'))) {
+    assert.ok(samples.some((s) => file.path.endsWith(`.${s.sample}`)), `${file.path} is for no listed sample`);
+  }
+});

@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
-use super::{FileOut, JsResult, bytes_as_uint8array, files_out, from_js, keys_in, now_unix, product_out, to_js};
+use super::{FileOut, JsResult, bytes_as_uint8array, files_in, files_out, from_js, keys_in, now_unix, product_out, to_js};
 use crate::ca_tools::import::{ImportedCa, ImportedCaSummary, ImportedCas, import_cas};
 use crate::ca_tools::inspect;
 use crate::ca_tools::pem_file::InputFile;
@@ -16,7 +16,8 @@ use crate::ca_tools::renewal;
 use crate::ca_tools::signing::{CsrSigningForm, extra_chain, sign_devices as sign_with_ca, sign_request};
 use crate::make::form::DeviceSigningForm;
 use crate::make::device_registry::DeviceRegistryRoot;
-use crate::make::form::{DeviceRegistryRootForm, RenewalForm, ValidityBoundsForm};
+use crate::make::form::{ChainForm, DeviceRegistryRootForm, RenewalForm, ValidityBoundsForm};
+use crate::make::snippet_refresh::{MadeCertificate, refresh_snippets};
 use crate::make::renewal::RenewalRow;
 use crate::make::{ChainEntry, Product};
 use crate::rules::validity::TUTORIAL_VALIDITY_DAYS;
@@ -248,4 +249,21 @@ pub fn encode_key(pkcs8: &[u8], key_format: &str, password: Option<String>) -> J
     let key = PrivateKey::from_pkcs8_der(pkcs8)?;
     let password = password.filter(|p| !p.is_empty());
     Ok(key.to_pem(KeyEncoding::parse("keyFormat", key_format)?, password.as_deref())?.to_string())
+}
+
+/// `rewriteSnippets(files, chain, settings)` → `{ files }` (in the CA module:
+/// the page's needs none of it until a result exists): a result's files
+/// with every snippet written again for new sample settings (`settings` as
+/// the chain form sends them; `pfxPassword` the one its PFX files have); keys
+/// and certificates stay as they are.
+#[wasm_bindgen(js_name = rewriteSnippets)]
+pub fn rewrite_snippets(files: JsValue, chain: JsValue, settings: JsValue) -> JsResult<JsValue> {
+    #[derive(Serialize)]
+    struct Out {
+        files: Vec<FileOut>,
+    }
+    let made: Vec<MadeCertificate> = from_js(chain, "chain entries")?;
+    let spec = from_js::<ChainForm>(settings, "sample settings")?.into_spec()?;
+    spec.snippets.validate()?;
+    to_js(&Out { files: files_out(refresh_snippets(files_in(files)?, &made, &spec.snippets, &spec.pfx.password)) })
 }

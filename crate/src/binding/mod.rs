@@ -6,11 +6,9 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use crate::error::StudioError;
-use crate::make::form::ChainForm;
-use crate::make::snippet_refresh::{MadeCertificate, refresh_snippets};
 use crate::make::{ChainEntry, Product};
 use crate::output::file::OutputFile;
-use crate::output::layout::snippet_sample_list;
+use crate::output::layout::snippet_samples_json;
 use crate::output::zip::zip_files;
 use crate::x509::key::{KeyAlgorithm, PKCS8_PBKDF2_ITERATIONS, PrivateKey};
 use crate::x509::password_key::PasswordKey;
@@ -189,25 +187,10 @@ pub fn zip(files: JsValue) -> JsResult<js_sys::Uint8Array> {
     Ok(js_sys::Uint8Array::from(zip?.as_slice()))
 }
 
-/// `rewriteSnippets(files, chain, settings)` → `{ files }`: a result's files
-/// with every snippet written again for new sample settings (`settings` as
-/// the chain form sends them; `pfxPassword` the one its PFX files have); keys
-/// and certificates stay as they are.
-#[wasm_bindgen(js_name = rewriteSnippets)]
-pub fn rewrite_snippets(files: JsValue, chain: JsValue, settings: JsValue) -> JsResult<JsValue> {
-    #[derive(Serialize)]
-    struct Out {
-        files: Vec<FileOut>,
-    }
-    let made: Vec<MadeCertificate> = from_js(chain, "chain entries")?;
-    let spec = from_js::<ChainForm>(settings, "sample settings")?.into_spec()?;
-    spec.snippets.validate()?;
-    to_js(&Out { files: files_out(refresh_snippets(files_in(files)?, &made, &spec.snippets, &spec.pfx.password)) })
-}
-
-/// The SDK samples the snippet files are for, in the tabs' order:
-/// `[{ id, tab, sample }]` (a snippet file is `snippets/<stem>.<sample>`).
+/// The SDK samples the snippet files are for, in the tabs' order, as JSON
+/// text: `[{ id, tab, sample }]` (a snippet file is `snippets/<stem>.<sample>`).
+/// JSON rather than objects: a serializer for them costs the page's module more.
 #[wasm_bindgen(js_name = snippetSamples)]
-pub fn snippet_samples() -> JsResult<JsValue> {
-    to_js(&snippet_sample_list())
+pub fn snippet_samples() -> String {
+    snippet_samples_json()
 }

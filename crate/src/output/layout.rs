@@ -122,16 +122,11 @@ pub const SNIPPET_SAMPLES: [(&str, &str, &str); 13] = [
     ("group-powershell", "Enrollment group · PowerShell", ENROLLMENT_GROUP_POWERSHELL),
 ];
 
-/// One of [`SNIPPET_SAMPLES`], as the page gets it.
-#[derive(serde::Serialize)]
-pub struct SnippetSample {
-    pub id: &'static str,
-    pub tab: &'static str,
-    pub sample: &'static str,
-}
-
-pub fn snippet_sample_list() -> Vec<SnippetSample> {
-    SNIPPET_SAMPLES.iter().map(|&(id, tab, sample)| SnippetSample { id, tab, sample }).collect()
+/// [`SNIPPET_SAMPLES`] as JSON: `[{"id":…,"tab":…,"sample":…}]` (none of
+/// them holds a character JSON would escape).
+pub fn snippet_samples_json() -> String {
+    let items: Vec<String> = SNIPPET_SAMPLES.iter().map(|(id, tab, sample)| format!(r#"{{"id":"{id}","tab":"{tab}","sample":"{sample}"}}"#)).collect();
+    format!("[{}]", items.join(","))
 }
 
 /// The role of each certificate in a result's `chain`, as the page names them.
