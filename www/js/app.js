@@ -98,7 +98,8 @@ async function followSampleSettings() {
   settings.clearErrors();
   try {
     // The PFX files keep the password they were made with; the snippets quote that one.
-    const { files } = await pool.run('rewriteSnippets', { files: result.files, chain: result.chain, settings: { ...settings.read(), pfxPassword: view.pfxPassword } });
+    // In the CA module (the page's module stays small until a result exists).
+    const { files } = await caPanel.run('rewriteSnippets', { files: result.files, chain: result.chain, settings: { ...settings.read(), pfxPassword: view.pfxPassword } });
     if (turn !== rewrites || shown?.result !== result) return; // newer settings, or a new result, meanwhile
     result.files = files;
     await showFiles(result);

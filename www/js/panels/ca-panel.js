@@ -242,6 +242,9 @@ export function createCaPanel(root, { createWorker, module, status, deviceSettin
   );
 
   return {
+    /** Runs a job only the CA module has (rewriteSnippets) on this panel's pool. */
+    run: (...args) => pool.run(...args),
+
     /** After Generate: offers that chain's CAs for verification certificates and signing. */
     offerGenerated(zip, password) {
       generatedZip = { zip, password };

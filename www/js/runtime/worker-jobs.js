@@ -41,8 +41,6 @@ const PASS_THROUGH = {
   parseDeviceList: ['text'],
   makeBatchCa: ['spec', 'keys', 'nowMs', 'stretched'],
   zipFiles: ['files'],
-  snippetSamples: [], // → [{ id, tab, sample }] in the tabs' order
-  rewriteSnippets: ['files', 'chain', 'settings'], // → { files }, the snippets written again for `settings`
   // Bring your own CA. Imported CAs (and their keys) live inside this
   // worker's wasm instance, so these jobs run on a pool of one worker.
   importCa: ARGS,
@@ -50,6 +48,8 @@ const PASS_THROUGH = {
   makeVerificationCertificate: ['caId', 'code', 'nowMs'],
   signDevices: ARGS,
   signCsr: ARGS,
+  // After a result: its snippets written again for new Sample settings → { files }.
+  rewriteSnippets: ['files', 'chain', 'settings'],
   inspect: ARGS,
 };
 
@@ -108,6 +108,11 @@ function openArchive() {
 
 export const jobs = {
   ...Object.fromEntries(Object.entries(PASS_THROUGH).map(([name, fields]) => [name, passThrough(name, fields)])),
+
+  /** → `[{ id, tab, sample }]`: the SDK samples in the tabs' order (the core sends them as JSON text). */
+  snippetSamples() {
+    return JSON.parse(call('snippetSamples'));
+  },
 
   /** `{ algorithm, generator }` → `{ key, generator }`; `generator` in the result says which made the key. */
   makeKey({ algorithm, generator }) {
