@@ -7,7 +7,6 @@ use const_oid::ObjectIdentifier;
 use der::asn1::{AnyRef, Ia5String, OctetString};
 use der::{Decode, Encode, Tag, Tagged};
 use serde::Serialize;
-use sha1::{Digest, Sha1};
 use spki::SubjectPublicKeyInfoOwned;
 use x509_cert::Certificate;
 use x509_cert::ext::Extension;
@@ -25,6 +24,7 @@ use crate::x509::key::PrivateKey;
 use crate::ca_tools::material::{Material, key_matches};
 use crate::ca_tools::pem_file::InputFile;
 use crate::x509::text::{attribute_name, describe_name, oid_name, oneline_name, openssl_time, string_value};
+use crate::x509::facts::{thumbprint_sha1_of_der, thumbprint_sha256_of_der};
 use crate::x509::verify::{self, is_self_signed};
 
 /// Everything the dropped files hold, described.
@@ -36,6 +36,8 @@ pub struct Inspection {
     pub keys: Vec<KeyDescription>,
     /// The chain check of the certificates in the order given (two or more).
     pub chain: Option<ChainReport>,
+    /// The parts the studio can't read or use, one sentence each, naming its file.
+    pub unreadable: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -44,10 +46,14 @@ pub struct CertificateDescription {
     pub file: String,
     /// `3 (0x2)` in OpenSSL's words; here the number 3.
     pub version: u8,
-    /// Lower-case hex with colons, as OpenSSL prints it.
+    /// Lower-case hex with colons, as OpenSSL prints it; a negative serial
+    /// (which RFC 5280 forbids, but some tools write) as `(Negative)01:02`.
     pub serial: String,
-    /// OpenSSL prints a serial that fits a signed 64-bit long in decimal.
+    /// OpenSSL prints a serial that fits a signed 64-bit long in decimal
+    /// (`-128` for a negative one).
     pub serial_decimal: Option<String>,
+    /// As `openssl x509 -serial` prints it: upper-case hex, `-01` for −1.
+    pub serial_hex: String,
     pub signature_algorithm: String,
     pub issuer: String,
     pub subject: String,
@@ -132,7 +138,7 @@ pub struct KeyDescription {
 pub fn inspect(files: &[InputFile<'_>], password: Option<&str>, now_unix: u64) -> Result<Inspection> {
     let material = Material::read(files, password)?;
     let certificates: Vec<CertificateDescription> =
-        material.certificates.iter().map(|c| describe_certificate(&c.file, &c.item, now_unix)).collect();
+        material.certificates.iter().map(|c| describe_certificate(&c.file, &c.item, &c.der, now_unix)).collect();
     let requests = material.requests.iter().map(|r| describe_request(&r.file, &r.item)).collect();
     let keys = material
         .keys
@@ -143,21 +149,24 @@ pub fn inspect(files: &[InputFile<'_>], password: Option<&str>, now_unix: u64) -
         let list: Vec<Certificate> = material.certificates.iter().map(|c| c.item.clone()).collect();
         check_chain(&list, now_unix)
     });
-    Ok(Inspection { certificates, requests, keys, chain })
+    let unreadable = material.unreadable.into_iter().map(|problem| problem.message).collect();
+    Ok(Inspection { certificates, requests, keys, chain, unreadable })
 }
 
-pub fn describe_certificate(file: &str, certificate: &Certificate, now_unix: u64) -> CertificateDescription {
+/// `der` is the certificate as read: its thumbprints are over those bytes.
+pub fn describe_certificate(file: &str, certificate: &Certificate, der: &[u8], now_unix: u64) -> CertificateDescription {
     let tbs = certificate.tbs_certificate();
-    let serial = magnitude(tbs.serial_number().as_bytes());
-    let der = certificate.to_der().unwrap_or_default();
+    let (negative, serial) = signed_magnitude(tbs.serial_number().as_bytes());
+    let sign = if negative { "-" } else { "" };
     let not_before = tbs.validity().not_before.to_unix_duration().as_secs();
     let not_after = tbs.validity().not_after.to_unix_duration().as_secs();
     let is_ca = tbs.get_extension::<BasicConstraints>().ok().flatten().is_some_and(|(_, b)| b.ca);
     CertificateDescription {
         file: file.to_string(),
         version: tbs.version() as u8 + 1,
-        serial: colon_hex(serial, false),
-        serial_decimal: serial_as_long(serial).map(|n| n.to_string()),
+        serial: format!("{}{}", if negative { "(Negative)" } else { "" }, colon_hex(&serial, false)),
+        serial_decimal: serial_as_long(negative, &serial).map(|n| n.to_string()),
+        serial_hex: format!("{sign}{}", colon_hex(&serial, true).replace(':', "")),
         signature_algorithm: oid_name(&certificate.signature_algorithm().oid),
         issuer: describe_name(tbs.issuer()),
         subject: describe_name(tbs.subject()),
@@ -165,8 +174,8 @@ pub fn describe_certificate(file: &str, certificate: &Certificate, now_unix: u64
         not_after: TimeDescription { unix: not_after, text: openssl_time(not_after) },
         public_key: describe_public_key(tbs.subject_public_key_info()),
         extensions: tbs.extensions().map(|exts| exts.iter().map(describe_extension).collect()).unwrap_or_default(),
-        thumbprint_sha1: plain_hex(&Sha1::digest(&der)),
-        thumbprint_sha256: plain_hex(&sha2::Sha256::digest(&der)),
+        thumbprint_sha1: thumbprint_sha1_of_der(der),
+        thumbprint_sha256: thumbprint_sha256_of_der(der),
         self_signed: is_self_signed(certificate),
         is_ca,
         valid_now: (not_before..=not_after).contains(&now_unix),
@@ -264,10 +273,30 @@ pub fn describe_public_key(spki: &SubjectPublicKeyInfoOwned) -> PublicKeyDescrip
     out
 }
 
-/// The serial as OpenSSL's ASN1_INTEGER_get sees it: positive and at most `i64::MAX`.
-fn serial_as_long(magnitude: &[u8]) -> Option<u64> {
+/// The serial as OpenSSL's ASN1_INTEGER_get sees it: a signed 64-bit long,
+/// where −1 is its error value (so OpenSSL prints −1 in hex too).
+fn serial_as_long(negative: bool, magnitude: &[u8]) -> Option<i64> {
     let value = (magnitude.len() <= 8).then(|| magnitude.iter().fold(0u64, |n, &b| (n << 8) | u64::from(b)))?;
-    (value <= i64::MAX as u64).then_some(value)
+    let long = if negative { 0i64.checked_sub_unsigned(value)? } else { i64::try_from(value).ok()? };
+    (long != -1).then_some(long)
+}
+
+/// An INTEGER's sign and magnitude: DER INTEGERs are two's complement.
+fn signed_magnitude(bytes: &[u8]) -> (bool, Vec<u8>) {
+    if bytes.first().is_none_or(|&top| top < 0x80) {
+        return (false, magnitude(bytes).to_vec());
+    }
+    // −x = !x + 1
+    let mut negated: Vec<u8> = bytes.iter().map(|b| !b).collect();
+    for byte in negated.iter_mut().rev() {
+        let (sum, carry) = byte.overflowing_add(1);
+        *byte = sum;
+        if !carry {
+            break;
+        }
+    }
+    let start = negated.iter().position(|&b| b != 0).unwrap_or(negated.len().saturating_sub(1));
+    (true, negated.split_off(start))
 }
 
 /// An INTEGER's content without its sign-padding zero octet.
@@ -280,10 +309,6 @@ fn magnitude(bytes: &[u8]) -> &[u8] {
 
 fn colon_hex(bytes: &[u8], upper: bool) -> String {
     bytes.iter().map(|b| if upper { format!("{b:02X}") } else { format!("{b:02x}") }).collect::<Vec<_>>().join(":")
-}
-
-fn plain_hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02X}")).collect()
 }
 
 fn extension_name(oid: &ObjectIdentifier) -> Option<&'static str> {
