@@ -392,3 +392,24 @@ fn partial_files_show_what_can_be_read() {
     let error = import_cas(&[InputFile { name: "ed25519.key", contents: &key_only }], None, now()).expect_err("no CA");
     assert!(error.message.contains("Ed25519"), "{}", error.message);
 }
+
+#[test]
+fn ec_keys_with_explicit_curve_parameters() {
+    let shop = Workshop::new();
+    for (curve, name) in [("prime256v1", "P-256"), ("secp384r1", "P-384")] {
+        let explicit = format!("{curve}-explicit.key");
+        shop.openssl(&["ecparam", "-name", curve, "-param_enc", "explicit", "-genkey", "-noout", "-out", &explicit]);
+        shop.openssl(&["ec", "-in", &explicit, "-param_enc", "named_curve", "-out", "named.key"]);
+        shop.openssl(&["pkcs8", "-topk8", "-nocrypt", "-in", &explicit, "-out", "explicit-pkcs8.key"]);
+        shop.openssl(&["ec", "-in", &explicit, "-outform", "DER", "-out", "explicit.der"]);
+        let named = shop.material("named.key", None).expect("named").keys.remove(0).item.public_key_der().expect("public key");
+        for file in [explicit.as_str(), "explicit-pkcs8.key", "explicit.der"] {
+            let mut material = shop.material(file, None).unwrap_or_else(|e| panic!("{file}: {}", e.message));
+            let key = material.keys.remove(0).item;
+            assert_eq!(key.public_key_der().expect("public key"), named, "{file}");
+            assert_eq!(key.algorithm().label(), cert_studio::KeyAlgorithm::parse("k", if name == "P-256" { "ec-p256" } else { "ec-p384" }).expect("algorithm").label());
+        }
+    }
+    shop.openssl(&["ecparam", "-name", "secp256k1", "-param_enc", "explicit", "-genkey", "-noout", "-out", "k1.key"]);
+    refused(&shop, "k1.key", None, "not those of P-256 or P-384");
+}

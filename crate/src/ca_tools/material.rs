@@ -6,7 +6,7 @@
 
 use std::io::{Cursor, Read};
 
-use der::{Decode, Tagged};
+use der::{Decode, Encode, Tagged};
 use pkcs8::EncryptedPrivateKeyInfoRef;
 use rsa::pkcs1::DecodeRsaPrivateKey;
 use x509_cert::Certificate;
@@ -17,7 +17,7 @@ use crate::make::chain::MAX_INTERMEDIATES;
 use crate::error::{Result, StudioError};
 use crate::x509::key::PrivateKey;
 use crate::output::layout;
-use crate::ca_tools::{legacy_pem, p7b};
+use crate::ca_tools::{ec_explicit, legacy_pem, p7b};
 use crate::x509::text::{key_type_name, oid_name};
 use crate::ca_tools::pem_file::{InputFile, PemBlock, is_pem, pem_blocks};
 
@@ -183,7 +183,7 @@ impl Material {
             Some("ENCRYPTED PRIVATE KEY")
         } else if rsa::pkcs1::RsaPrivateKey::<der::asn1::UintRef<'_>>::from_der(der).is_ok() {
             Some("RSA PRIVATE KEY")
-        } else if sec1::EcPrivateKey::from_der(der).is_ok() {
+        } else if ec_explicit::sec1_parts(der).is_some() {
             Some("EC PRIVATE KEY")
         } else {
             None
@@ -352,6 +352,10 @@ fn cannot_sign_with(file: &str, key_type: &str) -> StudioError {
     StudioError::field("files", format!("{file} holds a {key_type} private key; the studio signs only with RSA, P-256 and P-384 keys."))
 }
 
+fn cannot_sign_with_because(file: &str, why: &str) -> StudioError {
+    StudioError::field("files", format!("{file} holds an EC private key the studio can't use: {why}."))
+}
+
 /// The key of a decrypted PKCS#8: a result that is no PrivateKeyInfo means
 /// the password was wrong; a key of a type the studio can't use is named.
 fn key_from_decrypted(file: &str, der: &[u8]) -> Result<PrivateKey> {
@@ -363,19 +367,26 @@ fn key_from_decrypted(file: &str, der: &[u8]) -> Result<PrivateKey> {
 
 /// An unencrypted PKCS#8 key; one the studio can't sign with is named by its type.
 fn key_from_pkcs8(file: &str, der: &[u8]) -> Result<PrivateKey> {
-    PrivateKey::from_pkcs8_der(der).map_err(|e| {
-        let Ok(info) = pkcs8::PrivateKeyInfoRef::from_der(der) else {
-            return StudioError::field("files", format!("{file}: {}", e.message));
-        };
-        let algorithm = info.algorithm.oid;
-        if algorithm != rsa::pkcs1::ALGORITHM_OID && algorithm != p256::elliptic_curve::ALGORITHM_OID {
-            return cannot_sign_with(file, &key_type_name(&algorithm));
+    let problem = match PrivateKey::from_pkcs8_der(der) {
+        Ok(key) => return Ok(key),
+        Err(e) => StudioError::field("files", format!("{file}: {}", e.message)),
+    };
+    let Ok(info) = pkcs8::PrivateKeyInfoRef::from_der(der) else { return Err(problem) };
+    let algorithm = info.algorithm.oid;
+    if algorithm != rsa::pkcs1::ALGORITHM_OID && algorithm != p256::elliptic_curve::ALGORITHM_OID {
+        return Err(cannot_sign_with(file, &key_type_name(&algorithm)));
+    }
+    if algorithm == p256::elliptic_curve::ALGORITHM_OID {
+        if let Ok(curve) = info.algorithm.parameters_oid() {
+            return Err(cannot_sign_with(file, &format!("EC ({})", oid_name(&curve))));
         }
-        match info.algorithm.parameters_oid() {
-            Ok(curve) if algorithm == p256::elliptic_curve::ALGORITHM_OID => cannot_sign_with(file, &format!("EC ({})", oid_name(&curve))),
-            _ => StudioError::field("files", format!("{file}: {}", e.message)),
+        // Explicit parameters: in the algorithm, the SEC1 key inside holds the scalar.
+        let explicit = info.algorithm.parameters.and_then(|p| p.to_der().ok());
+        if let (Some(parameters), Some(sec1)) = (explicit, ec_explicit::sec1_parts(info.private_key.as_bytes())) {
+            return ec_explicit::key_on(&parameters, &sec1.scalar).map_err(|why| cannot_sign_with_because(file, why));
         }
-    })
+    }
+    Err(problem)
 }
 
 /// Why an encrypted PKCS#8 that pkcs8 can't parse is refused, naming its
@@ -414,13 +425,17 @@ fn rsa_from_pkcs1(der: &[u8]) -> Option<Result<PrivateKey>> {
     Some(Ok(PrivateKey::Rsa(Box::new(rsa::pkcs1v15::SigningKey::new(key)))))
 }
 
-/// A SEC1 key on P-256 or P-384; on another named curve, named.
+/// A SEC1 key on P-256 or P-384, named or with explicit parameters; on
+/// another curve, named.
 fn ec_from_sec1(file: &str, der: &[u8]) -> Option<Result<PrivateKey>> {
     if let Ok(key) = p256::SecretKey::from_sec1_der(der) {
         return Some(Ok(PrivateKey::P256(key.into())));
     }
     if let Ok(key) = p384::SecretKey::from_sec1_der(der) {
         return Some(Ok(PrivateKey::P384(key.into())));
+    }
+    if let Some(ec_explicit::Sec1Parts { scalar, explicit_parameters: Some(parameters) }) = ec_explicit::sec1_parts(der) {
+        return Some(ec_explicit::key_on(&parameters, &scalar).map_err(|why| cannot_sign_with_because(file, why)));
     }
     let curve = sec1::EcPrivateKey::from_der(der).ok()?.parameters?.named_curve()?;
     Some(Err(cannot_sign_with(file, &format!("EC ({})", oid_name(&curve)))))
