@@ -9,7 +9,7 @@ use std::process::Command;
 use cert_studio::ca_tools::material::Material;
 use cert_studio::{InputFile, import_cas, inspect};
 use der::asn1::GeneralizedTime;
-use der::{Any, Decode, Encode};
+use der::{Any, Decode, Encode, Tagged};
 
 const PASSWORD: &str = "s3cret pass";
 
@@ -91,6 +91,11 @@ fn with_generalized_validity(der: &[u8]) -> Vec<u8> {
     outer.to_der().expect("certificate")
 }
 
+/// The certificate as x509-cert decodes and encodes it again.
+fn reencoded(der: &[u8]) -> Vec<u8> {
+    x509_cert::Certificate::from_der(der).expect("certificate").to_der().expect("DER")
+}
+
 fn field_of(result: cert_studio::Result<Material>) -> (String, String) {
     match result {
         Ok(material) => panic!("read {} certificates and {} keys where an error was expected", material.certificates.len(), material.keys.len()),
@@ -105,6 +110,7 @@ fn thumbprints_are_over_the_bytes_as_read() {
     shop.openssl(&["x509", "-in", "ca.pem", "-outform", "DER", "-out", "ca.der"]);
     let general = with_generalized_validity(&shop.read("ca.der"));
     assert_ne!(general, shop.read("ca.der"));
+    assert_ne!(reencoded(&general), general, "a thumbprint over the re-encoding would differ");
     shop.write("general.der", &general);
     shop.openssl(&["x509", "-in", "general.der", "-inform", "DER", "-out", "general.pem"]);
     let expected = shop.fingerprint("general.der");
@@ -412,4 +418,42 @@ fn ec_keys_with_explicit_curve_parameters() {
     }
     shop.openssl(&["ecparam", "-name", "secp256k1", "-param_enc", "explicit", "-genkey", "-noout", "-out", "k1.key"]);
     refused(&shop, "k1.key", None, "not those of P-256 or P-384");
+}
+
+/// The certificate's DER with `critical BOOLEAN DEFAULT FALSE` written out in
+/// every non-critical extension (BER allows it, DER does not).
+fn with_explicit_defaults(der: &[u8]) -> Vec<u8> {
+    let reparse = |any: &Any| Vec::<Any>::from_der(&any.to_der().expect("DER")).expect("SEQUENCE");
+    let mut outer = Vec::<Any>::from_der(der).expect("certificate");
+    let mut tbs = reparse(&outer[0]);
+    let extensions_at = tbs.len() - 1;
+    let wrapper = &tbs[extensions_at];
+    let extensions = Vec::<Any>::from_der(wrapper.value()).expect("extensions");
+    let extensions: Vec<Any> = extensions
+        .iter()
+        .map(|extension| {
+            let mut fields = reparse(extension);
+            if fields.len() == 2 {
+                fields.insert(1, Any::encode_from(&false).expect("BOOLEAN"));
+            }
+            Any::from_der(&fields.to_der().expect("extension")).expect("extension")
+        })
+        .collect();
+    tbs[extensions_at] = Any::new(wrapper.tag(), extensions.to_der().expect("extensions")).expect("[3]");
+    outer[0] = Any::from_der(&tbs.to_der().expect("tbs")).expect("tbs");
+    outer.to_der().expect("certificate")
+}
+
+#[test]
+fn explicit_defaults_keep_their_thumbprint() {
+    let shop = Workshop::new();
+    shop.ca();
+    shop.openssl(&["x509", "-in", "ca.pem", "-outform", "DER", "-out", "ca.der"]);
+    let explicit = with_explicit_defaults(&shop.read("ca.der"));
+    assert_ne!(explicit, shop.read("ca.der"));
+    assert_ne!(reencoded(&explicit), explicit, "a thumbprint over the re-encoding would differ");
+    shop.write("explicit.der", &explicit);
+    let contents = shop.read("explicit.der");
+    let seen = inspect(&[InputFile { name: "explicit.der", contents: &contents }], None, now()).unwrap_or_else(|e| panic!("{}", e.message));
+    assert_eq!(seen.certificates[0].thumbprint_sha1, shop.fingerprint("explicit.der"));
 }
