@@ -393,6 +393,15 @@ fn partial_files_show_what_can_be_read() {
     assert_eq!((seen.certificates.len(), seen.keys.len()), (1, 0));
     assert_eq!(seen.certificates[0].thumbprint_sha1, shop.fingerprint("ed25519.pem"));
     assert!(seen.unreadable[0].contains("Ed25519"), "{:?}", seen.unreadable);
+    // A PFX whose key is under a scheme the studio can't run still shows its certificate.
+    shop.openssl(&[
+        "pkcs12", "-export", "-inkey", "ca.key", "-in", "ca.pem", "-passout", &pass, "-keypbe", "PBE-SHA1-RC4-128", "-certpbe",
+        "AES-256-CBC", "-provider", "legacy", "-provider", "default", "-out", "rc4.pfx",
+    ]);
+    let contents = shop.read("rc4.pfx");
+    let seen = inspect(&[InputFile { name: "rc4.pfx", contents: &contents }], Some(PASSWORD), now()).expect("inspect");
+    assert_eq!((seen.certificates.len(), seen.keys.len()), (1, 0));
+    assert!(seen.unreadable[0].contains("PBE-SHA1-RC4-128"), "{:?}", seen.unreadable);
     // Alone, the unusable key is the reason no CA can be imported.
     let key_only = shop.read("ed25519.key");
     let error = import_cas(&[InputFile { name: "ed25519.key", contents: &key_only }], None, now()).expect_err("no CA");

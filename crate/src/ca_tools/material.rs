@@ -18,7 +18,7 @@ use crate::error::{Result, StudioError};
 use crate::x509::key::PrivateKey;
 use crate::output::layout;
 use crate::ca_tools::{ec_explicit, legacy_pem, p7b};
-use crate::x509::text::{key_type_name, oid_name};
+use crate::x509::text::{encryption_scheme_name, key_type_name, oid_name};
 use crate::ca_tools::pem_file::{InputFile, PemBlock, is_pem, pem_blocks};
 
 /// Something read from a file, with the file's name for messages.
@@ -45,6 +45,8 @@ pub struct Material {
 /// A ZIP entry larger than this is not one of the studio's PEM files.
 const MAX_ZIP_ENTRY_BYTES: u64 = 1 << 20;
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+
+const REEXPORT_PFX: &str = "re-export it with OpenSSL 3's default or -legacy.";
 
 fn damaged(file: &str, what: &str) -> StudioError {
     StudioError::field("files", format!("{file} is truncated or damaged: {what}."))
@@ -218,7 +220,7 @@ impl Material {
             Err(PfxReadError::Unsupported(what)) => {
                 return Err(StudioError::field(
                     "files",
-                    format!("{file} is a PFX that uses {what}, which the studio can't read; re-export it with OpenSSL 3's default or -legacy."),
+                    format!("{file} is a PFX that uses {what}, which the studio can't read; {REEXPORT_PFX}"),
                 ));
             }
             Err(PfxReadError::Damaged(what)) => return Err(damaged(file, &what)),
@@ -230,6 +232,10 @@ impl Material {
         for key in contents.keys {
             let key = key_from_pkcs8(file, &key).map(|key| self.push_key(file, key));
             self.set_aside(key)?;
+        }
+        for what in contents.unreadable_keys {
+            let problem = StudioError::field("files", format!("{file} holds {what}, which the studio can't read; {REEXPORT_PFX}"));
+            self.set_aside(Err(problem))?;
         }
         self.check_usable_since(before)
     }
@@ -393,13 +399,7 @@ fn key_from_pkcs8(file: &str, der: &[u8]) -> Result<PrivateKey> {
 /// scheme (`None` when it is not even an EncryptedPrivateKeyInfo).
 fn unreadable_scheme(file: &str, der: &[u8]) -> Option<StudioError> {
     let info = pkcs12::pbe_params::EncryptedPrivateKeyInfo::from_der(der).ok()?;
-    let scheme = &info.encryption_algorithm;
-    let mut name = oid_name(&scheme.oid);
-    // PBES2 names its key derivation and cipher inside.
-    if let Some(Ok(params)) = scheme.parameters.as_ref().map(|p| p.decode_as::<Vec<spki::AlgorithmIdentifierOwned>>()) {
-        let inner: Vec<String> = params.iter().map(|p| oid_name(&p.oid)).collect();
-        name = format!("{name} ({})", inner.join(", "));
-    }
+    let name = encryption_scheme_name(&info.encryption_algorithm);
     Some(reencrypt(file, &format!("is encrypted with {name}, which the studio can't read")))
 }
 

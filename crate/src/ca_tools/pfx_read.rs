@@ -18,13 +18,15 @@ use spki::AlgorithmIdentifierOwned;
 use zeroize::Zeroizing;
 
 use crate::output::pfx::{ID_DATA, ID_ENCRYPTED_DATA, ID_SHA1, ID_SHA256};
-use crate::x509::text::oid_name;
+use crate::x509::text::{encryption_scheme_name, oid_name};
 
-/// What a PFX held: its certificates' DER as stored (in file order) and its
-/// private keys as unencrypted PKCS#8 DER.
+/// What a PFX held: its certificates' DER as stored (in file order), its
+/// private keys as unencrypted PKCS#8 DER, and what the studio can't
+/// decrypt of the keys (`a key encrypted with …`).
 pub struct PfxContents {
     pub certificates: Vec<Vec<u8>>,
     pub keys: Vec<Zeroizing<Vec<u8>>>,
+    pub unreadable_keys: Vec<String>,
 }
 
 /// Why a PFX could not be read.
@@ -56,7 +58,7 @@ pub fn read(der: &[u8], password: &str) -> std::result::Result<PfxContents, PfxR
     };
     let secret = Secret { text: password, kdf: &kdf_password };
     let safes = AuthenticatedSafe::from_der(safes.as_bytes()).map_err(|e| damaged(&format!("its safes do not decode ({e})")))?;
-    let mut contents = PfxContents { certificates: Vec::new(), keys: Vec::new() };
+    let mut contents = PfxContents { certificates: Vec::new(), keys: Vec::new(), unreadable_keys: Vec::new() };
     for safe in &safes {
         let encrypted = safe.content_type == ID_ENCRYPTED_DATA;
         let bags_der = if safe.content_type == ID_DATA {
@@ -68,7 +70,7 @@ pub fn read(der: &[u8], password: &str) -> std::result::Result<PfxContents, PfxR
             let ciphertext = info.encrypted_content.ok_or_else(|| damaged("an encrypted safe is empty"))?;
             decrypt(&info.content_enc_alg, secret, ciphertext.as_bytes())?
         } else {
-            return Err(PfxReadError::Unsupported(format!("a safe of type {} (enveloped for a recipient)", safe.content_type)));
+            return Err(PfxReadError::Unsupported(format!("a safe of type {} (enveloped for a recipient)", oid_name(&safe.content_type))));
         };
         let bags = <Vec<SafeBag>>::from_der(&bags_der).map_err(|e| {
             // Unchecked by a MAC, a wrong key can decrypt to well-padded garbage.
@@ -83,7 +85,13 @@ pub fn read(der: &[u8], password: &str) -> std::result::Result<PfxContents, PfxR
             } else if bag.bag_id == pkcs12::PKCS_12_PKCS8_KEY_BAG_OID {
                 let shrouded = EncryptedPrivateKeyInfo::from_der(bag_content(&bag))
                     .map_err(|e| damaged(&format!("a key bag does not decode ({e})")))?;
-                let key = decrypt(&shrouded.encryption_algorithm, secret, shrouded.encrypted_data.as_bytes())?;
+                let key = match decrypt(&shrouded.encryption_algorithm, secret, shrouded.encrypted_data.as_bytes()) {
+                    Err(PfxReadError::Unsupported(what)) => {
+                        contents.unreadable_keys.push(format!("a private key under {what}"));
+                        continue;
+                    }
+                    other => other?,
+                };
                 if pkcs8::PrivateKeyInfoRef::from_der(&key).is_err() {
                     return Err(PfxReadError::WrongPassword);
                 }
@@ -187,19 +195,21 @@ fn decrypt(algorithm: &AlgorithmIdentifierOwned, secret: Secret<'_>, data: &[u8]
         };
         return plain.ok_or(PfxReadError::WrongPassword);
     }
-    let scheme = EncryptionScheme::from_der(&algorithm.to_der().map_err(|e| damaged(&e))?).map_err(|_| {
-        PfxReadError::Unsupported(format!("the encryption {oid}"))
-    })?;
+    let unsupported = || PfxReadError::Unsupported(format!("the encryption {}", encryption_scheme_name(algorithm)));
+    let scheme = EncryptionScheme::from_der(&algorithm.to_der().map_err(|e| damaged(&e))?).map_err(|_| unsupported())?;
     match &scheme {
         EncryptionScheme::Pbes2(params) => match &params.kdf {
             Kdf::Pbkdf2(kdf) => {
                 check_rounds(i32::try_from(kdf.iteration_count).unwrap_or(i32::MAX))?;
             }
-            _ => return Err(PfxReadError::Unsupported("a key derivation other than PBKDF2".into())),
+            _ => return Err(unsupported()),
         },
-        _ => return Err(PfxReadError::Unsupported(format!("the encryption {oid}"))),
+        _ => return Err(unsupported()),
     }
-    scheme.decrypt(secret.text, data).map(Zeroizing::new).map_err(|_| PfxReadError::WrongPassword)
+    scheme.decrypt(secret.text, data).map(Zeroizing::new).map_err(|e| match e {
+        pkcs8::pkcs5::Error::DecryptFailed => PfxReadError::WrongPassword,
+        _ => unsupported(),
+    })
 }
 
 fn cbc_decrypt<C: cbc::cipher::BlockCipherDecrypt + cbc::cipher::KeyInit>(key: &[u8], iv: &[u8], data: &[u8]) -> Option<Zeroizing<Vec<u8>>> {

@@ -67,6 +67,16 @@ pub fn oid_name(oid: &ObjectIdentifier) -> String {
     name.to_string()
 }
 
+/// A password-based encryption as a person names it: `PBE-SHA1-3DES`, or
+/// PBES2 with its key derivation and cipher: `PBES2 (scrypt, AES-256-CBC)`.
+pub fn encryption_scheme_name(algorithm: &spki::AlgorithmIdentifierOwned) -> String {
+    let name = oid_name(&algorithm.oid);
+    match algorithm.parameters.as_ref().map(|p| p.decode_as::<Vec<spki::AlgorithmIdentifierOwned>>()) {
+        Some(Ok(inner)) => format!("{name} ({})", inner.iter().map(|p| oid_name(&p.oid)).collect::<Vec<_>>().join(", ")),
+        _ => name,
+    }
+}
+
 /// A private key's type as a person names it: `RSA-PSS`, `Ed25519`, `DSA`.
 pub fn key_type_name(oid: &ObjectIdentifier) -> String {
     let name = match oid.to_string().as_str() {
