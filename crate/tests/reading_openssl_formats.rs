@@ -466,3 +466,15 @@ fn explicit_defaults_keep_their_thumbprint() {
     let seen = inspect(&[InputFile { name: "explicit.der", contents: &contents }], None, now()).unwrap_or_else(|e| panic!("{}", e.message));
     assert_eq!(seen.certificates[0].thumbprint_sha1, shop.fingerprint("explicit.der"));
 }
+
+#[test]
+fn name_attributes_print_with_openssl_names() {
+    let shop = Workshop::new();
+    shop.ca();
+    let subject = "/CN=Named/generationQualifier=Jr./jurisdictionC=US/jurisdictionST=WA/jurisdictionL=Redmond/organizationIdentifier=VATUS-1";
+    shop.openssl(&["req", "-x509", "-key", "ca.key", "-subj", subject, "-days", "3", "-out", "named.pem"]);
+    let contents = shop.read("named.pem");
+    let seen = inspect(&[InputFile { name: "named.pem", contents: &contents }], None, now()).expect("inspect");
+    let openssl = shop.openssl(&["x509", "-in", "named.pem", "-noout", "-subject"]);
+    assert_eq!(format!("subject={}", seen.certificates[0].subject), openssl.trim());
+}
