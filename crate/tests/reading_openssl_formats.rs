@@ -189,16 +189,18 @@ fn pkcs8_in_every_scheme_openssl_writes() {
 }
 
 #[test]
-fn der_keys_in_every_encoding() {
+fn unencrypted_keys_in_every_encoding() {
     let shop = Workshop::new();
     shop.openssl(&["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", "rsa.key"]);
     shop.openssl(&["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-384", "-out", "ec.key"]);
     shop.openssl(&["rsa", "-in", "rsa.key", "-traditional", "-outform", "DER", "-out", "rsa-pkcs1.der"]);
     shop.openssl(&["ec", "-in", "ec.key", "-outform", "DER", "-out", "ec-sec1.der"]);
+    // `ecparam -genkey` without -noout: an EC PARAMETERS block before the key.
+    shop.openssl(&["ecparam", "-name", "prime256v1", "-genkey", "-out", "ecparam.key"]);
     shop.openssl(&["pkey", "-in", "ec.key", "-outform", "DER", "-out", "ec-pkcs8.der"]);
-    for name in ["rsa-pkcs1.der", "ec-sec1.der", "ec-pkcs8.der"] {
+    for name in ["rsa-pkcs1.der", "ec-sec1.der", "ec-pkcs8.der", "ecparam.key"] {
         let material = shop.material(name, None).unwrap_or_else(|e| panic!("{name}: {}", e.message));
-        assert_eq!(material.keys.len(), 1, "{name}");
+        assert_eq!((material.keys.len(), material.unreadable.len()), (1, 0), "{name}");
     }
 }
 

@@ -142,6 +142,8 @@ impl Material {
                     .map_err(|e| damaged(file, &format!("its certificate does not decode ({e})")))?;
             }
             "PKCS7" => self.read_p7b(file, &block.der)?,
+            // `openssl ecparam -genkey` writes the curve before the key, which names it too.
+            "EC PARAMETERS" => {}
             "CERTIFICATE REQUEST" | "NEW CERTIFICATE REQUEST" => {
                 let csr = CertReq::from_der(&block.der)
                     .map_err(|e| damaged(file, &format!("its certificate request does not decode ({e})")))?;
