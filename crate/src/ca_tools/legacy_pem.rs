@@ -96,11 +96,10 @@ pub fn decrypt_pkcs12_pbe(file_name: &str, der: &[u8], password: Option<&str>) -
         pkcs12::PKCS_12_PBEWITH_SHAAND40_BIT_RC2_CBC,
     ];
     if other_pkcs12_pbe.contains(&info.encryption_algorithm.oid) {
+        let scheme = crate::x509::text::oid_name(&info.encryption_algorithm.oid);
         return Some(Err(StudioError::field(
             "files",
-            format!(
-                "{file_name} is encrypted with an obsolete RC2/RC4 scheme the studio can't read; re-encrypt it with openssl pkcs8 -topk8 -v2 aes-256-cbc."
-            ),
+            format!("{file_name} is encrypted with {scheme}, which the studio can't read; re-encrypt it with openssl pkcs8 -topk8 -v2 aes-256-cbc."),
         )));
     }
     if info.encryption_algorithm.oid != pkcs12::PKCS_12_PBE_WITH_SHAAND3_KEY_TRIPLE_DES_CBC {

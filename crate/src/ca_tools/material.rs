@@ -165,7 +165,8 @@ impl Material {
         Ok(())
     }
 
-    /// DER: a certificate, a CSR, a PKCS#8 key (plain or encrypted) or a PFX.
+    /// DER: a certificate, a CSR, a PFX, a PKCS#7 bundle, or a key (PKCS#8
+    /// plain or encrypted, PKCS#1, SEC1).
     fn read_der(&mut self, file: &str, der: &[u8], password: Option<&str>) -> Result<()> {
         if self.push_certificate(file, der).is_ok() {
             return Ok(());
