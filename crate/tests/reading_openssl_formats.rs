@@ -352,8 +352,6 @@ fn what_the_studio_cant_use_is_named_not_blamed_on_the_password() {
     shop.openssl(&["pkcs8", "-topk8", "-in", "ed25519.key", "-passout", &pass, "-out", "ed25519-encrypted.key"]);
     refused(&shop, "ed25519.key", None, "Ed25519");
     refused(&shop, "ed25519-encrypted.key", Some(PASSWORD), "Ed25519");
-    shop.openssl(&["genpkey", "-algorithm", "RSA-PSS", "-pkeyopt", "rsa_keygen_bits:2048", "-out", "pss.key"]);
-    refused(&shop, "pss.key", None, "RSA-PSS");
     shop.openssl(&["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-521", "-out", "p521.key"]);
     refused(&shop, "p521.key", None, "secp521r1");
     shop.openssl(&["genpkey", "-genparam", "-algorithm", "DSA", "-pkeyopt", "dsa_paramgen_bits:1024", "-out", "dsa.param"]);
@@ -369,6 +367,29 @@ fn what_the_studio_cant_use_is_named_not_blamed_on_the_password() {
     rc4.extend(legacy);
     shop.openssl(&rc4);
     refused(&shop, "rc4.key", Some(PASSWORD), "RC4");
+}
+
+#[test]
+fn rsa_pss_keys_are_shown_but_not_used_to_sign() {
+    let shop = Workshop::new();
+    let pass = format!("pass:{PASSWORD}");
+    shop.openssl(&["genpkey", "-algorithm", "RSA-PSS", "-pkeyopt", "rsa_keygen_bits:2048", "-out", "pss.key"]);
+    shop.openssl(&["pkcs8", "-topk8", "-in", "pss.key", "-passout", &pass, "-out", "pss-encrypted.key"]);
+    shop.openssl(&[
+        "req", "-x509", "-key", "pss.key", "-subj", "/CN=PSS CA", "-days", "3", "-addext", "basicConstraints=critical,CA:TRUE", "-out", "pss.pem",
+    ]);
+    for (name, password) in [("pss.key", None), ("pss-encrypted.key", Some(PASSWORD))] {
+        let key = shop.read(name);
+        let certificate = shop.read("pss.pem");
+        let files = [InputFile { name: "pss.pem", contents: &certificate }, InputFile { name, contents: &key }];
+        let seen = inspect(&files, password, now()).unwrap_or_else(|e| panic!("{name}: {}", e.message));
+        assert_eq!(seen.keys.len(), 1, "{name}");
+        assert_eq!(seen.keys[0].public_key.summary, "RSA-PSS 2048 bit");
+        assert_eq!(seen.keys[0].matching_certificates, [1]);
+        assert!(seen.unreadable[0].contains("RSA-PSS"), "{:?}", seen.unreadable);
+        let error = import_cas(&files, password, now()).expect_err("RSA-PSS can't sign here");
+        assert!(error.message.contains("RSA-PSS") && error.message.contains(name), "{}", error.message);
+    }
 }
 
 #[test]

@@ -20,8 +20,7 @@ use x509_cert::request::CertReq;
 
 use crate::ca_tools::chain_check::{ChainReport, check_chain};
 use crate::error::Result;
-use crate::x509::key::PrivateKey;
-use crate::ca_tools::material::{Material, key_matches};
+use crate::ca_tools::material::{Material, RSASSA_PSS, public_key_matches};
 use crate::ca_tools::pem_file::InputFile;
 use crate::x509::text::{attribute_name, describe_name, oid_name, oneline_name, openssl_time, string_value};
 use crate::x509::facts::{thumbprint_sha1_of_der, thumbprint_sha256_of_der};
@@ -140,10 +139,12 @@ pub fn inspect(files: &[InputFile<'_>], password: Option<&str>, now_unix: u64) -
     let certificates: Vec<CertificateDescription> =
         material.certificates.iter().map(|c| describe_certificate(&c.file, &c.item, &c.der, now_unix)).collect();
     let requests = material.requests.iter().map(|r| describe_request(&r.file, &r.item)).collect();
+    let held: Vec<&Certificate> = material.certificates.iter().map(|c| &c.item).collect();
     let keys = material
         .keys
         .iter()
-        .map(|k| describe_key(&k.file, &k.item, &material.certificates.iter().map(|c| &c.item).collect::<Vec<_>>()))
+        .map(|k| describe_key(&k.file, k.item.public_key_info().ok().as_ref(), k.item.algorithm().label(), &held))
+        .chain(material.show_only_keys.iter().map(|k| describe_key(&k.file, Some(&k.item), "", &held)))
         .collect();
     let chain = (material.certificates.len() >= 2).then(|| {
         let list: Vec<Certificate> = material.certificates.iter().map(|c| c.item.clone()).collect();
@@ -209,13 +210,16 @@ pub fn describe_request(file: &str, csr: &CertReq) -> RequestDescription {
     }
 }
 
-pub fn describe_key(file: &str, key: &PrivateKey, certificates: &[&Certificate]) -> KeyDescription {
-    let public_key = key
-        .public_key_info()
-        .map(|spki| describe_public_key(&spki))
-        .unwrap_or_else(|_| PublicKeyDescription::unknown(key.algorithm().label()));
-    let matching: Vec<usize> =
-        certificates.iter().enumerate().filter(|(_, c)| key_matches(key, c)).map(|(i, _)| i + 1).collect();
+/// A private key by its public half (`label` names it when that is unknown):
+/// its type and size, and which certificates hold it.
+pub fn describe_key(file: &str, public_key: Option<&SubjectPublicKeyInfoOwned>, label: &str, certificates: &[&Certificate]) -> KeyDescription {
+    let matching: Vec<usize> = certificates
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| public_key.is_some_and(|own| public_key_matches(own, c)))
+        .map(|(i, _)| i + 1)
+        .collect();
+    let public_key = public_key.map(describe_public_key).unwrap_or_else(|| PublicKeyDescription::unknown(label));
     let match_summary = match (matching.first(), certificates.len()) {
         (_, 0) => format!("{file}: no certificate was given to match the key against."),
         (Some(&n), _) => format!(
@@ -247,14 +251,15 @@ const ID_EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840
 pub fn describe_public_key(spki: &SubjectPublicKeyInfoOwned) -> PublicKeyDescription {
     let algorithm = oid_name(&spki.algorithm.oid);
     let mut out = PublicKeyDescription::unknown(&algorithm);
-    if spki.algorithm.oid == RSA_ENCRYPTION {
+    if spki.algorithm.oid == RSA_ENCRYPTION || spki.algorithm.oid == RSASSA_PSS {
         if let Ok(key) = rsa::pkcs1::RsaPublicKey::<der::asn1::UintRef<'_>>::from_der(spki.subject_public_key.raw_bytes()) {
             let modulus = magnitude(key.modulus.as_bytes());
             let bits = modulus.first().map_or(0, |&top| (modulus.len() as u32 - 1) * 8 + (8 - top.leading_zeros()));
             let exponent = magnitude(key.public_exponent.as_bytes());
             out.bits = Some(bits);
             out.exponent = (exponent.len() <= 8).then(|| exponent.iter().fold(0u64, |n, &b| (n << 8) | u64::from(b)));
-            out.summary = format!("RSA {bits} bit");
+            let kind = if spki.algorithm.oid == RSASSA_PSS { "RSA-PSS" } else { "RSA" };
+            out.summary = format!("{kind} {bits} bit");
         }
     } else if spki.algorithm.oid == ID_EC_PUBLIC_KEY
         && let Some(curve) = verify::named_curve(&spki.algorithm)

@@ -9,6 +9,7 @@ use std::io::{Cursor, Read};
 use der::{Decode, Encode, Tagged};
 use pkcs8::EncryptedPrivateKeyInfoRef;
 use rsa::pkcs1::DecodeRsaPrivateKey;
+use spki::SubjectPublicKeyInfoOwned;
 use x509_cert::Certificate;
 use x509_cert::request::CertReq;
 use zeroize::Zeroizing;
@@ -37,9 +38,19 @@ pub struct Material {
     pub certificates: Vec<Found<Certificate>>,
     pub requests: Vec<Found<CertReq>>,
     pub keys: Vec<Found<PrivateKey>>,
+    /// Keys the studio reads but can't sign with (RSA-PSS), by their public
+    /// half; why is in `unreadable`.
+    pub show_only_keys: Vec<Found<SubjectPublicKeyInfoOwned>>,
     /// The parts of otherwise usable files that the studio can't use (a key
     /// of a type it can't sign with, a damaged block), each naming its file.
     pub unreadable: Vec<StudioError>,
+}
+
+/// A private key as read: one the studio signs with, or one it can only
+/// show by its public half, with why it can't sign with it.
+pub enum ReadKey {
+    Signing(PrivateKey),
+    ShowOnly(SubjectPublicKeyInfoOwned, StudioError),
 }
 
 /// A ZIP entry larger than this is not one of the studio's PEM files.
@@ -109,7 +120,8 @@ impl Material {
 
     /// How many usable items and set-aside problems there are so far.
     fn tally(&self) -> (usize, usize) {
-        (self.certificates.len() + self.requests.len() + self.keys.len(), self.unreadable.len())
+        let usable = self.certificates.len() + self.requests.len() + self.keys.len() + self.show_only_keys.len();
+        (usable, self.unreadable.len())
     }
 
     /// A file that gave nothing usable since `before` fails with its first problem.
@@ -131,8 +143,14 @@ impl Material {
         Ok(())
     }
 
-    fn push_key(&mut self, file: &str, key: PrivateKey) {
-        self.keys.push(Found { item: key, der: Vec::new(), file: file.to_string() });
+    fn push_key(&mut self, file: &str, key: ReadKey) {
+        match key {
+            ReadKey::Signing(key) => self.keys.push(Found { item: key, der: Vec::new(), file: file.to_string() }),
+            ReadKey::ShowOnly(public_key, problem) => {
+                self.show_only_keys.push(Found { item: public_key, der: Vec::new(), file: file.to_string() });
+                self.unreadable.push(problem);
+            }
+        }
     }
 
     fn read_pem_block(&mut self, file: &str, block: &PemBlock, password: Option<&str>) -> Result<()> {
@@ -315,7 +333,7 @@ fn looks_like_pfx(der: &[u8]) -> bool {
 /// Any private key PEM block OpenSSL writes: PKCS#8, encrypted PKCS#8,
 /// PKCS#1, SEC1, and the last two with legacy `Proc-Type` encryption. The
 /// password is blamed only when a scheme the studio runs fails.
-pub fn private_key_from_pem(file: &str, block: &PemBlock, password: Option<&str>) -> Result<PrivateKey> {
+pub fn private_key_from_pem(file: &str, block: &PemBlock, password: Option<&str>) -> Result<ReadKey> {
     let not_a_key = |why: &dyn std::fmt::Display| damaged(file, &format!("its {} does not decode ({why})", block.label));
     match block.label.as_str() {
         "PRIVATE KEY" => key_from_pkcs8(file, &block.der),
@@ -343,7 +361,7 @@ pub fn private_key_from_pem(file: &str, block: &PemBlock, password: Option<&str>
             };
             let key = if block.label == "RSA PRIVATE KEY" { rsa_from_pkcs1(&der) } else { ec_from_sec1(file, &der) };
             match key {
-                Some(key) => key,
+                Some(key) => key.map(ReadKey::Signing),
                 None if encrypted => Err(password_wrong(file)),
                 None => Err(not_a_key(&"not a usable RSA / P-256 / P-384 key")),
             }
@@ -367,21 +385,26 @@ fn cannot_sign_with_because(file: &str, why: &str) -> StudioError {
 
 /// The key of a decrypted PKCS#8: a result that is no PrivateKeyInfo means
 /// the password was wrong; a key of a type the studio can't use is named.
-fn key_from_decrypted(file: &str, der: &[u8]) -> Result<PrivateKey> {
+fn key_from_decrypted(file: &str, der: &[u8]) -> Result<ReadKey> {
     if pkcs8::PrivateKeyInfoRef::from_der(der).is_err() {
         return Err(password_wrong(file));
     }
     key_from_pkcs8(file, der)
 }
 
-/// An unencrypted PKCS#8 key; one the studio can't sign with is named by its type.
-fn key_from_pkcs8(file: &str, der: &[u8]) -> Result<PrivateKey> {
+/// An unencrypted PKCS#8 key; one the studio can't sign with is named by its
+/// type (and an RSA-PSS key kept by its public half, to be shown).
+fn key_from_pkcs8(file: &str, der: &[u8]) -> Result<ReadKey> {
     let problem = match PrivateKey::from_pkcs8_der(der) {
-        Ok(key) => return Ok(key),
+        Ok(key) => return Ok(ReadKey::Signing(key)),
         Err(e) => StudioError::field("files", format!("{file}: {}", e.message)),
     };
     let Ok(info) = pkcs8::PrivateKeyInfoRef::from_der(der) else { return Err(problem) };
     let algorithm = info.algorithm.oid;
+    if algorithm == RSASSA_PSS {
+        let public_key = rsa_pss_public_key(&info).ok_or(problem)?;
+        return Ok(ReadKey::ShowOnly(public_key, cannot_sign_with(file, "RSA-PSS")));
+    }
     if algorithm != rsa::pkcs1::ALGORITHM_OID && algorithm != p256::elliptic_curve::ALGORITHM_OID {
         return Err(cannot_sign_with(file, &key_type_name(&algorithm)));
     }
@@ -392,10 +415,23 @@ fn key_from_pkcs8(file: &str, der: &[u8]) -> Result<PrivateKey> {
         // Explicit parameters: in the algorithm, the SEC1 key inside holds the scalar.
         let explicit = info.algorithm.parameters.and_then(|p| p.to_der().ok());
         if let (Some(parameters), Some(sec1)) = (explicit, ec_explicit::sec1_parts(info.private_key.as_bytes())) {
-            return ec_explicit::key_on(&parameters, &sec1.scalar).map_err(|why| cannot_sign_with_because(file, why));
+            return ec_explicit::key_on(&parameters, &sec1.scalar).map(ReadKey::Signing).map_err(|why| cannot_sign_with_because(file, why));
         }
     }
     Err(problem)
+}
+
+pub const RSASSA_PSS: const_oid::ObjectIdentifier = const_oid::ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");
+
+/// An RSA-PSS key's public half: its modulus and exponent under the key's
+/// own algorithm identifier (with any PSS restrictions), as its certificate has it.
+fn rsa_pss_public_key(info: &pkcs8::PrivateKeyInfoRef<'_>) -> Option<SubjectPublicKeyInfoOwned> {
+    let private = rsa::pkcs1::RsaPrivateKey::<der::asn1::UintRef<'_>>::from_der(info.private_key.as_bytes()).ok()?;
+    let public = rsa::pkcs1::RsaPublicKey { modulus: private.modulus, public_exponent: private.public_exponent }.to_der().ok()?;
+    Some(SubjectPublicKeyInfoOwned {
+        algorithm: spki::AlgorithmIdentifierOwned { oid: info.algorithm.oid, parameters: info.algorithm.parameters.map(der::Any::from) },
+        subject_public_key: der::asn1::BitString::from_bytes(&public).ok()?,
+    })
 }
 
 /// Why an encrypted PKCS#8 that pkcs8 can't parse is refused, naming its
@@ -446,9 +482,12 @@ fn ec_from_sec1(file: &str, der: &[u8]) -> Option<Result<PrivateKey>> {
 
 /// Whether `key` is the private half of the certificate's public key.
 pub fn key_matches(key: &PrivateKey, certificate: &Certificate) -> bool {
+    key.public_key_info().is_ok_and(|own| public_key_matches(&own, certificate))
+}
+
+/// Whether the certificate holds this public key.
+pub fn public_key_matches(own: &SubjectPublicKeyInfoOwned, certificate: &Certificate) -> bool {
     let spki = certificate.tbs_certificate().subject_public_key_info();
-    key.public_key_info().is_ok_and(|own| {
-        own.algorithm.oid == spki.algorithm.oid && own.subject_public_key.raw_bytes() == spki.subject_public_key.raw_bytes()
-    })
+    own.algorithm.oid == spki.algorithm.oid && own.subject_public_key.raw_bytes() == spki.subject_public_key.raw_bytes()
 }
 
