@@ -175,10 +175,13 @@ fn pkcs8_in_every_scheme_openssl_writes() {
             variants.push(vec!["-v2", cipher, "-v2prf", prf]);
         }
     }
-    variants.push(vec!["-v1", "PBE-SHA1-3DES"]);
+    for pbe in ["PBE-SHA1-3DES", "PBE-SHA1-2DES"] {
+        variants.push(vec!["-v1", pbe, "-provider", "legacy", "-provider", "default"]);
+    }
     for variant in &variants {
         for form in ["PEM", "DER"] {
-            let name = format!("{}.{}", variant.join("_"), form.to_lowercase());
+            let scheme: Vec<&str> = variant.iter().copied().take_while(|a| *a != "-provider").collect();
+            let name = format!("{}.{}", scheme.join("_"), form.to_lowercase());
             let mut args = vec!["pkcs8", "-topk8", "-in", "rsa.key", "-passout", &pass, "-outform", form, "-out", &name];
             args.extend(variant.iter().copied());
             shop.openssl(&args);
@@ -367,6 +370,11 @@ fn what_the_studio_cant_use_is_named_not_blamed_on_the_password() {
     rc4.extend(legacy);
     shop.openssl(&rc4);
     refused(&shop, "rc4.key", Some(PASSWORD), "RC4");
+    refused(&shop, "rc4.key", None, "RC4");
+    let mut rc2 = vec!["pkcs8", "-topk8", "-in", "ec.key", "-v1", "PBE-SHA1-RC2-40", "-passout", &pass, "-out", "rc2.key"];
+    rc2.extend(legacy);
+    shop.openssl(&rc2);
+    refused(&shop, "rc2.key", Some(PASSWORD), "PBE-SHA1-RC2-40");
 }
 
 #[test]

@@ -339,13 +339,13 @@ pub fn private_key_from_pem(file: &str, block: &PemBlock, password: Option<&str>
         "PRIVATE KEY" => key_from_pkcs8(file, &block.der),
         "ENCRYPTED PRIVATE KEY" => {
             if let Some(der) = legacy_pem::decrypt_pkcs12_pbe(file, &block.der, password) {
-                return key_from_decrypted(file, &der?);
+                return key_from_decrypted(file, &der?, password);
             }
             let info = EncryptedPrivateKeyInfoRef::from_der(&block.der).map_err(|e| unreadable_scheme(file, &block.der).unwrap_or_else(|| not_a_key(&e)))?;
             check_key_derivation(file, &info)?;
             let password = password_for(file, password)?;
             match info.decrypt(password) {
-                Ok(der) => key_from_decrypted(file, der.as_bytes()),
+                Ok(der) => key_from_decrypted(file, der.as_bytes(), Some(password)),
                 Err(pkcs8::Error::EncryptedPrivateKey(pkcs8::pkcs5::Error::DecryptFailed)) => Err(password_wrong(file)),
                 Err(pkcs8::Error::EncryptedPrivateKey(e)) => Err(reencrypt(file, &format!("is encrypted in a way the studio can't read ({e})"))),
                 // It decrypted to something that isn't DER: the padding held by chance, the password is wrong.
@@ -384,10 +384,10 @@ fn cannot_sign_with_because(file: &str, why: &str) -> StudioError {
 }
 
 /// The key of a decrypted PKCS#8: a result that is no PrivateKeyInfo means
-/// the password was wrong; a key of a type the studio can't use is named.
-fn key_from_decrypted(file: &str, der: &[u8]) -> Result<ReadKey> {
+/// the password was wrong (or missing); a key of a type the studio can't use is named.
+fn key_from_decrypted(file: &str, der: &[u8], password: Option<&str>) -> Result<ReadKey> {
     if pkcs8::PrivateKeyInfoRef::from_der(der).is_err() {
-        return Err(password_wrong(file));
+        return Err(if password.is_some_and(|p| !p.is_empty()) { password_wrong(file) } else { password_needed(file) });
     }
     key_from_pkcs8(file, der)
 }

@@ -116,7 +116,7 @@ fn bag_content(bag: &SafeBag) -> &[u8] {
 /// The password as the PKCS#12 KDF takes it: UTF-16BE with a two-zero
 /// terminator. For no password, OpenSSL may instead have used no bytes at
 /// all (its NULL password), so both are tried.
-fn kdf_passwords(password: &str) -> std::result::Result<Vec<Zeroizing<Vec<u8>>>, PfxReadError> {
+pub fn kdf_passwords(password: &str) -> std::result::Result<Vec<Zeroizing<Vec<u8>>>, PfxReadError> {
     let bmp = BmpString::from_utf8(password).map_err(|_| PfxReadError::Unsupported("a password that is not Unicode text".into()))?;
     let mut terminated = Zeroizing::new(bmp.into_bytes().to_vec());
     terminated.extend([0, 0]);
@@ -167,8 +167,10 @@ fn check_rounds(iterations: i32) -> std::result::Result<i32, PfxReadError> {
     }
 }
 
-/// Decrypts PFX content: PBES2 (PBKDF2) or the PKCS#12 PBEs OpenSSL writes
-/// (3DES for keys, RC2-40 for `-legacy` certificates).
+fn bad_parameters(e: &dyn std::fmt::Display) -> PfxReadError {
+    PfxReadError::Damaged(format!("its encryption parameters do not decode ({e})"))
+}
+
 /// The password as PBES2 takes it (UTF-8) and as the PKCS#12 KDF does.
 #[derive(Clone, Copy)]
 struct Secret<'a> {
@@ -176,24 +178,12 @@ struct Secret<'a> {
     kdf: &'a [u8],
 }
 
+/// Decrypts PFX content: PBES2 (PBKDF2) or a PKCS#12 PBE.
 fn decrypt(algorithm: &AlgorithmIdentifierOwned, secret: Secret<'_>, data: &[u8]) -> std::result::Result<Zeroizing<Vec<u8>>, PfxReadError> {
     use pkcs8::pkcs5::{EncryptionScheme, pbes2::Kdf};
-    let damaged = |e: &dyn std::fmt::Display| PfxReadError::Damaged(format!("its encryption parameters do not decode ({e})"));
-    let oid = algorithm.oid;
-    if oid == pkcs12::PKCS_12_PBE_WITH_SHAAND3_KEY_TRIPLE_DES_CBC || oid == pkcs12::PKCS_12_PBEWITH_SHAAND40_BIT_RC2_CBC {
-        let params: Pkcs12PbeParams = algorithm.parameters.as_ref().ok_or_else(|| damaged(&"none"))?.decode_as().map_err(|e| damaged(&e))?;
-        let iterations = check_rounds(params.iterations)?;
-        let salt = params.salt.as_bytes();
-        let key_len = if oid == pkcs12::PKCS_12_PBEWITH_SHAAND40_BIT_RC2_CBC { 5 } else { 24 };
-        let derive = |kind, len| Zeroizing::new(derive_key::<Sha1>(secret.kdf, salt, kind, iterations, len));
-        let key = derive(Pkcs12KeyType::EncryptionKey, key_len);
-        let iv = derive(Pkcs12KeyType::Iv, 8);
-        let plain = if key_len == 5 {
-            cbc_decrypt::<rc2::Rc2>(&key, &iv, data)
-        } else {
-            cbc_decrypt::<des::TdesEde3>(&key, &iv, data)
-        };
-        return plain.ok_or(PfxReadError::WrongPassword);
+    let damaged = bad_parameters;
+    if let Some(plain) = decrypt_pkcs12_pbe(algorithm, secret.kdf, data) {
+        return plain;
     }
     let unsupported = || PfxReadError::Unsupported(format!("the encryption {}", encryption_scheme_name(algorithm)));
     let scheme = EncryptionScheme::from_der(&algorithm.to_der().map_err(|e| damaged(&e))?).map_err(|_| unsupported())?;
@@ -210,6 +200,36 @@ fn decrypt(algorithm: &AlgorithmIdentifierOwned, secret: Secret<'_>, data: &[u8]
         pkcs8::pkcs5::Error::DecryptFailed => PfxReadError::WrongPassword,
         _ => unsupported(),
     })
+}
+
+/// Decrypts under a PKCS#12 PBE (RFC 7292 appendix C: SHA-1 KDF with 3DES,
+/// 2DES, RC2-128 or RC2-40), given the password in the KDF's form;
+/// `None` when `algorithm` is no PKCS#12 PBE.
+pub fn decrypt_pkcs12_pbe(algorithm: &AlgorithmIdentifierOwned, kdf_password: &[u8], data: &[u8]) -> Option<std::result::Result<Zeroizing<Vec<u8>>, PfxReadError>> {
+    let key_len = match algorithm.oid {
+        pkcs12::PKCS_12_PBE_WITH_SHAAND3_KEY_TRIPLE_DES_CBC => 24,
+        pkcs12::PKCS_12_PBE_WITH_SHAAND2_KEY_TRIPLE_DES_CBC | pkcs12::PKCS_12_PBE_WITH_SHAAND128_BIT_RC2_CBC => 16,
+        pkcs12::PKCS_12_PBEWITH_SHAAND40_BIT_RC2_CBC => 5,
+        pkcs12::PKCS_12_PBE_WITH_SHAAND128_BIT_RC4 | pkcs12::PKCS_12_PBE_WITH_SHAAND40_BIT_RC4 => {
+            return Some(Err(PfxReadError::Unsupported(oid_name(&algorithm.oid))));
+        }
+        _ => return None,
+    };
+    Some((|| {
+        let damaged = bad_parameters;
+        let params: Pkcs12PbeParams = algorithm.parameters.as_ref().ok_or_else(|| damaged(&"none"))?.decode_as().map_err(|e| damaged(&e))?;
+        let iterations = check_rounds(params.iterations)?;
+        let derive = |kind, len| Zeroizing::new(derive_key::<Sha1>(kdf_password, params.salt.as_bytes(), kind, iterations, len));
+        let key = derive(Pkcs12KeyType::EncryptionKey, key_len);
+        let iv = derive(Pkcs12KeyType::Iv, 8);
+        let plain = match algorithm.oid {
+            pkcs12::PKCS_12_PBE_WITH_SHAAND3_KEY_TRIPLE_DES_CBC => cbc_decrypt::<des::TdesEde3>(&key, &iv, data),
+            pkcs12::PKCS_12_PBE_WITH_SHAAND2_KEY_TRIPLE_DES_CBC => cbc_decrypt::<des::TdesEde2>(&key, &iv, data),
+            // RC2's effective key bits are its key length's: 128 or 40.
+            _ => cbc_decrypt::<rc2::Rc2>(&key, &iv, data),
+        };
+        plain.ok_or(PfxReadError::WrongPassword)
+    })())
 }
 
 fn cbc_decrypt<C: cbc::cipher::BlockCipherDecrypt + cbc::cipher::KeyInit>(key: &[u8], iv: &[u8], data: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
