@@ -42,8 +42,8 @@ pub enum PfxReadError {
 
 /// Reads a PFX as OpenSSL (default and `-legacy`), Windows, Java and the studio
 /// write it: checks the MAC (SHA-1/256/384/512, or none), decrypts PBES2
-/// (PBKDF2 with any HMAC, AES or DES-EDE3), PKCS#12 3DES and RC2-40
-/// contents, and returns certificate bags and (shrouded) key bags.
+/// (PBKDF2 with any HMAC, AES or DES-EDE3) and the PKCS#12 PBEs (3DES, 2DES,
+/// RC2), and returns certificate bags and (shrouded) key bags.
 pub fn read(der: &[u8], password: &str) -> std::result::Result<PfxContents, PfxReadError> {
     let damaged = |what: &str| PfxReadError::Damaged(what.to_string());
     let pfx = Pfx::from_der(der).map_err(|e| damaged(&format!("it is not a PKCS#12 file ({e})")))?;
@@ -117,7 +117,7 @@ fn bag_content(bag: &SafeBag) -> &[u8] {
 /// terminator. For no password, OpenSSL may instead have used no bytes at
 /// all (its NULL password), so both are tried.
 pub fn kdf_passwords(password: &str) -> std::result::Result<Vec<Zeroizing<Vec<u8>>>, PfxReadError> {
-    let bmp = BmpString::from_utf8(password).map_err(|_| PfxReadError::Unsupported("a password that is not Unicode text".into()))?;
+    let bmp = BmpString::from_utf8(password).map_err(|_| PfxReadError::Unsupported("a password with characters PKCS#12 can't encode (outside Unicode's basic plane)".into()))?;
     let mut terminated = Zeroizing::new(bmp.into_bytes().to_vec());
     terminated.extend([0, 0]);
     let mut forms = vec![terminated];
