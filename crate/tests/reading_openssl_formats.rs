@@ -55,6 +55,12 @@ impl Workshop {
         ]);
     }
 
+    /// The CA certificate's DER, as `openssl x509 -outform DER` writes it to `ca.der`.
+    fn ca_der(&self) -> Vec<u8> {
+        self.openssl(&["x509", "-in", "ca.pem", "-outform", "DER", "-out", "ca.der"]);
+        self.read("ca.der")
+    }
+
     /// `openssl x509 -fingerprint -sha1` of a PEM or DER certificate, as the portal writes it.
     fn fingerprint(&self, name: &str) -> String {
         let form = if self.read(name).windows(10).any(|w| w == b"-----BEGIN") { "PEM" } else { "DER" };
@@ -107,9 +113,9 @@ fn field_of(result: cert_studio::Result<Material>) -> (String, String) {
 fn thumbprints_are_over_the_bytes_as_read() {
     let shop = Workshop::new();
     shop.ca();
-    shop.openssl(&["x509", "-in", "ca.pem", "-outform", "DER", "-out", "ca.der"]);
-    let general = with_generalized_validity(&shop.read("ca.der"));
-    assert_ne!(general, shop.read("ca.der"));
+    let ca_der = shop.ca_der();
+    let general = with_generalized_validity(&ca_der);
+    assert_ne!(general, ca_der);
     assert_ne!(reencoded(&general), general, "a thumbprint over the re-encoding would differ");
     shop.write("general.der", &general);
     shop.openssl(&["x509", "-in", "general.der", "-inform", "DER", "-out", "general.pem"]);
@@ -488,9 +494,9 @@ fn with_explicit_defaults(der: &[u8]) -> Vec<u8> {
 fn explicit_defaults_keep_their_thumbprint() {
     let shop = Workshop::new();
     shop.ca();
-    shop.openssl(&["x509", "-in", "ca.pem", "-outform", "DER", "-out", "ca.der"]);
-    let explicit = with_explicit_defaults(&shop.read("ca.der"));
-    assert_ne!(explicit, shop.read("ca.der"));
+    let ca_der = shop.ca_der();
+    let explicit = with_explicit_defaults(&ca_der);
+    assert_ne!(explicit, ca_der);
     assert_ne!(reencoded(&explicit), explicit, "a thumbprint over the re-encoding would differ");
     shop.write("explicit.der", &explicit);
     let contents = shop.read("explicit.der");
@@ -508,4 +514,36 @@ fn name_attributes_print_with_openssl_names() {
     let seen = inspect(&[InputFile { name: "named.pem", contents: &contents }], None, now()).expect("inspect");
     let openssl = shop.openssl(&["x509", "-in", "named.pem", "-noout", "-subject"]);
     assert_eq!(format!("subject={}", seen.certificates[0].subject), openssl.trim());
+}
+
+/// `der` with its signature made again by `key` over its (changed) TBS.
+fn signed_again(shop: &Workshop, der: &[u8], key: &str) -> Vec<u8> {
+    let mut outer = Vec::<Any>::from_der(der).expect("certificate");
+    shop.write("tbs.der", &outer[0].to_der().expect("tbs"));
+    shop.openssl(&["dgst", "-sha256", "-sign", key, "-out", "signature.bin", "tbs.der"]);
+    let signature = der::asn1::BitString::from_bytes(&shop.read("signature.bin")).expect("signature");
+    outer[2] = Any::encode_from(&signature).expect("signature");
+    outer.to_der().expect("certificate")
+}
+
+#[test]
+fn certificates_signed_by_an_imported_ca_carry_its_certificate_as_read() {
+    let shop = Workshop::new();
+    shop.ca();
+    let general = signed_again(&shop, &with_generalized_validity(&shop.ca_der()), "ca.key");
+    shop.write("general.der", &general);
+    shop.openssl(&["x509", "-in", "general.der", "-inform", "DER", "-out", "general.pem"]);
+    // Still a valid self-signed root, so its exact bytes matter to every chain.
+    shop.openssl(&["verify", "-CAfile", "general.pem", "general.pem"]);
+    let key = shop.read("ca.key");
+    let files = [InputFile { name: "general.der", contents: &general }, InputFile { name: "ca.key", contents: &key }];
+    let cas = import_cas(&files, None, now()).expect("import");
+    shop.openssl(&["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "d.key", "-subj", "/CN=device-01", "-out", "d.csr"]);
+    let csr = shop.read("d.csr");
+    let signed = cert_studio::sign_request(&cas[0], &InputFile { name: "d.csr", contents: &csr }, cert_studio::CsrProfile::Device, now()).expect("sign");
+    let root_pem = String::from_utf8(shop.read("general.pem")).expect("PEM");
+    let chain = signed.files.iter().find(|f| f.path.contains("full-chain") && f.path.ends_with(".pem")).expect("full chain");
+    assert!(String::from_utf8_lossy(&chain.contents).contains(&root_pem), "{}", chain.path);
+    shop.write("chain.pem", &chain.contents);
+    shop.openssl(&["verify", "-CAfile", "general.pem", "chain.pem"]);
 }

@@ -8,7 +8,7 @@ use x509_cert::Certificate;
 use x509_cert::ext::pkix::{BasicConstraints, KeyUsage, KeyUsages};
 
 use crate::output::layout::role;
-use crate::x509::facts::{common_name_of, not_after_unix, pem_text, thumbprint_sha1_of_der};
+use crate::x509::facts::{certificate_der, common_name_of, not_after_unix, pem_text, thumbprint_sha1_of_der};
 use crate::x509::issue::Issuer;
 use crate::error::{Result, StudioError};
 use crate::x509::text::{describe_name, iso_time, openssl_time};
@@ -89,6 +89,20 @@ impl ImportedCa {
             chain_pems: above.iter().map(|der| pem_text("CERTIFICATE", der)).collect(),
             reaches_root: self.chain_to_root(&[]).is_ok(),
         })
+    }
+
+    /// Each certificate's DER as the files held it when it came with the CA
+    /// (a re-encoding may change the bytes its issuer signed); others are
+    /// encoded here.
+    pub fn ders_as_read_of(&self, certificates: &[Certificate]) -> Result<Vec<Vec<u8>>> {
+        let own = || std::iter::once(&self.issuer.certificate).chain(&self.chain);
+        certificates
+            .iter()
+            .map(|certificate| match own().position(|o| o == certificate).and_then(|i| self.ders_as_read.get(i)) {
+                Some(der) => Ok(der.clone()),
+                None => certificate_der(certificate),
+            })
+            .collect()
     }
 
     pub fn common_name(&self) -> String {
