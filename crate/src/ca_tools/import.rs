@@ -8,7 +8,7 @@ use x509_cert::Certificate;
 use x509_cert::ext::pkix::{BasicConstraints, KeyUsage, KeyUsages};
 
 use crate::output::layout::role;
-use crate::x509::facts::{certificate_pem, common_name_of, not_after_unix, thumbprint_sha1};
+use crate::x509::facts::{certificate_der, common_name_of, not_after_unix, pem_text, thumbprint_sha1_of_der};
 use crate::x509::issue::Issuer;
 use crate::error::{Result, StudioError};
 use crate::x509::text::{describe_name, iso_time, openssl_time};
@@ -22,6 +22,9 @@ pub struct ImportedCa {
     /// Certificates above the CA, its own issuer first, as far as the files
     /// reach (ideally up to the self-signed root).
     pub chain: Vec<Certificate>,
+    /// The CA's certificate and then `chain`, each as the files held its DER:
+    /// what the page shows, copies and thumbprints.
+    pub ders_as_read: Vec<Vec<u8>>,
     /// The file the certificate came from.
     pub certificate_file: String,
     pub key_file: String,
@@ -69,6 +72,7 @@ impl ImportedCa {
     pub fn summary(&self) -> Result<ImportedCaSummary> {
         let certificate = &self.issuer.certificate;
         let algorithm = self.issuer.key.algorithm();
+        let (own_der, above) = self.ders_as_read.split_first().ok_or_else(|| StudioError::general("An imported CA lost its certificate."))?;
         Ok(ImportedCaSummary {
             id: 0,
             common_name: self.common_name(),
@@ -78,13 +82,27 @@ impl ImportedCa {
             key_algorithm: algorithm.id(),
             key_label: algorithm.label(),
             not_after: iso_time(not_after_unix(certificate)),
-            thumbprint_sha1: thumbprint_sha1(certificate)?,
-            certificate_pem: certificate_pem(certificate)?,
+            thumbprint_sha1: thumbprint_sha1_of_der(own_der),
+            certificate_pem: pem_text("CERTIFICATE", own_der),
             certificate_file: self.certificate_file.clone(),
             key_file: self.key_file.clone(),
-            chain_pems: self.chain.iter().map(certificate_pem).collect::<Result<_>>()?,
+            chain_pems: above.iter().map(|der| pem_text("CERTIFICATE", der)).collect(),
             reaches_root: self.chain_to_root(&[]).is_ok(),
         })
+    }
+
+    /// Each certificate's DER as the files held it when it came with the CA
+    /// (a re-encoding may change the bytes its issuer signed); others are
+    /// encoded here.
+    pub fn ders_as_read_of(&self, certificates: &[Certificate]) -> Result<Vec<Vec<u8>>> {
+        let own = || std::iter::once(&self.issuer.certificate).chain(&self.chain);
+        certificates
+            .iter()
+            .map(|certificate| match own().position(|o| o == certificate).and_then(|i| self.ders_as_read.get(i)) {
+                Some(der) => Ok(der.clone()),
+                None => certificate_der(certificate),
+            })
+            .collect()
     }
 
     pub fn common_name(&self) -> String {
@@ -153,11 +171,15 @@ pub fn import_cas(files: &[InputFile<'_>], password: Option<&str>, now_unix: u64
     if files.is_empty() {
         return Err(StudioError::field("files", "Add the CA certificate and its private key (PEM files, a PFX or a studio ZIP)."));
     }
-    let Material { certificates, keys, .. } = Material::read(files, password)?;
+    let Material { certificates, keys, mut unreadable, .. } = Material::read(files, password)?;
     if certificates.is_empty() {
         return Err(StudioError::field("files", format!("No certificate found in {names}: add the CA certificate too.")));
     }
     if keys.is_empty() {
+        // A key the studio can't use explains best why there is none.
+        if !unreadable.is_empty() {
+            return Err(unreadable.swap_remove(0));
+        }
         return Err(StudioError::field(
             "files",
             format!("No private key found in {names}: a CA can only sign with its key; add the key file (or a PFX that holds it)."),
@@ -165,7 +187,7 @@ pub fn import_cas(files: &[InputFile<'_>], password: Option<&str>, now_unix: u64
     }
     let mut cas = Vec::new();
     let mut first_problem = None;
-    for Found { item: key, file: key_file } in keys {
+    for Found { item: key, file: key_file, .. } in keys {
         let Some(found) = certificates.iter().find(|c| key_matches(&key, &c.item)) else {
             let cert_files: Vec<&str> = certificates.iter().map(|c| c.file.as_str()).collect();
             first_problem.get_or_insert_with(|| {
@@ -181,10 +203,17 @@ pub fn import_cas(files: &[InputFile<'_>], password: Option<&str>, now_unix: u64
             continue;
         }
         let pool: Vec<&Certificate> = certificates.iter().map(|c| &c.item).collect();
-        let chain = chain_above(&found.item, &pool).into_iter().cloned().collect();
+        let above = chain_above(&found.item, &pool);
+        // chain_above hands back references into `pool`: find each one's bytes by address.
+        let as_read = |certificate: &Certificate| {
+            certificates.iter().find(|c| std::ptr::eq(&c.item, certificate)).map(|c| c.der.clone()).unwrap_or_default()
+        };
+        let ders_as_read = std::iter::once(found.der.clone()).chain(above.iter().map(|c| as_read(c))).collect();
+        let chain = above.into_iter().cloned().collect();
         cas.push(ImportedCa {
             issuer: Issuer { certificate: found.item.clone(), key },
             chain,
+            ders_as_read,
             certificate_file: found.file.clone(),
             key_file,
         });

@@ -7,7 +7,6 @@ use const_oid::ObjectIdentifier;
 use der::asn1::{AnyRef, Ia5String, OctetString};
 use der::{Decode, Encode, Tag, Tagged};
 use serde::Serialize;
-use sha1::{Digest, Sha1};
 use spki::SubjectPublicKeyInfoOwned;
 use x509_cert::Certificate;
 use x509_cert::ext::Extension;
@@ -21,10 +20,10 @@ use x509_cert::request::CertReq;
 
 use crate::ca_tools::chain_check::{ChainReport, check_chain};
 use crate::error::Result;
-use crate::x509::key::PrivateKey;
-use crate::ca_tools::material::{Material, key_matches};
+use crate::ca_tools::material::{Material, RSASSA_PSS, public_key_matches};
 use crate::ca_tools::pem_file::InputFile;
 use crate::x509::text::{attribute_name, describe_name, oid_name, oneline_name, openssl_time, string_value};
+use crate::x509::facts::{thumbprint_sha1_of_der, thumbprint_sha256_of_der};
 use crate::x509::verify::{self, is_self_signed};
 
 /// Everything the dropped files hold, described.
@@ -36,6 +35,8 @@ pub struct Inspection {
     pub keys: Vec<KeyDescription>,
     /// The chain check of the certificates in the order given (two or more).
     pub chain: Option<ChainReport>,
+    /// The parts the studio can't read or use, one sentence each, naming its file.
+    pub unreadable: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -44,10 +45,14 @@ pub struct CertificateDescription {
     pub file: String,
     /// `3 (0x2)` in OpenSSL's words; here the number 3.
     pub version: u8,
-    /// Lower-case hex with colons, as OpenSSL prints it.
+    /// Lower-case hex with colons, as OpenSSL prints it; a negative serial
+    /// (which RFC 5280 forbids, but some tools write) as `(Negative)01:02`.
     pub serial: String,
-    /// OpenSSL prints a serial that fits a signed 64-bit long in decimal.
+    /// OpenSSL prints a serial that fits a signed 64-bit long in decimal
+    /// (`-128` for a negative one).
     pub serial_decimal: Option<String>,
+    /// As `openssl x509 -serial` prints it: upper-case hex, `-01` for −1.
+    pub serial_hex: String,
     pub signature_algorithm: String,
     pub issuer: String,
     pub subject: String,
@@ -132,32 +137,37 @@ pub struct KeyDescription {
 pub fn inspect(files: &[InputFile<'_>], password: Option<&str>, now_unix: u64) -> Result<Inspection> {
     let material = Material::read(files, password)?;
     let certificates: Vec<CertificateDescription> =
-        material.certificates.iter().map(|c| describe_certificate(&c.file, &c.item, now_unix)).collect();
+        material.certificates.iter().map(|c| describe_certificate(&c.file, &c.item, &c.der, now_unix)).collect();
     let requests = material.requests.iter().map(|r| describe_request(&r.file, &r.item)).collect();
+    let held: Vec<&Certificate> = material.certificates.iter().map(|c| &c.item).collect();
     let keys = material
         .keys
         .iter()
-        .map(|k| describe_key(&k.file, &k.item, &material.certificates.iter().map(|c| &c.item).collect::<Vec<_>>()))
+        .map(|k| describe_key(&k.file, k.item.public_key_info().ok().as_ref(), k.item.algorithm().label(), &held))
+        .chain(material.show_only_keys.iter().map(|k| describe_key(&k.file, Some(&k.item), "", &held)))
         .collect();
     let chain = (material.certificates.len() >= 2).then(|| {
         let list: Vec<Certificate> = material.certificates.iter().map(|c| c.item.clone()).collect();
         check_chain(&list, now_unix)
     });
-    Ok(Inspection { certificates, requests, keys, chain })
+    let unreadable = material.unreadable.into_iter().map(|problem| problem.message).collect();
+    Ok(Inspection { certificates, requests, keys, chain, unreadable })
 }
 
-pub fn describe_certificate(file: &str, certificate: &Certificate, now_unix: u64) -> CertificateDescription {
+/// `der` is the certificate as read: its thumbprints are over those bytes.
+pub fn describe_certificate(file: &str, certificate: &Certificate, der: &[u8], now_unix: u64) -> CertificateDescription {
     let tbs = certificate.tbs_certificate();
-    let serial = magnitude(tbs.serial_number().as_bytes());
-    let der = certificate.to_der().unwrap_or_default();
+    let (negative, serial) = signed_magnitude(tbs.serial_number().as_bytes());
+    let sign = if negative { "-" } else { "" };
     let not_before = tbs.validity().not_before.to_unix_duration().as_secs();
     let not_after = tbs.validity().not_after.to_unix_duration().as_secs();
     let is_ca = tbs.get_extension::<BasicConstraints>().ok().flatten().is_some_and(|(_, b)| b.ca);
     CertificateDescription {
         file: file.to_string(),
         version: tbs.version() as u8 + 1,
-        serial: colon_hex(serial, false),
-        serial_decimal: serial_as_long(serial).map(|n| n.to_string()),
+        serial: format!("{}{}", if negative { "(Negative)" } else { "" }, colon_hex(&serial, false)),
+        serial_decimal: serial_as_long(negative, &serial).map(|n| n.to_string()),
+        serial_hex: format!("{sign}{}", colon_hex(&serial, true).replace(':', "")),
         signature_algorithm: oid_name(&certificate.signature_algorithm().oid),
         issuer: describe_name(tbs.issuer()),
         subject: describe_name(tbs.subject()),
@@ -165,8 +175,8 @@ pub fn describe_certificate(file: &str, certificate: &Certificate, now_unix: u64
         not_after: TimeDescription { unix: not_after, text: openssl_time(not_after) },
         public_key: describe_public_key(tbs.subject_public_key_info()),
         extensions: tbs.extensions().map(|exts| exts.iter().map(describe_extension).collect()).unwrap_or_default(),
-        thumbprint_sha1: plain_hex(&Sha1::digest(&der)),
-        thumbprint_sha256: plain_hex(&sha2::Sha256::digest(&der)),
+        thumbprint_sha1: thumbprint_sha1_of_der(der),
+        thumbprint_sha256: thumbprint_sha256_of_der(der),
         self_signed: is_self_signed(certificate),
         is_ca,
         valid_now: (not_before..=not_after).contains(&now_unix),
@@ -200,13 +210,16 @@ pub fn describe_request(file: &str, csr: &CertReq) -> RequestDescription {
     }
 }
 
-pub fn describe_key(file: &str, key: &PrivateKey, certificates: &[&Certificate]) -> KeyDescription {
-    let public_key = key
-        .public_key_info()
-        .map(|spki| describe_public_key(&spki))
-        .unwrap_or_else(|_| PublicKeyDescription::unknown(key.algorithm().label()));
-    let matching: Vec<usize> =
-        certificates.iter().enumerate().filter(|(_, c)| key_matches(key, c)).map(|(i, _)| i + 1).collect();
+/// A private key by its public half (`label` names it when that is unknown):
+/// its type and size, and which certificates hold it.
+pub fn describe_key(file: &str, public_key: Option<&SubjectPublicKeyInfoOwned>, label: &str, certificates: &[&Certificate]) -> KeyDescription {
+    let matching: Vec<usize> = certificates
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| public_key.is_some_and(|own| public_key_matches(own, c)))
+        .map(|(i, _)| i + 1)
+        .collect();
+    let public_key = public_key.map(describe_public_key).unwrap_or_else(|| PublicKeyDescription::unknown(label));
     let match_summary = match (matching.first(), certificates.len()) {
         (_, 0) => format!("{file}: no certificate was given to match the key against."),
         (Some(&n), _) => format!(
@@ -238,14 +251,15 @@ const ID_EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840
 pub fn describe_public_key(spki: &SubjectPublicKeyInfoOwned) -> PublicKeyDescription {
     let algorithm = oid_name(&spki.algorithm.oid);
     let mut out = PublicKeyDescription::unknown(&algorithm);
-    if spki.algorithm.oid == RSA_ENCRYPTION {
+    if spki.algorithm.oid == RSA_ENCRYPTION || spki.algorithm.oid == RSASSA_PSS {
         if let Ok(key) = rsa::pkcs1::RsaPublicKey::<der::asn1::UintRef<'_>>::from_der(spki.subject_public_key.raw_bytes()) {
             let modulus = magnitude(key.modulus.as_bytes());
             let bits = modulus.first().map_or(0, |&top| (modulus.len() as u32 - 1) * 8 + (8 - top.leading_zeros()));
             let exponent = magnitude(key.public_exponent.as_bytes());
             out.bits = Some(bits);
             out.exponent = (exponent.len() <= 8).then(|| exponent.iter().fold(0u64, |n, &b| (n << 8) | u64::from(b)));
-            out.summary = format!("RSA {bits} bit");
+            let kind = if spki.algorithm.oid == RSASSA_PSS { "RSA-PSS" } else { "RSA" };
+            out.summary = format!("{kind} {bits} bit");
         }
     } else if spki.algorithm.oid == ID_EC_PUBLIC_KEY
         && let Some(curve) = verify::named_curve(&spki.algorithm)
@@ -264,10 +278,30 @@ pub fn describe_public_key(spki: &SubjectPublicKeyInfoOwned) -> PublicKeyDescrip
     out
 }
 
-/// The serial as OpenSSL's ASN1_INTEGER_get sees it: positive and at most `i64::MAX`.
-fn serial_as_long(magnitude: &[u8]) -> Option<u64> {
+/// The serial as OpenSSL's ASN1_INTEGER_get sees it: a signed 64-bit long,
+/// where −1 is its error value (so OpenSSL prints −1 in hex too).
+fn serial_as_long(negative: bool, magnitude: &[u8]) -> Option<i64> {
     let value = (magnitude.len() <= 8).then(|| magnitude.iter().fold(0u64, |n, &b| (n << 8) | u64::from(b)))?;
-    (value <= i64::MAX as u64).then_some(value)
+    let long = if negative { 0i64.checked_sub_unsigned(value)? } else { i64::try_from(value).ok()? };
+    (long != -1).then_some(long)
+}
+
+/// An INTEGER's sign and magnitude: DER INTEGERs are two's complement.
+fn signed_magnitude(bytes: &[u8]) -> (bool, Vec<u8>) {
+    if bytes.first().is_none_or(|&top| top < 0x80) {
+        return (false, magnitude(bytes).to_vec());
+    }
+    // −x = !x + 1
+    let mut negated: Vec<u8> = bytes.iter().map(|b| !b).collect();
+    for byte in negated.iter_mut().rev() {
+        let (sum, carry) = byte.overflowing_add(1);
+        *byte = sum;
+        if !carry {
+            break;
+        }
+    }
+    let start = negated.iter().position(|&b| b != 0).unwrap_or(negated.len().saturating_sub(1));
+    (true, negated.split_off(start))
 }
 
 /// An INTEGER's content without its sign-padding zero octet.
@@ -280,10 +314,6 @@ fn magnitude(bytes: &[u8]) -> &[u8] {
 
 fn colon_hex(bytes: &[u8], upper: bool) -> String {
     bytes.iter().map(|b| if upper { format!("{b:02X}") } else { format!("{b:02x}") }).collect::<Vec<_>>().join(":")
-}
-
-fn plain_hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02X}")).collect()
 }
 
 fn extension_name(oid: &ObjectIdentifier) -> Option<&'static str> {

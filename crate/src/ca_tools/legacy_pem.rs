@@ -3,7 +3,8 @@
 //! the key is EVP_BytesToKey(MD5, password, salt = first 8 IV bytes, 1 round),
 //! the body is the PKCS#1 / SEC1 DER under CBC with PKCS#7 padding.
 //! Also OpenSSL 1.0's default for `pkcs8 -topk8`: PKCS#8 encrypted with
-//! pbeWithSHA1And3-KeyTripleDES-CBC (the PKCS#12 key derivation).
+//! pbeWithSHA1And3-KeyTripleDES-CBC (or 2-key 3DES), decrypted as a PFX's
+//! key bags are (pfx_read).
 
 use cbc::cipher::{BlockCipherDecrypt, BlockModeDecrypt, KeyInit, KeyIvInit, block_padding::Pkcs7};
 use md5::{Digest, Md5};
@@ -78,57 +79,39 @@ pub fn decrypt(file_name: &str, block: &PemBlock, password: &str) -> Result<Zero
     der.ok_or_else(wrong)
 }
 
-/// PBKDF2 / PKCS#12 rounds beyond this would freeze the page for minutes: a
-/// file asking for more is hostile or broken (OpenSSL writes 2048, the studio 600,000).
-pub const MAX_KDF_ITERATIONS: u32 = 10_000_000;
+/// pkcs-12PbeIds (RFC 7292): every PKCS#12 PBE is one arc below it.
+const PKCS12_PBE_IDS: const_oid::ObjectIdentifier = const_oid::ObjectIdentifier::new_unwrap("1.2.840.113549.1.12.1");
 
-/// Decrypts an `ENCRYPTED PRIVATE KEY` under PKCS#12 PBE to its PKCS#8 DER;
-/// `None` when the block uses another scheme (PBES2 is pkcs8's job).
+
+/// Decrypts an `ENCRYPTED PRIVATE KEY` under a PKCS#12 PBE to its PKCS#8
+/// DER; `None` when the block uses another scheme (PBES2 is pkcs8's job).
 pub fn decrypt_pkcs12_pbe(file_name: &str, der: &[u8], password: Option<&str>) -> Option<Result<Zeroizing<Vec<u8>>>> {
     use der::Decode;
-    use pkcs12::pbe_params::{EncryptedPrivateKeyInfo, Pkcs12PbeParams};
-    let info = EncryptedPrivateKeyInfo::from_der(der).ok()?;
-    let other_pkcs12_pbe = [
-        pkcs12::PKCS_12_PBE_WITH_SHAAND128_BIT_RC4,
-        pkcs12::PKCS_12_PBE_WITH_SHAAND40_BIT_RC4,
-        pkcs12::PKCS_12_PBE_WITH_SHAAND2_KEY_TRIPLE_DES_CBC,
-        pkcs12::PKCS_12_PBE_WITH_SHAAND128_BIT_RC2_CBC,
-        pkcs12::PKCS_12_PBEWITH_SHAAND40_BIT_RC2_CBC,
-    ];
-    if other_pkcs12_pbe.contains(&info.encryption_algorithm.oid) {
-        return Some(Err(StudioError::field(
-            "files",
-            format!(
-                "{file_name} is encrypted with an obsolete RC2/RC4 scheme the studio can't read; re-encrypt it with openssl pkcs8 -topk8 -v2 aes-256-cbc."
-            ),
-        )));
-    }
-    if info.encryption_algorithm.oid != pkcs12::PKCS_12_PBE_WITH_SHAAND3_KEY_TRIPLE_DES_CBC {
+    use crate::ca_tools::pfx_read::{self, PfxReadError};
+    let info = pkcs12::pbe_params::EncryptedPrivateKeyInfo::from_der(der).ok()?;
+    let scheme = &info.encryption_algorithm;
+    if scheme.oid.parent() != Some(PKCS12_PBE_IDS) {
         return None;
     }
-    Some((|| {
-        let damaged = || StudioError::field("files", format!("{file_name} has damaged encryption parameters."));
-        let params = info.encryption_algorithm.parameters.as_ref().ok_or_else(damaged)?;
-        let params: Pkcs12PbeParams = params.decode_as().map_err(|_| damaged())?;
-        let rounds = u32::try_from(params.iterations).map_err(|_| damaged())?;
-        if rounds > MAX_KDF_ITERATIONS {
-            return Err(StudioError::field(
-                "files",
-                format!("{file_name} asks for {rounds} key-derivation rounds, more than the {MAX_KDF_ITERATIONS} the studio will run."),
-            ));
-        }
-        let password = password.filter(|p| !p.is_empty()).ok_or_else(|| {
-            StudioError::field("password", format!("{file_name} is encrypted; enter its password."))
-        })?;
-        let salt = params.salt.as_bytes();
-        let derive = |kind, len| {
-            pkcs12::kdf::derive_key_utf8::<sha1::Sha1>(password, salt, kind, params.iterations, len).map(Zeroizing::new).map_err(|_| damaged())
-        };
-        let key = derive(pkcs12::kdf::Pkcs12KeyType::EncryptionKey, 24)?;
-        let iv = derive(pkcs12::kdf::Pkcs12KeyType::Iv, 8)?;
-        cbc_decrypt::<des::TdesEde3>(&key, &iv, info.encrypted_data.as_bytes())
-            .ok_or_else(|| StudioError::field("password", format!("The password for {file_name} is wrong.")))
-    })())
+    // Tried without a password too: an unsupported scheme is named before a password is asked for.
+    let given = password.filter(|p| !p.is_empty());
+    // RC2 is for the certificates of `-legacy` PFX files; a key under it stays refused as obsolete.
+    let rc2 = [pkcs12::PKCS_12_PBEWITH_SHAAND40_BIT_RC2_CBC, pkcs12::PKCS_12_PBE_WITH_SHAAND128_BIT_RC2_CBC];
+    let plain = match pfx_read::kdf_passwords(given.unwrap_or_default()) {
+        _ if rc2.contains(&scheme.oid) => None,
+        Ok(mut forms) => pfx_read::decrypt_pkcs12_pbe(scheme, &forms.swap_remove(0), info.encrypted_data.as_bytes()),
+        Err(e) => Some(Err(e)),
+    };
+    let plain = plain.unwrap_or_else(|| Err(PfxReadError::Unsupported(crate::x509::text::oid_name(&scheme.oid))));
+    Some(plain.map_err(|e| match e {
+        PfxReadError::WrongPassword if given.is_none() => StudioError::field("password", format!("{file_name} is encrypted; enter its password.")),
+        PfxReadError::WrongPassword => StudioError::field("password", format!("The password for {file_name} is wrong.")),
+        PfxReadError::Unsupported(what) => StudioError::field(
+            "files",
+            format!("{file_name} is encrypted with {what}, which the studio can't read; re-encrypt it with openssl pkcs8 -topk8 -v2 aes-256-cbc."),
+        ),
+        PfxReadError::Damaged(what) => StudioError::field("files", format!("{file_name} is truncated or damaged: {what}.")),
+    }))
 }
 
 fn cbc_decrypt<C: BlockCipherDecrypt + KeyInit>(key: &[u8], iv: &[u8], data: &[u8]) -> Option<Zeroizing<Vec<u8>>> {

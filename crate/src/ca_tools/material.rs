@@ -1,13 +1,15 @@
 //! Everything dropped on the page, read into certificates, CSRs and private
 //! keys: PEM (any number of blocks, every key encoding OpenSSL writes), DER,
-//! PFX/PKCS#12 (OpenSSL 3's AES form and the legacy 3DES/RC2 form) and a ZIP
+//! PFX/PKCS#12 (OpenSSL 3's AES form and the legacy 3DES/RC2 form), PKCS#7
+//! certificate bundles (`.p7b`) and a ZIP
 //! the studio made earlier (its CA files, found by the tutorial's paths).
 
 use std::io::{Cursor, Read};
 
-use der::{Decode, Tagged};
+use der::{Decode, Encode, Tagged};
 use pkcs8::EncryptedPrivateKeyInfoRef;
 use rsa::pkcs1::DecodeRsaPrivateKey;
+use spki::SubjectPublicKeyInfoOwned;
 use x509_cert::Certificate;
 use x509_cert::request::CertReq;
 use zeroize::Zeroizing;
@@ -16,12 +18,17 @@ use crate::make::chain::MAX_INTERMEDIATES;
 use crate::error::{Result, StudioError};
 use crate::x509::key::PrivateKey;
 use crate::output::layout;
-use crate::ca_tools::legacy_pem;
+use crate::ca_tools::{ec_explicit, legacy_pem, p7b, pfx_read};
+use crate::x509::text::{encryption_scheme_name, key_type_name, oid_name};
 use crate::ca_tools::pem_file::{InputFile, PemBlock, is_pem, pem_blocks};
 
 /// Something read from a file, with the file's name for messages.
 pub struct Found<T> {
     pub item: T,
+    /// A certificate's or CSR's DER exactly as the file held it: thumbprints
+    /// and copies must use these bytes, as a re-encoding may differ. Empty
+    /// for keys, whose bytes stay secret.
+    pub der: Vec<u8>,
     pub file: String,
 }
 
@@ -31,11 +38,26 @@ pub struct Material {
     pub certificates: Vec<Found<Certificate>>,
     pub requests: Vec<Found<CertReq>>,
     pub keys: Vec<Found<PrivateKey>>,
+    /// Keys the studio reads but can't sign with (RSA-PSS), by their public
+    /// half; why is in `unreadable`.
+    pub show_only_keys: Vec<Found<SubjectPublicKeyInfoOwned>>,
+    /// The parts of otherwise usable files that the studio can't use (a key
+    /// of a type it can't sign with, a damaged block), each naming its file.
+    pub unreadable: Vec<StudioError>,
+}
+
+/// A private key as read: one the studio signs with, or one it can only
+/// show by its public half, with why it can't sign with it.
+pub enum ReadKey {
+    Signing(PrivateKey),
+    ShowOnly(SubjectPublicKeyInfoOwned, StudioError),
 }
 
 /// A ZIP entry larger than this is not one of the studio's PEM files.
 const MAX_ZIP_ENTRY_BYTES: u64 = 1 << 20;
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+
+const REEXPORT_PFX: &str = "re-export it with OpenSSL 3's default or -legacy.";
 
 fn damaged(file: &str, what: &str) -> StudioError {
     StudioError::field("files", format!("{file} is truncated or damaged: {what}."))
@@ -74,36 +96,80 @@ impl Material {
             return self.read_studio_zip(file, password);
         }
         if is_pem(file.contents) {
+            let before = self.tally();
             for block in pem_blocks(file)? {
-                self.read_pem_block(name, &block, password)?;
+                let read = self.read_pem_block(name, &block, password);
+                self.set_aside(read)?;
             }
-            return Ok(());
+            return self.check_usable_since(before);
         }
         self.read_der(name, file.contents, password)
     }
 
-    fn push_certificate(&mut self, file: &str, certificate: Certificate) {
+    /// Keeps a part's problem for the report, unless the password is at fault
+    /// (the person must act on that before anything else).
+    fn set_aside(&mut self, read: Result<()>) -> Result<()> {
+        match read {
+            Err(problem) if problem.field.as_deref() != Some("password") => {
+                self.unreadable.push(problem);
+                Ok(())
+            }
+            other => other,
+        }
+    }
+
+    /// How many usable items and set-aside problems there are so far.
+    fn tally(&self) -> (usize, usize) {
+        let usable = self.certificates.len() + self.requests.len() + self.keys.len() + self.show_only_keys.len();
+        (usable, self.unreadable.len())
+    }
+
+    /// A file that gave nothing usable since `before` fails with its first problem.
+    fn check_usable_since(&mut self, before: (usize, usize)) -> Result<()> {
+        let (usable, problems) = self.tally();
+        if usable == before.0 && problems > before.1 {
+            return Err(self.unreadable.swap_remove(before.1));
+        }
+        Ok(())
+    }
+
+    /// A certificate's DER as read; `Err` holds why it does not decode.
+    fn push_certificate(&mut self, file: &str, der: &[u8]) -> std::result::Result<(), der::Error> {
+        let certificate = Certificate::from_der(der)?;
         // A bundle, a chain file and a PFX often repeat the same certificate.
-        if !self.certificates.iter().any(|c| c.item == certificate) {
-            self.certificates.push(Found { item: certificate, file: file.to_string() });
+        if !self.certificates.iter().any(|c| c.der == der) {
+            self.certificates.push(Found { item: certificate, der: der.to_vec(), file: file.to_string() });
+        }
+        Ok(())
+    }
+
+    fn push_key(&mut self, file: &str, key: ReadKey) {
+        match key {
+            ReadKey::Signing(key) => self.keys.push(Found { item: key, der: Vec::new(), file: file.to_string() }),
+            ReadKey::ShowOnly(public_key, problem) => {
+                self.show_only_keys.push(Found { item: public_key, der: Vec::new(), file: file.to_string() });
+                self.unreadable.push(problem);
+            }
         }
     }
 
     fn read_pem_block(&mut self, file: &str, block: &PemBlock, password: Option<&str>) -> Result<()> {
         match block.label.as_str() {
             "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE" => {
-                let certificate = Certificate::from_der(&block.der)
+                self.push_certificate(file, &block.der)
                     .map_err(|e| damaged(file, &format!("its certificate does not decode ({e})")))?;
-                self.push_certificate(file, certificate);
             }
+            "PKCS7" => self.read_p7b(file, &block.der)?,
+            // `openssl ecparam -genkey` writes the curve before the key, which names it too.
+            "EC PARAMETERS" => {}
             "CERTIFICATE REQUEST" | "NEW CERTIFICATE REQUEST" => {
                 let csr = CertReq::from_der(&block.der)
                     .map_err(|e| damaged(file, &format!("its certificate request does not decode ({e})")))?;
-                self.requests.push(Found { item: csr, file: file.to_string() });
+                self.requests.push(Found { item: csr, der: block.der.clone(), file: file.to_string() });
             }
             "PRIVATE KEY" | "RSA PRIVATE KEY" | "EC PRIVATE KEY" | "ENCRYPTED PRIVATE KEY" => {
                 let key = private_key_from_pem(file, block, password)?;
-                self.keys.push(Found { item: key, file: file.to_string() });
+                self.push_key(file, key);
             }
             other => {
                 return Err(StudioError::field(
@@ -117,30 +183,38 @@ impl Material {
         Ok(())
     }
 
-    /// DER: a certificate, a CSR, a PKCS#8 key (plain or encrypted) or a PFX.
+    /// DER: a certificate, a CSR, a PFX, a PKCS#7 bundle, or a key (PKCS#8
+    /// plain or encrypted, PKCS#1, SEC1).
     fn read_der(&mut self, file: &str, der: &[u8], password: Option<&str>) -> Result<()> {
-        if let Ok(certificate) = Certificate::from_der(der) {
-            self.push_certificate(file, certificate);
+        if self.push_certificate(file, der).is_ok() {
             return Ok(());
         }
         if let Ok(csr) = CertReq::from_der(der) {
-            self.requests.push(Found { item: csr, file: file.to_string() });
+            self.requests.push(Found { item: csr, der: der.to_vec(), file: file.to_string() });
             return Ok(());
         }
         if looks_like_pfx(der) {
             return self.read_pfx(file, der, password);
         }
+        if p7b::is_p7b(der) {
+            return self.read_p7b(file, der);
+        }
+        // A key's DER is read as the PEM block it would have been.
         let label = if pkcs8::PrivateKeyInfoRef::from_der(der).is_ok() {
             Some("PRIVATE KEY")
-        } else if EncryptedPrivateKeyInfoRef::from_der(der).is_ok() {
+        } else if pkcs12::pbe_params::EncryptedPrivateKeyInfo::from_der(der).is_ok() {
             Some("ENCRYPTED PRIVATE KEY")
+        } else if rsa::pkcs1::RsaPrivateKey::<der::asn1::UintRef<'_>>::from_der(der).is_ok() {
+            Some("RSA PRIVATE KEY")
+        } else if ec_explicit::sec1_parts(der).is_some() {
+            Some("EC PRIVATE KEY")
         } else {
             None
         };
         if let Some(label) = label {
             let block = PemBlock { label: label.into(), headers: Vec::new(), der: der.to_vec() };
             let key = private_key_from_pem(file, &block, password)?;
-            self.keys.push(Found { item: key, file: file.to_string() });
+            self.push_key(file, key);
             return Ok(());
         }
         Err(StudioError::field(
@@ -152,27 +226,45 @@ impl Material {
     }
 
     fn read_pfx(&mut self, file: &str, der: &[u8], password: Option<&str>) -> Result<()> {
-        use crate::ca_tools::pfx_read::PfxReadError;
-        // A PFX may have an empty password: try that before asking for one.
+        use crate::ca_tools::pfx_read::{PfxReadError, read};
         let given = password.filter(|p| !p.is_empty());
-        let contents = match crate::ca_tools::pfx_read::read(der, given.unwrap_or("")) {
+        // A PFX may have no password: it opens without one, even when a
+        // password was typed for another file.
+        let mut result = read(der, given.unwrap_or(""));
+        if given.is_some() && result.as_ref().err() == Some(&PfxReadError::WrongPassword) {
+            result = read(der, "").or(result);
+        }
+        let contents = match result {
             Ok(contents) => contents,
             Err(PfxReadError::WrongPassword) if given.is_none() => return Err(password_needed(file)),
             Err(PfxReadError::WrongPassword) => return Err(password_wrong(file)),
             Err(PfxReadError::Unsupported(what)) => {
                 return Err(StudioError::field(
                     "files",
-                    format!("{file} uses {what}, which the studio can't read; re-export it with OpenSSL 3's default or -legacy."),
+                    format!("{file} is a PFX that uses {what}, which the studio can't read; {REEXPORT_PFX}"),
                 ));
             }
             Err(PfxReadError::Damaged(what)) => return Err(damaged(file, &what)),
         };
+        let before = self.tally();
         for certificate in contents.certificates {
-            self.push_certificate(file, certificate);
+            self.push_certificate(file, &certificate).map_err(|e| damaged(file, &format!("a certificate in it does not decode ({e})")))?;
         }
         for key in contents.keys {
-            let key = PrivateKey::from_pkcs8_der(&key).map_err(|e| StudioError::field("files", format!("{file}: {}", e.message)))?;
-            self.keys.push(Found { item: key, file: file.to_string() });
+            let key = key_from_pkcs8(file, &key).map(|key| self.push_key(file, key));
+            self.set_aside(key)?;
+        }
+        for what in contents.unreadable_keys {
+            let problem = StudioError::field("files", format!("{file} holds {what}, which the studio can't read; {REEXPORT_PFX}"));
+            self.set_aside(Err(problem))?;
+        }
+        self.check_usable_since(before)
+    }
+
+    fn read_p7b(&mut self, file: &str, der: &[u8]) -> Result<()> {
+        let bundle_damaged = |e: der::Error| damaged(file, &format!("its PKCS#7 bundle does not decode ({e})"));
+        for certificate in p7b::certificates(der).map_err(bundle_damaged)? {
+            self.push_certificate(file, &certificate).map_err(bundle_damaged)?;
         }
         Ok(())
     }
@@ -239,33 +331,26 @@ fn looks_like_pfx(der: &[u8]) -> bool {
 }
 
 /// Any private key PEM block OpenSSL writes: PKCS#8, encrypted PKCS#8,
-/// PKCS#1, SEC1, and the last two with legacy `Proc-Type` encryption.
-pub fn private_key_from_pem(file: &str, block: &PemBlock, password: Option<&str>) -> Result<PrivateKey> {
+/// PKCS#1, SEC1, and the last two with legacy `Proc-Type` encryption. The
+/// password is blamed only when a scheme the studio runs fails.
+pub fn private_key_from_pem(file: &str, block: &PemBlock, password: Option<&str>) -> Result<ReadKey> {
     let not_a_key = |why: &dyn std::fmt::Display| damaged(file, &format!("its {} does not decode ({why})", block.label));
     match block.label.as_str() {
-        "PRIVATE KEY" => {
-            PrivateKey::from_pkcs8_der(&block.der).map_err(|e| StudioError::field("files", format!("{file}: {}", e.message)))
-        }
+        "PRIVATE KEY" => key_from_pkcs8(file, &block.der),
         "ENCRYPTED PRIVATE KEY" => {
             if let Some(der) = legacy_pem::decrypt_pkcs12_pbe(file, &block.der, password) {
-                return PrivateKey::from_pkcs8_der(&der?).map_err(|_| password_wrong(file));
+                return key_from_decrypted(file, &der?, password);
             }
-            let info = EncryptedPrivateKeyInfoRef::from_der(&block.der).map_err(|e| not_a_key(&e))?;
+            let info = EncryptedPrivateKeyInfoRef::from_der(&block.der).map_err(|e| unreadable_scheme(file, &block.der).unwrap_or_else(|| not_a_key(&e)))?;
             check_key_derivation(file, &info)?;
             let password = password_for(file, password)?;
-            let der = match info.decrypt(password) {
-                Ok(doc) => doc,
-                Err(pkcs8::Error::EncryptedPrivateKey(pkcs8::pkcs5::Error::DecryptFailed)) => return Err(password_wrong(file)),
-                Err(pkcs8::Error::EncryptedPrivateKey(e)) => {
-                    return Err(StudioError::field(
-                        "files",
-                        format!("{file} is encrypted with a scheme the studio can't read ({e}); re-encrypt it with openssl pkcs8 -topk8 -v2 aes-256-cbc."),
-                    ));
-                }
-                // It decrypted to something that isn't a key: almost surely a wrong password.
-                Err(_) => return Err(password_wrong(file)),
-            };
-            PrivateKey::from_pkcs8_der(der.as_bytes()).map_err(|_| password_wrong(file))
+            match info.decrypt(password) {
+                Ok(der) => key_from_decrypted(file, der.as_bytes(), Some(password)),
+                Err(pkcs8::Error::EncryptedPrivateKey(pkcs8::pkcs5::Error::DecryptFailed)) => Err(password_wrong(file)),
+                Err(pkcs8::Error::EncryptedPrivateKey(e)) => Err(reencrypt(file, &format!("is encrypted in a way the studio can't read ({e})"))),
+                // It decrypted to something that isn't DER: the padding held by chance, the password is wrong.
+                Err(_) => Err(password_wrong(file)),
+            }
         }
         "RSA PRIVATE KEY" | "EC PRIVATE KEY" => {
             let encrypted = legacy_pem::is_encrypted(block);
@@ -274,53 +359,135 @@ pub fn private_key_from_pem(file: &str, block: &PemBlock, password: Option<&str>
             } else {
                 Zeroizing::new(block.der.clone())
             };
-            let key = if block.label == "RSA PRIVATE KEY" { rsa_from_pkcs1(&der) } else { ec_from_sec1(&der) };
+            let key = if block.label == "RSA PRIVATE KEY" { rsa_from_pkcs1(&der) } else { ec_from_sec1(file, &der) };
             match key {
-                Some(key) => Ok(key),
+                Some(key) => key.map(ReadKey::Signing),
                 None if encrypted => Err(password_wrong(file)),
                 None => Err(not_a_key(&"not a usable RSA / P-256 / P-384 key")),
             }
         }
+        "DSA PRIVATE KEY" => Err(cannot_sign_with(file, "DSA")),
         other => Err(StudioError::field("files", format!("{file} holds a \"{other}\" block, not a private key."))),
     }
 }
 
+fn reencrypt(file: &str, why: &str) -> StudioError {
+    StudioError::field("files", format!("{file} {why}; re-encrypt it with openssl pkcs8 -topk8 -v2 aes-256-cbc."))
+}
+
+fn cannot_sign_with(file: &str, key_type: &str) -> StudioError {
+    StudioError::field("files", format!("{file} holds a {key_type} private key; the studio signs only with RSA, P-256 and P-384 keys."))
+}
+
+fn cannot_sign_with_because(file: &str, why: &str) -> StudioError {
+    StudioError::field("files", format!("{file} holds an EC private key the studio can't use: {why}."))
+}
+
+/// The key of a decrypted PKCS#8: a result that is no PrivateKeyInfo means
+/// the password was wrong (or missing); a key of a type the studio can't use is named.
+fn key_from_decrypted(file: &str, der: &[u8], password: Option<&str>) -> Result<ReadKey> {
+    if pkcs8::PrivateKeyInfoRef::from_der(der).is_err() {
+        return Err(if password.is_some_and(|p| !p.is_empty()) { password_wrong(file) } else { password_needed(file) });
+    }
+    key_from_pkcs8(file, der)
+}
+
+/// An unencrypted PKCS#8 key; one the studio can't sign with is named by its
+/// type (and an RSA-PSS key kept by its public half, to be shown).
+fn key_from_pkcs8(file: &str, der: &[u8]) -> Result<ReadKey> {
+    let problem = match PrivateKey::from_pkcs8_der(der) {
+        Ok(key) => return Ok(ReadKey::Signing(key)),
+        Err(e) => StudioError::field("files", format!("{file}: {}", e.message)),
+    };
+    let Ok(info) = pkcs8::PrivateKeyInfoRef::from_der(der) else { return Err(problem) };
+    let algorithm = info.algorithm.oid;
+    if algorithm == RSASSA_PSS {
+        let public_key = rsa_pss_public_key(&info).ok_or(problem)?;
+        return Ok(ReadKey::ShowOnly(public_key, cannot_sign_with(file, "RSA-PSS")));
+    }
+    if algorithm != rsa::pkcs1::ALGORITHM_OID && algorithm != p256::elliptic_curve::ALGORITHM_OID {
+        return Err(cannot_sign_with(file, &key_type_name(&algorithm)));
+    }
+    if algorithm == p256::elliptic_curve::ALGORITHM_OID {
+        if let Ok(curve) = info.algorithm.parameters_oid() {
+            return Err(cannot_sign_with(file, &format!("EC ({})", oid_name(&curve))));
+        }
+        // Explicit parameters: in the algorithm, the SEC1 key inside holds the scalar.
+        let explicit = info.algorithm.parameters.and_then(|p| p.to_der().ok());
+        if let (Some(parameters), Some(sec1)) = (explicit, ec_explicit::sec1_parts(info.private_key.as_bytes())) {
+            return ec_explicit::key_on(&parameters, &sec1.scalar).map(ReadKey::Signing).map_err(|why| cannot_sign_with_because(file, why));
+        }
+    }
+    Err(problem)
+}
+
+pub const RSASSA_PSS: const_oid::ObjectIdentifier = const_oid::ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");
+
+/// An RSA-PSS key's public half: its modulus and exponent under the key's
+/// own algorithm identifier (with any PSS restrictions), as its certificate has it.
+fn rsa_pss_public_key(info: &pkcs8::PrivateKeyInfoRef<'_>) -> Option<SubjectPublicKeyInfoOwned> {
+    let private = rsa::pkcs1::RsaPrivateKey::<der::asn1::UintRef<'_>>::from_der(info.private_key.as_bytes()).ok()?;
+    let public = rsa::pkcs1::RsaPublicKey { modulus: private.modulus, public_exponent: private.public_exponent }.to_der().ok()?;
+    Some(SubjectPublicKeyInfoOwned {
+        algorithm: spki::AlgorithmIdentifierOwned { oid: info.algorithm.oid, parameters: info.algorithm.parameters.map(der::Any::from) },
+        subject_public_key: der::asn1::BitString::from_bytes(&public).ok()?,
+    })
+}
+
+/// Why an encrypted PKCS#8 that pkcs8 can't parse is refused, naming its
+/// scheme (`None` when it is not even an EncryptedPrivateKeyInfo).
+fn unreadable_scheme(file: &str, der: &[u8]) -> Option<StudioError> {
+    let info = pkcs12::pbe_params::EncryptedPrivateKeyInfo::from_der(der).ok()?;
+    let name = encryption_scheme_name(&info.encryption_algorithm);
+    Some(reencrypt(file, &format!("is encrypted with {name}, which the studio can't read")))
+}
+
 fn check_key_derivation(file: &str, info: &EncryptedPrivateKeyInfoRef<'_>) -> Result<()> {
     use pkcs8::pkcs5::{EncryptionScheme, pbes2::Kdf};
-    let refuse = |why: String| StudioError::field("files", format!("{file} {why}; re-encrypt it with openssl pkcs8 -topk8 -v2 aes-256-cbc."));
     match &info.encryption_algorithm {
         EncryptionScheme::Pbes2(params) => match &params.kdf {
-            Kdf::Pbkdf2(kdf) if kdf.iteration_count > legacy_pem::MAX_KDF_ITERATIONS => Err(refuse(format!(
-                "asks for {} PBKDF2 rounds, more than the {} the studio will run",
-                kdf.iteration_count,
-                legacy_pem::MAX_KDF_ITERATIONS
-            ))),
+            Kdf::Pbkdf2(kdf) if kdf.iteration_count > pfx_read::MAX_KDF_ITERATIONS => Err(reencrypt(
+                file,
+                &format!("asks for {} PBKDF2 rounds, more than the {} the studio will run", kdf.iteration_count, pfx_read::MAX_KDF_ITERATIONS),
+            )),
             Kdf::Pbkdf2(_) => Ok(()),
-            Kdf::Scrypt(_) => Err(refuse("is encrypted with scrypt, which the studio does not run in the page".into())),
-            _ => Err(refuse("uses a key derivation the studio can't read".into())),
+            Kdf::Scrypt(_) => Err(reencrypt(file, "is encrypted with scrypt, which the studio does not run in the page")),
+            _ => Err(reencrypt(file, "uses a key derivation the studio can't read")),
         },
-        EncryptionScheme::Pbes1(_) => Err(refuse("is encrypted with an old PBES1 scheme the studio can't read".into())),
-        _ => Err(refuse("uses an encryption scheme the studio can't read".into())),
+        EncryptionScheme::Pbes1(_) => Err(reencrypt(file, "is encrypted with an old PBES1 scheme (DES or RC2 with MD5 or SHA-1) the studio can't read")),
+        _ => Err(reencrypt(file, "uses an encryption scheme the studio can't read")),
     }
 }
 
-fn rsa_from_pkcs1(der: &[u8]) -> Option<PrivateKey> {
+fn rsa_from_pkcs1(der: &[u8]) -> Option<Result<PrivateKey>> {
     let key = rsa::PrivateKey::from_pkcs1_der(der).ok()?;
-    Some(PrivateKey::Rsa(Box::new(rsa::pkcs1v15::SigningKey::new(key))))
+    Some(Ok(PrivateKey::Rsa(Box::new(rsa::pkcs1v15::SigningKey::new(key)))))
 }
 
-fn ec_from_sec1(der: &[u8]) -> Option<PrivateKey> {
+/// A SEC1 key on P-256 or P-384, named or with explicit parameters; on
+/// another curve, named.
+fn ec_from_sec1(file: &str, der: &[u8]) -> Option<Result<PrivateKey>> {
     if let Ok(key) = p256::SecretKey::from_sec1_der(der) {
-        return Some(PrivateKey::P256(key.into()));
+        return Some(Ok(PrivateKey::P256(key.into())));
     }
-    p384::SecretKey::from_sec1_der(der).ok().map(|key| PrivateKey::P384(key.into()))
+    if let Ok(key) = p384::SecretKey::from_sec1_der(der) {
+        return Some(Ok(PrivateKey::P384(key.into())));
+    }
+    if let Some(ec_explicit::Sec1Parts { scalar, explicit_parameters: Some(parameters) }) = ec_explicit::sec1_parts(der) {
+        return Some(ec_explicit::key_on(&parameters, &scalar).map_err(|why| cannot_sign_with_because(file, why)));
+    }
+    let curve = sec1::EcPrivateKey::from_der(der).ok()?.parameters?.named_curve()?;
+    Some(Err(cannot_sign_with(file, &format!("EC ({})", oid_name(&curve)))))
 }
 
 /// Whether `key` is the private half of the certificate's public key.
 pub fn key_matches(key: &PrivateKey, certificate: &Certificate) -> bool {
+    key.public_key_info().is_ok_and(|own| public_key_matches(&own, certificate))
+}
+
+/// Whether the certificate holds this public key.
+pub fn public_key_matches(own: &SubjectPublicKeyInfoOwned, certificate: &Certificate) -> bool {
     let spki = certificate.tbs_certificate().subject_public_key_info();
-    key.public_key_info().is_ok_and(|own| {
-        own.algorithm.oid == spki.algorithm.oid && own.subject_public_key.raw_bytes() == spki.subject_public_key.raw_bytes()
-    })
+    own.algorithm.oid == spki.algorithm.oid && own.subject_public_key.raw_bytes() == spki.subject_public_key.raw_bytes()
 }
 

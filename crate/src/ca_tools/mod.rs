@@ -1,13 +1,15 @@
 //! Bring your own CA and Inspect: reading the files other tools write
-//! (PEM/DER, legacy PEM, PFX, studio ZIPs), importing a CA, signing with
+//! (PEM/DER, legacy PEM, PFX, PKCS#7 bundles, studio ZIPs), importing a CA, signing with
 //! it, and describing and checking what was dropped. Built into the CA
 //! panel's wasm module only.
 
 pub mod chain_check;
+pub mod ec_explicit;
 pub mod import;
 pub mod inspect;
 pub mod legacy_pem;
 pub mod material;
+pub mod p7b;
 pub mod pem_file;
 pub mod pfx_read;
 pub mod renewal;

@@ -6,22 +6,31 @@ use cms::encrypted_data::EncryptedData;
 use der::asn1::OctetString;
 use der::{Decode, Encode};
 use hmac::{Hmac, KeyInit, Mac};
-use pkcs12::kdf::{Pkcs12KeyType, derive_key_utf8};
+use pkcs12::kdf::{Pkcs12KeyType, derive_key};
 use pkcs12::pbe_params::{EncryptedPrivateKeyInfo, Pkcs12PbeParams};
 use pkcs12::{AuthenticatedSafe, CertBag, MacData, Pfx, SafeBag};
 use sha1::Sha1;
-use sha2::Sha256;
+use const_oid::db::rfc5912::{ID_SHA_384, ID_SHA_512};
+use der::asn1::BmpString;
+use sha1::digest::{Digest, FixedOutputReset, block_api::BlockSizeUser};
+use sha2::{Sha256, Sha384, Sha512};
 use spki::AlgorithmIdentifierOwned;
-use x509_cert::Certificate;
 use zeroize::Zeroizing;
 
 use crate::output::pfx::{ID_DATA, ID_ENCRYPTED_DATA, ID_SHA1, ID_SHA256};
+use crate::x509::text::{encryption_scheme_name, oid_name};
 
-/// What a PFX held: its certificates (in file order) and its private keys as
-/// unencrypted PKCS#8 DER.
+/// PBKDF2 / PKCS#12 rounds beyond this would freeze the page for minutes: a
+/// file asking for more is hostile or broken (OpenSSL writes 2048, the studio 600,000).
+pub const MAX_KDF_ITERATIONS: u32 = 10_000_000;
+
+/// What a PFX held: its certificates' DER as stored (in file order), its
+/// private keys as unencrypted PKCS#8 DER, and what the studio can't
+/// decrypt of the keys (`a key encrypted with …`).
 pub struct PfxContents {
-    pub certificates: Vec<Certificate>,
+    pub certificates: Vec<Vec<u8>>,
     pub keys: Vec<Zeroizing<Vec<u8>>>,
+    pub unreadable_keys: Vec<String>,
 }
 
 /// Why a PFX could not be read.
@@ -36,8 +45,9 @@ pub enum PfxReadError {
 }
 
 /// Reads a PFX as OpenSSL (default and `-legacy`), Windows, Java and the studio
-/// write it: checks the MAC, decrypts PBES2 (PBKDF2), PKCS#12 3DES and RC2-40
-/// contents, and returns certificate bags and (shrouded) key bags.
+/// write it: checks the MAC (SHA-1/256/384/512, or none), decrypts PBES2
+/// (PBKDF2 with any HMAC, AES or DES-EDE3) and the PKCS#12 PBEs (3DES, 2DES,
+/// RC2), and returns certificate bags and (shrouded) key bags.
 pub fn read(der: &[u8], password: &str) -> std::result::Result<PfxContents, PfxReadError> {
     let damaged = |what: &str| PfxReadError::Damaged(what.to_string());
     let pfx = Pfx::from_der(der).map_err(|e| damaged(&format!("it is not a PKCS#12 file ({e})")))?;
@@ -45,12 +55,16 @@ pub fn read(der: &[u8], password: &str) -> std::result::Result<PfxContents, PfxR
         return Err(PfxReadError::Unsupported("public-key integrity mode (signed PFX)".into()));
     }
     let safes: OctetString = pfx.auth_safe.content.decode_as().map_err(|e| damaged(&format!("its content does not decode ({e})")))?;
-    if let Some(mac_data) = &pfx.mac_data {
-        verify_mac(mac_data, password, safes.as_bytes())?;
-    }
+    // Without a MAC (`-nomac`), a wrong password shows only as a failed decryption.
+    let kdf_password = match &pfx.mac_data {
+        Some(mac_data) => verify_mac(mac_data, password, safes.as_bytes())?,
+        None => kdf_passwords(password)?.swap_remove(0),
+    };
+    let secret = Secret { text: password, kdf: &kdf_password };
     let safes = AuthenticatedSafe::from_der(safes.as_bytes()).map_err(|e| damaged(&format!("its safes do not decode ({e})")))?;
-    let mut contents = PfxContents { certificates: Vec::new(), keys: Vec::new() };
+    let mut contents = PfxContents { certificates: Vec::new(), keys: Vec::new(), unreadable_keys: Vec::new() };
     for safe in &safes {
+        let encrypted = safe.content_type == ID_ENCRYPTED_DATA;
         let bags_der = if safe.content_type == ID_DATA {
             let data: OctetString = safe.content.decode_as().map_err(|e| damaged(&format!("a safe does not decode ({e})")))?;
             Zeroizing::new(data.as_bytes().to_vec())
@@ -58,23 +72,34 @@ pub fn read(der: &[u8], password: &str) -> std::result::Result<PfxContents, PfxR
             let data: EncryptedData = safe.content.decode_as().map_err(|e| damaged(&format!("an encrypted safe does not decode ({e})")))?;
             let info = data.enc_content_info;
             let ciphertext = info.encrypted_content.ok_or_else(|| damaged("an encrypted safe is empty"))?;
-            decrypt(&info.content_enc_alg, password, ciphertext.as_bytes())?
+            decrypt(&info.content_enc_alg, secret, ciphertext.as_bytes())?
         } else {
-            return Err(PfxReadError::Unsupported(format!("a safe of type {} (enveloped for a recipient)", safe.content_type)));
+            return Err(PfxReadError::Unsupported(format!("a safe of type {} (enveloped for a recipient)", oid_name(&safe.content_type))));
         };
-        let bags = <Vec<SafeBag>>::from_der(&bags_der).map_err(|e| damaged(&format!("its bags do not decode ({e})")))?;
+        let bags = <Vec<SafeBag>>::from_der(&bags_der).map_err(|e| {
+            // Unchecked by a MAC, a wrong key can decrypt to well-padded garbage.
+            if encrypted && pfx.mac_data.is_none() { PfxReadError::WrongPassword } else { damaged(&format!("its bags do not decode ({e})")) }
+        })?;
         for bag in bags {
             if bag.bag_id == pkcs12::PKCS_12_CERT_BAG_OID {
                 let cert_bag = CertBag::from_der(bag_content(&bag)).map_err(|e| damaged(&format!("a certificate bag does not decode ({e})")))?;
                 if cert_bag.cert_id == pkcs12::PKCS_12_X509_CERT_OID {
-                    let certificate = Certificate::from_der(cert_bag.cert_value.as_bytes())
-                        .map_err(|e| damaged(&format!("a certificate in it does not decode ({e})")))?;
-                    contents.certificates.push(certificate);
+                    contents.certificates.push(cert_bag.cert_value.as_bytes().to_vec());
                 }
             } else if bag.bag_id == pkcs12::PKCS_12_PKCS8_KEY_BAG_OID {
                 let shrouded = EncryptedPrivateKeyInfo::from_der(bag_content(&bag))
                     .map_err(|e| damaged(&format!("a key bag does not decode ({e})")))?;
-                contents.keys.push(decrypt(&shrouded.encryption_algorithm, password, shrouded.encrypted_data.as_bytes())?);
+                let key = match decrypt(&shrouded.encryption_algorithm, secret, shrouded.encrypted_data.as_bytes()) {
+                    Err(PfxReadError::Unsupported(what)) => {
+                        contents.unreadable_keys.push(format!("a private key under {what}"));
+                        continue;
+                    }
+                    other => other?,
+                };
+                if pkcs8::PrivateKeyInfoRef::from_der(&key).is_err() {
+                    return Err(PfxReadError::WrongPassword);
+                }
+                contents.keys.push(key);
             } else if bag.bag_id == pkcs12::PKCS_12_KEY_BAG_OID {
                 contents.keys.push(Zeroizing::new(bag_content(&bag).to_vec()));
             }
@@ -92,70 +117,123 @@ fn bag_content(bag: &SafeBag) -> &[u8] {
     }
 }
 
-fn verify_mac(mac_data: &MacData, password: &str, data: &[u8]) -> std::result::Result<(), PfxReadError> {
+/// The password as the PKCS#12 KDF takes it: UTF-16BE with a two-zero
+/// terminator. For no password, OpenSSL may instead have used no bytes at
+/// all (its NULL password), so both are tried.
+pub fn kdf_passwords(password: &str) -> std::result::Result<Vec<Zeroizing<Vec<u8>>>, PfxReadError> {
+    let bmp = BmpString::from_utf8(password).map_err(|_| PfxReadError::Unsupported("a password with characters PKCS#12 can't encode (outside Unicode's basic plane)".into()))?;
+    let mut terminated = Zeroizing::new(bmp.into_bytes().to_vec());
+    terminated.extend([0, 0]);
+    let mut forms = vec![terminated];
+    if password.is_empty() {
+        forms.push(Zeroizing::new(Vec::new()));
+    }
+    Ok(forms)
+}
+
+/// Whether the MAC over `data` matches `expected`, keyed from the password, salt and rounds.
+type MacCheck = fn(password: &[u8], salt: &[u8], iterations: i32, data: &[u8], expected: &[u8]) -> bool;
+
+/// Checks the MAC; returns the KDF password form that matched.
+fn verify_mac(mac_data: &MacData, password: &str, data: &[u8]) -> std::result::Result<Zeroizing<Vec<u8>>, PfxReadError> {
     let iterations = check_rounds(mac_data.iterations)?;
     let salt = mac_data.mac_salt.as_bytes();
     let expected = mac_data.mac.digest.as_bytes();
-    let ok = match mac_data.mac.algorithm.oid {
-        ID_SHA1 => derive_key_utf8::<Sha1>(password, salt, Pkcs12KeyType::Mac, iterations, 20).ok().map(Zeroizing::new).is_some_and(|key| {
-            <Hmac<Sha1> as KeyInit>::new_from_slice(&key).is_ok_and(|mut mac| {
-                mac.update(data);
-                mac.verify_slice(expected).is_ok()
-            })
-        }),
-        ID_SHA256 => derive_key_utf8::<Sha256>(password, salt, Pkcs12KeyType::Mac, iterations, 32).ok().map(Zeroizing::new).is_some_and(|key| {
-            <Hmac<Sha256> as KeyInit>::new_from_slice(&key).is_ok_and(|mut mac| {
-                mac.update(data);
-                mac.verify_slice(expected).is_ok()
-            })
-        }),
-        oid => return Err(PfxReadError::Unsupported(format!("a MAC with digest {oid}"))),
+    let matches: MacCheck = match mac_data.mac.algorithm.oid {
+        ID_SHA1 => mac_matches::<Sha1>,
+        ID_SHA256 => mac_matches::<Sha256>,
+        ID_SHA_384 => mac_matches::<Sha384>,
+        ID_SHA_512 => mac_matches::<Sha512>,
+        oid => return Err(PfxReadError::Unsupported(format!("a MAC with the digest {}", oid_name(&oid)))),
     };
-    if ok { Ok(()) } else { Err(PfxReadError::WrongPassword) }
+    kdf_passwords(password)?
+        .into_iter()
+        .find(|form| matches(form, salt, iterations, data, expected))
+        .ok_or(PfxReadError::WrongPassword)
+}
+
+fn mac_matches<D>(password: &[u8], salt: &[u8], iterations: i32, data: &[u8], expected: &[u8]) -> bool
+where
+    D: hmac::EagerHash + Digest + FixedOutputReset + BlockSizeUser,
+{
+    let key = Zeroizing::new(derive_key::<D>(password, salt, Pkcs12KeyType::Mac, iterations, <D as Digest>::output_size()));
+    <Hmac<D> as KeyInit>::new_from_slice(&key).is_ok_and(|mut mac| {
+        mac.update(data);
+        mac.verify_slice(expected).is_ok()
+    })
 }
 
 /// KDF rounds a file may ask for before it is hostile or broken.
 fn check_rounds(iterations: i32) -> std::result::Result<i32, PfxReadError> {
     match u32::try_from(iterations) {
-        Ok(n) if (1..=crate::ca_tools::legacy_pem::MAX_KDF_ITERATIONS).contains(&n) => Ok(iterations),
+        Ok(n) if (1..=MAX_KDF_ITERATIONS).contains(&n) => Ok(iterations),
         _ => Err(PfxReadError::Unsupported(format!("{iterations} key-derivation rounds"))),
     }
 }
 
-/// Decrypts PFX content: PBES2 (PBKDF2) or the PKCS#12 PBEs OpenSSL writes
-/// (3DES for keys, RC2-40 for `-legacy` certificates).
-fn decrypt(algorithm: &AlgorithmIdentifierOwned, password: &str, data: &[u8]) -> std::result::Result<Zeroizing<Vec<u8>>, PfxReadError> {
+fn bad_parameters(e: &dyn std::fmt::Display) -> PfxReadError {
+    PfxReadError::Damaged(format!("its encryption parameters do not decode ({e})"))
+}
+
+/// The password as PBES2 takes it (UTF-8) and as the PKCS#12 KDF does.
+#[derive(Clone, Copy)]
+struct Secret<'a> {
+    text: &'a str,
+    kdf: &'a [u8],
+}
+
+/// Decrypts PFX content: PBES2 (PBKDF2) or a PKCS#12 PBE.
+fn decrypt(algorithm: &AlgorithmIdentifierOwned, secret: Secret<'_>, data: &[u8]) -> std::result::Result<Zeroizing<Vec<u8>>, PfxReadError> {
     use pkcs8::pkcs5::{EncryptionScheme, pbes2::Kdf};
-    let damaged = |e: &dyn std::fmt::Display| PfxReadError::Damaged(format!("its encryption parameters do not decode ({e})"));
-    let oid = algorithm.oid;
-    if oid == pkcs12::PKCS_12_PBE_WITH_SHAAND3_KEY_TRIPLE_DES_CBC || oid == pkcs12::PKCS_12_PBEWITH_SHAAND40_BIT_RC2_CBC {
-        let params: Pkcs12PbeParams = algorithm.parameters.as_ref().ok_or_else(|| damaged(&"none"))?.decode_as().map_err(|e| damaged(&e))?;
-        let iterations = check_rounds(params.iterations)?;
-        let salt = params.salt.as_bytes();
-        let key_len = if oid == pkcs12::PKCS_12_PBEWITH_SHAAND40_BIT_RC2_CBC { 5 } else { 24 };
-        let derive = |kind, len| derive_key_utf8::<Sha1>(password, salt, kind, iterations, len).map(Zeroizing::new).map_err(|e| damaged(&e));
-        let key = derive(Pkcs12KeyType::EncryptionKey, key_len)?;
-        let iv = derive(Pkcs12KeyType::Iv, 8)?;
-        let plain = if key_len == 5 {
-            cbc_decrypt::<rc2::Rc2>(&key, &iv, data)
-        } else {
-            cbc_decrypt::<des::TdesEde3>(&key, &iv, data)
-        };
-        return plain.ok_or(PfxReadError::WrongPassword);
+    let damaged = bad_parameters;
+    if let Some(plain) = decrypt_pkcs12_pbe(algorithm, secret.kdf, data) {
+        return plain;
     }
-    let scheme = EncryptionScheme::from_der(&algorithm.to_der().map_err(|e| damaged(&e))?).map_err(|_| {
-        PfxReadError::Unsupported(format!("the encryption {oid}"))
-    })?;
+    let unsupported = || PfxReadError::Unsupported(format!("the encryption {}", encryption_scheme_name(algorithm)));
+    let scheme = EncryptionScheme::from_der(&algorithm.to_der().map_err(|e| damaged(&e))?).map_err(|_| unsupported())?;
     match &scheme {
         EncryptionScheme::Pbes2(params) => match &params.kdf {
             Kdf::Pbkdf2(kdf) => {
                 check_rounds(i32::try_from(kdf.iteration_count).unwrap_or(i32::MAX))?;
             }
-            _ => return Err(PfxReadError::Unsupported("a key derivation other than PBKDF2".into())),
+            _ => return Err(unsupported()),
         },
-        _ => return Err(PfxReadError::Unsupported(format!("the encryption {oid}"))),
+        _ => return Err(unsupported()),
     }
-    scheme.decrypt(password, data).map(Zeroizing::new).map_err(|_| PfxReadError::WrongPassword)
+    scheme.decrypt(secret.text, data).map(Zeroizing::new).map_err(|e| match e {
+        pkcs8::pkcs5::Error::DecryptFailed => PfxReadError::WrongPassword,
+        _ => unsupported(),
+    })
+}
+
+/// Decrypts under a PKCS#12 PBE (RFC 7292 appendix C: SHA-1 KDF with 3DES,
+/// 2DES, RC2-128 or RC2-40), given the password in the KDF's form;
+/// `None` when `algorithm` is no PKCS#12 PBE.
+pub fn decrypt_pkcs12_pbe(algorithm: &AlgorithmIdentifierOwned, kdf_password: &[u8], data: &[u8]) -> Option<std::result::Result<Zeroizing<Vec<u8>>, PfxReadError>> {
+    let key_len = match algorithm.oid {
+        pkcs12::PKCS_12_PBE_WITH_SHAAND3_KEY_TRIPLE_DES_CBC => 24,
+        pkcs12::PKCS_12_PBE_WITH_SHAAND2_KEY_TRIPLE_DES_CBC | pkcs12::PKCS_12_PBE_WITH_SHAAND128_BIT_RC2_CBC => 16,
+        pkcs12::PKCS_12_PBEWITH_SHAAND40_BIT_RC2_CBC => 5,
+        pkcs12::PKCS_12_PBE_WITH_SHAAND128_BIT_RC4 | pkcs12::PKCS_12_PBE_WITH_SHAAND40_BIT_RC4 => {
+            return Some(Err(PfxReadError::Unsupported(oid_name(&algorithm.oid))));
+        }
+        _ => return None,
+    };
+    Some((|| {
+        let damaged = bad_parameters;
+        let params: Pkcs12PbeParams = algorithm.parameters.as_ref().ok_or_else(|| damaged(&"none"))?.decode_as().map_err(|e| damaged(&e))?;
+        let iterations = check_rounds(params.iterations)?;
+        let derive = |kind, len| Zeroizing::new(derive_key::<Sha1>(kdf_password, params.salt.as_bytes(), kind, iterations, len));
+        let key = derive(Pkcs12KeyType::EncryptionKey, key_len);
+        let iv = derive(Pkcs12KeyType::Iv, 8);
+        let plain = match algorithm.oid {
+            pkcs12::PKCS_12_PBE_WITH_SHAAND3_KEY_TRIPLE_DES_CBC => cbc_decrypt::<des::TdesEde3>(&key, &iv, data),
+            pkcs12::PKCS_12_PBE_WITH_SHAAND2_KEY_TRIPLE_DES_CBC => cbc_decrypt::<des::TdesEde2>(&key, &iv, data),
+            // RC2's effective key bits are its key length's: 128 or 40.
+            _ => cbc_decrypt::<rc2::Rc2>(&key, &iv, data),
+        };
+        plain.ok_or(PfxReadError::WrongPassword)
+    })())
 }
 
 fn cbc_decrypt<C: cbc::cipher::BlockCipherDecrypt + cbc::cipher::KeyInit>(key: &[u8], iv: &[u8], data: &[u8]) -> Option<Zeroizing<Vec<u8>>> {

@@ -8,7 +8,8 @@ use crate::ca_tools::import::ImportedCa;
 use crate::ca_tools::material::Material;
 use crate::ca_tools::pem_file::InputFile;
 use crate::error::{Result, StudioError};
-use crate::make::renewal::{RenewalSpec, RenewedCa, RenewedDevices, certificates_der};
+use crate::make::renewal::{RenewalSpec, RenewedCa, RenewedDevices};
+use crate::x509::facts::certificate_der;
 use crate::rules::validity::ValidityBounds;
 
 fn is_ca(certificate: &Certificate) -> bool {
@@ -17,7 +18,7 @@ fn is_ca(certificate: &Certificate) -> bool {
 
 /// The CA's certificates (DER) from the root down.
 fn chain_from_root(ca: &ImportedCa) -> Result<Vec<Vec<u8>>> {
-    let mut chain = certificates_der(&ca.chain_to_root(&[])?)?;
+    let mut chain = ca.ders_as_read_of(&ca.chain_to_root(&[])?)?;
     chain.reverse();
     Ok(chain)
 }
@@ -40,6 +41,7 @@ pub fn renew_ca(ca: &ImportedCa, parent: Option<&ImportedCa>, validity_days: u32
     let again = ImportedCa {
         issuer: crate::x509::issue::Issuer { certificate: renewed.issuer.certificate.clone(), key: ca.issuer.key.clone() },
         chain: ca.chain.clone(),
+        ders_as_read: std::iter::once(certificate_der(&renewed.issuer.certificate)?).chain(ca.ders_as_read.iter().skip(1).cloned()).collect(),
         certificate_file: "renewed".into(),
         key_file: ca.key_file.clone(),
     };

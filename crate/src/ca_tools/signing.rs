@@ -17,7 +17,6 @@ use crate::output::layout;
 use crate::output::writers::write_signed_request;
 use crate::rules::names;
 use crate::rules::validity::{TUTORIAL_VALIDITY_DAYS, ValidityBounds};
-use crate::x509::facts::certificate_der;
 use crate::x509::issue::{CertificateParams, SignedBy, issue};
 use crate::x509::key::PrivateKey;
 use crate::x509::profile::{CertificateProfile, DEVICE, SERVER, intermediate_with_path_len};
@@ -104,7 +103,7 @@ pub fn extra_chain(files: &[InputFile<'_>]) -> Result<Vec<Certificate>> {
 /// New devices signed by the imported `ca`, its chain completed up to the
 /// root with `extra` certificates where the import stopped short.
 pub fn sign_devices(ca: &ImportedCa, extra: &[Certificate], spec: &DeviceSigningSpec, keys: Option<Vec<PrivateKey>>, now_unix: u64) -> Result<SignedDevices> {
-    let mut ca_certificates = ca.chain_to_root(extra)?.iter().map(certificate_der).collect::<Result<Vec<_>>>()?;
+    let mut ca_certificates = ca.ders_as_read_of(&ca.chain_to_root(extra)?)?;
     ca_certificates.reverse();
     SignedDevices::issue(&ca.issuer, ca_certificates, spec, keys, now_unix)
 }
@@ -149,10 +148,8 @@ pub fn sign_request(ca: &ImportedCa, csr_file: &InputFile<'_>, spec: &CsrSigning
         ..CertificateParams::new(&common_name, &profile, spec.validity_bounds.window(now_unix, spec.validity_days)?)
     };
     let certificate = issue(&params, &csr.info.public_key, SignedBy::Ca(&ca.issuer), &mut Signing::here())?;
-    let mut issuers = match ca.chain_to_root(&[]) {
-        Ok(chain) => chain.iter().map(certificate_der).collect::<Result<Vec<_>>>()?,
-        Err(_) => vec![certificate_der(&ca.issuer.certificate)?],
-    };
+    let chain = ca.chain_to_root(&[]).unwrap_or_else(|_| vec![ca.issuer.certificate.clone()]);
+    let mut issuers = ca.ders_as_read_of(&chain)?;
     issuers.reverse();
     let mut bundle = Bundle::default();
     let what = format!("Certificate of {common_name} from {name}, signed by \"{}\"", ca.common_name());

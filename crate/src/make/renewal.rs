@@ -12,7 +12,7 @@ use crate::output::bundle::{Bundle, OutputFile};
 use crate::output::layout::{self, role};
 use crate::output::writers::{DeviceSettings, DeviceWriter, write_signed_request};
 use crate::rules::validity::{TUTORIAL_VALIDITY_DAYS, ValidityBounds};
-use crate::x509::facts::{certificate_der, common_name_of, not_after_unix, subject_key_identifier, thumbprint_sha1};
+use crate::x509::facts::{common_name_of, not_after_unix, subject_key_identifier, thumbprint_sha1};
 use crate::x509::issue::{CertificateParams, Issued, Issuer, SignedBy, issue, issue_with_request};
 use crate::x509::key::{KeyAlgorithm, PrivateKey};
 use crate::x509::profile::{CertificateProfile, DEVICE, INTERMEDIATE_CA, ROOT_CA};
@@ -246,9 +246,4 @@ impl Product for RenewedCa {
         let path = layout::cert(&layout::file_stem(&self.issuer.common_name()));
         Ok(vec![ChainEntry::new(role, &self.issuer.certificate, &self.issuer.key, path)?])
     }
-}
-
-/// The DER of certificates, in order.
-pub fn certificates_der(certificates: &[Certificate]) -> Result<Vec<Vec<u8>>> {
-    certificates.iter().map(certificate_der).collect()
 }

@@ -22,7 +22,74 @@ pub fn oid_name(oid: &ObjectIdentifier) -> String {
         "1.2.840.10045.4.3.3" => "ecdsa-with-SHA384",
         "1.2.840.10045.4.3.4" => "ecdsa-with-SHA512",
         "1.3.101.112" => "ED25519",
+        "1.3.101.113" => "ED448",
+        "1.3.101.110" => "X25519",
+        "1.3.101.111" => "X448",
+        "1.2.840.10040.4.1" => "dsaEncryption",
+        "1.2.840.10045.3.1.7" => "prime256v1",
+        "1.3.132.0.34" => "secp384r1",
+        "1.3.132.0.35" => "secp521r1",
+        "1.3.132.0.10" => "secp256k1",
+        // Digests, MACs, ciphers and password-based schemes, for files the studio refuses.
+        "1.3.14.3.2.26" => "SHA-1",
+        "2.16.840.1.101.3.4.2.4" => "SHA-224",
+        "2.16.840.1.101.3.4.2.1" => "SHA-256",
+        "2.16.840.1.101.3.4.2.2" => "SHA-384",
+        "2.16.840.1.101.3.4.2.3" => "SHA-512",
+        "1.2.840.113549.2.5" => "MD5",
+        "1.2.840.113549.2.7" => "hmacWithSHA1",
+        "1.2.840.113549.2.8" => "hmacWithSHA224",
+        "1.2.840.113549.2.9" => "hmacWithSHA256",
+        "1.2.840.113549.2.10" => "hmacWithSHA384",
+        "1.2.840.113549.2.11" => "hmacWithSHA512",
+        "1.2.840.113549.3.2" => "RC2-CBC",
+        "1.2.840.113549.3.4" => "RC4",
+        "1.2.840.113549.3.7" => "DES-EDE3-CBC",
+        "1.3.14.3.2.7" => "DES-CBC",
+        "2.16.840.1.101.3.4.1.2" => "AES-128-CBC",
+        "2.16.840.1.101.3.4.1.22" => "AES-192-CBC",
+        "2.16.840.1.101.3.4.1.42" => "AES-256-CBC",
+        "2.16.840.1.101.3.4.1.6" => "AES-128-GCM",
+        "2.16.840.1.101.3.4.1.46" => "AES-256-GCM",
+        "1.2.840.113549.1.5.3" => "PBE-MD5-DES",
+        "1.2.840.113549.1.5.10" => "PBE-SHA1-DES",
+        "1.2.840.113549.1.5.12" => "PBKDF2",
+        "1.2.840.113549.1.5.13" => "PBES2",
+        "1.3.6.1.4.1.11591.4.11" => "scrypt",
+        "1.2.840.113549.1.12.1.1" => "PBE-SHA1-RC4-128",
+        "1.2.840.113549.1.12.1.2" => "PBE-SHA1-RC4-40",
+        "1.2.840.113549.1.12.1.3" => "PBE-SHA1-3DES",
+        "1.2.840.113549.1.12.1.4" => "PBE-SHA1-2DES",
+        "1.2.840.113549.1.12.1.5" => "PBE-SHA1-RC2-128",
+        "1.2.840.113549.1.12.1.6" => "PBE-SHA1-RC2-40",
         _ => return oid.to_string(),
+    };
+    name.to_string()
+}
+
+/// A password-based encryption as a person names it: `PBE-SHA1-3DES`, or
+/// PBES2 with its key derivation and cipher: `PBES2 (scrypt, AES-256-CBC)`.
+pub fn encryption_scheme_name(algorithm: &spki::AlgorithmIdentifierOwned) -> String {
+    let name = oid_name(&algorithm.oid);
+    match algorithm.parameters.as_ref().map(|p| p.decode_as::<Vec<spki::AlgorithmIdentifierOwned>>()) {
+        Some(Ok(inner)) => format!("{name} ({})", inner.iter().map(|p| oid_name(&p.oid)).collect::<Vec<_>>().join(", ")),
+        _ => name,
+    }
+}
+
+/// A private key's type as a person names it: `RSA-PSS`, `Ed25519`, `DSA`.
+pub fn key_type_name(oid: &ObjectIdentifier) -> String {
+    let name = match oid.to_string().as_str() {
+        "1.2.840.113549.1.1.1" => "RSA",
+        "1.2.840.113549.1.1.10" => "RSA-PSS",
+        "1.2.840.10045.2.1" => "EC",
+        "1.3.101.112" => "Ed25519",
+        "1.3.101.113" => "Ed448",
+        "1.3.101.110" => "X25519",
+        "1.3.101.111" => "X448",
+        "1.2.840.10040.4.1" => "DSA",
+        "1.2.840.113549.1.3.1" | "1.2.840.10046.2.1" => "DH",
+        _ => return oid_name(oid),
     };
     name.to_string()
 }
@@ -49,6 +116,11 @@ pub fn attribute_name(oid: &ObjectIdentifier) -> String {
         "1.2.840.113549.1.9.1" => "emailAddress",
         "0.9.2342.19200300.100.1.25" => "DC",
         "0.9.2342.19200300.100.1.1" => "UID",
+        "2.5.4.44" => "generationQualifier",
+        "2.5.4.97" => "organizationIdentifier",
+        "1.3.6.1.4.1.311.60.2.1.1" => "jurisdictionL",
+        "1.3.6.1.4.1.311.60.2.1.2" => "jurisdictionST",
+        "1.3.6.1.4.1.311.60.2.1.3" => "jurisdictionC",
         _ => return oid.to_string(),
     };
     name.to_string()
