@@ -105,6 +105,14 @@ impl ImportedCa {
             .collect()
     }
 
+    /// The CA's chain up to the root ([`ImportedCa::chain_to_root`]) as a
+    /// device's files carry it: DER as read, from the root down.
+    pub fn certificates_from_root(&self, extra: &[Certificate]) -> Result<Vec<Vec<u8>>> {
+        let mut ders = self.ders_as_read_of(&self.chain_to_root(extra)?)?;
+        ders.reverse();
+        Ok(ders)
+    }
+
     pub fn common_name(&self) -> String {
         self.issuer.common_name()
     }

@@ -16,12 +16,6 @@ fn is_ca(certificate: &Certificate) -> bool {
     certificate.tbs_certificate().get_extension::<BasicConstraints>().ok().flatten().is_some_and(|(_, b)| b.ca)
 }
 
-/// The CA's certificates (DER) from the root down.
-fn chain_from_root(ca: &ImportedCa) -> Result<Vec<Vec<u8>>> {
-    let mut chain = ca.ders_as_read_of(&ca.chain_to_root(&[])?)?;
-    chain.reverse();
-    Ok(chain)
-}
 
 /// Renews every device certificate in `certificates` (CA certificates among
 /// them are passed over) under `ca`; `keys` are the devices' keys, if any.
@@ -30,13 +24,13 @@ pub fn renew_devices(ca: &ImportedCa, certificates: &[InputFile<'_>], keys: &[In
     let devices: Vec<Certificate> =
         Material::read(certificates, password).map_err(on("certificates"))?.certificates.into_iter().map(|c| c.item).filter(|c| !is_ca(c)).collect();
     let keys = Material::read(keys, password).map_err(on("keys"))?.keys.into_iter().map(|k| k.item).collect();
-    RenewedDevices::renew(&ca.issuer, chain_from_root(ca)?, &devices, keys, spec, now_unix)
+    RenewedDevices::renew(&ca.issuer, ca.certificates_from_root(&[])?, &devices, keys, spec, now_unix)
 }
 
 /// Renews `ca` with its own key: a root by itself, an intermediate by `parent`.
 /// The renewed CA can sign at once: it comes back as an imported CA too.
 pub fn renew_ca(ca: &ImportedCa, parent: Option<&ImportedCa>, validity_days: u32, bounds: &ValidityBounds, now_unix: u64) -> Result<(RenewedCa, ImportedCa)> {
-    let parent = parent.map(|p| Ok::<_, StudioError>((&p.issuer, chain_from_root(p)?))).transpose()?;
+    let parent = parent.map(|p| Ok::<_, StudioError>((&p.issuer, p.certificates_from_root(&[])?))).transpose()?;
     let renewed = RenewedCa::renew(&ca.issuer, parent, validity_days, bounds, now_unix)?;
     let again = ImportedCa {
         issuer: crate::x509::issue::Issuer { certificate: renewed.issuer.certificate.clone(), key: ca.issuer.key.clone() },

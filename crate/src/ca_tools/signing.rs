@@ -103,9 +103,7 @@ pub fn extra_chain(files: &[InputFile<'_>]) -> Result<Vec<Certificate>> {
 /// New devices signed by the imported `ca`, its chain completed up to the
 /// root with `extra` certificates where the import stopped short.
 pub fn sign_devices(ca: &ImportedCa, extra: &[Certificate], spec: &DeviceSigningSpec, keys: Option<Vec<PrivateKey>>, now_unix: u64) -> Result<SignedDevices> {
-    let mut ca_certificates = ca.ders_as_read_of(&ca.chain_to_root(extra)?)?;
-    ca_certificates.reverse();
-    SignedDevices::issue(&ca.issuer, ca_certificates, spec, keys, now_unix)
+    SignedDevices::issue(&ca.issuer, ca.certificates_from_root(extra)?, spec, keys, now_unix)
 }
 
 /// A certificate issued for an external CSR.
@@ -148,9 +146,11 @@ pub fn sign_request(ca: &ImportedCa, csr_file: &InputFile<'_>, spec: &CsrSigning
         ..CertificateParams::new(&common_name, &profile, spec.validity_bounds.window(now_unix, spec.validity_days)?)
     };
     let certificate = issue(&params, &csr.info.public_key, SignedBy::Ca(&ca.issuer), &mut Signing::here())?;
-    let chain = ca.chain_to_root(&[]).unwrap_or_else(|_| vec![ca.issuer.certificate.clone()]);
-    let mut issuers = ca.ders_as_read_of(&chain)?;
-    issuers.reverse();
+    // A CA whose chain stops short still issues: the certificate goes with what is known above it.
+    let issuers = match ca.certificates_from_root(&[]) {
+        Ok(issuers) => issuers,
+        Err(_) => ca.ders_as_read_of(std::slice::from_ref(&ca.issuer.certificate))?,
+    };
     let mut bundle = Bundle::default();
     let what = format!("Certificate of {common_name} from {name}, signed by \"{}\"", ca.common_name());
     write_signed_request(&mut bundle, &layout::file_stem(&common_name), &certificate, &issuers, &what)?;
