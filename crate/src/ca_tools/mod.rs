@@ -4,6 +4,7 @@
 //! panel's wasm module only.
 
 pub mod chain_check;
+pub mod early_time;
 pub mod ec_explicit;
 pub mod import;
 pub mod inspect;
