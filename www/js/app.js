@@ -202,7 +202,8 @@ function describeKeysAhead() {
 let planTurn = 0;
 async function planKeys() {
   const turn = ++planTurn;
-  await pool.ready;
+  // A pool that cannot start says so once (below); nothing is made ahead.
+  if (!(await pool.ready.then(() => true, () => false))) return;
   for (const panel of panels) {
     if (!opened.has(panel.owner)) continue;
     const need = await panel.keysNeeded();
