@@ -192,6 +192,23 @@ test('with the page idle the keys are made ahead: a press is quick, two presses 
   await expect(ahead).toContainText('Keys ready for the next press (4 × P-384)');
 });
 
+test('keys made ahead stop while the browser tab is hidden and start again when it shows', async ({ page }) => {
+  await openStudio(page);
+  const ahead = page.locator('#keys-ahead');
+  // The defaults (4 RSA-4096 keys) take seconds: long enough to hide the tab meanwhile.
+  await expect(ahead).toContainText('Making keys ahead for the next press (4 × RSA 4096)');
+  const setVisibility = (state) => page.evaluate((value) => {
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => value });
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, state);
+  await setVisibility('hidden');
+  await expect(ahead).toBeHidden();
+  await page.waitForTimeout(2000);
+  await expect(ahead).toBeHidden();
+  await setVisibility('visible');
+  await expect(ahead).toContainText(/(Making keys ahead|Keys ready) for the next press \(4 × RSA 4096\)/);
+});
+
 test('screenshots of every tab for the README (docs/screenshots)', async ({ page }) => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.setViewportSize({ width: 1280, height: 900 });
