@@ -55,7 +55,9 @@ function layout(p) {
  * @param {Record<string, {label: string, run: () => void}>} [deps.actions]  buttons a step may carry
  */
 export function createResultView(host, { idPrefix: p, pool, samples, status, steps, actions }) {
-  host.append(layout(p));
+  const waiting = h('p', { class: 'results-empty' },
+    'The result shows here: the chain with its thumbprints, the next steps in the Azure portal, every file and the SDK snippets.');
+  host.append(waiting, layout(p));
   const $ = (id) => host.querySelector(`#${p}${id}`);
   let zip = null;
   let zipName = null;
@@ -104,6 +106,7 @@ export function createResultView(host, { idPrefix: p, pool, samples, status, ste
       shown = { result, view };
       zipName = view.zipName;
       $('results').hidden = false;
+      waiting.hidden = true;
       return made;
     },
 
