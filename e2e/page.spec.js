@@ -17,7 +17,9 @@ const TABS = [
   { id: 'ca', name: 'Bring your own CA', heading: 'Bring your own CA: verification certificate and signing' },
   { id: 'inspect', name: 'Inspect', heading: 'Inspect and verify' },
 ];
-const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'screenshots');
+// `make screenshots` (UPDATE_SCREENSHOTS=1) refreshes the README's copies; a
+// plain test run writes its own under test-results, leaving the tree clean.
+const DOCS_SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'screenshots');
 
 const tab = (page, name) => page.getByRole('tab', { name, exact: true });
 
@@ -209,7 +211,8 @@ test('keys made ahead stop while the browser tab is hidden and start again when 
   await expect(ahead).toContainText(/(Making keys ahead|Keys ready) for the next press \(4 × RSA 4096\)/);
 });
 
-test('screenshots of every tab for the README (docs/screenshots)', async ({ page }) => {
+test('screenshots of every tab for the README (docs/screenshots)', async ({ page }, testInfo) => {
+  const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS ? DOCS_SCREENSHOTS : testInfo.outputPath('screenshots');
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.setViewportSize({ width: 1280, height: 900 });
   await openStudio(page);
