@@ -244,7 +244,7 @@ export function createCaPanel(root, { createWorker, module, status, deviceSettin
         ? await pool.run('preflight', { files, uploadedCa, password, nowMs })
         : null;
       renderInspection($('inspect-result'), report, preflight);
-      status.say(preflight ? `Inspected; Azure preflight ${preflight.ok ? 'passed' : 'failed'}.` : 'Inspected.');
+      status.say(preflight ? `Inspected. Azure preflight: ${preflightCounts(preflight)}.` : 'Inspected.');
     }, $('inspect-result')),
   );
 
@@ -260,7 +260,17 @@ export function createCaPanel(root, { createWorker, module, status, deviceSettin
   };
 }
 
-const RULE_STATUS = { passed: 'Passed', failed: 'Failed', 'not-checked': 'Not checked' };
+// Failures first, in the status line's counts.
+const RULE_STATUS = { failed: 'Failed', 'not-checked': 'Not checked', passed: 'Passed' };
+
+/** `1 failed, 1 not checked, 6 passed`: the counts that are not zero. */
+function preflightCounts(preflight) {
+  return Object.entries(RULE_STATUS)
+    .map(([status, label]) => [preflight.rules.filter((rule) => rule.status === status).length, label.toLowerCase()])
+    .filter(([count]) => count > 0)
+    .map(([count, label]) => `${count} ${label}`)
+    .join(', ');
+}
 
 /** Each rule DPS, IoT Hub and IoT Edge 1.1 apply, with what was found and what Azure says when it fails. */
 function renderPreflight(preflight) {
