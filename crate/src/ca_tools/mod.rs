@@ -13,5 +13,6 @@ pub mod material;
 pub mod p7b;
 pub mod pem_file;
 pub mod pfx_read;
+pub mod preflight;
 pub mod renewal;
 pub mod signing;

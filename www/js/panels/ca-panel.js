@@ -31,7 +31,7 @@ const CA_CONTROLS = {
   chain: 'ca-chain',
   csr: 'csr-file',
 };
-const INSPECT_CONTROLS = { files: 'inspect-files', password: 'inspect-password' };
+const INSPECT_CONTROLS = { files: 'inspect-files', password: 'inspect-password', uploadedCa: 'inspect-uploaded-ca' };
 
 const utf8 = new TextEncoder();
 
@@ -257,9 +257,16 @@ export function createCaPanel(root, { inspectRoot, createWorker, module, status,
       const files = await readFiles($('inspect-files'), $('inspect-paste').value);
       if (files.length === 0) throw problem('files', 'Choose, drop or paste a certificate, CSR, key, bundle or PFX.');
       status.progress('Inspecting…');
-      const report = await pool.run('inspect', { files, password: $('inspect-password').value || undefined, nowMs: Date.now() });
-      renderInspection($('inspect-result'), report);
-      status.say('Inspected.');
+      const password = $('inspect-password').value || undefined;
+      const nowMs = Date.now();
+      const report = await pool.run('inspect', { files, password, nowMs });
+      // Azure's rules apply to a device: checked when a certificate that is not a CA is among the files.
+      const uploadedCa = await readFiles($('inspect-uploaded-ca'));
+      const preflight = report.certificates.some((cert) => !cert.isCa)
+        ? await pool.run('preflight', { files, uploadedCa, password, nowMs })
+        : null;
+      renderInspection($('inspect-result'), report, preflight);
+      status.say(preflight ? `Inspected. Azure preflight: ${preflightCounts(preflight)}.` : 'Inspected.');
     }, $('inspect-result')),
   );
 
@@ -285,7 +292,43 @@ export function createCaPanel(root, { inspectRoot, createWorker, module, status,
   };
 }
 
-function renderInspection(target, report) {
+// Failures first, in the status line's counts.
+const RULE_STATUS = { failed: 'Failed', 'not-checked': 'Not checked', passed: 'Passed' };
+
+/** `1 failed, 1 not checked, 6 passed`: the counts that are not zero. */
+function preflightCounts(preflight) {
+  return Object.entries(RULE_STATUS)
+    .map(([status, label]) => [preflight.rules.filter((rule) => rule.status === status).length, label.toLowerCase()])
+    .filter(([count]) => count > 0)
+    .map(([count, label]) => `${count} ${label}`)
+    .join(', ');
+}
+
+/** Each rule DPS, IoT Hub and IoT Edge 1.1 apply, with what was found and what Azure says when it fails. */
+function renderPreflight(preflight) {
+  return h(
+    'section',
+    { class: 'inspect-note', 'aria-labelledby': 'preflight-title' },
+    h('h3', { id: 'preflight-title' }, 'Azure preflight'),
+    h('p', {}, `Device: ${preflight.device}. `, preflight.uploadedCa ? `Uploaded CA: ${preflight.uploadedCa}.` : 'No uploaded CA given: the rules that need it are not checked.'),
+    h(
+      'ul',
+      { class: 'preflight' },
+      ...preflight.rules.map((rule) =>
+        h(
+          'li',
+          { class: rule.status, 'data-rule': rule.id },
+          h('p', {}, h('span', { class: 'rule-status' }, `${RULE_STATUS[rule.status]}:`), ' ', rule.title, h('span', { class: 'hint' }, ` (${rule.appliesTo})`)),
+          h('p', {}, rule.detail),
+          // The error text names its code (401002 …) for each service.
+          h('p', { class: 'hint' }, rule.status === 'failed' ? 'Azure says: ' : 'When it fails, Azure says: ', rule.azureError),
+        ),
+      ),
+    ),
+  );
+}
+
+function renderInspection(target, report, preflight) {
   const sections = [];
   const verdict = (ok, text) => h('p', { class: ok ? 'verdict ok' : 'verdict bad' }, text);
   if (report.chain) {
@@ -300,6 +343,13 @@ function renderInspection(target, report) {
     const [leaf] = report.certificates;
     sections.push(verdict(false, `Certificate 1 (${leaf.subject}) is issued by ${leaf.issuer}, which is not among the files: add its issuer's certificate, up to the root, to check the chain.`));
   }
+  if (preflight) sections.push(renderPreflight(preflight));
+  if (report.unreadable.length) {
+    sections.push(
+      h('section', { class: 'inspect-note' }, h('h3', {}, 'Parts that could not be read'),
+        h('ul', { class: 'problems unreadable' }, ...report.unreadable.map((reason) => h('li', {}, reason)))),
+    );
+  }
   for (const cert of report.certificates) {
     sections.push(
       h(
@@ -312,6 +362,7 @@ function renderInspection(target, report) {
           ...[
             ['Issuer', cert.issuer],
             ['Serial', cert.serial + (cert.serialDecimal ? ` (${cert.serialDecimal})` : '')],
+            ['openssl x509 -serial', `serial=${cert.serialHex}`],
             ['Not before', cert.notBefore.text],
             ['Not after', cert.notAfter.text + (cert.validNow ? '' : ' — not valid now')],
             ['Public key', cert.publicKey.summary],
