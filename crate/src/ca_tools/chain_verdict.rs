@@ -121,7 +121,12 @@ pub fn judge_bundle(certificates: &[&[u8]], now_unix: u64) -> ChainReport {
             j != i && other.as_ref().is_some_and(|o| o.tbs_certificate().issuer() == subject && o.tbs_certificate().subject() != subject)
         })
     };
-    let leaf = (0..certificates.len()).find(|&i| parsed[i].is_some() && !issued_another(i)).unwrap_or(0);
+    // A root that issued nothing here is an unrelated root, not a leaf.
+    let leaf_like = |i: usize| parsed[i].as_ref().is_some_and(|c| !self_issued(c)) && !issued_another(i);
+    let leaf = (0..certificates.len())
+        .find(|&i| leaf_like(i))
+        .or_else(|| (0..certificates.len()).find(|&i| parsed[i].is_some() && !issued_another(i)))
+        .unwrap_or(0);
     let trusted: Vec<usize> = (0..certificates.len())
         .filter(|&i| parsed[i].as_ref().is_some_and(|c| is_self_signed(c, certificates[i])))
         .collect();
