@@ -28,7 +28,7 @@ use webpki::{EndEntityCert, KeyUsage, anchor_from_trusted_cert};
 use x509_cert::certificate::Version;
 use x509_cert::ext::pkix::name::GeneralName;
 use x509_cert::ext::pkix::{
-    AuthorityKeyIdentifier, BasicConstraints, ExtendedKeyUsage, KeyUsages, NameConstraints, SubjectAltName,
+    AuthorityInfoAccessSyntax, AuthorityKeyIdentifier, BasicConstraints, ExtendedKeyUsage, KeyUsages, NameConstraints, SubjectAltName,
     SubjectKeyIdentifier,
 };
 use x509_cert::ext::pkix::KeyUsage as KeyUsageExtension;
@@ -526,6 +526,12 @@ impl Judged<'_> {
         }
         let self_signed = self_issued(certificate) && is_self_signed(certificate, self.held.ders[index]);
         let aki = extension::<AuthorityKeyIdentifier>(certificate, ID_CE_AUTHORITY_KEY_IDENTIFIER);
+        let own_ski = extension::<SubjectKeyIdentifier>(certificate, ID_CE_SUBJECT_KEY_IDENTIFIER).map(|(_, s)| s.0);
+        if let (true, Some(Some(aki)), Some(ski)) = (self_signed, aki.as_ref().map(|(_, a)| a.key_identifier.as_ref()), &own_ski)
+            && aki.as_bytes() != ski.as_bytes()
+        {
+            fail("aki-ski", "is self-signed, but its Authority Key Identifier is not its own Subject Key Identifier.".into());
+        }
         if !self_signed && !aki.is_some_and(|(_, a)| a.key_identifier.is_some()) {
             fail("aki-ski", "has no Authority Key Identifier (keyIdentifier); RFC 5280 §4.2.1.1 requires one in every certificate not self-signed.".into());
         }
@@ -738,6 +744,7 @@ fn decodes(ext: &x509_cert::ext::Extension) -> Result<(), der::Error> {
         ID_CE_NAME_CONSTRAINTS => NameConstraints::from_der(value).map(drop),
         ID_CE_AUTHORITY_KEY_IDENTIFIER => AuthorityKeyIdentifier::from_der(value).map(drop),
         ID_CE_SUBJECT_KEY_IDENTIFIER => SubjectKeyIdentifier::from_der(value).map(drop),
+        ID_PE_AUTHORITY_INFO_ACCESS => AuthorityInfoAccessSyntax::from_der(value).map(drop),
         _ => Ok(()),
     }
 }

@@ -23,6 +23,10 @@ pub const MOST_COMPARISONS: usize = 250_000;
 
 /// A constraint that can't be honoured as written, as a phrase: `None` when it is well formed.
 pub fn malformed(constraints: &NameConstraints) -> Option<String> {
+    let empty = |subtrees: &Option<x509_cert::ext::pkix::constraints::name::GeneralSubtrees>| subtrees.as_ref().is_none_or(Vec::is_empty);
+    if empty(&constraints.permitted_subtrees) && empty(&constraints.excluded_subtrees) {
+        return Some("they hold neither permitted nor excluded subtrees (RFC 5280 §4.2.1.10 requires one)".into());
+    }
     let subtrees = constraints.permitted_subtrees.iter().chain(&constraints.excluded_subtrees).flatten();
     subtrees.map(|s| &s.base).find_map(|base| match base {
         GeneralName::DnsName(dns) if !constraint_dns_ok(dns.as_str()) => {
