@@ -139,7 +139,7 @@ pub fn inspect(files: &[InputFile<'_>], password: Option<&str>, now_unix: u64) -
     let material = Material::read(files, password)?;
     let certificates: Vec<CertificateDescription> =
         material.certificates.iter().map(|c| describe_certificate(&c.file, &c.item, &c.der, now_unix)).collect();
-    let requests = material.requests.iter().map(|r| describe_request(&r.file, &r.item)).collect();
+    let requests = material.requests.iter().map(|r| describe_request(&r.file, &r.item, &r.der)).collect();
     let held: Vec<&Certificate> = material.certificates.iter().map(|c| &c.item).collect();
     let keys = material
         .keys
@@ -198,8 +198,9 @@ pub fn requested_extensions(csr: &CertReq) -> Vec<Extension> {
         .collect()
 }
 
-pub fn describe_request(file: &str, csr: &CertReq) -> RequestDescription {
-    let checked = verify::verify_csr(csr);
+/// `der` is the request as read: its signature is over those bytes.
+pub fn describe_request(file: &str, csr: &CertReq, der: &[u8]) -> RequestDescription {
+    let checked = verify::verify_csr(csr, der);
     RequestDescription {
         file: file.to_string(),
         subject: describe_name(&csr.info.subject),

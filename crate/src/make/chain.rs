@@ -326,10 +326,11 @@ mod tests {
         let (intermediate, csr) = &chain.intermediates[0];
         assert!(verify_certificate(&chain.root.certificate.to_der().unwrap(), root_key).is_ok());
         assert!(verify_certificate(&intermediate.certificate.to_der().unwrap(), root_key).is_ok());
-        assert!(verify_csr(csr).is_ok());
+        assert!(verify_csr(csr, &csr.to_der().unwrap()).is_ok());
         for device in chain.devices.iter().map(|d| &d.issued) {
             assert!(verify_certificate(&device.certificate.to_der().unwrap(), intermediate.certificate.tbs_certificate().subject_public_key_info()).is_ok());
-            assert!(verify_csr(device.csr.as_ref().unwrap()).is_ok());
+            let device_csr = device.csr.as_ref().unwrap();
+            assert!(verify_csr(device_csr, &device_csr.to_der().unwrap()).is_ok());
         }
         // The replay takes the given signatures as they are (it does not sign again): a wrong one ends up in the certificate.
         let plan = TutorialChain::plan_signatures(spec.clone(), again(), 1_764_000_000).unwrap();

@@ -122,8 +122,8 @@ pub fn named_curve(algorithm: &AlgorithmIdentifierOwned) -> Option<ObjectIdentif
     algorithm.parameters.as_ref()?.decode_as::<ObjectIdentifier>().ok()
 }
 
-/// The parts of a signed certificate exactly as its DER holds them: the
-/// issuer signed these TBS bytes, which a re-encoding may not reproduce
+/// The parts of a signed certificate (or CSR) exactly as its DER holds them:
+/// the signer signed these TBS bytes, which a re-encoding may not reproduce
 /// (a non-canonical length, a default value written out).
 struct SignedParts<'a> {
     tbs: &'a [u8],
@@ -153,11 +153,11 @@ pub fn verify_certificate(der: &[u8], issuer: &SubjectPublicKeyInfoOwned) -> Res
     verify(issuer, &parts.algorithm, parts.tbs, parts.signature)
 }
 
-/// Checks a CSR's self-signature with the public key it carries.
-pub fn verify_csr(csr: &x509_cert::request::CertReq) -> Result<(), SignatureProblem> {
-    let info = csr.info.to_der().map_err(|_| SignatureProblem::Invalid)?;
-    let signature = csr.signature.as_bytes().ok_or(SignatureProblem::Invalid)?;
-    verify(&csr.info.public_key, &csr.algorithm, &info, signature)
+/// Checks a CSR's self-signature with the public key it carries, over the
+/// CertificationRequestInfo bytes of `der`, the request as it was read.
+pub fn verify_csr(csr: &x509_cert::request::CertReq, der: &[u8]) -> Result<(), SignatureProblem> {
+    let parts = signed_parts(der).ok_or(SignatureProblem::Invalid)?;
+    verify(&csr.info.public_key, &parts.algorithm, parts.tbs, parts.signature)
 }
 
 /// A certificate and the DER it was read from (its signature is over those bytes).
