@@ -41,6 +41,19 @@ keyUsage = critical, keyCertSign, cRLSign
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid:always
 1.3.6.1.4.1.99999.1 = critical, DER:05:00
+[ca_example_only]
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+nameConstraints = critical, permitted;DNS:devices.example.com
+[device_elsewhere]
+basicConstraints = CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = clientAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+subjectAltName = DNS:device-07.other.example
 [device]
 basicConstraints = CA:FALSE
 keyUsage = critical, digitalSignature
@@ -136,6 +149,9 @@ fn each_broken_rule_is_named_on_its_link() {
     pki.issue("device5", "device-05", "short", "device", "30");
     pki.issue("odd", "Odd Critical", "root", "ca_unknown_critical", "30");
     pki.issue("device6", "device-06", "odd", "device", "30");
+    pki.issue("scoped", "Scoped CA", "root", "ca_example_only", "30");
+    pki.issue("device7", "device-07", "scoped", "device_elsewhere", "30");
+    pki.issue("device8", "device-08", "scoped", "device", "30");
     // Every certificate above starts at or before this second.
     let t = now();
 
@@ -188,6 +204,20 @@ fn each_broken_rule_is_named_on_its_link() {
     assert!(critical.message.contains("1.3.6.1.4.1.99999.1"), "{}", critical.message);
     let (ok, out) = pki.openssl_verify("root", &["odd"], "device6", &[]);
     assert!(!ok && out.contains("unhandled critical extension"), "{out}");
+
+    // A DNS name outside the issuing CA's name constraints; a device without one passes.
+    let outside = only_rule(&pki.judge(&["device7", "scoped", "root"], t), "name-constraints");
+    assert_eq!(outside.certificates, [1, 2]);
+    assert_eq!(
+        outside.message,
+        "certificate 1 (CN = device-07) under certificate 2 (CN = Scoped CA): the DNS name \"device-07.other.example\" is outside the permitted subtrees of the nameConstraints of certificate 2."
+    );
+    let (ok, out) = pki.openssl_verify("root", &["scoped"], "device7", &[]);
+    assert!(!ok && out.contains("permitted subtree violation"), "{out}");
+    let inside = pki.judge(&["device8", "scoped", "root"], t);
+    assert!(inside.ok, "{inside:#?}");
+    let (ok, out) = pki.openssl_verify("root", &["scoped"], "device8", &[]);
+    assert!(ok, "{out}");
 }
 
 /// (tag, contents) of one DER TLV.
