@@ -196,10 +196,16 @@ pub struct RenewedCa {
 }
 
 impl RenewedCa {
-    pub fn renew(ca: &Issuer, parent: Option<(&Issuer, Vec<Vec<u8>>)>, validity_days: u32, bounds: &ValidityBounds, now_unix: u64) -> Result<Self> {
+    /// `root`: the CA is self-signed (checked over its certificate as read, which only the caller holds).
+    pub fn renew(
+        ca: &Issuer,
+        root: bool,
+        parent: Option<(&Issuer, Vec<Vec<u8>>)>,
+        validity_days: u32,
+        bounds: &ValidityBounds,
+        now_unix: u64,
+    ) -> Result<Self> {
         let old = &ca.certificate;
-        // A CA that names itself as its issuer renews itself (its signature was checked when it was imported).
-        let root = old.tbs_certificate().subject() == old.tbs_certificate().issuer();
         if root == parent.is_some() {
             return Err(StudioError::field(
                 "parentCaId",
