@@ -14,7 +14,7 @@ use crate::error::{Result, StudioError};
 use crate::x509::text::{describe_name, iso_time, openssl_time};
 use crate::ca_tools::material::{Found, Material, key_matches};
 use crate::ca_tools::pem_file::InputFile;
-use crate::x509::verify::{chain_above, is_self_signed};
+use crate::x509::verify::{ReadCertificate, chain_above, is_self_signed};
 
 /// An imported CA that can sign, with what the files held above it.
 pub struct ImportedCa {
@@ -118,30 +118,35 @@ impl ImportedCa {
     }
 
     pub fn is_root(&self) -> bool {
-        is_self_signed(&self.issuer.certificate)
+        self.ders_as_read.first().is_some_and(|der| is_self_signed(&self.issuer.certificate, der))
     }
 
     /// The CA and everything above it up to the self-signed root, using
     /// `extra` (certificates the user added) where the import stopped short.
     /// An error (field `chain`) when no root is reached.
     pub fn chain_to_root(&self, extra: &[Certificate]) -> Result<Vec<Certificate>> {
-        let mut pool: Vec<&Certificate> = self.chain.iter().collect();
-        pool.extend(extra.iter());
-        let chain = chain_above(&self.issuer.certificate, &pool);
-        let top = chain.last().copied().unwrap_or(&self.issuer.certificate);
-        if !is_self_signed(top) {
+        // Certificates added later were parsed elsewhere: their own encoding stands for the bytes read.
+        let extra_ders = extra.iter().map(certificate_der).collect::<Result<Vec<_>>>()?;
+        let (own_der, above_ders) = self.ders_as_read.split_first().ok_or_else(|| StudioError::general("An imported CA lost its certificate."))?;
+        let mut pool: Vec<ReadCertificate<'_>> =
+            self.chain.iter().zip(above_ders).map(|(certificate, der)| ReadCertificate { certificate, der }).collect();
+        pool.extend(extra.iter().zip(&extra_ders).map(|(certificate, der)| ReadCertificate { certificate, der }));
+        let start = ReadCertificate { certificate: &self.issuer.certificate, der: own_der };
+        let chain = chain_above(start, &pool);
+        let top = chain.last().copied().unwrap_or(start);
+        if !is_self_signed(top.certificate, top.der) {
             return Err(StudioError::field(
                 "chain",
                 format!(
                     "The chain of \"{}\" stops at \"{}\", which is issued by \"{}\": add the certificates above it, up to the self-signed root.",
                     self.common_name(),
-                    describe_name(top.tbs_certificate().subject()),
-                    describe_name(top.tbs_certificate().issuer()),
+                    describe_name(top.certificate.tbs_certificate().subject()),
+                    describe_name(top.certificate.tbs_certificate().issuer()),
                 ),
             ));
         }
         let mut out = vec![self.issuer.certificate.clone()];
-        out.extend(chain.into_iter().cloned());
+        out.extend(chain.into_iter().map(|c| c.certificate.clone()));
         Ok(out)
     }
 }
@@ -210,14 +215,15 @@ pub fn import_cas(files: &[InputFile<'_>], password: Option<&str>, now_unix: u64
             first_problem.get_or_insert(problem);
             continue;
         }
-        let pool: Vec<&Certificate> = certificates.iter().map(|c| &c.item).collect();
-        let above = chain_above(&found.item, &pool);
-        // chain_above hands back references into `pool`: find each one's bytes by address.
-        let as_read = |certificate: &Certificate| {
-            certificates.iter().find(|c| std::ptr::eq(&c.item, certificate)).map(|c| c.der.clone()).unwrap_or_default()
-        };
-        let ders_as_read = std::iter::once(found.der.clone()).chain(above.iter().map(|c| as_read(c))).collect();
-        let chain = above.into_iter().cloned().collect();
+        let pool: Vec<ReadCertificate<'_>> =
+            certificates.iter().map(|c| ReadCertificate { certificate: &c.item, der: &c.der }).collect();
+        let above = chain_above(ReadCertificate { certificate: &found.item, der: &found.der }, &pool);
+        if let Some(problem) = broken_self_signature(found, &above) {
+            first_problem.get_or_insert(problem);
+            continue;
+        }
+        let ders_as_read = std::iter::once(found.der.clone()).chain(above.iter().map(|c| c.der.to_vec())).collect();
+        let chain = above.into_iter().map(|c| c.certificate.clone()).collect();
         cas.push(ImportedCa {
             issuer: Issuer { certificate: found.item.clone(), key },
             chain,
@@ -232,6 +238,24 @@ pub fn import_cas(files: &[InputFile<'_>], password: Option<&str>, now_unix: u64
     // Roots first, then intermediates nearest the root: a chain read top-down.
     cas.sort_by_key(|ca| (!ca.is_root(), ca.chain.len()));
     Ok(cas)
+}
+
+/// A certificate that names itself as its issuer is a root; when its
+/// signature (over the bytes as read) does not verify with its own key and no
+/// other certificate in the files signed it, the file is damaged or altered.
+fn broken_self_signature(found: &Found<Certificate>, above: &[ReadCertificate<'_>]) -> Option<StudioError> {
+    let tbs = found.item.tbs_certificate();
+    if tbs.subject() != tbs.issuer() || !above.is_empty() || is_self_signed(&found.item, &found.der) {
+        return None;
+    }
+    let name = common_name_of(&found.item).unwrap_or_else(|| describe_name(tbs.subject()));
+    Some(StudioError::field(
+        "files",
+        format!(
+            "{}: the root certificate \"{name}\" names itself as its issuer, but its self-signature does not verify with its own public key: the certificate is damaged or was altered after signing, so it can't be imported.",
+            found.file
+        ),
+    ))
 }
 
 fn dedup<'a>(names: &[&'a str]) -> Vec<&'a str> {

@@ -18,7 +18,7 @@ use x509_cert::ext::pkix::{
 };
 use x509_cert::request::CertReq;
 
-use crate::ca_tools::chain_check::{ChainReport, check_chain};
+use crate::ca_tools::chain_verdict::{ChainReport, judge_bundle};
 use crate::ca_tools::early_time::{self, shown_date};
 use crate::error::Result;
 use crate::ca_tools::material::{Material, RSASSA_PSS, public_key_matches};
@@ -34,7 +34,8 @@ pub struct Inspection {
     pub certificates: Vec<CertificateDescription>,
     pub requests: Vec<RequestDescription>,
     pub keys: Vec<KeyDescription>,
-    /// The chain check of the certificates in the order given (two or more).
+    /// The chain verdict on the certificates given (two or more), as a TLS
+    /// server judges a device's chain: the path built from them in any order.
     pub chain: Option<ChainReport>,
     /// The parts the studio can't read or use, one sentence each, naming its file.
     pub unreadable: Vec<String>,
@@ -140,7 +141,7 @@ pub fn inspect(files: &[InputFile<'_>], password: Option<&str>, now_unix: u64) -
     let material = Material::read(files, password)?;
     let certificates: Vec<CertificateDescription> =
         material.certificates.iter().map(|c| describe_certificate(&c.file, &c.item, &c.der, now_unix)).collect();
-    let requests = material.requests.iter().map(|r| describe_request(&r.file, &r.item)).collect();
+    let requests = material.requests.iter().map(|r| describe_request(&r.file, &r.item, &r.der)).collect();
     let held: Vec<&Certificate> = material.certificates.iter().map(|c| &c.item).collect();
     let keys = material
         .keys
@@ -149,8 +150,8 @@ pub fn inspect(files: &[InputFile<'_>], password: Option<&str>, now_unix: u64) -
         .chain(material.show_only_keys.iter().map(|k| describe_key(&k.file, Some(&k.item), "", &held)))
         .collect();
     let chain = (material.certificates.len() >= 2).then(|| {
-        let list: Vec<Certificate> = material.certificates.iter().map(|c| c.item.clone()).collect();
-        check_chain(&list, now_unix)
+        let ders: Vec<&[u8]> = material.certificates.iter().map(|c| c.der.as_slice()).collect();
+        judge_bundle(&ders, now_unix)
     });
     let unreadable = material.unreadable.into_iter().map(|problem| problem.message).collect();
     Ok(Inspection { certificates, requests, keys, chain, unreadable })
@@ -180,7 +181,7 @@ pub fn describe_certificate(file: &str, certificate: &Certificate, der: &[u8], n
         extensions: tbs.extensions().map(|exts| exts.iter().map(describe_extension).collect()).unwrap_or_default(),
         thumbprint_sha1: thumbprint_sha1_of_der(der),
         thumbprint_sha256: thumbprint_sha256_of_der(der),
-        self_signed: is_self_signed(certificate),
+        self_signed: is_self_signed(certificate, der),
         is_ca,
         valid_now: (not_before..=not_after).contains(&(now_unix as i64)),
     }
@@ -200,8 +201,9 @@ pub fn requested_extensions(csr: &CertReq) -> Vec<Extension> {
         .collect()
 }
 
-pub fn describe_request(file: &str, csr: &CertReq) -> RequestDescription {
-    let checked = verify::verify_csr(csr);
+/// `der` is the request as read: its signature is over those bytes.
+pub fn describe_request(file: &str, csr: &CertReq, der: &[u8]) -> RequestDescription {
+    let checked = verify::verify_csr(csr, der);
     RequestDescription {
         file: file.to_string(),
         subject: describe_name(&csr.info.subject),

@@ -3,16 +3,18 @@
 //! it, and describing and checking what was dropped. Built into the CA
 //! panel's wasm module only.
 
-pub mod chain_check;
+pub mod chain_verdict;
 pub mod early_time;
 pub mod ec_explicit;
 pub mod import;
 pub mod inspect;
 pub mod legacy_pem;
 pub mod material;
+pub mod name_constraints;
 pub mod p7b;
 pub mod pem_file;
 pub mod pfx_read;
 pub mod preflight;
 pub mod renewal;
 pub mod signing;
+pub mod webpki_signatures;

@@ -19,7 +19,7 @@ use crate::rules::names::check_registration_id;
 use crate::rules::validity::IOT_EDGE_1_1_EXPIRY_LIMIT_UNIX;
 use crate::x509::facts::common_name_of;
 use crate::x509::text::{describe_name, openssl_time, oid_name};
-use crate::x509::verify::{chain_above, is_self_signed};
+use crate::x509::verify::{ReadCertificate, chain_above, is_self_signed};
 
 /// ecdsa-with-SHA1 (RFC 3279), which `const_oid`'s database lacks.
 const ECDSA_WITH_SHA_1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.4.1");
@@ -76,26 +76,48 @@ fn same_ca(a: &Certificate, b: &Certificate) -> bool {
         && a.tbs_certificate().subject_public_key_info() == b.tbs_certificate().subject_public_key_info()
 }
 
-pub fn link_to_uploaded_ca<'a>(device: &'a Certificate, sent: &[&'a Certificate], uploaded: &'a Certificate) -> UploadedCaLink<'a> {
+pub fn link_to_uploaded_ca<'a>(device: &'a Certificate, sent: &[&'a Certificate], uploaded: &'a Certificate, given: &Given<'a>) -> UploadedCaLink<'a> {
     let pool: Vec<&Certificate> = sent.iter().copied().chain([uploaded]).collect();
     let mut path = vec![device];
-    path.extend(chain_above(device, &pool));
+    path.extend(given.above(device, &pool));
     if let Some(at) = path.iter().position(|c| same_ca(c, uploaded)) {
         path.truncate(at + 1);
         return UploadedCaLink::Reached(path);
     }
-    if path.last().is_some_and(|top| is_self_signed(top)) { UploadedCaLink::OtherRoot(path) } else { UploadedCaLink::Incomplete(path) }
+    if path.last().is_some_and(|top| given.self_signed(top)) { UploadedCaLink::OtherRoot(path) } else { UploadedCaLink::Incomplete(path) }
 }
 
-/// Names certificates as Inspect numbers them, and the uploaded CA as such.
-struct Labels<'a> {
-    sent: Vec<&'a Certificate>,
+/// The certificates given, each with the DER it was read from (signatures
+/// are checked over those bytes); names them as Inspect numbers them, and the
+/// uploaded CA as such.
+pub struct Given<'a> {
+    sent: Vec<ReadCertificate<'a>>,
+    uploaded: Option<ReadCertificate<'a>>,
 }
 
-impl Labels<'_> {
+impl<'a> Given<'a> {
+    fn read(&self, certificate: &'a Certificate) -> ReadCertificate<'a> {
+        self.sent
+            .iter()
+            .chain(&self.uploaded)
+            .copied()
+            .find(|r| std::ptr::eq(r.certificate, certificate))
+            .expect("every certificate checked is one given")
+    }
+
+    fn self_signed(&self, certificate: &'a Certificate) -> bool {
+        is_self_signed(certificate, self.read(certificate).der)
+    }
+
+    /// The issuers above `start` found in `pool`, by name and signature.
+    fn above(&self, start: &'a Certificate, pool: &[&'a Certificate]) -> Vec<&'a Certificate> {
+        let pool: Vec<ReadCertificate<'a>> = pool.iter().map(|c| self.read(c)).collect();
+        chain_above(self.read(start), &pool).into_iter().map(|r| r.certificate).collect()
+    }
+
     fn of(&self, certificate: &Certificate) -> String {
         let subject = describe_name(certificate.tbs_certificate().subject());
-        if let Some(n) = self.sent.iter().position(|c| std::ptr::eq(*c, certificate)) {
+        if let Some(n) = self.sent.iter().position(|c| std::ptr::eq(c.certificate, certificate)) {
             format!("certificate {} ({subject})", n + 1)
         } else {
             format!("the uploaded CA ({subject})")
@@ -145,12 +167,15 @@ pub fn preflight(files: &[InputFile<'_>], uploaded_ca: &[InputFile<'_>], passwor
             }
         },
     };
-    let labels = Labels { sent: sent.clone() };
+    let given = Given {
+        sent: material.certificates.iter().map(|c| ReadCertificate { certificate: &c.item, der: &c.der }).collect(),
+        uploaded: uploaded_material.as_ref().and_then(|m| m.certificates.first()).map(|c| ReadCertificate { certificate: &c.item, der: &c.der }),
+    };
     let others: Vec<&Certificate> = sent.iter().copied().filter(|c| !std::ptr::eq(*c, device)).collect();
 
     let (link, mut checked) = match uploaded {
         Some(ca) => {
-            let link = link_to_uploaded_ca(device, &others, ca);
+            let link = link_to_uploaded_ca(device, &others, ca, &given);
             let mut checked = match &link {
                 UploadedCaLink::Reached(p) | UploadedCaLink::OtherRoot(p) | UploadedCaLink::Incomplete(p) => p.clone(),
             };
@@ -161,44 +186,44 @@ pub fn preflight(files: &[InputFile<'_>], uploaded_ca: &[InputFile<'_>], passwor
         }
         None => {
             let mut path = vec![device];
-            path.extend(chain_above(device, &others));
+            path.extend(given.above(device, &others));
             (None, path)
         }
     };
     checked.dedup_by(|a, b| std::ptr::eq(*a, *b));
 
     let mut rules = vec![
-        issued_under(&link, uploaded, &labels),
-        chain_sent(&link, &checked, &labels),
+        issued_under(&link, uploaded, &given),
+        chain_sent(&link, &checked, &given),
         registration_id(device),
-        validity(&checked, &labels, now_unix),
+        validity(&checked, &given, now_unix),
         client_auth(device),
-        rsa_key_size(&checked, &labels),
-        sha2_signatures(&checked, uploaded, &labels),
-        iot_edge_1_1_expiry(&checked, &labels),
+        rsa_key_size(&checked, &given),
+        sha2_signatures(&checked, uploaded, &given),
+        iot_edge_1_1_expiry(&checked, &given),
     ];
     rules.sort_by_key(|r| PREFLIGHT_RULES.iter().position(|p| p.id == r.rule.id));
     Ok(Preflight {
-        device: labels.of(device),
-        uploaded_ca: uploaded.map(|ca| labels.of(ca)),
+        device: given.of(device),
+        uploaded_ca: uploaded.map(|ca| given.of(ca)),
         ok: rules.iter().all(|r| r.status != RuleStatus::Failed),
         rules,
     })
 }
 
-fn issued_under(link: &Option<UploadedCaLink<'_>>, uploaded: Option<&Certificate>, labels: &Labels<'_>) -> RuleResult {
+fn issued_under(link: &Option<UploadedCaLink<'_>>, uploaded: Option<&Certificate>, given: &Given<'_>) -> RuleResult {
     let rule = rule::ISSUED_UNDER_UPLOADED_CA;
     let (Some(link), Some(ca)) = (link, uploaded) else {
         return result(rule, RuleStatus::NotChecked, "Add the certificate of the CA uploaded to Azure to check this.".into());
     };
     match link {
-        UploadedCaLink::Reached(path) => result(rule, RuleStatus::Passed, format!("Issued under the uploaded CA: {}.", labels.path(path))),
+        UploadedCaLink::Reached(path) => result(rule, RuleStatus::Passed, format!("Issued under the uploaded CA: {}.", given.path(path))),
         UploadedCaLink::OtherRoot(path) => result(
             rule,
             RuleStatus::Failed,
             format!(
                 "The chain {} ends at another root, not at the uploaded CA ({}): upload and verify that root, or issue the device under the uploaded CA.",
-                labels.path(path),
+                given.path(path),
                 describe_name(ca.tbs_certificate().subject())
             ),
         ),
@@ -208,7 +233,7 @@ fn issued_under(link: &Option<UploadedCaLink<'_>>, uploaded: Option<&Certificate
                 result(
                     rule,
                     RuleStatus::Failed,
-                    format!("{} names the uploaded CA as its issuer, but its signature does not verify with the uploaded CA's key: it was issued by another CA of the same name.", labels.starting(top)),
+                    format!("{} names the uploaded CA as its issuer, but its signature does not verify with the uploaded CA's key: it was issued by another CA of the same name.", given.starting(top)),
                 )
             } else {
                 result(
@@ -216,7 +241,7 @@ fn issued_under(link: &Option<UploadedCaLink<'_>>, uploaded: Option<&Certificate
                     RuleStatus::NotChecked,
                     format!(
                         "{} is issued by {}, which is not among the files: with the certificates between it and the uploaded CA missing, which CA issued the device can't be told.",
-                        labels.starting(top),
+                        given.starting(top),
                         describe_name(top.tbs_certificate().issuer())
                     ),
                 )
@@ -225,28 +250,28 @@ fn issued_under(link: &Option<UploadedCaLink<'_>>, uploaded: Option<&Certificate
     }
 }
 
-fn chain_sent(link: &Option<UploadedCaLink<'_>>, checked: &[&Certificate], labels: &Labels<'_>) -> RuleResult {
+fn chain_sent(link: &Option<UploadedCaLink<'_>>, checked: &[&Certificate], given: &Given<'_>) -> RuleResult {
     let rule = rule::CHAIN_TO_UPLOADED_CA;
     let missing = |top: &Certificate| {
         format!(
             "The files stop at {}, which is issued by {}: the device must send every certificate up to the CA uploaded to Azure (its full-chain file).",
-            labels.of(top),
+            given.of(top),
             describe_name(top.tbs_certificate().issuer())
         )
     };
     match link {
-        Some(UploadedCaLink::Reached(path)) => result(rule, RuleStatus::Passed, format!("The chain reaches the uploaded CA: {}.", labels.path(path))),
+        Some(UploadedCaLink::Reached(path)) => result(rule, RuleStatus::Passed, format!("The chain reaches the uploaded CA: {}.", given.path(path))),
         Some(UploadedCaLink::OtherRoot(_)) => {
             result(rule, RuleStatus::NotChecked, "The device is not under the uploaded CA (see the next rule), so no chain it sends can reach it.".into())
         }
         Some(UploadedCaLink::Incomplete(path)) => result(rule, RuleStatus::Failed, missing(path.last().copied().unwrap_or(checked[0]))),
         None => {
             let top = checked.last().copied().unwrap_or(checked[0]);
-            if is_self_signed(top) {
+            if given.self_signed(top) {
                 result(
                     rule,
                     RuleStatus::Passed,
-                    format!("The files chain up to a self-signed root ({}); sent whole, they reach whichever of these CAs was uploaded.", labels.path(checked)),
+                    format!("The files chain up to a self-signed root ({}); sent whole, they reach whichever of these CAs was uploaded.", given.path(checked)),
                 )
             } else {
                 result(
@@ -270,16 +295,16 @@ fn registration_id(device: &Certificate) -> RuleResult {
     }
 }
 
-fn validity(checked: &[&Certificate], labels: &Labels<'_>, now_unix: u64) -> RuleResult {
+fn validity(checked: &[&Certificate], given: &Given<'_>, now_unix: u64) -> RuleResult {
     let rule = rule::VALIDITY;
     let mut problems = Vec::new();
     for certificate in checked {
         let window = certificate.tbs_certificate().validity();
         let (not_before, not_after) = (window.not_before.to_unix_duration().as_secs(), window.not_after.to_unix_duration().as_secs());
         if now_unix > not_after {
-            problems.push(format!("{} expired on {}", labels.starting(certificate), openssl_time(not_after)));
+            problems.push(format!("{} expired on {}", given.starting(certificate), openssl_time(not_after)));
         } else if now_unix < not_before {
-            problems.push(format!("{} is not valid until {}", labels.starting(certificate), openssl_time(not_before)));
+            problems.push(format!("{} is not valid until {}", given.starting(certificate), openssl_time(not_before)));
         }
     }
     if problems.is_empty() {
@@ -314,14 +339,14 @@ fn client_auth(device: &Certificate) -> RuleResult {
     }
 }
 
-fn rsa_key_size(checked: &[&Certificate], labels: &Labels<'_>) -> RuleResult {
+fn rsa_key_size(checked: &[&Certificate], given: &Given<'_>) -> RuleResult {
     let rule = rule::RSA_KEY_SIZE;
     let small: Vec<String> = checked
         .iter()
         .filter(|c| c.tbs_certificate().subject_public_key_info().algorithm.oid == RSA_ENCRYPTION)
         .filter_map(|c| {
             let bits = describe_public_key(c.tbs_certificate().subject_public_key_info()).bits?;
-            (bits < MIN_RSA_BITS).then(|| format!("{} has an RSA key of {bits} bits", labels.starting(c)))
+            (bits < MIN_RSA_BITS).then(|| format!("{} has an RSA key of {bits} bits", given.starting(c)))
         })
         .collect();
     if small.is_empty() {
@@ -334,13 +359,13 @@ fn rsa_key_size(checked: &[&Certificate], labels: &Labels<'_>) -> RuleResult {
 
 /// The signatures a verifier checks: each certificate's but a trust anchor's
 /// (the uploaded CA, or a self-signed root), whose own signature nobody checks.
-fn sha2_signatures(checked: &[&Certificate], uploaded: Option<&Certificate>, labels: &Labels<'_>) -> RuleResult {
+fn sha2_signatures(checked: &[&Certificate], uploaded: Option<&Certificate>, given: &Given<'_>) -> RuleResult {
     let rule = rule::SHA2_SIGNATURES;
-    let verified: Vec<&&Certificate> = checked.iter().filter(|c| !is_self_signed(c) && !uploaded.is_some_and(|ca| same_ca(c, ca))).collect();
+    let verified: Vec<&&Certificate> = checked.iter().filter(|c| !given.self_signed(c) && !uploaded.is_some_and(|ca| same_ca(c, ca))).collect();
     let sha1: Vec<String> = verified
         .iter()
         .filter(|c| [SHA_1_WITH_RSA_ENCRYPTION, ECDSA_WITH_SHA_1, DSA_WITH_SHA_1].contains(&c.signature_algorithm().oid))
-        .map(|c| format!("{} is signed with {}", labels.starting(c), oid_name(&c.signature_algorithm().oid)))
+        .map(|c| format!("{} is signed with {}", given.starting(c), oid_name(&c.signature_algorithm().oid)))
         .collect();
     if sha1.is_empty() {
         let algorithms: Vec<String> = verified.iter().map(|c| oid_name(&c.signature_algorithm().oid)).collect();
@@ -351,13 +376,13 @@ fn sha2_signatures(checked: &[&Certificate], uploaded: Option<&Certificate>, lab
     }
 }
 
-fn iot_edge_1_1_expiry(checked: &[&Certificate], labels: &Labels<'_>) -> RuleResult {
+fn iot_edge_1_1_expiry(checked: &[&Certificate], given: &Given<'_>) -> RuleResult {
     let rule = rule::IOT_EDGE_1_1_EXPIRY;
     let not_after = |c: &Certificate| c.tbs_certificate().validity().not_after.to_unix_duration().as_secs();
     let late: Vec<String> = checked
         .iter()
         .filter(|c| not_after(c) >= IOT_EDGE_1_1_EXPIRY_LIMIT_UNIX)
-        .map(|c| format!("{} expires on {}", labels.starting(c), openssl_time(not_after(c))))
+        .map(|c| format!("{} expires on {}", given.starting(c), openssl_time(not_after(c))))
         .collect();
     if late.is_empty() {
         let last = checked.iter().map(|c| not_after(c)).max().unwrap_or(0);

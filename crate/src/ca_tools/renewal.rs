@@ -31,7 +31,7 @@ pub fn renew_devices(ca: &ImportedCa, certificates: &[InputFile<'_>], keys: &[In
 /// The renewed CA can sign at once: it comes back as an imported CA too.
 pub fn renew_ca(ca: &ImportedCa, parent: Option<&ImportedCa>, validity_days: u32, bounds: &ValidityBounds, now_unix: u64) -> Result<(RenewedCa, ImportedCa)> {
     let parent = parent.map(|p| Ok::<_, StudioError>((&p.issuer, p.certificates_from_root(&[])?))).transpose()?;
-    let renewed = RenewedCa::renew(&ca.issuer, parent, validity_days, bounds, now_unix)?;
+    let renewed = RenewedCa::renew(&ca.issuer, ca.is_root(), parent, validity_days, bounds, now_unix)?;
     let again = ImportedCa {
         issuer: crate::x509::issue::Issuer { certificate: renewed.issuer.certificate.clone(), key: ca.issuer.key.clone() },
         chain: ca.chain.clone(),

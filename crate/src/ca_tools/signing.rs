@@ -127,7 +127,7 @@ pub fn sign_request(ca: &ImportedCa, csr_file: &InputFile<'_>, spec: &CsrSigning
     })?;
     let Some(found) = material.requests.first() else { return Err(no_request()) };
     let csr = &found.item;
-    if let Err(problem) = verify::verify_csr(csr) {
+    if let Err(problem) = verify::verify_csr(csr, &found.der) {
         return Err(StudioError::field("csr", format!("{name} is not trustworthy: {}.", problem.describe().replace("issuer's", "request's own"))));
     }
     let subject = &csr.info.subject;

@@ -214,7 +214,7 @@ mod tests {
         let device = <x509_cert::Certificate as der::DecodePem>::from_pem(text("certs/device-5.cert.pem")).unwrap();
         let intermediate = &ca.device_signer().certificate;
         assert_eq!(device.tbs_certificate().issuer().to_der().unwrap(), intermediate.tbs_certificate().subject().to_der().unwrap());
-        assert!(crate::x509::verify::verify_certificate(&device, intermediate.tbs_certificate().subject_public_key_info()).is_ok());
+        assert!(crate::x509::verify::verify_certificate(&device.to_der().unwrap(), intermediate.tbs_certificate().subject_public_key_info()).is_ok());
         let aki = device.tbs_certificate().extensions().unwrap().iter().find(|e| e.extn_id == const_oid::db::rfc5280::ID_CE_AUTHORITY_KEY_IDENTIFIER).unwrap();
         let aki = <x509_cert::ext::pkix::AuthorityKeyIdentifier as der::Decode>::from_der(aki.extn_value.as_bytes()).unwrap();
         assert_eq!(aki.key_identifier.unwrap().as_bytes(), crate::x509::facts::subject_key_identifier(intermediate).unwrap());

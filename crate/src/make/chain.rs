@@ -324,19 +324,20 @@ mod tests {
         assert_eq!(chain.root.certificate.tbs_certificate().serial_number().as_bytes(), serials[0].as_slice());
         let root_key = chain.root.certificate.tbs_certificate().subject_public_key_info();
         let (intermediate, csr) = &chain.intermediates[0];
-        assert!(verify_certificate(&chain.root.certificate, root_key).is_ok());
-        assert!(verify_certificate(&intermediate.certificate, root_key).is_ok());
-        assert!(verify_csr(csr).is_ok());
+        assert!(verify_certificate(&chain.root.certificate.to_der().unwrap(), root_key).is_ok());
+        assert!(verify_certificate(&intermediate.certificate.to_der().unwrap(), root_key).is_ok());
+        assert!(verify_csr(csr, &csr.to_der().unwrap()).is_ok());
         for device in chain.devices.iter().map(|d| &d.issued) {
-            assert!(verify_certificate(&device.certificate, intermediate.certificate.tbs_certificate().subject_public_key_info()).is_ok());
-            assert!(verify_csr(device.csr.as_ref().unwrap()).is_ok());
+            assert!(verify_certificate(&device.certificate.to_der().unwrap(), intermediate.certificate.tbs_certificate().subject_public_key_info()).is_ok());
+            let device_csr = device.csr.as_ref().unwrap();
+            assert!(verify_csr(device_csr, &device_csr.to_der().unwrap()).is_ok());
         }
         // The replay takes the given signatures as they are (it does not sign again): a wrong one ends up in the certificate.
         let plan = TutorialChain::plan_signatures(spec.clone(), again(), 1_764_000_000).unwrap();
         let bogus: Vec<Vec<u8>> = plan.requests.iter().map(|_| vec![0x5a; 256]).collect();
         let chain = TutorialChain::build(spec.clone(), Some(again()), 1_764_000_000, &mut Signing::assembling(plan, bogus).unwrap()).unwrap();
         assert_eq!(chain.root.certificate.signature().raw_bytes(), [0x5a; 256]);
-        assert!(verify_certificate(&chain.root.certificate, chain.root.certificate.tbs_certificate().subject_public_key_info()).is_err());
+        assert!(verify_certificate(&chain.root.certificate.to_der().unwrap(), chain.root.certificate.tbs_certificate().subject_public_key_info()).is_err());
         // Signing here needs no plan; a wrong signature count is refused.
         assert!(TutorialChain::build(spec.clone(), Some(again()), 1_764_000_000, &mut Signing::here()).is_ok());
         let plan = TutorialChain::plan_signatures(spec.clone(), again(), 1_764_000_000).unwrap();

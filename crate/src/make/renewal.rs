@@ -18,7 +18,6 @@ use crate::x509::key::{KeyAlgorithm, PrivateKey};
 use crate::x509::profile::{CertificateProfile, DEVICE, INTERMEDIATE_CA, ROOT_CA};
 use crate::x509::signing::Signing;
 use crate::x509::text::iso_time;
-use crate::x509::verify::is_self_signed;
 
 /// How devices are renewed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -197,9 +196,16 @@ pub struct RenewedCa {
 }
 
 impl RenewedCa {
-    pub fn renew(ca: &Issuer, parent: Option<(&Issuer, Vec<Vec<u8>>)>, validity_days: u32, bounds: &ValidityBounds, now_unix: u64) -> Result<Self> {
+    /// `root`: the CA is self-signed (checked over its certificate as read, which only the caller holds).
+    pub fn renew(
+        ca: &Issuer,
+        root: bool,
+        parent: Option<(&Issuer, Vec<Vec<u8>>)>,
+        validity_days: u32,
+        bounds: &ValidityBounds,
+        now_unix: u64,
+    ) -> Result<Self> {
         let old = &ca.certificate;
-        let root = is_self_signed(old);
         if root == parent.is_some() {
             return Err(StudioError::field(
                 "parentCaId",

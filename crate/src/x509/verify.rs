@@ -7,7 +7,8 @@ use const_oid::db::rfc5912::{
     ECDSA_WITH_SHA_256, ECDSA_WITH_SHA_384, ECDSA_WITH_SHA_512, SHA_1_WITH_RSA_ENCRYPTION, SHA_256_WITH_RSA_ENCRYPTION,
     SHA_384_WITH_RSA_ENCRYPTION, SHA_512_WITH_RSA_ENCRYPTION,
 };
-use der::Encode;
+use der::asn1::BitStringRef;
+use der::{Decode, Encode, Reader, SliceReader};
 use sha1::Sha1;
 use sha2::{Digest, Sha256, Sha384, Sha512};
 use signature::hazmat::PrehashVerifier;
@@ -121,39 +122,68 @@ pub fn named_curve(algorithm: &AlgorithmIdentifierOwned) -> Option<ObjectIdentif
     algorithm.parameters.as_ref()?.decode_as::<ObjectIdentifier>().ok()
 }
 
-/// Checks a certificate's signature with `issuer`'s public key.
-pub fn verify_certificate(
-    certificate: &x509_cert::Certificate,
-    issuer: &SubjectPublicKeyInfoOwned,
-) -> Result<(), SignatureProblem> {
-    let tbs = certificate.tbs_certificate().to_der().map_err(|_| SignatureProblem::Invalid)?;
-    let signature = certificate.signature().as_bytes().ok_or(SignatureProblem::Invalid)?;
-    verify(issuer, certificate.signature_algorithm(), &tbs, signature)
+/// The parts of a signed certificate (or CSR) exactly as its DER holds them:
+/// the signer signed these TBS bytes, which a re-encoding may not reproduce
+/// (a non-canonical length, a default value written out).
+struct SignedParts<'a> {
+    tbs: &'a [u8],
+    algorithm: AlgorithmIdentifierOwned,
+    signature: &'a [u8],
 }
 
-/// Checks a CSR's self-signature with the public key it carries.
-pub fn verify_csr(csr: &x509_cert::request::CertReq) -> Result<(), SignatureProblem> {
-    let info = csr.info.to_der().map_err(|_| SignatureProblem::Invalid)?;
-    let signature = csr.signature.as_bytes().ok_or(SignatureProblem::Invalid)?;
-    verify(&csr.info.public_key, &csr.algorithm, &info, signature)
+fn signed_parts(der: &[u8]) -> Option<SignedParts<'_>> {
+    let mut reader = SliceReader::new(der).ok()?;
+    let parts = reader
+        .sequence(|inner: &mut SliceReader<'_>| {
+            let tbs = inner.tlv_bytes()?;
+            let algorithm = AlgorithmIdentifierOwned::decode(inner)?;
+            let signature = BitStringRef::decode(inner)?;
+            Ok::<_, der::Error>((tbs, algorithm, signature))
+        })
+        .ok()?;
+    reader.finish().ok()?;
+    let (tbs, algorithm, signature) = parts;
+    Some(SignedParts { tbs, algorithm, signature: signature.as_bytes()? })
 }
 
-/// Subject = issuer and the signature verifies with its own key.
-pub fn is_self_signed(certificate: &Certificate) -> bool {
+/// Checks a certificate's signature with `issuer`'s public key, over the TBS
+/// bytes of `der`, the certificate as it was read.
+pub fn verify_certificate(der: &[u8], issuer: &SubjectPublicKeyInfoOwned) -> Result<(), SignatureProblem> {
+    let parts = signed_parts(der).ok_or(SignatureProblem::Invalid)?;
+    verify(issuer, &parts.algorithm, parts.tbs, parts.signature)
+}
+
+/// Checks a CSR's self-signature with the public key it carries, over the
+/// CertificationRequestInfo bytes of `der`, the request as it was read.
+pub fn verify_csr(csr: &x509_cert::request::CertReq, der: &[u8]) -> Result<(), SignatureProblem> {
+    let parts = signed_parts(der).ok_or(SignatureProblem::Invalid)?;
+    verify(&csr.info.public_key, &parts.algorithm, parts.tbs, parts.signature)
+}
+
+/// A certificate and the DER it was read from (its signature is over those bytes).
+#[derive(Clone, Copy, Debug)]
+pub struct ReadCertificate<'a> {
+    pub certificate: &'a Certificate,
+    pub der: &'a [u8],
+}
+
+/// Subject = issuer and the signature over `der` (the certificate as read)
+/// verifies with its own key.
+pub fn is_self_signed(certificate: &Certificate, der: &[u8]) -> bool {
     let tbs = certificate.tbs_certificate();
-    tbs.subject() == tbs.issuer() && verify_certificate(certificate, tbs.subject_public_key_info()).is_ok()
+    tbs.subject() == tbs.issuer() && verify_certificate(der, tbs.subject_public_key_info()).is_ok()
 }
 
 /// Follows issuers upwards through `pool`: by name, confirmed by signature.
-pub fn chain_above<'a>(start: &'a Certificate, pool: &[&'a Certificate]) -> Vec<&'a Certificate> {
-    let mut chain: Vec<&Certificate> = Vec::new();
+pub fn chain_above<'a>(start: ReadCertificate<'a>, pool: &[ReadCertificate<'a>]) -> Vec<ReadCertificate<'a>> {
+    let mut chain: Vec<ReadCertificate<'a>> = Vec::new();
     let mut current = start;
-    while !is_self_signed(current) && chain.len() <= pool.len() {
+    while !is_self_signed(current.certificate, current.der) && chain.len() <= pool.len() {
         let next = pool.iter().copied().find(|candidate| {
-            *candidate != current
-                && !chain.contains(candidate)
-                && candidate.tbs_certificate().subject() == current.tbs_certificate().issuer()
-                && verify_certificate(current, candidate.tbs_certificate().subject_public_key_info()).is_ok()
+            candidate.der != current.der
+                && !chain.iter().any(|c| c.der == candidate.der)
+                && candidate.certificate.tbs_certificate().subject() == current.certificate.tbs_certificate().issuer()
+                && verify_certificate(current.der, candidate.certificate.tbs_certificate().subject_public_key_info()).is_ok()
         });
         let Some(next) = next else { break };
         chain.push(next);
