@@ -6,7 +6,7 @@
 // `openssl x509 -serial` prints it, and lists the parts it could not read.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { download, expect, openStudio, test } from './fixtures.js';
+import { download, expect, openStudio, openTab, test } from './fixtures.js';
 import { openssl, tempDir } from './chain-checks.js';
 
 const CODE = '1B1F84DE79B9BD5F16D71E92709917C2A1CA19D5A156CB9F';
@@ -48,6 +48,7 @@ test('a key made by openssl pkcs8 -v2prf hmacWithSHA1 imports with its certifica
   expect(structure).not.toContain('hmacWithSHA256');
 
   await openStudio(page);
+  await openTab(page, 'Bring your own CA');
   await page.setInputFiles('#ca-files', [join(dir, 'root.pem'), join(dir, 'root.sha1prf.key')]);
   await page.fill('#ca-password', '1234');
   await page.getByRole('button', { name: 'Import CA' }).click();
@@ -70,6 +71,7 @@ test('PFX files without a password import without asking for one', async ({ page
   openssl(dir, 'pkcs12', '-export', '-in', 'plain.pem', '-inkey', 'plain.key', '-passout', 'pass:', '-nomac', '-keypbe', 'NONE', '-certpbe', 'NONE', '-out', 'plain.pfx');
 
   await openStudio(page);
+  await openTab(page, 'Bring your own CA');
   for (const [file, cn] of [['mac.pfx', 'Empty Password PFX Root'], ['plain.pfx', 'Unencrypted PFX Root']]) {
     await page.setInputFiles('#ca-files', join(dir, file));
     await expect(page.locator('#ca-password')).toHaveValue('');
@@ -96,6 +98,7 @@ test("Inspect's Azure preflight names 401002 for a leaf sent alone and passes th
   expect(openssl(dir, 'verify', '-CAfile', 'root.pem', '-untrusted', 'device-21-full-chain.pem', 'device-21.pem')).toContain(': OK');
 
   await openStudio(page);
+  await openTab(page, 'Inspect');
   const result = page.locator('#inspect-result');
   const rules = result.locator('.preflight li');
   const chainRule = result.locator('.preflight li[data-rule="chain-to-uploaded-ca"]');
