@@ -54,12 +54,12 @@ pub enum ReadKey {
 }
 
 /// A ZIP entry larger than this is not one of the studio's PEM files.
-const MAX_ZIP_ENTRY_BYTES: u64 = 1 << 20;
-const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+pub const MAX_ZIP_ENTRY_BYTES: u64 = 1 << 20;
+pub const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 
 const REEXPORT_PFX: &str = "re-export it with OpenSSL 3's default or -legacy.";
 
-fn damaged(file: &str, what: &str) -> StudioError {
+pub fn damaged(file: &str, what: &str) -> StudioError {
     StudioError::field("files", format!("{file} is truncated or damaged: {what}."))
 }
 
