@@ -14,6 +14,7 @@ import { createSampleSettings } from './panels/sample-settings.js';
 import { createChainPanel } from './panels/chain-panel.js';
 import { createEdgePanel } from './panels/edge-panel.js';
 import { createEnrollmentPanel } from './panels/enrollment-panel.js';
+import { createRenewPanel } from './panels/renew-panel.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -179,6 +180,8 @@ const caPanel = createCaPanel($('ca-panel'), {
   status,
   deviceSettings: () => ({ ...settings.read(), ...chainPanel.deviceSettings() }),
 });
+// Renew and roll over: CA-module jobs on the CA panel's worker, where imported CAs live.
+createRenewPanel($('renew-panel'), { run: caPanel.run, status });
 
 $('download-zip').addEventListener('click', async () => {
   if (!zip) return;

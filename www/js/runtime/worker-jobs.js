@@ -51,6 +51,11 @@ const PASS_THROUGH = {
   // After a result: its snippets written again for new Sample settings → { files }.
   rewriteSnippets: ['files', 'chain', 'settings'],
   inspect: ARGS,
+  // Renew and roll over: the expiry view, devices and CAs renewed, a new root.
+  expiryReport: ARGS,
+  renewDevices: ARGS,
+  renewCa: ARGS,
+  makeRollover: ARGS,
 };
 
 /** A stretched CA key password is good for one build: wiped once used. */
