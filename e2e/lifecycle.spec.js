@@ -81,6 +81,19 @@ test('the ZIP Generate made: its expiry view, device-01 renewed keeping its key,
   const csv = readFileSync(join(renewed, 'renewed.csv'), 'utf8');
   expect(csv).toContain(`device-01,${portalThumbprint(old, cert)},${portalThumbprint(renewed, cert)},`);
   expect(csv).not.toContain('device-02');
+
+  // The intermediate renewed with its own key (its parent, the root, from the same ZIP): the README says to upload
+  // it again and prove possession again, and device-02, issued before, verifies under it.
+  const intermediateOption = page.locator('#renew-ca-target option', { hasText: 'Intermediate CA' });
+  await page.locator('#renew-ca-target').selectOption(await intermediateOption.getAttribute('value'));
+  await page.getByRole('button', { name: 'Renew the CA' }).click();
+  await expect(page.locator('#renew-ca-result pre')).toContainText('verify it again (proof of possession)');
+  const { path: caZip } = await download(page, () => page.getByRole('button', { name: 'Download renewed-ca.zip' }).click());
+  const renewedCa = unzip(caZip);
+  const renewedIntermediate = 'certs/Azure_IoT_Hub_Intermediate_Cert_Test_Only.cert.pem';
+  expect(verifies(renewedCa, join(old, ROOT_CERT), renewedIntermediate, join(old, 'certs/device-02.cert.pem'))).toBe(true);
+  expect(openssl(renewedCa, 'x509', '-in', renewedIntermediate, '-noout', '-pubkey'))
+    .toBe(openssl(old, 'x509', '-in', 'certs/azure-iot-test-only.intermediate.cert.pem', '-noout', '-pubkey'));
 });
 
 test('a rollover walked through the page: new root, its verification certificate, device-01 re-issued under the new CA', async ({ page }) => {
@@ -111,7 +124,8 @@ test('a rollover walked through the page: new root, its verification certificate
 
   // Step 2: proof of possession of the new root.
   await page.fill('#rollover-code', CODE);
-  await page.getByRole('button', { name: "Make the new root's verification certificate" }).click();
+  await expect(page.locator('#rollover-verify-ca option:checked')).toContainText('Root CA');
+  await page.getByRole('button', { name: 'Make the verification certificate' }).click();
   const { path: verification } = await download(page, () =>
     page.locator('#rollover-verify-result').getByRole('button', { name: 'Download certs/verification-code.cert.pem' }).click());
   const dir = tempDir('studio-rollover-');

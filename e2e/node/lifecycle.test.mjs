@@ -78,3 +78,42 @@ test('renewDevices and renewCa on a chain from makeChain', (t) => {
   assert.equal(before.status, 0, `a device issued before verifies under the renewed root: ${before.stdout}${before.stderr}`);
   assert.match(new TextDecoder().decode(files.find((f) => f.path === 'README.txt').contents), /verification certificate/);
 });
+
+test('expiryReport of a makeChain ZIP, renewDevices by thumbprint from it, makeRollover', (t) => {
+  const nowMs = Date.now();
+  const made = studio.makeChain({ keyAlgorithm: 'ec-p256' }, nowMs - 20 * DAY_MS);
+  const zip = { name: 'studio.zip', contents: studio.zipFiles(made.files) };
+  const dir = mkdtempSync(join(tmpdir(), 'cert-studio-expiry-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  writeAll(dir, made.files);
+
+  const report = studio.expiryReport({ files: [zip], withinDays: 15, nowMs });
+  assert.deepEqual(report.certificates.map((c) => c.role), ['root', 'intermediate', 'device', 'device']);
+  assert.equal(report.flagged, 4);
+  for (const row of report.certificates) {
+    const path = row.file.replace('studio.zip › ', '');
+    // openssl -checkend: ends within 15 days, not within 5.
+    assert.equal(openssl(dir, 'x509', '-in', path, '-noout', '-checkend', String(15 * 86_400)).status, 1, path);
+    assert.equal(openssl(dir, 'x509', '-in', path, '-noout', '-checkend', String(5 * 86_400)).status, 0, path);
+  }
+  const device = report.certificates.find((c) => c.commonName === 'device-01');
+  assert.equal(device.keyFile, 'studio.zip › private/device-01.key.pem');
+  assert.throws(() => studio.expiryReport({ files: [], nowMs }), (e) => e.field === 'files');
+
+  const { cas } = studio.importCa({ files: [zip], password: '1234', nowMs });
+  const renewal = studio.renewDevices({ caId: cas.at(-1).id, certificates: [zip], thumbprints: [device.thumbprintSha1], keepKeys: true, validityDays: 60, nowMs });
+  assert.deepEqual(renewal.renewed.map((r) => [r.registrationId, r.sameKey]), [['device-01', true]]);
+  assert.ok(renewal.files.some((f) => f.path === 'private/device-01.key.pem'), 'the key came from the ZIP');
+
+  const rollover = studio.makeRollover({ oldCaId: cas[0].id, keyAlgorithm: 'ec-p256', rootCn: 'Root 2027', validityDays: 365, caKeyPassword: '', nowMs });
+  assert.deepEqual(rollover.steps.map((s) => s.id), ['upload', 'verify', 'secondary', 'reissue', 'swap', 'retire']);
+  assert.match(rollover.steps[0].detail, new RegExp(cas[0].thumbprintSha1));
+  assert.deepEqual(rollover.cas.map((ca) => ca.role), ['root', 'intermediate']);
+  const reissued = studio.renewDevices({ caId: rollover.cas[1].id, certificates: [zip], thumbprints: [device.thumbprintSha1], nowMs });
+  const out = join(dir, 'rollover');
+  writeAll(out, [...rollover.files, ...reissued.files]);
+  const verify = (root) => openssl(out, 'verify', '-CAfile', root, '-untrusted', 'certs/device-01-full-chain.cert.pem', 'certs/device-01.cert.pem').status;
+  assert.equal(verify('certs/azure-iot-test-only.root.ca.cert.pem'), 0, 'under the new root');
+  assert.notEqual(verify(join(dir, 'certs/azure-iot-test-only.root.ca.cert.pem')), 0, 'not under the old root');
+  assert.throws(() => studio.makeRollover({ oldCaId: cas[0].id, rootCn: cas[0].commonName, keyAlgorithm: 'ec-p256', nowMs }), (e) => e.field === 'rootCn');
+});

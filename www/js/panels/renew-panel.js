@@ -219,7 +219,6 @@ export function createRenewPanel(root, { run, status }) {
 
   /** Each step of the plan, with what the page does for it. */
   function stepAction(step, made, planErrors) {
-    const [newRoot] = made.cas;
     const signer = made.cas.at(-1);
     if (step.id === 'upload') {
       const rootFile = made.files.find((file) => file.path === made.chain[0].certificatePath);
@@ -228,19 +227,24 @@ export function createRenewPanel(root, { run, status }) {
         ...filesWithZip(run, made.files, 'rollover-new-ca.zip', 'Download rollover-new-ca.zip'));
     }
     if (step.id === 'verify') {
+      // The root, as the plan verifies it; an intermediate too when the group names it instead.
+      const which = h('select', { id: 'rollover-verify-ca' }, ...made.cas.map(caOption));
       const result = h('div', { id: 'rollover-verify-result', class: 'ca-result', 'aria-live': 'polite' });
-      const button = h('button', { type: 'button', class: 'primary' }, 'Make the new root\'s verification certificate');
+      const button = h('button', { type: 'button', class: 'primary' }, 'Make the verification certificate');
       button.addEventListener('click', () => act(button, 'Verification certificate', async () => {
-        status.progress(`Making the verification certificate with "${newRoot.commonName}"…`);
-        const cert = await run('makeVerificationCertificate', { caId: newRoot.id, code: $('rollover-code').value.trim(), nowMs: nowMs() });
-        result.replaceChildren(...[h('p', {}, `Signed by "${newRoot.commonName}" for the code `, h('code', {}, cert.commonName), `, SHA-1 ${cert.thumbprintSha1}.`),
+        const ca = caById(which.value);
+        status.progress(`Making the verification certificate with "${ca.commonName}"…`);
+        const cert = await run('makeVerificationCertificate', { caId: ca.id, code: $('rollover-code').value.trim(), nowMs: nowMs() });
+        result.replaceChildren(...[h('p', {}, `Signed by "${ca.commonName}" for the code `, h('code', {}, cert.commonName), `, SHA-1 ${cert.thumbprintSha1}.`),
           cert.warning ? h('p', { class: 'warning' }, cert.warning) : null, filesTable(cert.files)].filter(Boolean));
-        status.say(`Verification certificate for the new root made (SHA-1 ${cert.thumbprintSha1}).`);
+        status.say(`Verification certificate for "${ca.commonName}" made (SHA-1 ${cert.thumbprintSha1}).`);
       }, result, planErrors));
       return h('div', {},
-        h('div', { class: 'field' }, h('label', { for: 'rollover-code' }, 'Verification code for the new root'),
-          h('input', { type: 'text', id: 'rollover-code', spellcheck: 'false', autocomplete: 'off' }),
-          h('p', { id: 'rollover-code-error', class: 'field-error', hidden: true })),
+        h('div', { class: 'field-row' },
+          h('div', { class: 'field' }, h('label', { for: 'rollover-verify-ca' }, 'Certificate to verify'), which),
+          h('div', { class: 'field' }, h('label', { for: 'rollover-code' }, 'Verification code from the portal'),
+            h('input', { type: 'text', id: 'rollover-code', spellcheck: 'false', autocomplete: 'off' }),
+            h('p', { id: 'rollover-code-error', class: 'field-error', hidden: true }))),
         button, result);
     }
     if (step.id === 'reissue') {
