@@ -302,3 +302,31 @@ fn a_rollover_plan_names_both_roots_and_its_devices_verify_under_the_new_root_on
     let (ok, text) = out.openssl_status(&["verify", "-CAfile", ROOT_CERT, "certs/verification-code.cert.pem"]);
     assert!(ok, "{text}");
 }
+
+#[test]
+fn the_expiry_view_of_openssl_files_and_a_pfx_takes_roles_from_the_certificates() {
+    let dir = Scratch::new("lifecycle");
+    let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"];
+    let ca_ext = ["-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"];
+    dir.openssl(&[&["req", "-x509", "-noenc", "-keyout", "root.key", "-subj", "/CN=OpenSSL Root", "-days", "400", "-out", "root.pem"][..], &ec, &ca_ext].concat());
+    dir.openssl(&[&["req", "-new", "-noenc", "-keyout", "intermediate.key", "-subj", "/CN=OpenSSL Intermediate", "-out", "intermediate.csr"][..], &ec].concat());
+    dir.write("ca.ext", "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n");
+    dir.openssl(&["x509", "-req", "-in", "intermediate.csr", "-CA", "root.pem", "-CAkey", "root.key", "-days", "100", "-extfile", "ca.ext", "-out", "intermediate.pem"]);
+    dir.openssl(&[&["req", "-new", "-keyout", "leaf.key", "-passout", "pass:1234", "-subj", "/CN=sensor-7", "-out", "leaf.csr"][..], &ec].concat());
+    dir.openssl(&["x509", "-req", "-in", "leaf.csr", "-CA", "intermediate.pem", "-CAkey", "intermediate.key", "-days", "3", "-out", "leaf.pem"]);
+    dir.openssl(&["pkcs12", "-export", "-in", "leaf.pem", "-inkey", "leaf.key", "-passin", "pass:1234", "-passout", "pass:pfx-pass", "-out", "leaf.pfx"]);
+    let contents: Vec<(&str, Vec<u8>)> = ["root.pem", "intermediate.pem", "leaf.key", "leaf.pfx"].iter().map(|n| (*n, dir.read(n))).collect();
+    let files: Vec<InputFile<'_>> = contents.iter().map(|(name, bytes)| InputFile { name, contents: bytes }).collect();
+    // The PFX needs its password; the encrypted key alone is passed over.
+    assert_eq!(expiry_report(&files, None, 30, now()).err().unwrap().field.as_deref(), Some("password"));
+    let report = expiry_report(&files, Some("pfx-pass"), 30, now()).unwrap();
+    let rows: Vec<(&str, &str, bool)> = report.certificates.iter().map(|r| (r.role, r.common_name.as_str(), r.flagged)).collect();
+    assert_eq!(rows, [("device", "sensor-7", true), ("intermediate", "OpenSSL Intermediate", false), ("root", "OpenSSL Root", false)]);
+    for (row, path) in report.certificates.iter().zip(["leaf.pem", "intermediate.pem", "root.pem"]) {
+        assert_eq!(row.thumbprint_sha1, fingerprint(&dir, path));
+        let (lasts, _) = dir.openssl_status(&["x509", "-in", path, "-noout", "-checkend", &(30 * DAY).to_string()]);
+        assert_eq!(row.flagged, !lasts, "{path}");
+    }
+    assert!((2..=3).contains(&report.certificates[0].days_left));
+    assert_eq!(report.certificates[0].key_file.as_deref(), Some("leaf.pfx"));
+}
