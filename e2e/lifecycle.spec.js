@@ -3,6 +3,7 @@
 // renewed keeping its key, and a rollover to a new root is walked step by
 // step; OpenSSL checks every download.
 import { readFileSync } from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
 import { join } from 'node:path';
 import { download, expect, openStudio, test } from './fixtures.js';
 import { CHAIN_CA, ROOT_CERT, openssl, portalThumbprint, tempDir, unzip } from './chain-checks.js';
@@ -112,6 +113,9 @@ test('a rollover walked through the page: new root, its verification certificate
     'Swap primary and secondary',
     'Retire the old root',
   ]);
+  // The expiry table and the plan with its controls pass axe-core (no serious or critical violation).
+  const { violations } = await new AxeBuilder({ page }).include('#renew-panel').analyze();
+  expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`)).toEqual([]);
   // The plan names the old root by the thumbprint OpenSSL gives it.
   await expect(plan.locator('#rollover-step-upload')).toContainText(portalThumbprint(old, ROOT_CERT));
 
