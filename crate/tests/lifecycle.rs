@@ -233,6 +233,12 @@ fn the_expiry_view_of_a_studio_zip_agrees_with_openssl_checkend() {
     assert_eq!(expiry_report(&files, None, 40_000, now()).err().unwrap().field.as_deref(), Some("withinDays"));
     let text = InputFile { name: "notes.txt", contents: b"no certificate here" };
     assert_eq!(expiry_report(&[text], None, 30, now()).err().unwrap().field.as_deref(), Some("files"));
+    let cut = InputFile { name: "cut.zip", contents: &zip[..zip.len() / 2] };
+    let problem = expiry_report(&[cut], None, 30, now()).err().unwrap();
+    assert!(problem.field.as_deref() == Some("files") && problem.message.contains("cut.zip"), "{problem:?}");
+    let bad_csv = format!("{DEVICES_CSV_HEADER}device-01,AB,CD,next week\r\n");
+    let problem = expiry_report(&[InputFile { name: "devices.csv", contents: bad_csv.as_bytes() }], None, 30, now()).err().unwrap();
+    assert!(problem.message.contains("devices.csv, line 2"), "{problem:?}");
 }
 
 #[test]

@@ -148,18 +148,34 @@ export function createRenewPanel(root, { run, status }) {
     renderCas();
   }
 
+  async function showReport() {
+    const report = await run('expiryReport', { files, password: password || undefined, withinDays: wholeDays($('renew-within').value), nowMs: nowMs() });
+    renderReport(report);
+    return report;
+  }
+
   $('renew-read').addEventListener('click', (event) =>
     act(event.currentTarget, 'Expiry', async () => {
       files = await readFiles($('renew-files'));
       password = $('renew-password').value;
       if (files.length === 0) throw problem('files', 'Choose or drop the ZIP or the certificate files.');
       status.progress('Reading the certificates…');
-      const report = await run('expiryReport', { files, password: password || undefined, withinDays: wholeDays($('renew-within').value), nowMs: nowMs() });
-      renderReport(report);
+      const report = await showReport();
       await importCas();
       status.say(`${report.certificates.length} certificate(s) read; ${report.flagged} end within ${report.withinDays} days.`);
     }, $('renew-expiry')),
   );
+
+  // Another N: the same files flagged again (ticked devices stay ticked).
+  $('renew-within').addEventListener('change', () => {
+    if (files.length === 0) return;
+    const ticked = new Set(chosen());
+    act($('renew-read'), 'Expiry', async () => {
+      const report = await showReport();
+      for (const box of root.querySelectorAll('#renew-expiry input[type="checkbox"]')) box.checked = ticked.has(box.value);
+      status.say(`${report.flagged} of ${report.certificates.length} certificate(s) end within ${report.withinDays} days.`);
+    }, $('renew-expiry'));
+  });
 
   root.addEventListener('dragover', (event) => event.preventDefault());
   root.addEventListener('drop', (event) => {
