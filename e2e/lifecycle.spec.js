@@ -126,6 +126,9 @@ test('a rollover walked through the page: new root, its verification certificate
   const newCa = unzip(caZip);
   expect(readFileSync(join(newCa, ROOT_CERT), 'utf8')).toBe(readFileSync(newRoot, 'utf8'));
   expect(readFileSync(join(newCa, 'README.txt'), 'utf8')).toContain(`SHA-1 ${portalThumbprint(newCa, ROOT_CERT)}`);
+  // Its keys are encrypted with the password the old CA's files opened with.
+  expect(readFileSync(join(newCa, 'private/azure-iot-test-only.root.ca.key.pem'), 'utf8')).toContain('ENCRYPTED PRIVATE KEY');
+  openssl(newCa, 'pkey', '-in', 'private/azure-iot-test-only.intermediate.key.pem', '-passin', 'pass:1234', '-noout');
 
   // Step 2: proof of possession of the new root.
   await page.fill('#rollover-code', CODE);

@@ -161,6 +161,8 @@ export function createRenewPanel(root, { run, status }) {
       if (files.length === 0) throw problem('files', 'Choose or drop the ZIP or the certificate files.');
       status.progress('Reading the certificates…');
       const report = await showReport();
+      // New CA keys get the password the old ones have, unless another is typed.
+      if (!$('rollover-password').value) $('rollover-password').value = password;
       await importCas();
       status.say(`${report.certificates.length} certificate(s) read; ${report.flagged} end within ${report.withinDays} days.`);
     }, $('renew-expiry')),
