@@ -117,3 +117,42 @@ test('expiryReport of a makeChain ZIP, renewDevices by thumbprint from it, makeR
   assert.notEqual(verify(join(dir, 'certs/azure-iot-test-only.root.ca.cert.pem')), 0, 'not under the old root');
   assert.throws(() => studio.makeRollover({ oldCaId: cas[0].id, rootCn: cas[0].commonName, keyAlgorithm: 'ec-p256', nowMs }), (e) => e.field === 'rootCn');
 });
+
+test('expiryReport of a batch ZIP, and of its devices.csv alone, agree', (t) => {
+  const nowMs = Date.now();
+  const spec = { keyAlgorithm: 'ec-p256', caKeyPassword: '' };
+  const ca = studio.makeBatchCa(spec, undefined, nowMs);
+  const archive = new studio.BatchArchive();
+  const parts = [];
+  archive.addFiles(ca.files);
+  parts.push(archive.takeOutput());
+  const ids = Array.from({ length: 25 }, (_, i) => `sensor-${String(i + 1).padStart(3, '0')}`);
+  for (let first = 0; first < ids.length; first += 10) {
+    const chunk = studio.issueDeviceChunk(spec, ca.signerCommonName, ca.signerKey, ca.caCertificates, ids.slice(first, first + 10), first, undefined, nowMs);
+    archive.addChunk(chunk.firstIndex, chunk.files, chunk.csvRows, chunk.readmeExample ?? undefined);
+    parts.push(archive.takeOutput());
+  }
+  parts.push(archive.finish(1, ids.length));
+  const zip = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  parts.reduce((at, p) => (zip.set(p, at), at + p.length), 0);
+  const dir = mkdtempSync(join(tmpdir(), 'cert-studio-batch-expiry-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'batch.zip'), zip);
+  // Python's zipfile, not the studio, takes devices.csv out.
+  const unpacked = spawnSync('python3', ['-m', 'zipfile', '-e', 'batch.zip', 'out'], { cwd: dir });
+  assert.equal(unpacked.status, 0, String(unpacked.stderr));
+
+  const whole = studio.expiryReport({ files: [{ name: 'batch.zip', contents: zip }], nowMs });
+  const devices = whole.certificates.filter((c) => c.role === 'device');
+  assert.equal(whole.certificates.length, ids.length + 2, 'the CSV rows of certificates in the ZIP are not listed twice');
+  assert.deepEqual(devices.map((c) => c.commonName).sort(), ids);
+  const csv = studio.expiryReport({ files: [{ name: 'devices.csv', contents: readFileSync(join(dir, 'out/devices.csv')) }], nowMs });
+  assert.deepEqual(
+    csv.certificates.map((c) => [c.commonName, c.thumbprintSha1, c.notAfter]).sort(),
+    devices.map((c) => [c.commonName, c.thumbprintSha1, c.notAfter]).sort(),
+  );
+  for (const id of ['sensor-001', 'sensor-025']) {
+    const line = openssl(join(dir, 'out'), 'x509', '-in', `certs/${id}.cert.pem`, '-noout', '-fingerprint', '-sha1').stdout.trim();
+    assert.equal(csv.certificates.find((c) => c.commonName === id).thumbprintSha1, line.slice(line.indexOf('=') + 1).replaceAll(':', ''));
+  }
+});
