@@ -49,13 +49,13 @@ pub struct ListedDevice {
 
 /// Everything found in the files.
 #[derive(Default)]
-pub struct Holdings {
+pub struct Holdings<'a> {
     pub certificates: Vec<Held>,
     /// `devices.csv` rows, whether or not their certificates came too.
     pub listed: Vec<ListedDevice>,
-    /// Key files inside ZIPs by their shown name; read (and decrypted) only
-    /// for the devices a renewal picks.
-    zip_keys: HashMap<String, Zeroizing<Vec<u8>>>,
+    /// Key files inside ZIPs by their shown name (the ZIP's bytes and the
+    /// path): read and decrypted only for the devices a renewal picks.
+    zip_keys: HashMap<String, (&'a [u8], String)>,
     /// Keys read from loose files.
     loose_keys: Vec<(PrivateKey, String)>,
     by_der: HashMap<Vec<u8>, usize>,
@@ -115,12 +115,22 @@ fn is_devices_csv(contents: &[u8]) -> bool {
     contents.starts_with(DEVICES_CSV_HEADER.trim_end().as_bytes())
 }
 
-impl Holdings {
+/// One ZIP entry's bytes, refused when larger than `limit`.
+fn read_entry(name: &str, path: &str, entry: impl Read, limit: u64) -> Result<Zeroizing<Vec<u8>>> {
+    let mut contents = Zeroizing::new(Vec::new());
+    entry.take(limit + 1).read_to_end(&mut contents).map_err(|e| damaged(name, &format!("{path} in it can't be read ({e})")))?;
+    if contents.len() as u64 > limit {
+        return Err(damaged(name, &format!("{path} in it is far larger than the studio's files")));
+    }
+    Ok(contents)
+}
+
+impl<'a> Holdings<'a> {
     /// Reads every file: PEM, DER, PFX (with `password`), a studio ZIP (every
     /// certificate in it, its `devices.csv`, and where each key file is) or a
     /// `devices.csv` on its own. An encrypted key in a loose PEM file is
     /// passed over without a password: the certificates are what count here.
-    pub fn read(files: &[InputFile<'_>], password: Option<&str>) -> Result<Self> {
+    pub fn read(files: &[InputFile<'a>], password: Option<&str>) -> Result<Self> {
         if files.is_empty() {
             return Err(StudioError::field("files", "Add the certificates: a studio ZIP, PEM or DER files, or a PFX."));
         }
@@ -188,7 +198,7 @@ impl Holdings {
 
     /// Every certificate file of a ZIP (full-chain files only repeat the
     /// certificates that have their own), its key files and `devices.csv`.
-    fn read_zip(&mut self, file: &InputFile<'_>) -> Result<()> {
+    fn read_zip(&mut self, file: &InputFile<'a>) -> Result<()> {
         let name = file.name;
         let mut zip = zip::ZipArchive::new(Cursor::new(file.contents)).map_err(|e| damaged(name, &format!("it is not a readable ZIP ({e})")))?;
         for index in 0..zip.len() {
@@ -201,17 +211,14 @@ impl Holdings {
             if entry.is_dir() || !(is_csv || is_key || is_certificate) {
                 continue;
             }
-            let limit = if is_csv { MAX_CSV_BYTES } else { MAX_ZIP_ENTRY_BYTES };
-            let mut contents = Zeroizing::new(Vec::new());
-            entry.take(limit + 1).read_to_end(&mut contents).map_err(|e| damaged(name, &format!("{path} in it can't be read ({e})")))?;
-            if contents.len() as u64 > limit {
-                return Err(damaged(name, &format!("{path} in it is far larger than the studio's files")));
-            }
             let shown = format!("{name}{INSIDE}{path}");
+            if is_key {
+                self.zip_keys.insert(shown, (file.contents, path));
+                continue;
+            }
+            let contents = read_entry(name, &path, entry, if is_csv { MAX_CSV_BYTES } else { MAX_ZIP_ENTRY_BYTES })?;
             if is_csv {
                 self.read_csv(&shown, &contents)?;
-            } else if is_key {
-                self.zip_keys.insert(shown, contents);
             } else if is_pem(&contents) {
                 self.read_pem_certificates(&shown, &contents)?;
             } else if Certificate::from_der(&contents).is_ok() {
@@ -282,8 +289,12 @@ impl Holdings {
     pub fn keys_of(&self, devices: &[&Held], password: Option<&str>) -> Result<Vec<PrivateKey>> {
         let mut keys = Vec::new();
         for file in devices.iter().filter_map(|d| d.key_file.as_deref()) {
-            if let Some(contents) = self.zip_keys.get(file) {
-                keys.extend(Material::read(&[InputFile { name: file, contents }], password)?.keys.into_iter().map(|k| k.item));
+            if let Some((zip, path)) = self.zip_keys.get(file) {
+                let zip_name = file.split_once(INSIDE).map_or(file, |(zip_name, _)| zip_name);
+                let mut archive = zip::ZipArchive::new(Cursor::new(*zip)).map_err(|e| damaged(zip_name, &format!("it is not a readable ZIP ({e})")))?;
+                let entry = archive.by_name(path).map_err(|e| damaged(zip_name, &format!("{path} in it can't be read ({e})")))?;
+                let contents = read_entry(zip_name, path, entry, MAX_ZIP_ENTRY_BYTES)?;
+                keys.extend(Material::read(&[InputFile { name: file, contents: &contents }], password)?.keys.into_iter().map(|k| k.item));
             } else if let Some((key, _)) = self.loose_keys.iter().find(|(_, f)| f == file) {
                 keys.push(key.clone());
             }
