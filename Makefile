@@ -6,7 +6,7 @@
 PORT ?= 8080
 SHELL := bash
 
-.PHONY: serve build test test-rust test-node test-e2e fuzz-smoke install install-test bench clean
+.PHONY: serve build test test-rust test-node test-e2e fuzz-smoke install install-test bench clean screenshots
 
 serve: build
 	@echo "Studio: http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
@@ -32,6 +32,10 @@ test-node:
 
 test-e2e:
 	cd e2e && npx playwright test
+
+# The README's screenshots of every tab (docs/screenshots), made by page.spec.js.
+screenshots: build
+	cd e2e && UPDATE_SCREENSHOTS=1 npx playwright test page.spec.js -g screenshots
 
 # Every fuzz target for a short, bounded time from the seed corpus (crate/fuzz/seeds);
 # -timeout fails any single input that takes over 5 s. Seven targets at 14 s keep the

@@ -40,3 +40,49 @@ test('every control has an accessible name, and status and errors are live regio
   await expect(page.locator('#status')).toHaveAttribute('aria-live', 'polite');
   await expect(page.locator('#errors')).toHaveAttribute('aria-live', 'assertive');
 });
+
+/** Every violation axe-core finds (any impact, colour contrast included) in what is shown. */
+async function violations(page) {
+  const { violations: found } = await new AxeBuilder({ page }).analyze();
+  return found.map((violation) => `${violation.impact} ${violation.id}: ${violation.help} — ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+}
+
+for (const colorScheme of ['light', 'dark']) {
+  test(`axe-core finds nothing on any tab, with results, in the ${colorScheme} theme`, async ({ page }) => {
+    await page.emulateMedia({ colorScheme });
+    await page.goto('/');
+    await expect(page.getByRole('status')).toContainText('Ready.');
+    expect(await page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches)).toBe(colorScheme === 'dark');
+    // Results on the chain, IoT Edge and enrollment tabs, and the chain offered to the CA tab.
+    await page.locator('#chain-form').getByLabel('Key type').selectOption('ec-p256');
+    await page.getByRole('button', { name: 'Generate' }).click();
+    await expect(page.getByRole('status')).toContainText('Done:');
+    expect(await violations(page), 'DPS chain tab').toEqual([]);
+
+    await page.getByRole('tab', { name: 'IoT Edge', exact: true }).click();
+    await page.locator('#edge-panel').getByLabel('CA key type').selectOption('ec-p256');
+    await page.locator('#edge-panel').getByLabel('Device key type').selectOption('ec-p256');
+    await page.getByRole('button', { name: 'Make IoT Edge certificates' }).click();
+    await expect(page.getByRole('status')).toContainText('Done:');
+    expect(await violations(page), 'IoT Edge tab').toEqual([]);
+
+    await page.getByRole('tab', { name: 'Individual enrollment', exact: true }).click();
+    await page.locator('#enrollment-panel').getByLabel('Key type').selectOption('ec-p256');
+    await page.getByRole('button', { name: 'Make enrollment certificates' }).click();
+    await expect(page.getByRole('status')).toContainText('Done:');
+    expect(await violations(page), 'enrollment tab').toEqual([]);
+
+    await page.getByRole('tab', { name: 'Bring your own CA', exact: true }).click();
+    await page.getByRole('button', { name: 'Use the chain made on the DPS chain tab' }).click();
+    await page.fill('#verification-code', '1B1F84DE79B9BD5F16D71E92709917C2A1CA19D5A156CB9F');
+    await page.getByRole('button', { name: 'Make verification certificate' }).click();
+    await expect(page.locator('#verification-result')).toContainText('Signed by');
+    expect(await violations(page), 'Bring your own CA tab').toEqual([]);
+
+    await page.getByRole('tab', { name: 'Inspect', exact: true }).click();
+    await page.fill('#inspect-paste', 'not a certificate');
+    await page.getByRole('button', { name: 'Inspect', exact: true }).click();
+    await expect(page.locator('#inspect-files-error, #status-text.failed').first()).toBeVisible();
+    expect(await violations(page), 'Inspect tab').toEqual([]);
+  });
+}

@@ -4,7 +4,7 @@
 // checks what the page downloads.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { download, expect, openStudio, test } from './fixtures.js';
+import { download, expect, openStudio, openTab, test } from './fixtures.js';
 import { expectKeyOfCertificate, openssl, portalThumbprint, ROOT_CERT, tempDir, unzip } from './chain-checks.js';
 
 const CNF = join(import.meta.dirname, '..', 'crate', 'tests', 'fixtures');
@@ -39,6 +39,7 @@ test('an OpenSSL-made CA is imported, a verification certificate and a device ar
     join(ca, 'certs/azure-iot-test-only.root.ca.cert.pem'),
   ];
   await openStudio(page);
+  await openTab(page, 'Bring your own CA');
   await page.setInputFiles('#ca-files', files);
 
   // No password: asked for, next to the password field.
@@ -93,7 +94,7 @@ test('Inspect names the broken link of a chain that misses its intermediate', as
     '-CAkey', 'private/azure-iot-test-only.intermediate.key.pem', '-passin', 'pass:1234', '-CAcreateserial', '-days', '1', '-out', join(leafDir, 'leaf.pem'));
   const bundle = readFileSync(join(leafDir, 'leaf.pem'), 'utf8') + readFileSync(join(ca, 'certs/azure-iot-test-only.root.ca.cert.pem'), 'utf8');
 
-  await page.goto('/');
+  await page.goto('/#inspect');
   await page.fill('#inspect-paste', bundle);
   await page.getByRole('button', { name: 'Inspect', exact: true }).click();
   await expect(page.locator('#inspect-result .verdict')).toHaveClass(/bad/);
@@ -118,7 +119,8 @@ test('the tutorial path: the chain made above verifies with its root, and using 
   const { path: rootPath } = await download(page, () => page.getByRole('button', { name: `Download ${ROOT_CERT}` }).click());
 
   // The tutorial verifies the root first: it is the CA chosen.
-  await page.getByRole('button', { name: 'Use the chain made above' }).click();
+  await openTab(page, 'Bring your own CA');
+  await page.getByRole('button', { name: 'Use the chain made on the DPS chain tab' }).click();
   await expect(page.locator('.ca-item')).toHaveText([/Root CA\s*Azure IoT Hub CA Cert Test Only/, /Intermediate CA\s*Azure IoT Hub Intermediate Cert Test Only/]);
   await expect(page.getByRole('radio', { name: /Root CA/ })).toBeChecked();
 
@@ -132,7 +134,7 @@ test('the tutorial path: the chain made above verifies with its root, and using 
   expect(openssl(dir, 'x509', '-in', certPath, '-noout', '-subject')).toContain(`CN = ${CODE}`);
 
   // Pressed again: the same two CAs, each once, the root still chosen.
-  await page.getByRole('button', { name: 'Use the chain made above' }).click();
+  await page.getByRole('button', { name: 'Use the chain made on the DPS chain tab' }).click();
   await expect(page.getByRole('status')).toContainText('already listed');
   await expect(page.locator('.ca-item')).toHaveCount(2);
   await expect(page.getByRole('radio', { name: /Root CA/ })).toBeChecked();

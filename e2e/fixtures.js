@@ -92,3 +92,9 @@ export async function download(page, click) {
   await file.saveAs(path);
   return { name: file.suggestedFilename(), path };
 }
+
+/** Opens one of the page's scenario tabs by its name ('IoT Edge', 'Bring your own CA', 'Inspect', …). */
+export async function openTab(page, name) {
+  await page.getByRole('tab', { name, exact: true }).click();
+  await expect(page.getByRole('tab', { name, exact: true })).toHaveAttribute('aria-selected', 'true');
+}

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { download, expect, expectNothingStarted, openStudio, recordStatus, test } from './fixtures.js';
+import { download, expect, expectNothingStarted, openStudio, openTab, recordStatus, test } from './fixtures.js';
 import { expectKeyOfCertificate, openssl, portalThumbprint, ROOT_CERT, tempDir, unzip } from './chain-checks.js';
 
 async function waitDone(page) {
@@ -133,6 +133,7 @@ test.describe('with clipboard access', () => {
 
   test('individual enrollment with a secondary: same CN, thumbprints as OpenSSL prints them', async ({ page }) => {
     await openStudio(page);
+    await openTab(page, 'Individual enrollment');
     const panel = page.locator('#enrollment-panel');
     await expect(panel.getByLabel('Registration ID')).toHaveValue('raspberrypi-b');
     await panel.getByLabel('Key type').selectOption('ec-p256');
@@ -140,8 +141,8 @@ test.describe('with clipboard access', () => {
     await panel.getByRole('button', { name: 'Make enrollment certificates' }).click();
     await waitDone(page);
 
-    await expect(page.locator('#chain-title')).toHaveText('Individual enrollment');
-    const chain = page.locator('#chain-view');
+    await expect(page.locator('#enrollment-chain-title')).toHaveText('Individual enrollment');
+    const chain = page.locator('#enrollment-chain-view');
     await expect(chain.locator('.node')).toHaveCount(2);
     const dir = await downloadZip(page, 'azure-iot-enrollment-certs.zip');
     for (const which of ['primary', 'secondary']) {
@@ -164,7 +165,7 @@ test.describe('with clipboard access', () => {
     expect(await clipboard(page)).toBe(primary);
 
     // The PowerShell enrollment names both certificates.
-    await page.locator('#snippets-view').getByRole('tab', { name: 'PowerShell' }).click();
+    await page.locator('#enrollment-snippets-view').getByRole('tab', { name: 'PowerShell' }).click();
     await page.getByRole('button', { name: 'Copy PowerShell snippet for raspberrypi-b-primary' }).click();
     const powershell = readFileSync(join(dir, 'snippets/raspberrypi-b.Add-AzIoTDeviceProvisioningServiceEnrollment.ps1'), 'utf8');
     expect(await clipboard(page)).toBe(powershell);
@@ -175,6 +176,8 @@ test.describe('with clipboard access', () => {
 test('a bad ID scope from an enrollment is shown at the sample settings', async ({ page }) => {
   await openStudio(page);
   await page.getByLabel('DPS ID scope').fill('bad scope');
+  // The Sample settings are shared: the enrollment tab shows the same field.
+  await openTab(page, 'Individual enrollment');
   const panel = page.locator('#enrollment-panel');
   await panel.getByLabel('Key type').selectOption('ec-p256');
   const statusLines = await recordStatus(page);
@@ -188,6 +191,7 @@ test('a bad ID scope from an enrollment is shown at the sample settings', async 
 
 test('IoT Edge: identity and server certificates verify with the full chain; 1.1 refuses a chain past 2038', async ({ page }) => {
   await openStudio(page);
+  await openTab(page, 'IoT Edge');
   const panel = page.locator('#edge-panel');
   await expect(panel.getByLabel('Device name')).toHaveValue('my-edge-device');
   await panel.getByLabel('CA key type').selectOption('ec-p256');
@@ -196,13 +200,13 @@ test('IoT Edge: identity and server certificates verify with the full chain; 1.1
   await panel.getByRole('button', { name: 'Make IoT Edge certificates' }).click();
   await waitDone(page);
 
-  await expect(page.locator('#chain-title')).toHaveText('IoT Edge chain');
-  const chain = page.locator('#chain-view');
+  await expect(page.locator('#edge-chain-title')).toHaveText('IoT Edge chain');
+  const chain = page.locator('#edge-chain-view');
   await expect(chain.locator('.node')).toHaveCount(5);
   await expect(chain.locator('.node-edge-ca')).toContainText('my-edge-device.ca');
   await expect(chain.locator('.node-edge-identity')).toContainText('my-edge-device');
   await expect(chain.locator('.node-edge-server')).toContainText('edge.local');
-  await expect(page.locator('#snippets-view').getByRole('tab')).toHaveText(['IoT Edge config.toml']);
+  await expect(page.locator('#edge-snippets-view').getByRole('tab')).toHaveText(['IoT Edge config.toml']);
 
   const dir = await downloadZip(page, 'azure-iot-edge-certs.zip');
   for (const stem of ['iot-edge-device-identity-my-edge-device', 'iot-edge-server-edge.local', 'iot-edge-device-ca-my-edge-device']) {
@@ -241,6 +245,7 @@ test('IoT Edge: identity and server certificates verify with the full chain; 1.1
 
 test('IoT Edge keys are made in parallel with visible progress; Cancel stops them and keeps the last result', async ({ page }) => {
   await openStudio(page);
+  await openTab(page, 'IoT Edge');
   const panel = page.locator('#edge-panel');
   await panel.getByLabel('CA key type').selectOption('ec-p384');
   await panel.getByLabel('Device key type').selectOption('ec-p256');
@@ -250,8 +255,8 @@ test('IoT Edge keys are made in parallel with visible progress; Cancel stops the
   await waitDone(page);
   const lines = (await statusLines()).map((line) => line.text);
   for (let done = 0; done <= 5; done++) expect(lines).toContain(`Making keys: ${done} of 5`);
-  await expect(page.locator('#chain-view .node-root')).toContainText('ECDSA P-384');
-  await expect(page.locator('#chain-view .node-edge-identity')).toContainText('ECDSA P-256');
+  await expect(page.locator('#edge-chain-view .node-root')).toContainText('ECDSA P-384');
+  await expect(page.locator('#edge-chain-view .node-edge-identity')).toContainText('ECDSA P-256');
 
   await panel.getByLabel('CA key type').selectOption('rsa-4096');
   await panel.getByLabel('Device key type').selectOption('rsa-4096');
@@ -262,5 +267,5 @@ test('IoT Edge keys are made in parallel with visible progress; Cancel stops the
   await panel.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByRole('status')).toContainText('Cancelled.');
   await expect(panel.getByRole('button', { name: 'Cancel' })).toBeHidden();
-  await expect(page.locator('#chain-view .node-edge-identity')).toContainText('my-edge-device');
+  await expect(page.locator('#edge-chain-view .node-edge-identity')).toContainText('my-edge-device');
 });

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { join } from 'node:path';
-import { download, expect, openStudio, test } from './fixtures.js';
+import { download, expect, openStudio, openTab, test } from './fixtures.js';
 import { CHAIN_CA, ROOT_CERT, openssl, portalThumbprint, tempDir, unzip } from './chain-checks.js';
 
 const CODE = '1B1F84DE79B9BD5F16D71E92709917C2A1CA19D5A156CB9F';
@@ -18,7 +18,8 @@ async function generatedZip(page) {
   await page.locator('#chain-form').getByLabel('Key type').selectOption('ec-p256');
   await page.getByRole('button', { name: 'Generate' }).click();
   await expect(page.getByRole('status')).toContainText('Done:');
-  const { path } = await download(page, () => page.locator('#download-zip').click());
+  const { path } = await download(page, () => page.getByRole('button', { name: 'Download ZIP' }).click());
+  await openTab(page, 'Renew and roll over');
   return { zipPath: path, old: unzip(path) };
 }
 

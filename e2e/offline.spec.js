@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { test, expect } from './fixtures.js';
+import { test, expect, openTab } from './fixtures.js';
 import { CHAIN_CA, checkTutorialChain, openssl, ROOT_CERT, tempDir, unzip } from './chain-checks.js';
 
 const OFFLINE_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', 'www', 'cert-studio-offline.html');
@@ -60,7 +60,8 @@ test('offline from file://: the EC P-256 chain downloads as a ZIP that OpenSSL v
   checkTutorialChain(dir, { intermediates: 1, devices: ['device-01', 'device-02'] });
   expect(openssl(dir, 'x509', '-in', ROOT_CERT, '-noout', '-text')).toContain('NIST CURVE: P-256');
   // The CA panel too: the chain just made, imported, makes a verification certificate.
-  await page.getByRole('button', { name: 'Use the chain made above' }).click();
+  await openTab(page, 'Bring your own CA');
+  await page.getByRole('button', { name: 'Use the chain made on the DPS chain tab' }).click();
   await expect(page.locator('.ca-item')).not.toHaveCount(0);
   await page.fill('#verification-code', '1B1F84DE79B9BD5F16D71E92709917C2A1CA19D5A156CB9F');
   await page.getByRole('button', { name: 'Make verification certificate' }).click();

@@ -75,3 +75,25 @@ test('a pool whose workers cannot start says why, for every job', async ({ page 
   expect(outcome.wrong.ready).not.toBe('ready');
   expect(outcome.wrong.job).toBe(outcome.wrong.ready);
 });
+
+test('background jobs (keys made ahead) never take every worker: a job asked for later runs at once', async ({ page }) => {
+  const order = await page.evaluate(async () => {
+    const { WorkerPool } = await import('/js/runtime/pool.js');
+    const pool = new WorkerPool({ size: 2, createWorker: () => new Worker('/js/runtime/worker.js', { type: 'module' }) });
+    await pool.ready;
+    const done = [];
+    const stop = new AbortController();
+    // Rust RSA-2048 keys take a while in wasm; two at the lowest priority.
+    const background = ['ahead-1', 'ahead-2'].map((name) =>
+      pool.run('generateKey', { algorithm: 'rsa-2048' }, { background: true, signal: stop.signal }).then(() => done.push(name), () => done.push(`${name} cancelled`)));
+    await pool.run('generateKey', { algorithm: 'ec-p256' });
+    done.push('press');
+    stop.abort();
+    await Promise.all(background);
+    pool.terminate();
+    return done;
+  });
+  // The press found the second worker free; the two background keys were one at a time, so the second never started.
+  expect(order[0]).toBe('press');
+  expect(order).toContain('ahead-2 cancelled');
+});

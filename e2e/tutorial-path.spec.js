@@ -4,7 +4,7 @@
 // get, checked with OpenSSL.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { download, expect, openStudio, test } from './fixtures.js';
+import { download, expect, openStudio, openTab, test } from './fixtures.js';
 import { openssl, portalThumbprint, ROOT_CERT, tempDir, unzip } from './chain-checks.js';
 
 const chainForm = (page) => page.locator('#chain-form');
@@ -66,9 +66,10 @@ test('while a chain is being made the other Generate buttons are disabled; after
   // RSA 4096 with the Rust generator: long enough to look at the buttons.
   await page.getByLabel('RSA key generator').selectOption('rust');
   await page.getByRole('button', { name: 'Generate' }).click();
-  const edge = page.getByRole('button', { name: 'Make IoT Edge certificates' });
+  // On their own tabs: found there by id.
+  const edge = page.locator('#edge-generate');
   await expect(edge).toHaveAttribute('aria-disabled', 'true');
-  await expect(page.getByRole('button', { name: 'Make enrollment certificates' })).toHaveAttribute('aria-disabled', 'true');
+  await expect(page.locator('#enrollment-generate')).toHaveAttribute('aria-disabled', 'true');
   await page.locator('#chain-form').getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByRole('status')).toContainText('Cancelled');
   await expect(edge).toHaveAttribute('aria-disabled', 'false');
@@ -83,6 +84,7 @@ test('while a chain is being made the other Generate buttons are disabled; after
 test('Inspect and CSR signing drop their last result when the next try fails; inspecting nothing says so', async ({ page }) => {
   const { dir, read } = opensslLeaf();
   await openStudio(page);
+  await openTab(page, 'Inspect');
   await page.fill('#inspect-paste', read('leaf.pem') + read('ca.pem'));
   await page.getByRole('button', { name: 'Inspect', exact: true }).click();
   await expect(page.locator('#inspect-result .verdict')).toHaveClass(/ok/);
@@ -98,6 +100,7 @@ test('Inspect and CSR signing drop their last result when the next try fails; in
   await expect(page.locator('#status-text')).not.toContainText('Inspected.');
 
   // The CSR step: issued once, then a file that is no CSR.
+  await openTab(page, 'Bring your own CA');
   await page.setInputFiles('#ca-files', [join(dir, 'ca.pem'), join(dir, 'ca.key')]);
   await page.getByRole('button', { name: 'Import CA' }).click();
   await expect(page.locator('.ca-item')).toHaveCount(1);
@@ -113,6 +116,7 @@ test('Inspect and CSR signing drop their last result when the next try fails; in
 test('Inspect: a lone leaf is said to miss its issuer, a key that fits no certificate is a verdict, an unrelated root is named once', async ({ page }) => {
   const { read } = opensslLeaf();
   await openStudio(page);
+  await openTab(page, 'Inspect');
   const inspect = async (text) => {
     await page.fill('#inspect-paste', text);
     await page.getByRole('button', { name: 'Inspect', exact: true }).click();
@@ -138,7 +142,8 @@ test('a device signed with the chain made above follows the form (key type, days
   await generateEcChain(page, { days: '90' });
   const tutorialZip = unzip((await download(page, () => page.locator('#files-panel').getByRole('button', { name: 'Download ZIP' }).click())).path);
 
-  await page.getByRole('button', { name: 'Use the chain made above' }).click();
+  await openTab(page, 'Bring your own CA');
+  await page.getByRole('button', { name: 'Use the chain made on the DPS chain tab' }).click();
   await page.getByRole('radio', { name: /Intermediate CA/ }).check();
   await page.fill('#ca-devices', 'dev-x');
   await page.getByRole('button', { name: 'Sign devices' }).click();
@@ -209,7 +214,8 @@ test('a chain comes with the enrollment-group command, in the snippet view and t
 test('a verification code with a non-hex character is refused at its field; an unusual length is made with a warning, the button busy meanwhile', async ({ page }) => {
   await openStudio(page);
   await generateEcChain(page);
-  await page.getByRole('button', { name: 'Use the chain made above' }).click();
+  await openTab(page, 'Bring your own CA');
+  await page.getByRole('button', { name: 'Use the chain made on the DPS chain tab' }).click();
   await expect(page.locator('#verification-code-hint')).toContainText('48 hexadecimal digits');
 
   await page.fill('#verification-code', '9D4A1C...');

@@ -547,3 +547,56 @@ fn certificates_signed_by_an_imported_ca_carry_its_certificate_as_read() {
     shop.write("chain.pem", &chain.contents);
     shop.openssl(&["verify", "-CAfile", "general.pem", "chain.pem"]);
 }
+
+#[test]
+fn validity_dates_before_1970_read_as_openssl_prints_them() {
+    let shop = Workshop::new();
+    // UTCTime years 1950–1969: Python's cryptography writes UTCTime for every date before 2050.
+    let script = r#"
+import datetime
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+def make(cn, start, end, path):
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number()).not_valid_before(start).not_valid_after(end)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(x509.KeyUsage(digital_signature=False, content_commitment=False, key_encipherment=False,
+            data_encipherment=False, key_agreement=False, key_cert_sign=True, crl_sign=True,
+            encipher_only=False, decipher_only=False), critical=True)
+        .sign(key, hashes.SHA256()))
+    open(path + ".pem", "wb").write(cert.public_bytes(serialization.Encoding.PEM))
+    open(path + ".key", "wb").write(key.private_bytes(serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+utc = datetime.timezone.utc
+make("Since 1950", datetime.datetime(1950, 6, 15, 12, 0, 0, tzinfo=utc),
+     datetime.datetime.now(utc) + datetime.timedelta(days=30), "since-1950")
+make("Ended 1969", datetime.datetime(1960, 1, 1, tzinfo=utc), datetime.datetime(1969, 12, 31, 23, 59, 59, tzinfo=utc), "ended-1969")
+"#;
+    shop.write("early.py", script.as_bytes());
+    shop.run("python3", &["early.py"]);
+
+    for (name, valid_now) in [("since-1950.pem", true), ("ended-1969.pem", false)] {
+        let contents = shop.read(name);
+        let seen = inspect(&[InputFile { name, contents: &contents }], None, now()).expect(name);
+        let certificate = &seen.certificates[0];
+        let start = shop.openssl(&["x509", "-in", name, "-noout", "-startdate"]);
+        let end = shop.openssl(&["x509", "-in", name, "-noout", "-enddate"]);
+        assert_eq!(format!("notBefore={}", certificate.not_before.text), start.trim(), "{name}");
+        assert_eq!(format!("notAfter={}", certificate.not_after.text), end.trim(), "{name}");
+        assert!(certificate.not_before.unix < 0, "{name}: {:?}", certificate.not_before);
+        assert_eq!(certificate.valid_now, valid_now, "{name}");
+        assert_eq!(certificate.thumbprint_sha1, shop.fingerprint(name), "{name}");
+// MERGE-VERDICT         assert!(certificate.self_signed, "{name}: its signature is over the dates as written");
+    }
+    assert_eq!(shop.openssl(&["x509", "-in", "since-1950.pem", "-noout", "-startdate"]).trim(), "notBefore=Jun 15 12:00:00 1950 GMT");
+
+    // A CA that has been valid since 1950 imports and keeps its bytes.
+    let (cert, key) = (shop.read("since-1950.pem"), shop.read("since-1950.key"));
+    let files = [InputFile { name: "since-1950.pem", contents: &cert }, InputFile { name: "since-1950.key", contents: &key }];
+    let summary = import_cas(&files, None, now()).expect("import")[0].summary().expect("summary");
+    assert_eq!(summary.thumbprint_sha1, shop.fingerprint("since-1950.pem"));
+}

@@ -4,11 +4,12 @@
 import { JobError, WorkerPool } from './runtime/pool.js';
 import { studioRuntime } from './runtime/runtime.js';
 import { createStatus } from './views/status.js';
-import { renderChain } from './views/chain-view.js';
-import { prepareZip, renderFiles, ZIP_NAME } from './views/files-view.js';
-import { renderSnippets } from './views/snippets-view.js';
-import { saveBytes } from './views/download.js';
+import { prepareZip } from './views/files-view.js';
+import { createResultView } from './views/result-view.js';
+import { createPageTabs } from './views/page-tabs.js';
 import { formatCount } from './views/dom.js';
+import { createKeyStock } from './make/key-stock.js';
+import { chainSteps, edgeSteps, enrollmentSteps } from './make/next-steps.js';
 import { createCaPanel } from './panels/ca-panel.js';
 import { createSampleSettings } from './panels/sample-settings.js';
 import { createChainPanel } from './panels/chain-panel.js';
@@ -36,11 +37,9 @@ const batchArchivist = () =>
   (archivist ??= new WorkerPool({ createWorker, module: wasmModule, size: 1, onWorkerLost: (reason) => status.error(reason) }));
 
 let running = null;
-let zip = null;
-let zipName = ZIP_NAME;
 
 const cancelRunning = () => running?.abort(new DOMException('Generation was cancelled.', 'AbortError'));
-const settings = createSampleSettings($('chain-form'));
+const settings = createSampleSettings($('shared-settings'));
 
 function timeLeft(seconds) {
   if (!Number.isFinite(seconds)) return '';
@@ -58,53 +57,48 @@ function describeProgress({ phase, done, total, secondsLeft }) {
 const snippetSamples = pool.run('snippetSamples', {});
 snippetSamples.catch(() => {}); // a pool that cannot start says so once, below
 
-/**
- * The result on the page whose snippets follow the Sample settings, with the
- * view it was shown with (a batch's snippets are in its ZIP only: null).
- */
-let shown = null;
+/** One results area per generating tab: a result stays there when another tab makes one. */
+const views = {
+  chain: createResultView($('chain-output'), {
+    idPrefix: '', pool, samples: snippetSamples, status, steps: chainSteps,
+    actions: { 'verify-root': { label: 'Make the root\'s verification certificate', run: () => verifyGeneratedRoot() } },
+  }),
+  edge: createResultView($('edge-output'), { idPrefix: 'edge-', pool, samples: snippetSamples, status, steps: edgeSteps }),
+  enrollment: createResultView($('enrollment-output'), { idPrefix: 'enrollment-', pool, samples: snippetSamples, status, steps: enrollmentSteps }),
+};
 
-/** A result's files, snippets and ZIP. */
-async function showFiles(result) {
-  const samples = await snippetSamples;
-  renderFiles($('files-view'), result.files);
-  renderSnippets($('snippets-view'), result, { status, samples, emptyNote: result.batchSummary && 'A batch keeps each device\'s snippets in the ZIP, under snippets/.' });
-  zip = result.zip ? Promise.resolve(result.zip) : prepareZip(pool, result.files);
-  zip.catch(() => {});
-}
-
-async function show(result, view = { title: 'Chain', zipName: ZIP_NAME }) {
-  $('chain-title').textContent = view.title;
-  renderChain($('chain-view'), result.chain, { status });
-  $('batch-summary').hidden = !result.batchSummary;
-  $('batch-summary').textContent = result.batchSummary ?? '';
-  await showFiles(result);
-  shown = result.zip ? null : { result, view };
-  zipName = view.zipName;
-  // A batch's CA files alone are what an import needs, not every device's.
+async function show(panel, result, view) {
+  const zip = await views[panel.owner].show(result, view, settings.read());
+  // The chain's CAs go to Bring your own CA; a batch's CA files alone are what an import needs, not every device's.
   if (view.caKeyPassword !== undefined) caPanel.offerGenerated(result.zip ? prepareZip(pool, result.files) : zip, view.caKeyPassword);
-  $('results').hidden = false;
 }
 
 /**
- * New Sample settings after a result: the core writes its snippets again
- * (page and ZIP) from the files already made. No new keys, so a root already
- * uploaded and verified stays valid.
+ * New Sample settings after a result: the core writes the snippets of every
+ * tab's result again (page and ZIP) from the files already made. No new keys,
+ * so a root already uploaded and verified stays valid. A batch's are in its ZIP.
  */
 let rewrites = 0;
 async function followSampleSettings() {
-  if (!shown || running) return;
-  const { result, view } = shown;
+  if (running) return;
   const turn = ++rewrites;
   settings.clearErrors();
+  const sample = settings.read();
+  let rewritten = 0;
   try {
-    // The PFX files keep the password they were made with; the snippets quote that one.
-    // In the CA module (the page's module stays small until a result exists).
-    const { files } = await caPanel.run('rewriteSnippets', { files: result.files, chain: result.chain, settings: { ...settings.read(), pfxPassword: view.pfxPassword } });
-    if (turn !== rewrites || shown?.result !== result) return; // newer settings, or a new result, meanwhile
-    result.files = files;
-    await showFiles(result);
-    status.say('The snippets follow the new Sample settings; keys and certificates are unchanged.');
+    for (const view of Object.values(views)) {
+      const shown = view.shown;
+      if (!shown || shown.result.zip) continue;
+      const { result } = shown;
+      // The PFX files keep the password they were made with; the snippets quote that one.
+      // In the CA module (the page's module stays small until a result exists).
+      const { files } = await caPanel.run('rewriteSnippets', { files: result.files, chain: result.chain, settings: { ...sample, pfxPassword: shown.view.pfxPassword } });
+      if (turn !== rewrites) return; // newer settings meanwhile
+      if (view.shown?.result !== result) continue; // a new result meanwhile
+      await view.refresh(files, sample);
+      rewritten++;
+    }
+    if (rewritten) status.say('The snippets follow the new Sample settings; keys and certificates are unchanged.');
   } catch (error) {
     if (!(error.field && settings.showFieldError(error.field, error.message, false))) status.error(error.message);
     status.fail(`The snippets are as before: ${error.message.split('\n')[0]}`);
@@ -125,17 +119,18 @@ async function runPanel(panel, work, view) {
   panel.clearErrors();
   settings.clearErrors();
   running = new AbortController();
+  keyStock.hold(true);
   panel.setBusy(true);
   // One generation at a time: the other panels' buttons say so.
   for (const other of panels) if (other !== panel) other.setBlocked(true);
   const started = performance.now();
   try {
-    const result = await work({ signal: running.signal, onProgress: describeProgress });
-    await show(result, view);
+    const result = await work({ signal: running.signal, onProgress: describeProgress, keysAhead: keysAheadFor(panel.owner) });
+    await show(panel, result, view);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     status.say(result.outcome ? `${result.outcome} (${seconds} s)` : `Done: ${result.chain.length} certificates and ${result.files.length} files in ${seconds} s.`);
     // The result may start far below the form (on a phone, a screen or more): go there.
-    const heading = $('chain-title');
+    const heading = views[panel.owner].heading();
     heading.focus({ preventScroll: true });
     heading.scrollIntoView({ block: 'start' });
   } catch (error) {
@@ -143,6 +138,7 @@ async function runPanel(panel, work, view) {
     else showProblems(panel, error);
   } finally {
     running = null;
+    keyStock.hold(false);
     panel.setBusy(false);
     for (const other of panels) if (other !== panel) other.setBlocked(false);
   }
@@ -169,27 +165,92 @@ function showProblems(panel, error) {
 
 const panelDeps = { pool, settings, run: runPanel, onCancel: cancelRunning };
 const panels = [
-  createChainPanel($('chain-form'), { ...panelDeps, archivist: batchArchivist, status }),
-  createEdgePanel($('edge-form'), panelDeps),
-  createEnrollmentPanel($('enrollment-form'), panelDeps),
+  Object.assign(createChainPanel($('chain-form'), { ...panelDeps, archivist: batchArchivist, status }), { owner: 'chain' }),
+  Object.assign(createEdgePanel($('edge-form'), panelDeps), { owner: 'edge' }),
+  Object.assign(createEnrollmentPanel($('enrollment-form'), panelDeps), { owner: 'enrollment' }),
 ];
 const [chainPanel] = panels;
 const caPanel = createCaPanel($('ca-panel'), {
+  inspectRoot: $('inspect-panel'),
   createWorker,
   module: wasmModule,
   status,
   deviceSettings: () => ({ ...settings.read(), ...chainPanel.deviceSettings() }),
+  settings: () => settings.read(),
 });
 // Renew and roll over: CA-module jobs on the CA panel's worker, where imported CAs live.
 createRenewPanel($('renew-panel'), { run: caPanel.run, status });
 
-$('download-zip').addEventListener('click', async () => {
-  if (!zip) return;
-  try {
-    saveBytes(zipName, await zip);
-  } catch (error) {
-    status.error(`The ZIP could not be made: ${error.message}`);
+/**
+ * Keys made ahead (make/key-stock.js) for each generating tab once opened:
+ * its settings are read again whenever they change, and the status area says
+ * when the current tab's keys are ready.
+ */
+let currentTab = null;
+const keyStock = createKeyStock(pool, { onChange: (owner) => owner === currentTab && describeKeysAhead() });
+const keysAheadFor = (owner) => ({ take: (need, options) => keyStock.take(owner, need, options) });
+const opened = new Set();
+const keyCounts = (algorithms) => {
+  const counts = new Map();
+  for (const algorithm of algorithms) counts.set(algorithm, (counts.get(algorithm) ?? 0) + 1);
+  return [...counts].map(([algorithm, n]) => `${n} × ${algorithm.replace('rsa-', 'RSA ').replace('ec-p', 'P-')}`).join(', ');
+};
+function describeKeysAhead() {
+  const line = $('keys-ahead');
+  const { state, algorithms } = keyStock.state(currentTab);
+  line.hidden = state === 'none';
+  if (state === 'ready') line.textContent = `Keys ready for the next press (${keyCounts(algorithms)}).`;
+  else if (state === 'making') line.textContent = `Making keys ahead for the next press (${keyCounts(algorithms)})…`;
+}
+let planTurn = 0;
+async function planKeys() {
+  const turn = ++planTurn;
+  // A pool that cannot start says so once (below); nothing is made ahead.
+  if (!(await pool.ready.then(() => true, () => false))) return;
+  for (const panel of panels) {
+    if (!opened.has(panel.owner)) continue;
+    const need = await panel.keysNeeded();
+    if (turn !== planTurn) return; // settings changed meanwhile: the newer reading wins
+    keyStock.want(panel.owner, need);
   }
+}
+let planTimer;
+const planSoon = () => {
+  clearTimeout(planTimer);
+  planTimer = setTimeout(planKeys, 300);
+};
+for (const panel of ['chain-form', 'edge-form', 'enrollment-form']) {
+  for (const type of ['input', 'change']) $(panel).addEventListener(type, planSoon);
+}
+
+/** From the chain's next steps: the CA tab, the chain just made imported with its root chosen, the code field focused. */
+async function verifyGeneratedRoot() {
+  tabs.select('ca');
+  await caPanel.verifyGenerated();
+}
+
+// The list of tabs; a new scenario's tab is one more entry (its panel: the element's id).
+const TABS = [
+  { id: 'chain', label: 'DPS group / IoT Hub chain', panel: 'chain-tab' },
+  { id: 'edge', label: 'IoT Edge', panel: 'edge-tab' },
+  { id: 'enrollment', label: 'Individual enrollment', panel: 'enrollment-tab' },
+  { id: 'ca', label: 'Bring your own CA', panel: 'ca-panel' },
+  { id: 'inspect', label: 'Inspect', panel: 'inspect-panel' },
+  { id: 'renew', label: 'Renew and roll over', panel: 'renew-panel' },
+];
+const shared = $('shared-settings');
+const tabs = createPageTabs($('page-tabs'), TABS, {
+  onSelect: (id) => {
+    currentTab = id;
+    // The Formats and Sample settings are one set of controls, shown in every tab that uses them.
+    const slot = document.getElementById(TABS.find((tab) => tab.id === id).panel).querySelector('.shared-settings-slot');
+    if (slot && shared.parentElement !== slot) slot.append(shared);
+    if (panels.some((panel) => panel.owner === id) && !opened.has(id)) {
+      opened.add(id);
+      planSoon();
+    }
+    describeKeysAhead();
+  },
 });
 
 pool.ready.then(

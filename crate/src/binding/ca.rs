@@ -13,6 +13,7 @@ use crate::ca_tools::import::{ImportedCa, ImportedCaSummary, ImportedCas, import
 use crate::ca_tools::expiry::{self, DEFAULT_WITHIN_DAYS};
 use crate::ca_tools::inspect;
 use crate::ca_tools::pem_file::InputFile;
+use crate::ca_tools::preflight;
 use crate::ca_tools::renewal;
 use crate::ca_tools::signing::{CsrSigningForm, extra_chain, sign_devices as sign_with_ca, sign_request};
 use crate::make::form::DeviceSigningForm;
@@ -166,6 +167,27 @@ pub fn sign_csr(input: JsValue) -> JsResult<JsValue> {
 pub fn inspect_files(input: JsValue) -> JsResult<JsValue> {
     let input: FilesInput = from_js(input, "inspect request's fields")?;
     to_js(&inspect::inspect(&input_files(&input.files), input.password.as_deref(), now_unix(input.now_ms))?)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct PreflightInput {
+    files: Vec<NamedFileIn>,
+    uploaded_ca: Vec<NamedFileIn>,
+    password: Option<String>,
+    now_ms: f64,
+}
+
+/// `preflight({ files, uploadedCa?: [{ name, contents }], password?, nowMs })`
+/// → `{ device, uploadedCa, ok, rules: [{ id, title, appliesTo, azureCode,
+/// azureError, status: 'passed' | 'failed' | 'not-checked', detail }] }`: the
+/// rules DPS, IoT Hub and IoT Edge 1.1 apply to the device's chain. `.field`
+/// `files` without a device certificate, `uploadedCa` for a bad CA file.
+#[wasm_bindgen(js_name = preflight)]
+pub fn preflight_files(input: JsValue) -> JsResult<JsValue> {
+    let input: PreflightInput = from_js(input, "preflight request's fields")?;
+    let checked = preflight::preflight(&input_files(&input.files), &input_files(&input.uploaded_ca), input.password.as_deref(), now_unix(input.now_ms))?;
+    to_js(&checked)
 }
 
 #[derive(Deserialize, Default)]

@@ -19,10 +19,11 @@ use x509_cert::ext::pkix::{
 use x509_cert::request::CertReq;
 
 use crate::ca_tools::chain_check::{ChainReport, check_chain};
+use crate::ca_tools::early_time::{self, shown_date};
 use crate::error::Result;
 use crate::ca_tools::material::{Material, RSASSA_PSS, public_key_matches};
 use crate::ca_tools::pem_file::InputFile;
-use crate::x509::text::{attribute_name, describe_name, oid_name, oneline_name, openssl_time, string_value};
+use crate::x509::text::{attribute_name, describe_name, oid_name, oneline_name, string_value};
 use crate::x509::facts::{thumbprint_sha1_of_der, thumbprint_sha256_of_der};
 use crate::x509::verify::{self, is_self_signed};
 
@@ -72,7 +73,8 @@ pub struct CertificateDescription {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TimeDescription {
-    pub unix: u64,
+    /// Seconds since 1970 (negative before it).
+    pub unix: i64,
     /// `Nov 25 06:33:40 2026 GMT`, as OpenSSL prints it.
     pub text: String,
 }
@@ -159,8 +161,9 @@ pub fn describe_certificate(file: &str, certificate: &Certificate, der: &[u8], n
     let tbs = certificate.tbs_certificate();
     let (negative, serial) = signed_magnitude(tbs.serial_number().as_bytes());
     let sign = if negative { "-" } else { "" };
-    let not_before = tbs.validity().not_before.to_unix_duration().as_secs();
-    let not_after = tbs.validity().not_after.to_unix_duration().as_secs();
+    let early = early_time::early_dates(der);
+    let (not_before, not_before_text) = shown_date(&early.not_before, tbs.validity().not_before.to_unix_duration().as_secs());
+    let (not_after, not_after_text) = shown_date(&early.not_after, tbs.validity().not_after.to_unix_duration().as_secs());
     let is_ca = tbs.get_extension::<BasicConstraints>().ok().flatten().is_some_and(|(_, b)| b.ca);
     CertificateDescription {
         file: file.to_string(),
@@ -171,15 +174,15 @@ pub fn describe_certificate(file: &str, certificate: &Certificate, der: &[u8], n
         signature_algorithm: oid_name(&certificate.signature_algorithm().oid),
         issuer: describe_name(tbs.issuer()),
         subject: describe_name(tbs.subject()),
-        not_before: TimeDescription { unix: not_before, text: openssl_time(not_before) },
-        not_after: TimeDescription { unix: not_after, text: openssl_time(not_after) },
+        not_before: TimeDescription { unix: not_before, text: not_before_text },
+        not_after: TimeDescription { unix: not_after, text: not_after_text },
         public_key: describe_public_key(tbs.subject_public_key_info()),
         extensions: tbs.extensions().map(|exts| exts.iter().map(describe_extension).collect()).unwrap_or_default(),
         thumbprint_sha1: thumbprint_sha1_of_der(der),
         thumbprint_sha256: thumbprint_sha256_of_der(der),
         self_signed: is_self_signed(certificate),
         is_ca,
-        valid_now: (not_before..=not_after).contains(&now_unix),
+        valid_now: (not_before..=not_after).contains(&(now_unix as i64)),
     }
 }
 

@@ -18,7 +18,7 @@ use crate::make::chain::MAX_INTERMEDIATES;
 use crate::error::{Result, StudioError};
 use crate::x509::key::PrivateKey;
 use crate::output::layout;
-use crate::ca_tools::{ec_explicit, legacy_pem, p7b, pfx_read};
+use crate::ca_tools::{early_time, ec_explicit, legacy_pem, p7b, pfx_read};
 use crate::x509::text::{encryption_scheme_name, key_type_name, oid_name};
 use crate::ca_tools::pem_file::{InputFile, PemBlock, is_pem, pem_blocks};
 
@@ -135,7 +135,10 @@ impl Material {
 
     /// A certificate's DER as read; `Err` holds why it does not decode.
     fn push_certificate(&mut self, file: &str, der: &[u8]) -> std::result::Result<(), der::Error> {
-        let certificate = Certificate::from_der(der)?;
+        let certificate = match Certificate::from_der(der) {
+            Ok(certificate) => certificate,
+            Err(e) => early_time::decodable_copy(der).and_then(|copy| Certificate::from_der(&copy).ok()).ok_or(e)?,
+        };
         // A bundle, a chain file and a PFX often repeat the same certificate.
         if !self.certificates.iter().any(|c| c.der == der) {
             self.certificates.push(Found { item: certificate, der: der.to_vec(), file: file.to_string() });

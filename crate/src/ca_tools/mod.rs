@@ -5,6 +5,7 @@
 //! panel's wasm module only.
 
 pub mod chain_check;
+pub mod early_time;
 pub mod ec_explicit;
 pub mod expiry;
 pub mod holdings;
@@ -15,5 +16,6 @@ pub mod material;
 pub mod p7b;
 pub mod pem_file;
 pub mod pfx_read;
+pub mod preflight;
 pub mod renewal;
 pub mod signing;

@@ -10,15 +10,16 @@ import { isRsa } from '../runtime/webcrypto.js';
 /**
  * @param {import('../runtime/pool.js').WorkerPool} pool
  * @param {string[]} algorithms  one entry per key, in the order the core wants them
- * @param {{signal?: AbortSignal, generator?: 'webcrypto'|'rust', onProgress?: (p: {phase: 'keys', done: number, total: number}) => void}} [options]
+ * @param {{signal?: AbortSignal, generator?: 'webcrypto'|'rust', onProgress?: (p: {phase: 'keys', done: number, total: number}) => void, background?: boolean}} [options]
+ *   `background`: made ahead at the pool's lowest priority (key-stock.js)
  * @returns {Promise<{keys: Uint8Array[], generators: string[]}>} PKCS#8 DER keys in the order of
  *   `algorithms`, and which generator made each (see the makeKey job)
  */
-export async function generateKeys(pool, algorithms, { signal, generator = 'webcrypto', onProgress = () => {} } = {}) {
+export async function generateKeys(pool, algorithms, { signal, generator = 'webcrypto', onProgress = () => {}, background = false } = {}) {
   const total = algorithms.length;
   if (generator === 'webcrypto' && total > 1 && algorithms.every(isRsa)) {
     onProgress({ phase: 'keys', done: 0, total });
-    return pool.run('makeKeys', { algorithms, generator }, { signal, onProgress: (done) => onProgress({ phase: 'keys', done, total }) });
+    return pool.run('makeKeys', { algorithms, generator }, { signal, background, onProgress: (done) => onProgress({ phase: 'keys', done, total }) });
   }
   const keysDone = new AbortController();
   signal?.throwIfAborted();
@@ -29,7 +30,7 @@ export async function generateKeys(pool, algorithms, { signal, generator = 'webc
   try {
     const made = await Promise.all(
       algorithms.map((algorithm) =>
-        pool.run('makeKey', { algorithm, generator }, { signal: keysDone.signal }).then((result) => {
+        pool.run('makeKey', { algorithm, generator }, { signal: keysDone.signal, background }).then((result) => {
           onProgress({ phase: 'keys', done: ++done, total });
           return result;
         }),

@@ -74,19 +74,23 @@ export async function withEveryProblem(error, pool, recipe, spec, options) {
  * @param {AbortSignal} [options.signal]
  * @param {(progress: {phase: 'checking'|'keys'|'signing', done?: number, total?: number}) => void} [options.onProgress]
  * @param {number} [options.nowMs]  the time the certificates start from
+ * @param {{take: Function}} [options.keysAhead]  keys made ahead for this panel (key-stock.js): used
+ *   when they fit the spec, each set once
  * @returns {Promise<{files: object[], chain: object[]}>} the build job's result, each chain entry
  *   noting which generator made its key (`keyGenerator`)
  */
-export async function makeOnPool(pool, recipe, spec, { signal, onProgress = () => {}, nowMs = Date.now() } = {}) {
+export async function makeOnPool(pool, recipe, spec, { signal, onProgress = () => {}, nowMs = Date.now(), keysAhead } = {}) {
   onProgress({ phase: 'checking' });
   const algorithms = await recipe.keyAlgorithms(pool, spec, { signal, nowMs }).catch(async (error) => {
     throw await withEveryProblem(error, pool, recipe, spec, { signal, nowMs });
   });
 
+  const generator = spec.keyGenerator ?? 'webcrypto';
+  const ahead = keysAhead?.take({ algorithms, generator, password: spec.caKeyPassword }, { signal, onProgress }) ?? {};
   // 600,000 PBKDF2 rounds: not worth waiting for the keys first.
-  const stretching = spec.caKeyPassword ? pool.run('stretchCaPassword', { password: spec.caKeyPassword }, { signal }) : undefined;
+  const stretching = ahead.stretched ?? (spec.caKeyPassword ? pool.run('stretchCaPassword', { password: spec.caKeyPassword }, { signal }) : undefined);
   stretching?.catch(() => {}); // a failure surfaces below, after the keys'
-  const { keys, generators } = await generateKeys(pool, algorithms, { signal, generator: spec.keyGenerator, onProgress });
+  const { keys, generators } = await (ahead.keys ?? generateKeys(pool, algorithms, { signal, generator, onProgress }));
   const stretched = await stretching;
 
   onProgress({ phase: 'signing' });

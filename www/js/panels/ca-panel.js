@@ -17,6 +17,8 @@ import { saveBytes } from '../views/download.js';
 import { h } from '../views/dom.js';
 import { createFieldErrors } from './field-errors.js';
 import { lines } from './panel-form.js';
+import { signedDevicesSteps, verificationSteps, withStepsInReadme } from '../make/next-steps.js';
+import { renderNextSteps } from '../views/next-steps-view.js';
 
 /** The core's error `.field` → the control it belongs to. */
 const CA_CONTROLS = {
@@ -29,7 +31,7 @@ const CA_CONTROLS = {
   chain: 'ca-chain',
   csr: 'csr-file',
 };
-const INSPECT_CONTROLS = { files: 'inspect-files', password: 'inspect-password' };
+const INSPECT_CONTROLS = { files: 'inspect-files', password: 'inspect-password', uploadedCa: 'inspect-uploaded-ca' };
 
 const utf8 = new TextEncoder();
 
@@ -45,6 +47,15 @@ async function readFiles(input, pasted = '') {
 /** An error the page finds itself, shown at `field` like the core's. */
 function problem(field, message) {
   return Object.assign(new Error(message), { field });
+}
+
+/** The next steps in the Azure portal, under a result. */
+function nextSteps(steps, status) {
+  const list = h('div', { class: 'ca-steps' }, h('h4', {}, 'Next steps in the Azure portal'));
+  const body = h('div');
+  renderNextSteps(body, steps, { status });
+  list.append(body);
+  return list;
 }
 
 function filesTable(files) {
@@ -77,17 +88,21 @@ function lazyCaPool({ createWorker, mainModule, status }) {
 }
 
 /**
- * @param {HTMLElement} root  the panel (#ca-panel)
+ * @param {HTMLElement} root  the Bring your own CA panel (#ca-panel)
  * @param {object} deps
+ * @param {HTMLElement} deps.inspectRoot  the Inspect panel (#inspect-panel), which shares this panel's worker
  * @param {() => object} deps.deviceSettings  the chain form's settings for new devices (key type, validity, formats, sample settings)
+ * @param {() => object} deps.settings  the Sample settings (the next steps' commands name the DPS and resource group)
  */
-export function createCaPanel(root, { createWorker, module, status, deviceSettings }) {
-  const $ = (id) => root.querySelector(`#${id}`);
+export function createCaPanel(root, { inspectRoot, createWorker, module, status, deviceSettings, settings }) {
+  const $ = (id) => root.querySelector(`#${id}`) ?? inspectRoot.querySelector(`#${id}`);
   const pool = lazyCaPool({ createWorker, mainModule: module, status });
-  // Someone turning to the panel will likely use it: load the CA module now.
-  for (const type of ['focusin', 'pointerdown', 'dragenter']) root.addEventListener(type, pool.warm, { once: true });
+  // Someone turning to either panel will likely use it: load the CA module now.
+  for (const panel of [root, inspectRoot]) {
+    for (const type of ['focusin', 'pointerdown', 'dragenter']) panel.addEventListener(type, pool.warm, { once: true });
+  }
   const caErrors = createFieldErrors(root, CA_CONTROLS);
-  const inspectErrors = createFieldErrors(root, INSPECT_CONTROLS);
+  const inspectErrors = createFieldErrors(inspectRoot, INSPECT_CONTROLS);
   let cas = [];
   let chosenId = null;
   let generatedZip = null;
@@ -160,20 +175,22 @@ export function createCaPanel(root, { createWorker, module, status, deviceSettin
     act(event.currentTarget, caErrors, 'Import', async () => importFiles(await readFiles($('ca-files'), $('ca-paste').value), $('ca-password').value)),
   );
 
-  $('ca-use-generated').addEventListener('click', (event) =>
-    act(event.currentTarget, caErrors, 'Import', async () => {
+  const useGenerated = (button) =>
+    act(button, caErrors, 'Import', async () => {
       const { zip, password } = generatedZip;
       await importFiles([{ name: 'the generated chain', contents: await zip }], password);
-    }),
-  );
+    });
+  $('ca-use-generated').addEventListener('click', (event) => useGenerated(event.currentTarget));
 
-  root.addEventListener('dragover', (event) => event.preventDefault());
-  root.addEventListener('drop', (event) => {
-    event.preventDefault();
-    const target = event.target.closest('#inspect-panel') ? $('inspect-files') : $('ca-files');
-    target.files = event.dataTransfer.files;
-    status.say(`${event.dataTransfer.files.length} file(s) ready; press ${target.id === 'inspect-files' ? 'Inspect' : 'Import CA'}.`);
-  });
+  for (const panel of [root, inspectRoot]) {
+    panel.addEventListener('dragover', (event) => event.preventDefault());
+    panel.addEventListener('drop', (event) => {
+      event.preventDefault();
+      const target = panel === inspectRoot ? $('inspect-files') : $('ca-files');
+      target.files = event.dataTransfer.files;
+      status.say(`${event.dataTransfer.files.length} file(s) ready; press ${target.id === 'inspect-files' ? 'Inspect' : 'Import CA'}.`);
+    });
+  }
 
   $('verification-make').addEventListener('click', (event) =>
     act(event.currentTarget, caErrors, 'Verification certificate', async () => {
@@ -181,11 +198,13 @@ export function createCaPanel(root, { createWorker, module, status, deviceSettin
       if (!ca) throw problem('ca', 'Import a CA first.');
       status.progress(`Making the verification certificate with "${ca.commonName}"…`);
       const made = await pool.run('makeVerificationCertificate', { caId: ca.id, code: $('verification-code').value.trim(), nowMs: Date.now() });
+      const steps = verificationSteps({ ca, made, settings: settings() });
       $('verification-result').replaceChildren(
         h('p', {}, `Signed by "${ca.commonName}" for the code `, h('code', {}, made.commonName), '. Upload the certificate to the portal\'s Verify step.'),
         made.warning ? h('p', { class: 'warning' }, made.warning) : null,
         thumbprint('SHA-1 thumbprint', made.thumbprintSha1),
-        filesTable(made.files),
+        nextSteps(steps, status),
+        filesTable(withStepsInReadme(made.files, steps)),
       );
       status.say(`Verification certificate made (SHA-1 ${made.thumbprintSha1}).`);
     }, $('verification-result')),
@@ -200,6 +219,8 @@ export function createCaPanel(root, { createWorker, module, status, deviceSettin
       const chain = await readFiles($('ca-chain'));
       // Made like the chain form's devices: its key type, validity, formats and sample settings.
       const signed = await pool.run('signDevices', { ...deviceSettings(), caId: ca.id, devices, chain, nowMs: Date.now() });
+      const steps = signedDevicesSteps({ ca, signed });
+      signed.files = withStepsInReadme(signed.files, steps);
       const zip = prepareZip(pool, signed.files);
       zip.catch(() => {});
       $('ca-sign-result').replaceChildren(
@@ -207,6 +228,7 @@ export function createCaPanel(root, { createWorker, module, status, deviceSettin
           h('button', { type: 'button', class: 'primary', onclick: async () => saveBytes('signed-devices.zip', await zip) }, 'Download ZIP')),
         h('ul', { class: 'signed-devices' }, ...signed.chain.filter((entry) => entry.role === 'device').map((entry) =>
           h('li', {}, h('code', {}, entry.commonName), ` · ${entry.keyLabel} · expires `, h('time', { datetime: entry.notAfter }, formatExpiry(entry.notAfter))))),
+        nextSteps(steps, status),
         filesTable(signed.files),
       );
       status.say(`Signed ${devices.length} device(s).`);
@@ -235,9 +257,16 @@ export function createCaPanel(root, { createWorker, module, status, deviceSettin
       const files = await readFiles($('inspect-files'), $('inspect-paste').value);
       if (files.length === 0) throw problem('files', 'Choose, drop or paste a certificate, CSR, key, bundle or PFX.');
       status.progress('Inspecting…');
-      const report = await pool.run('inspect', { files, password: $('inspect-password').value || undefined, nowMs: Date.now() });
-      renderInspection($('inspect-result'), report);
-      status.say('Inspected.');
+      const password = $('inspect-password').value || undefined;
+      const nowMs = Date.now();
+      const report = await pool.run('inspect', { files, password, nowMs });
+      // Azure's rules apply to a device: checked when a certificate that is not a CA is among the files.
+      const uploadedCa = await readFiles($('inspect-uploaded-ca'));
+      const preflight = report.certificates.some((cert) => !cert.isCa)
+        ? await pool.run('preflight', { files, uploadedCa, password, nowMs })
+        : null;
+      renderInspection($('inspect-result'), report, preflight);
+      status.say(preflight ? `Inspected. Azure preflight: ${preflightCounts(preflight)}.` : 'Inspected.');
     }, $('inspect-result')),
   );
 
@@ -250,10 +279,56 @@ export function createCaPanel(root, { createWorker, module, status, deviceSettin
       generatedZip = { zip, password };
       $('ca-use-generated').hidden = false;
     },
+
+    /** The chain offered is imported (its root chosen, as the tutorial verifies the root) and the code field waits. */
+    async verifyGenerated() {
+      if (!generatedZip) return;
+      await useGenerated($('ca-use-generated'));
+      if (selected()) {
+        $('verification-code').focus();
+        $('verification-code').scrollIntoView({ block: 'center' });
+      }
+    },
   };
 }
 
-function renderInspection(target, report) {
+// Failures first, in the status line's counts.
+const RULE_STATUS = { failed: 'Failed', 'not-checked': 'Not checked', passed: 'Passed' };
+
+/** `1 failed, 1 not checked, 6 passed`: the counts that are not zero. */
+function preflightCounts(preflight) {
+  return Object.entries(RULE_STATUS)
+    .map(([status, label]) => [preflight.rules.filter((rule) => rule.status === status).length, label.toLowerCase()])
+    .filter(([count]) => count > 0)
+    .map(([count, label]) => `${count} ${label}`)
+    .join(', ');
+}
+
+/** Each rule DPS, IoT Hub and IoT Edge 1.1 apply, with what was found and what Azure says when it fails. */
+function renderPreflight(preflight) {
+  return h(
+    'section',
+    { class: 'inspect-note', 'aria-labelledby': 'preflight-title' },
+    h('h3', { id: 'preflight-title' }, 'Azure preflight'),
+    h('p', {}, `Device: ${preflight.device}. `, preflight.uploadedCa ? `Uploaded CA: ${preflight.uploadedCa}.` : 'No uploaded CA given: the rules that need it are not checked.'),
+    h(
+      'ul',
+      { class: 'preflight' },
+      ...preflight.rules.map((rule) =>
+        h(
+          'li',
+          { class: rule.status, 'data-rule': rule.id },
+          h('p', {}, h('span', { class: 'rule-status' }, `${RULE_STATUS[rule.status]}:`), ' ', rule.title, h('span', { class: 'hint' }, ` (${rule.appliesTo})`)),
+          h('p', {}, rule.detail),
+          // The error text names its code (401002 …) for each service.
+          h('p', { class: 'hint' }, rule.status === 'failed' ? 'Azure says: ' : 'When it fails, Azure says: ', rule.azureError),
+        ),
+      ),
+    ),
+  );
+}
+
+function renderInspection(target, report, preflight) {
   const sections = [];
   const verdict = (ok, text) => h('p', { class: ok ? 'verdict ok' : 'verdict bad' }, text);
   if (report.chain) {
@@ -268,6 +343,13 @@ function renderInspection(target, report) {
     const [leaf] = report.certificates;
     sections.push(verdict(false, `Certificate 1 (${leaf.subject}) is issued by ${leaf.issuer}, which is not among the files: add its issuer's certificate, up to the root, to check the chain.`));
   }
+  if (preflight) sections.push(renderPreflight(preflight));
+  if (report.unreadable.length) {
+    sections.push(
+      h('section', { class: 'inspect-note' }, h('h3', {}, 'Parts that could not be read'),
+        h('ul', { class: 'problems unreadable' }, ...report.unreadable.map((reason) => h('li', {}, reason)))),
+    );
+  }
   for (const cert of report.certificates) {
     sections.push(
       h(
@@ -280,6 +362,7 @@ function renderInspection(target, report) {
           ...[
             ['Issuer', cert.issuer],
             ['Serial', cert.serial + (cert.serialDecimal ? ` (${cert.serialDecimal})` : '')],
+            ['openssl x509 -serial', `serial=${cert.serialHex}`],
             ['Not before', cert.notBefore.text],
             ['Not after', cert.notAfter.text + (cert.validNow ? '' : ' — not valid now')],
             ['Public key', cert.publicKey.summary],

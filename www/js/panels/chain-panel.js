@@ -99,6 +99,13 @@ export function createChainPanel(form, deps) {
       caKeyPassword: control('ca-key-password').value,
     }),
     make,
+    // A batch makes its CA's keys only after the list is read: nothing ahead.
+    keysNeeded: async ({ devicesText, ...spec }) => {
+      const devices = await pool.run('parseDeviceList', { text: devicesText });
+      if (devices.length > LARGEST_SHOWN_CHAIN) return null;
+      const algorithms = await TUTORIAL_CHAIN.keyAlgorithms(pool, { ...spec, devices }, {});
+      return { algorithms, generator: spec.keyGenerator, password: spec.caKeyPassword };
+    },
     // Its CAs are offered to the Bring your own CA panel.
     view: (spec) => ({ title: 'Chain', zipName: ZIP_NAME, caKeyPassword: spec.caKeyPassword }),
   });

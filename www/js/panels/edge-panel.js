@@ -34,6 +34,11 @@ export function createEdgePanel(form, deps) {
       iotEdge11: control('edge-iotedge11').checked,
     }),
     make: (spec, options) => makeOnPool(deps.pool, EDGE_CHAIN, spec, options),
+    keysNeeded: async (spec) => ({
+      algorithms: await EDGE_CHAIN.keyAlgorithms(deps.pool, spec, { nowMs: Date.now() }),
+      generator: spec.keyGenerator,
+      password: spec.caKeyPassword,
+    }),
     view: () => ({ title: 'IoT Edge chain', zipName: 'azure-iot-edge-certs.zip' }),
   });
 }

@@ -24,6 +24,7 @@ export function createEnrollmentPanel(form, deps) {
       withSecondary: control('enrollment-secondary').checked,
     }),
     make: (spec, options) => makeOnPool(deps.pool, INDIVIDUAL_ENROLLMENT, spec, options),
+    keysNeeded: async (spec) => ({ algorithms: await INDIVIDUAL_ENROLLMENT.keyAlgorithms(deps.pool, spec, {}), generator: spec.keyGenerator }),
     view: () => ({ title: 'Individual enrollment', zipName: 'azure-iot-enrollment-certs.zip' }),
   });
 }

@@ -34,8 +34,10 @@ export function wholeDays(text) {
  * @param {(control: (id: string) => HTMLElement) => object} panel.read  the panel's own spec fields
  * @param {(spec: object, options: {signal: AbortSignal, onProgress: Function}) => Promise<object>} panel.make
  * @param {(spec: object) => {title: string, zipName: string, caKeyPassword?: string}} panel.view  how the result is shown
+ * @param {(spec: object) => Promise<{algorithms: string[], generator?: string, password?: string} | null>} panel.keysNeeded
+ *   the keys a press with `spec` would make (for keys made ahead, make/key-stock.js); null when it makes none ahead
  */
-export function createPanelForm(form, { settings, run, onCancel }, { controls, generate, cancel, read, make, view }) {
+export function createPanelForm(form, { settings, run, onCancel }, { controls, generate, cancel, read, make, view, keysNeeded }) {
   const control = (id) => form.querySelector(`#${id}`);
   const errors = createFieldErrors(form, controls);
   const generateButton = control(generate);
@@ -57,10 +59,13 @@ export function createPanelForm(form, { settings, run, onCancel }, { controls, g
       generateButton.setAttribute('aria-disabled', String(on));
     },
   };
+  const readSpec = () => ({ ...settings.read(), ...read(control) });
+  /** The keys the form's settings need now; null when the core refuses them (the press will say why). */
+  panel.keysNeeded = () => keysNeeded(readSpec()).catch(() => null);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     if (busy || blocked) return;
-    const spec = { ...settings.read(), ...read(control) };
+    const spec = readSpec();
     // Snippets written again later (new Sample settings) quote the PFX password the files were made with.
     run(panel, (options) => make(spec, options), { ...view(spec), pfxPassword: spec.pfxPassword });
   });

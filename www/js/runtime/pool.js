@@ -6,7 +6,10 @@
 //   const key = await pool.run('generateKey', { algorithm: 'ec-p256' }, { signal, onProgress });
 //
 // Jobs are the handlers in worker-jobs.js; errors arrive as JobError with the
-// core's `.field` when it has one.
+// core's `.field` when it has one. Background jobs (keys made ahead while the
+// page is idle, make/key-stock.js) wait in their own queue: they start only
+// when no other job waits, and never on every worker at once, so a press
+// finds a worker.
 
 /** An error that crossed from a worker, with the form field it belongs to. */
 export class JobError extends Error {
@@ -41,6 +44,7 @@ export class WorkerPool {
     this.module = Promise.resolve(module);
     this.onWorkerLost = onWorkerLost;
     this.queue = [];
+    this.backlog = [];
     this.slots = [];
     this.nextId = 1;
     this.failure = null;
@@ -60,18 +64,19 @@ export class WorkerPool {
    * @param {AbortSignal} [options.signal]  cancels: a queued job is dropped, a running one's worker is stopped
    * @param {Transferable[]} [options.transfer]  buffers in `args` to move rather than copy
    * @param {(progress: any) => void} [options.onProgress]  the job's own progress messages
+   * @param {boolean} [options.background]  lowest priority: runs only when nothing else waits, on all workers but one
    * @returns {Promise<any>} the handler's result
    */
-  run(job, args = {}, { signal, transfer = [], onProgress = () => {} } = {}) {
+  run(job, args = {}, { signal, transfer = [], onProgress = () => {}, background = false } = {}) {
     if (this.failure) return Promise.reject(this.failure);
     if (signal?.aborted) return Promise.reject(abortError(signal));
     return new Promise((resolve, reject) => {
-      const task = { id: this.nextId++, job, args, transfer, onProgress, resolve, reject, signal };
+      const task = { id: this.nextId++, job, args, transfer, onProgress, resolve, reject, signal, background };
       if (signal) {
         task.onAbort = () => this.cancel(task);
         signal.addEventListener('abort', task.onAbort, { once: true });
       }
-      this.queue.push(task);
+      (background ? this.backlog : this.queue).push(task);
       this.dispatch();
     });
   }
@@ -125,11 +130,21 @@ export class WorkerPool {
     }
   }
 
+  /** The next task for a free worker: any waiting job first; background ones on all workers but one at most. */
+  nextTask() {
+    if (this.queue.length) return this.queue.shift();
+    if (!this.backlog.length) return null;
+    const free = this.slots.filter((slot) => slot.ready && !slot.task).length;
+    const background = this.slots.filter((slot) => slot.task?.background).length;
+    return free > 0 && background < Math.max(1, this.slots.length - 1) ? this.backlog.shift() : null;
+  }
+
   dispatch() {
     for (const slot of this.slots) {
-      if (!this.queue.length) return;
+      if (!this.queue.length && !this.backlog.length) return;
       if (!slot.ready || slot.task) continue;
-      const task = this.queue.shift();
+      const task = this.nextTask();
+      if (!task) return;
       slot.task = task;
       try {
         slot.worker.postMessage({ type: 'job', id: task.id, job: task.job, args: task.args }, task.transfer);
@@ -147,9 +162,10 @@ export class WorkerPool {
   }
 
   cancel(task) {
-    const queued = this.queue.indexOf(task);
+    const waiting = task.background ? this.backlog : this.queue;
+    const queued = waiting.indexOf(task);
     if (queued >= 0) {
-      this.queue.splice(queued, 1);
+      waiting.splice(queued, 1);
     } else {
       const slot = this.slots.find((s) => s.task === task);
       if (!slot) return;
@@ -187,7 +203,7 @@ export class WorkerPool {
     if (this.failure) return;
     this.failure = error;
     this.settleReady.reject(error);
-    const tasks = this.queue.splice(0);
+    const tasks = [...this.queue.splice(0), ...this.backlog.splice(0)];
     for (const slot of this.slots) {
       if (slot.task) tasks.push(slot.task);
       this.finish(slot);

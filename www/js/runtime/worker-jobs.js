@@ -51,6 +51,7 @@ const PASS_THROUGH = {
   // After a result: its snippets written again for new Sample settings → { files }.
   rewriteSnippets: ['files', 'chain', 'settings'],
   inspect: ARGS,
+  preflight: ARGS, // Azure's rules for a device's chain → { device, uploadedCa, ok, rules }
   // Renew and roll over: the expiry view, devices and CAs renewed, a new root.
   expiryReport: ARGS,
   renewDevices: ARGS,

@@ -9,9 +9,11 @@ import { h, text } from './dom.js';
  */
 const PLACEHOLDER = /<your-(id-scope|hub-name|certificate-folder|dps-name|resource-group)>/;
 
-/** The sample and device last chosen, kept when the snippets are written again (say, after filling the ID scope). */
-let preferred = null;
-let preferredDevice = null;
+/**
+ * Per snippet view (one per tab's results): the sample and device last
+ * chosen, kept when the snippets are written again (say, after filling the ID scope).
+ */
+const choices = new WeakMap();
 
 /**
  * The sample a snippet file is for, and its stem (a registration ID, or the
@@ -62,19 +64,22 @@ function groupSnippets(files, samples) {
  * @param {{files: object[]}} result
  * @param {object} options
  * @param {Array<{id: string, tab: string, sample: string}>} options.samples  the core's snippetSamples()
+ * @param {string} [options.idPrefix]  before every id, so each tab's view has its own
  */
-export function renderSnippets(container, { files }, { status, samples, emptyNote = 'No snippets were made.' }) {
+export function renderSnippets(container, { files }, { status, samples, emptyNote = 'No snippets were made.', idPrefix = '' }) {
+  if (!choices.has(container)) choices.set(container, { sample: null, device: null });
+  const chosen = choices.get(container);
   const devices = groupSnippets(files, samples);
   if (!devices.length) {
     container.replaceChildren(h('p', {}, emptyNote));
     return;
   }
   const placeholders = devices.some((device) => device.snippets.some((s) => PLACEHOLDER.test(s.body)));
-  const deviceSelect = h('select', { id: 'snippet-device' },
-    devices.map((device, i) => h('option', { value: i, selected: device.id === preferredDevice }, device.id)));
+  const deviceSelect = h('select', { id: `${idPrefix}snippet-device` },
+    devices.map((device, i) => h('option', { value: i, selected: device.id === chosen.device }, device.id)));
   const tablist = h('div', { role: 'tablist', 'aria-label': 'Snippet', class: 'tabs' });
   const panes = h('div', {});
-  let selected = preferred ?? devices[0].snippets[0].id;
+  let selected = chosen.sample ?? devices[0].snippets[0].id;
 
   function pane(snippet, device, tab) {
     const copy = h('button', { type: 'button', class: 'small', 'aria-label': `Copy ${snippet.language} snippet for ${device.id}` }, 'Copy');
@@ -88,7 +93,7 @@ export function renderSnippets(container, { files }, { status, samples, emptyNot
     });
     return h(
       'div',
-      { role: 'tabpanel', id: `snippet-panel-${snippet.id}`, 'aria-labelledby': tab.id, class: 'snippet-pane', hidden: snippet.id !== selected },
+      { role: 'tabpanel', id: `${idPrefix}snippet-panel-${snippet.id}`, 'aria-labelledby': tab.id, class: 'snippet-pane', hidden: snippet.id !== selected },
       h('div', { class: 'snippet-bar' }, h('code', { class: 'snippet-path' }, snippet.file.path), copy),
       h('pre', { class: 'snippet-code', tabindex: '0', 'aria-label': `${snippet.language} snippet` }, h('code', {}, snippet.body)),
     );
@@ -96,11 +101,11 @@ export function renderSnippets(container, { files }, { status, samples, emptyNot
 
   function showDevice() {
     const device = devices[Number(deviceSelect.value)] ?? devices[0];
-    preferredDevice = device.id;
+    chosen.device = device.id;
     if (!device.snippets.some((s) => s.id === selected)) selected = device.snippets[0].id;
     const tabs = device.snippets.map((snippet) =>
       h('button', {
-        type: 'button', role: 'tab', id: `snippet-tab-${snippet.id}`, 'aria-controls': `snippet-panel-${snippet.id}`,
+        type: 'button', role: 'tab', id: `${idPrefix}snippet-tab-${snippet.id}`, 'aria-controls': `${idPrefix}snippet-panel-${snippet.id}`,
         'aria-selected': String(snippet.id === selected), tabindex: snippet.id === selected ? '0' : '-1', title: snippet.sample,
       }, snippet.tab),
     );
@@ -108,7 +113,7 @@ export function renderSnippets(container, { files }, { status, samples, emptyNot
 
     function select(index, focus) {
       selected = device.snippets[index].id;
-      preferred = selected;
+      chosen.sample = selected;
       tabs.forEach((tab, i) => {
         tab.setAttribute('aria-selected', String(i === index));
         tab.tabIndex = i === index ? 0 : -1;
@@ -140,7 +145,7 @@ export function renderSnippets(container, { files }, { status, samples, emptyNot
         ' are placeholders: fill in the Sample settings and the snippets, here and in the ZIP, follow (same keys and certificates).')
       : null,
     devices.length > 1
-      ? h('div', { class: 'snippet-device' }, h('label', { for: 'snippet-device' }, 'Device'), deviceSelect)
+      ? h('div', { class: 'snippet-device' }, h('label', { for: `${idPrefix}snippet-device` }, 'Device'), deviceSelect)
       : null,
     tablist,
     panes,
