@@ -1,16 +1,19 @@
 //! The certificate lifecycle, checked by OpenSSL: devices renewed with the
 //! same key or a new one, a CA renewed with its own key, a backdated start,
 //! a rollover to a new root, CSRs signed with their whole subject and SAN,
-//! and the Azure Device Registry root (pkilint too).
+//! the Azure Device Registry root (pkilint too), and the expiry view of a
+//! studio ZIP with the renewal and rollover that start from it.
 
 mod support;
 
 use cert_studio::ca_tools::pem_file::InputFile;
-use cert_studio::ca_tools::renewal::{renew_ca, renew_devices};
+use cert_studio::ca_tools::expiry::expiry_report;
+use cert_studio::ca_tools::renewal::{make_rollover, renew_ca, renew_devices};
 use cert_studio::make::device_registry::{DeviceRegistryRoot, DeviceRegistryRootSpec};
 use cert_studio::make::renewal::RenewalSpec;
 use cert_studio::rules::validity::ValidityBounds;
-use cert_studio::{ChainSpec, CsrProfile, CsrSigningSpec, ImportedCa, KeyAlgorithm, OutputFile, Product, TutorialChain, import_cas, sign_request};
+use cert_studio::make::batch::DEVICES_CSV_HEADER;
+use cert_studio::{ChainSpec, CsrProfile, CsrSigningSpec, ImportedCa, KeyAlgorithm, OutputFile, Product, TutorialChain, import_cas, sign_request, zip_files};
 use support::{ROOT_CERT, ROOT_KEY, Scratch, now, run_ok, tool};
 
 const DAY: u64 = 86_400;
@@ -49,7 +52,7 @@ fn renewed_devices_keep_subject_and_key_or_get_new_keys() {
     let old = [file(&made, "certs/device-01.cert.pem")];
     for (keep, keys) in [(true, vec![file(&made, "private/device-01.key.pem")]), (true, vec![]), (false, vec![])] {
         let spec = RenewalSpec { keep_keys: keep, validity_days: 90, ..RenewalSpec::default() };
-        let renewed = renew_devices(&ca, &old, &keys, None, &spec, now()).unwrap();
+        let renewed = renew_devices(&ca, &old, &keys, None, &[], &spec, now()).unwrap();
         let rows = renewed.rows().unwrap();
         assert_eq!(rows[0].same_key, keep, "keep_keys {keep}");
         assert_ne!(rows[0].old_thumbprint_sha1, rows[0].new_thumbprint_sha1);
@@ -127,7 +130,7 @@ fn after_a_rollover_devices_verify_under_the_new_root_only() {
     std::fs::rename(dir.path(ROOT_CERT), dir.path("old-root.pem")).unwrap();
     let new = chain(KeyAlgorithm::EcP256, now());
     let new_intermediate = import(&new, &[INTERMEDIATE, INTERMEDIATE_KEY, ROOT_CERT], now());
-    let renewed = renew_devices(&new_intermediate, &[file(&old, "certs/device-01.cert.pem")], &[file(&old, "private/device-01.key.pem")], None, &RenewalSpec::default(), now()).unwrap();
+    let renewed = renew_devices(&new_intermediate, &[file(&old, "certs/device-01.cert.pem")], &[file(&old, "private/device-01.key.pem")], None, &[], &RenewalSpec::default(), now()).unwrap();
     let out = Scratch::new("lifecycle");
     out.write_all(&new);
     out.write_all(&renewed.files().unwrap());
@@ -185,3 +188,151 @@ fn the_device_registry_root_follows_its_rules() {
     assert_eq!(DeviceRegistryRoot::build(short, None, now()).err().unwrap().field.as_deref(), Some("validityDays"));
 }
 
+
+fn fingerprint(dir: &Scratch, cert: &str) -> String {
+    let line = dir.openssl(&["x509", "-in", cert, "-noout", "-fingerprint", "-sha1"]);
+    line.trim().split_once('=').unwrap().1.replace(':', "").to_uppercase()
+}
+
+/// Made 20 days ago for 30 days: everything in it ends in 10 days.
+fn zipped_chain(dir: &Scratch) -> (Vec<OutputFile>, Vec<u8>) {
+    let made = chain(KeyAlgorithm::EcP256, now() - 20 * DAY);
+    dir.write_all(&made);
+    let zip = zip_files(&made).unwrap();
+    (made, zip)
+}
+
+#[test]
+fn the_expiry_view_of_a_studio_zip_agrees_with_openssl_checkend() {
+    let dir = Scratch::new("lifecycle");
+    let (_, zip) = zipped_chain(&dir);
+    let listed_only = "device-99";
+    let csv = format!("{DEVICES_CSV_HEADER}device-01,{},X,2020-01-01T00:00:00Z\r\n{listed_only},{},Y,2030-01-01T00:00:00Z\r\n", fingerprint(&dir, "certs/device-01.cert.pem"), "AB".repeat(20));
+    let files = [InputFile { name: "studio.zip", contents: &zip }, InputFile { name: "devices.csv", contents: csv.as_bytes() }];
+    for within in [30, 5] {
+        let report = expiry_report(&files, None, within, now()).unwrap();
+        let roles: Vec<(&str, &str)> = report.certificates.iter().map(|r| (r.role, r.common_name.as_str())).collect();
+        assert_eq!(
+            roles,
+            [("root", "Azure IoT Hub CA Cert Test Only"), ("intermediate", "Azure IoT Hub Intermediate Cert Test Only"), ("device", "device-01"), ("device", "device-02"), ("device", listed_only)],
+            "soonest first, roles from the layout and the certificates"
+        );
+        for row in report.certificates.iter().filter(|r| r.common_name != listed_only) {
+            let path = row.file.strip_prefix("studio.zip › ").unwrap();
+            assert_eq!(row.thumbprint_sha1, fingerprint(&dir, path));
+            let (ok, text) = dir.openssl_status(&["x509", "-in", path, "-noout", "-checkend", &(u64::from(within) * DAY).to_string()]);
+            assert_eq!(row.flagged, !ok, "{path} within {within} days: openssl says {text}");
+            assert_eq!(row.days_left, 9, "{path}");
+        }
+        let device = report.certificates.iter().find(|r| r.common_name == "device-01").unwrap();
+        assert_eq!(device.key_file.as_deref(), Some("studio.zip › private/device-01.key.pem"));
+        assert!(device.renewable && device.certificate_pem.is_some());
+        let listed = report.certificates.last().unwrap();
+        assert!(!listed.renewable && !listed.flagged && listed.file == "devices.csv", "{listed:?}");
+    }
+    assert_eq!(expiry_report(&files, None, 40_000, now()).err().unwrap().field.as_deref(), Some("withinDays"));
+    let text = InputFile { name: "notes.txt", contents: b"no certificate here" };
+    assert_eq!(expiry_report(&[text], None, 30, now()).err().unwrap().field.as_deref(), Some("files"));
+    let cut = InputFile { name: "cut.zip", contents: &zip[..zip.len() / 2] };
+    let problem = expiry_report(&[cut], None, 30, now()).err().unwrap();
+    assert!(problem.field.as_deref() == Some("files") && problem.message.contains("cut.zip"), "{problem:?}");
+    let bad_csv = format!("{DEVICES_CSV_HEADER}device-01,AB,CD,next week\r\n");
+    let problem = expiry_report(&[InputFile { name: "devices.csv", contents: bad_csv.as_bytes() }], None, 30, now()).err().unwrap();
+    assert!(problem.message.contains("devices.csv, line 2"), "{problem:?}");
+}
+
+#[test]
+fn device_01_renewed_from_the_zip_keeps_its_key_and_verifies() {
+    let dir = Scratch::new("lifecycle");
+    let (made, zip) = zipped_chain(&dir);
+    let zip_file = [InputFile { name: "studio.zip", contents: &zip }];
+    // The CA comes from the same ZIP.
+    let ca = import_cas(&zip_file, Some("1234"), now()).unwrap().pop().unwrap();
+    assert_eq!(ca.common_name(), "Azure IoT Hub Intermediate Cert Test Only");
+    let chosen = [fingerprint(&dir, "certs/device-01.cert.pem")];
+    let spec = RenewalSpec { validity_days: 90, ..RenewalSpec::default() };
+    let renewed = renew_devices(&ca, &zip_file, &[], Some("1234"), &chosen, &spec, now()).unwrap();
+    assert_eq!(renewed.rows().unwrap().iter().map(|r| r.registration_id.as_str()).collect::<Vec<_>>(), ["device-01"]);
+    let out = Scratch::new("lifecycle");
+    out.write_all(&renewed.files().unwrap());
+    let cert = "certs/device-01.cert.pem";
+    assert_eq!(public_key(&out, cert), public_key(&dir, cert));
+    // The key came from the ZIP: written again, and it is the certificate's.
+    let key_public = out.openssl(&["pkey", "-in", "private/device-01.key.pem", "-pubout"]);
+    assert_eq!(key_public, public_key(&dir, cert));
+    let (ok, text) = verifies(&out, &dir.path(ROOT_CERT).display().to_string(), "certs/device-01-full-chain.cert.pem", cert);
+    assert!(ok, "{text}");
+    let end = |d: &Scratch| d.openssl(&["x509", "-in", cert, "-noout", "-enddate"]);
+    assert_ne!(end(&out), end(&dir));
+    let (still, _) = out.openssl_status(&["x509", "-in", cert, "-noout", "-checkend", &(80 * DAY).to_string()]);
+    assert!(still, "the renewed certificate lasts 90 days");
+    let wrong = renew_devices(&ca, &zip_file, &[], Some("1234"), &["00".repeat(20)], &spec, now()).err().unwrap();
+    assert_eq!(wrong.field.as_deref(), Some("thumbprints"));
+    let a_ca = [fingerprint(&dir, ROOT_CERT)];
+    assert_eq!(renew_devices(&ca, &zip_file, &[], Some("1234"), &a_ca, &spec, now()).err().unwrap().field.as_deref(), Some("thumbprints"));
+    drop(made);
+}
+
+#[test]
+fn a_rollover_plan_names_both_roots_and_its_devices_verify_under_the_new_root_only() {
+    let dir = Scratch::new("lifecycle");
+    let (_, zip) = zipped_chain(&dir);
+    let zip_file = [InputFile { name: "studio.zip", contents: &zip }];
+    let old = import_cas(&zip_file, Some("1234"), now()).unwrap().pop().unwrap();
+    let spec = ChainSpec { key_algorithm: KeyAlgorithm::EcP256, root_common_name: "Azure IoT Hub CA Cert Test Only 2027".into(), validity_days: 365, ..ChainSpec::default() };
+    let (rollover, cas) = make_rollover(Some(&old), spec, now()).unwrap();
+    let out = Scratch::new("lifecycle");
+    let files = rollover.files().unwrap();
+    out.write_all(&files);
+    let readme = out.read_text("README.txt");
+    for expected in [fingerprint(&dir, ROOT_CERT), fingerprint(&out, ROOT_CERT), "1. Upload the new root".into(), "6. Retire the old root".into()] {
+        assert!(readme.contains(&expected), "{expected} missing from\n{readme}");
+    }
+    let new_ca = cas.last().unwrap();
+    assert_eq!(new_ca.common_name(), "Azure IoT Hub Intermediate Cert Test Only");
+    let renewed = renew_devices(new_ca, &zip_file, &[], None, &[], &RenewalSpec::default(), now()).unwrap();
+    assert_eq!(renewed.devices.len(), 2);
+    out.write_all(&renewed.files().unwrap());
+    let old_root = dir.path(ROOT_CERT).display().to_string();
+    for id in ["device-01", "device-02"] {
+        let (cert, full) = (format!("certs/{id}.cert.pem"), format!("certs/{id}-full-chain.cert.pem"));
+        let (ok, text) = verifies(&out, ROOT_CERT, &full, &cert);
+        assert!(ok, "{id} under the new root: {text}");
+        let (ok, _) = verifies(&out, &old_root, &full, &cert);
+        assert!(!ok, "{id} not under the old root");
+        assert_eq!(public_key(&out, &cert), public_key(&dir, &cert), "{id} keeps its key");
+    }
+    // The new root signs its verification certificate at once.
+    let verification = cert_studio::VerificationCertificate::make(&cas[0].issuer, "1B1F84DE79B9BD5F16D71E92709917C2A1CA19D5A156CB9F", now()).unwrap();
+    out.write_all(&verification.files().unwrap());
+    let (ok, text) = out.openssl_status(&["verify", "-CAfile", ROOT_CERT, "certs/verification-code.cert.pem"]);
+    assert!(ok, "{text}");
+}
+
+#[test]
+fn the_expiry_view_of_openssl_files_and_a_pfx_takes_roles_from_the_certificates() {
+    let dir = Scratch::new("lifecycle");
+    let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"];
+    let ca_ext = ["-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"];
+    dir.openssl(&[&["req", "-x509", "-noenc", "-keyout", "root.key", "-subj", "/CN=OpenSSL Root", "-days", "400", "-out", "root.pem"][..], &ec, &ca_ext].concat());
+    dir.openssl(&[&["req", "-new", "-noenc", "-keyout", "intermediate.key", "-subj", "/CN=OpenSSL Intermediate", "-out", "intermediate.csr"][..], &ec].concat());
+    dir.write("ca.ext", "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n");
+    dir.openssl(&["x509", "-req", "-in", "intermediate.csr", "-CA", "root.pem", "-CAkey", "root.key", "-days", "100", "-extfile", "ca.ext", "-out", "intermediate.pem"]);
+    dir.openssl(&[&["req", "-new", "-keyout", "leaf.key", "-passout", "pass:1234", "-subj", "/CN=sensor-7", "-out", "leaf.csr"][..], &ec].concat());
+    dir.openssl(&["x509", "-req", "-in", "leaf.csr", "-CA", "intermediate.pem", "-CAkey", "intermediate.key", "-days", "3", "-out", "leaf.pem"]);
+    dir.openssl(&["pkcs12", "-export", "-in", "leaf.pem", "-inkey", "leaf.key", "-passin", "pass:1234", "-passout", "pass:pfx-pass", "-out", "leaf.pfx"]);
+    let contents: Vec<(&str, Vec<u8>)> = ["root.pem", "intermediate.pem", "leaf.key", "leaf.pfx"].iter().map(|n| (*n, dir.read(n))).collect();
+    let files: Vec<InputFile<'_>> = contents.iter().map(|(name, bytes)| InputFile { name, contents: bytes }).collect();
+    // The PFX needs its password; the encrypted key alone is passed over.
+    assert_eq!(expiry_report(&files, None, 30, now()).err().unwrap().field.as_deref(), Some("password"));
+    let report = expiry_report(&files, Some("pfx-pass"), 30, now()).unwrap();
+    let rows: Vec<(&str, &str, bool)> = report.certificates.iter().map(|r| (r.role, r.common_name.as_str(), r.flagged)).collect();
+    assert_eq!(rows, [("device", "sensor-7", true), ("intermediate", "OpenSSL Intermediate", false), ("root", "OpenSSL Root", false)]);
+    for (row, path) in report.certificates.iter().zip(["leaf.pem", "intermediate.pem", "root.pem"]) {
+        assert_eq!(row.thumbprint_sha1, fingerprint(&dir, path));
+        let (lasts, _) = dir.openssl_status(&["x509", "-in", path, "-noout", "-checkend", &(30 * DAY).to_string()]);
+        assert_eq!(row.flagged, !lasts, "{path}");
+    }
+    assert!((2..=3).contains(&report.certificates[0].days_left));
+    assert_eq!(report.certificates[0].key_file.as_deref(), Some("leaf.pfx"));
+}

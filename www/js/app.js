@@ -15,6 +15,7 @@ import { createSampleSettings } from './panels/sample-settings.js';
 import { createChainPanel } from './panels/chain-panel.js';
 import { createEdgePanel } from './panels/edge-panel.js';
 import { createEnrollmentPanel } from './panels/enrollment-panel.js';
+import { createRenewPanel } from './panels/renew-panel.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -177,6 +178,8 @@ const caPanel = createCaPanel($('ca-panel'), {
   deviceSettings: () => ({ ...settings.read(), ...chainPanel.deviceSettings() }),
   settings: () => settings.read(),
 });
+// Renew and roll over: CA-module jobs on the CA panel's worker, where imported CAs live.
+createRenewPanel($('renew-panel'), { run: caPanel.run, status });
 
 /**
  * Keys made ahead (make/key-stock.js) for each generating tab once opened:
@@ -233,6 +236,7 @@ const TABS = [
   { id: 'enrollment', label: 'Individual enrollment', panel: 'enrollment-tab' },
   { id: 'ca', label: 'Bring your own CA', panel: 'ca-panel' },
   { id: 'inspect', label: 'Inspect', panel: 'inspect-panel' },
+  { id: 'renew', label: 'Renew and roll over', panel: 'renew-panel' },
 ];
 const shared = $('shared-settings');
 const tabs = createPageTabs($('page-tabs'), TABS, {

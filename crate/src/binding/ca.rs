@@ -10,6 +10,7 @@ use wasm_bindgen::prelude::*;
 
 use super::{FileOut, JsResult, bytes_as_uint8array, files_in, files_out, from_js, keys_in, now_unix, product_out, to_js};
 use crate::ca_tools::import::{ImportedCa, ImportedCaSummary, ImportedCas, import_cas};
+use crate::ca_tools::expiry::{self, DEFAULT_WITHIN_DAYS};
 use crate::ca_tools::inspect;
 use crate::ca_tools::pem_file::InputFile;
 use crate::ca_tools::preflight;
@@ -20,6 +21,7 @@ use crate::make::device_registry::DeviceRegistryRoot;
 use crate::make::form::{ChainForm, DeviceRegistryRootForm, RenewalForm, ValidityBoundsForm};
 use crate::make::snippet_refresh::{MadeCertificate, refresh_snippets};
 use crate::make::renewal::RenewalRow;
+use crate::make::rollover::RolloverStep;
 use crate::make::{ChainEntry, Product};
 use crate::rules::validity::TUTORIAL_VALIDITY_DAYS;
 use crate::x509::key::{KeyEncoding, PrivateKey};
@@ -195,13 +197,15 @@ struct RenewDevicesInput {
     certificates: Vec<NamedFileIn>,
     keys: Vec<NamedFileIn>,
     password: Option<String>,
+    /// SHA-1 thumbprints of the certificates to renew; none: every device.
+    thumbprints: Vec<String>,
     now_ms: f64,
     #[serde(flatten)]
     spec: RenewalForm,
 }
 
 /// `renewDevices({ caId, certificates: [{ name, contents }], keys?, password?,
-/// keepKeys, validityDays, notBeforeMs?, nowMs, …sample settings })` →
+/// thumbprints?, keepKeys, validityDays, notBeforeMs?, nowMs, …sample settings })` →
 /// `{ files, chain, renewed: [{ registrationId, oldThumbprintSha1,
 /// newThumbprintSha1, oldNotAfter, newNotAfter, sameKey }] }`.
 #[wasm_bindgen(js_name = renewDevices)]
@@ -216,7 +220,15 @@ pub fn renew_devices(input: JsValue) -> JsResult<JsValue> {
     let input: RenewDevicesInput = from_js(input, "renewal request's fields")?;
     let spec = input.spec.into_spec()?;
     with_ca(input.ca_id, |ca| {
-        let renewed = renewal::renew_devices(ca, &input_files(&input.certificates), &input_files(&input.keys), input.password.as_deref(), &spec, now_unix(input.now_ms))?;
+        let renewed = renewal::renew_devices(
+            ca,
+            &input_files(&input.certificates),
+            &input_files(&input.keys),
+            input.password.as_deref(),
+            &input.thumbprints,
+            &spec,
+            now_unix(input.now_ms),
+        )?;
         to_js(&Out { files: files_out(renewed.files()?), chain: renewed.entries()?, renewed: renewed.rows()? })
     })
 }
@@ -251,6 +263,65 @@ pub fn renew_ca(input: JsValue) -> JsResult<JsValue> {
     let summary = again.summary()?;
     let id = IMPORTED.with(|cas| cas.borrow_mut().add(again));
     to_js(&Out { files: files_out(renewed.files()?), ca: ImportedCaSummary { id, ..summary } })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct ExpiryInput {
+    files: Vec<NamedFileIn>,
+    password: Option<String>,
+    within_days: Option<u32>,
+    now_ms: f64,
+}
+
+/// `expiryReport({ files: [{ name, contents }], password?, withinDays = 30, nowMs })`
+/// → `{ withinDays, now, flagged, expired, certificates: [{ role, commonName,
+/// issuerCommonName, notAfter, daysLeft, expired, flagged, thumbprintSha1,
+/// file, keyFile, certificatePem, renewable }] }`, soonest end first. A studio
+/// ZIP is read whole (every certificate, `devices.csv`).
+#[wasm_bindgen(js_name = expiryReport)]
+pub fn expiry_report(input: JsValue) -> JsResult<JsValue> {
+    let input: ExpiryInput = from_js(input, "expiry report's fields")?;
+    let within = input.within_days.unwrap_or(DEFAULT_WITHIN_DAYS);
+    to_js(&expiry::expiry_report(&input_files(&input.files), input.password.as_deref(), within, now_unix(input.now_ms))?)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct RolloverInput {
+    old_ca_id: Option<u32>,
+    now_ms: f64,
+    #[serde(flatten)]
+    spec: ChainForm,
+}
+
+/// `makeRollover({ oldCaId?, keyAlgorithm, rootCn, intermediateCns,
+/// validityDays, notBeforeMs?, notAfterMs?, caKeyPassword, nowMs })` → `{
+/// files, chain, steps: [{ number, id, title, detail }], cas }`: a new root
+/// and intermediates (Generate's profiles and files) with README.txt's plan;
+/// `cas` are the new CAs, imported, root first (the last signs devices).
+#[wasm_bindgen(js_name = makeRollover)]
+pub fn make_rollover(input: JsValue) -> JsResult<JsValue> {
+    #[derive(Serialize)]
+    struct Out {
+        files: Vec<FileOut>,
+        chain: Vec<ChainEntry>,
+        steps: Vec<RolloverStep>,
+        cas: Vec<ImportedCaSummary>,
+    }
+    let input: RolloverInput = from_js(input, "rollover's fields")?;
+    let spec = input.spec.into_spec()?;
+    let (rollover, cas) = IMPORTED.with(|registry| {
+        let registry = registry.borrow();
+        let old = input.old_ca_id.map(|id| registry.get(id)).transpose()?;
+        renewal::make_rollover(old, spec, now_unix(input.now_ms))
+    })?;
+    let summaries = cas.iter().map(ImportedCa::summary).collect::<Result<Vec<_>, _>>()?;
+    let cas = IMPORTED.with(|registry| {
+        let mut registry = registry.borrow_mut();
+        cas.into_iter().zip(summaries).map(|(ca, summary)| ImportedCaSummary { id: registry.add(ca), ..summary }).collect()
+    });
+    to_js(&Out { files: files_out(rollover.files()?), chain: rollover.entries()?, steps: rollover.steps()?, cas })
 }
 
 /// A root for Azure Device Registry's certificate management: `{ files, chain }`.

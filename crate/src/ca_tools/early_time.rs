@@ -7,6 +7,9 @@
 //! verdict is the original's: a start before 1970 has passed either way, an
 //! end before 1970 has too. Thumbprints and signatures use the bytes as read.
 
+use der::Decode;
+use x509_cert::Certificate;
+
 use crate::x509::text::openssl_time;
 
 /// The earliest UTCTime / GeneralizedTime the `der` crate reads.
@@ -33,6 +36,12 @@ pub struct EarlyDate {
 pub struct EarlyDates {
     pub not_before: Option<EarlyDate>,
     pub not_after: Option<EarlyDate>,
+}
+
+/// Decodes a certificate (DER as read), through a copy when its validity
+/// starts or ends before 1970.
+pub fn decode_certificate(der: &[u8]) -> Result<Certificate, der::Error> {
+    Certificate::from_der(der).or_else(|e| decodable_copy(der).and_then(|copy| Certificate::from_der(&copy).ok()).ok_or(e))
 }
 
 /// A copy of the certificate with its pre-1970 validity dates replaced by

@@ -54,12 +54,12 @@ pub enum ReadKey {
 }
 
 /// A ZIP entry larger than this is not one of the studio's PEM files.
-const MAX_ZIP_ENTRY_BYTES: u64 = 1 << 20;
-const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+pub const MAX_ZIP_ENTRY_BYTES: u64 = 1 << 20;
+pub const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 
 const REEXPORT_PFX: &str = "re-export it with OpenSSL 3's default or -legacy.";
 
-fn damaged(file: &str, what: &str) -> StudioError {
+pub fn damaged(file: &str, what: &str) -> StudioError {
     StudioError::field("files", format!("{file} is truncated or damaged: {what}."))
 }
 
@@ -135,10 +135,7 @@ impl Material {
 
     /// A certificate's DER as read; `Err` holds why it does not decode.
     fn push_certificate(&mut self, file: &str, der: &[u8]) -> std::result::Result<(), der::Error> {
-        let certificate = match Certificate::from_der(der) {
-            Ok(certificate) => certificate,
-            Err(e) => early_time::decodable_copy(der).and_then(|copy| Certificate::from_der(&copy).ok()).ok_or(e)?,
-        };
+        let certificate = early_time::decode_certificate(der)?;
         // A bundle, a chain file and a PFX often repeat the same certificate.
         if !self.certificates.iter().any(|c| c.der == der) {
             self.certificates.push(Found { item: certificate, der: der.to_vec(), file: file.to_string() });

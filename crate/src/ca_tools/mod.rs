@@ -1,11 +1,14 @@
 //! Bring your own CA and Inspect: reading the files other tools write
 //! (PEM/DER, legacy PEM, PFX, PKCS#7 bundles, studio ZIPs), importing a CA, signing with
-//! it, and describing and checking what was dropped. Built into the CA
+//! it, renewing and rolling over, the expiry view, and describing and
+//! checking what was dropped. Built into the CA
 //! panel's wasm module only.
 
 pub mod chain_verdict;
 pub mod early_time;
 pub mod ec_explicit;
+pub mod expiry;
+pub mod holdings;
 pub mod import;
 pub mod inspect;
 pub mod legacy_pem;

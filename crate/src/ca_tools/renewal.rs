@@ -1,30 +1,41 @@
 //! Renewing with an imported CA: the devices whose certificates the user
-//! drops (with their keys, when they have them), and the CA itself.
+//! drops (with their keys, when they have them), the CA itself, and a
+//! rollover to a new root.
 
-use x509_cert::Certificate;
-use x509_cert::ext::pkix::BasicConstraints;
-
+use crate::ca_tools::holdings::Holdings;
 use crate::ca_tools::import::ImportedCa;
 use crate::ca_tools::material::Material;
 use crate::ca_tools::pem_file::InputFile;
 use crate::error::{Result, StudioError};
 use crate::make::renewal::{RenewalSpec, RenewedCa, RenewedDevices};
-use crate::x509::facts::certificate_der;
+use crate::make::chain::ChainSpec;
+use crate::make::rollover::{OldRoot, Rollover};
+use crate::output::layout;
 use crate::rules::validity::ValidityBounds;
+use crate::x509::facts::{certificate_der, common_name_of, thumbprint_sha1};
+use crate::x509::issue::Issuer;
+use x509_cert::Certificate;
 
-fn is_ca(certificate: &Certificate) -> bool {
-    certificate.tbs_certificate().get_extension::<BasicConstraints>().ok().flatten().is_some_and(|(_, b)| b.ca)
-}
-
-
-/// Renews every device certificate in `certificates` (CA certificates among
-/// them are passed over) under `ca`; `keys` are the devices' keys, if any.
-pub fn renew_devices(ca: &ImportedCa, certificates: &[InputFile<'_>], keys: &[InputFile<'_>], password: Option<&str>, spec: &RenewalSpec, now_unix: u64) -> Result<RenewedDevices> {
-    let on = |field: &'static str| move |e: StudioError| if e.field.as_deref() == Some("password") { e } else { StudioError { field: Some(field.into()), ..e } };
-    let devices: Vec<Certificate> =
-        Material::read(certificates, password).map_err(on("certificates"))?.certificates.into_iter().map(|c| c.item).filter(|c| !is_ca(c)).collect();
-    let keys = Material::read(keys, password).map_err(on("keys"))?.keys.into_iter().map(|k| k.item).collect();
-    RenewedDevices::renew(&ca.issuer, ca.certificates_from_root(&[])?, &devices, keys, spec, now_unix)
+/// Renews device certificates under `ca`: those of `certificates` (loose
+/// files, or a studio ZIP with every device in it) whose SHA-1 thumbprints
+/// are `chosen`, or every device when none is. Their keys come from `keys`
+/// and from the same files (a ZIP's `private/<id>.key.pem`, a PFX).
+pub fn renew_devices(
+    ca: &ImportedCa,
+    certificates: &[InputFile<'_>],
+    keys: &[InputFile<'_>],
+    password: Option<&str>,
+    chosen: &[String],
+    spec: &RenewalSpec,
+    now_unix: u64,
+) -> Result<RenewedDevices> {
+    let on = |field: &'static str| move |e: StudioError| if matches!(e.field.as_deref(), Some("password" | "thumbprints")) { e } else { StudioError { field: Some(field.into()), ..e } };
+    let holdings = Holdings::read(certificates, password).map_err(on("certificates"))?;
+    let devices = holdings.devices(chosen)?;
+    let mut found = Material::read(keys, password).map_err(on("keys"))?.keys.into_iter().map(|k| k.item).collect::<Vec<_>>();
+    found.extend(holdings.keys_of(&devices, password).map_err(on("certificates"))?);
+    let old: Vec<_> = devices.iter().map(|d| d.certificate.clone()).collect();
+    RenewedDevices::renew(&ca.issuer, ca.certificates_from_root(&[])?, &old, found, spec, now_unix)
 }
 
 /// Renews `ca` with its own key: a root by itself, an intermediate by `parent`.
@@ -33,11 +44,45 @@ pub fn renew_ca(ca: &ImportedCa, parent: Option<&ImportedCa>, validity_days: u32
     let parent = parent.map(|p| Ok::<_, StudioError>((&p.issuer, p.certificates_from_root(&[])?))).transpose()?;
     let renewed = RenewedCa::renew(&ca.issuer, ca.is_root(), parent, validity_days, bounds, now_unix)?;
     let again = ImportedCa {
-        issuer: crate::x509::issue::Issuer { certificate: renewed.issuer.certificate.clone(), key: ca.issuer.key.clone() },
+        issuer: Issuer { certificate: renewed.issuer.certificate.clone(), key: ca.issuer.key.clone() },
         chain: ca.chain.clone(),
         ders_as_read: std::iter::once(certificate_der(&renewed.issuer.certificate)?).chain(ca.ders_as_read.iter().skip(1).cloned()).collect(),
         certificate_file: "renewed".into(),
         key_file: ca.key_file.clone(),
     };
     Ok((renewed, again))
+}
+
+/// A rollover away from `old`'s root (any CA of that chain): the new root
+/// and intermediates, each imported at once so the plan's steps can sign
+/// with them (verification certificates, devices re-issued).
+pub fn make_rollover(old: Option<&ImportedCa>, spec: ChainSpec, now_unix: u64) -> Result<(Rollover, Vec<ImportedCa>)> {
+    let old_root = old
+        .map(|ca| {
+            let chain = ca.chain_to_root(&[])?;
+            let root = chain.last().unwrap_or(&ca.issuer.certificate);
+            Ok::<_, StudioError>(OldRoot { common_name: common_name_of(root).unwrap_or_default(), thumbprint_sha1: thumbprint_sha1(root)? })
+        })
+        .transpose()?;
+    let rollover = Rollover::build(spec, old_root, None, now_unix)?;
+    let chain = &rollover.chain;
+    let issuers = std::iter::once(&chain.root).chain(chain.intermediates.iter().map(|(issuer, _)| issuer));
+    let mut above: Vec<Certificate> = Vec::new();
+    let mut cas = Vec::new();
+    for (index, issuer) in issuers.enumerate() {
+        let stem = if index == 0 { layout::ROOT_STEM.to_string() } else { layout::intermediate_stem(index - 1, chain.intermediates.len()) };
+        let mut ders_as_read = vec![certificate_der(&issuer.certificate)?];
+        for certificate in &above {
+            ders_as_read.push(certificate_der(certificate)?);
+        }
+        cas.push(ImportedCa {
+            issuer: Issuer { certificate: issuer.certificate.clone(), key: issuer.key.clone() },
+            chain: above.clone(),
+            ders_as_read,
+            certificate_file: layout::cert(&stem),
+            key_file: layout::key(&stem),
+        });
+        above.insert(0, issuer.certificate.clone());
+    }
+    Ok((rollover, cas))
 }

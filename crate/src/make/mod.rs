@@ -22,6 +22,7 @@ pub mod edge;
 pub mod enrollment;
 pub mod form;
 pub mod renewal;
+pub mod rollover;
 pub mod signed_devices;
 pub mod snippet_refresh;
 pub mod verification;

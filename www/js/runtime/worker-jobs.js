@@ -52,6 +52,11 @@ const PASS_THROUGH = {
   rewriteSnippets: ['files', 'chain', 'settings'],
   inspect: ARGS,
   preflight: ARGS, // Azure's rules for a device's chain → { device, uploadedCa, ok, rules }
+  // Renew and roll over: the expiry view, devices and CAs renewed, a new root.
+  expiryReport: ARGS,
+  renewDevices: ARGS,
+  renewCa: ARGS,
+  makeRollover: ARGS,
 };
 
 /** A stretched CA key password is good for one build: wiped once used. */
