@@ -92,13 +92,14 @@ test('chain: a bad registration ID exits 2 naming --devices, and nothing is writ
   refused(['chain', '--key', 'rsa-1024', '--out', out], '--key');
   refused(['chain', '--validity-days', 'soon', '--out', out], '--validity-days');
   refused(['chain', '--key', 'ec-p256'], '--out');
+  refused(['chain', '--key-generator', 'forge', '--out', out], '--key-generator');
   writeFileSync(at('ids.csv'), 'registrationId,note\nsensor-1,a\nsensor 2,b\n');
   assert.match(refused(['chain', '--devices-file', at('ids.csv'), '--out', out], '--devices-file').stderr, /Line 3: Registration ID "sensor 2"/);
 });
 
-test('chain --json: the summary parses, with roles, CNs, thumbprints and paths that exist', () => {
+test('chain --json: the summary parses, with roles, CNs, thumbprints and paths that exist (keys by the Rust core)', () => {
   const out = at('chain-json');
-  const result = ok(['chain', '--key', 'ec-p384', '--intermediate-cns', 'Tier 1,Tier 2', '--devices', 'a-1,a-2', '--out', out, '--json']);
+  const result = ok(['chain', '--key', 'ec-p384', '--key-generator', 'rust', '--intermediate-cns', 'Tier 1,Tier 2', '--devices', 'a-1,a-2', '--out', out, '--json']);
   const summary = JSON.parse(result.stdout);
   assert.equal(summary.command, 'chain');
   assert.equal(summary.out, out);

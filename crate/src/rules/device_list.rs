@@ -180,6 +180,15 @@ fn describe(problems: &[ListProblem]) -> String {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_scripts_list_holds_more_than_the_pages() {
+        let long = parse_device_list_up_to::<MAX_SCRIPT_DEVICES>("devices", "unit-{000001..100000}").unwrap();
+        assert_eq!((long.len(), long[99_999].as_str()), (100_000, "unit-100000"));
+        let error = parse_device_list_up_to::<5>("devices", "a-{1..6}").unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("devices"));
+        assert!(error.message.contains("makes 6 devices, more than the 5"), "{}", error.message);
+    }
+
     fn ids(text: &str) -> Vec<String> {
         parse_device_list("devices", text).unwrap()
     }
