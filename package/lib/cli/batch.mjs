@@ -84,6 +84,10 @@ export async function writeBatch({ studio, pool, progress, output, generator }, 
   try {
     // Two chunks per worker in flight: one running, one waiting, none piling up.
     await Promise.all(Array.from({ length: pool.size * 2 }, issueNext));
+  } catch (error) {
+    // A folder keeps what was written; a ZIP is abandoned by the caller, and its CSV spool with it.
+    if (output.target.kind === 'zip') unlinkSync(csvPath);
+    throw error;
   } finally {
     csv.close();
     ca.signerKey.fill(0);
