@@ -147,7 +147,7 @@ test('chain --out: a batch (over 20 devices) written by the worker threads, ever
   const ids = Array.from({ length: 25 }, (_, i) => `w-${String(i + 1).padStart(2, '0')}`);
   const result = tool('openssl', ['verify', '-CAfile', join(out, TUTORIAL_CHAIN[0]), ...ids.map((id) => join(out, `certs/${id}.cert.pem`))]);
   assert.equal(result.status, 0, result.stdout + result.stderr);
-  assert.equal(readdirSync(join(out, 'snippets')).length, 25 * 10);
+  assert.equal(readdirSync(join(out, 'snippets')).filter((f) => f.startsWith('w-')).length, 25 * 10);
   assert.deepEqual(readFileSync(join(out, 'devices.csv'), 'utf8').trim().split('\r\n').slice(1).map((r) => r.split(',')[0]), ids);
   const key = tool('openssl', ['pkey', '-noout', '-check', '-in', join(out, 'private/w-13.key.pem')]);
   assert.match(key.stdout, /Key is valid/);
