@@ -32,5 +32,5 @@ pub fn batch_summary(#[wasm_bindgen(unchecked_param_type = "FileInput[]")] ca_fi
     let ca_readme = readme_entries(&files);
     wipe(&mut files);
     let title = batch_title(intermediates as usize, made as usize, requested as usize);
-    to_js(&Out { readme: batch_readme(&title, &ca_readme?, readme_example.as_deref()), devices_csv_header: DEVICES_CSV_HEADER })
+    to_js(&Out { readme: batch_readme(&title, &ca_readme?, &readme_example), devices_csv_header: DEVICES_CSV_HEADER })
 }

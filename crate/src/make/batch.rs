@@ -153,7 +153,7 @@ impl BatchArchive {
             csv.push_str(rows);
         }
         self.zip.add(&OutputFile { path: DEVICES_CSV.into(), contents: csv.into_bytes(), description: String::new(), secret: false })?;
-        let readme = batch_readme(title, &self.ca_readme, self.device_example.as_deref());
+        let readme = batch_readme(title, &self.ca_readme, &self.device_example);
         self.zip.add(&OutputFile { path: README.into(), contents: readme.into_bytes(), description: String::new(), secret: false })?;
         self.zip.finish()
     }
@@ -161,7 +161,8 @@ impl BatchArchive {
 
 /// A batch's README.txt: `title`, the CA's files (`ca_readme`, from
 /// [`readme_entries`]), `devices.csv`, and the first device's files as the example.
-pub fn batch_readme(title: &str, ca_readme: &str, device_example: Option<&str>) -> String {
+/// (`&Option` as BatchArchive holds it: about 30 B less in the page's gzipped module.)
+pub fn batch_readme(title: &str, ca_readme: &str, device_example: &Option<String>) -> String {
     let mut readme = readme_header(title);
     readme.push_str(ca_readme);
     readme.push_str(&format!(
