@@ -6,7 +6,7 @@
 PORT ?= 8080
 SHELL := bash
 
-.PHONY: serve build test test-rust test-node test-e2e fuzz-smoke install install-test bench clean screenshots
+.PHONY: serve build package test test-rust test-node test-e2e fuzz-smoke install install-test bench clean screenshots
 
 serve: build
 	@echo "Studio: http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
@@ -15,18 +15,22 @@ serve: build
 build: install
 	python3 tools/build_wasm.py
 
+# The npm package (library + `cert-studio` command): dist/cert-studio-<version>.tgz.
+package: build
+	python3 tools/build_package.py
+
 install:
 	tools/install.sh build
 
 install-test:
 	tools/install.sh test
 
-test: install-test build test-rust test-node test-e2e fuzz-smoke
+test: install-test build package test-rust test-node test-e2e fuzz-smoke
 
 test-rust:
 	cargo test --workspace
 
-# The wasm JS API in Node (needs `make build` first).
+# The wasm JS API and the npm package in Node (need `make build` and `make package` first).
 test-node:
 	node --test e2e/node/
 
@@ -51,9 +55,9 @@ fuzz-smoke:
 	done
 
 # Headless Chromium on the page's own worker code against OpenSSL, WebCrypto,
-# node-forge and @peculiar/x509; prints one table (see README, Benchmark).
-bench: build
+# node-forge and @peculiar/x509, and the package's command; prints one table (see README, Benchmark).
+bench: package
 	node bench/run.mjs
 
 clean:
-	rm -rf www/pkg target e2e/test-results e2e/playwright-report
+	rm -rf www/pkg target dist e2e/test-results e2e/playwright-report

@@ -4,11 +4,11 @@
 // ratios all come from this run. Timings are medians of interleaved runs.
 
 import { createServer } from 'node:http';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
-import { execFileSync } from 'node:child_process';
-import { cpus } from 'node:os';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpus, tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as openssl from './openssl.mjs';
@@ -34,7 +34,11 @@ const N = {
   opensslDevices: 100, // timed, then scaled to `devices`
   deviceRounds: 2,
   bigBatch: Number(process.env.BENCH_BIG_BATCH || 10000),
+  cliDevices: Number(process.env.BENCH_CLI_DEVICES || 100000),
 };
+
+// The npm package's command as `make package` stages it (target/package: what the tarball holds).
+const CLI = join(REPO, 'target/package/bin/cert-studio.mjs');
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -203,6 +207,37 @@ function sizeRows(row) {
   row('e', 'CA panel wasm (import, inspect; fetched when that panel is first used) raw / gzip -9', `${kb(ca.raw)} / ${kb(ca.gz)}`, '—', '—', '—', null);
 }
 
+/**
+ * (g) The package's command: `cert-studio chain` with `count` P-256 devices
+ * into one streamed ZIP (16 files a device; ZIP64), timed from start to exit;
+ * peak RSS of its process (main thread and worker threads share it) from GNU
+ * time. A ZIP rather than a folder: 1.6 million file creations cost more
+ * than deflating them.
+ */
+function cliBatch(count) {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`make package\``);
+  const dir = mkdtempSync(join(tmpdir(), 'bench-cli-'));
+  try {
+    const started = performance.now();
+    const args = ['-f', 'peak-rss-kb=%M', process.execPath, CLI, 'chain', '--key', 'ec-p256', '--devices', `device-{${'1'.padStart(String(count).length, '0')}..${count}}`, '--zip', join(dir, 'batch.zip'), '--json'];
+    const result = spawnSync('/usr/bin/time', args, { encoding: 'utf8', maxBuffer: 64 << 20 });
+    const ms = performance.now() - started;
+    if (result.status !== 0) throw new Error(`cert-studio chain exited ${result.status}: ${result.stderr}`);
+    const summary = JSON.parse(result.stdout);
+    return { ms, made: summary.devices, files: summary.files, zipBytes: statSync(join(dir, 'batch.zip')).size, peakRss: Number(result.stderr.match(/peak-rss-kb=(\d+)/)[1]) * 1024 };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** (g) as a table row. */
+function cliRow(row) {
+  log(`(g) ${N.cliDevices} P-256 devices through the package's command`);
+  const g = cliBatch(N.cliDevices);
+  const perSecond = g.made / (g.ms / 1000);
+  row('g', `${g.made} P-256 devices through the npm package's command (\`cert-studio chain --key ec-p256 --zip FILE\`, ${g.files} files, ZIP64 ${mb(g.zipBytes)}, ${cpus().length} worker threads, keys by Node's crypto): ${s(g.ms)}, ${Math.round(perSecond)} devices/s; peak RSS of the process (GNU time)`, `${Math.round(perSecond)} devices/s, ${mb(g.peakRss)}`, '—', '—', '≥ 2,000 devices/s; peak RSS < 400 MB', perSecond >= 2000 && g.peakRss < 400 * 1048576);
+}
+
 function printTable(rows) {
   console.log('| Row | Measure | Studio | Peer | Ratio | Target | Result |');
   console.log('|---|---|---|---|---|---|---|');
@@ -215,6 +250,13 @@ async function main() {
     // Just the wasm sizes, in a second: `node bench/run.mjs --size-only`.
     const rows = [];
     sizeRows((id, what, studio, peer, ratio, target, ok) => rows.push({ id, what, studio, peer, ratio, target, result: ok === null ? '—' : verdict(ok) }));
+    printTable(rows);
+    return;
+  }
+  if (process.argv.includes('--cli-only')) {
+    // Just row (g): `node bench/run.mjs --cli-only` (after `make package`).
+    const rows = [];
+    cliRow((id, what, studio, peer, ratio, target, ok) => rows.push({ id, what, studio, peer, ratio, target, result: ok === null ? '—' : verdict(ok) }));
     printTable(rows);
     return;
   }
@@ -334,6 +376,9 @@ async function main() {
     await browser.close();
     server.close();
   }
+
+  // (g) last, with the browser gone: the command line has the machine to itself.
+  cliRow(row);
 
   const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   console.log(`cert-studio benchmark, ${date}`);

@@ -27,7 +27,7 @@ def main():
         features = ["--features", ",".join(module["features"])] if module["features"] else []
         defaults = [] if module.get("default-features", True) else ["--no-default-features"]
         run("cargo", "build", "--package", cargo["package"], "--target", cargo["target"], "--profile", cargo["profile"], *defaults, *features)
-        run("wasm-bindgen", "--target", bindgen["target"], "--out-dir", out_dir, "--out-name", module["out-name"], "--no-typescript", artifact)
+        run("wasm-bindgen", "--target", bindgen["target"], "--out-dir", out_dir, "--out-name", module["out-name"], artifact)
         if opt["enabled"]:
             wasm = out_dir / (module["out-name"] + "_bg.wasm")
             wasm_opt = ROOT / "e2e" / "node_modules" / ".bin" / "wasm-opt"

@@ -60,8 +60,8 @@ struct FilesInput {
 /// → `{ cas: [ImportedCa…] }`, roots first. Throws an `Error` whose `.field`
 /// is `password` when a file is encrypted and no / a wrong password was given,
 /// else `files`.
-#[wasm_bindgen(js_name = importCa)]
-pub fn import_ca(input: JsValue) -> JsResult<JsValue> {
+#[wasm_bindgen(js_name = importCa, unchecked_return_type = "ImportResult")]
+pub fn import_ca(#[wasm_bindgen(unchecked_param_type = "ImportRequest")] input: JsValue) -> JsResult<JsValue> {
     #[derive(Serialize)]
     struct Out {
         cas: Vec<ImportedCaSummary>,
@@ -84,7 +84,7 @@ pub fn forget_ca(id: u32) -> bool {
 /// `makeVerificationCertificate(caId, code, nowMs)` → `{ commonName,
 /// thumbprintSha1, certificatePem, files, warning? }`: `.field`
 /// `verificationCode` on a bad code, `warning` for an unusual length.
-#[wasm_bindgen(js_name = makeVerificationCertificate)]
+#[wasm_bindgen(js_name = makeVerificationCertificate, unchecked_return_type = "VerificationResult")]
 pub fn make_verification_certificate(ca_id: u32, code: &str, now_ms: f64) -> JsResult<JsValue> {
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
@@ -121,8 +121,8 @@ struct SignDevicesInput {
 /// …the chain form's settings })` → `{ files, chain }`: every file a
 /// tutorial device gets, and README.txt. `.field` `chain` when the chain
 /// can't be completed up to a root.
-#[wasm_bindgen(js_name = signDevices)]
-pub fn sign_devices(input: JsValue) -> JsResult<JsValue> {
+#[wasm_bindgen(js_name = signDevices, unchecked_return_type = "Product")]
+pub fn sign_devices(#[wasm_bindgen(unchecked_param_type = "SignDevicesRequest")] input: JsValue) -> JsResult<JsValue> {
     let input: SignDevicesInput = from_js(input, "signing request's fields")?;
     let extra = extra_chain(&input_files(&input.chain))?;
     let spec = input.spec.into_spec()?;
@@ -143,8 +143,8 @@ struct SignCsrInput {
 /// "intermediate", pathLen?, validityDays?, notBeforeMs?, notAfterMs?, nowMs })`
 /// → `{ commonName, thumbprintSha1, files }`: the CSR's whole subject and SAN
 /// kept. `.field` `csr` for a bad CSR.
-#[wasm_bindgen(js_name = signCsr)]
-pub fn sign_csr(input: JsValue) -> JsResult<JsValue> {
+#[wasm_bindgen(js_name = signCsr, unchecked_return_type = "SignCsrResult")]
+pub fn sign_csr(#[wasm_bindgen(unchecked_param_type = "SignCsrRequest")] input: JsValue) -> JsResult<JsValue> {
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
     struct Out {
@@ -163,8 +163,8 @@ pub fn sign_csr(input: JsValue) -> JsResult<JsValue> {
 
 /// `inspect({ files: [{ name, contents }], password?, nowMs })` → `{
 /// certificates, requests, keys, chain }`, as `openssl x509 -text` shows them.
-#[wasm_bindgen(js_name = inspect)]
-pub fn inspect_files(input: JsValue) -> JsResult<JsValue> {
+#[wasm_bindgen(js_name = inspect, unchecked_return_type = "Inspection")]
+pub fn inspect_files(#[wasm_bindgen(unchecked_param_type = "InspectRequest")] input: JsValue) -> JsResult<JsValue> {
     let input: FilesInput = from_js(input, "inspect request's fields")?;
     to_js(&inspect::inspect(&input_files(&input.files), input.password.as_deref(), now_unix(input.now_ms))?)
 }
@@ -183,8 +183,8 @@ struct PreflightInput {
 /// azureError, status: 'passed' | 'failed' | 'not-checked', detail }] }`: the
 /// rules DPS, IoT Hub and IoT Edge 1.1 apply to the device's chain. `.field`
 /// `files` without a device certificate, `uploadedCa` for a bad CA file.
-#[wasm_bindgen(js_name = preflight)]
-pub fn preflight_files(input: JsValue) -> JsResult<JsValue> {
+#[wasm_bindgen(js_name = preflight, unchecked_return_type = "PreflightResult")]
+pub fn preflight_files(#[wasm_bindgen(unchecked_param_type = "PreflightRequest")] input: JsValue) -> JsResult<JsValue> {
     let input: PreflightInput = from_js(input, "preflight request's fields")?;
     let checked = preflight::preflight(&input_files(&input.files), &input_files(&input.uploaded_ca), input.password.as_deref(), now_unix(input.now_ms))?;
     to_js(&checked)
@@ -208,8 +208,8 @@ struct RenewDevicesInput {
 /// thumbprints?, keepKeys, validityDays, notBeforeMs?, nowMs, …sample settings })` →
 /// `{ files, chain, renewed: [{ registrationId, oldThumbprintSha1,
 /// newThumbprintSha1, oldNotAfter, newNotAfter, sameKey }] }`.
-#[wasm_bindgen(js_name = renewDevices)]
-pub fn renew_devices(input: JsValue) -> JsResult<JsValue> {
+#[wasm_bindgen(js_name = renewDevices, unchecked_return_type = "RenewDevicesResult")]
+pub fn renew_devices(#[wasm_bindgen(unchecked_param_type = "RenewDevicesRequest")] input: JsValue) -> JsResult<JsValue> {
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
     struct Out {
@@ -246,8 +246,8 @@ struct RenewCaInput {
 
 /// `renewCa({ caId, parentCaId?, validityDays, notBeforeMs?, notAfterMs?, nowMs })` →
 /// `{ files, ca }`: the CA with the same key, subject and SKI, imported again as `ca`.
-#[wasm_bindgen(js_name = renewCa)]
-pub fn renew_ca(input: JsValue) -> JsResult<JsValue> {
+#[wasm_bindgen(js_name = renewCa, unchecked_return_type = "RenewCaResult")]
+pub fn renew_ca(#[wasm_bindgen(unchecked_param_type = "RenewCaRequest")] input: JsValue) -> JsResult<JsValue> {
     #[derive(Serialize)]
     struct Out {
         files: Vec<FileOut>,
@@ -279,8 +279,8 @@ struct ExpiryInput {
 /// issuerCommonName, notAfter, daysLeft, expired, flagged, thumbprintSha1,
 /// file, keyFile, certificatePem, renewable }] }`, soonest end first. A studio
 /// ZIP is read whole (every certificate, `devices.csv`).
-#[wasm_bindgen(js_name = expiryReport)]
-pub fn expiry_report(input: JsValue) -> JsResult<JsValue> {
+#[wasm_bindgen(js_name = expiryReport, unchecked_return_type = "ExpiryReport")]
+pub fn expiry_report(#[wasm_bindgen(unchecked_param_type = "ExpiryRequest")] input: JsValue) -> JsResult<JsValue> {
     let input: ExpiryInput = from_js(input, "expiry report's fields")?;
     let within = input.within_days.unwrap_or(DEFAULT_WITHIN_DAYS);
     to_js(&expiry::expiry_report(&input_files(&input.files), input.password.as_deref(), within, now_unix(input.now_ms))?)
@@ -300,8 +300,8 @@ struct RolloverInput {
 /// files, chain, steps: [{ number, id, title, detail }], cas }`: a new root
 /// and intermediates (Generate's profiles and files) with README.txt's plan;
 /// `cas` are the new CAs, imported, root first (the last signs devices).
-#[wasm_bindgen(js_name = makeRollover)]
-pub fn make_rollover(input: JsValue) -> JsResult<JsValue> {
+#[wasm_bindgen(js_name = makeRollover, unchecked_return_type = "RolloverResult")]
+pub fn make_rollover(#[wasm_bindgen(unchecked_param_type = "RolloverRequest")] input: JsValue) -> JsResult<JsValue> {
     #[derive(Serialize)]
     struct Out {
         files: Vec<FileOut>,
@@ -327,8 +327,8 @@ pub fn make_rollover(input: JsValue) -> JsResult<JsValue> {
 /// A root for Azure Device Registry's certificate management: `{ files, chain }`.
 /// `spec`: `{ keyAlgorithm: 'ec-p256' | 'ec-p384', rootCn, validityDays (≥ 365),
 /// notBeforeMs?, notAfterMs?, caKeyPassword }`; `keys`: one PKCS#8 DER key or `undefined`.
-#[wasm_bindgen(js_name = makeDeviceRegistryRoot)]
-pub fn make_device_registry_root(spec: JsValue, keys: JsValue, now_ms: f64) -> JsResult<JsValue> {
+#[wasm_bindgen(js_name = makeDeviceRegistryRoot, unchecked_return_type = "Product")]
+pub fn make_device_registry_root(#[wasm_bindgen(unchecked_param_type = "DeviceRegistryRootSpec")] spec: JsValue, #[wasm_bindgen(unchecked_param_type = "KeysInput")] keys: JsValue, now_ms: f64) -> JsResult<JsValue> {
     let spec = from_js::<DeviceRegistryRootForm>(spec, "Device Registry root settings")?.into_spec()?;
     product_out(&DeviceRegistryRoot::build(spec, keys_in(keys)?, now_unix(now_ms))?)
 }
@@ -338,7 +338,7 @@ pub fn make_device_registry_root(spec: JsValue, keys: JsValue, now_ms: f64) -> J
 /// when `password` is a non-empty string) or `traditional` (PKCS#1 for RSA,
 /// SEC1 for EC; refuses a password).
 #[wasm_bindgen(js_name = encodeKey)]
-pub fn encode_key(pkcs8: &[u8], key_format: &str, password: Option<String>) -> JsResult<String> {
+pub fn encode_key(pkcs8: &[u8], #[wasm_bindgen(unchecked_param_type = "KeyFormat")] key_format: &str, password: Option<String>) -> JsResult<String> {
     let key = PrivateKey::from_pkcs8_der(pkcs8)?;
     let password = password.filter(|p| !p.is_empty());
     Ok(key.to_pem(KeyEncoding::parse("keyFormat", key_format)?, password.as_deref())?.to_string())
@@ -349,8 +349,8 @@ pub fn encode_key(pkcs8: &[u8], key_format: &str, password: Option<String>) -> J
 /// with every snippet written again for new sample settings (`settings` as
 /// the chain form sends them; `pfxPassword` the one its PFX files have); keys
 /// and certificates stay as they are.
-#[wasm_bindgen(js_name = rewriteSnippets)]
-pub fn rewrite_snippets(files: JsValue, chain: JsValue, settings: JsValue) -> JsResult<JsValue> {
+#[wasm_bindgen(js_name = rewriteSnippets, unchecked_return_type = "{ files: StudioFile[] }")]
+pub fn rewrite_snippets(#[wasm_bindgen(unchecked_param_type = "FileInput[]")] files: JsValue, #[wasm_bindgen(unchecked_param_type = "ChainEntry[]")] chain: JsValue, #[wasm_bindgen(unchecked_param_type = "SnippetSettings")] settings: JsValue) -> JsResult<JsValue> {
     #[derive(Serialize)]
     struct Out {
         files: Vec<FileOut>,

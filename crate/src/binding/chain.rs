@@ -26,13 +26,13 @@ fn chain_spec(spec: JsValue) -> JsResult<ChainSpec> {
 
 /// Checks the chain settings; throws an `Error` with `.field` on the first problem.
 #[wasm_bindgen(js_name = validateChainSpec)]
-pub fn validate_chain_spec(spec: JsValue) -> JsResult<u32> {
+pub fn validate_chain_spec(#[wasm_bindgen(unchecked_param_type = "ChainSpec | undefined")] spec: JsValue) -> JsResult<u32> {
     Ok(chain_spec(spec)?.key_count() as u32)
 }
 
 /// Generates the keys and builds the chain in one call (for scripts and Node).
-#[wasm_bindgen(js_name = makeChain)]
-pub fn make_chain(spec: JsValue, now_ms: f64) -> JsResult<JsValue> {
+#[wasm_bindgen(js_name = makeChain, unchecked_return_type = "Product")]
+pub fn make_chain(#[wasm_bindgen(unchecked_param_type = "ChainSpec | undefined")] spec: JsValue, now_ms: f64) -> JsResult<JsValue> {
     product_out(&TutorialChain::generate(chain_spec(spec)?, now_unix(now_ms))?)
 }
 
@@ -49,8 +49,8 @@ struct PresignedIn {
 /// them here. Optional: the CA key password stretched elsewhere, and RSA
 /// signatures made elsewhere (`{ serials, messages, signatures }` after
 /// [`plan_chain_signatures`]). Returns `{ files, chain }`.
-#[wasm_bindgen(js_name = buildChain)]
-pub fn build_chain(spec: JsValue, keys: JsValue, now_ms: f64, stretched_ca_password: JsValue, presigned: JsValue) -> JsResult<JsValue> {
+#[wasm_bindgen(js_name = buildChain, unchecked_return_type = "Product")]
+pub fn build_chain(#[wasm_bindgen(unchecked_param_type = "ChainSpec | undefined")] spec: JsValue, #[wasm_bindgen(unchecked_param_type = "KeysInput")] keys: JsValue, now_ms: f64, #[wasm_bindgen(unchecked_param_type = "StretchedPassword | undefined")] stretched_ca_password: JsValue, #[wasm_bindgen(unchecked_param_type = "Presigned | undefined")] presigned: JsValue) -> JsResult<JsValue> {
     let mut signing = if presigned.is_undefined() || presigned.is_null() {
         Signing::here()
     } else {
@@ -71,8 +71,8 @@ pub fn build_chain(spec: JsValue, keys: JsValue, now_ms: f64, stretched_ca_passw
 /// `{ requests: [{ keyIndex, message }], serials }`. Sign each message with
 /// `keys[keyIndex]` (RSASSA-PKCS1-v1_5, SHA-256), then pass
 /// `{ serials, messages, signatures }` to buildChain.
-#[wasm_bindgen(js_name = planChainSignatures)]
-pub fn plan_chain_signatures(spec: JsValue, keys: JsValue, now_ms: f64) -> JsResult<JsValue> {
+#[wasm_bindgen(js_name = planChainSignatures, unchecked_return_type = "SignaturePlan")]
+pub fn plan_chain_signatures(#[wasm_bindgen(unchecked_param_type = "ChainSpec | undefined")] spec: JsValue, #[wasm_bindgen(unchecked_param_type = "Uint8Array[]")] keys: JsValue, now_ms: f64) -> JsResult<JsValue> {
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
     struct RequestOut {
@@ -106,8 +106,8 @@ pub fn parse_device_list(text: &str) -> JsResult<Vec<String>> {
 /// Makes a batch's root and intermediates from `keys` (root first, or
 /// `undefined`): `{ files, chain, signerCommonName, signerKey, caCertificates }`.
 /// The spec's device list is not used (the batch checked it with [`parse_device_list`]).
-#[wasm_bindgen(js_name = makeBatchCa)]
-pub fn make_batch_ca(spec: JsValue, keys: JsValue, now_ms: f64, stretched_ca_password: JsValue) -> JsResult<JsValue> {
+#[wasm_bindgen(js_name = makeBatchCa, unchecked_return_type = "BatchCa")]
+pub fn make_batch_ca(#[wasm_bindgen(unchecked_param_type = "ChainSpec | undefined")] spec: JsValue, #[wasm_bindgen(unchecked_param_type = "KeysInput")] keys: JsValue, now_ms: f64, #[wasm_bindgen(unchecked_param_type = "StretchedPassword | undefined")] stretched_ca_password: JsValue) -> JsResult<JsValue> {
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
     struct BatchCaOut {
@@ -135,16 +135,16 @@ pub fn make_batch_ca(spec: JsValue, keys: JsValue, now_ms: f64, stretched_ca_pas
 /// batch's CA (`signerCommonName`, `signerKey` and `caCertificates` as
 /// makeBatchCa returned them), with `keys` (PKCS#8 DER) or, when `undefined`,
 /// fresh keys from the core: `{ firstIndex, files, csvRows, readmeExample }`.
-#[wasm_bindgen(js_name = issueDeviceChunk)]
+#[wasm_bindgen(js_name = issueDeviceChunk, unchecked_return_type = "DeviceChunk")]
 #[allow(clippy::too_many_arguments)]
 pub fn issue_device_chunk(
-    spec: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ChainSpec | undefined")] spec: JsValue,
     signer_common_name: &str,
     signer_key: &[u8],
     ca_certificates: Vec<js_sys::Uint8Array>,
     ids: Vec<String>,
     first_index: u32,
-    keys: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "KeysInput")] keys: JsValue,
     now_ms: f64,
 ) -> JsResult<JsValue> {
     #[derive(Serialize)]
@@ -181,7 +181,7 @@ impl BatchArchiveJs {
 
     /// `[{ path, contents, secret?, description? }]`: the CA's files.
     #[wasm_bindgen(js_name = addFiles)]
-    pub fn add_files(&mut self, files: JsValue) -> JsResult<()> {
+    pub fn add_files(&mut self, #[wasm_bindgen(unchecked_param_type = "FileInput[]")] files: JsValue) -> JsResult<()> {
         let mut files = files_in(files)?;
         let added = self.archive()?.add_files(&files);
         wipe(&mut files);
@@ -191,7 +191,7 @@ impl BatchArchiveJs {
     /// A chunk as issueDeviceChunk returned it, field by field:
     /// `addChunk(firstIndex, files, csvRows, readmeExample)`.
     #[wasm_bindgen(js_name = addChunk)]
-    pub fn add_chunk(&mut self, first_index: u32, files: JsValue, csv_rows: String, readme_example: Option<String>) -> JsResult<()> {
+    pub fn add_chunk(&mut self, first_index: u32, #[wasm_bindgen(unchecked_param_type = "FileInput[]")] files: JsValue, csv_rows: String, readme_example: Option<String>) -> JsResult<()> {
         let mut chunk = DeviceChunk { first_index: first_index as usize, files: files_in(files)?, csv_rows, readme_example };
         let added = self.archive()?.add_chunk(&chunk);
         wipe(&mut chunk.files);

@@ -16,9 +16,12 @@ use crate::x509::random;
 
 mod chain;
 mod products;
+mod types;
 
 #[cfg(feature = "ca-tools")]
 mod ca;
+#[cfg(feature = "ca-tools")]
+mod script_batch;
 
 impl From<StudioError> for JsValue {
     fn from(error: StudioError) -> Self {
@@ -166,7 +169,7 @@ pub fn check_random_source() -> JsResult<()> {
 /// A fresh private key as unencrypted PKCS#8 DER. `algorithm`: `rsa-2048`,
 /// `rsa-3072`, `rsa-4096`, `ec-p256` or `ec-p384`.
 #[wasm_bindgen(js_name = generateKey)]
-pub fn generate_key(algorithm: &str) -> JsResult<js_sys::Uint8Array> {
+pub fn generate_key(#[wasm_bindgen(unchecked_param_type = "KeyAlgorithm")] algorithm: &str) -> JsResult<js_sys::Uint8Array> {
     let key = PrivateKey::generate(KeyAlgorithm::parse("keyAlgorithm", algorithm)?)?;
     // Copied straight into JS from the buffer that wipes itself, not via a Vec that wouldn't.
     Ok(js_sys::Uint8Array::from(key.to_pkcs8_der()?.as_slice()))
@@ -180,7 +183,7 @@ pub fn ca_key_password_rounds() -> u32 {
 
 /// A ZIP of `[{ path, contents: Uint8Array, secret? }]`.
 #[wasm_bindgen(js_name = zipFiles)]
-pub fn zip(files: JsValue) -> JsResult<js_sys::Uint8Array> {
+pub fn zip(#[wasm_bindgen(unchecked_param_type = "FileInput[]")] files: JsValue) -> JsResult<js_sys::Uint8Array> {
     let mut files = files_in(files)?;
     let zip = zip_files(&files).map(zeroize::Zeroizing::new);
     wipe(&mut files);

@@ -153,18 +153,26 @@ impl BatchArchive {
             csv.push_str(rows);
         }
         self.zip.add(&OutputFile { path: DEVICES_CSV.into(), contents: csv.into_bytes(), description: String::new(), secret: false })?;
-        let mut readme = readme_header(title);
-        readme.push_str(&self.ca_readme);
-        readme.push_str(&format!(
-            "{DEVICES_CSV}\r\n    Every device of this ZIP, in the list's order: registration ID, SHA-1 and SHA-256 thumbprints, expiry.\r\n"
-        ));
-        if let Some(example) = &self.device_example {
-            readme.push_str("\r\nEvery device has the same files, named after its registration ID. The first device's:\r\n\r\n");
-            readme.push_str(example);
-        }
+        let readme = batch_readme(title, &self.ca_readme, &self.device_example);
         self.zip.add(&OutputFile { path: README.into(), contents: readme.into_bytes(), description: String::new(), secret: false })?;
         self.zip.finish()
     }
+}
+
+/// A batch's README.txt: `title`, the CA's files (`ca_readme`, from
+/// [`readme_entries`]), `devices.csv`, and the first device's files as the example.
+/// (`&Option` as BatchArchive holds it: about 30 B less in the page's gzipped module.)
+pub fn batch_readme(title: &str, ca_readme: &str, device_example: &Option<String>) -> String {
+    let mut readme = readme_header(title);
+    readme.push_str(ca_readme);
+    readme.push_str(&format!(
+        "{DEVICES_CSV}\r\n    Every device of this batch, in the list's order: registration ID, SHA-1 and SHA-256 thumbprints, expiry.\r\n"
+    ));
+    if let Some(example) = device_example {
+        readme.push_str("\r\nEvery device has the same files, named after its registration ID. The first device's:\r\n\r\n");
+        readme.push_str(example);
+    }
+    readme
 }
 
 #[cfg(test)]

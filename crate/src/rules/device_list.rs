@@ -9,8 +9,12 @@ use std::collections::HashMap;
 use crate::error::{Result, StudioError};
 use crate::rules::names::{check_registration_id, device_stem};
 
-/// The most devices one list may hold.
+/// The most devices one list may hold on the page.
 pub const MAX_DEVICES: usize = 10_000;
+
+/// The most devices one list may hold in a script's batch, written to disk
+/// as it is made (the command's batches).
+pub const MAX_SCRIPT_DEVICES: usize = 1_000_000;
 
 /// How many problems the message spells out; the rest are counted.
 const PROBLEMS_SHOWN: usize = 20;
@@ -39,7 +43,7 @@ fn is_header(cell: &str) -> bool {
 
 /// `prefix{from..to}suffix` → each ID, zero-padded when either end is
 /// (`{001..500}` → `001` … `500`), as bash expands it. `Ok(None)`: no braces.
-fn expand_range(entry: &str, room: usize) -> std::result::Result<Option<Vec<String>>, String> {
+fn expand_range<const MAX: usize>(entry: &str, room: usize) -> std::result::Result<Option<Vec<String>>, String> {
     let Some(open) = entry.find('{') else {
         return Ok(None);
     };
@@ -60,7 +64,7 @@ fn expand_range(entry: &str, room: usize) -> std::result::Result<Option<Vec<Stri
     }
     let count = end - start + 1;
     if count > room {
-        return Err(format!("the range {{{from}..{to}}} makes {count} devices, more than the {MAX_DEVICES} a list may hold"));
+        return Err(format!("the range {{{from}..{to}}} makes {count} devices, more than the {MAX} a list may hold"));
     }
     let padded = |s: &str| s.len() > 1 && s.starts_with('0');
     let width = if padded(from) || padded(to) { from.len().max(to.len()) } else { 0 };
@@ -100,6 +104,12 @@ pub fn check_device_ids(field: &str, ids: &[String]) -> Result<()> {
 /// The registration IDs of `text`, in order; or an error on `field` listing
 /// every problem with its line (the first [`PROBLEMS_SHOWN`] spelled out).
 pub fn parse_device_list(field: &str, text: &str) -> Result<Vec<String>> {
+    parse_device_list_up_to::<MAX_DEVICES>(field, text)
+}
+
+/// [`parse_device_list`] for a list of up to `MAX` devices (a constant, so
+/// the page's module keeps its code as it was).
+pub fn parse_device_list_up_to<const MAX: usize>(field: &str, text: &str) -> Result<Vec<String>> {
     let mut ids = Vec::new();
     let mut problems = Vec::new();
     let mut seen = SeenDevices::default();
@@ -115,8 +125,8 @@ pub fn parse_device_list(field: &str, text: &str) -> Result<Vec<String>> {
         if std::mem::take(&mut first_entry) && is_header(entry) {
             continue;
         }
-        let room = MAX_DEVICES.saturating_sub(ids.len());
-        let expanded = match expand_range(entry, room.max(1)) {
+        let room = MAX.saturating_sub(ids.len());
+        let expanded = match expand_range::<MAX>(entry, room.max(1)) {
             Ok(Some(expanded)) => expanded,
             Ok(None) => vec![entry.to_string()],
             Err(message) => {
@@ -125,7 +135,7 @@ pub fn parse_device_list(field: &str, text: &str) -> Result<Vec<String>> {
             }
         };
         for id in expanded {
-            if ids.len() == MAX_DEVICES {
+            if ids.len() == MAX {
                 too_many = true;
                 break;
             }
@@ -139,7 +149,7 @@ pub fn parse_device_list(field: &str, text: &str) -> Result<Vec<String>> {
         }
     }
     if too_many {
-        return Err(StudioError::field(field, format!("The list holds more than {MAX_DEVICES} devices; split it into batches of at most {MAX_DEVICES}.")));
+        return Err(StudioError::field(field, format!("The list holds more than {MAX} devices; split it into batches of at most {MAX}.")));
     }
     if !problems.is_empty() {
         return Err(StudioError::field(field, describe(&problems)));
@@ -169,6 +179,15 @@ fn describe(problems: &[ListProblem]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_scripts_list_holds_more_than_the_pages() {
+        let long = parse_device_list_up_to::<MAX_SCRIPT_DEVICES>("devices", "unit-{000001..100000}").unwrap();
+        assert_eq!((long.len(), long[99_999].as_str()), (100_000, "unit-100000"));
+        let error = parse_device_list_up_to::<5>("devices", "a-{1..6}").unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("devices"));
+        assert!(error.message.contains("makes 6 devices, more than the 5"), "{}", error.message);
+    }
 
     fn ids(text: &str) -> Vec<String> {
         parse_device_list("devices", text).unwrap()

@@ -1,0 +1,62 @@
+// `cert-studio edge`: the IoT Edge chain with iotedge certGen.sh names (device
+// CA, identity and server certificates), as the page's IoT Edge panel.
+
+import { DEVICE_FILE_FLAGS, DEVICE_FILE_OPTIONS, KEY_ALGORITHMS, KEY_OPTIONS, OUTPUT_OPTIONS, deviceFileSettings, helpText, integer, oneOf, parse, withoutUnset } from '../args.mjs';
+import { makeContext } from '../context.mjs';
+import { naming } from '../errors.mjs';
+import { makeKeys, stretchPassword } from '../keys.mjs';
+import { Output, outputTarget } from '../output.mjs';
+import { certificates, report } from '../summary.mjs';
+
+const OPTIONS = {
+  'ca-key-algorithm': { type: 'string', help: `ALG  root, intermediate and device CA keys: ${KEY_ALGORITHMS.join('|')} (default rsa-4096)` },
+  'leaf-key-algorithm': { type: 'string', help: 'ALG  identity and server keys (default rsa-2048)' },
+  'root-cn': { type: 'string', help: 'CN  root CA common name' },
+  'intermediate-cn': { type: 'string', help: 'CN  intermediate CA common name' },
+  'device-name': { type: 'string', help: 'NAME  the IoT Edge device (names <name>.ca and the identity certificate)' },
+  'dns-names': { type: 'string', help: 'NAMES  server certificate DNS names, comma-separated ("" for no server certificate)' },
+  'validity-days': { type: 'string', help: 'DAYS  certificate validity' },
+  'iot-edge11': { type: 'boolean', help: 'IoT Edge 1.1: refuse anything expiring from 2038 on' },
+  'ca-key-password': { type: 'string', help: 'PASSWORD  encrypts the CA keys; "" leaves them unencrypted (default 1234)' },
+  ...DEVICE_FILE_OPTIONS,
+  ...KEY_OPTIONS,
+  ...OUTPUT_OPTIONS,
+};
+
+export const edge = {
+  about: 'the IoT Edge chain: device CA, identity and server certificates (certGen.sh names)',
+  help: () => helpText('cert-studio edge [flags] (--out DIR | --zip FILE)', `Makes ${edge.about}.`, OPTIONS),
+  async run(argv) {
+    const { values } = parse(argv, OPTIONS);
+    if (values.help) return process.stdout.write(edge.help());
+    const context = await makeContext(values);
+    try {
+      const spec = withoutUnset({
+        caKeyAlgorithm: oneOf(values, 'ca-key-algorithm', KEY_ALGORITHMS),
+        leafKeyAlgorithm: oneOf(values, 'leaf-key-algorithm', KEY_ALGORITHMS),
+        rootCn: values['root-cn'],
+        intermediateCn: values['intermediate-cn'],
+        deviceName: values['device-name'],
+        dnsNames: values['dns-names']?.split(','),
+        validityDays: integer(values, 'validity-days', { min: 1, max: 36500 }),
+        iotEdge11: values['iot-edge11'],
+        caKeyPassword: values['ca-key-password'] ?? '1234',
+        ...deviceFileSettings(values),
+      });
+      const nowMs = Date.now();
+      const flags = { ...DEVICE_FILE_FLAGS, iotEdge11: '--iot-edge11' };
+      const algorithms = await naming(flags, () => context.studio.edgeKeyAlgorithms(spec, nowMs));
+      const target = outputTarget(values);
+      const stretched = stretchPassword(spec.caKeyPassword, context.studio.caKeyPasswordRounds());
+      const keys = await makeKeys(context.pool, algorithms, context.generator, context.progress);
+      const made = await naming(flags, async () => context.studio.makeEdgeChain(spec, keys, nowMs, await stretched));
+      context.progress.done();
+      const output = new Output(target);
+      output.addFiles(made.files);
+      const where = output.close();
+      report({ command: 'edge', [target.kind === 'dir' ? 'out' : 'zip']: where, files: output.fileCount, certificates: certificates(made.chain) }, values.json);
+    } finally {
+      await context.close();
+    }
+  },
+};

@@ -1,0 +1,97 @@
+// `cert-studio inspect`: every certificate, CSR and key in the files, field by
+// field as `openssl x509 -text` / `req -text` print them, and the chain check
+// of the certificates in the order given (--json: the CA module's inspect()
+// result as it is).
+
+import { helpText, parse } from '../args.mjs';
+import { readFiles } from '../ca-source.mjs';
+import { makeContext } from '../context.mjs';
+import { UsageError, naming } from '../errors.mjs';
+
+const OPTIONS = {
+  password: { type: 'string', help: 'PASSWORD  opens encrypted keys and PFX files' },
+  json: { type: 'boolean', help: 'print the whole description as JSON on stdout' },
+  help: { type: 'boolean', short: 'h', help: 'show this help' },
+};
+
+const indent = (n, lines) => lines.map((line) => `${' '.repeat(n)}${line}`);
+
+function publicKeyLines(key) {
+  const lines = [`Public Key Algorithm: ${key.algorithm}`];
+  if (key.bits) lines.push(`    Public-Key: (${key.bits} bit)`);
+  if (key.exponent) lines.push(`    Exponent: ${key.exponent} (0x${key.exponent.toString(16)})`);
+  if (key.curve) lines.push(`    ASN1 OID: ${key.curve}`, ...(key.nistCurve ? [`    NIST CURVE: ${key.nistCurve}`] : []));
+  return lines;
+}
+
+function extensionLines(extensions) {
+  return extensions.flatMap((e) => [`${e.name}:${e.critical ? ' critical' : ''}`, ...indent(4, e.lines)]);
+}
+
+export function certificateText(c) {
+  return [
+    `Certificate (${c.file}):`,
+    '    Data:',
+    ...indent(8, [
+      `Version: ${c.version} (0x${(c.version - 1).toString(16)})`,
+      ...(c.serialDecimal ? [`Serial Number: ${c.serialDecimal} (0x${c.serialHex.toLowerCase()})`] : ['Serial Number:', `    ${c.serial}`]),
+      `Signature Algorithm: ${c.signatureAlgorithm}`,
+      `Issuer: ${c.issuer}`,
+      'Validity',
+      `    Not Before: ${c.notBefore.text}`,
+      `    Not After : ${c.notAfter.text}`,
+      `Subject: ${c.subject}`,
+      'Subject Public Key Info:',
+      ...indent(4, publicKeyLines(c.publicKey)),
+      ...(c.extensions.length ? ['X509v3 extensions:', ...indent(4, extensionLines(c.extensions))] : []),
+    ]),
+    `    Signature Algorithm: ${c.signatureAlgorithm}`,
+    `SHA1 Fingerprint=${c.thumbprintSha1}`,
+    `SHA256 Fingerprint=${c.thumbprintSha256}`,
+    `${c.validNow ? 'Valid now' : 'NOT valid now'}${c.selfSigned ? ', self-signed' : ''}${c.isCa ? ', a CA' : ''}`,
+  ];
+}
+
+function requestText(r) {
+  return [
+    `Certificate Request (${r.file}):`,
+    '    Data:',
+    ...indent(8, [
+      `Subject: ${r.subject}`,
+      'Subject Public Key Info:',
+      ...indent(4, publicKeyLines(r.publicKey)),
+      ...(r.requestedExtensions.length ? ['Requested Extensions:', ...indent(4, extensionLines(r.requestedExtensions))] : []),
+    ]),
+    `    Signature Algorithm: ${r.signatureAlgorithm}`,
+    r.signatureValid ? 'Certificate request self-signature verify OK' : `Certificate request self-signature verify FAILED: ${r.signatureProblem ?? ''}`,
+  ];
+}
+
+export function inspectionText(result) {
+  const blocks = [
+    ...result.certificates.map(certificateText),
+    ...result.requests.map(requestText),
+    ...result.keys.map((k) => [`Private Key (${k.file}): ${k.publicKey.summary}`, `    ${k.matchSummary}`]),
+  ];
+  if (result.chain) blocks.push([`Chain: ${result.chain.summary}`, ...result.chain.problems.map((p) => `    [${p.rule}] ${p.message}`)]);
+  if (result.unreadable.length) blocks.push(['Not read:', ...result.unreadable.map((u) => `    ${u}`)]);
+  return `${blocks.map((b) => b.join('\n')).join('\n\n')}\n`;
+}
+
+export const inspect = {
+  about: 'certificates, CSRs, keys, bundles and PFX files, field by field (text like OpenSSL, or --json), and the chain check',
+  help: () => helpText('cert-studio inspect FILE... [--password PASSWORD] [--json]', `Shows ${inspect.about}.`, OPTIONS),
+  async run(argv) {
+    const { values, positionals } = parse(argv, OPTIONS, { positionals: true });
+    if (values.help) return process.stdout.write(inspect.help());
+    if (!positionals.length) throw new UsageError('FILE', 'name at least one file to inspect');
+    const files = readFiles(positionals, 'FILE');
+    const context = await makeContext();
+    try {
+      const result = await naming({ files: 'FILE', password: '--password' }, () => context.studio.inspect({ files, password: values.password, nowMs: Date.now() }));
+      process.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : inspectionText(result));
+    } finally {
+      await context.close();
+    }
+  },
+};

@@ -1,0 +1,120 @@
+// `cert-studio renew devices`: new certificates for existing devices (same
+// subject; the same public key with --keep-keys), signed by an imported CA.
+// `cert-studio renew ca`: the CA again with the same key, subject and SKI, so
+// everything it issued still verifies. The CA module's renewDevices / renewCa.
+
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { DEVICE_FILE_FLAGS, DEVICE_FILE_OPTIONS, OUTPUT_OPTIONS, deviceFileSettings, helpText, instant, integer, parse, withoutUnset } from '../args.mjs';
+import { CA_OPTIONS, importCa } from '../ca-source.mjs';
+import { makeContext } from '../context.mjs';
+import { UsageError, naming } from '../errors.mjs';
+import { Output, outputTarget } from '../output.mjs';
+import { certificates, report } from '../summary.mjs';
+
+const DEVICES_OPTIONS = {
+  ...CA_OPTIONS,
+  certificates: { type: 'string', multiple: true, help: 'PATH  device certificates to renew: PEM files, or a folder (its certs/<id>.cert.pem) (repeatable)' },
+  keys: { type: 'string', multiple: true, help: 'PATH  their keys: PEM files, or a folder (its private/<id>.key.pem), to renew with the same key' },
+  password: { type: 'string', help: 'PASSWORD  of encrypted device keys' },
+  'keep-keys': { type: 'boolean', help: 'certify the old public keys again (no key file needed); otherwise new keys are made' },
+  'validity-days': { type: 'string', help: 'DAYS  certificate validity (default 30)' },
+  ...DEVICE_FILE_OPTIONS,
+  ...OUTPUT_OPTIONS,
+};
+
+const CA_RENEWAL_OPTIONS = {
+  ...CA_OPTIONS,
+  'validity-days': { type: 'string', help: 'DAYS  validity of the renewed CA (default 30)' },
+  'not-before': DEVICE_FILE_OPTIONS['not-before'],
+  'not-after': DEVICE_FILE_OPTIONS['not-after'],
+  ...OUTPUT_OPTIONS,
+};
+
+/** Device certificates or keys: files as given, folders by the tutorial's names (CA and chain files left out). */
+function deviceFiles(paths, flag, kind) {
+  const wanted = kind === 'certificates' ? { sub: 'certs', end: '.cert.pem' } : { sub: 'private', end: '.key.pem' };
+  const isCaFile = (name) => /(\.ca\.|intermediate|full-chain|\.chain\.)/.test(name);
+  return (paths ?? []).flatMap((path) => {
+    let stat;
+    try {
+      stat = statSync(path);
+    } catch (error) {
+      throw new UsageError(flag, `can't read ${path} (${error.code ?? error.message})`);
+    }
+    if (!stat.isDirectory()) return [{ name: basename(path), contents: readFileSync(path) }];
+    const dir = [join(path, wanted.sub), path].find((d) => {
+      try {
+        return statSync(d).isDirectory() && readdirSync(d).some((n) => n.endsWith(wanted.end));
+      } catch {
+        return false;
+      }
+    });
+    const names = dir ? readdirSync(dir).filter((n) => n.endsWith(wanted.end) && !isCaFile(n)).sort() : [];
+    if (!names.length) throw new UsageError(flag, `${path} holds no device ${kind} (${wanted.sub}/<id>${wanted.end})`);
+    return names.map((name) => ({ name, contents: readFileSync(join(dir, name)) }));
+  });
+}
+
+const renewDevices = {
+  help: () => helpText('cert-studio renew devices --ca PATH --certificates PATH [--keys PATH | --keep-keys] (--out DIR | --zip FILE)',
+    'Renews device certificates with an imported CA (without --ca-cn, the lowest CA signs). Writes every file of a tutorial device and renewed.csv.', DEVICES_OPTIONS),
+  async run(argv) {
+    const { values } = parse(argv, DEVICES_OPTIONS);
+    if (values.help) return process.stdout.write(renewDevices.help());
+    if (!values.certificates) throw new UsageError('--certificates', 'is needed: the device certificates to renew');
+    const certs = deviceFiles(values.certificates, '--certificates', 'certificates');
+    const keys = deviceFiles(values.keys, '--keys', 'keys');
+    const target = outputTarget(values);
+    const context = await makeContext();
+    try {
+      const { ca } = importCa(context.studio, values);
+      const request = withoutUnset({ caId: ca.id, certificates: certs, keys, password: values.password, keepKeys: values['keep-keys'] ?? false, validityDays: integer(values, 'validity-days', { min: 1, max: 36500 }), nowMs: Date.now(), ...deviceFileSettings(values) });
+      const made = await naming({ ...DEVICE_FILE_FLAGS, password: '--password', keys: '--keys', certificates: '--certificates' }, () => context.studio.renewDevices(request));
+      const output = new Output(target);
+      output.addFiles(made.files);
+      const where = output.close();
+      report({ command: 'renew devices', [target.kind === 'dir' ? 'out' : 'zip']: where, files: output.fileCount, ca: { commonName: ca.commonName, thumbprintSha1: ca.thumbprintSha1 }, certificates: certificates(made.chain), renewed: made.renewed }, values.json);
+    } finally {
+      await context.close();
+    }
+  },
+};
+
+const renewCa = {
+  help: () => helpText('cert-studio renew ca --ca PATH [--ca-cn CN] (--out DIR | --zip FILE)',
+    'Renews a CA with its own key, subject and SKI (a root signs itself; an intermediate is signed by its issuer, which must be among the --ca files).', CA_RENEWAL_OPTIONS),
+  async run(argv) {
+    const { values } = parse(argv, CA_RENEWAL_OPTIONS);
+    if (values.help) return process.stdout.write(renewCa.help());
+    const target = outputTarget(values);
+    const context = await makeContext();
+    try {
+      const { ca, cas } = importCa(context.studio, values, 'root');
+      const parent = ca.role === 'root' ? undefined : cas.find((c) => c.subject === ca.issuer);
+      if (ca.role !== 'root' && !parent) throw new UsageError('--ca', `the issuer of "${ca.commonName}" (${ca.issuer}) and its key are needed to renew it; add them to --ca`);
+      const request = withoutUnset({ caId: ca.id, parentCaId: parent?.id, validityDays: integer(values, 'validity-days', { min: 1, max: 36500 }), notBeforeMs: instant(values, 'not-before'), notAfterMs: instant(values, 'not-after'), nowMs: Date.now() });
+      const made = await naming(DEVICE_FILE_FLAGS, () => context.studio.renewCa(request));
+      const output = new Output(target);
+      output.addFiles(made.files);
+      const where = output.close();
+      const renewed = { role: made.ca.role, commonName: made.ca.commonName, issuerCommonName: parent?.commonName ?? made.ca.commonName, keyAlgorithm: made.ca.keyAlgorithm, notAfter: made.ca.notAfter, thumbprintSha1: made.ca.thumbprintSha1, path: made.files.find((f) => f.path.endsWith('.cert.pem'))?.path };
+      report({ command: 'renew ca', [target.kind === 'dir' ? 'out' : 'zip']: where, files: output.fileCount, previous: { thumbprintSha1: ca.thumbprintSha1, notAfter: ca.notAfter }, certificates: [renewed] }, values.json);
+    } finally {
+      await context.close();
+    }
+  },
+};
+
+const WHAT = { devices: renewDevices, ca: renewCa };
+
+export const renew = {
+  about: 'renew devices (`renew devices`) or a CA with its own key (`renew ca`)',
+  help: () => `Usage: cert-studio renew devices|ca [flags]\n\n${renewDevices.help()}\n${renewCa.help()}`,
+  async run(argv) {
+    const [what, ...rest] = argv;
+    if (what === '--help' || what === '-h') return process.stdout.write(renew.help());
+    if (!WHAT[what]) throw new UsageError('renew', `say what to renew: \`renew devices\` or \`renew ca\` (got ${what === undefined ? 'nothing' : `"${what}"`})`);
+    return WHAT[what].run(rest);
+  },
+};

@@ -1,0 +1,28 @@
+// What a command reports when it is done: with --json one JSON object on
+// stdout (the certificates by role, CN and thumbprints, and where the files
+// are); otherwise a few lines for a person.
+
+import { relative } from 'node:path';
+
+/** The chain entries as the summary lists them. */
+export function certificates(chain) {
+  return chain.map(({ role, commonName, issuerCommonName, keyAlgorithm, notAfter, thumbprintSha1, thumbprintSha256, certificatePath }) =>
+    ({ role, commonName, issuerCommonName, keyAlgorithm, notAfter, thumbprintSha1, thumbprintSha256, path: certificatePath }));
+}
+
+/**
+ * @param {object} summary  `{ command, out?, zip?, files, certificates, …anything the command adds }`
+ * @param {boolean} json
+ */
+export function report(summary, json) {
+  if (json) {
+    process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    return;
+  }
+  const where = summary.out ?? summary.zip;
+  const lines = [`${summary.files} file(s) written to ${relative(process.cwd(), where) || '.'}`];
+  if (summary.warning) lines.push(`Warning: ${summary.warning}`);
+  for (const c of summary.certificates ?? []) lines.push(`  ${c.role.padEnd(13)} ${c.commonName}  SHA-1 ${c.thumbprintSha1}  ${c.path ?? ''}`);
+  if (summary.devices !== undefined) lines.push(`  ${summary.devices} device(s); thumbprints in ${summary.devicesCsv}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}

@@ -1,0 +1,174 @@
+// A ZIP written front to back to a file, for any number of entries: each
+// entry is deflated and checksummed where it is made (a worker thread), and
+// the writer only appends bytes. The central directory goes to a spool file
+// as entries arrive and is copied after the last one, so memory stays the
+// same whatever the count; ZIP64 records are added once there are more than
+// 65,534 entries or the archive passes 4 GiB. Text is deflated at level 1;
+// DER, PFX and files under 1 KiB are stored, as the studio's own ZIPs do.
+
+import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+
+const LOCAL = 0x04034b50;
+const CENTRAL = 0x02014b50;
+const END = 0x06054b50;
+const END64 = 0x06064b50;
+const LOCATOR64 = 0x07064b50;
+const UTF8_NAMES = 0x0800;
+const MAX16 = 0xffff;
+const MAX32 = 0xffffffff;
+const STORED = 0;
+const DEFLATED = 8;
+
+/** MS-DOS date and time of `date` (local time, two-second steps), as ZIP headers hold them. */
+function dosDateTime(date) {
+  const time = (date.getHours() << 11) | (date.getMinutes() << 5) | (date.getSeconds() >> 1);
+  const day = ((date.getFullYear() - 1980) << 9) | ((date.getMonth() + 1) << 5) | date.getDate();
+  return { time, day };
+}
+
+function storedOrDeflated(path, contents) {
+  return path.endsWith('.pfx') || path.endsWith('.cer') || contents.byteLength < 1024 ? STORED : DEFLATED;
+}
+
+/**
+ * Compresses one file with zlib (its gzip framing carries the CRC-32 zlib
+ * computed, so the checksum is native too) and returns its local header and
+ * data as one buffer, plus what the central directory needs.
+ */
+export function encodeEntry({ path, contents, secret }, when = new Date()) {
+  const method = storedOrDeflated(path, contents);
+  const gz = gzipSync(contents, { level: method === DEFLATED ? 1 : 0 });
+  // gzip: 10-byte header (no optional fields from zlib), raw deflate, CRC-32 and size (little-endian).
+  const crc = gz.readUInt32LE(gz.length - 8);
+  const data = method === DEFLATED ? gz.subarray(10, gz.length - 8) : contents;
+  const name = Buffer.from(path, 'utf8');
+  const { time, day } = dosDateTime(when);
+  const header = Buffer.alloc(30);
+  header.writeUInt32LE(LOCAL, 0);
+  header.writeUInt16LE(20, 4);
+  header.writeUInt16LE(UTF8_NAMES, 6);
+  header.writeUInt16LE(method, 8);
+  header.writeUInt16LE(time, 10);
+  header.writeUInt16LE(day, 12);
+  header.writeUInt32LE(crc, 14);
+  header.writeUInt32LE(data.byteLength, 18);
+  header.writeUInt32LE(contents.byteLength, 22);
+  header.writeUInt16LE(name.length, 26);
+  // Its own ArrayBuffer (never Node's shared pool), so a worker can transfer it.
+  const bytes = new Uint8Array(header.length + name.length + data.byteLength);
+  bytes.set(header, 0);
+  bytes.set(name, header.length);
+  bytes.set(data, header.length + name.length);
+  return { bytes, meta: { path, method, time, day, crc, compressedSize: data.byteLength, size: contents.byteLength, mode: secret ? 0o600 : 0o644 } };
+}
+
+export class ZipFileWriter {
+  /** @param {string} path  the ZIP to write; its directory is spooled beside it until `finish`. */
+  constructor(path) {
+    this.path = path;
+    this.spoolPath = `${path}.directory-${process.pid}.tmp`;
+    this.fd = openSync(path, 'w');
+    this.spool = openSync(this.spoolPath, 'w+');
+    this.offset = 0;
+    this.directorySize = 0;
+    this.count = 0;
+  }
+
+  #write(bytes) {
+    let done = 0;
+    while (done < bytes.byteLength) done += writeSync(this.fd, bytes, done, bytes.byteLength - done);
+    this.offset += bytes.byteLength;
+  }
+
+  /** An entry from `encodeEntry` (made here or in a worker). */
+  addEncoded({ bytes, meta }) {
+    const at = this.offset;
+    this.#write(bytes);
+    const name = Buffer.from(meta.path, 'utf8');
+    const zip64 = at >= MAX32;
+    const record = Buffer.alloc(46 + name.length + (zip64 ? 12 : 0));
+    record.writeUInt32LE(CENTRAL, 0);
+    record.writeUInt16LE((3 << 8) | 45, 4); // made by: Unix, spec 4.5
+    record.writeUInt16LE(zip64 ? 45 : 20, 6);
+    record.writeUInt16LE(UTF8_NAMES, 8);
+    record.writeUInt16LE(meta.method, 10);
+    record.writeUInt16LE(meta.time, 12);
+    record.writeUInt16LE(meta.day, 14);
+    record.writeUInt32LE(meta.crc, 16);
+    record.writeUInt32LE(meta.compressedSize, 20);
+    record.writeUInt32LE(meta.size, 24);
+    record.writeUInt16LE(name.length, 28);
+    record.writeUInt16LE(zip64 ? 12 : 0, 30);
+    record.writeUInt32LE(((0o100000 | meta.mode) << 16) >>> 0, 38);
+    record.writeUInt32LE(zip64 ? MAX32 : at, 42);
+    name.copy(record, 46);
+    if (zip64) {
+      const extra = 46 + name.length;
+      record.writeUInt16LE(0x0001, extra);
+      record.writeUInt16LE(8, extra + 2);
+      record.writeBigUInt64LE(BigInt(at), extra + 4);
+    }
+    writeSync(this.spool, record);
+    this.directorySize += record.length;
+    this.count++;
+  }
+
+  add(file, when) {
+    this.addEncoded(encodeEntry(file, when));
+  }
+
+  /** Copies the directory after the entries and writes the end records; returns the ZIP's size. */
+  finish() {
+    const directoryAt = this.offset;
+    const block = Buffer.alloc(1 << 20);
+    for (let position = 0; position < this.directorySize; ) {
+      const read = readSync(this.spool, block, 0, block.length, position);
+      this.#write(block.subarray(0, read));
+      position += read;
+    }
+    closeSync(this.spool);
+    unlinkSync(this.spoolPath);
+    const needs64 = this.count >= MAX16 || directoryAt >= MAX32 || this.directorySize >= MAX32;
+    if (needs64) {
+      const end64At = this.offset;
+      const end64 = Buffer.alloc(56);
+      end64.writeUInt32LE(END64, 0);
+      end64.writeBigUInt64LE(44n, 4);
+      end64.writeUInt16LE((3 << 8) | 45, 12);
+      end64.writeUInt16LE(45, 14);
+      end64.writeBigUInt64LE(BigInt(this.count), 24);
+      end64.writeBigUInt64LE(BigInt(this.count), 32);
+      end64.writeBigUInt64LE(BigInt(this.directorySize), 40);
+      end64.writeBigUInt64LE(BigInt(directoryAt), 48);
+      const locator = Buffer.alloc(20);
+      locator.writeUInt32LE(LOCATOR64, 0);
+      locator.writeBigUInt64LE(BigInt(end64At), 8);
+      locator.writeUInt32LE(1, 16);
+      this.#write(Buffer.concat([end64, locator]));
+    }
+    const end = Buffer.alloc(22);
+    end.writeUInt32LE(END, 0);
+    end.writeUInt16LE(Math.min(this.count, MAX16), 8);
+    end.writeUInt16LE(Math.min(this.count, MAX16), 10);
+    end.writeUInt32LE(Math.min(this.directorySize, MAX32), 12);
+    end.writeUInt32LE(Math.min(directoryAt, MAX32), 16);
+    this.#write(end);
+    closeSync(this.fd);
+    return this.offset;
+  }
+
+  /** Gives up: the partial ZIP and its spool are removed. */
+  abandon() {
+    for (const fd of [this.fd, this.spool]) {
+      try {
+        closeSync(fd);
+      } catch {}
+    }
+    for (const p of [this.path, this.spoolPath]) {
+      try {
+        unlinkSync(p);
+      } catch {}
+    }
+  }
+}
