@@ -2,7 +2,7 @@
 // Generate and fails on any serious or critical violation; every form
 // control has an accessible name.
 import AxeBuilder from '@axe-core/playwright';
-import { test, expect } from './fixtures.js';
+import { download, expect, test } from './fixtures.js';
 
 async function seriousViolations(page) {
   const { violations } = await new AxeBuilder({ page }).analyze();
@@ -58,6 +58,7 @@ for (const colorScheme of ['light', 'dark']) {
     await page.getByRole('button', { name: 'Generate' }).click();
     await expect(page.getByRole('status')).toContainText('Done:');
     expect(await violations(page), 'DPS chain tab').toEqual([]);
+    const { path: zipPath } = await download(page, () => page.getByRole('button', { name: 'Download ZIP' }).click());
 
     await page.getByRole('tab', { name: 'IoT Edge', exact: true }).click();
     await page.locator('#edge-panel').getByLabel('CA key type').selectOption('ec-p256');
@@ -78,6 +79,14 @@ for (const colorScheme of ['light', 'dark']) {
     await page.getByRole('button', { name: 'Make verification certificate' }).click();
     await expect(page.locator('#verification-result')).toContainText('Signed by');
     expect(await violations(page), 'Bring your own CA tab').toEqual([]);
+
+    // The expiry view of the ZIP just made.
+    await page.getByRole('tab', { name: 'Renew and roll over', exact: true }).click();
+    await page.setInputFiles('#renew-files', zipPath);
+    await page.fill('#renew-password', '1234');
+    await page.locator('#renew-panel').getByRole('button', { name: 'Show expiry' }).click();
+    await expect(page.getByRole('status')).toContainText('certificate(s) read');
+    expect(await violations(page), 'Renew and roll over tab').toEqual([]);
 
     await page.getByRole('tab', { name: 'Inspect', exact: true }).click();
     await page.fill('#inspect-paste', 'not a certificate');

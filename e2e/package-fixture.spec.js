@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { test as studioTest, expect } from './fixtures.js';
+import { test as studioTest, expect, openTab } from './fixtures.js';
 
 const REPO = fileURLToPath(new URL('../', import.meta.url));
 const version = readFileSync(join(REPO, 'crate/Cargo.toml'), 'utf8').match(/^version = "([^"]+)"/m)[1];
@@ -32,6 +32,7 @@ for (const round of [1, 2]) {
     thumbprints.push(device.thumbprintSha1);
 
     await page.goto('/');
+    await openTab(page, 'Inspect');
     await page.fill('#inspect-paste', readFileSync(device.fullChain, 'utf8'));
     await page.getByRole('button', { name: 'Inspect', exact: true }).click();
     await expect(page.locator('#inspect-result .verdict')).toHaveClass(/ok/);

@@ -15,6 +15,7 @@ const TABS = [
   { id: 'edge', name: 'IoT Edge', heading: 'IoT Edge settings' },
   { id: 'enrollment', name: 'Individual enrollment', heading: 'Individual enrollment settings' },
   { id: 'ca', name: 'Bring your own CA', heading: 'Bring your own CA: verification certificate and signing' },
+  { id: 'renew', name: 'Renew and roll over', heading: 'Renew and roll over' },
   { id: 'inspect', name: 'Inspect', heading: 'Inspect and verify' },
 ];
 // `make screenshots` (UPDATE_SCREENSHOTS=1) refreshes the README's copies; a

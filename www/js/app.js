@@ -235,8 +235,8 @@ const TABS = [
   { id: 'edge', label: 'IoT Edge', panel: 'edge-tab' },
   { id: 'enrollment', label: 'Individual enrollment', panel: 'enrollment-tab' },
   { id: 'ca', label: 'Bring your own CA', panel: 'ca-panel' },
-  { id: 'inspect', label: 'Inspect', panel: 'inspect-panel' },
   { id: 'renew', label: 'Renew and roll over', panel: 'renew-panel' },
+  { id: 'inspect', label: 'Inspect', panel: 'inspect-panel' },
 ];
 const shared = $('shared-settings');
 const tabs = createPageTabs($('page-tabs'), TABS, {
