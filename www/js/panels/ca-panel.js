@@ -16,6 +16,7 @@ import { prepareZip, renderFiles } from '../views/files-view.js';
 import { saveBytes } from '../views/download.js';
 import { h } from '../views/dom.js';
 import { createFieldErrors } from './field-errors.js';
+import { panelAction } from './panel-action.js';
 import { lines } from './panel-form.js';
 import { signedDevicesSteps, verificationSteps, withStepsInReadme } from '../make/next-steps.js';
 import { renderNextSteps } from '../views/next-steps-view.js';
@@ -109,27 +110,7 @@ export function createCaPanel(root, { inspectRoot, createWorker, module, status,
 
   const selected = () => cas.find((ca) => ca.id === Number(root.querySelector('input[name="ca-choice"]:checked')?.value));
 
-  /**
-   * Runs what `button` does: its last result and messages go first (nothing
-   * stale stays beside a new error), the button shows it is busy and ignores
-   * presses meanwhile, and an error is shown at the field the core names.
-   */
-  async function act(button, errors, what, work, result) {
-    if (button.getAttribute('aria-busy') === 'true') return;
-    errors.clear();
-    result?.replaceChildren();
-    button.setAttribute('aria-busy', 'true');
-    button.setAttribute('aria-disabled', 'true');
-    try {
-      await work();
-    } catch (error) {
-      if (!(error.field && errors.show(error.field, error.message))) status.error(`${what}: ${error.message}`);
-      status.fail(`${what} failed: ${error.message}`);
-    } finally {
-      button.removeAttribute('aria-busy');
-      button.removeAttribute('aria-disabled');
-    }
-  }
+  const act = panelAction(status);
 
   function renderCas() {
     const list = $('ca-list');

@@ -11,6 +11,7 @@ import { prepareZip, renderFiles } from '../views/files-view.js';
 import { basename, saveBytes } from '../views/download.js';
 import { h, text } from '../views/dom.js';
 import { createFieldErrors } from './field-errors.js';
+import { panelAction } from './panel-action.js';
 import { wholeDays } from './panel-form.js';
 
 /** The core's error `.field` → the control it belongs to. */
@@ -72,22 +73,8 @@ export function createRenewPanel(root, { run, status }) {
   let cas = [];
   let rollover = null;
 
-  async function act(button, what, work, result, fieldErrors = errors) {
-    if (button.getAttribute('aria-busy') === 'true') return;
-    fieldErrors.clear();
-    result?.replaceChildren();
-    button.setAttribute('aria-busy', 'true');
-    button.setAttribute('aria-disabled', 'true');
-    try {
-      await work();
-    } catch (error) {
-      if (!(error.field && fieldErrors.show(error.field, error.message))) status.error(`${what}: ${error.message}`);
-      status.fail(`${what} failed: ${error.message}`);
-    } finally {
-      button.removeAttribute('aria-busy');
-      button.removeAttribute('aria-disabled');
-    }
-  }
+  const runAction = panelAction(status);
+  const act = (button, what, work, result, fieldErrors = errors) => runAction(button, fieldErrors, what, work, result);
 
   const chosen = () => [...root.querySelectorAll('#renew-expiry input[type="checkbox"]:checked')].map((box) => box.value);
   /** A CA from the files or made by the rollover: both live in the same worker. */
