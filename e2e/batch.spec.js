@@ -58,6 +58,11 @@ test('a 200-device P-256 batch from a range streams into one ZIP of 200 verified
   const readme = readFileSync(join(dir, 'README.txt'), 'utf8');
   expect(readme).toContain('root → 1 intermediate(s) → 200 device(s)');
   expect(readme).toContain('certs/device-001-full-chain.cert.pem');
+  // It ends with the next steps the page shows: upload the root (with its SHA-1) and verify it.
+  const steps = readme.slice(readme.indexOf('NEXT STEPS IN THE AZURE PORTAL'));
+  expect(steps).toContain(`File: ${ROOT_CERT}  (SHA-1 ${portalThumbprint(dir, ROOT_CERT)})`);
+  expect(steps).toMatch(/Verify it \(proof of possession\)/);
+  expect(steps).toContain('az iot dps enrollment-group create');
 });
 
 test('an RSA-2048 batch just over the threshold gets its device keys from WebCrypto, and every chain verifies', async ({ page }) => {

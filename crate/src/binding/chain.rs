@@ -217,11 +217,12 @@ impl BatchArchiveJs {
     }
 
     /// Writes `devices.csv`, `README.txt` and the directory: the last bytes.
-    /// `requested` is the list's length, so a cancelled batch says how far it got.
-    pub fn finish(&mut self, intermediates: u32, requested: u32) -> JsResult<js_sys::Uint8Array> {
+    /// `requested` is the list's length, so a cancelled batch says how far it got;
+    /// `readmeTail` (optional) ends README.txt.
+    pub fn finish(&mut self, intermediates: u32, requested: u32, readme_tail: Option<String>) -> JsResult<js_sys::Uint8Array> {
         let archive = self.0.take().ok_or_else(|| StudioError::general("The batch's ZIP is already finished."))?;
         let title = batch_title(intermediates as usize, archive.device_count(), requested as usize);
-        let bytes = zeroize::Zeroizing::new(archive.finish(&title)?);
+        let bytes = zeroize::Zeroizing::new(archive.finish(&title, readme_tail.as_deref().unwrap_or_default())?);
         Ok(js_sys::Uint8Array::from(bytes.as_slice()))
     }
 }

@@ -146,14 +146,15 @@ impl BatchArchive {
 
     /// `devices.csv`, `README.txt` and the ZIP's directory: the last bytes.
     /// `title` says what was made (and, after a Cancel, how much of it).
-    pub fn finish(mut self, title: &str) -> Result<Vec<u8>> {
+    /// `readme_tail` ends README.txt (the page's next steps).
+    pub fn finish(mut self, title: &str, readme_tail: &str) -> Result<Vec<u8>> {
         self.csv_rows.sort_by_key(|(first, _)| *first);
         let mut csv = String::from(DEVICES_CSV_HEADER);
         for (_, rows) in &self.csv_rows {
             csv.push_str(rows);
         }
         self.zip.add(&OutputFile { path: DEVICES_CSV.into(), contents: csv.into_bytes(), description: String::new(), secret: false })?;
-        let readme = batch_readme(title, &self.ca_readme, &self.device_example);
+        let readme = batch_readme(title, &self.ca_readme, &self.device_example) + readme_tail;
         self.zip.add(&OutputFile { path: README.into(), contents: readme.into_bytes(), description: String::new(), secret: false })?;
         self.zip.finish()
     }
@@ -202,7 +203,7 @@ mod tests {
             bytes.extend(archive.take_output());
         }
         assert_eq!(archive.device_count(), 5);
-        bytes.extend(archive.finish("A batch of 5").unwrap());
+        bytes.extend(archive.finish("A batch of 5", "").unwrap());
 
         let mut zip = ZipArchive::new(Cursor::new(bytes)).unwrap();
         let mut text = |name: &str| {

@@ -5,6 +5,7 @@
 // once and closes the ZIP with what is done.
 
 import { BATCH_CA, makeOnPool } from './pipeline.js';
+import { chainSteps, stepsAsText } from './next-steps.js';
 
 /** Devices per chunk: about a fifth of a second of work each, so Cancel is quick and progress smooth. */
 const CHUNK_DEVICES = { 'ec-p256': 48, 'ec-p384': 24, 'rsa-2048': 6, 'rsa-3072': 3, 'rsa-4096': 2 };
@@ -75,7 +76,9 @@ export async function makeBatchOnPool({ pool, archivist }, spec, ids, { signal, 
     signal?.removeEventListener('abort', onAbort);
     ca.signerKey.fill(0);
   }
-  const last = await archivist.run('batchArchiveFinish', { intermediates, requested });
+  // README.txt ends with the same next steps the page shows (make/next-steps.js).
+  const readmeTail = stepsAsText(chainSteps({ chain: ca.chain, files: ca.files, batchSummary: true }, spec));
+  const last = await archivist.run('batchArchiveFinish', { intermediates, requested, readmeTail });
   keep(last.bytes);
   return {
     zipFiles: last.files,

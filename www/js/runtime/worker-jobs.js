@@ -198,13 +198,13 @@ export const jobs = {
     return open.takeOutput();
   },
 
-  /** `{ intermediates, requested }` → `{ bytes, files }`: the ZIP's last bytes (devices.csv, README.txt, directory) and its file count. */
-  batchArchiveFinish({ intermediates, requested }) {
+  /** `{ intermediates, requested, readmeTail? }` → `{ bytes, files }`: the ZIP's last bytes (devices.csv, README.txt, directory) and its file count. */
+  batchArchiveFinish({ intermediates, requested, readmeTail }) {
     const open = openArchive();
     archive = null;
     try {
       const files = open.fileCount + 2; // and devices.csv, README.txt
-      return { bytes: open.finish(intermediates, requested), files };
+      return { bytes: open.finish(intermediates, requested, readmeTail), files };
     } finally {
       open.free();
     }
