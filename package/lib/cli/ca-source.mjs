@@ -18,14 +18,23 @@ export const CA_OPTIONS = {
 /** Files a folder holds that may be CA material: the tutorial keeps them in certs/ and private/. */
 const CA_FILE = /(\.ca\.cert\.pem|\.ca\.key\.pem|intermediate(-\d+)?\.(cert|key)\.pem|\.pfx|\.p12)$/i;
 
-function filesOf(path, flag) {
+/**
+ * A path given to `flag`: `{ files }` for a file (read), `{ folder }` for a
+ * folder; a path that can't be read is the user's mistake, named at the flag.
+ */
+export function fileOrFolder(path, flag) {
   let stat;
   try {
     stat = statSync(path);
   } catch (error) {
     throw new UsageError(flag, `can't read ${path} (${error.code ?? error.message})`);
   }
-  if (!stat.isDirectory()) return [{ name: basename(path), contents: readFileSync(path) }];
+  return stat.isDirectory() ? { folder: path } : { files: [{ name: basename(path), contents: readFileSync(path) }] };
+}
+
+function filesOf(path, flag) {
+  const given = fileOrFolder(path, flag);
+  if (given.files) return given.files;
   const found = [];
   for (const sub of ['', 'certs', 'private']) {
     let names;

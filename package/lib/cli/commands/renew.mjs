@@ -4,9 +4,9 @@
 // everything it issued still verifies. The CA module's renewDevices / renewCa.
 
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { DEVICE_FILE_FLAGS, DEVICE_FILE_OPTIONS, OUTPUT_OPTIONS, deviceFileSettings, helpText, instant, integer, parse, withoutUnset } from '../args.mjs';
-import { CA_OPTIONS, importCa } from '../ca-source.mjs';
+import { CA_OPTIONS, fileOrFolder, importCa } from '../ca-source.mjs';
 import { makeContext } from '../context.mjs';
 import { UsageError, naming } from '../errors.mjs';
 import { Output, outputTarget } from '../output.mjs';
@@ -36,13 +36,8 @@ function deviceFiles(paths, flag, kind) {
   const wanted = kind === 'certificates' ? { sub: 'certs', end: '.cert.pem' } : { sub: 'private', end: '.key.pem' };
   const isCaFile = (name) => /(\.ca\.|intermediate|full-chain|\.chain\.)/.test(name);
   return (paths ?? []).flatMap((path) => {
-    let stat;
-    try {
-      stat = statSync(path);
-    } catch (error) {
-      throw new UsageError(flag, `can't read ${path} (${error.code ?? error.message})`);
-    }
-    if (!stat.isDirectory()) return [{ name: basename(path), contents: readFileSync(path) }];
+    const given = fileOrFolder(path, flag);
+    if (given.files) return given.files;
     const dir = [join(path, wanted.sub), path].find((d) => {
       try {
         return statSync(d).isDirectory() && readdirSync(d).some((n) => n.endsWith(wanted.end));
