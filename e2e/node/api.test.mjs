@@ -118,6 +118,37 @@ test('the CA module has the import / inspect bindings the main module leaves out
   assert.equal(report.certificates.length, 1);
 });
 
+test('a chunk whose keys Node holds and signs with: openssl verifies it; a wrong or failing signer is an Error', async (t) => {
+  const crypto = await import('node:crypto');
+  const ca = await import(new URL('../../www/pkg/cert_studio_ca.js', import.meta.url));
+  ca.initSync({ module: readFileSync(join(pkg, 'cert_studio_ca_bg.wasm')) });
+  const spec = { keyAlgorithm: 'ec-p384', devices: [] };
+  const nowMs = Date.now();
+  const batchCa = ca.makeBatchCa(spec, undefined, nowMs);
+  const ids = ['held-1', 'held-2'];
+  const pairs = ids.map(() => crypto.generateKeyPairSync('ec', { namedCurve: 'secp384r1' }).privateKey);
+  const keys = pairs.map((k) => new Uint8Array(k.export({ type: 'pkcs8', format: 'der' })));
+  const signers = [...pairs, crypto.createPrivateKey({ key: Buffer.from(batchCa.signerKey), format: 'der', type: 'pkcs8' })];
+  const issue = (sign) => ca.issueDeviceChunkSignedOutside(spec, batchCa.signerCommonName, batchCa.signerKey, batchCa.caCertificates, ids, 0, keys, nowMs, sign);
+
+  const chunk = issue((handle, message) => new Uint8Array(crypto.sign('sha384', message, signers[handle])));
+  const dir = mkdtempSync(join(tmpdir(), 'cert-studio-held-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  for (const file of [...batchCa.files, ...chunk.files]) {
+    mkdirSync(dirname(join(dir, file.path)), { recursive: true });
+    writeFileSync(join(dir, file.path), file.contents);
+  }
+  const verified = openssl('verify', '-CAfile', join(dir, 'certs/azure-iot-test-only.root.ca.cert.pem'),
+    '-untrusted', join(dir, 'certs/azure-iot-test-only.chain.ca.cert.pem'), ...ids.map((id) => join(dir, `certs/${id}.cert.pem`)));
+  assert.equal(verified.status, 0, verified.stdout + verified.stderr);
+  // The key file holds the key Node made.
+  assert.equal(readFileSync(join(dir, 'private/held-1.key.pem'), 'utf8'), pairs[0].export({ type: 'pkcs8', format: 'pem' }));
+
+  // Signed with the first device's key throughout: the CA's first signature is refused.
+  assert.throws(() => issue((_, message) => new Uint8Array(crypto.sign('sha384', message, signers[0]))), (e) => e instanceof Error && /made outside with key 2 is wrong/.test(e.message));
+  assert.throws(() => issue(() => { throw new Error('HSM offline'); }), (e) => e instanceof Error && /signer failed: HSM offline/.test(e.message));
+});
+
 test('snippetSamples lists the samples the snippet files are for, from the core', () => {
   const samples = JSON.parse(studio.snippetSamples());
   assert.ok(samples.length >= 13);

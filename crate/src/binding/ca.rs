@@ -85,7 +85,7 @@ pub fn forget_ca(id: u32) -> bool {
 /// thumbprintSha1, certificatePem, files, warning? }`: `.field`
 /// `verificationCode` on a bad code, `warning` for an unusual length.
 #[wasm_bindgen(js_name = makeVerificationCertificate, unchecked_return_type = "VerificationResult")]
-pub fn make_verification_certificate(ca_id: u32, code: &str, now_ms: f64) -> JsResult<JsValue> {
+pub fn make_verification_certificate(#[wasm_bindgen(js_name = "caId")] ca_id: u32, code: &str, #[wasm_bindgen(js_name = "nowMs")] now_ms: f64) -> JsResult<JsValue> {
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
     struct Out {
@@ -328,7 +328,7 @@ pub fn make_rollover(#[wasm_bindgen(unchecked_param_type = "RolloverRequest")] i
 /// `spec`: `{ keyAlgorithm: 'ec-p256' | 'ec-p384', rootCn, validityDays (≥ 365),
 /// notBeforeMs?, notAfterMs?, caKeyPassword }`; `keys`: one PKCS#8 DER key or `undefined`.
 #[wasm_bindgen(js_name = makeDeviceRegistryRoot, unchecked_return_type = "Product")]
-pub fn make_device_registry_root(#[wasm_bindgen(unchecked_param_type = "DeviceRegistryRootSpec")] spec: JsValue, #[wasm_bindgen(unchecked_param_type = "KeysInput")] keys: JsValue, now_ms: f64) -> JsResult<JsValue> {
+pub fn make_device_registry_root(#[wasm_bindgen(unchecked_param_type = "DeviceRegistryRootSpec")] spec: JsValue, #[wasm_bindgen(unchecked_param_type = "KeysInput")] keys: JsValue, #[wasm_bindgen(js_name = "nowMs")] now_ms: f64) -> JsResult<JsValue> {
     let spec = from_js::<DeviceRegistryRootForm>(spec, "Device Registry root settings")?.into_spec()?;
     product_out(&DeviceRegistryRoot::build(spec, keys_in(keys)?, now_unix(now_ms))?)
 }
@@ -338,7 +338,7 @@ pub fn make_device_registry_root(#[wasm_bindgen(unchecked_param_type = "DeviceRe
 /// when `password` is a non-empty string) or `traditional` (PKCS#1 for RSA,
 /// SEC1 for EC; refuses a password).
 #[wasm_bindgen(js_name = encodeKey)]
-pub fn encode_key(pkcs8: &[u8], #[wasm_bindgen(unchecked_param_type = "KeyFormat")] key_format: &str, password: Option<String>) -> JsResult<String> {
+pub fn encode_key(pkcs8: &[u8], #[wasm_bindgen(js_name = "keyFormat", unchecked_param_type = "KeyFormat")] key_format: &str, password: Option<String>) -> JsResult<String> {
     let key = PrivateKey::from_pkcs8_der(pkcs8)?;
     let password = password.filter(|p| !p.is_empty());
     Ok(key.to_pem(KeyEncoding::parse("keyFormat", key_format)?, password.as_deref())?.to_string())

@@ -14,7 +14,7 @@ use crate::x509::key::PrivateKey;
 use crate::x509::signing::{SignatureRequest, Signing, SigningPlan};
 
 /// The chain form's settings, not yet checked.
-fn chain_settings(spec: JsValue) -> JsResult<ChainSpec> {
+pub(super) fn chain_settings(spec: JsValue) -> JsResult<ChainSpec> {
     Ok(from_js::<ChainForm>(spec, "chain settings")?.into_spec()?)
 }
 
@@ -32,7 +32,7 @@ pub fn validate_chain_spec(#[wasm_bindgen(unchecked_param_type = "ChainSpec | un
 
 /// Generates the keys and builds the chain in one call (for scripts and Node).
 #[wasm_bindgen(js_name = makeChain, unchecked_return_type = "Product")]
-pub fn make_chain(#[wasm_bindgen(unchecked_param_type = "ChainSpec | undefined")] spec: JsValue, now_ms: f64) -> JsResult<JsValue> {
+pub fn make_chain(#[wasm_bindgen(unchecked_param_type = "ChainSpec | undefined")] spec: JsValue, #[wasm_bindgen(js_name = "nowMs")] now_ms: f64) -> JsResult<JsValue> {
     product_out(&TutorialChain::generate(chain_spec(spec)?, now_unix(now_ms))?)
 }
 
@@ -50,7 +50,7 @@ struct PresignedIn {
 /// signatures made elsewhere (`{ serials, messages, signatures }` after
 /// [`plan_chain_signatures`]). Returns `{ files, chain }`.
 #[wasm_bindgen(js_name = buildChain, unchecked_return_type = "Product")]
-pub fn build_chain(#[wasm_bindgen(unchecked_param_type = "ChainSpec | undefined")] spec: JsValue, #[wasm_bindgen(unchecked_param_type = "KeysInput")] keys: JsValue, now_ms: f64, #[wasm_bindgen(unchecked_param_type = "StretchedPassword | undefined")] stretched_ca_password: JsValue, #[wasm_bindgen(unchecked_param_type = "Presigned | undefined")] presigned: JsValue) -> JsResult<JsValue> {
+pub fn build_chain(#[wasm_bindgen(unchecked_param_type = "ChainSpec | undefined")] spec: JsValue, #[wasm_bindgen(unchecked_param_type = "KeysInput")] keys: JsValue, #[wasm_bindgen(js_name = "nowMs")] now_ms: f64, #[wasm_bindgen(js_name = "stretchedCaPassword", unchecked_param_type = "StretchedPassword | undefined")] stretched_ca_password: JsValue, #[wasm_bindgen(unchecked_param_type = "Presigned | undefined")] presigned: JsValue) -> JsResult<JsValue> {
     let mut signing = if presigned.is_undefined() || presigned.is_null() {
         Signing::here()
     } else {
@@ -72,7 +72,7 @@ pub fn build_chain(#[wasm_bindgen(unchecked_param_type = "ChainSpec | undefined"
 /// `keys[keyIndex]` (RSASSA-PKCS1-v1_5, SHA-256), then pass
 /// `{ serials, messages, signatures }` to buildChain.
 #[wasm_bindgen(js_name = planChainSignatures, unchecked_return_type = "SignaturePlan")]
-pub fn plan_chain_signatures(#[wasm_bindgen(unchecked_param_type = "ChainSpec | undefined")] spec: JsValue, #[wasm_bindgen(unchecked_param_type = "Uint8Array[]")] keys: JsValue, now_ms: f64) -> JsResult<JsValue> {
+pub fn plan_chain_signatures(#[wasm_bindgen(unchecked_param_type = "ChainSpec | undefined")] spec: JsValue, #[wasm_bindgen(unchecked_param_type = "Uint8Array[]")] keys: JsValue, #[wasm_bindgen(js_name = "nowMs")] now_ms: f64) -> JsResult<JsValue> {
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
     struct RequestOut {
@@ -107,7 +107,7 @@ pub fn parse_device_list(text: &str) -> JsResult<Vec<String>> {
 /// `undefined`): `{ files, chain, signerCommonName, signerKey, caCertificates }`.
 /// The spec's device list is not used (the batch checked it with [`parse_device_list`]).
 #[wasm_bindgen(js_name = makeBatchCa, unchecked_return_type = "BatchCa")]
-pub fn make_batch_ca(#[wasm_bindgen(unchecked_param_type = "ChainSpec | undefined")] spec: JsValue, #[wasm_bindgen(unchecked_param_type = "KeysInput")] keys: JsValue, now_ms: f64, #[wasm_bindgen(unchecked_param_type = "StretchedPassword | undefined")] stretched_ca_password: JsValue) -> JsResult<JsValue> {
+pub fn make_batch_ca(#[wasm_bindgen(unchecked_param_type = "ChainSpec | undefined")] spec: JsValue, #[wasm_bindgen(unchecked_param_type = "KeysInput")] keys: JsValue, #[wasm_bindgen(js_name = "nowMs")] now_ms: f64, #[wasm_bindgen(js_name = "stretchedCaPassword", unchecked_param_type = "StretchedPassword | undefined")] stretched_ca_password: JsValue) -> JsResult<JsValue> {
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
     struct BatchCaOut {
@@ -139,14 +139,23 @@ pub fn make_batch_ca(#[wasm_bindgen(unchecked_param_type = "ChainSpec | undefine
 #[allow(clippy::too_many_arguments)]
 pub fn issue_device_chunk(
     #[wasm_bindgen(unchecked_param_type = "ChainSpec | undefined")] spec: JsValue,
-    signer_common_name: &str,
-    signer_key: &[u8],
-    ca_certificates: Vec<js_sys::Uint8Array>,
+    #[wasm_bindgen(js_name = "signerCommonName")] signer_common_name: &str,
+    #[wasm_bindgen(js_name = "signerKey")] signer_key: &[u8],
+    #[wasm_bindgen(js_name = "caCertificates")] ca_certificates: Vec<js_sys::Uint8Array>,
     ids: Vec<String>,
-    first_index: u32,
+    #[wasm_bindgen(js_name = "firstIndex")] first_index: u32,
     #[wasm_bindgen(unchecked_param_type = "KeysInput")] keys: JsValue,
-    now_ms: f64,
+    #[wasm_bindgen(js_name = "nowMs")] now_ms: f64,
 ) -> JsResult<JsValue> {
+    let signer_key = key_in(&js_sys::Uint8Array::from(signer_key).into())?;
+    let ca_der = ca_certificates.iter().map(|c| c.to_vec()).collect();
+    let signer = BatchSigner::new(chain_settings(spec)?, signer_common_name, signer_key, ca_der)?;
+    let chunk = DeviceChunk::issue(&signer, &ids, keys_in(keys)?, first_index as usize, now_unix(now_ms), &mut Signing::here())?;
+    device_chunk_out(chunk)
+}
+
+/// A chunk as JS gets it: `{ firstIndex, files, csvRows, readmeExample }`.
+pub(super) fn device_chunk_out(chunk: DeviceChunk) -> JsResult<JsValue> {
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
     struct DeviceChunkOut {
@@ -155,10 +164,6 @@ pub fn issue_device_chunk(
         csv_rows: String,
         readme_example: Option<String>,
     }
-    let signer_key = key_in(&js_sys::Uint8Array::from(signer_key).into())?;
-    let ca_der = ca_certificates.iter().map(|c| c.to_vec()).collect();
-    let signer = BatchSigner::new(chain_settings(spec)?, signer_common_name, signer_key, ca_der)?;
-    let chunk = DeviceChunk::issue(&signer, &ids, keys_in(keys)?, first_index as usize, now_unix(now_ms))?;
     to_js(&DeviceChunkOut { first_index: chunk.first_index, files: files_out(chunk.files), csv_rows: chunk.csv_rows, readme_example: chunk.readme_example })
 }
 
@@ -191,7 +196,7 @@ impl BatchArchiveJs {
     /// A chunk as issueDeviceChunk returned it, field by field:
     /// `addChunk(firstIndex, files, csvRows, readmeExample)`.
     #[wasm_bindgen(js_name = addChunk)]
-    pub fn add_chunk(&mut self, first_index: u32, #[wasm_bindgen(unchecked_param_type = "FileInput[]")] files: JsValue, csv_rows: String, readme_example: Option<String>) -> JsResult<()> {
+    pub fn add_chunk(&mut self, #[wasm_bindgen(js_name = "firstIndex")] first_index: u32, #[wasm_bindgen(unchecked_param_type = "FileInput[]")] files: JsValue, #[wasm_bindgen(js_name = "csvRows")] csv_rows: String, #[wasm_bindgen(js_name = "readmeExample")] readme_example: Option<String>) -> JsResult<()> {
         let mut chunk = DeviceChunk { first_index: first_index as usize, files: files_in(files)?, csv_rows, readme_example };
         let added = self.archive()?.add_chunk(&chunk);
         wipe(&mut chunk.files);

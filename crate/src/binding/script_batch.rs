@@ -1,14 +1,19 @@
 //! Batches written by a script (the command's batches, to a folder or its own
-//! streamed ZIP): lists longer than the page's, and the README.txt and
-//! devices.csv header the page's batch ZIP gets from BatchArchive. In the CA
-//! module only: the page's module has no use for them.
+//! streamed ZIP): lists longer than the page's, chunks whose keys the script
+//! holds and signs with, and the README.txt and devices.csv header the page's
+//! batch ZIP gets from BatchArchive. In the CA module only: the page's module
+//! has no use for them.
 
 use wasm_bindgen::prelude::*;
 
-use super::{JsResult, files_in, to_js, wipe};
-use crate::make::batch::{DEVICES_CSV_HEADER, batch_readme, batch_title};
+use super::chain::{chain_settings, device_chunk_out};
+use super::{JsResult, files_in, now_unix, to_js, wipe};
+use crate::error::StudioError;
+use crate::make::batch::{BatchSigner, DEVICES_CSV_HEADER, DeviceChunk, batch_readme, batch_title};
 use crate::output::readme::readme_entries;
 use crate::rules::device_list::{MAX_SCRIPT_DEVICES, parse_device_list_up_to};
+use crate::x509::key::PrivateKey;
+use crate::x509::signing::{Signing, verified_at_first};
 
 /// parseDeviceList for a script's batch: up to 1,000,000 registration IDs;
 /// throws with `.field = "devices"` naming every bad line.
@@ -21,7 +26,7 @@ pub fn parse_long_device_list(text: &str) -> JsResult<Vec<String>> {
 /// `{ readme, devicesCsvHeader }`: README.txt for the CA's files and the first
 /// device's example (a chunk's `readmeExample`), and devices.csv's first line.
 #[wasm_bindgen(js_name = batchSummary, unchecked_return_type = "{ readme: string; devicesCsvHeader: string }")]
-pub fn batch_summary(#[wasm_bindgen(unchecked_param_type = "FileInput[]")] ca_files: JsValue, readme_example: Option<String>, intermediates: u32, made: u32, requested: u32) -> JsResult<JsValue> {
+pub fn batch_summary(#[wasm_bindgen(js_name = "caFiles", unchecked_param_type = "FileInput[]")] ca_files: JsValue, #[wasm_bindgen(js_name = "readmeExample")] readme_example: Option<String>, intermediates: u32, made: u32, requested: u32) -> JsResult<JsValue> {
     #[derive(serde::Serialize)]
     #[serde(rename_all = "camelCase")]
     struct Out {
@@ -33,4 +38,44 @@ pub fn batch_summary(#[wasm_bindgen(unchecked_param_type = "FileInput[]")] ca_fi
     wipe(&mut files);
     let title = batch_title(intermediates as usize, made as usize, requested as usize);
     to_js(&Out { readme: batch_readme(&title, &ca_readme?, &readme_example), devices_csv_header: DEVICES_CSV_HEADER })
+}
+
+/// issueDeviceChunk with keys the caller holds and signs with: `keys` (PKCS#8
+/// DER, one per ID; an EC key's must carry its public point) and the CA's
+/// `signerKey` are called `0..keys.length` and `keys.length`, and
+/// `sign(handle, message)` returns that key's signature of `message` as it
+/// goes into a certificate (DER ECDSA, or PKCS#1 v1.5 with SHA-256; SHA-384
+/// for P-384). No key is read or used for signing here.
+#[wasm_bindgen(js_name = issueDeviceChunkSignedOutside, unchecked_return_type = "DeviceChunk")]
+#[allow(clippy::too_many_arguments)]
+pub fn issue_device_chunk_signed_outside(
+    #[wasm_bindgen(unchecked_param_type = "ChainSpec | undefined")] spec: JsValue,
+    #[wasm_bindgen(js_name = "signerCommonName")] signer_common_name: &str,
+    #[wasm_bindgen(js_name = "signerKey")] signer_key: &[u8],
+    #[wasm_bindgen(js_name = "caCertificates")] ca_certificates: Vec<js_sys::Uint8Array>,
+    ids: Vec<String>,
+    #[wasm_bindgen(js_name = "firstIndex")] first_index: u32,
+    keys: Vec<js_sys::Uint8Array>,
+    #[wasm_bindgen(js_name = "nowMs")] now_ms: f64,
+    #[wasm_bindgen(unchecked_param_type = "(handle: number, message: Uint8Array) => Uint8Array")] sign: js_sys::Function,
+) -> JsResult<JsValue> {
+    let outside = |handle: usize, der: Vec<u8>| PrivateKey::outside(handle, &zeroize::Zeroizing::new(der));
+    let keys = keys.iter().enumerate().map(|(handle, key)| outside(handle, key.to_vec())).collect::<Result<Vec<_>, _>>()?;
+    let signer_key = outside(keys.len(), signer_key.to_vec())?;
+    let ca_der = ca_certificates.iter().map(|c| c.to_vec()).collect();
+    let signer = BatchSigner::new(chain_settings(spec)?, signer_common_name, signer_key.clone(), ca_der)?;
+    let mut checked = keys.clone();
+    checked.push(signer_key.clone());
+    let mut signing = Signing::outside(verified_at_first(checked, move |handle, message| {
+        let signature = sign
+            .call2(&JsValue::NULL, &JsValue::from(handle as u32), &js_sys::Uint8Array::from(message))
+            .map_err(|e| {
+                let why = e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).or_else(|| e.as_string()).unwrap_or_default();
+                StudioError::general(format!("The caller's signer failed: {why}"))
+            })?;
+        let signature = signature.dyn_into::<js_sys::Uint8Array>().map_err(|_| StudioError::general("The caller's signer must return a Uint8Array."))?;
+        Ok(signature.to_vec())
+    }));
+    let chunk = DeviceChunk::issue(&signer, &ids, Some(keys), first_index as usize, now_unix(now_ms), &mut signing)?;
+    device_chunk_out(chunk)
 }

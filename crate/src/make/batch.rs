@@ -17,7 +17,7 @@ use crate::output::readme::{readme_entries, readme_header};
 use crate::output::writers::DeviceWriter;
 use crate::output::zip::StreamedZip;
 use crate::rules::device_list::check_device_ids;
-use crate::x509::facts::{common_name, thumbprint_sha1, thumbprint_sha256};
+use crate::x509::facts::{common_name, thumbprint_sha1_of_der, thumbprint_sha256_of_der};
 use crate::x509::issue::SignedBy;
 use crate::x509::key::PrivateKey;
 use crate::x509::signing::Signing;
@@ -59,7 +59,7 @@ pub struct DeviceChunk {
 impl DeviceChunk {
     /// Issues the devices `ids` (the batch's `first_index`-th onwards) with
     /// `keys`, or with fresh keys of the batch's algorithm when `None`.
-    pub fn issue(signer: &BatchSigner, ids: &[String], keys: Option<Vec<PrivateKey>>, first_index: usize, now_unix: u64) -> Result<Self> {
+    pub fn issue(signer: &BatchSigner, ids: &[String], keys: Option<Vec<PrivateKey>>, first_index: usize, now_unix: u64, signing: &mut Signing) -> Result<Self> {
         let spec = &signer.spec;
         check_device_ids("devices", ids)?;
         let keys = keys_or_generate("The batch", keys, &vec![spec.key_algorithm; ids.len()])?;
@@ -70,15 +70,14 @@ impl DeviceChunk {
         let mut csv_rows = String::new();
         let mut readme_example = None;
         for (offset, (id, key)) in ids.iter().zip(keys).enumerate() {
-            let device = issue_device(own_ca, id, key, validity, &mut Signing::here())?;
+            let device = issue_device(own_ca, id, key, validity, signing)?;
             let before = bundle.len();
-            writer.write(&mut bundle, id, &device.issued)?;
+            let written = writer.write(&mut bundle, id, &device.issued)?;
             if first_index + offset == 0 {
                 readme_example = Some(readme_entries(bundle.files_since(before))?);
             }
-            let certificate = &device.issued.certificate;
-            let not_after = certificate.tbs_certificate().validity().not_after.to_date_time();
-            csv_rows.push_str(&format!("{id},{},{},{not_after}\r\n", thumbprint_sha1(certificate)?, thumbprint_sha256(certificate)?));
+            let not_after = device.issued.certificate.tbs_certificate().validity().not_after.to_date_time();
+            csv_rows.push_str(&format!("{id},{},{},{not_after}\r\n", thumbprint_sha1_of_der(&written.der), thumbprint_sha256_of_der(&written.der)));
         }
         Ok(Self { first_index, files: bundle.into_files(), csv_rows, readme_example })
     }
@@ -199,7 +198,7 @@ mod tests {
         bytes.extend(archive.take_output());
         // Out of order, as workers finish.
         for (first, chunk) in [(3, &ids[3..]), (0, &ids[..3])] {
-            archive.add_chunk(&DeviceChunk::issue(&signer, chunk, None, first, 1_764_000_000).unwrap()).unwrap();
+            archive.add_chunk(&DeviceChunk::issue(&signer, chunk, None, first, 1_764_000_000, &mut Signing::here()).unwrap()).unwrap();
             bytes.extend(archive.take_output());
         }
         assert_eq!(archive.device_count(), 5);
@@ -228,5 +227,52 @@ mod tests {
         let aki = <x509_cert::ext::pkix::AuthorityKeyIdentifier as der::Decode>::from_der(aki.extn_value.as_bytes()).unwrap();
         assert_eq!(aki.key_identifier.unwrap().as_bytes(), crate::x509::facts::subject_key_identifier(intermediate).unwrap());
         assert_eq!(zip.len(), ca.ca_files().unwrap().len() + 5 * 16 + 2);
+    }
+
+    /// Keys held and signed with outside (the command's workers, in Node's
+    /// OpenSSL), stood in for here by the studio's own keys behind a closure.
+    fn signed_outside(algorithm: KeyAlgorithm, wrong_signer: bool) -> (Result<DeviceChunk>, Vec<Vec<u8>>) {
+        let spec = ChainSpec { key_algorithm: algorithm, devices: vec![], ..ChainSpec::default() };
+        let ca = TutorialChain::build_ca(spec.clone(), None, 1_764_000_000, &mut Signing::here()).unwrap();
+        let ca_pkcs8 = ca.device_signer().key.to_pkcs8_der().unwrap();
+        let mut held: Vec<PrivateKey> = (0..3).map(|_| PrivateKey::generate(algorithm).unwrap()).collect();
+        held.push(PrivateKey::from_pkcs8_der(&ca_pkcs8).unwrap());
+        let outside: Vec<PrivateKey> = held.iter().enumerate().take(3).map(|(i, k)| PrivateKey::outside(i, &k.to_pkcs8_der().unwrap()).unwrap()).collect();
+        let signer_key = PrivateKey::outside(3, &ca_pkcs8).unwrap();
+        let signer = BatchSigner::new(spec, &ca.device_signer().common_name(), signer_key.clone(), ca.ca_certificates_der().unwrap()).unwrap();
+        let ids: Vec<String> = (1..=3).map(|i| format!("device-{i}")).collect();
+        let mut checked: Vec<PrivateKey> = outside.clone();
+        checked.push(signer_key.clone());
+        let sign = move |handle: usize, message: &[u8]| held[if wrong_signer { 0 } else { handle }].sign(message);
+        let mut signing = Signing::outside(crate::x509::signing::verified_at_first(checked, sign));
+        let chunk = DeviceChunk::issue(&signer, &ids, Some(outside), 0, 1_764_000_000, &mut signing);
+        (chunk, ca.ca_certificates_der().unwrap())
+    }
+
+    #[test]
+    fn keys_held_outside_sign_through_the_caller() {
+        use crate::x509::verify::verify_certificate;
+        for algorithm in [KeyAlgorithm::EcP256, KeyAlgorithm::EcP384, KeyAlgorithm::Rsa2048] {
+            let (chunk, ca_der) = signed_outside(algorithm, false);
+            let chunk = chunk.unwrap();
+            let intermediate = <x509_cert::Certificate as der::Decode>::from_der(ca_der.last().unwrap()).unwrap();
+            let file = |path: &str| &chunk.files.iter().find(|f| f.path == path).unwrap().contents;
+            for i in 1..=3 {
+                let device = <x509_cert::Certificate as der::DecodePem>::from_pem(file(&format!("certs/device-{i}.cert.pem"))).unwrap();
+                assert!(verify_certificate(&device.to_der().unwrap(), intermediate.tbs_certificate().subject_public_key_info()).is_ok(), "{algorithm:?}");
+                let csr = <x509_cert::request::CertReq as der::DecodePem>::from_pem(file(&format!("csr/device-{i}.csr.pem"))).unwrap();
+                assert!(crate::x509::verify::verify_csr(&csr, &csr.to_der().unwrap()).is_ok());
+                // The key file is the caller's PKCS#8, and the certificate is for its public key.
+                let key = PrivateKey::from_pkcs8_der(&der::pem::decode_vec(file(&format!("private/device-{i}.key.pem"))).unwrap().1).unwrap();
+                assert_eq!(&key.public_key_info().unwrap(), device.tbs_certificate().subject_public_key_info());
+            }
+        }
+    }
+
+    #[test]
+    fn a_caller_signing_with_the_wrong_key_fails_at_the_first_device() {
+        let (chunk, _) = signed_outside(KeyAlgorithm::EcP256, true);
+        let message = chunk.err().unwrap().message;
+        assert!(message.contains("made outside with key 3 is wrong"), "{message}");
     }
 }

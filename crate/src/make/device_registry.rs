@@ -13,7 +13,7 @@ use crate::output::layout::{self, role};
 use crate::output::writers::CaKeyWriter;
 use crate::rules::names::check_common_name;
 use crate::rules::validity::ValidityBounds;
-use crate::x509::facts::certificate_pem;
+use crate::x509::facts::{certificate_der, certificate_pem};
 use crate::x509::issue::{CertificateParams, Issuer, issue_self_signed};
 use crate::x509::key::{KeyAlgorithm, PrivateKey};
 use crate::x509::profile::DEVICE_REGISTRY_ROOT;
@@ -71,7 +71,7 @@ impl Product for DeviceRegistryRoot {
         let ca_keys = CaKeyWriter::new(self.spec.ca_key_password.as_deref(), None)?;
         let certificate = &self.root.certificate;
         bundle.text(layout::cert(STEM), &certificate_pem(certificate)?, "The root for Azure Device Registry's certificate management: give it to the service.".into());
-        bundle.der_certificate(layout::der_cert(STEM), certificate, "The same root as DER.".into())?;
+        bundle.der_certificate(layout::der_cert(STEM), certificate_der(certificate)?, "The same root as DER.".into());
         bundle.secret(
             layout::key(STEM),
             ca_keys.pem(&self.root.key)?.as_bytes().to_vec(),

@@ -172,7 +172,7 @@ impl Product for EdgeChain {
             &certificate_pem(&self.root.certificate)?,
             "Root CA certificate: upload to DPS → Certificates and verify it (enrollment group); trusted by downstream devices.".into(),
         );
-        bundle.der_certificate(layout::ROOT_CER.into(), &self.root.certificate, "Root CA certificate as DER, for Windows.".into())?;
+        bundle.der_certificate(layout::ROOT_CER.into(), certificate_der(&self.root.certificate)?, "Root CA certificate as DER, for Windows.".into());
         bundle.secret(
             layout::key(layout::ROOT_STEM),
             ca_keys.pem(&self.root.key)?.as_bytes().to_vec(),
@@ -199,7 +199,8 @@ impl Product for EdgeChain {
         let mut leaf = |stem: &str, issued: &Issued, role: Role<'_>| -> Result<()> {
             let key_pem = issued.key.to_pem(KeyEncoding::Pkcs8, None)?;
             let files = KeyedCertificateFiles { stem, issued, issuers: &issuers, key_pem: &key_pem, pfx_path: layout::cert_pfx(stem), friendly_name: stem, role };
-            files.write(&mut bundle, &pfx)
+            files.write(&mut bundle, &pfx)?;
+            Ok(())
         };
         let device_ca = format!("IoT Edge device CA \"{}.ca\"", spec.device_name);
         leaf(&ca_stem, &self.device_ca, Role { what: &device_ca, certificate_use: "the [edge_ca] cert of config.toml.", key_use: "give to the IoT Edge device ([edge_ca] pk)." })?;

@@ -140,7 +140,7 @@ impl Product for IndividualEnrollment {
                     key_use: "give to the device.",
                 },
             };
-            files.write(&mut bundle, &pfx)?;
+            let written = files.write(&mut bundle, &pfx)?;
             let cert_path = layout::cert(&stem);
             write_device_snippets(
                 &mut bundle,
@@ -150,7 +150,7 @@ impl Product for IndividualEnrollment {
                     registration_id: id,
                     stem: &stem,
                     chain_path: &cert_path,
-                    chain_pem: &files.full_chain_pem()?,
+                    chain_pem: &written.full_chain_pem,
                     key_path: &layout::key(&stem),
                     key_pem: &key_pem,
                     pfx_path: &files.pfx_path,

@@ -161,7 +161,9 @@ impl Product for RenewedDevices {
         let writer = DeviceWriter::new(self.settings.clone(), self.ca_certificates.clone())?;
         for d in &self.devices {
             match &d.renewed {
-                Renewed::WithKey(issued) => writer.write(&mut bundle, &d.registration_id, issued)?,
+                Renewed::WithKey(issued) => {
+                    writer.write(&mut bundle, &d.registration_id, issued)?;
+                }
                 Renewed::KeyElsewhere(certificate) => {
                     let what = format!("Renewed certificate of {} (the same key, kept where it is)", d.registration_id);
                     write_signed_request(&mut bundle, &layout::device_stem(&d.registration_id), certificate, &self.ca_certificates, &what)?;

@@ -1,10 +1,7 @@
 //! The files of one download, collected in order, with the snippets every
 //! device gets and the README that closes the list.
 
-use der::Encode;
-use x509_cert::Certificate;
-
-use crate::error::{Result, StudioError};
+use crate::error::Result;
 pub use crate::output::file::OutputFile;
 use crate::output::readme::readme;
 
@@ -23,11 +20,9 @@ impl Bundle {
         self.files.push(OutputFile { path, contents, description, secret: true });
     }
 
-    /// The certificate as DER (`.cer`), which Windows opens with a double-click.
-    pub fn der_certificate(&mut self, path: String, certificate: &Certificate, description: String) -> Result<()> {
-        let der = certificate.to_der().map_err(|e| StudioError::internal("Certificate encoding", e))?;
+    /// A certificate as DER (`.cer`), which Windows opens with a double-click.
+    pub fn der_certificate(&mut self, path: String, der: Vec<u8>, description: String) {
         self.files.push(OutputFile { path, contents: der, description, secret: false });
-        Ok(())
     }
 
     pub fn len(&self) -> usize {

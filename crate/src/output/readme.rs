@@ -40,7 +40,7 @@ pub fn readme(title: &str, files: &[OutputFile]) -> Result<OutputFile> {
 pub fn readme_header(title: &str) -> String {
     format!(
         "{title}\r\n\
-         Made in the browser by the certificate studio; no key left the page.\r\n\
+         Made by the certificate studio on this machine (the page or its command); no key left it.\r\n\
          \r\n\
          Thumbprints are as the Azure portal shows them: SHA-1 (and SHA-256), upper-case hex.\r\n\
          Keys marked SECRET belong on the device that uses them or offline, never in a repository.\r\n\

@@ -9,14 +9,24 @@ use crate::error::{Result, StudioError};
 /// PEM text as adjacent string literals, one per line, each line but the last
 /// ending in `\n`; `joiner` goes between literals (`""` for C, `" +"` for Java).
 fn string_literal_lines(pem: &str, joiner: &str) -> String {
-    let lines: Vec<&str> = pem.lines().collect();
-    let mut out = String::with_capacity(pem.len() + lines.len() * 8);
-    for (i, line) in lines.iter().enumerate() {
-        let escaped = line.replace('\\', "\\\\").replace('"', "\\\"");
-        if i + 1 < lines.len() {
-            out.push_str(&format!("\"{escaped}\\n\"{joiner}\n"));
+    let mut out = String::with_capacity(pem.len() * 9 / 8 + 8);
+    let mut lines = pem.lines().peekable();
+    while let Some(line) = lines.next() {
+        out.push('"');
+        let mut rest = line;
+        while let Some(at) = rest.find(['\\', '"']) {
+            out.push_str(&rest[..at]);
+            out.push('\\');
+            out.push_str(&rest[at..=at]);
+            rest = &rest[at + 1..];
+        }
+        out.push_str(rest);
+        if lines.peek().is_some() {
+            out.push_str("\\n\"");
+            out.push_str(joiner);
+            out.push('\n');
         } else {
-            out.push_str(&format!("\"{escaped}\""));
+            out.push('"');
         }
     }
     out
@@ -459,6 +469,8 @@ mod tests {
         let text = string_literal_lines(pem, "");
         assert_eq!(text, "\"-----BEGIN X-----\\n\"\n\"AAAA\\n\"\n\"BBBB\\n\"\n\"-----END X-----\"");
         assert_eq!(joined(&text) + "\n", pem);
+        // Quotes and backslashes (never in PEM, but in anything else quoted) are escaped.
+        assert_eq!(string_literal_lines("a\"b\\c\nd", " +"), "\"a\\\"b\\\\c\\n\" +\n\"d\"");
     }
 
     #[test]

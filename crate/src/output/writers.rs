@@ -99,21 +99,27 @@ pub struct KeyedCertificateFiles<'a> {
     pub role: Role<'a>,
 }
 
-impl KeyedCertificateFiles<'_> {
+/// A certificate as [`KeyedCertificateFiles::write`] wrote it, encoded once
+/// for the files, the snippets that quote it and its thumbprints.
+pub struct WrittenCertificate {
+    pub der: Vec<u8>,
+    pub pem: String,
     /// The certificate, then its issuers nearest first: what it presents.
-    pub fn full_chain_pem(&self) -> Result<String> {
-        Ok(certificate_pem(&self.issued.certificate)? + &issuers_pem(self.issuers))
-    }
+    pub full_chain_pem: String,
+}
 
-    pub fn write(&self, bundle: &mut Bundle, pfx: &PfxWriter) -> Result<()> {
+impl KeyedCertificateFiles<'_> {
+    pub fn write(&self, bundle: &mut Bundle, pfx: &PfxWriter) -> Result<WrittenCertificate> {
         let Role { what, certificate_use, key_use } = self.role;
-        let certificate = &self.issued.certificate;
-        bundle.text(layout::cert(self.stem), &certificate_pem(certificate)?, format!("{what}: {certificate_use}"));
-        bundle.der_certificate(layout::der_cert(self.stem), certificate, format!("{what} as DER, for Windows or the portal."))?;
+        let der = certificate_der(&self.issued.certificate)?;
+        let pem = pem_text("CERTIFICATE", &der);
+        let full_chain_pem = pem.clone() + &issuers_pem(self.issuers);
+        bundle.text(layout::cert(self.stem), &pem, format!("{what}: {certificate_use}"));
+        bundle.der_certificate(layout::der_cert(self.stem), der.clone(), format!("{what} as DER, for Windows or the portal."));
         if !self.issuers.is_empty() {
             bundle.text(
                 layout::full_chain(self.stem),
-                &self.full_chain_pem()?,
+                &full_chain_pem,
                 format!("{what} with its issuers up to the root: give to the device; it presents this."),
             );
         }
@@ -122,8 +128,7 @@ impl KeyedCertificateFiles<'_> {
             self.key_pem.as_bytes().to_vec(),
             format!("Private key of the {what} (unencrypted, as devices read it): {key_use}"),
         );
-        let device_der = certificate_der(certificate)?;
-        let chain: Vec<&[u8]> = std::iter::once(device_der.as_slice()).chain(self.issuers.iter().rev().map(Vec::as_slice)).collect();
+        let chain: Vec<&[u8]> = std::iter::once(der.as_slice()).chain(self.issuers.iter().rev().map(Vec::as_slice)).collect();
         bundle.secret(
             self.pfx_path.clone(),
             pfx.write_der(&self.issued.key.to_pkcs8_der()?, &chain, self.friendly_name)?,
@@ -136,7 +141,7 @@ impl KeyedCertificateFiles<'_> {
         if let Some(csr) = &self.issued.csr {
             write_csr(bundle, self.stem, csr, what)?;
         }
-        Ok(())
+        Ok(WrittenCertificate { der, pem, full_chain_pem })
     }
 }
 
@@ -164,9 +169,9 @@ pub fn write_tutorial_ca_files(
     );
     bundle.der_certificate(
         layout::ROOT_CER.into(),
-        &root.certificate,
+        certificate_der(&root.certificate)?,
         "Root CA certificate as DER: the same certificate, for the Windows certificate store or the portal.".into(),
-    )?;
+    );
     bundle.secret(
         layout::key(layout::ROOT_STEM),
         ca_keys.pem(&root.key)?.as_bytes().to_vec(),
@@ -187,7 +192,7 @@ pub fn write_tutorial_ca_files(
                 issuer.common_name()
             ),
         );
-        bundle.der_certificate(layout::der_cert(&stem), &issuer.certificate, "The intermediate CA certificate as DER, for Windows.".into())?;
+        bundle.der_certificate(layout::der_cert(&stem), certificate_der(&issuer.certificate)?, "The intermediate CA certificate as DER, for Windows.".into());
         bundle.secret(
             layout::key(&stem),
             ca_keys.pem(&issuer.key)?.as_bytes().to_vec(),
@@ -259,7 +264,8 @@ impl DeviceWriter {
         &self.pfx
     }
 
-    pub fn write(&self, bundle: &mut Bundle, registration_id: &str, device: &Issued) -> Result<()> {
+    /// Writes the device's files; returns its certificate as written.
+    pub fn write(&self, bundle: &mut Bundle, registration_id: &str, device: &Issued) -> Result<WrittenCertificate> {
         let id = registration_id;
         let stem = layout::device_stem(id);
         let key_der = device.key.to_pkcs8_der()?;
@@ -283,14 +289,12 @@ impl DeviceWriter {
                 key_use: "give to the device.",
             },
         };
-        files.write(bundle, &self.pfx)?;
-        let chain_pem = files.full_chain_pem()?;
-        let cert_pem = certificate_pem(&device.certificate)?;
+        let written = files.write(bundle, &self.pfx)?;
         let material = DeviceMaterial {
             registration_id: id,
             stem: &stem,
             chain_path: &layout::full_chain(&stem),
-            chain_pem: &chain_pem,
+            chain_pem: &written.full_chain_pem,
             key_path: &layout::key(&stem),
             key_pem: &key_pem,
             pfx_path: &files.pfx_path,
@@ -299,7 +303,7 @@ impl DeviceWriter {
         let intermediate_refs: Vec<&str> = self.intermediate_pems.iter().map(String::as_str).collect();
         bundle.text(
             layout::snippet(&stem, layout::JAVA_SAMPLE),
-            &JavaSnippet::new(&cert_pem, &pkcs8_pem, &self.root_pem, &intermediate_refs).text(),
+            &JavaSnippet::new(&written.pem, &pkcs8_pem, &self.root_pem, &intermediate_refs).text(),
             format!("Java constants for ProvisioningX509Sample.java ({id})."),
         );
         bundle.text(
@@ -307,7 +311,7 @@ impl DeviceWriter {
             &powershell_enrollment(&self.settings.snippets, id, &layout::cert(&stem), None),
             format!("PowerShell: an individual enrollment for {id} with its device certificate."),
         );
-        Ok(())
+        Ok(written)
     }
 }
 
@@ -355,7 +359,7 @@ pub fn write_device_snippets(bundle: &mut Bundle, settings: &SnippetSettings, pf
 pub fn write_signed_request(bundle: &mut Bundle, stem: &str, certificate: &Certificate, issuers: &[Vec<u8>], what: &str) -> Result<()> {
     let pem = certificate_pem(certificate)?;
     bundle.text(layout::cert(stem), &pem, format!("{what}."));
-    bundle.der_certificate(layout::der_cert(stem), certificate, format!("{what}, as DER, for Windows."))?;
+    bundle.der_certificate(layout::der_cert(stem), certificate_der(certificate)?, format!("{what}, as DER, for Windows."));
     bundle.text(
         layout::full_chain(stem),
         &(pem + &issuers_pem(issuers)),

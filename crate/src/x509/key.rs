@@ -1,10 +1,9 @@
 //! Private keys: the five algorithms the studio offers, their generation,
 //! their encodings, and signing with them.
 
-use der::{Decode, Encode, pem::LineEnding, referenced::RefToOwned};
+use der::{Decode, Encode, asn1::BitString, referenced::RefToOwned};
 use p256::elliptic_curve::Generate;
 use pkcs8::{DecodePrivateKey, EncodePrivateKey, PrivateKeyInfoRef};
-use rsa::pkcs1::EncodeRsaPrivateKey;
 use sha2::Sha256;
 use signature::{Keypair, Signer};
 use spki::{
@@ -122,6 +121,22 @@ pub enum PrivateKey {
     Rsa(Box<rsa::pkcs1v15::SigningKey<Sha256>>),
     P256(p256::ecdsa::SigningKey),
     P384(p384::ecdsa::SigningKey),
+    /// Held and signed with by the caller ([`Signing::outside`](crate::x509::signing::Signing::outside)).
+    Outside(Box<OutsideKey>),
+}
+
+/// A key the caller holds and signs with (Node's OpenSSL in the command's
+/// workers), known here by its PKCS#8, which goes into files, and the public
+/// key that PKCS#8 carries. Reading an EC key into the curve crates costs two
+/// scalar multiplications (checking the public point, then deriving it again):
+/// more than the rest of a device's work when the caller signs anyway.
+#[derive(Clone)]
+pub struct OutsideKey {
+    /// The caller's name for the key, passed back with each message to sign.
+    pub handle: usize,
+    algorithm: KeyAlgorithm,
+    pkcs8: Zeroizing<Vec<u8>>,
+    public_key: SubjectPublicKeyInfoOwned,
 }
 
 impl PrivateKey {
@@ -163,6 +178,42 @@ impl PrivateKey {
         Err(bad(format!("the algorithm {algorithm} is not RSA or EC")))
     }
 
+    /// An unencrypted PKCS#8 key the caller signs with, called `handle`. Its
+    /// public key is read as written (an EC key's PKCS#8 must carry its
+    /// point, which must lie on the curve), not derived from the private one.
+    pub fn outside(handle: usize, der: &[u8]) -> Result<Self> {
+        let bad = |why: String| StudioError::general(format!("The private key is not a usable PKCS#8 key: {why}."));
+        let info = PrivateKeyInfoRef::from_der(der).map_err(|e| bad(e.to_string()))?;
+        let (algorithm, public_key) = if info.algorithm.oid == RSA_ENCRYPTION {
+            let key = rsa::pkcs1::RsaPrivateKey::<der::asn1::UintRef<'_>>::from_der(info.private_key.as_bytes()).map_err(|e| bad(e.to_string()))?;
+            let public = rsa::pkcs1::RsaPublicKey { modulus: key.modulus, public_exponent: key.public_exponent };
+            let bits = BitString::from_bytes(&public.to_der().map_err(|e| bad(e.to_string()))?).map_err(|e| bad(e.to_string()))?;
+            let public_key = SubjectPublicKeyInfoOwned { algorithm: rsa::pkcs1::ALGORITHM_ID.ref_to_owned(), subject_public_key: bits };
+            let algorithm = KeyAlgorithm::from_public_key(&public_key).map_err(|_| bad("an RSA key must have 2048, 3072 or 4096 bits".into()))?;
+            (algorithm, public_key)
+        } else if info.algorithm.oid == ID_EC_PUBLIC_KEY {
+            let curve = info.algorithm.parameters_oid().map_err(|e| bad(e.to_string()))?;
+            let key = sec1::EcPrivateKey::from_der(info.private_key.as_bytes()).map_err(|e| bad(e.to_string()))?;
+            let point = key.public_key.ok_or_else(|| bad("it does not carry its public key".into()))?;
+            let on_curve = match curve {
+                SECP256R1 => p256::PublicKey::from_sec1_bytes(point).is_ok(),
+                SECP384R1 => p384::PublicKey::from_sec1_bytes(point).is_ok(),
+                _ => return Err(bad(format!("the curve {curve} is not P-256 or P-384"))),
+            };
+            if !on_curve {
+                return Err(bad("its public key is not a point of its curve".into()));
+            }
+            let public_key = SubjectPublicKeyInfoOwned {
+                algorithm: AlgorithmIdentifierOwned { oid: ID_EC_PUBLIC_KEY, parameters: Some(curve.into()) },
+                subject_public_key: BitString::from_bytes(point).map_err(|e| bad(e.to_string()))?,
+            };
+            (if curve == SECP256R1 { KeyAlgorithm::EcP256 } else { KeyAlgorithm::EcP384 }, public_key)
+        } else {
+            return Err(bad(format!("the algorithm {} is not RSA or EC", info.algorithm.oid)));
+        };
+        Ok(Self::Outside(Box::new(OutsideKey { handle, algorithm, pkcs8: Zeroizing::new(der.to_vec()), public_key })))
+    }
+
     pub fn algorithm(&self) -> KeyAlgorithm {
         match self {
             Self::Rsa(key) => {
@@ -175,6 +226,7 @@ impl PrivateKey {
             }
             Self::P256(_) => KeyAlgorithm::EcP256,
             Self::P384(_) => KeyAlgorithm::EcP384,
+            Self::Outside(key) => key.algorithm,
         }
     }
 
@@ -190,6 +242,7 @@ impl PrivateKey {
             Self::P384(key) => {
                 ec_pkcs8_der(SECP384R1, &key.as_nonzero_scalar().to_bytes(), key.verifying_key().to_sec1_point(false).as_bytes())
             }
+            Self::Outside(key) => Ok(key.pkcs8.clone()),
         }
     }
 
@@ -208,25 +261,10 @@ impl PrivateKey {
     /// The key as PEM text: PKCS#8 (encrypted with PBES2 when a password is
     /// given) or the traditional per-algorithm form.
     pub fn to_pem(&self, encoding: KeyEncoding, password: Option<&str>) -> Result<Zeroizing<String>> {
-        let failed = |e: &dyn std::fmt::Display| StudioError::internal("Private key encoding", e);
         match (encoding, password) {
             (KeyEncoding::Pkcs8, None) => Ok(pkcs8_pem(&self.to_pkcs8_der()?)),
             (KeyEncoding::Pkcs8, Some(password)) => self.to_encrypted_pem(&PasswordKey::derive(password, PKCS8_PBKDF2_ITERATIONS)?),
-            (KeyEncoding::Traditional, None) => match self {
-                Self::Rsa(key) => {
-                    let key: &rsa::PrivateKey = key.as_ref().as_ref();
-                    let pem = key.to_pkcs1_pem(LineEnding::LF).map_err(|e| failed(&e))?;
-                    Ok(Zeroizing::new(pem.to_string()))
-                }
-                Self::P256(key) => {
-                    let pem = p256::SecretKey::from(key.as_nonzero_scalar()).to_sec1_pem(LineEnding::LF);
-                    Ok(Zeroizing::new(pem.map_err(|e| failed(&e))?.to_string()))
-                }
-                Self::P384(key) => {
-                    let pem = p384::SecretKey::from(key.as_nonzero_scalar()).to_sec1_pem(LineEnding::LF);
-                    Ok(Zeroizing::new(pem.map_err(|e| failed(&e))?.to_string()))
-                }
-            },
+            (KeyEncoding::Traditional, None) => traditional_pem(&self.to_pkcs8_der()?),
             (KeyEncoding::Traditional, Some(_)) => Err(StudioError::field(
                 "keyFormat",
                 "A traditional (PKCS#1/SEC1) key can't carry a password here; choose PKCS#8 for encrypted keys.",
@@ -243,6 +281,7 @@ impl PrivateKey {
             Self::Rsa(key) => Signer::<rsa::pkcs1v15::Signature>::try_sign(key.as_ref(), message).map_err(failed)?.to_vec(),
             Self::P256(key) => Signer::<p256::ecdsa::DerSignature>::try_sign(key, message).map_err(failed)?.to_vec(),
             Self::P384(key) => Signer::<p384::ecdsa::DerSignature>::try_sign(key, message).map_err(failed)?.to_vec(),
+            Self::Outside(_) => return Err(StudioError::general("A key the caller holds signs only through the caller.")),
         })
     }
 
@@ -256,6 +295,7 @@ impl PrivateKey {
             Self::Rsa(key) => key.verifying_key().to_public_key_der(),
             Self::P256(key) => key.verifying_key().to_public_key_der(),
             Self::P384(key) => key.verifying_key().to_public_key_der(),
+            Self::Outside(key) => return Ok(key.public_key.clone()),
         }
         .map_err(|e| StudioError::internal("Public key encoding", e))?;
         SubjectPublicKeyInfoOwned::from_der(der.as_bytes()).map_err(|e| StudioError::internal("Public key encoding", e))
@@ -295,6 +335,21 @@ fn ec_pkcs8_der(curve: ObjectIdentifier, secret: &[u8], public_point: &[u8]) -> 
     Ok(Zeroizing::new(info.to_der().map_err(|e| failed(&e))?))
 }
 
+/// The traditional form of an unencrypted PKCS#8 key, from the bytes it
+/// wraps: PKCS#1 `RSA PRIVATE KEY`, or SEC1 `EC PRIVATE KEY` naming its curve
+/// (as OpenSSL 1.1 and the curve crates write it).
+fn traditional_pem(pkcs8: &[u8]) -> Result<Zeroizing<String>> {
+    let failed = |e: &dyn std::fmt::Display| StudioError::internal("Private key encoding", e);
+    let info = PrivateKeyInfoRef::from_der(pkcs8).map_err(|e| failed(&e))?;
+    if info.algorithm.oid == RSA_ENCRYPTION {
+        return Ok(Zeroizing::new(pem_text("RSA PRIVATE KEY", info.private_key.as_bytes())));
+    }
+    let curve = info.algorithm.parameters_oid().map_err(|e| failed(&e))?;
+    let mut key = sec1::EcPrivateKey::from_der(info.private_key.as_bytes()).map_err(|e| failed(&e))?;
+    key.parameters = Some(sec1::EcParameters::NamedCurve(curve));
+    Ok(Zeroizing::new(pem_text("EC PRIVATE KEY", &Zeroizing::new(key.to_der().map_err(|e| failed(&e))?))))
+}
+
 /// Unencrypted PKCS#8 DER as `PRIVATE KEY` PEM. (An EC key's DER carries its
 /// public key, which costs a scalar multiplication to make: encode once, reuse.)
 pub fn pkcs8_pem(der: &[u8]) -> Zeroizing<String> {
@@ -322,11 +377,12 @@ impl Keypair for PrivateKey {
 impl DynSignatureAlgorithmIdentifier for PrivateKey {
     fn signature_algorithm_identifier(&self) -> spki::Result<AlgorithmIdentifierOwned> {
         use spki::SignatureAlgorithmIdentifier;
-        match self {
-            Self::Rsa(key) => key.signature_algorithm_identifier(),
-            Self::P256(_) => Ok(p256::ecdsa::SigningKey::SIGNATURE_ALGORITHM_IDENTIFIER.ref_to_owned()),
-            Self::P384(_) => Ok(p384::ecdsa::SigningKey::SIGNATURE_ALGORITHM_IDENTIFIER.ref_to_owned()),
+        Ok(match self.algorithm() {
+            KeyAlgorithm::EcP256 => p256::ecdsa::SigningKey::SIGNATURE_ALGORITHM_IDENTIFIER,
+            KeyAlgorithm::EcP384 => p384::ecdsa::SigningKey::SIGNATURE_ALGORITHM_IDENTIFIER,
+            _ => rsa::pkcs1v15::SigningKey::<Sha256>::SIGNATURE_ALGORITHM_IDENTIFIER,
         }
+        .ref_to_owned())
     }
 }
 
@@ -351,10 +407,57 @@ mod tests {
             let theirs = match &key {
                 PrivateKey::P256(k) => k.to_pkcs8_der().unwrap(),
                 PrivateKey::P384(k) => k.to_pkcs8_der().unwrap(),
-                PrivateKey::Rsa(_) => unreachable!(),
+                _ => unreachable!(),
             };
             assert_eq!(key.to_pkcs8_der().unwrap().as_slice(), theirs.as_bytes());
         }
+    }
+
+    #[test]
+    fn traditional_pem_is_byte_for_byte_the_crates_encoding() {
+        use rsa::pkcs1::EncodeRsaPrivateKey;
+        let lf = der::pem::LineEnding::LF;
+        for alg in [KeyAlgorithm::Rsa2048, KeyAlgorithm::EcP256, KeyAlgorithm::EcP384] {
+            let key = PrivateKey::generate(alg).unwrap();
+            let theirs = match &key {
+                PrivateKey::Rsa(k) => k.as_ref().as_ref().to_pkcs1_pem(lf).unwrap().to_string(),
+                PrivateKey::P256(k) => p256::SecretKey::from(k.as_nonzero_scalar()).to_sec1_pem(lf).unwrap().to_string(),
+                PrivateKey::P384(k) => p384::SecretKey::from(k.as_nonzero_scalar()).to_sec1_pem(lf).unwrap().to_string(),
+                PrivateKey::Outside(_) => unreachable!(),
+            };
+            assert_eq!(*key.to_pem(KeyEncoding::Traditional, None).unwrap(), theirs, "{alg:?}");
+        }
+    }
+
+    #[test]
+    fn a_key_held_outside_is_known_by_its_pkcs8_alone() {
+        for alg in [KeyAlgorithm::Rsa2048, KeyAlgorithm::EcP256, KeyAlgorithm::EcP384] {
+            let key = PrivateKey::generate(alg).unwrap();
+            let der = key.to_pkcs8_der().unwrap();
+            let outside = PrivateKey::outside(7, &der).unwrap();
+            assert_eq!(outside.algorithm(), alg);
+            assert_eq!(outside.public_key_info().unwrap(), key.public_key_info().unwrap());
+            assert_eq!(outside.signature_algorithm_identifier().unwrap(), key.signature_algorithm_identifier().unwrap());
+            assert_eq!(*outside.to_pkcs8_der().unwrap(), *der);
+            assert_eq!(outside.to_pem(KeyEncoding::Traditional, None).unwrap(), key.to_pem(KeyEncoding::Traditional, None).unwrap());
+            assert!(outside.sign(b"message").unwrap_err().message.contains("through the caller"));
+        }
+        // An EC key without its public point, or with a point off the curve.
+        let PrivateKey::P256(key) = PrivateKey::generate(KeyAlgorithm::EcP256).unwrap() else { unreachable!() };
+        let scalar = key.as_nonzero_scalar().to_bytes();
+        let mut point = key.verifying_key().to_sec1_point(false).as_bytes().to_vec();
+        let without = |public_key: Option<&[u8]>| {
+            let ec = sec1::EcPrivateKey { private_key: &scalar, parameters: None, public_key }.to_der().unwrap();
+            let curve = SECP256R1;
+            let info = PrivateKeyInfoRef::new(
+                spki::AlgorithmIdentifierRef { oid: ID_EC_PUBLIC_KEY, parameters: Some((&curve).into()) },
+                der::asn1::OctetStringRef::new(&ec).unwrap(),
+            );
+            PrivateKey::outside(0, &info.to_der().unwrap()).err().unwrap().message
+        };
+        assert!(without(None).contains("does not carry its public key"));
+        point[40] ^= 1;
+        assert!(without(Some(&point)).contains("not a point of its curve"));
     }
 
     #[test]

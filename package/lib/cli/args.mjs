@@ -17,7 +17,7 @@ export const OUTPUT_OPTIONS = {
 
 /** Key generation flags. */
 export const KEY_OPTIONS = {
-  'key-generator': { type: 'string', help: 'node|rust  who makes the keys: Node\'s crypto (OpenSSL; the default) or the studio\'s Rust core' },
+  'key-generator': { type: 'string', help: 'node|rust  who makes the keys and signs a batch\'s devices: Node\'s crypto (OpenSSL; the default) or the studio\'s Rust core' },
   workers: { type: 'string', help: 'N  worker threads (default: one per core)' },
 };
 

@@ -2,7 +2,7 @@
 // crypto (OpenSSL) is the fast path; the studio's Rust core (generateKey) is
 // the fallback where Node's crypto is missing, and on request.
 
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, sign } from 'node:crypto';
 
 const NODE_PARAMS = {
   'rsa-2048': ['rsa', { modulusLength: 2048, publicExponent: 0x10001 }],
@@ -12,12 +12,29 @@ const NODE_PARAMS = {
   'ec-p384': ['ec', { namedCurve: 'secp384r1' }],
 };
 
-/** One key of `algorithm`; `studio` is the loaded main module (for the Rust generator). */
+/** The hash each algorithm's certificates and CSRs are signed with (ecdsa-with-SHA384 for P-384). */
+const SIGNATURE_HASH = { 'ec-p384': 'sha384' };
+
+/** Whether Node's crypto can make and sign with keys here. */
+export function nodeCrypto(generator) {
+  return generator === 'node' && typeof generateKeyPairSync === 'function';
+}
+
+/** A key from Node's crypto: the KeyObject that signs, and its PKCS#8 DER (an EC key's carries its public point). */
+export function nodeKeyPair(algorithm) {
+  const [type, params] = NODE_PARAMS[algorithm];
+  const { privateKey } = generateKeyPairSync(type, params);
+  const der = privateKey.export({ type: 'pkcs8', format: 'der' });
+  return { keyObject: privateKey, pkcs8: new Uint8Array(der.buffer, der.byteOffset, der.byteLength) };
+}
+
+/** `keyObject`'s signature of `message` as a certificate of `algorithm` carries it (DER ECDSA, or PKCS#1 v1.5). */
+export function nodeSign(algorithm, keyObject, message) {
+  const signature = sign(SIGNATURE_HASH[algorithm] ?? 'sha256', message, keyObject);
+  return new Uint8Array(signature.buffer, signature.byteOffset, signature.byteLength);
+}
+
+/** One key of `algorithm`; `studio` is the loaded module (for the Rust generator). */
 export function makeKey(algorithm, generator, studio) {
-  if (generator === 'node' && typeof generateKeyPairSync === 'function') {
-    const [type, params] = NODE_PARAMS[algorithm];
-    const { privateKey } = generateKeyPairSync(type, { ...params, privateKeyEncoding: { type: 'pkcs8', format: 'der' }, publicKeyEncoding: { type: 'spki', format: 'der' } });
-    return new Uint8Array(privateKey.buffer, privateKey.byteOffset, privateKey.byteLength);
-  }
-  return studio.generateKey(algorithm);
+  return nodeCrypto(generator) ? nodeKeyPair(algorithm).pkcs8 : studio.generateKey(algorithm);
 }

@@ -48,6 +48,12 @@ export class Output {
     this.fileCount += files.length;
   }
 
+  /** A file already on disk at `path` (a spool), added to the ZIP as `name` without reading it whole. */
+  addFromDisk(name, path) {
+    this.zip.addFromDisk(name, path, this.when);
+    this.fileCount++;
+  }
+
   /** Entries a worker encoded (ZIP), or a count of files a worker wrote (folder). */
   addWritten({ entries, written }) {
     if (entries) for (const entry of entries) this.zip.addEncoded(entry);
