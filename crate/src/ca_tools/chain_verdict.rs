@@ -532,7 +532,7 @@ impl Judged<'_> {
         {
             fail("aki-ski", "is self-signed, but its Authority Key Identifier is not its own Subject Key Identifier.".into());
         }
-        if !self_signed && !aki.is_some_and(|(_, a)| a.key_identifier.is_some()) {
+        if !self_signed && aki.is_none_or(|(_, a)| a.key_identifier.is_none()) {
             fail("aki-ski", "has no Authority Key Identifier (keyIdentifier); RFC 5280 §4.2.1.1 requires one in every certificate not self-signed.".into());
         }
         if ca && !list.iter().any(|e| e.extn_id == ID_CE_SUBJECT_KEY_IDENTIFIER) {

@@ -14,7 +14,8 @@ fn string_literal_lines(pem: &str, joiner: &str) -> String {
     while let Some(line) = lines.next() {
         out.push('"');
         let mut rest = line;
-        while let Some(at) = rest.find(['\\', '"']) {
+        // A byte search: both are ASCII, so any index found is a char boundary (and str's char-set find is slow).
+        while let Some(at) = rest.bytes().position(|b| b == b'\\' || b == b'"') {
             out.push_str(&rest[..at]);
             out.push('\\');
             out.push_str(&rest[at..=at]);

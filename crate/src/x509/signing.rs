@@ -45,8 +45,11 @@ pub enum Signing {
     /// Keys the caller holds ([`PrivateKey::Outside`]) sign through its
     /// function, given the key's handle and the message, as it happens; other
     /// keys sign here. Serials are fresh random numbers.
-    Outside(Box<dyn FnMut(usize, &[u8]) -> Result<Vec<u8>>>),
+    Outside(OutsideSigner),
 }
+
+/// The caller's signer: a key's handle and a message → the signature.
+pub type OutsideSigner = Box<dyn FnMut(usize, &[u8]) -> Result<Vec<u8>>>;
 
 /// How many of a caller's first signatures [`verified_at_first`] checks: a
 /// caller that signs with the wrong key or hash fails at its first device (a
