@@ -14,7 +14,7 @@ use crate::x509::key::PrivateKey;
 use crate::x509::signing::{SignatureRequest, Signing, SigningPlan};
 
 /// The chain form's settings, not yet checked.
-pub(super) fn chain_settings(spec: JsValue) -> JsResult<ChainSpec> {
+fn chain_settings(spec: JsValue) -> JsResult<ChainSpec> {
     Ok(from_js::<ChainForm>(spec, "chain settings")?.into_spec()?)
 }
 
@@ -148,10 +148,15 @@ pub fn issue_device_chunk(
     #[wasm_bindgen(js_name = "nowMs")] now_ms: f64,
 ) -> JsResult<JsValue> {
     let signer_key = key_in(&js_sys::Uint8Array::from(signer_key).into())?;
-    let ca_der = ca_certificates.iter().map(|c| c.to_vec()).collect();
-    let signer = BatchSigner::new(chain_settings(spec)?, signer_common_name, signer_key, ca_der)?;
+    let signer = batch_signer(spec, signer_common_name, signer_key, &ca_certificates)?;
     let chunk = DeviceChunk::issue(&signer, &ids, keys_in(keys)?, first_index as usize, now_unix(now_ms), &mut Signing::here())?;
     device_chunk_out(chunk)
+}
+
+/// The batch's CA as a chunk gets it from JS (see makeBatchCa).
+pub(super) fn batch_signer(spec: JsValue, signer_common_name: &str, signer_key: PrivateKey, ca_certificates: &[js_sys::Uint8Array]) -> JsResult<BatchSigner> {
+    let ca_der = ca_certificates.iter().map(|c| c.to_vec()).collect();
+    Ok(BatchSigner::new(chain_settings(spec)?, signer_common_name, signer_key, ca_der)?)
 }
 
 /// A chunk as JS gets it: `{ firstIndex, files, csvRows, readmeExample }`.

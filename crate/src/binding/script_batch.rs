@@ -6,10 +6,10 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::chain::{chain_settings, device_chunk_out};
+use super::chain::{batch_signer, device_chunk_out};
 use super::{JsResult, files_in, now_unix, to_js, wipe};
 use crate::error::StudioError;
-use crate::make::batch::{BatchSigner, DEVICES_CSV_HEADER, DeviceChunk, batch_readme, batch_title};
+use crate::make::batch::{DEVICES_CSV_HEADER, DeviceChunk, batch_readme, batch_title};
 use crate::output::readme::readme_entries;
 use crate::rules::device_list::{MAX_SCRIPT_DEVICES, parse_device_list_up_to};
 use crate::x509::key::PrivateKey;
@@ -62,8 +62,7 @@ pub fn issue_device_chunk_signed_outside(
     let outside = |handle: usize, der: Vec<u8>| PrivateKey::outside(handle, &zeroize::Zeroizing::new(der));
     let keys = keys.iter().enumerate().map(|(handle, key)| outside(handle, key.to_vec())).collect::<Result<Vec<_>, _>>()?;
     let signer_key = outside(keys.len(), signer_key.to_vec())?;
-    let ca_der = ca_certificates.iter().map(|c| c.to_vec()).collect();
-    let signer = BatchSigner::new(chain_settings(spec)?, signer_common_name, signer_key.clone(), ca_der)?;
+    let signer = batch_signer(spec, signer_common_name, signer_key.clone(), &ca_certificates)?;
     let mut checked = keys.clone();
     checked.push(signer_key.clone());
     let mut signing = Signing::outside(verified_at_first(checked, move |handle, message| {
