@@ -43,7 +43,7 @@ export class Output {
 
   /** Files made in this thread. */
   addFiles(files) {
-    if (this.zip) for (const file of files) this.zip.add(file, this.when);
+    if (this.zip) this.zip.add(files, this.when);
     else writeFilesUnder(this.target.dir, files, this.madeDirs);
     this.fileCount += files.length;
   }
@@ -54,10 +54,10 @@ export class Output {
     this.fileCount++;
   }
 
-  /** Entries a worker encoded (ZIP), or a count of files a worker wrote (folder). */
-  addWritten({ entries, written }) {
-    if (entries) for (const entry of entries) this.zip.addEncoded(entry);
-    this.fileCount += entries ? entries.length : written;
+  /** Entries a worker encoded (ZIP, from encodeEntries), or a count of files a worker wrote (folder). */
+  addWritten({ encoded, written }) {
+    if (encoded) this.zip.addEncoded(encoded);
+    this.fileCount += encoded ? encoded.entries.length : written;
   }
 
   /** What the worker writing a chunk needs to know. */

@@ -9,7 +9,7 @@ import { parentPort } from 'node:worker_threads';
 import * as studio from '../ca.js';
 import { makeKey, nodeCrypto, nodeKeyPair, nodeSign } from './keygen.mjs';
 import { writeFilesUnder } from './output.mjs';
-import { encodeEntry } from './zip.mjs';
+import { encodeEntries } from './zip.mjs';
 
 const madeDirs = new Set();
 
@@ -48,7 +48,7 @@ const JOBS = {
       out.written = chunk.files.length;
     } else {
       const when = new Date(target.when);
-      out.entries = chunk.files.map((file) => encodeEntry(file, when));
+      out.encoded = encodeEntries(chunk.files, when);
     }
     for (const file of chunk.files) if (file.secret) file.contents.fill(0);
     return out;
@@ -58,7 +58,7 @@ const JOBS = {
 parentPort.on('message', ({ job, args }) => {
   try {
     const result = JOBS[job](args);
-    const transfer = Array.isArray(result.entries) ? result.entries.map((e) => e.bytes.buffer) : [];
+    const transfer = result.encoded ? [result.encoded.bytes.buffer] : [];
     parentPort.postMessage({ result }, transfer);
   } catch (error) {
     parentPort.postMessage({ error: { message: error.message, field: error.field } });

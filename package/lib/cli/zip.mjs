@@ -53,19 +53,32 @@ function localHeader(meta, name) {
 }
 
 /**
- * One file as a ZIP entry, checksummed and deflated by zlib: its local
- * header and data as one buffer, plus what the central directory needs.
+ * Files as consecutive ZIP entries, each checksummed and deflated by zlib:
+ * one buffer of local headers and data (its own ArrayBuffer, never Node's
+ * shared pool, so a worker transfers it whole), and what the central
+ * directory needs of each, with its offset in that buffer.
  */
-export function encodeEntry({ path, contents, secret }, when = new Date()) {
-  const method = storedOrDeflated(path, contents);
-  const data = method === DEFLATED ? zlib.deflateRawSync(contents, DEFLATE) : contents;
-  const meta = { path, method, ...dosDateTime(when), crc: zlib.crc32(contents), compressedSize: data.byteLength, size: contents.byteLength, mode: secret ? 0o600 : 0o644 };
-  const header = localHeader(meta, Buffer.from(path, 'utf8'));
-  // Its own ArrayBuffer (never Node's shared pool), so a worker can transfer it.
-  const bytes = new Uint8Array(header.length + data.byteLength);
-  bytes.set(header, 0);
-  bytes.set(data, header.length);
-  return { bytes, meta };
+export function encodeEntries(files, when = new Date()) {
+  const { time, day } = dosDateTime(when);
+  const parts = [];
+  const entries = [];
+  let size = 0;
+  for (const { path, contents, secret } of files) {
+    const method = storedOrDeflated(path, contents);
+    const data = method === DEFLATED ? zlib.deflateRawSync(contents, DEFLATE) : contents;
+    const meta = { path, method, time, day, crc: zlib.crc32(contents), compressedSize: data.byteLength, size: contents.byteLength, mode: secret ? 0o600 : 0o644, at: size };
+    const header = localHeader(meta, Buffer.from(path, 'utf8'));
+    parts.push(header, data);
+    entries.push(meta);
+    size += header.length + data.byteLength;
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const part of parts) {
+    bytes.set(part, at);
+    at += part.byteLength;
+  }
+  return { bytes, entries };
 }
 
 export class ZipFileWriter {
@@ -86,11 +99,11 @@ export class ZipFileWriter {
     this.offset += bytes.byteLength;
   }
 
-  /** An entry from `encodeEntry` (made here or in a worker). */
-  addEncoded({ bytes, meta }) {
-    const at = this.offset;
+  /** Entries from `encodeEntries` (made here or in a worker): one write, and one for their directory records. */
+  addEncoded({ bytes, entries }) {
+    const base = this.offset;
     this.#write(bytes);
-    this.#addToDirectory(meta, at);
+    this.#addToDirectory(entries.map((meta) => ({ meta, at: base + meta.at })));
   }
 
   /**
@@ -115,44 +128,49 @@ export class ZipFileWriter {
       const at = this.offset;
       this.#write(localHeader(meta, Buffer.from(name, 'utf8')));
       eachBlock((bytes) => this.#write(bytes));
-      this.#addToDirectory(meta, at);
+      this.#addToDirectory([{ meta, at }]);
     } finally {
       closeSync(fd);
     }
   }
 
-  #addToDirectory(meta, at) {
-    const name = Buffer.from(meta.path, 'utf8');
-    const zip64 = at >= MAX32;
-    const record = Buffer.alloc(46 + name.length + (zip64 ? 12 : 0));
-    record.writeUInt32LE(CENTRAL, 0);
-    record.writeUInt16LE((3 << 8) | 45, 4); // made by: Unix, spec 4.5
-    record.writeUInt16LE(zip64 ? 45 : 20, 6);
-    record.writeUInt16LE(UTF8_NAMES, 8);
-    record.writeUInt16LE(meta.method, 10);
-    record.writeUInt16LE(meta.time, 12);
-    record.writeUInt16LE(meta.day, 14);
-    record.writeUInt32LE(meta.crc, 16);
-    record.writeUInt32LE(meta.compressedSize, 20);
-    record.writeUInt32LE(meta.size, 24);
-    record.writeUInt16LE(name.length, 28);
-    record.writeUInt16LE(zip64 ? 12 : 0, 30);
-    record.writeUInt32LE(((0o100000 | meta.mode) << 16) >>> 0, 38);
-    record.writeUInt32LE(zip64 ? MAX32 : at, 42);
-    name.copy(record, 46);
-    if (zip64) {
-      const extra = 46 + name.length;
-      record.writeUInt16LE(0x0001, extra);
-      record.writeUInt16LE(8, extra + 2);
-      record.writeBigUInt64LE(BigInt(at), extra + 4);
-    }
-    writeSync(this.spool, record);
-    this.directorySize += record.length;
-    this.count++;
+  /** Central directory records of entries written at `at`, spooled in one write. */
+  #addToDirectory(written) {
+    const records = written.map(({ meta, at }) => {
+      const name = Buffer.from(meta.path, 'utf8');
+      const zip64 = at >= MAX32;
+      const record = Buffer.alloc(46 + name.length + (zip64 ? 12 : 0));
+      record.writeUInt32LE(CENTRAL, 0);
+      record.writeUInt16LE((3 << 8) | 45, 4); // made by: Unix, spec 4.5
+      record.writeUInt16LE(zip64 ? 45 : 20, 6);
+      record.writeUInt16LE(UTF8_NAMES, 8);
+      record.writeUInt16LE(meta.method, 10);
+      record.writeUInt16LE(meta.time, 12);
+      record.writeUInt16LE(meta.day, 14);
+      record.writeUInt32LE(meta.crc, 16);
+      record.writeUInt32LE(meta.compressedSize, 20);
+      record.writeUInt32LE(meta.size, 24);
+      record.writeUInt16LE(name.length, 28);
+      record.writeUInt16LE(zip64 ? 12 : 0, 30);
+      record.writeUInt32LE(((0o100000 | meta.mode) << 16) >>> 0, 38);
+      record.writeUInt32LE(zip64 ? MAX32 : at, 42);
+      name.copy(record, 46);
+      if (zip64) {
+        const extra = 46 + name.length;
+        record.writeUInt16LE(0x0001, extra);
+        record.writeUInt16LE(8, extra + 2);
+        record.writeBigUInt64LE(BigInt(at), extra + 4);
+      }
+      return record;
+    });
+    const block = Buffer.concat(records);
+    for (let done = 0; done < block.length; ) done += writeSync(this.spool, block, done, block.length - done);
+    this.directorySize += block.length;
+    this.count += records.length;
   }
 
-  add(file, when) {
-    this.addEncoded(encodeEntry(file, when));
+  add(files, when) {
+    this.addEncoded(encodeEntries(files, when));
   }
 
   /** Copies the directory after the entries and writes the end records; returns the ZIP's size. */
