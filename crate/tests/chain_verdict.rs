@@ -321,4 +321,20 @@ fn signatures_are_checked_over_the_bytes_as_read() {
         "{}",
         refused.message
     );
+
+    // The root with NULL parameters added to its outer signatureAlgorithm
+    // only: that field is outside what was signed, so the signature still
+    // checks, but it no longer names the algorithm the signed part names.
+    // OpenSSL refuses it; so does the import, and inspect vouches for nothing.
+    let outer_with_null = tlv(0x30, &[children(split(algorithm).1)[0], &[0x05, 0x00]].concat());
+    let altered = tlv(0x30, &[tbs, &outer_with_null, fields[2]].concat());
+    dir.write("altered.der", &altered);
+    dir.openssl(&["x509", "-inform", "DER", "-in", "altered.der", "-out", "altered.pem"]);
+    let (ok, out) = dir.openssl_status(&["verify", "-check_ss_sig", "-CAfile", "altered.pem", "altered.pem"]);
+    assert!(!ok && out.contains("signature"), "{out}");
+    let altered_pem = dir.read("altered.pem");
+    let files = [InputFile { name: "altered.pem", contents: &altered_pem }, InputFile { name: "root.key", contents: &key }];
+    let refused = import_cas(&files, None, now()).unwrap_err();
+    assert!(refused.message.starts_with("altered.pem: the root certificate \"Canonical Root\" names itself as its issuer"), "{}", refused.message);
+    assert!(!inspect(&files[..1], None, now()).unwrap().certificates[0].self_signed);
 }

@@ -14,7 +14,7 @@ use crate::error::{Result, StudioError};
 use crate::x509::text::{describe_name, iso_time, openssl_time};
 use crate::ca_tools::material::{Found, Material, key_matches};
 use crate::ca_tools::pem_file::InputFile;
-use crate::x509::verify::{ReadCertificate, chain_above, is_self_signed};
+use crate::x509::verify::{ReadCertificate, SignatureProblem, chain_above, is_self_signed, verify_certificate};
 
 /// An imported CA that can sign, with what the files held above it.
 pub struct ImportedCa {
@@ -245,16 +245,20 @@ pub fn import_cas(files: &[InputFile<'_>], password: Option<&str>, now_unix: u64
 /// other certificate in the files signed it, the file is damaged or altered.
 fn broken_self_signature(found: &Found<Certificate>, above: &[ReadCertificate<'_>]) -> Option<StudioError> {
     let tbs = found.item.tbs_certificate();
-    if tbs.subject() != tbs.issuer() || !above.is_empty() || is_self_signed(&found.item, &found.der) {
+    if tbs.subject() != tbs.issuer() || !above.is_empty() {
         return None;
     }
+    let why = match verify_certificate(&found.der, tbs.subject_public_key_info()) {
+        Ok(()) => return None,
+        Err(SignatureProblem::AlgorithmMismatch) => {
+            "its outer signature algorithm differs from the one its signed part names: it was altered after signing"
+        }
+        Err(_) => "its self-signature does not verify with its own public key: the certificate is damaged or was altered after signing",
+    };
     let name = common_name_of(&found.item).unwrap_or_else(|| describe_name(tbs.subject()));
     Some(StudioError::field(
         "files",
-        format!(
-            "{}: the root certificate \"{name}\" names itself as its issuer, but its self-signature does not verify with its own public key: the certificate is damaged or was altered after signing, so it can't be imported.",
-            found.file
-        ),
+        format!("{}: the root certificate \"{name}\" names itself as its issuer, but {why}, so it can't be imported.", found.file),
     ))
 }
 

@@ -8,7 +8,7 @@ use const_oid::db::rfc5912::{
     SHA_384_WITH_RSA_ENCRYPTION, SHA_512_WITH_RSA_ENCRYPTION,
 };
 use der::asn1::BitStringRef;
-use der::{Decode, Encode, Reader, SliceReader};
+use der::{Decode, Encode, Reader, SliceReader, Tag, TagNumber};
 use sha1::Sha1;
 use sha2::{Digest, Sha256, Sha384, Sha512};
 use signature::hazmat::PrehashVerifier;
@@ -24,6 +24,10 @@ pub enum SignatureProblem {
     Invalid,
     /// The algorithm (or key / algorithm pairing) is one the studio can't check.
     Unsupported(String),
+    /// A certificate's outer signatureAlgorithm differs from the one its
+    /// signed part names (RFC 5280 4.1.1.2): the outer field is not signed,
+    /// so it was changed afterwards.
+    AlgorithmMismatch,
 }
 
 impl SignatureProblem {
@@ -31,6 +35,9 @@ impl SignatureProblem {
         match self {
             Self::Invalid => "the signature does not verify with the issuer's public key".into(),
             Self::Unsupported(what) => format!("the signature algorithm {what} can't be checked here"),
+            Self::AlgorithmMismatch => {
+                "its signature algorithm differs from the one its signed part names, so it was altered after signing".into()
+            }
         }
     }
 }
@@ -146,10 +153,35 @@ fn signed_parts(der: &[u8]) -> Option<SignedParts<'_>> {
     Some(SignedParts { tbs, algorithm, signature: signature.as_bytes()? })
 }
 
+/// The `signature` field inside a TBSCertificate: after the optional
+/// version and the serial number. Read by hand so that a certificate with
+/// dates x509-cert can't decode (before 1970) is checked too.
+fn tbs_signature_algorithm(tbs: &[u8]) -> Option<AlgorithmIdentifierOwned> {
+    let version = Tag::ContextSpecific { constructed: true, number: TagNumber(0) };
+    let mut reader = SliceReader::new(tbs).ok()?;
+    reader
+        .sequence(|inner: &mut SliceReader<'_>| {
+            if Tag::peek(inner)? == version {
+                inner.tlv_bytes()?;
+            }
+            inner.tlv_bytes()?;
+            let algorithm = AlgorithmIdentifierOwned::decode(inner)?;
+            while !inner.is_finished() {
+                inner.tlv_bytes()?;
+            }
+            Ok::<_, der::Error>(algorithm)
+        })
+        .ok()
+}
+
 /// Checks a certificate's signature with `issuer`'s public key, over the TBS
-/// bytes of `der`, the certificate as it was read.
+/// bytes of `der`, the certificate as it was read. Like OpenSSL, the outer
+/// signatureAlgorithm must be the one the signed part names.
 pub fn verify_certificate(der: &[u8], issuer: &SubjectPublicKeyInfoOwned) -> Result<(), SignatureProblem> {
     let parts = signed_parts(der).ok_or(SignatureProblem::Invalid)?;
+    if tbs_signature_algorithm(parts.tbs).as_ref() != Some(&parts.algorithm) {
+        return Err(SignatureProblem::AlgorithmMismatch);
+    }
     verify(issuer, &parts.algorithm, parts.tbs, parts.signature)
 }
 
