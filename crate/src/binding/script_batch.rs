@@ -41,7 +41,8 @@ pub fn batch_summary(#[wasm_bindgen(js_name = "caFiles", unchecked_param_type = 
 }
 
 /// issueDeviceChunk with keys the caller holds and signs with: `keys` (PKCS#8
-/// DER, one per ID; an EC key's must carry its public point) and the CA's
+/// DER, or SEC1 DER for an EC key, one per ID; an EC key's must carry its
+/// public point; the files get PKCS#8) and the CA's
 /// `signerKey` are called `0..keys.length` and `keys.length`, and
 /// `sign(handle, message)` returns that key's signature of `message` as it
 /// goes into a certificate (DER ECDSA, or PKCS#1 v1.5 with SHA-256; SHA-384

@@ -178,11 +178,18 @@ impl PrivateKey {
         Err(bad(format!("the algorithm {algorithm} is not RSA or EC")))
     }
 
-    /// An unencrypted PKCS#8 key the caller signs with, called `handle`. Its
-    /// public key is read as written (an EC key's PKCS#8 must carry its
-    /// point, which must lie on the curve), not derived from the private one.
+    /// An unencrypted key the caller signs with, called `handle`: PKCS#8 DER,
+    /// or for an EC key SEC1 DER naming its curve (OpenSSL 3 exports that in
+    /// a fifth of the time), kept as PKCS#8. Its public key is read as
+    /// written (an EC key must carry its point, which must lie on the
+    /// curve), not derived from the private one.
     pub fn outside(handle: usize, der: &[u8]) -> Result<Self> {
         let bad = |why: String| StudioError::general(format!("The private key is not a usable PKCS#8 key: {why}."));
+        let pkcs8 = match sec1::EcPrivateKey::from_der(der) {
+            Ok(sec1) => pkcs8_of_sec1(&sec1).map_err(|why| StudioError::general(format!("The private key is not a usable SEC1 key: {why}.")))?,
+            Err(_) => Zeroizing::new(der.to_vec()),
+        };
+        let der = pkcs8.as_slice();
         let info = PrivateKeyInfoRef::from_der(der).map_err(|e| bad(e.to_string()))?;
         let (algorithm, public_key) = if info.algorithm.oid == RSA_ENCRYPTION {
             let key = rsa::pkcs1::RsaPrivateKey::<der::asn1::UintRef<'_>>::from_der(info.private_key.as_bytes()).map_err(|e| bad(e.to_string()))?;
@@ -211,7 +218,7 @@ impl PrivateKey {
         } else {
             return Err(bad(format!("the algorithm {} is not RSA or EC", info.algorithm.oid)));
         };
-        Ok(Self::Outside(Box::new(OutsideKey { handle, algorithm, pkcs8: Zeroizing::new(der.to_vec()), public_key })))
+        Ok(Self::Outside(Box::new(OutsideKey { handle, algorithm, pkcs8, public_key })))
     }
 
     pub fn algorithm(&self) -> KeyAlgorithm {
@@ -386,6 +393,16 @@ impl DynSignatureAlgorithmIdentifier for PrivateKey {
     }
 }
 
+/// The PKCS#8 of a SEC1 EC key, as OpenSSL writes it: the curve moves to the
+/// algorithm identifier, the inner ECPrivateKey keeps the key and its point.
+fn pkcs8_of_sec1(key: &sec1::EcPrivateKey<'_>) -> std::result::Result<Zeroizing<Vec<u8>>, String> {
+    let curve = key.parameters.and_then(|p| p.named_curve()).ok_or("it does not name its curve")?;
+    let inner = Zeroizing::new(sec1::EcPrivateKey { parameters: None, ..key.clone() }.to_der().map_err(|e| e.to_string())?);
+    let algorithm = spki::AlgorithmIdentifierRef { oid: ID_EC_PUBLIC_KEY, parameters: Some((&curve).into()) };
+    let info = PrivateKeyInfoRef::new(algorithm, der::asn1::OctetStringRef::new(&inner).map_err(|e| e.to_string())?);
+    info.to_der().map(Zeroizing::new).map_err(|e| e.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -458,6 +475,22 @@ mod tests {
         assert!(without(None).contains("does not carry its public key"));
         point[40] ^= 1;
         assert!(without(Some(&point)).contains("not a point of its curve"));
+        // SEC1 without its curve can't say which curve it is on.
+        let sec1 = sec1::EcPrivateKey { private_key: &scalar, parameters: None, public_key: Some(&point) }.to_der().unwrap();
+        assert!(PrivateKey::outside(0, &sec1).err().unwrap().message.contains("does not name its curve"));
+    }
+
+    #[test]
+    fn a_key_held_outside_may_come_as_sec1_and_is_kept_as_its_pkcs8() {
+        for alg in [KeyAlgorithm::EcP256, KeyAlgorithm::EcP384] {
+            let key = PrivateKey::generate(alg).unwrap();
+            let traditional = key.to_pem(KeyEncoding::Traditional, None).unwrap();
+            let (label, sec1) = der::pem::decode_vec(traditional.as_bytes()).unwrap();
+            assert_eq!(label, "EC PRIVATE KEY");
+            let outside = PrivateKey::outside(3, &sec1).unwrap();
+            assert_eq!(*outside.to_pkcs8_der().unwrap(), *key.to_pkcs8_der().unwrap(), "{alg:?}");
+            assert_eq!(outside.public_key_info().unwrap(), key.public_key_info().unwrap());
+        }
     }
 
     #[test]

@@ -23,10 +23,10 @@ function caKeyObject(signerKey) {
 
 function issueSignedInNode({ spec, signerCommonName, signerKey, caCertificates, ids, firstIndex, nowMs }) {
   const algorithm = spec.keyAlgorithm;
-  const pairs = ids.map(() => nodeKeyPair(algorithm));
+  const pairs = ids.map(() => nodeKeyPair(algorithm, { sec1: true }));
   // Handles: the devices' keys in order, then the CA's.
   const signers = [...pairs.map((p) => p.keyObject), caKeyObject(signerKey)];
-  const keys = pairs.map((p) => p.pkcs8);
+  const keys = pairs.map((p) => p.der);
   const sign = (handle, message) => nodeSign(algorithm, signers[handle], message);
   const chunk = studio.issueDeviceChunkSignedOutside(spec, signerCommonName, signerKey, caCertificates, ids, firstIndex, keys, nowMs, sign);
   for (const key of keys) key.fill(0);
