@@ -118,7 +118,7 @@ test('the CA module has the import / inspect bindings the main module leaves out
   assert.equal(report.certificates.length, 1);
 });
 
-test('a chunk whose keys Node holds and signs with: openssl verifies it; a wrong or failing signer is an Error', async (t) => {
+test('a chunk whose keys Node holds, signs with and whose PFX files it encrypts: openssl reads it; a wrong or failing signer or AES is an Error', async (t) => {
   const crypto = await import('node:crypto');
   const ca = await import(new URL('../../www/pkg/cert_studio_ca.js', import.meta.url));
   ca.initSync({ module: readFileSync(join(pkg, 'cert_studio_ca_bg.wasm')) });
@@ -130,9 +130,18 @@ test('a chunk whose keys Node holds and signs with: openssl verifies it; a wrong
   // One key as SEC1 (what the command hands over: a fifth of OpenSSL's export time), one as PKCS#8.
   const keys = pairs.map((k, i) => new Uint8Array(k.export({ type: i === 0 ? 'sec1' : 'pkcs8', format: 'der' })));
   const signers = [...pairs, crypto.createPrivateKey({ key: Buffer.from(batchCa.signerKey), format: 'der', type: 'pkcs8' })];
-  const issue = (sign) => ca.issueDeviceChunkSignedOutside(spec, batchCa.signerCommonName, batchCa.signerKey, batchCa.caCertificates, ids, 0, keys, nowMs, sign);
+  const issue = (sign, aes) => ca.issueDeviceChunkSignedOutside(spec, batchCa.signerCommonName, batchCa.signerKey, batchCa.caCertificates, ids, 0, keys, nowMs, sign, aes);
+  const nodeSign = (handle, message) => new Uint8Array(crypto.sign('sha384', message, signers[handle]));
+  // Node's OpenSSL encrypts the PFX files too.
+  let encryptions = 0;
+  const nodeAes = (key, iv, plaintext) => {
+    encryptions++;
+    const cipher = crypto.createCipheriv('aes-256-cbc', key, iv);
+    return new Uint8Array(Buffer.concat([cipher.update(plaintext), cipher.final()]));
+  };
 
-  const chunk = issue((handle, message) => new Uint8Array(crypto.sign('sha384', message, signers[handle])));
+  const chunk = issue(nodeSign, nodeAes);
+  assert.equal(encryptions, 2 * ids.length, 'a PFX encrypts its key bag and its certificates');
   const dir = mkdtempSync(join(tmpdir(), 'cert-studio-held-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   for (const file of [...batchCa.files, ...chunk.files]) {
@@ -142,12 +151,25 @@ test('a chunk whose keys Node holds and signs with: openssl verifies it; a wrong
   const verified = openssl('verify', '-CAfile', join(dir, 'certs/azure-iot-test-only.root.ca.cert.pem'),
     '-untrusted', join(dir, 'certs/azure-iot-test-only.chain.ca.cert.pem'), ...ids.map((id) => join(dir, `certs/${id}.cert.pem`)));
   assert.equal(verified.status, 0, verified.stdout + verified.stderr);
-  // The key files hold the keys Node made, as PKCS#8 whatever form they came in.
-  for (const [i, id] of ids.entries()) assert.equal(readFileSync(join(dir, `private/${id}.key.pem`), 'utf8'), pairs[i].export({ type: 'pkcs8', format: 'pem' }));
+  // The key files hold the keys Node made, as PKCS#8 whatever form they came in; so do the PFX files.
+  for (const [i, id] of ids.entries()) {
+    const pkcs8 = pairs[i].export({ type: 'pkcs8', format: 'pem' });
+    assert.equal(readFileSync(join(dir, `private/${id}.key.pem`), 'utf8'), pkcs8);
+    const pfx = openssl('pkcs12', '-in', join(dir, `certs/${id}-full-chain.cert.pfx`), '-passin', 'pass:1234', '-nodes');
+    assert.equal(pfx.status, 0, pfx.stderr);
+    assert.ok(pfx.stdout.includes(pkcs8), `${id}'s PFX holds its key`);
+    assert.equal(pfx.stdout.match(/-----BEGIN CERTIFICATE-----/g)?.length, 3, 'device, intermediate, root');
+  }
 
   // Signed with the first device's key throughout: the CA's first signature is refused.
   assert.throws(() => issue((_, message) => new Uint8Array(crypto.sign('sha384', message, signers[0]))), (e) => e instanceof Error && /made outside with key 2 is wrong/.test(e.message));
   assert.throws(() => issue(() => { throw new Error('HSM offline'); }), (e) => e instanceof Error && /signer failed: HSM offline/.test(e.message));
+  // An AES without the padding PBES2 needs is refused at its first file.
+  const unpadded = (key, iv, plaintext) => {
+    const cipher = crypto.createCipheriv('aes-256-cbc', key, iv).setAutoPadding(false);
+    return new Uint8Array(Buffer.concat([cipher.update(Buffer.concat([plaintext, Buffer.alloc(16 - (plaintext.length % 16))])), cipher.final()]));
+  };
+  assert.throws(() => issue(nodeSign, unpadded), (e) => e instanceof Error && /AES-256-CBC is wrong/.test(e.message));
 });
 
 test('snippetSamples lists the samples the snippet files are for, from the core', () => {

@@ -46,7 +46,9 @@ pub fn batch_summary(#[wasm_bindgen(js_name = "caFiles", unchecked_param_type = 
 /// `signerKey` are called `0..keys.length` and `keys.length`, and
 /// `sign(handle, message)` returns that key's signature of `message` as it
 /// goes into a certificate (DER ECDSA, or PKCS#1 v1.5 with SHA-256; SHA-384
-/// for P-384). No key is read or used for signing here.
+/// for P-384). No key is read or used for signing here. Optional:
+/// `aes256CbcEncrypt(key, iv, plaintext)`, AES-256-CBC with PKCS#7 padding,
+/// encrypts the PFX files' contents (its first result is checked here).
 #[wasm_bindgen(js_name = issueDeviceChunkSignedOutside, unchecked_return_type = "DeviceChunk")]
 #[allow(clippy::too_many_arguments)]
 pub fn issue_device_chunk_signed_outside(
@@ -59,6 +61,7 @@ pub fn issue_device_chunk_signed_outside(
     keys: Vec<js_sys::Uint8Array>,
     #[wasm_bindgen(js_name = "nowMs")] now_ms: f64,
     #[wasm_bindgen(unchecked_param_type = "(handle: number, message: Uint8Array) => Uint8Array")] sign: js_sys::Function,
+    #[wasm_bindgen(js_name = "aes256CbcEncrypt", unchecked_param_type = "((key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array) => Uint8Array) | undefined")] aes256_cbc_encrypt: Option<js_sys::Function>,
 ) -> JsResult<JsValue> {
     let outside = |handle: usize, der: Vec<u8>| PrivateKey::outside(handle, &zeroize::Zeroizing::new(der));
     let keys = keys.iter().enumerate().map(|(handle, key)| outside(handle, key.to_vec())).collect::<Result<Vec<_>, _>>()?;
@@ -66,16 +69,34 @@ pub fn issue_device_chunk_signed_outside(
     let signer = batch_signer(spec, signer_common_name, signer_key.clone(), &ca_certificates)?;
     let mut checked = keys.clone();
     checked.push(signer_key.clone());
-    let mut signing = Signing::outside(verified_at_first(checked, move |handle, message| {
-        let signature = sign
-            .call2(&JsValue::NULL, &JsValue::from(handle as u32), &js_sys::Uint8Array::from(message))
-            .map_err(|e| {
-                let why = e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).or_else(|| e.as_string()).unwrap_or_default();
-                StudioError::general(format!("The caller's signer failed: {why}"))
-            })?;
-        let signature = signature.dyn_into::<js_sys::Uint8Array>().map_err(|_| StudioError::general("The caller's signer must return a Uint8Array."))?;
-        Ok(signature.to_vec())
-    }));
+    let sign = verified_at_first(checked, move |handle, message| {
+        let signature = sign.call2(&JsValue::NULL, &JsValue::from(handle as u32), &js_sys::Uint8Array::from(message));
+        callers_bytes("signer", signature)
+    });
+    let mut signing = match aes256_cbc_encrypt {
+        None => Signing::outside(sign),
+        Some(encrypt) => Signing::outside_with_aes(
+            sign,
+            std::rc::Rc::new(move |key: &[u8; 32], iv: &[u8; 16], plaintext: &[u8]| {
+                let array = |bytes: &[u8]| js_sys::Uint8Array::from(bytes);
+                let key = array(key);
+                let ciphertext = encrypt.call3(&JsValue::NULL, &key, &array(iv), &array(plaintext));
+                key.fill(0, 0, 32);
+                callers_bytes("AES-256-CBC", ciphertext)
+            }),
+        ),
+    };
     let chunk = DeviceChunk::issue(&signer, &ids, Some(keys), first_index as usize, now_unix(now_ms), &mut signing)?;
     device_chunk_out(chunk)
+}
+
+/// What a caller's function returned, as bytes; a throw or anything but a
+/// Uint8Array is an error naming the function's role.
+fn callers_bytes(role: &str, returned: Result<JsValue, JsValue>) -> Result<Vec<u8>, StudioError> {
+    let returned = returned.map_err(|e| {
+        let why = e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).or_else(|| e.as_string()).unwrap_or_default();
+        StudioError::general(format!("The caller's {role} failed: {why}"))
+    })?;
+    let bytes = returned.dyn_into::<js_sys::Uint8Array>().map_err(|_| StudioError::general(format!("The caller's {role} must return a Uint8Array.")))?;
+    Ok(bytes.to_vec())
 }

@@ -64,7 +64,10 @@ impl DeviceChunk {
         check_device_ids("devices", ids)?;
         let keys = keys_or_generate("The batch", keys, &vec![spec.key_algorithm; ids.len()])?;
         let validity = spec.validity_bounds.window(now_unix, spec.validity_days)?;
-        let writer = DeviceWriter::new(spec.device_settings(), signer.ca_certificates.clone())?;
+        let mut writer = DeviceWriter::new(spec.device_settings(), signer.ca_certificates.clone())?;
+        if let Some(aes) = signing.outside_aes() {
+            writer = writer.with_outside_aes(aes);
+        }
         let own_ca = SignedBy::OwnCa { subject: &signer.subject, key: &signer.key };
         let mut bundle = Bundle::default();
         let mut csv_rows = String::new();

@@ -24,7 +24,7 @@ use zeroize::Zeroizing;
 
 use crate::error::{Result, StudioError};
 use crate::x509::key::PrivateKey;
-use crate::x509::password_key::PasswordKey;
+use crate::x509::password_key::{OutsideAes, PasswordKey};
 use crate::x509::random;
 
 pub(crate) const ID_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.1");
@@ -166,6 +166,13 @@ impl PfxWriter {
 
     pub fn profile(&self) -> PfxProfile {
         self.profile
+    }
+
+    /// The modern profile's AES-256-CBC done by the caller (the legacy
+    /// profile's 3DES stays here).
+    pub fn with_outside_aes(mut self, aes: OutsideAes) -> Self {
+        self.modern = self.modern.map(|key| key.with_outside_aes(aes));
+        self
     }
 
     /// Encrypts `data`: the AlgorithmIdentifier to store with it, and the ciphertext.

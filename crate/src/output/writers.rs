@@ -16,7 +16,7 @@ use crate::output::snippets::{self, JavaSnippet, SnippetSettings, powershell_enr
 use crate::x509::facts::{certificate_der, certificate_pem, csr_pem, pem_text};
 use crate::x509::issue::{Issued, Issuer};
 use crate::x509::key::{KeyEncoding, PKCS8_PBKDF2_ITERATIONS, PrivateKey, pkcs8_pem};
-use crate::x509::password_key::PasswordKey;
+use crate::x509::password_key::{OutsideAes, PasswordKey};
 
 /// How every device's files are written: key format, PFX profile and
 /// password, and the sample settings the snippets quote. `Default` is the
@@ -257,6 +257,12 @@ impl DeviceWriter {
             pfx,
             settings,
         })
+    }
+
+    /// PFX contents encrypted by the caller's AES (see [`PfxWriter::with_outside_aes`]).
+    pub fn with_outside_aes(mut self, aes: OutsideAes) -> Self {
+        self.pfx = self.pfx.with_outside_aes(aes);
+        self
     }
 
     /// The PFX writer of this download, for the CA's PFX files too.

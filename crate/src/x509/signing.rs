@@ -8,7 +8,8 @@
 //! with the same serials, so every to-be-signed structure is byte-identical,
 //! and takes each RSA signature from the caller. EC keys sign here, except
 //! in [`Signing::outside`]: keys the caller holds (the command's, in Node's
-//! OpenSSL) sign through the caller's function as the build goes.
+//! OpenSSL) sign through the caller's function as the build goes, and the
+//! caller may do the build's PFX encryption too.
 
 use std::collections::VecDeque;
 
@@ -18,6 +19,7 @@ use x509_cert::serial_number::SerialNumber;
 
 use crate::error::{Result, StudioError};
 use crate::x509::key::PrivateKey;
+use crate::x509::password_key::OutsideAes;
 use crate::x509::verify::verify;
 use crate::x509::random;
 
@@ -44,8 +46,9 @@ pub enum Signing {
     Assembling { serials: VecDeque<Vec<u8>>, signatures: VecDeque<(Vec<u8>, Vec<u8>)> },
     /// Keys the caller holds ([`PrivateKey::Outside`]) sign through its
     /// function, given the key's handle and the message, as it happens; other
-    /// keys sign here. Serials are fresh random numbers.
-    Outside(OutsideSigner),
+    /// keys sign here. Serials are fresh random numbers. With the caller's
+    /// AES, the build's PFX files are encrypted through it.
+    Outside(OutsideSigner, Option<OutsideAes>),
 }
 
 /// The caller's signer: a key's handle and a message → the signature.
@@ -82,7 +85,20 @@ impl Signing {
 
     /// Signs with the caller's keys through `sign(handle, message)`.
     pub fn outside(sign: impl FnMut(usize, &[u8]) -> Result<Vec<u8>> + 'static) -> Self {
-        Self::Outside(Box::new(sign))
+        Self::Outside(Box::new(sign), None)
+    }
+
+    /// [`Signing::outside`], and the build's PFX contents encrypted by `aes`.
+    pub fn outside_with_aes(sign: impl FnMut(usize, &[u8]) -> Result<Vec<u8>> + 'static, aes: OutsideAes) -> Self {
+        Self::Outside(Box::new(sign), Some(aes))
+    }
+
+    /// The caller's AES, when it gave one.
+    pub fn outside_aes(&self) -> Option<OutsideAes> {
+        match self {
+            Self::Outside(_, aes) => aes.clone(),
+            _ => None,
+        }
     }
 
     pub fn planning() -> Self {
@@ -118,7 +134,7 @@ impl Signing {
             Self::Assembling { serials, .. } => serials
                 .pop_front()
                 .ok_or_else(|| StudioError::general("The build drew more serial numbers than it planned."))?,
-            Self::Here | Self::Planning(_) | Self::Outside(_) => {
+            Self::Here | Self::Planning(_) | Self::Outside(..) => {
                 let mut bytes = [0u8; 16];
                 random::fill(&mut bytes)?;
                 bytes[0] = (bytes[0] & 0x7f) | 0x40;
@@ -142,7 +158,7 @@ impl Signing {
                 Some((planned, signature)) if planned == message => signature,
                 _ => return Err(StudioError::general("The build signed something other than what it planned.")),
             },
-            (Self::Outside(sign), PrivateKey::Outside(key)) => sign(key.handle, message)?,
+            (Self::Outside(sign, _), PrivateKey::Outside(key)) => sign(key.handle, message)?,
             _ => key.sign(message)?,
         };
         BitString::from_bytes(&signature).map_err(|e| StudioError::internal("Signature encoding", e))

@@ -2,7 +2,7 @@
 // crypto (OpenSSL) is the fast path; the studio's Rust core (generateKey) is
 // the fallback where Node's crypto is missing, and on request.
 
-import { generateKeyPairSync, sign } from 'node:crypto';
+import { createCipheriv, generateKeyPairSync, sign } from 'node:crypto';
 
 const NODE_PARAMS = {
   'rsa-2048': ['rsa', { modulusLength: 2048, publicExponent: 0x10001 }],
@@ -42,4 +42,11 @@ export function nodeSign(algorithm, keyObject, message) {
 /** One key of `algorithm`; `studio` is the loaded module (for the Rust generator). */
 export function makeKey(algorithm, generator, studio) {
   return nodeCrypto(generator) ? nodeKeyPair(algorithm).der : studio.generateKey(algorithm);
+}
+
+/** AES-256-CBC with PKCS#7 padding in Node's OpenSSL (AES-NI): the PFX files' encryption, for issueDeviceChunkSignedOutside. */
+export function nodeAes256CbcEncrypt(key, iv, plaintext) {
+  const cipher = createCipheriv('aes-256-cbc', key, iv);
+  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  return new Uint8Array(ciphertext.buffer, ciphertext.byteOffset, ciphertext.byteLength);
 }

@@ -1,13 +1,14 @@
 // One worker thread of the command's pool, with its own instance of the
 // studio's CA module: it makes keys, and issues a batch's devices chunk by
 // chunk, writing them itself (a folder) or encoding them as ZIP entries.
-// With Node's crypto, a chunk's keys are made and sign here in OpenSSL, and
-// the core only builds and writes (issueDeviceChunkSignedOutside).
+// With Node's crypto, a chunk's keys are made and sign here in OpenSSL, which
+// also encrypts the PFX files, and the core only builds and writes
+// (issueDeviceChunkSignedOutside).
 
 import { createPrivateKey } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 import * as studio from '../ca.js';
-import { makeKey, nodeCrypto, nodeKeyPair, nodeSign } from './keygen.mjs';
+import { makeKey, nodeAes256CbcEncrypt, nodeCrypto, nodeKeyPair, nodeSign } from './keygen.mjs';
 import { writeFilesUnder } from './output.mjs';
 import { encodeEntries } from './zip.mjs';
 
@@ -28,7 +29,7 @@ function issueSignedInNode({ spec, signerCommonName, signerKey, caCertificates, 
   const signers = [...pairs.map((p) => p.keyObject), caKeyObject(signerKey)];
   const keys = pairs.map((p) => p.der);
   const sign = (handle, message) => nodeSign(algorithm, signers[handle], message);
-  const chunk = studio.issueDeviceChunkSignedOutside(spec, signerCommonName, signerKey, caCertificates, ids, firstIndex, keys, nowMs, sign);
+  const chunk = studio.issueDeviceChunkSignedOutside(spec, signerCommonName, signerKey, caCertificates, ids, firstIndex, keys, nowMs, sign, nodeAes256CbcEncrypt);
   for (const key of keys) key.fill(0);
   return chunk;
 }
