@@ -118,20 +118,21 @@ test('the CA module has the import / inspect bindings the main module leaves out
   assert.equal(report.certificates.length, 1);
 });
 
-test('a chunk whose keys Node holds, signs with and whose PFX files it encrypts: openssl reads it; a wrong or failing signer or AES is an Error', async (t) => {
+test('a batch whose keys Node holds, signs with and whose PFX files it encrypts: openssl reads its chunks; a wrong or failing signer or AES is an Error', async (t) => {
   const crypto = await import('node:crypto');
   const ca = await import(new URL('../../www/pkg/cert_studio_ca.js', import.meta.url));
   ca.initSync({ module: readFileSync(join(pkg, 'cert_studio_ca_bg.wasm')) });
   const spec = { keyAlgorithm: 'ec-p384', devices: [] };
   const nowMs = Date.now();
   const batchCa = ca.makeBatchCa(spec, undefined, nowMs);
-  const ids = ['held-1', 'held-2'];
+  const ids = ['held-1', 'held-2', 'held-3'];
   const pairs = ids.map(() => crypto.generateKeyPairSync('ec', { namedCurve: 'secp384r1' }).privateKey);
-  // One key as SEC1 (what the command hands over: a fifth of OpenSSL's export time), one as PKCS#8.
+  // One key as SEC1 (what the command hands over: a fifth of OpenSSL's export time), the others as PKCS#8.
   const keys = pairs.map((k, i) => new Uint8Array(k.export({ type: i === 0 ? 'sec1' : 'pkcs8', format: 'der' })));
-  const signers = [...pairs, crypto.createPrivateKey({ key: Buffer.from(batchCa.signerKey), format: 'der', type: 'pkcs8' })];
-  const issue = (sign, aes) => ca.issueDeviceChunkSignedOutside(spec, batchCa.signerCommonName, batchCa.signerKey, batchCa.caCertificates, ids, 0, keys, nowMs, sign, aes);
-  const nodeSign = (handle, message) => new Uint8Array(crypto.sign('sha384', message, signers[handle]));
+  // Handles: the CA's key, then a chunk's device keys.
+  const caKey = crypto.createPrivateKey({ key: Buffer.from(batchCa.signerKey), format: 'der', type: 'pkcs8' });
+  const batch = (aes) => new ca.DeviceBatchSignedOutside(spec, batchCa.signerCommonName, batchCa.signerKey, batchCa.caCertificates, aes);
+  const signerFor = (chunkKeys) => (handle, message) => new Uint8Array(crypto.sign('sha384', message, handle === 0 ? caKey : chunkKeys[handle - 1]));
   // Node's OpenSSL encrypts the PFX files too.
   let encryptions = 0;
   const nodeAes = (key, iv, plaintext) => {
@@ -140,11 +141,17 @@ test('a chunk whose keys Node holds, signs with and whose PFX files it encrypts:
     return new Uint8Array(Buffer.concat([cipher.update(plaintext), cipher.final()]));
   };
 
-  const chunk = issue(nodeSign, nodeAes);
+  // Two chunks from one batch, as a worker issues them.
+  const held = batch(nodeAes);
+  const chunks = [
+    held.issueChunk(ids.slice(0, 2), 0, keys.slice(0, 2), nowMs, signerFor(pairs.slice(0, 2))),
+    held.issueChunk(ids.slice(2), 2, keys.slice(2), nowMs, signerFor(pairs.slice(2))),
+  ];
   assert.equal(encryptions, 2 * ids.length, 'a PFX encrypts its key bag and its certificates');
+  assert.equal(chunks[1].firstIndex, 2);
   const dir = mkdtempSync(join(tmpdir(), 'cert-studio-held-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  for (const file of [...batchCa.files, ...chunk.files]) {
+  for (const file of [...batchCa.files, ...chunks.flatMap((c) => c.files)]) {
     mkdirSync(dirname(join(dir, file.path)), { recursive: true });
     writeFileSync(join(dir, file.path), file.contents);
   }
@@ -160,16 +167,18 @@ test('a chunk whose keys Node holds, signs with and whose PFX files it encrypts:
     assert.ok(pfx.stdout.includes(pkcs8), `${id}'s PFX holds its key`);
     assert.equal(pfx.stdout.match(/-----BEGIN CERTIFICATE-----/g)?.length, 3, 'device, intermediate, root');
   }
+  held.free();
 
   // Signed with the first device's key throughout: the CA's first signature is refused.
-  assert.throws(() => issue((_, message) => new Uint8Array(crypto.sign('sha384', message, signers[0]))), (e) => e instanceof Error && /made outside with key 2 is wrong/.test(e.message));
-  assert.throws(() => issue(() => { throw new Error('HSM offline'); }), (e) => e instanceof Error && /signer failed: HSM offline/.test(e.message));
+  const first = (sign, aes) => batch(aes).issueChunk(ids.slice(0, 1), 0, keys.slice(0, 1), nowMs, sign);
+  assert.throws(() => first((_, message) => new Uint8Array(crypto.sign('sha384', message, pairs[0])), nodeAes), (e) => e instanceof Error && /made outside with key 0 is wrong/.test(e.message));
+  assert.throws(() => first(() => { throw new Error('HSM offline'); }, nodeAes), (e) => e instanceof Error && /signer failed: HSM offline/.test(e.message));
   // An AES without the padding PBES2 needs is refused at its first file.
   const unpadded = (key, iv, plaintext) => {
     const cipher = crypto.createCipheriv('aes-256-cbc', key, iv).setAutoPadding(false);
     return new Uint8Array(Buffer.concat([cipher.update(Buffer.concat([plaintext, Buffer.alloc(16 - (plaintext.length % 16))])), cipher.final()]));
   };
-  assert.throws(() => issue(nodeSign, unpadded), (e) => e instanceof Error && /AES-256-CBC is wrong/.test(e.message));
+  assert.throws(() => first(signerFor(pairs), unpadded), (e) => e instanceof Error && /AES-256-CBC is wrong/.test(e.message));
 });
 
 test('snippetSamples lists the samples the snippet files are for, from the core', () => {

@@ -4,15 +4,20 @@
 //! batch ZIP gets from BatchArchive. In the CA module only: the page's module
 //! has no use for them.
 
+use std::cell::Cell;
+use std::rc::Rc;
+
 use wasm_bindgen::prelude::*;
+use zeroize::Zeroizing;
 
 use super::chain::{batch_signer, device_chunk_out};
 use super::{JsResult, files_in, now_unix, to_js, wipe};
 use crate::error::StudioError;
-use crate::make::batch::{DEVICES_CSV_HEADER, DeviceChunk, batch_readme, batch_title};
+use crate::make::batch::{BatchSigner, DEVICES_CSV_HEADER, DeviceChunk, batch_readme, batch_title};
 use crate::output::readme::readme_entries;
 use crate::rules::device_list::{MAX_SCRIPT_DEVICES, parse_device_list_up_to};
 use crate::x509::key::PrivateKey;
+use crate::x509::password_key::checked_at_first;
 use crate::x509::signing::{Signing, verified_at_first};
 
 /// parseDeviceList for a script's batch: up to 1,000,000 registration IDs;
@@ -40,54 +45,65 @@ pub fn batch_summary(#[wasm_bindgen(js_name = "caFiles", unchecked_param_type = 
     to_js(&Out { readme: batch_readme(&title, &ca_readme?, &readme_example), devices_csv_header: DEVICES_CSV_HEADER })
 }
 
-/// issueDeviceChunk with keys the caller holds and signs with: `keys` (PKCS#8
-/// DER, or SEC1 DER for an EC key, one per ID; an EC key's must carry its
-/// public point; the files get PKCS#8) and the CA's
-/// `signerKey` are called `0..keys.length` and `keys.length`, and
-/// `sign(handle, message)` returns that key's signature of `message` as it
-/// goes into a certificate (DER ECDSA, or PKCS#1 v1.5 with SHA-256; SHA-384
-/// for P-384). No key is read or used for signing here. Optional:
-/// `aes256CbcEncrypt(key, iv, plaintext)`, AES-256-CBC with PKCS#7 padding,
-/// encrypts the PFX files' contents (its first result is checked here).
-#[wasm_bindgen(js_name = issueDeviceChunkSignedOutside, unchecked_return_type = "DeviceChunk")]
-#[allow(clippy::too_many_arguments)]
-pub fn issue_device_chunk_signed_outside(
-    #[wasm_bindgen(unchecked_param_type = "ChainSpec | undefined")] spec: JsValue,
-    #[wasm_bindgen(js_name = "signerCommonName")] signer_common_name: &str,
-    #[wasm_bindgen(js_name = "signerKey")] signer_key: &[u8],
-    #[wasm_bindgen(js_name = "caCertificates")] ca_certificates: Vec<js_sys::Uint8Array>,
-    ids: Vec<String>,
-    #[wasm_bindgen(js_name = "firstIndex")] first_index: u32,
-    keys: Vec<js_sys::Uint8Array>,
-    #[wasm_bindgen(js_name = "nowMs")] now_ms: f64,
-    #[wasm_bindgen(unchecked_param_type = "(handle: number, message: Uint8Array) => Uint8Array")] sign: js_sys::Function,
-    #[wasm_bindgen(js_name = "aes256CbcEncrypt", unchecked_param_type = "((key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array) => Uint8Array) | undefined")] aes256_cbc_encrypt: Option<js_sys::Function>,
-) -> JsResult<JsValue> {
-    let outside = |handle: usize, der: Vec<u8>| PrivateKey::outside(handle, &zeroize::Zeroizing::new(der));
-    let keys = keys.iter().enumerate().map(|(handle, key)| outside(handle, key.to_vec())).collect::<Result<Vec<_>, _>>()?;
-    let signer_key = outside(keys.len(), signer_key.to_vec())?;
-    let signer = batch_signer(spec, signer_common_name, signer_key.clone(), &ca_certificates)?;
-    let mut checked = keys.clone();
-    checked.push(signer_key.clone());
-    let sign = verified_at_first(checked, move |handle, message| {
-        let signature = sign.call2(&JsValue::NULL, &JsValue::from(handle as u32), &js_sys::Uint8Array::from(message));
-        callers_bytes("signer", signature)
-    });
-    let mut signing = match aes256_cbc_encrypt {
-        None => Signing::outside(sign),
-        Some(encrypt) => Signing::outside_with_aes(
-            sign,
-            std::rc::Rc::new(move |key: &[u8; 32], iv: &[u8; 16], plaintext: &[u8]| {
+/// A batch's devices issued chunk after chunk with keys the caller holds and
+/// signs with (the command keeps one a worker): the CA's `signerKey` is key
+/// 0, a chunk's device `keys` are 1…n, and `sign(handle, message)` returns
+/// that key's signature of `message` as it goes into a certificate (DER
+/// ECDSA, or PKCS#1 v1.5 with SHA-256; SHA-384 for P-384). Device keys are
+/// PKCS#8 DER, or SEC1 DER for an EC key, and must carry their public point;
+/// the files get PKCS#8. Optional: `aes256CbcEncrypt(key, iv, plaintext)`,
+/// AES-256-CBC with PKCS#7 padding, encrypts the PFX files' contents. The
+/// batch's first two signatures and first encryption are checked here; no
+/// key is read or used for signing here.
+#[wasm_bindgen(js_name = DeviceBatchSignedOutside)]
+pub struct DeviceBatchSignedOutside {
+    signer: BatchSigner,
+    signer_key: PrivateKey,
+    signatures_checked: Rc<Cell<usize>>,
+}
+
+#[wasm_bindgen(js_class = DeviceBatchSignedOutside)]
+impl DeviceBatchSignedOutside {
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "ChainSpec | undefined")] spec: JsValue,
+        #[wasm_bindgen(js_name = "signerCommonName")] signer_common_name: &str,
+        #[wasm_bindgen(js_name = "signerKey")] signer_key: &[u8],
+        #[wasm_bindgen(js_name = "caCertificates")] ca_certificates: Vec<js_sys::Uint8Array>,
+        #[wasm_bindgen(js_name = "aes256CbcEncrypt", unchecked_param_type = "((key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array) => Uint8Array) | undefined")] aes256_cbc_encrypt: Option<js_sys::Function>,
+    ) -> JsResult<DeviceBatchSignedOutside> {
+        let signer_key = PrivateKey::outside(0, &Zeroizing::new(signer_key.to_vec()))?;
+        let mut signer = batch_signer(spec, signer_common_name, signer_key.clone(), &ca_certificates)?;
+        if let Some(encrypt) = aes256_cbc_encrypt {
+            signer = signer.with_outside_aes(checked_at_first(Rc::new(move |key: &[u8; 32], iv: &[u8; 16], plaintext: &[u8]| {
                 let array = |bytes: &[u8]| js_sys::Uint8Array::from(bytes);
                 let key = array(key);
                 let ciphertext = encrypt.call3(&JsValue::NULL, &key, &array(iv), &array(plaintext));
                 key.fill(0, 0, 32);
                 callers_bytes("AES-256-CBC", ciphertext)
-            }),
-        ),
-    };
-    let chunk = DeviceChunk::issue(&signer, &ids, Some(keys), first_index as usize, now_unix(now_ms), &mut signing)?;
-    device_chunk_out(chunk)
+            })));
+        }
+        Ok(Self { signer, signer_key, signatures_checked: Rc::default() })
+    }
+
+    /// The devices `ids` (the batch's `firstIndex`-th onwards) with `keys`, one per ID.
+    #[wasm_bindgen(js_name = issueChunk, unchecked_return_type = "DeviceChunk")]
+    pub fn issue_chunk(
+        &self,
+        ids: Vec<String>,
+        #[wasm_bindgen(js_name = "firstIndex")] first_index: u32,
+        keys: Vec<js_sys::Uint8Array>,
+        #[wasm_bindgen(js_name = "nowMs")] now_ms: f64,
+        #[wasm_bindgen(unchecked_param_type = "(handle: number, message: Uint8Array) => Uint8Array")] sign: js_sys::Function,
+    ) -> JsResult<JsValue> {
+        let keys = keys.iter().enumerate().map(|(i, key)| PrivateKey::outside(i + 1, &Zeroizing::new(key.to_vec()))).collect::<Result<Vec<_>, _>>()?;
+        let by_handle = std::iter::once(self.signer_key.clone()).chain(keys.iter().cloned()).collect();
+        let sign = verified_at_first(by_handle, self.signatures_checked.clone(), move |handle, message| {
+            callers_bytes("signer", sign.call2(&JsValue::NULL, &JsValue::from(handle as u32), &js_sys::Uint8Array::from(message)))
+        });
+        let chunk = DeviceChunk::issue(&self.signer, &ids, Some(keys), first_index as usize, now_unix(now_ms), &mut Signing::outside(sign))?;
+        device_chunk_out(chunk)
+    }
 }
 
 /// What a caller's function returned, as bytes; a throw or anything but a

@@ -20,18 +20,21 @@ use crate::rules::device_list::check_device_ids;
 use crate::x509::facts::{common_name, thumbprint_sha1_of_der, thumbprint_sha256_of_der};
 use crate::x509::issue::SignedBy;
 use crate::x509::key::PrivateKey;
+use crate::x509::password_key::OutsideAes;
 use crate::x509::signing::Signing;
 
 /// The studio's own CA that signs a batch's devices, as each worker gets it:
 /// the signing CA's common name (a studio CA's whole subject) and key, and the
 /// CA certificates as DER from the root down, which only go into files. Not
 /// parsing certificates here keeps the certificate decoder out of the page's
-/// wasm (9 KB gzipped).
+/// wasm (9 KB gzipped). It holds the devices' writer, whose PFX keys are
+/// derived once: a worker that keeps its signer for every chunk saves that
+/// (3 % of a command's batch).
 pub struct BatchSigner {
     pub spec: ChainSpec,
     subject: Name,
     key: PrivateKey,
-    ca_certificates: Vec<Vec<u8>>,
+    writer: DeviceWriter,
 }
 
 impl BatchSigner {
@@ -39,7 +42,14 @@ impl BatchSigner {
         if ca_certificates_der.is_empty() {
             return Err(StudioError::general("A batch needs its CA certificates."));
         }
-        Ok(Self { spec, subject: common_name(signer_common_name)?, key: signer_key, ca_certificates: ca_certificates_der })
+        let writer = DeviceWriter::new(spec.device_settings(), ca_certificates_der)?;
+        Ok(Self { subject: common_name(signer_common_name)?, key: signer_key, writer, spec })
+    }
+
+    /// The devices' PFX contents encrypted by the caller's AES.
+    pub fn with_outside_aes(mut self, aes: OutsideAes) -> Self {
+        self.writer = self.writer.with_outside_aes(aes);
+        self
     }
 }
 
@@ -64,10 +74,6 @@ impl DeviceChunk {
         check_device_ids("devices", ids)?;
         let keys = keys_or_generate("The batch", keys, &vec![spec.key_algorithm; ids.len()])?;
         let validity = spec.validity_bounds.window(now_unix, spec.validity_days)?;
-        let mut writer = DeviceWriter::new(spec.device_settings(), signer.ca_certificates.clone())?;
-        if let Some(aes) = signing.outside_aes() {
-            writer = writer.with_outside_aes(aes);
-        }
         let own_ca = SignedBy::OwnCa { subject: &signer.subject, key: &signer.key };
         let mut bundle = Bundle::default();
         let mut csv_rows = String::new();
@@ -75,7 +81,7 @@ impl DeviceChunk {
         for (offset, (id, key)) in ids.iter().zip(keys).enumerate() {
             let device = issue_device(own_ca, id, key, validity, signing)?;
             let before = bundle.len();
-            let written = writer.write(&mut bundle, id, &device.issued)?;
+            let written = signer.writer.write(&mut bundle, id, &device.issued)?;
             if first_index + offset == 0 {
                 readme_example = Some(readme_entries(bundle.files_since(before))?);
             }
@@ -247,7 +253,7 @@ mod tests {
         let mut checked: Vec<PrivateKey> = outside.clone();
         checked.push(signer_key.clone());
         let sign = move |handle: usize, message: &[u8]| held[if wrong_signer { 0 } else { handle }].sign(message);
-        let mut signing = Signing::outside(crate::x509::signing::verified_at_first(checked, sign));
+        let mut signing = Signing::outside(crate::x509::signing::verified_at_first(checked, Default::default(), sign));
         let chunk = DeviceChunk::issue(&signer, &ids, Some(outside), 0, 1_764_000_000, &mut signing);
         (chunk, ca.ca_certificates_der().unwrap())
     }

@@ -9,7 +9,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use aes::Aes256;
-use cbc::cipher::{BlockModeDecrypt, BlockModeEncrypt, InnerIvInit, KeyInit, block_padding::Pkcs7};
+use cbc::cipher::{BlockModeEncrypt, InnerIvInit, KeyInit, KeyIvInit, block_padding::Pkcs7};
 use pkcs8::pkcs5::pbes2;
 use sha2::Sha256;
 use zeroize::Zeroizing;
@@ -30,15 +30,25 @@ pub struct PasswordKey {
     salt: [u8; 16],
     key: Zeroizing<[u8; 32]>,
     cipher: Aes256,
-    outside: Option<CheckedOutsideAes>,
+    outside: Option<OutsideAes>,
 }
 
-/// A caller's AES, whose first ciphertext is decrypted here and compared:
-/// a caller with the wrong mode or padding fails at its first file.
-#[derive(Clone)]
-struct CheckedOutsideAes {
-    aes: OutsideAes,
-    checked: Rc<Cell<bool>>,
+/// `aes`, a caller's AES for [`PasswordKey::with_outside_aes`], with its
+/// first ciphertext compared with this one's (the same key and IV give the
+/// same bytes): a caller with the wrong mode or padding fails at its first
+/// file, for one encryption here a batch.
+pub fn checked_at_first(aes: OutsideAes) -> OutsideAes {
+    let checked = Cell::new(false);
+    Rc::new(move |key: &[u8; 32], iv: &[u8; 16], plaintext: &[u8]| {
+        let ciphertext = aes(key, iv, plaintext)?;
+        if !checked.get() {
+            if cbc::Encryptor::<Aes256>::new(key.into(), iv.into()).encrypt_padded_vec::<Pkcs7>(plaintext) != ciphertext {
+                return Err(StudioError::general("The caller's AES-256-CBC is wrong: its ciphertext is not AES-256-CBC with PKCS#7 padding of the plaintext it was given."));
+            }
+            checked.set(true);
+        }
+        Ok(ciphertext)
+    })
 }
 
 impl PasswordKey {
@@ -66,7 +76,7 @@ impl PasswordKey {
 
     /// Encrypts through the caller's `aes` from now on.
     pub fn with_outside_aes(mut self, aes: OutsideAes) -> Self {
-        self.outside = Some(CheckedOutsideAes { aes, checked: Rc::new(Cell::new(false)) });
+        self.outside = Some(aes);
         self
     }
 
@@ -81,18 +91,10 @@ impl PasswordKey {
         let mut iv = [0u8; 16];
         random::fill(&mut iv)?;
         let params = pbes2::Parameters::generate_pbkdf2_sha256_aes256cbc(self.iterations, &self.salt, iv).map_err(|e| failed(&e))?;
-        let Some(outside) = &self.outside else {
-            let cipher = cbc::Encryptor::inner_iv_init(self.cipher.clone(), &iv.into());
-            return Ok((params, cipher.encrypt_padded_vec::<Pkcs7>(data)));
+        let ciphertext = match &self.outside {
+            Some(aes) => aes(&self.key, &iv, data)?,
+            None => cbc::Encryptor::inner_iv_init(self.cipher.clone(), &iv.into()).encrypt_padded_vec::<Pkcs7>(data),
         };
-        let ciphertext = (outside.aes)(&self.key, &iv, data)?;
-        if !outside.checked.get() {
-            let decrypted = Zeroizing::new(cbc::Decryptor::inner_iv_init(self.cipher.clone(), &iv.into()).decrypt_padded_vec::<Pkcs7>(&ciphertext).unwrap_or_default());
-            if decrypted.as_slice() != data {
-                return Err(StudioError::general("The caller's AES-256-CBC is wrong: its ciphertext does not decrypt to the plaintext it was given."));
-            }
-            outside.checked.set(true);
-        }
         Ok((params, ciphertext))
     }
 }
@@ -125,14 +127,13 @@ mod tests {
 
     #[test]
     fn the_callers_aes_encrypts_and_its_first_result_is_checked() {
-        use cbc::cipher::KeyIvInit;
         let calls = Rc::new(Cell::new(0));
         let counted = calls.clone();
         let aes: OutsideAes = Rc::new(move |key: &[u8; 32], iv: &[u8; 16], plaintext: &[u8]| {
             counted.set(counted.get() + 1);
             Ok(cbc::Encryptor::<Aes256>::new(key.into(), iv.into()).encrypt_padded_vec::<Pkcs7>(plaintext))
         });
-        let key = PasswordKey::derive("1234", 2048).unwrap().with_outside_aes(aes);
+        let key = PasswordKey::derive("1234", 2048).unwrap().with_outside_aes(checked_at_first(aes));
         for secret in [&b"first"[..], b"second, longer than one block"] {
             let (params, ciphertext) = key.clone().encrypt(secret).unwrap();
             assert_eq!(params.decrypt("1234", &ciphertext).unwrap(), secret);
@@ -145,10 +146,10 @@ mod tests {
             block[..plaintext.len()].copy_from_slice(plaintext);
             Ok(cbc::Encryptor::<Aes256>::new(key.into(), iv.into()).encrypt_padded_vec::<cbc::cipher::block_padding::NoPadding>(&block))
         });
-        let wrong = PasswordKey::derive("1234", 2048).unwrap().with_outside_aes(unpadded);
+        let wrong = PasswordKey::derive("1234", 2048).unwrap().with_outside_aes(checked_at_first(unpadded));
         assert!(wrong.encrypt(b"short").unwrap_err().message.contains("AES-256-CBC is wrong"));
         let failing: OutsideAes = Rc::new(|_: &[u8; 32], _: &[u8; 16], _: &[u8]| Err(StudioError::general("The caller's AES-256-CBC failed: offline")));
-        let failed = PasswordKey::derive("1234", 2048).unwrap().with_outside_aes(failing);
+        let failed = PasswordKey::derive("1234", 2048).unwrap().with_outside_aes(checked_at_first(failing));
         assert!(failed.encrypt(b"x").unwrap_err().message.contains("offline"));
     }
 }

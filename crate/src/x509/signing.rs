@@ -8,10 +8,11 @@
 //! with the same serials, so every to-be-signed structure is byte-identical,
 //! and takes each RSA signature from the caller. EC keys sign here, except
 //! in [`Signing::outside`]: keys the caller holds (the command's, in Node's
-//! OpenSSL) sign through the caller's function as the build goes, and the
-//! caller may do the build's PFX encryption too.
+//! OpenSSL) sign through the caller's function as the build goes.
 
+use std::cell::Cell;
 use std::collections::VecDeque;
+use std::rc::Rc;
 
 use der::asn1::BitString;
 use spki::DynSignatureAlgorithmIdentifier;
@@ -19,7 +20,6 @@ use x509_cert::serial_number::SerialNumber;
 
 use crate::error::{Result, StudioError};
 use crate::x509::key::PrivateKey;
-use crate::x509::password_key::OutsideAes;
 use crate::x509::verify::verify;
 use crate::x509::random;
 
@@ -46,9 +46,8 @@ pub enum Signing {
     Assembling { serials: VecDeque<Vec<u8>>, signatures: VecDeque<(Vec<u8>, Vec<u8>)> },
     /// Keys the caller holds ([`PrivateKey::Outside`]) sign through its
     /// function, given the key's handle and the message, as it happens; other
-    /// keys sign here. Serials are fresh random numbers. With the caller's
-    /// AES, the build's PFX files are encrypted through it.
-    Outside(OutsideSigner, Option<OutsideAes>),
+    /// keys sign here. Serials are fresh random numbers.
+    Outside(OutsideSigner),
 }
 
 /// The caller's signer: a key's handle and a message → the signature.
@@ -57,22 +56,26 @@ pub type OutsideSigner = Box<dyn FnMut(usize, &[u8]) -> Result<Vec<u8>>>;
 /// How many of a caller's first signatures [`verified_at_first`] checks: a
 /// caller that signs with the wrong key or hash fails at its first device (a
 /// CSR by the device's key, a certificate by the CA's), for two
-/// verifications a build instead of two per device.
+/// verifications a batch instead of two per device.
 pub const OUTSIDE_SIGNATURES_CHECKED: usize = 2;
 
 /// `sign`, a caller's signer for [`Signing::outside`], with its first
 /// [`OUTSIDE_SIGNATURES_CHECKED`] signatures verified against `keys` (the
-/// caller's keys, indexed by handle).
-pub fn verified_at_first(keys: Vec<PrivateKey>, mut sign: impl FnMut(usize, &[u8]) -> Result<Vec<u8>>) -> impl FnMut(usize, &[u8]) -> Result<Vec<u8>> {
-    let mut checked = 0;
+/// caller's keys, indexed by handle). `checked` counts them, and may be
+/// shared by the builds of one batch, so only its first chunk pays.
+pub fn verified_at_first(
+    keys: Vec<PrivateKey>,
+    checked: Rc<Cell<usize>>,
+    mut sign: impl FnMut(usize, &[u8]) -> Result<Vec<u8>>,
+) -> impl FnMut(usize, &[u8]) -> Result<Vec<u8>> {
     move |handle, message| {
         let signature = sign(handle, message)?;
-        if checked < OUTSIDE_SIGNATURES_CHECKED {
+        if checked.get() < OUTSIDE_SIGNATURES_CHECKED {
             let key = keys.get(handle).ok_or_else(|| StudioError::general(format!("No key was given for handle {handle}.")))?;
             let algorithm = key.signature_algorithm_identifier().map_err(|e| StudioError::internal("Signature algorithm", e))?;
             verify(&key.public_key_info()?, &algorithm, message, &signature)
                 .map_err(|problem| StudioError::general(format!("The signature made outside with key {handle} is wrong: {}.", problem.describe())))?;
-            checked += 1;
+            checked.set(checked.get() + 1);
         }
         Ok(signature)
     }
@@ -85,20 +88,7 @@ impl Signing {
 
     /// Signs with the caller's keys through `sign(handle, message)`.
     pub fn outside(sign: impl FnMut(usize, &[u8]) -> Result<Vec<u8>> + 'static) -> Self {
-        Self::Outside(Box::new(sign), None)
-    }
-
-    /// [`Signing::outside`], and the build's PFX contents encrypted by `aes`.
-    pub fn outside_with_aes(sign: impl FnMut(usize, &[u8]) -> Result<Vec<u8>> + 'static, aes: OutsideAes) -> Self {
-        Self::Outside(Box::new(sign), Some(aes))
-    }
-
-    /// The caller's AES, when it gave one.
-    pub fn outside_aes(&self) -> Option<OutsideAes> {
-        match self {
-            Self::Outside(_, aes) => aes.clone(),
-            _ => None,
-        }
+        Self::Outside(Box::new(sign))
     }
 
     pub fn planning() -> Self {
@@ -134,7 +124,7 @@ impl Signing {
             Self::Assembling { serials, .. } => serials
                 .pop_front()
                 .ok_or_else(|| StudioError::general("The build drew more serial numbers than it planned."))?,
-            Self::Here | Self::Planning(_) | Self::Outside(..) => {
+            Self::Here | Self::Planning(_) | Self::Outside(_) => {
                 let mut bytes = [0u8; 16];
                 random::fill(&mut bytes)?;
                 bytes[0] = (bytes[0] & 0x7f) | 0x40;
@@ -158,7 +148,7 @@ impl Signing {
                 Some((planned, signature)) if planned == message => signature,
                 _ => return Err(StudioError::general("The build signed something other than what it planned.")),
             },
-            (Self::Outside(sign, _), PrivateKey::Outside(key)) => sign(key.handle, message)?,
+            (Self::Outside(sign), PrivateKey::Outside(key)) => sign(key.handle, message)?,
             _ => key.sign(message)?,
         };
         BitString::from_bytes(&signature).map_err(|e| StudioError::internal("Signature encoding", e))

@@ -24,7 +24,7 @@ export function nodeCrypto(generator) {
  * A key from Node's crypto: the KeyObject that signs, and its DER (an EC
  * key's carries its public point). PKCS#8, or with `sec1` an EC key as SEC1,
  * which OpenSSL 3 exports in a fifth of the time (18 against 87 µs for
- * P-256): issueDeviceChunkSignedOutside takes either and keeps PKCS#8.
+ * P-256): DeviceBatchSignedOutside takes either and keeps PKCS#8.
  */
 export function nodeKeyPair(algorithm, { sec1 = false } = {}) {
   const [type, params] = NODE_PARAMS[algorithm];
@@ -44,7 +44,7 @@ export function makeKey(algorithm, generator, studio) {
   return nodeCrypto(generator) ? nodeKeyPair(algorithm).der : studio.generateKey(algorithm);
 }
 
-/** AES-256-CBC with PKCS#7 padding in Node's OpenSSL (AES-NI): the PFX files' encryption, for issueDeviceChunkSignedOutside. */
+/** AES-256-CBC with PKCS#7 padding in Node's OpenSSL (AES-NI): X */
 export function nodeAes256CbcEncrypt(key, iv, plaintext) {
   const cipher = createCipheriv('aes-256-cbc', key, iv);
   const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);

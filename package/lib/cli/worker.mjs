@@ -3,7 +3,7 @@
 // chunk, writing them itself (a folder) or encoding them as ZIP entries.
 // With Node's crypto, a chunk's keys are made and sign here in OpenSSL, which
 // also encrypts the PFX files, and the core only builds and writes
-// (issueDeviceChunkSignedOutside).
+// (DeviceBatchSignedOutside).
 
 import { createPrivateKey } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
@@ -14,22 +14,35 @@ import { encodeEntries } from './zip.mjs';
 
 const madeDirs = new Set();
 
-/** The batch's CA key as a KeyObject, read once per worker (OpenSSL's PKCS#8 decoder is slow). */
-let caSigner = { pkcs8: '', keyObject: undefined };
-function caKeyObject(signerKey) {
-  const pkcs8 = Buffer.from(signerKey).toString('base64');
-  if (caSigner.pkcs8 !== pkcs8) caSigner = { pkcs8, keyObject: createPrivateKey({ key: Buffer.from(signerKey), format: 'der', type: 'pkcs8' }) };
-  return caSigner.keyObject;
+/**
+ * The batch this worker issues chunks of, kept from chunk to chunk: the core's
+ * DeviceBatchSignedOutside (its PFX keys derived once, its signer checked at
+ * its first device) and the CA key as a KeyObject (OpenSSL's PKCS#8 decoder
+ * is slow). A command runs one batch, so one is kept.
+ */
+let kept = { signerKey: '', batch: undefined, caKeyObject: undefined };
+function batchFor({ spec, signerCommonName, signerKey, caCertificates }) {
+  const id = Buffer.from(signerKey).toString('base64');
+  if (kept.signerKey !== id) {
+    kept.batch?.free();
+    kept = {
+      signerKey: id,
+      batch: new studio.DeviceBatchSignedOutside(spec, signerCommonName, signerKey, caCertificates, nodeAes256CbcEncrypt),
+      caKeyObject: createPrivateKey({ key: Buffer.from(signerKey), format: 'der', type: 'pkcs8' }),
+    };
+  }
+  return kept;
 }
 
-function issueSignedInNode({ spec, signerCommonName, signerKey, caCertificates, ids, firstIndex, nowMs }) {
-  const algorithm = spec.keyAlgorithm;
-  const pairs = ids.map(() => nodeKeyPair(algorithm, { sec1: true }));
-  // Handles: the devices' keys in order, then the CA's.
-  const signers = [...pairs.map((p) => p.keyObject), caKeyObject(signerKey)];
+function issueSignedInNode(args) {
+  const { batch, caKeyObject } = batchFor(args);
+  const algorithm = args.spec.keyAlgorithm;
+  const pairs = args.ids.map(() => nodeKeyPair(algorithm, { sec1: true }));
+  // Handles: the CA's key, then the devices' keys in order.
+  const signers = [caKeyObject, ...pairs.map((p) => p.keyObject)];
   const keys = pairs.map((p) => p.der);
   const sign = (handle, message) => nodeSign(algorithm, signers[handle], message);
-  const chunk = studio.issueDeviceChunkSignedOutside(spec, signerCommonName, signerKey, caCertificates, ids, firstIndex, keys, nowMs, sign, nodeAes256CbcEncrypt);
+  const chunk = batch.issueChunk(args.ids, args.firstIndex, keys, args.nowMs, sign);
   for (const key of keys) key.fill(0);
   return chunk;
 }
