@@ -127,7 +127,7 @@ test('a batch whose keys Node holds, signs with and whose PFX files it encrypts:
   const batchCa = ca.makeBatchCa(spec, undefined, nowMs);
   const ids = ['held-1', 'held-2', 'held-3'];
   const pairs = ids.map(() => crypto.generateKeyPairSync('ec', { namedCurve: 'secp384r1' }).privateKey);
-  // One key as SEC1 (what the command hands over: a fifth of OpenSSL's export time), the others as PKCS#8.
+  // One key as SEC1 (what the command hands over: half OpenSSL's export time), the others as PKCS#8.
   const keys = pairs.map((k, i) => new Uint8Array(k.export({ type: i === 0 ? 'sec1' : 'pkcs8', format: 'der' })));
   // Handles: the CA's key, then a chunk's device keys.
   const caKey = crypto.createPrivateKey({ key: Buffer.from(batchCa.signerKey), format: 'der', type: 'pkcs8' });

@@ -180,7 +180,7 @@ impl PrivateKey {
 
     /// An unencrypted key the caller signs with, called `handle`: PKCS#8 DER,
     /// or for an EC key SEC1 DER naming its curve (OpenSSL 3 exports that in
-    /// a fifth of the time), kept as PKCS#8. Its public key is read as
+    /// half the time), kept as PKCS#8. Its public key is read as
     /// written (an EC key must carry its point, which must lie on the
     /// curve), not derived from the private one.
     pub fn outside(handle: usize, der: &[u8]) -> Result<Self> {
