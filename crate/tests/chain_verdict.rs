@@ -305,36 +305,30 @@ fn signatures_are_checked_over_the_bytes_as_read() {
     let report = loose.judge(&["device", "loose"], now());
     assert!(report.ok, "{report:#?}");
 
-    // The root with one byte of its signature flipped: refused at import, and by openssl.
+    // A damaged copy of the root: `openssl verify` refuses its self-signature,
+    // inspect does not call it self-signed, and the import refuses it.
+    let refused = |name: &str, der: &[u8]| {
+        let (der_file, pem_file) = (format!("{name}.der"), format!("{name}.pem"));
+        dir.write(&der_file, der);
+        dir.openssl(&["x509", "-inform", "DER", "-in", &der_file, "-out", &pem_file]);
+        let (ok, out) = dir.openssl_status(&["verify", "-check_ss_sig", "-CAfile", &pem_file, &pem_file]);
+        assert!(!ok && out.contains("signature"), "{out}");
+        let pem = dir.read(&pem_file);
+        let files = [InputFile { name: &pem_file, contents: &pem }, InputFile { name: "root.key", contents: &key }];
+        assert!(!inspect(&files[..1], None, now()).unwrap().certificates[0].self_signed);
+        let refused = import_cas(&files, None, now()).unwrap_err();
+        assert_eq!(refused.field.as_deref(), Some("files"));
+        refused.message
+    };
+    // One byte of its signature flipped.
     let mut broken = original.clone();
     *broken.last_mut().unwrap() ^= 0x01;
-    dir.write("broken.der", &broken);
-    dir.openssl(&["x509", "-inform", "DER", "-in", "broken.der", "-out", "broken.pem"]);
-    let (ok, out) = dir.openssl_status(&["verify", "-check_ss_sig", "-CAfile", "broken.pem", "broken.pem"]);
-    assert!(!ok && out.contains("signature"), "{out}");
-    let broken_pem = dir.read("broken.pem");
-    let files = [InputFile { name: "broken.pem", contents: &broken_pem }, InputFile { name: "root.key", contents: &key }];
-    let refused = import_cas(&files, None, now()).unwrap_err();
-    assert_eq!(refused.field.as_deref(), Some("files"));
-    assert!(
-        refused.message.starts_with("broken.pem: the root certificate \"Canonical Root\" names itself as its issuer, but its self-signature does not verify"),
-        "{}",
-        refused.message
-    );
-
-    // The root with NULL parameters added to its outer signatureAlgorithm
-    // only: that field is outside what was signed, so the signature still
-    // checks, but it no longer names the algorithm the signed part names.
-    // OpenSSL refuses it; so does the import, and inspect vouches for nothing.
+    let message = refused("broken", &broken);
+    assert!(message.starts_with("broken.pem: the root certificate \"Canonical Root\" names itself as its issuer, but its self-signature does not verify"), "{message}");
+    // NULL parameters added to its outer signatureAlgorithm only: that field
+    // is outside what was signed, so the signature still checks, but it no
+    // longer names the algorithm the signed part names.
     let outer_with_null = tlv(0x30, &[children(split(algorithm).1)[0], &[0x05, 0x00]].concat());
-    let altered = tlv(0x30, &[tbs, &outer_with_null, fields[2]].concat());
-    dir.write("altered.der", &altered);
-    dir.openssl(&["x509", "-inform", "DER", "-in", "altered.der", "-out", "altered.pem"]);
-    let (ok, out) = dir.openssl_status(&["verify", "-check_ss_sig", "-CAfile", "altered.pem", "altered.pem"]);
-    assert!(!ok && out.contains("signature"), "{out}");
-    let altered_pem = dir.read("altered.pem");
-    let files = [InputFile { name: "altered.pem", contents: &altered_pem }, InputFile { name: "root.key", contents: &key }];
-    let refused = import_cas(&files, None, now()).unwrap_err();
-    assert!(refused.message.starts_with("altered.pem: the root certificate \"Canonical Root\" names itself as its issuer"), "{}", refused.message);
-    assert!(!inspect(&files[..1], None, now()).unwrap().certificates[0].self_signed);
+    let message = refused("altered", &tlv(0x30, &[tbs, &outer_with_null, fields[2]].concat()));
+    assert!(message.starts_with("altered.pem: the root certificate \"Canonical Root\" names itself as its issuer, but its outer signature algorithm differs"), "{message}");
 }
