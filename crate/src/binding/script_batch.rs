@@ -18,7 +18,7 @@ use crate::output::readme::readme_entries;
 use crate::rules::device_list::{MAX_SCRIPT_DEVICES, parse_device_list_up_to};
 use crate::x509::key::PrivateKey;
 use crate::x509::password_key::checked_at_first;
-use crate::x509::signing::{Signing, verified_at_first};
+use crate::x509::signing::{OUTSIDE_SIGNATURES_CHECKED, Signing, verified_at_first};
 
 /// parseDeviceList for a script's batch: up to 1,000,000 registration IDs;
 /// throws with `.field = "devices"` naming every bad line.
@@ -58,7 +58,6 @@ pub fn batch_summary(#[wasm_bindgen(js_name = "caFiles", unchecked_param_type = 
 #[wasm_bindgen(js_name = DeviceBatchSignedOutside)]
 pub struct DeviceBatchSignedOutside {
     signer: BatchSigner,
-    signer_key: PrivateKey,
     signatures_checked: Rc<Cell<usize>>,
 }
 
@@ -73,7 +72,7 @@ impl DeviceBatchSignedOutside {
         #[wasm_bindgen(js_name = "aes256CbcEncrypt", unchecked_param_type = "((key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array) => Uint8Array) | undefined")] aes256_cbc_encrypt: Option<js_sys::Function>,
     ) -> JsResult<DeviceBatchSignedOutside> {
         let signer_key = PrivateKey::outside(0, &Zeroizing::new(signer_key.to_vec()))?;
-        let mut signer = batch_signer(spec, signer_common_name, signer_key.clone(), &ca_certificates)?;
+        let mut signer = batch_signer(spec, signer_common_name, signer_key, &ca_certificates)?;
         if let Some(encrypt) = aes256_cbc_encrypt {
             signer = signer.with_outside_aes(checked_at_first(Rc::new(move |key: &[u8; 32], iv: &[u8; 16], plaintext: &[u8]| {
                 let array = |bytes: &[u8]| js_sys::Uint8Array::from(bytes);
@@ -83,7 +82,7 @@ impl DeviceBatchSignedOutside {
                 callers_bytes("AES-256-CBC", ciphertext)
             })));
         }
-        Ok(Self { signer, signer_key, signatures_checked: Rc::default() })
+        Ok(Self { signer, signatures_checked: Rc::default() })
     }
 
     /// The devices `ids` (the batch's `firstIndex`-th onwards) with `keys`, one per ID.
@@ -97,7 +96,12 @@ impl DeviceBatchSignedOutside {
         #[wasm_bindgen(unchecked_param_type = "(handle: number, message: Uint8Array) => Uint8Array")] sign: js_sys::Function,
     ) -> JsResult<JsValue> {
         let keys = keys.iter().enumerate().map(|(i, key)| PrivateKey::outside(i + 1, &Zeroizing::new(key.to_vec()))).collect::<Result<Vec<_>, _>>()?;
-        let by_handle = std::iter::once(self.signer_key.clone()).chain(keys.iter().cloned()).collect();
+        // The keys by handle, while the batch's first signatures are still to be checked.
+        let by_handle = if self.signatures_checked.get() < OUTSIDE_SIGNATURES_CHECKED {
+            std::iter::once(self.signer.key().clone()).chain(keys.iter().cloned()).collect()
+        } else {
+            Vec::new()
+        };
         let sign = verified_at_first(by_handle, self.signatures_checked.clone(), move |handle, message| {
             callers_bytes("signer", sign.call2(&JsValue::NULL, &JsValue::from(handle as u32), &js_sys::Uint8Array::from(message)))
         });

@@ -46,6 +46,11 @@ impl BatchSigner {
         Ok(Self { subject: common_name(signer_common_name)?, key: signer_key, writer, spec })
     }
 
+    /// The key the batch's devices are signed with.
+    pub fn key(&self) -> &PrivateKey {
+        &self.key
+    }
+
     /// The devices' PFX contents encrypted by the caller's AES.
     pub fn with_outside_aes(mut self, aes: OutsideAes) -> Self {
         self.writer = self.writer.with_outside_aes(aes);

@@ -44,7 +44,7 @@ export function makeKey(algorithm, generator, studio) {
   return nodeCrypto(generator) ? nodeKeyPair(algorithm).der : studio.generateKey(algorithm);
 }
 
-/** AES-256-CBC with PKCS#7 padding in Node's OpenSSL (AES-NI): X */
+/** AES-256-CBC with PKCS#7 padding in Node's OpenSSL (AES-NI): the PFX files' encryption, for DeviceBatchSignedOutside. */
 export function nodeAes256CbcEncrypt(key, iv, plaintext) {
   const cipher = createCipheriv('aes-256-cbc', key, iv);
   const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);

@@ -18,15 +18,16 @@ const madeDirs = new Set();
  * The batch this worker issues chunks of, kept from chunk to chunk: the core's
  * DeviceBatchSignedOutside (its PFX keys derived once, its signer checked at
  * its first device) and the CA key as a KeyObject (OpenSSL's PKCS#8 decoder
- * is slow). A command runs one batch, so one is kept.
+ * is slow). A command runs one batch, so one is kept, known by its signing
+ * CA's certificate (no copy of the key is kept to compare).
  */
-let kept = { signerKey: '', batch: undefined, caKeyObject: undefined };
+let kept = { caCertificate: '', batch: undefined, caKeyObject: undefined };
 function batchFor({ spec, signerCommonName, signerKey, caCertificates }) {
-  const id = Buffer.from(signerKey).toString('base64');
-  if (kept.signerKey !== id) {
+  const caCertificate = Buffer.from(caCertificates.at(-1)).toString('base64');
+  if (kept.caCertificate !== caCertificate) {
     kept.batch?.free();
     kept = {
-      signerKey: id,
+      caCertificate,
       batch: new studio.DeviceBatchSignedOutside(spec, signerCommonName, signerKey, caCertificates, nodeAes256CbcEncrypt),
       caKeyObject: createPrivateKey({ key: Buffer.from(signerKey), format: 'der', type: 'pkcs8' }),
     };

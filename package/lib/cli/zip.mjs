@@ -35,19 +35,27 @@ function storedOrDeflated(path, contents) {
   return path.endsWith('.pfx') || path.endsWith('.cer') || contents.byteLength < 1024 ? STORED : DEFLATED;
 }
 
+/**
+ * The fields a local header and a central record both hold, in the same
+ * order, from "version needed" to the name's length, written at `at`.
+ */
+function writeEntryFields(buffer, at, meta, nameLength, versionNeeded) {
+  buffer.writeUInt16LE(versionNeeded, at);
+  buffer.writeUInt16LE(UTF8_NAMES, at + 2);
+  buffer.writeUInt16LE(meta.method, at + 4);
+  buffer.writeUInt16LE(meta.time, at + 6);
+  buffer.writeUInt16LE(meta.day, at + 8);
+  buffer.writeUInt32LE(meta.crc, at + 10);
+  buffer.writeUInt32LE(meta.compressedSize, at + 14);
+  buffer.writeUInt32LE(meta.size, at + 18);
+  buffer.writeUInt16LE(nameLength, at + 22);
+}
+
 /** A local file header for `meta` (sizes under 4 GiB), then the name. */
 function localHeader(meta, name) {
   const header = Buffer.alloc(30 + name.length);
   header.writeUInt32LE(LOCAL, 0);
-  header.writeUInt16LE(20, 4);
-  header.writeUInt16LE(UTF8_NAMES, 6);
-  header.writeUInt16LE(meta.method, 8);
-  header.writeUInt16LE(meta.time, 10);
-  header.writeUInt16LE(meta.day, 12);
-  header.writeUInt32LE(meta.crc, 14);
-  header.writeUInt32LE(meta.compressedSize, 18);
-  header.writeUInt32LE(meta.size, 22);
-  header.writeUInt16LE(name.length, 26);
+  writeEntryFields(header, 4, meta, name.length, 20);
   name.copy(header, 30);
   return header;
 }
@@ -142,15 +150,7 @@ export class ZipFileWriter {
       const record = Buffer.alloc(46 + name.length + (zip64 ? 12 : 0));
       record.writeUInt32LE(CENTRAL, 0);
       record.writeUInt16LE((3 << 8) | 45, 4); // made by: Unix, spec 4.5
-      record.writeUInt16LE(zip64 ? 45 : 20, 6);
-      record.writeUInt16LE(UTF8_NAMES, 8);
-      record.writeUInt16LE(meta.method, 10);
-      record.writeUInt16LE(meta.time, 12);
-      record.writeUInt16LE(meta.day, 14);
-      record.writeUInt32LE(meta.crc, 16);
-      record.writeUInt32LE(meta.compressedSize, 20);
-      record.writeUInt32LE(meta.size, 24);
-      record.writeUInt16LE(name.length, 28);
+      writeEntryFields(record, 6, meta, name.length, zip64 ? 45 : 20);
       record.writeUInt16LE(zip64 ? 12 : 0, 30);
       record.writeUInt32LE(((0o100000 | meta.mode) << 16) >>> 0, 38);
       record.writeUInt32LE(zip64 ? MAX32 : at, 42);
