@@ -45,7 +45,7 @@ screenshots: build
 # -timeout fails any single input that takes over 5 s. Seven targets at 14 s keep the
 # run as long as five at 20 s did.
 # cargo-fuzz needs nightly flags; RUSTC_BOOTSTRAP lets the stable toolchain accept them.
-FUZZ_TARGETS = pkcs8_key material import_ca inspect pfx device_list sign_csr
+FUZZ_TARGETS = pkcs8_key material import_ca inspect pfx device_list sign_csr names
 FUZZ_SECONDS ?= 14
 fuzz-smoke:
 	cd crate/fuzz && for t in $(FUZZ_TARGETS); do \

@@ -271,3 +271,34 @@ fn every_path_a_product_writes_passes_the_path_rule() {
         assert!(!error.message.contains('\n'), "{}", error.message);
     }
 }
+
+#[test]
+fn a_zip_nested_deep_is_refused_at_the_third_level_at_once() {
+    use cert_studio::OutputFile;
+    use cert_studio::ca_tools::material::Material;
+    let root_path = "certs/azure-iot-test-only.root.ca.cert.pem";
+    let wrap = |contents: Vec<u8>| zip_files(&[OutputFile { path: root_path.into(), contents, description: String::new(), secret: false }]).unwrap();
+    let mut nested = wrap(b"not a certificate".to_vec());
+    for _ in 0..200 {
+        nested = wrap(nested);
+    }
+    let started = std::time::Instant::now();
+    let error = Material::read(&[InputFile { name: "deep.zip", contents: &nested }], None).err().unwrap();
+    assert!(started.elapsed() < std::time::Duration::from_secs(1), "{:?}", started.elapsed());
+    assert_eq!(error.field.as_deref(), Some("files"));
+    assert!(error.message.contains("a ZIP inside a ZIP inside a ZIP"), "{}", error.message);
+    // One level of nesting is read as before: the inner ZIP's own (broken) file is what is reported.
+    let once = wrap(wrap(b"not a certificate".to_vec()));
+    let error = Material::read(&[InputFile { name: "once.zip", contents: &once }], None).err().unwrap();
+    assert!(!error.message.contains("inside a ZIP inside"), "{}", error.message);
+}
+
+#[test]
+fn an_rsa_key_of_another_size_is_named_by_its_size() {
+    let dir = Scratch::new("rsa-1024");
+    run_ok(tool("openssl").args(["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:1024", "-out", "k.pem"]).current_dir(dir.root()));
+    run_ok(tool("openssl").args(["pkcs8", "-topk8", "-nocrypt", "-in", "k.pem", "-outform", "DER", "-out", "k.der"]).current_dir(dir.root()));
+    // The studio makes 2048, 3072 and 4096; a 1024-bit key read from a file is named by its size, not the nearest.
+    let key = cert_studio::PrivateKey::from_pkcs8_der(&dir.read("k.der")).unwrap();
+    assert_eq!(key.label(), "RSA 1024");
+}

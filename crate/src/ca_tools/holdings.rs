@@ -284,14 +284,13 @@ impl<'a> Holdings<'a> {
         if chosen.is_empty() {
             return Ok(self.certificates.iter().filter(|h| h.role == role::DEVICE).collect());
         }
+        let by_thumbprint: HashMap<&str, &Held> = self.certificates.iter().map(|h| (h.thumbprint_sha1.as_str(), h)).collect();
         chosen
             .iter()
             .map(|wanted| {
                 let clean: String = wanted.chars().filter(char::is_ascii_hexdigit).collect::<String>().to_ascii_uppercase();
-                let held = self
-                    .certificates
-                    .iter()
-                    .find(|h| h.thumbprint_sha1 == clean)
+                let held = *by_thumbprint
+                    .get(clean.as_str())
                     .ok_or_else(|| StudioError::field("thumbprints", format!("No certificate among the files has the SHA-1 thumbprint {wanted}.")))?;
                 if is_ca(&held.certificate) {
                     return Err(StudioError::field("thumbprints", format!("{} is a CA ({}): renew it as a CA.", held.thumbprint_sha1, held.file)));

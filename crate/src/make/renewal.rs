@@ -2,6 +2,9 @@
 //! a new one) and a CA renewed with its own key, subject and SKI, so that
 //! everything it issued before still verifies.
 
+use std::collections::HashMap;
+
+use der::Encode;
 use serde::Serialize;
 use x509_cert::Certificate;
 use x509_cert::ext::pkix::BasicConstraints;
@@ -100,13 +103,14 @@ impl RenewedDevices {
             .map(|o| RegistrationId::from_certificate("certificates", o.file, common_name_of(o.certificate).as_deref()))
             .collect::<Result<Vec<_>>>()?;
         let validity = spec.validity_bounds.window(now_unix, spec.validity_days)?;
-        let mut keys: Vec<Option<PrivateKey>> = keys.into_iter().map(Some).collect();
+        // The keys by public key, derived once each (10,000 devices: a search per device was quadratic).
+        let mut keys: HashMap<Vec<u8>, PrivateKey> = keys.into_iter().filter_map(|k| Some((k.public_key_der().ok()?, k))).collect();
         let signing = &mut Signing::here();
         let mut devices = Vec::new();
         for (OldCertificate { certificate, .. }, registration_id) in old.iter().zip(ids) {
             let tbs = certificate.tbs_certificate();
             let old_key = tbs.subject_public_key_info();
-            let given = keys.iter_mut().find(|k| k.as_ref().is_some_and(|k| k.public_key_info().is_ok_and(|spki| &spki == old_key))).and_then(Option::take);
+            let given = old_key.to_der().ok().and_then(|der| keys.remove(&der));
             let key = match (spec.keep_keys, given) {
                 (true, key) => key,
                 (false, _) => Some(PrivateKey::generate(KeyAlgorithm::from_public_key(old_key)?)?),

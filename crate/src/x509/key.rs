@@ -224,6 +224,18 @@ impl PrivateKey {
         Ok(Self::Outside(Box::new(OutsideKey { handle, algorithm, pkcs8, public_key })))
     }
 
+    /// How a person names this key: an RSA key of a size the studio does not
+    /// make (1024, 8192 bits) by its real size, not the nearest it makes.
+    pub fn label(&self) -> String {
+        match self {
+            Self::Rsa(key) => {
+                use rsa::traits::PublicKeyParts;
+                format!("RSA {}", key.as_ref().as_ref().n().bit_width())
+            }
+            _ => self.algorithm().label().to_string(),
+        }
+    }
+
     pub fn algorithm(&self) -> KeyAlgorithm {
         match self {
             Self::Rsa(key) => {
