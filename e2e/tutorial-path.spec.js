@@ -140,7 +140,7 @@ test('Inspect: a lone leaf is said to miss its issuer, a key that fits no certif
 test('a device signed with the chain made above follows the form (key type, days), shows its expiry, and has the tutorial device\'s 16 files plus README.txt', async ({ page }) => {
   await openStudio(page);
   await generateEcChain(page, { days: '90' });
-  const tutorialZip = unzip((await download(page, () => page.locator('#files-panel').getByRole('button', { name: 'Download ZIP' }).click())).path);
+  const tutorialZip = unzip((await download(page, () => page.locator('#result-panel').getByRole('button', { name: 'Download ZIP' }).click())).path);
 
   await openTab(page, 'Bring your own CA');
   await page.getByRole('button', { name: 'Use the chain made on the DPS chain tab' }).click();
@@ -185,7 +185,7 @@ test('after Generate, filling the Sample settings rewrites every snippet (page a
   await expect(snippets.getByRole('tabpanel')).toContainText('0ne00ABC123');
   await expect(page.locator('#chain-view .node-root .thumb-value').first()).toHaveText(rootThumbprint);
 
-  const dir = unzip((await download(page, () => page.locator('#files-panel').getByRole('button', { name: 'Download ZIP' }).click())).path);
+  const dir = unzip((await download(page, () => page.locator('#result-panel').getByRole('button', { name: 'Download ZIP' }).click())).path);
   expect(portalThumbprint(dir, ROOT_CERT)).toBe(rootThumbprint);
   for (const id of ['device-01', 'device-02']) {
     expect(readFileSync(join(dir, `snippets/${id}.provision_x509.py.env.sh`), 'utf8')).toContain('0ne00ABC123');
@@ -207,7 +207,7 @@ test('a chain comes with the enrollment-group command, in the snippet view and t
   await expect(snippets.getByRole('tabpanel')).toContainText('az iot dps enrollment-group create');
   await snippets.getByRole('tab', { name: 'Enrollment group · PowerShell' }).click();
   await expect(snippets.getByRole('tabpanel')).toContainText('EnrollmentGroup');
-  const dir = unzip((await download(page, () => page.locator('#files-panel').getByRole('button', { name: 'Download ZIP' }).click())).path);
+  const dir = unzip((await download(page, () => page.locator('#result-panel').getByRole('button', { name: 'Download ZIP' }).click())).path);
   expect(readFileSync(join(dir, 'snippets/enrollment-group.az-cli.sh'), 'utf8')).toContain('az iot dps enrollment-group create');
 });
 
