@@ -76,12 +76,13 @@ test('while a chain is being made the other Generate buttons are disabled; after
 
   await page.getByLabel('RSA key generator').selectOption('webcrypto');
   await generateEcChain(page);
-  const heading = page.getByRole('heading', { name: 'Chain', exact: true });
+  // The result's head: its heading, with Download ZIP beside it.
+  const heading = page.getByRole('heading', { name: 'Chain made', exact: true });
   await expect(heading).toBeFocused();
   await expect(heading).toBeInViewport();
 });
 
-test('Inspect and CSR signing drop their last result when the next try fails; inspecting nothing says so', async ({ page }) => {
+test('Inspect keeps its last result through a failed try and says so, CSR signing drops it; inspecting nothing says so', async ({ page }) => {
   const { dir, read } = opensslLeaf();
   await openStudio(page);
   await openTab(page, 'Inspect');
@@ -92,7 +93,9 @@ test('Inspect and CSR signing drop their last result when the next try fails; in
   await page.fill('#inspect-paste', '-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n');
   await page.getByRole('button', { name: 'Inspect', exact: true }).click();
   await expect(page.locator('#status-text')).toContainText('Inspect failed');
-  await expect(page.locator('#inspect-result .verdict')).toHaveCount(0);
+  // The result of the files before stays (issue 23), and the status line says whose it is.
+  await expect(page.locator('#status-text')).toContainText('The result below is still the one before.');
+  await expect(page.locator('#inspect-result .verdict')).toHaveClass(/ok/);
 
   await page.fill('#inspect-paste', '');
   await page.getByRole('button', { name: 'Inspect', exact: true }).click();
