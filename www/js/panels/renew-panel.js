@@ -170,7 +170,7 @@ export function createRenewPanel(root, { run, status }) {
   /** The password note: the dates never need it; renewing does when the CA keys are encrypted. */
   function sayPasswordNeeded(needed) {
     const hint = $('renew-password-hint');
-    hint.textContent = needed ? 'The CA keys among these files are encrypted: enter their password to renew. The dates above need none.' : PASSWORD_HINT;
+    hint.textContent = needed ? 'The CA keys among these files are encrypted: enter their password to renew. The expiry dates need none.' : PASSWORD_HINT;
     hint.classList.toggle('needed', needed);
   }
 
