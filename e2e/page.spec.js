@@ -96,7 +96,7 @@ test('after Generate the next steps upload and verify the root; their button lan
   await expect(steps.last()).toContainText('snippets/device-01.provision_x509.py.env.sh');
 
   // The README in the ZIP ends with the same steps.
-  const dir = unzip((await download(page, () => page.locator('#files-panel').getByRole('button', { name: 'Download ZIP' }).click())).path);
+  const dir = unzip((await download(page, () => page.locator('#result-panel').getByRole('button', { name: 'Download ZIP' }).click())).path);
   const readme = readFileSync(join(dir, 'README.txt'), 'utf8');
   expect(readme).toContain('NEXT STEPS IN THE AZURE PORTAL');
   expect(readme).toContain(`1. Upload the root CA certificate`);
@@ -170,14 +170,14 @@ test('with the page idle the keys are made ahead: a press is quick, two presses 
   await expect(ahead).toContainText('Keys ready for the next press (4 × P-256)');
 
   const publicKeys = async () => {
-    const dir = unzip((await download(page, () => page.locator('#files-panel').getByRole('button', { name: 'Download ZIP' }).click())).path);
+    const dir = unzip((await download(page, () => page.locator('#result-panel').getByRole('button', { name: 'Download ZIP' }).click())).path);
     return ['certs/azure-iot-test-only.root.ca.cert.pem', 'certs/azure-iot-test-only.intermediate.cert.pem', 'certs/device-01.cert.pem', 'certs/device-02.cert.pem']
       .map((cert) => openssl(dir, 'x509', '-in', cert, '-noout', '-pubkey'));
   };
   const press = async () => {
     const started = Date.now();
     await page.getByRole('button', { name: 'Generate' }).click();
-    await expect(page.locator('#files-panel').getByRole('button', { name: 'Download ZIP' })).toBeVisible();
+    await expect(page.locator('#result-panel').getByRole('button', { name: 'Download ZIP' })).toBeVisible();
     await expect(page.getByRole('status')).toContainText('Done:');
     return Date.now() - started;
   };
@@ -220,11 +220,15 @@ test('screenshots of every tab for the README (docs/screenshots)', async ({ page
   await generateEcChain(page);
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(SCREENSHOTS, 'chain.png') });
+  const { path: zipPath } = await download(page, () => page.getByRole('button', { name: 'Download ZIP' }).click());
   for (const t of TABS.slice(1)) {
     await tab(page, t.name).click();
-    if (t.id === 'ca') {
-      await page.getByRole('button', { name: 'Use the chain made on the DPS chain tab' }).click();
-      await expect(page.getByRole('status')).toContainText('Imported');
+    // The chain just made is imported as the tab opens.
+    if (t.id === 'ca') await expect(page.locator('.ca-item')).toHaveCount(2);
+    // Its ZIP on the Renew tab: the expiry table as it arrives.
+    if (t.id === 'renew') {
+      await page.setInputFiles('#renew-files', zipPath);
+      await expect(page.getByRole('status')).toContainText('certificate(s) read');
     }
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(SCREENSHOTS, `${t.id}.png`) });
