@@ -77,11 +77,6 @@ impl ReadBudget {
         Ok(())
     }
 
-    /// How many bytes may still be decompressed.
-    pub fn bytes_left(&self) -> u64 {
-        self.bytes_left.get()
-    }
-
     /// Enters a ZIP (`file`); the level is left when the guard drops.
     pub fn enter_zip(&self, file: &str) -> Result<ZipLevel<'_>, OverBudget> {
         let depth = self.zip_depth.get() + 1;

@@ -132,10 +132,11 @@ pub const SNIPPET_SAMPLES: [(&str, &str, &str); 13] = [
     ("group-powershell", "Enrollment group · PowerShell", ENROLLMENT_GROUP_POWERSHELL),
 ];
 
-/// [`SNIPPET_SAMPLES`] as JSON: `[{"id":…,"tab":…,"sample":…}]` (none of
-/// them holds a character JSON would escape).
+/// [`SNIPPET_SAMPLES`] as JSON: `[{"id":…,"tab":…,"sample":…}]`.
 pub fn snippet_samples_json() -> String {
-    let items: Vec<String> = SNIPPET_SAMPLES.iter().map(|(id, tab, sample)| format!(r#"{{"id":"{id}","tab":"{tab}","sample":"{sample}"}}"#)).collect();
+    use crate::output::quote::json;
+    let items: Vec<String> =
+        SNIPPET_SAMPLES.iter().map(|(id, tab, sample)| format!(r#"{{"id":{},"tab":{},"sample":{}}}"#, json(id), json(tab), json(sample))).collect();
     format!("[{}]", items.join(","))
 }
 
