@@ -172,13 +172,15 @@ impl SnippetSettings {
         format!("{}\\{}", self.folder(), zip_path.replace('/', "\\"))
     }
 
-    /// An absolute `file://` URI for a ZIP path (IoT Edge on Linux).
+    /// An absolute `file://` URI for a ZIP path (IoT Edge on Linux): every
+    /// byte but letters, digits and `- . _ ~ / :` percent-encoded.
     pub fn file_uri(&self, zip_path: &str) -> String {
         let path = self.posix_path(zip_path).replace('\\', "/");
         let path = if path.starts_with('/') { path } else { format!("/{path}") };
         let mut uri = String::from("file://");
         for byte in path.bytes() {
-            if byte.is_ascii_alphanumeric() || b"-._~/:".contains(&byte) {
+            // `<` `>` stay as they are, so a placeholder reads as one.
+            if byte.is_ascii_alphanumeric() || b"-._~/:<>".contains(&byte) {
                 uri.push(char::from(byte));
             } else {
                 uri.push_str(&format!("%{byte:02X}"));
