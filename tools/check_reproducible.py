@@ -15,8 +15,9 @@ file (with www/pkg/build-info.js) and the npm package. Checked:
   - they name the copies' commit (the offline file and the package README),
     and a tree with a change says `-dirty`;
   - this tree's wasm modules hold no absolute path of this machine (the
-    workspace, the target folder, $CARGO_HOME, $HOME), and every dependency
-    source path in them is the remapped /cargo-home/.
+    crate's sources, the target folder, $CARGO_HOME's registry and git
+    sources), and every dependency source path in them is the remapped
+    /cargo-home/.
 Full form (`--full`, `make check-reproducible`, minutes): each copy also builds
 its wasm with cargo in a target folder of its own, then `make release`'s steps;
 every file of dist/ and www/pkg/ is compared, and each copy's wasm is checked
@@ -82,11 +83,14 @@ def build(copy, variant, steps, target_dir):
 
 
 def machine_paths(root, target_dir):
-    home = pathlib.Path.home()
-    cargo_home = pathlib.Path(os.environ.get("CARGO_HOME") or home / ".cargo")
-    paths = {root, target_dir, cargo_home, cargo_home.resolve()}
-    if home != pathlib.Path("/"):
-        paths.add(home)
+    """Where the build machine keeps what the wasm is made from: the crate's
+    sources, the target folder (generated code), the dependencies' sources.
+    Several folders deep, so that a short checkout path (/src) is not found
+    inside an unrelated string."""
+    cargo_home = pathlib.Path(os.environ.get("CARGO_HOME") or pathlib.Path.home() / ".cargo")
+    paths = {root / "crate", target_dir}
+    for home in (cargo_home, cargo_home.resolve()):
+        paths.update({home / "registry", home / "git"})
     return sorted(str(path).encode() for path in paths)
 
 
