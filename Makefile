@@ -6,7 +6,7 @@
 PORT ?= 8080
 SHELL := bash
 
-.PHONY: serve build package test test-rust test-node test-e2e fuzz-smoke install install-test bench clean screenshots
+.PHONY: serve build package release test test-rust test-node test-e2e test-reproducible check-reproducible fuzz-smoke install install-test bench clean screenshots
 
 serve: build
 	@echo "Studio: http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
@@ -19,13 +19,18 @@ build: install
 package: build
 	python3 tools/build_package.py
 
+# What a version publishes, in dist/: cert-studio-offline.html, cert-studio-<version>.tgz
+# and their SHA256SUMS; the same commit rebuilds the same bytes (README, "Check a release").
+release: package
+	python3 tools/build_release.py
+
 install:
 	tools/install.sh build
 
 install-test:
 	tools/install.sh test
 
-test: install-test build package test-rust test-node test-e2e fuzz-smoke
+test: install-test build package test-reproducible test-rust test-node test-e2e fuzz-smoke
 
 test-rust:
 	cargo test --workspace
@@ -36,6 +41,16 @@ test-node:
 
 test-e2e:
 	cd e2e && npx playwright test
+
+# The offline file and the package built again from two copies of the tree at other
+# paths, byte for byte, and the wasm free of this machine's paths (needs `make build`;
+# what it checks: tools/check_reproducible.py). check-reproducible also builds the
+# wasm in each copy, in its own target folder (minutes).
+test-reproducible:
+	python3 tools/check_reproducible.py
+
+check-reproducible: install
+	python3 tools/check_reproducible.py --full
 
 # The README's screenshots of every tab (docs/screenshots), made by page.spec.js.
 screenshots: build

@@ -1,6 +1,7 @@
 // The offline single file (issue 6): www/cert-studio-offline.html opened from
 // file:// in a browser context with no network makes the tutorial chain, and
 // its ZIP passes the same OpenSSL checks as the served studio's.
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -8,7 +9,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { test, expect, openTab } from './fixtures.js';
 import { CHAIN_CA, checkTutorialChain, openssl, ROOT_CERT, tempDir, unzip } from './chain-checks.js';
 
-const OFFLINE_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', 'www', 'cert-studio-offline.html');
+const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
+const OFFLINE_FILE = join(REPO, 'www', 'cert-studio-offline.html');
 
 async function openOffline(page, context) {
   await context.setOffline(true);
@@ -107,4 +109,17 @@ test('the served page offers the single file and its SHA-256 for download', asyn
   const sum = await save('its SHA-256');
   expect(sum.name).toBe('cert-studio-offline.html.sha256');
   expect(sum.bytes.toString()).toBe(`${createHash('sha256').update(html.bytes).digest('hex')}  cert-studio-offline.html\n`);
+});
+
+test('the served page, under its offline link, and the offline file name the version and commit they were built from', async ({ page, context }) => {
+  const version = readFileSync(join(REPO, 'crate', 'Cargo.toml'), 'utf8').match(/^version = "([^"]+)"/m)[1];
+  const head = execFileSync('git', ['-C', REPO, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
+  await page.goto('/');
+  const served = page.locator('#build-info');
+  // Whether the tree was dirty is check_reproducible.py's to check, where the test owns the tree.
+  await expect(served).toHaveText(new RegExp(`^cert-studio ${version.replaceAll('.', '\\.')}, built from commit ${head}(-dirty)?$`));
+  await expect(page.locator('.offline-save + .build-info')).toHaveCount(1);
+  const line = await served.textContent();
+  await openOffline(page, context);
+  await expect(page.locator('#build-info')).toHaveText(line);
 });

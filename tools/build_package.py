@@ -1,16 +1,21 @@
 #!/usr/bin/env python3
 """`make package`: the npm package dist/cert-studio-<version>.tgz (npm pack) from
 package/ (package.json template, the command, the Node entries, README) and the
-wasm modules with their TypeScript types that `make build` wrote to www/pkg."""
+wasm modules with their TypeScript types that `make build` wrote to www/pkg.
+
+The same commit gives the same tarball: npm pack fixes every entry's time and
+owner but keeps file modes, so the staged files get modes of their own (the
+checkout's umask does not reach the tarball). Its README names the version and
+the commit it was built from."""
 import json
 import re
-import pathlib
 import shutil
 import subprocess
 import sys
-import tomllib
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+import source_info
+
+ROOT = source_info.ROOT
 # What the package ships of www/pkg: both modules, their JS glue and types.
 PKG_FILES = [f"{module}{suffix}" for module in ("cert_studio", "cert_studio_ca") for suffix in (".js", "_bg.wasm", ".d.ts", "_bg.wasm.d.ts")]
 
@@ -23,8 +28,14 @@ def without_any(text):
     return re.sub(r"(:\s*)any\b", r"\1unknown", text)
 
 
+def with_build_line(readme, version, commit):
+    """The README with, under its title, the version and the commit the package was built from."""
+    title, rest = readme.split("\n", 1)
+    return f"{title}\n\n`cert-studio` {version}, built from commit `{commit}` of the certificate studio.\n{rest}"
+
+
 def main():
-    version = tomllib.loads((ROOT / "crate" / "Cargo.toml").read_text())["package"]["version"]
+    version = source_info.version()
     built = ROOT / "www" / "pkg"
     missing = [name for name in PKG_FILES if not (built / name).exists()]
     if missing:
@@ -33,14 +44,19 @@ def main():
     shutil.rmtree(staging, ignore_errors=True)
     source = ROOT / "package"
     shutil.copytree(source, staging, ignore=shutil.ignore_patterns("package.json"))
-    manifest = json.loads((source / "package.json").read_text())
+    manifest = json.loads((source / "package.json").read_text(encoding="utf-8"))
     manifest["version"] = version
-    (staging / "package.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    (staging / "package.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    readme = staging / "README.md"
+    readme.write_text(with_build_line(readme.read_text(encoding="utf-8"), version, source_info.commit()), encoding="utf-8")
     (staging / "pkg").mkdir()
     for name in PKG_FILES:
         shutil.copy2(built / name, staging / "pkg" / name)
     for types in (staging / "pkg").glob("*.d.ts"):
-        types.write_text(without_any(types.read_text()))
+        types.write_text(without_any(types.read_text(encoding="utf-8")), encoding="utf-8")
+    for path in [staging, *staging.rglob("*")]:
+        executable = path.is_dir() or path.stat().st_mode & 0o100
+        path.chmod(0o755 if executable else 0o644)
     dist = ROOT / "dist"
     dist.mkdir(exist_ok=True)
     subprocess.run(["npm", "pack", "--loglevel=warn", "--pack-destination", str(dist)], cwd=staging, check=True, stdout=subprocess.DEVNULL)

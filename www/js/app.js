@@ -17,9 +17,13 @@ import { createChainPanel } from './panels/chain-panel.js';
 import { createEdgePanel } from './panels/edge-panel.js';
 import { createEnrollmentPanel } from './panels/enrollment-panel.js';
 import { createRenewPanel } from './panels/renew-panel.js';
+import { BUILD } from '../pkg/build-info.js';
 
 const $ = (id) => document.getElementById(id);
 addPasswordToggles(document);
+
+// The source this page (and its offline file) was built from: what a download is checked against.
+$('build-info').textContent = `cert-studio ${BUILD.version}, built from commit ${BUILD.commit}`;
 
 const status = createStatus({ line: $('status-text'), bar: $('status-progress'), errors: $('errors') });
 window.addEventListener('error', (event) => status.error(`Unexpected error: ${event.message}`));
