@@ -17,7 +17,12 @@ need() { # need PACKAGE CHECK...: apt-get install PACKAGE unless CHECK succeeds
 }
 
 # The wasm target and wasm-bindgen-cli at exactly the version Cargo.lock pins.
-rustup target list --installed | grep -qx wasm32-unknown-unknown || { step "rustup target add wasm32-unknown-unknown"; rustup target add wasm32-unknown-unknown; }
+# rust-toolchain.toml names 1.95.0; on these machines that toolchain may be a link to the installed
+# stable one, so the target is added to whichever toolchain directory rustc really runs from.
+rustup target list --installed | grep -qx wasm32-unknown-unknown || {
+  step "rustup target add wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown || rustup target add --toolchain "$(basename "$(rustc --print sysroot)")" wasm32-unknown-unknown
+}
 want=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
 have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
 if [ "$have" != "$want" ]; then
