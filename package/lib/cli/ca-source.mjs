@@ -7,11 +7,12 @@
 
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { passwordOptions } from './args.mjs';
 import { UsageError, asUsageError } from './errors.mjs';
 
 export const CA_OPTIONS = {
   ca: { type: 'string', multiple: true, help: 'PATH  the CA: a folder (e.g. the --out of `chain`), a studio ZIP, a PFX, or PEM files (repeatable)' },
-  'ca-password': { type: 'string', help: 'PASSWORD  of the CA key or PFX (the tutorial\'s is 1234)' },
+  ...passwordOptions('ca-password', 'PASSWORD  of the CA key or PFX (the tutorial\'s is 1234)'),
   'ca-cn': { type: 'string', help: 'CN  which imported CA to use, by common name' },
 };
 
