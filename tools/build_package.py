@@ -23,6 +23,49 @@ def without_any(text):
     return re.sub(r"(:\s*)any\b", r"\1unknown", text)
 
 
+# The names wasm-bindgen's declarations take from the DOM (or from @types/node):
+# each as the global's own type where the project has it, and otherwise what
+# the code accepts, so the declarations compile with lib es2022 alone, with
+# @types/node, or with the DOM (`typeof globalThis` is the user's program's).
+GLOBALS = """
+/** The DOM's or Node's types of the globals the loader takes, where the project has them. */
+type WasmModule = typeof globalThis extends { WebAssembly: { Module: abstract new (...args: never[]) => infer T } } ? T : object;
+type WasmMemory = typeof globalThis extends { WebAssembly: { Memory: abstract new (...args: never[]) => infer T } } ? T : { readonly buffer: ArrayBuffer };
+type WasmTable = typeof globalThis extends { WebAssembly: { Table: abstract new (...args: never[]) => infer T } } ? T : object;
+type FetchRequest = typeof globalThis extends { Request: abstract new (...args: never[]) => infer T } ? T : never;
+type FetchResponse = typeof globalThis extends { Response: abstract new (...args: never[]) => infer T } ? T : never;
+type WebUrl = typeof globalThis extends { URL: abstract new (...args: never[]) => infer T } ? T : never;
+/** The bytes of the wasm, as the DOM's BufferSource is defined. */
+type WasmBytes = ArrayBufferView | ArrayBuffer;
+
+declare global {
+  interface SymbolConstructor {
+    /** What `using` calls (declared the same way by TypeScript's esnext.disposable lib and by @types/node). */
+    readonly dispose: unique symbol;
+  }
+}
+"""
+
+DOM_NAMES = [
+    ("RequestInfo | URL | Response | BufferSource | WebAssembly.Module", "FetchRequest | string | WebUrl | FetchResponse | WasmBytes | WasmModule"),
+    ("BufferSource | WebAssembly.Module", "WasmBytes | WasmModule"),
+    ("WebAssembly.Memory", "WasmMemory"),
+    ("WebAssembly.Table", "WasmTable"),
+]
+
+
+def without_dom(text):
+    """The declarations without the DOM's names, so a Node project (lib es2022,
+    @types/node) compiles them as well as a browser project (lib dom)."""
+    for dom, own in DOM_NAMES:
+        text = text.replace(dom, own)
+    code = [line for line in text.splitlines() if not line.lstrip().startswith(("*", "/*", "//"))]
+    left = [line for line in code if re.search(r"\b(RequestInfo|BufferSource|Response|URL|WebAssembly)\b", line)]
+    if left:
+        sys.exit("the .d.ts still names DOM types (has wasm-bindgen changed?):\n" + "\n".join(left))
+    return text + GLOBALS
+
+
 def main():
     version = tomllib.loads((ROOT / "crate" / "Cargo.toml").read_text())["package"]["version"]
     built = ROOT / "www" / "pkg"
@@ -40,7 +83,7 @@ def main():
     for name in PKG_FILES:
         shutil.copy2(built / name, staging / "pkg" / name)
     for types in (staging / "pkg").glob("*.d.ts"):
-        types.write_text(without_any(types.read_text()))
+        types.write_text(without_dom(without_any(types.read_text())))
     dist = ROOT / "dist"
     dist.mkdir(exist_ok=True)
     subprocess.run(["npm", "pack", "--loglevel=warn", "--pack-destination", str(dist)], cwd=staging, check=True, stdout=subprocess.DEVNULL)
