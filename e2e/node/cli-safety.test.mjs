@@ -55,7 +55,17 @@ function filesUnder(dir, sub = '') {
 /** Whether a file holds a private key or is a PFX (which holds one): such a file must be 0600. */
 const holdsKey = (path, bytes) => path.endsWith('.pfx') || bytes.includes('PRIVATE KEY');
 
-test('under umask 022: files holding a private key are 0600, the rest 0644; a --zip is 0600, its key entries 0600', () => {
+test('under umask 022 a --zip, which holds every private key, is 0600, and no temporary file is left beside it', () => {
+  const zip = at('private.zip');
+  ok(['chain', '--key', 'ec-p256', '--devices', 'device-01', '--zip', zip]);
+  assert.equal(modeOf(zip), 0o600);
+  const batch = at('private-batch.zip');
+  ok(['chain', '--key', 'ec-p256', '--devices', 'b-{01..25}', '--zip', batch]);
+  assert.equal(modeOf(batch), 0o600);
+  assert.deepEqual(readdirSync(project).filter((n) => n.endsWith('.tmp')), []);
+});
+
+test('under umask 022: files holding a private key (keys, PFX, snippets that embed a key) are 0600, the rest 0644, on disk and in a --zip', () => {
   const out = at('modes');
   ok(['chain', '--key', 'ec-p256', '--devices', 'device-01', '--out', out]);
   const files = filesUnder(out);

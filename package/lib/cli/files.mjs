@@ -141,8 +141,7 @@ export function writeFilesUnder(dir, files, { force = false, checked = new Set()
       checkFolders(dir, full, checked);
       checked.add(parent);
     }
-    // Checked again at the last moment: a symlink planted since is refused, never followed.
-    checkTarget('--out', shown(file.path), full, force);
+    // A rename replaces a symlink planted since the check, never writes through it.
     writeAtomically(full, file.contents, file.secret ? 0o600 : 0o644);
   }
 }
