@@ -25,8 +25,8 @@ export class Output {
   constructor(target) {
     this.target = target;
     this.fileCount = 0;
-    // Folders inside --out already checked (not a symlink) or made.
-    this.checked = new Set();
+    // Folders inside --out already checked (not a symlink), each with whether this run made it.
+    this.checked = new Map();
     this.when = new Date();
   }
 
@@ -71,7 +71,9 @@ export class Output {
 
   /** What the worker writing a chunk needs to know. */
   workerTarget() {
-    return this.target.kind === 'dir' ? { kind: 'dir', dir: this.target.dir, force: this.target.force } : { kind: 'zip', when: this.when.getTime() };
+    if (this.target.kind === 'zip') return { kind: 'zip', when: this.when.getTime() };
+    const made = [...this.checked].filter(([, fresh]) => fresh).map(([folder]) => folder);
+    return { kind: 'dir', dir: this.target.dir, force: this.target.force, made };
   }
 
   close() {

@@ -12,8 +12,8 @@ import { makeKey, nodeAes256CbcEncrypt, nodeCrypto, nodeKeyPair, nodeSign } from
 import { writeFilesUnder } from './files.mjs';
 import { encodeEntries } from './zip.mjs';
 
-/** Folders inside --out this worker has checked (not a symlink) or made. */
-const checkedDirs = new Set();
+/** Folders inside --out this worker has checked (not a symlink), each with whether this run made it. */
+const checkedDirs = new Map();
 
 /**
  * The batch this worker issues chunks of, kept from chunk to chunk: the core's
@@ -60,6 +60,8 @@ const JOBS = {
       : studio.issueDeviceChunk(spec, signerCommonName, signerKey, caCertificates, ids, firstIndex, undefined, nowMs);
     const out = { firstIndex, devices: ids.length, csvRows: chunk.csvRows, readmeExample: chunk.readmeExample ?? undefined };
     if (target.kind === 'dir') {
+      // Folders the main thread made for this batch hold only the batch's own files.
+      for (const folder of target.made) if (!checkedDirs.has(folder)) checkedDirs.set(folder, true);
       writeFilesUnder(target.dir, chunk.files, { force: target.force, checked: checkedDirs });
       out.written = chunk.files.length;
     } else {
