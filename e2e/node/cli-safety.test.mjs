@@ -268,6 +268,17 @@ test('renew devices refuses a device certificate whose CN is not a registration 
   assert.ok(!existsSync(join(root, 'x')) && !existsSync(join(project, 'x')), '$(touch x) ran');
 });
 
+test('inspect shows control characters in a subject escaped: a newline or an escape sequence never reaches the terminal', () => {
+  const pem = at('controls.pem');
+  const cn = 'line\nbreak \u001b[31mred';
+  const made = tool('openssl', ['req', '-new', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', at('controls.key.pem'), '-subj', subjectOf(cn), '-days', '1', '-out', pem]);
+  assert.equal(made.status, 0, made.stderr);
+  const text = ok(['inspect', pem]).stdout;
+  // Shown on its line, however escaped (the studio writes \x0a and \x1b).
+  assert.match(text, /^ +Subject: CN ?= ?line\S+break \S+red$/m);
+  assert.doesNotMatch(text, /[\u0000-\u0009\u000b-\u001f\u007f]/, 'a control character reached the terminal');
+});
+
 test('a worker thread that died fails its job and is replaced, not reused', async () => {
   const { WorkerPool } = await import(pathToFileURL(at('node_modules/cert-studio/lib/cli/pool.mjs')));
   const pool = new WorkerPool(1);

@@ -16,6 +16,18 @@ const OPTIONS = {
 
 const indent = (n, lines) => lines.map((line) => `${' '.repeat(n)}${line}`);
 
+/**
+ * A line as a terminal should get it: control characters (a newline in a CN,
+ * an escape sequence) and bidirectional marks from other people's files shown
+ * as `\x1b` / `\u202e`, never acted on.
+ */
+export function printable(line) {
+  return line.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`;
+  });
+}
+
 function publicKeyLines(key) {
   const lines = [`Public Key Algorithm: ${key.algorithm}`];
   if (key.bits) lines.push(`    Public-Key: (${key.bits} bit)`);
@@ -75,7 +87,7 @@ export function inspectionText(result) {
   ];
   if (result.chain) blocks.push([`Chain: ${result.chain.summary}`, ...result.chain.problems.map((p) => `    [${p.rule}] ${p.message}`)]);
   if (result.unreadable.length) blocks.push(['Not read:', ...result.unreadable.map((u) => `    ${u}`)]);
-  return `${blocks.map((b) => b.join('\n')).join('\n\n')}\n`;
+  return `${blocks.map((b) => b.map(printable).join('\n')).join('\n\n')}\n`;
 }
 
 export const inspect = {
