@@ -7,6 +7,7 @@ import { helpText, parse, passwordOptions } from '../args.mjs';
 import { readFiles } from '../ca-source.mjs';
 import { makeContext } from '../context.mjs';
 import { UsageError, naming } from '../errors.mjs';
+import { printable } from '../summary.mjs';
 
 const OPTIONS = {
   ...passwordOptions('password', 'PASSWORD  opens encrypted keys and PFX files'),
@@ -15,18 +16,6 @@ const OPTIONS = {
 };
 
 const indent = (n, lines) => lines.map((line) => `${' '.repeat(n)}${line}`);
-
-/**
- * A line as a terminal should get it: control characters (a newline in a CN,
- * an escape sequence) and bidirectional marks from other people's files shown
- * as `\x1b` / `\u202e`, never acted on.
- */
-export function printable(line) {
-  return line.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, (c) => {
-    const code = c.charCodeAt(0);
-    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`;
-  });
-}
 
 function publicKeyLines(key) {
   const lines = [`Public Key Algorithm: ${key.algorithm}`];
