@@ -68,7 +68,7 @@ function checkFolders(dir, full, checked) {
 
 /**
  * Whether `full` may be written: never a symlink, and an existing file only
- * with `force`. `what` names it in the message after the flag (`holds "x"`).
+ * with `force`. `what` names it in the message, after the flag.
  */
 function checkTarget(flag, what, full, force) {
   const stat = lstatOrUndefined(full);
