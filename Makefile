@@ -45,9 +45,12 @@ screenshots: build
 # -timeout fails any single input that takes over 5 s. Seven targets at 14 s keep the
 # run as long as five at 20 s did.
 # cargo-fuzz needs nightly flags; RUSTC_BOOTSTRAP lets the stable toolchain accept them.
-FUZZ_TARGETS = pkcs8_key material import_ca inspect pfx device_list sign_csr
+FUZZ_TARGETS = pkcs8_key material import_ca inspect pfx device_list sign_csr names
 FUZZ_SECONDS ?= 14
+# cargo-fuzz has no --locked: the lock file is checked first, so a stale one fails here instead of being rewritten.
 fuzz-smoke:
+	@cargo metadata --locked --offline --format-version 1 --manifest-path crate/fuzz/Cargo.toml >/dev/null || \
+	  { echo "crate/fuzz/Cargo.lock is out of date: run 'cargo update --workspace --manifest-path crate/fuzz/Cargo.toml' and commit it"; exit 1; }
 	cd crate/fuzz && for t in $(FUZZ_TARGETS); do \
 	  mkdir -p corpus/$$t && \
 	  RUSTC_BOOTSTRAP=1 cargo fuzz run $$t corpus/$$t seeds/$$t -- -max_total_time=$(FUZZ_SECONDS) -timeout=5 -print_final_stats=1 2>&1 | grep -E "^(stat::number_of_executed_units|Done|==.*ERROR|SUMMARY)" ; \

@@ -63,10 +63,11 @@ const archivist = new WorkerPool({
   size: 1,
 });
 
-const peers = {
-  webcrypto: Array.from({ length: size }, () => new Worker(new URL('./webcrypto-worker.js', import.meta.url))),
-  forge: Array.from({ length: size }, () => new Worker(new URL('./forge-worker.js', import.meta.url))),
-};
+// The peers' workers start when first asked for, so a page that only runs the
+// studio's batch (row f, in a page of its own) holds the studio's memory alone.
+const peerScripts = { webcrypto: './webcrypto-worker.js', forge: './forge-worker.js' };
+const peers = {};
+const peerWorkers = (kind) => (peers[kind] ??= Array.from({ length: size }, () => new Worker(new URL(peerScripts[kind], import.meta.url))));
 
 function ask(worker, message) {
   return new Promise((resolve, reject) => {
@@ -83,7 +84,7 @@ async function keys(kind, bits, count) {
   if (kind === 'studio') {
     await generateKeys(pool, Array(count).fill(`rsa-${bits}`));
   } else {
-    const workers = peers[kind];
+    const workers = peerWorkers(kind);
     const shares = workers.map((_, i) => Math.floor(count / workers.length) + (i < count % workers.length ? 1 : 0));
     await Promise.all(workers.map((worker, i) => (shares[i] ? ask(worker, { bits, count: shares[i] }) : 0)));
   }
@@ -214,6 +215,8 @@ async function peculiarChain() {
 
 window.bench = {
   poolSize: size,
+  /** The peers' workers, started before their rows so no timing includes a worker's start. */
+  startPeers: () => Object.keys(peerScripts).forEach(peerWorkers),
   ready: pool.ready,
   keys,
   studioChain,

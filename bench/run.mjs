@@ -73,12 +73,12 @@ function machine(browser) {
 }
 
 /**
- * Resident memory of the largest renderer process of this browser (a
+ * Resident memory (bytes) of each renderer process of this browser (a
  * descendant of this Node process, so other browsers on the machine are not
- * counted): the bench page with its workers, JS heap plus what that leaves out,
- * such as wasm linear memory.
+ * counted), by pid: a page with its workers, JS heap plus what that leaves
+ * out, such as wasm linear memory.
  */
-function rendererRss() {
+function renderers() {
   const parents = new Map();
   for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
     try {
@@ -90,25 +90,29 @@ function rendererRss() {
     for (let p = pid, hops = 0; p && p !== '0' && hops < 20; p = parents.get(p), hops++) if (p === String(process.pid)) return true;
     return false;
   };
-  let largest = 0;
+  const found = new Map();
   for (const pid of parents.keys()) {
     if (pid === String(process.pid) || !mine(pid)) continue;
     try {
       if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer')) continue;
-      largest = Math.max(largest, Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB/m)?.[1] ?? 0) * 1024);
+      found.set(pid, Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB/m)?.[1] ?? 0) * 1024);
     } catch {}
   }
-  return largest;
+  return found;
 }
 
-/** Peak JS heap over the page and its workers, from CDP, sampled every 200 ms; and peak renderer RSS. */
-async function heapSampler(context, page) {
+/**
+ * Peak JS heap over the page and its workers, from CDP, sampled every 200 ms;
+ * peak renderer RSS; and how many worker samples were asked for, answered in
+ * their second, answered late (still counted) and never answered.
+ */
+async function heapSampler(context, page, rendererRss) {
   const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable');
   const workers = new Map(); // sessionId → last usedSize
   let next = 1;
-  let answered = 0;
-  const pending = new Map();
+  const samples = { asked: 0, inTime: 0, late: 0 };
+  const pending = new Map(); // request id → { done, timedOut }
   cdp.on('Target.attachedToTarget', ({ sessionId, targetInfo }) => {
     // The studio's pool workers; the peers' idle workers are not the studio's memory.
     if (targetInfo.type === 'worker' && targetInfo.url.endsWith('/www/js/runtime/worker.js')) workers.set(sessionId, 0);
@@ -116,13 +120,14 @@ async function heapSampler(context, page) {
   cdp.on('Target.detachedFromTarget', ({ sessionId }) => workers.delete(sessionId));
   cdp.on('Target.receivedMessageFromTarget', ({ sessionId, message }) => {
     const reply = JSON.parse(message);
+    const ask = pending.get(reply.id);
+    if (!ask) return;
+    pending.delete(reply.id);
     // A late answer still counts as a sample, but not as answered in time.
     if (reply.result && workers.has(sessionId)) workers.set(sessionId, reply.result.usedSize);
-    const done = pending.get(reply.id);
-    if (!done) return;
-    pending.delete(reply.id);
-    answered++;
-    done();
+    if (ask.timedOut) samples.late++;
+    else samples.inTime++;
+    ask.done();
   });
   let workersSeen = true;
   try {
@@ -133,34 +138,38 @@ async function heapSampler(context, page) {
   const askWorker = (sessionId) =>
     new Promise((resolve) => {
       const id = next++;
-      pending.set(id, resolve);
+      const ask = { done: resolve, timedOut: false };
+      pending.set(id, ask);
+      samples.asked++;
       cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method: 'Runtime.getHeapUsage' }) }).catch(resolve);
       setTimeout(() => {
-        pending.delete(id);
+        ask.timedOut = true;
         resolve();
       }, 1000);
     });
-  let peak = { total: 0, page: 0, workers: 0, count: 0, rss: 0, rssBefore: rendererRss() };
+  let peak = { total: 0, page: 0, workers: 0, rss: 0, rssBefore: rendererRss() };
+  let mostWorkers = 0;
   let running = true;
   const loop = (async () => {
     while (running) {
       const [metrics] = await Promise.all([cdp.send('Performance.getMetrics').catch(() => null), ...[...workers.keys()].map(askWorker)]);
       const pageHeap = metrics?.metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0;
       const workerHeap = [...workers.values()].reduce((a, b) => a + b, 0);
-      if (pageHeap + workerHeap > peak.total) peak = { ...peak, total: pageHeap + workerHeap, page: pageHeap, workers: workerHeap, count: workers.size };
+      mostWorkers = Math.max(mostWorkers, workers.size);
+      if (pageHeap + workerHeap > peak.total) peak = { ...peak, total: pageHeap + workerHeap, page: pageHeap, workers: workerHeap };
       peak.rss = Math.max(peak.rss, rendererRss());
       await new Promise((r) => setTimeout(r, 200));
     }
   })();
   return {
-    workersSeen: () => workersSeen && workers.size > 0,
-    /** How many worker samples were answered within their second, of how many asked. */
-    answered: () => `${answered} of ${next - 1}`,
     async stop() {
       running = false;
       await loop;
+      // Answers still on their way get a second more before they count as missing.
+      const until = Date.now() + 1000;
+      while (pending.size && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
       await cdp.detach().catch(() => {});
-      return peak;
+      return { ...peak, workersSeen: workersSeen && mostWorkers > 0, mostWorkers, samples: { ...samples, missing: samples.asked - samples.inTime - samples.late } };
     },
   };
 }
@@ -244,8 +253,12 @@ function printTable(rows) {
   for (const r of rows) console.log(`| ${r.id} | ${r.what} | ${r.studio} | ${r.peer} | ${r.ratio} | ${r.target} | ${r.result} |`);
 }
 
+/** The machine's load as `uptime` says it: the bench shares its cores with whatever else runs. */
+const load = () => execFileSync('uptime').toString().trim().replace(/^.*?(load average)/, '$1');
+
 async function main() {
   const startedAt = Date.now();
+  const loadBefore = load();
   if (process.argv.includes('--size-only')) {
     // Just the wasm sizes, in a second: `node bench/run.mjs --size-only`.
     const rows = [];
@@ -280,6 +293,7 @@ async function main() {
     await page.waitForFunction(() => window.bench !== undefined);
     await page.evaluate(() => window.bench.ready);
     const poolSize = await page.evaluate(() => window.bench.poolSize);
+    await page.evaluate(() => window.bench.startPeers());
 
     // (a) and (c): studio, OpenSSL and @peculiar/x509, interleaved.
     const a = { studio: [], keys: [], openssl: [], peculiar: [], longest: [], idle: [], idleReady: 0 };
@@ -356,22 +370,45 @@ async function main() {
     const longest = Math.max(...a.longest, ...d.longest);
     row('e', `Longest main-thread task (Long Tasks API) during (a): ${a.longest.length ? Math.max(...a.longest).toFixed(0) : '—'} ms, during (d): ${Math.max(...d.longest).toFixed(0)} ms`, `${longest.toFixed(0)} ms`, '—', '—', '≤ 100 ms', longest <= 100);
 
-    // (f) the big batch, heap sampled over the page and its workers.
-    log(`(f) ${N.bigBatch} P-256 devices with heap sampling`);
-    const sampler = await heapSampler(context, page);
+    await context.close();
+
+    // (f) the big batch in a page of its own (a fresh context: its own renderer process, holding only what
+    // the studio's batch needs, as the studio's page would), heap sampled over the page and its workers.
+    log(`(f) ${N.bigBatch} P-256 devices with heap and RSS sampling, in a fresh page`);
+    const earlier = new Set(renderers().keys());
+    const batchContext = await browser.newContext();
+    const batchPage = await batchContext.newPage();
+    batchPage.on('pageerror', (e) => console.error('page error:', e.message));
+    await batchPage.goto(`${origin}/bench/bench.html`);
+    await batchPage.waitForFunction(() => window.bench !== undefined);
+    await batchPage.evaluate(() => window.bench.ready);
+    // The batch page's renderer: the one that was not there before its context opened.
+    const batchRenderers = () => [...renderers()].filter(([pid]) => !earlier.has(pid)).reduce((most, [, rss]) => Math.max(most, rss), 0);
+    const sampler = await heapSampler(batchContext, batchPage, batchRenderers);
     let f;
     let failure = null;
     try {
-      f = await page.evaluate((n) => window.bench.studioDevices(n), N.bigBatch);
+      f = await batchPage.evaluate((n) => window.bench.studioDevices(n), N.bigBatch);
     } catch (error) {
       failure = error.message.split('\n')[0];
     }
-    const workersSeen = sampler.workersSeen();
     const peak = await sampler.stop();
-    const how = workersSeen ? `page + ${peak.count} studio workers, ${sampler.answered()} worker samples answered` : 'page only';
-    row('f', `${N.bigBatch} P-256 devices: ${failure ? `FAILED: ${failure}` : `${s(f.ms)} (CA ${s(f.phases.ca)}, devices streamed into the ZIP ${s(f.phases.devices)}), ${f.files} files, ZIP ${mb(f.zipBytes)}`}; peak JSHeapUsed (CDP, ${how}: page ${mb(peak.page)} + workers ${mb(peak.workers)}; wasm memory not in it; peak RSS of the page's renderer process, wasm included: ${mb(peak.rss)}, ${mb(peak.rssBefore)} before the batch)`, mb(peak.total), '—', '—', 'completes, < 300 MB', !failure && peak.total < 300 * 1048576);
-
-    await context.close();
+    await batchContext.close();
+    // Every studio worker (the pool and the archivist) sampled, and no sample lost: otherwise the heap is a guess.
+    const studioWorkers = poolSize + 1;
+    const sampled = peak.workersSeen && peak.mostWorkers >= studioWorkers && peak.samples.missing === 0;
+    const how = `page + ${peak.mostWorkers} of ${studioWorkers} studio workers; worker samples: ${peak.samples.asked} asked, ${peak.samples.inTime} answered within 1 s, ${peak.samples.late} late, ${peak.samples.missing} missing`;
+    const heapOk = peak.total < 300 * 1048576;
+    const rssOk = peak.rss < 400 * 1048576;
+    row(
+      'f',
+      `${N.bigBatch} P-256 devices: ${failure ? `FAILED: ${failure}` : `${s(f.ms)} (CA ${s(f.phases.ca)}, devices streamed into the ZIP ${s(f.phases.devices)}), ${f.files} files, ZIP ${mb(f.zipBytes)}`}; in a fresh page. Peak JSHeapUsed (CDP, ${how}): page ${mb(peak.page)} + workers ${mb(peak.workers)} = ${mb(peak.total)} (${heapOk ? 'under' : 'over'} 300 MB); peak RSS of the page's renderer process (/proc, workers and wasm memory included): ${mb(peak.rss)}, ${mb(peak.rssBefore)} before the batch (${rssOk ? 'under' : 'over'} 400 MB)${sampled ? '' : '; FAILS for a missing worker sample'}`,
+      `heap ${mb(peak.total)}, RSS ${mb(peak.rss)}`,
+      '—',
+      '—',
+      'completes; JS heap < 300 MB; renderer RSS < 400 MB; every worker sampled',
+      !failure && heapOk && rssOk && sampled,
+    );
   } finally {
     await browser.close();
     server.close();
@@ -380,9 +417,10 @@ async function main() {
   // (g) last, with the browser gone: the command line has the machine to itself.
   cliRow(row);
 
-  const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  console.log(`cert-studio benchmark, ${date}`);
+  const date = new Date(startedAt).toISOString().replace(/\.\d+Z$/, 'Z');
+  console.log(`cert-studio benchmark, started ${date}`);
   console.log(`Machine: ${info.nproc} cores (nproc), ${info.model}; Chromium ${info.chromium} headless; ${info.openssl}; Node ${info.node}`);
+  console.log(`Load (uptime): before the run ${loadBefore}; after it ${load()}`);
   console.log('');
   printTable(rows);
   console.log('');

@@ -1,5 +1,7 @@
 // The studio's test fixture: any console error or uncaught error fails the
-// test, in the page and in its workers.
+// test, in the page and in its workers, and so does junk text on the page
+// (`null`, `undefined`, `NaN`, `[object Object]`: a value the page forgot to
+// handle), whenever it appears and whichever tab it is on.
 import { join } from 'node:path';
 import { test as base, expect } from '@playwright/test';
 import { tempDir } from './chain-checks.js';
@@ -38,10 +40,65 @@ export async function watchForErrors(page) {
   return () => [...problems];
 }
 
+/** Words no sentence of the studio's holds, as whole words (C's `NULL` is not one of them). */
+const JUNK = /\b(null|undefined|NaN)\b|\[object Object\]/;
+
+/**
+ * Starts watching `page` (before it loads) for junk text: every text the page
+ * adds or changes, outside code listings (`pre`, whose files may hold such
+ * words) and form fields; returns a function that lists each with its context.
+ */
+export async function watchForJunk(page) {
+  // Kept on this side: a reload or another page loses nothing seen before it.
+  const seen = [];
+  await page.exposeFunction('reportJunkToTest', (what) => seen.push(what));
+  await page.addInitScript((pattern) => {
+    const junk = new RegExp(pattern);
+    const checkText = (node) => {
+      const element = node.parentElement;
+      if (!element || element.closest('pre, textarea, script, style') || !junk.test(node.data)) return;
+      window.reportJunkToTest(`${element.tagName.toLowerCase()}${element.id ? `#${element.id}` : ''}: ${node.data.trim().slice(0, 200)}`);
+    };
+    const check = (node) => {
+      if (node.nodeType === Node.TEXT_NODE) return checkText(node);
+      if (node.nodeType !== Node.ELEMENT_NODE) return;
+      const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+      for (let text = walker.nextNode(); text; text = walker.nextNode()) checkText(text);
+    };
+    const watch = () => new MutationObserver((records) => {
+      for (const record of records) {
+        if (record.type === 'characterData') check(record.target);
+        else for (const node of record.addedNodes) check(node);
+      }
+    }).observe(document.documentElement, { childList: true, characterData: true, subtree: true });
+    if (document.documentElement) watch();
+    else document.addEventListener('readystatechange', watch, { once: true });
+  }, JUNK.source);
+  return async () => {
+    // The observer's reports cross over asynchronously: one round trip lets the last arrive.
+    await page.evaluate(() => 0).catch(() => {});
+    // And what is on screen now, built before the observer or not.
+    const visible = await page.evaluate((pattern) => {
+      const junk = new RegExp(pattern);
+      const found = [];
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const element = node.parentElement;
+        if (!element || element.closest('pre, textarea, script, style') || !element.checkVisibility()) continue;
+        if (junk.test(node.data)) found.push(`on screen, ${element.tagName.toLowerCase()}: ${node.data.trim().slice(0, 200)}`);
+      }
+      return found;
+    }, JUNK.source).catch(() => []);
+    return [...seen, ...visible];
+  };
+}
+
 export const test = base.extend({
   page: async ({ page }, use) => {
     const problems = await watchForErrors(page);
+    const junk = await watchForJunk(page);
     await use(page);
+    expect(await junk(), 'the page showed junk text').toEqual([]);
     // Errors the page reported while the test ran Node-side work (openssl) may still be on
     // their way: one page task, then a round trip each way, lets them arrive.
     await page.evaluate(() => new Promise((resolve) => setTimeout(resolve))).catch(() => {});

@@ -76,12 +76,13 @@ test('while a chain is being made the other Generate buttons are disabled; after
 
   await page.getByLabel('RSA key generator').selectOption('webcrypto');
   await generateEcChain(page);
-  const heading = page.getByRole('heading', { name: 'Chain', exact: true });
+  // The result's head: its heading, with Download ZIP beside it.
+  const heading = page.getByRole('heading', { name: 'Chain made', exact: true });
   await expect(heading).toBeFocused();
   await expect(heading).toBeInViewport();
 });
 
-test('Inspect and CSR signing drop their last result when the next try fails; inspecting nothing says so', async ({ page }) => {
+test('Inspect keeps its last result through a failed try and says so, CSR signing drops it; inspecting nothing says so', async ({ page }) => {
   const { dir, read } = opensslLeaf();
   await openStudio(page);
   await openTab(page, 'Inspect');
@@ -92,7 +93,9 @@ test('Inspect and CSR signing drop their last result when the next try fails; in
   await page.fill('#inspect-paste', '-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n');
   await page.getByRole('button', { name: 'Inspect', exact: true }).click();
   await expect(page.locator('#status-text')).toContainText('Inspect failed');
-  await expect(page.locator('#inspect-result .verdict')).toHaveCount(0);
+  // The result of the files before stays (issue 23), and the status line says whose it is.
+  await expect(page.locator('#status-text')).toContainText('The result below is still the one before.');
+  await expect(page.locator('#inspect-result .verdict')).toHaveClass(/ok/);
 
   await page.fill('#inspect-paste', '');
   await page.getByRole('button', { name: 'Inspect', exact: true }).click();
@@ -140,7 +143,7 @@ test('Inspect: a lone leaf is said to miss its issuer, a key that fits no certif
 test('a device signed with the chain made above follows the form (key type, days), shows its expiry, and has the tutorial device\'s 16 files plus README.txt', async ({ page }) => {
   await openStudio(page);
   await generateEcChain(page, { days: '90' });
-  const tutorialZip = unzip((await download(page, () => page.locator('#files-panel').getByRole('button', { name: 'Download ZIP' }).click())).path);
+  const tutorialZip = unzip((await download(page, () => page.locator('#result-panel').getByRole('button', { name: 'Download ZIP' }).click())).path);
 
   await openTab(page, 'Bring your own CA');
   await page.getByRole('button', { name: 'Use the chain made on the DPS chain tab' }).click();
@@ -185,7 +188,7 @@ test('after Generate, filling the Sample settings rewrites every snippet (page a
   await expect(snippets.getByRole('tabpanel')).toContainText('0ne00ABC123');
   await expect(page.locator('#chain-view .node-root .thumb-value').first()).toHaveText(rootThumbprint);
 
-  const dir = unzip((await download(page, () => page.locator('#files-panel').getByRole('button', { name: 'Download ZIP' }).click())).path);
+  const dir = unzip((await download(page, () => page.locator('#result-panel').getByRole('button', { name: 'Download ZIP' }).click())).path);
   expect(portalThumbprint(dir, ROOT_CERT)).toBe(rootThumbprint);
   for (const id of ['device-01', 'device-02']) {
     expect(readFileSync(join(dir, `snippets/${id}.provision_x509.py.env.sh`), 'utf8')).toContain('0ne00ABC123');
@@ -207,7 +210,7 @@ test('a chain comes with the enrollment-group command, in the snippet view and t
   await expect(snippets.getByRole('tabpanel')).toContainText('az iot dps enrollment-group create');
   await snippets.getByRole('tab', { name: 'Enrollment group · PowerShell' }).click();
   await expect(snippets.getByRole('tabpanel')).toContainText('EnrollmentGroup');
-  const dir = unzip((await download(page, () => page.locator('#files-panel').getByRole('button', { name: 'Download ZIP' }).click())).path);
+  const dir = unzip((await download(page, () => page.locator('#result-panel').getByRole('button', { name: 'Download ZIP' }).click())).path);
   expect(readFileSync(join(dir, 'snippets/enrollment-group.az-cli.sh'), 'utf8')).toContain('az iot dps enrollment-group create');
 });
 

@@ -43,6 +43,12 @@ need openssl command -v openssl
 need gcc command -v gcc
 need libssl-dev test -f /usr/include/openssl/ssl.h
 need openjdk-17-jdk-headless command -v javac
+# GNU time's %M (peak RSS) for package.test.mjs and the bench's row (g); uptime for the bench's load line;
+# a C++ compiler for libFuzzer (make fuzz-smoke); Python's zipfile and tar unpack what the tests download.
+need time test -x /usr/bin/time
+need procps command -v uptime
+need g++ command -v g++
+need tar command -v tar
 # Debian's own python3 refuses pip installs (PEP 668) unless told; a test machine may do so.
 pip_install() { python3 -m pip install -q "$@" 2>/dev/null || python3 -m pip install -q --break-system-packages "$@"; }
 # The checkers use the path validator's ExtensionPolicy and

@@ -194,23 +194,27 @@ fn fingerprint(dir: &Scratch, cert: &str) -> String {
     line.trim().split_once('=').unwrap().1.replace(':', "").to_uppercase()
 }
 
-/// Made 20 days ago for 30 days: everything in it ends in 10 days.
-fn zipped_chain(dir: &Scratch) -> (Vec<OutputFile>, Vec<u8>) {
-    let made = chain(KeyAlgorithm::EcP256, now() - 20 * DAY);
+/// Made 20 days ago for 30 days: everything in it ends in 10 days. Also the
+/// second it was made at, for expiry checks that must not depend on the clock.
+fn zipped_chain(dir: &Scratch) -> (Vec<OutputFile>, Vec<u8>, u64) {
+    let made_at = now() - 20 * DAY;
+    let made = chain(KeyAlgorithm::EcP256, made_at);
     dir.write_all(&made);
     let zip = zip_files(&made).unwrap();
-    (made, zip)
+    (made, zip, made_at)
 }
 
 #[test]
 fn the_expiry_view_of_a_studio_zip_agrees_with_openssl_checkend() {
     let dir = Scratch::new("lifecycle");
-    let (_, zip) = zipped_chain(&dir);
+    let (_, zip, made_at) = zipped_chain(&dir);
+    // The report's clock: 20 days to the second after the chain was made, so 10 whole days are left, whenever the test runs.
+    let report_at = made_at + 20 * DAY;
     let listed_only = "device-99";
     let csv = format!("{DEVICES_CSV_HEADER}device-01,{},X,2020-01-01T00:00:00Z\r\n{listed_only},{},Y,2030-01-01T00:00:00Z\r\n", fingerprint(&dir, "certs/device-01.cert.pem"), "AB".repeat(20));
     let files = [InputFile { name: "studio.zip", contents: &zip }, InputFile { name: "devices.csv", contents: csv.as_bytes() }];
     for within in [30, 5] {
-        let report = expiry_report(&files, None, within, now()).unwrap();
+        let report = expiry_report(&files, None, within, report_at).unwrap();
         let roles: Vec<(&str, &str)> = report.certificates.iter().map(|r| (r.role, r.common_name.as_str())).collect();
         assert_eq!(
             roles,
@@ -222,8 +226,11 @@ fn the_expiry_view_of_a_studio_zip_agrees_with_openssl_checkend() {
             assert_eq!(row.thumbprint_sha1, fingerprint(&dir, path));
             let (ok, text) = dir.openssl_status(&["x509", "-in", path, "-noout", "-checkend", &(u64::from(within) * DAY).to_string()]);
             assert_eq!(row.flagged, !ok, "{path} within {within} days: openssl says {text}");
-            assert_eq!(row.days_left, 9, "{path}");
+            assert_eq!(row.days_left, 10, "{path}");
         }
+        // One second later a whole day is no longer left.
+        let later = expiry_report(&files, None, within, report_at + 1).unwrap();
+        assert!(later.certificates.iter().filter(|r| r.common_name != listed_only).all(|r| r.days_left == 9), "{later:?}");
         let device = report.certificates.iter().find(|r| r.common_name == "device-01").unwrap();
         assert_eq!(device.key_file.as_deref(), Some("studio.zip › private/device-01.key.pem"));
         assert!(device.renewable && device.certificate_pem.is_some());
@@ -244,7 +251,7 @@ fn the_expiry_view_of_a_studio_zip_agrees_with_openssl_checkend() {
 #[test]
 fn device_01_renewed_from_the_zip_keeps_its_key_and_verifies() {
     let dir = Scratch::new("lifecycle");
-    let (made, zip) = zipped_chain(&dir);
+    let (made, zip, _) = zipped_chain(&dir);
     let zip_file = [InputFile { name: "studio.zip", contents: &zip }];
     // The CA comes from the same ZIP.
     let ca = import_cas(&zip_file, Some("1234"), now()).unwrap().pop().unwrap();
@@ -276,7 +283,7 @@ fn device_01_renewed_from_the_zip_keeps_its_key_and_verifies() {
 #[test]
 fn a_rollover_plan_names_both_roots_and_its_devices_verify_under_the_new_root_only() {
     let dir = Scratch::new("lifecycle");
-    let (_, zip) = zipped_chain(&dir);
+    let (_, zip, _) = zipped_chain(&dir);
     let zip_file = [InputFile { name: "studio.zip", contents: &zip }];
     let old = import_cas(&zip_file, Some("1234"), now()).unwrap().pop().unwrap();
     let spec = ChainSpec { key_algorithm: KeyAlgorithm::EcP256, root_common_name: "Azure IoT Hub CA Cert Test Only 2027".into(), validity_days: 365, ..ChainSpec::default() };

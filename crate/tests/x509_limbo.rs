@@ -3,8 +3,10 @@
 //! `pathlen`, `pathological` and `webpki` families (tests/fixtures/x509-limbo,
 //! see SOURCE.md there) goes through `chain_verdict::judge` as a server would
 //! see it: the peer's certificate, the untrusted intermediates, the trusted
-//! roots and the validation time. No valid chain may be called broken, and at
-//! most 5 % of the rfc5280 + pathlen + pathological cases may be judged wrong.
+//! roots and the validation time. No valid chain may be called broken. A case
+//! that must fail is judged right only when the verdict refuses it on the rule
+//! the case is about (a name-constraints case on name constraints, not on
+//! something else); every family is held to one threshold of wrong verdicts.
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -38,8 +40,85 @@ const HOST_NAME_CHECKS: [(&str, &str); 3] = [
     ("webpki::cn::", "common-name fallback for server names"),
 ];
 
+/// A `webpki::san::` case that is a profile rule, not a name match: run.
+const SAN_PROFILE_CASE: &str = "webpki::san::san-critical-with-nonempty-subject";
+
+/// What a failing case is about, by its id (the first entry whose id starts
+/// the case's wins, so exact ids come before their family), and the rules of
+/// the verdict (`ChainProblem::rule`) that name that feature.
+const FEATURES: &[(&str, &[&str])] = &[
+    // Extensions marked critical (or not) against RFC 5280: the criticality rule.
+    ("rfc5280::aki::critical-aki", &["criticality"]),
+    ("rfc5280::ski::critical-ski", &["criticality"]),
+    ("rfc5280::nc::permitted-dns-match-noncritical", &["criticality"]),
+    ("rfc5280::pc::ica-noncritical-pc", &["criticality"]),
+    ("rfc5280::root-non-critical-basic-constraints", &["criticality"]),
+    ("rfc5280::ee-critical-aia-invalid", &["criticality"]),
+    ("webpki::san::san-critical-with-nonempty-subject", &["criticality", "subject-alt-name"]),
+    ("rfc5280::aki::", &["aki-ski"]),
+    ("rfc5280::ski::", &["aki-ski"]),
+    ("webpki::aki::", &["aki-ski"]),
+    ("rfc5280::eku::", &["eku"]),
+    ("webpki::eku::", &["eku"]),
+    // A name the constraints would permit, but not a valid name at all (RFC 5280 §4.2.1.6).
+    ("rfc5280::nc::nc-permits-invalid-", &["subject-alt-name", "name-constraints"]),
+    ("rfc5280::nc::", &["name-constraints"]),
+    ("webpki::nc::", &["name-constraints"]),
+    // A subjectAltName that does not decode: the unreadable-extension rule.
+    ("rfc5280::san::malformed", &["subject-alt-name", "extension"]),
+    ("rfc5280::san::", &["subject-alt-name"]),
+    ("rfc5280::serial::", &["serial"]),
+    ("rfc5280::validity::", &["validity"]),
+    ("rfc5280::ee-empty-issuer", &["names"]),
+    ("rfc5280::ca-empty-subject", &["names"]),
+    ("rfc5280::unknown-critical-extension-", &["critical-extension"]),
+    ("rfc5280::chain-untrusted-root", &["root", "missing-issuer"]),
+    ("rfc5280::intermediate-ca-without-ca-bit", &["basic-constraints"]),
+    ("rfc5280::intermediate-ca-missing-basic-constraints", &["basic-constraints"]),
+    ("rfc5280::root-missing-basic-constraints", &["basic-constraints"]),
+    ("rfc5280::root-inconsistent-ca-extensions", &["basic-constraints", "key-usage"]),
+    ("rfc5280::ica-ku-keycertsign", &["key-usage"]),
+    ("rfc5280::leaf-ku-keycertsign", &["key-usage"]),
+    ("rfc5280::duplicate-extensions", &["duplicate-extension"]),
+    ("rfc5280::mismatching-signature-algorithm", &["signature", "encoding"]),
+    ("pathlen::", &["pathlen"]),
+    // A cycle of CAs never reaches a trusted root.
+    ("pathological::intermediate-cycle-", &["missing-issuer", "path", "depth"]),
+    ("pathological::nc-dos-", &["name-constraints", "path"]),
+    // Dozens of candidate issuers: refused for the work, or for no path to trust.
+    ("pathological::pathological-chain-", &["path", "missing-issuer", "depth"]),
+    ("webpki::explicit-curve", &["encoding", "signature"]),
+    ("webpki::cryptographydotio-chain-missing-intermediate", &["missing-issuer"]),
+    ("webpki::malformed-aia", &["extension", "encoding"]),
+    // Keys a TLS server does not accept (P-192, DSA, short or odd-sized RSA).
+    ("webpki::forbidden-", &["signature", "encoding"]),
+    ("webpki::v1-cert", &["encoding"]),
+    ("webpki::ee-basicconstraints-ca", &["basic-constraints"]),
+    ("webpki::ca-as-leaf", &["basic-constraints"]),
+];
+
+/// How many of the 148 cases run the verdict gets wrong today, every family
+/// counted alike (15 %; each printed as `wrong:`): 19 chains that must fail
+/// are accepted (webpki's own profile: AKI fields in a root, an EKU that is
+/// anyExtendedKeyUsage, critical, missing or in the root, a critical SAN with
+/// a subject, P-192, DSA and weak or odd-sized RSA keys, version 1, a CA or
+/// basicConstraints CA:TRUE as the leaf; and pathological::nc-dos-3), and 3
+/// are refused on another rule than their own (a 21-octet serial refused as
+/// unreadable; an intermediate without basicConstraints, and one without
+/// keyCertSign, reported as a missing issuer). The bound is what is, so a
+/// change that gets one more wrong fails here.
+const MOST_WRONG: usize = 22;
+
+/// The rules a failing case's verdict must name.
+fn feature_rules(id: &str) -> &'static [&'static str] {
+    FEATURES.iter().find(|(prefix, _)| id.starts_with(prefix)).map(|(_, rules)| *rules).unwrap_or_else(|| panic!("no feature listed for {id}"))
+}
+
 /// Why a case is not run, if it is not.
 fn skipped(case: &Testcase) -> Option<String> {
+    if case.id == SAN_PROFILE_CASE {
+        return None;
+    }
     if let Some((_, why)) = HOST_NAME_CHECKS.iter().find(|(id, _)| case.id.starts_with(id)) {
         return Some(format!("host-name check: {why}"));
     }
@@ -87,6 +166,8 @@ struct Tally {
     valid: usize,
     invalid_agreed: usize,
     invalid: usize,
+    /// Refused, but on a rule other than the case's feature.
+    other_rule: usize,
 }
 
 #[test]
@@ -118,31 +199,46 @@ fn the_chain_verdict_agrees_with_x509_limbo() {
         let purpose = if case.validation_kind == "CLIENT" { Purpose::Device } else { Purpose::Server };
         let now_unix = case.validation_time.as_deref().map(unix_time).unwrap_or(now);
         let report = judge(&ChainQuestion { certificates: &certificates, leaf: 0, trusted: &trusted, now_unix, purpose });
-        let expected_valid = case.expected_result == "SUCCESS";
         tally.run += 1;
-        if expected_valid {
+        if case.expected_result == "SUCCESS" {
             tally.valid += 1;
             tally.valid_agreed += usize::from(report.ok);
             if !report.ok {
                 valid_called_broken.push(format!("{}: {}", case.id, report.summary));
+                wrong.push((family, format!("{} (expected SUCCESS): {}", case.id, report.summary)));
             }
-        } else {
-            tally.invalid += 1;
-            tally.invalid_agreed += usize::from(!report.ok);
+            continue;
         }
-        if report.ok != expected_valid {
-            wrong.push((family, format!("{} (expected {}): {}", case.id, case.expected_result, report.summary)));
+        tally.invalid += 1;
+        if report.ok {
+            wrong.push((family, format!("{} (expected FAILURE): {}", case.id, report.summary)));
+            continue;
+        }
+        // Every problem the report lists names its rule; the case's must be among them.
+        let expected = feature_rules(&case.id);
+        let mut named: Vec<&str> = Vec::new();
+        for problem in &report.problems {
+            if !named.contains(&problem.rule) {
+                named.push(problem.rule);
+            }
+        }
+        if named.iter().any(|rule| expected.contains(rule)) {
+            tally.invalid_agreed += 1;
+        } else {
+            tally.other_rule += 1;
+            wrong.push((family, format!("{} (expected FAILURE on {}): refused on {}: {}", case.id, expected.join(" or "), named.join(", "), report.summary)));
         }
     }
     for (family, t) in &tallies {
         println!(
-            "{family}: {} of {} run agree (valid {}/{}, invalid {}/{}), {} skipped",
+            "{family}: {} of {} run agree (valid {}/{}, invalid refused on the case's rule {}/{}, on another rule {}), {} skipped",
             t.valid_agreed + t.invalid_agreed,
             t.run,
             t.valid_agreed,
             t.valid,
             t.invalid_agreed,
             t.invalid,
+            t.other_rule,
             t.skipped
         );
     }
@@ -150,11 +246,9 @@ fn the_chain_verdict_agrees_with_x509_limbo() {
         println!("wrong: {line}");
     }
     assert!(valid_called_broken.is_empty(), "valid chains called broken:\n{}", valid_called_broken.join("\n"));
-    let held_to = ["rfc5280", "pathlen", "pathological"];
-    let run: usize = held_to.iter().filter_map(|f| tallies.get(*f)).map(|t| t.run).sum();
-    let wrong_there = wrong.iter().filter(|(family, _)| held_to.contains(&family.as_str())).count();
-    assert!(run > 100, "the suite holds {run} cases of {held_to:?}");
-    assert!(wrong_there * 20 <= run, "{wrong_there} of {run} rfc5280 / pathlen / pathological cases judged wrong (more than 5 %)");
+    let run: usize = tallies.values().map(|t| t.run).sum();
+    assert!(run >= 148, "the suite holds {run} cases to run");
+    assert!(wrong.len() <= MOST_WRONG, "{} of {run} cases judged wrong, more than the {MOST_WRONG} known (listed above as wrong:)", wrong.len());
 }
 
 #[test]

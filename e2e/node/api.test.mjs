@@ -171,7 +171,7 @@ test('a batch whose keys Node holds, signs with and whose PFX files it encrypts:
 
   // Signed with the first device's key throughout: the CA's first signature is refused.
   const first = (sign, aes) => batch(aes).issueChunk(ids.slice(0, 1), 0, keys.slice(0, 1), nowMs, sign);
-  assert.throws(() => first((_, message) => new Uint8Array(crypto.sign('sha384', message, pairs[0])), nodeAes), (e) => e instanceof Error && /made outside with key 0 is wrong/.test(e.message));
+  assert.throws(() => first((_, message) => new Uint8Array(crypto.sign('sha384', message, pairs[0])), nodeAes), (e) => e instanceof Error && /made outside with key 0 does not verify/.test(e.message));
   assert.throws(() => first(() => { throw new Error('HSM offline'); }, nodeAes), (e) => e instanceof Error && /signer failed: HSM offline/.test(e.message));
   // An AES without the padding PBES2 needs is refused at its first file.
   const unpadded = (key, iv, plaintext) => {
@@ -179,6 +179,29 @@ test('a batch whose keys Node holds, signs with and whose PFX files it encrypts:
     return new Uint8Array(Buffer.concat([cipher.update(Buffer.concat([plaintext, Buffer.alloc(16 - (plaintext.length % 16))])), cipher.final()]));
   };
   assert.throws(() => first(signerFor(pairs), unpadded), (e) => e instanceof Error && /AES-256-CBC is wrong/.test(e.message));
+
+  // Every device is checked, not only the first: a chunk of five whose third device's CSR is
+  // signed by another key, whose fifth gets an empty signature, or whose AES goes wrong at the
+  // fourth file, is an Error, and no chunk (so no file) comes back.
+  const five = Array.from({ length: 5 }, () => crypto.generateKeyPairSync('ec', { namedCurve: 'secp384r1' }).privateKey);
+  const fiveKeys = five.map((k) => new Uint8Array(k.export({ type: 'pkcs8', format: 'der' })));
+  const fiveIds = five.map((_, i) => `five-${i + 1}`);
+  const signedBy = (fault) => (handle, message) => fault(handle) ?? new Uint8Array(crypto.sign('sha384', message, handle === 0 ? caKey : five[handle - 1]));
+  const chunkOfFive = (sign, aes = nodeAes) => batch(aes).issueChunk(fiveIds, 0, fiveKeys, nowMs, sign);
+  assert.equal(chunkOfFive(signedBy(() => undefined)).files.length, 5 * 16);
+  assert.throws(() => chunkOfFive((handle, message) => new Uint8Array(crypto.sign('sha384', message, handle === 3 ? five[0] : handle === 0 ? caKey : five[handle - 1]))), /made outside with key 3 does not verify/);
+  assert.throws(() => chunkOfFive(signedBy((h) => (h === 5 ? new Uint8Array(0) : undefined))), /made outside with key 5 does not verify/);
+  let calls = 0;
+  const wrongAtFourth = (key, iv, plaintext) => {
+    calls++;
+    const out = nodeAes(key, iv, plaintext);
+    if (calls === 7) out[out.length - 1] ^= 1;
+    return out;
+  };
+  assert.throws(() => chunkOfFive(signedBy(() => undefined), wrongAtFourth), /AES-256-CBC is wrong/);
+  // CA certificates of another chain than the signer key's.
+  const otherCa = ca.makeBatchCa(spec, undefined, nowMs);
+  assert.throws(() => new ca.DeviceBatchSignedOutside(spec, batchCa.signerCommonName, batchCa.signerKey, otherCa.caCertificates), /not the key of the last CA certificate/);
 });
 
 test('snippetSamples lists the samples the snippet files are for, from the core', () => {

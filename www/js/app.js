@@ -7,6 +7,7 @@ import { createStatus } from './views/status.js';
 import { prepareZip } from './views/files-view.js';
 import { createResultView } from './views/result-view.js';
 import { createPageTabs } from './views/page-tabs.js';
+import { addPasswordToggles } from './views/password-toggle.js';
 import { formatCount } from './views/dom.js';
 import { createKeyStock } from './make/key-stock.js';
 import { chainSteps, edgeSteps, enrollmentSteps } from './make/next-steps.js';
@@ -18,6 +19,7 @@ import { createEnrollmentPanel } from './panels/enrollment-panel.js';
 import { createRenewPanel } from './panels/renew-panel.js';
 
 const $ = (id) => document.getElementById(id);
+addPasswordToggles(document);
 
 const status = createStatus({ line: $('status-text'), bar: $('status-progress'), errors: $('errors') });
 window.addEventListener('error', (event) => status.error(`Unexpected error: ${event.message}`));
@@ -128,7 +130,7 @@ async function runPanel(panel, work, view) {
     const result = await work({ signal: running.signal, onProgress: describeProgress, keysAhead: keysAheadFor(panel.owner) });
     await show(panel, result, view);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    status.say(result.outcome ? `${result.outcome} (${seconds} s)` : `Done: ${result.chain.length} certificates and ${result.files.length} files in ${seconds} s.`);
+    status.say(result.outcome ? `${result.outcome} (${seconds} s)` : `Done: ${result.chain.length} certificates and ${result.files.length} files in ${seconds} s.`, panel.owner);
     // The result may start far below the form (on a phone, a screen or more): go there.
     const heading = views[panel.owner].heading();
     heading.focus({ preventScroll: true });
@@ -229,15 +231,18 @@ async function verifyGeneratedRoot() {
   await caPanel.verifyGenerated();
 }
 
-// The list of tabs; a new scenario's tab is one more entry (its panel: the element's id).
+// The list of tabs; a new scenario's tab is one more entry (its panel: the element's id;
+// its prompt: the status line's first words there).
 const TABS = [
-  { id: 'chain', label: 'DPS group / IoT Hub chain', panel: 'chain-tab' },
-  { id: 'edge', label: 'IoT Edge', panel: 'edge-tab' },
-  { id: 'enrollment', label: 'Individual enrollment', panel: 'enrollment-tab' },
-  { id: 'ca', label: 'Bring your own CA', panel: 'ca-panel' },
-  { id: 'renew', label: 'Renew and roll over', panel: 'renew-panel' },
-  { id: 'inspect', label: 'Inspect', panel: 'inspect-panel' },
+  { id: 'chain', label: 'DPS group / IoT Hub chain', panel: 'chain-tab', prompt: 'Ready. Adjust the settings or keep the tutorial defaults, then press Generate.' },
+  { id: 'edge', label: 'IoT Edge', panel: 'edge-tab', prompt: 'Ready. Name the IoT Edge device, then press Make IoT Edge certificates.' },
+  { id: 'enrollment', label: 'Individual enrollment', panel: 'enrollment-tab', prompt: 'Ready. Enter the registration ID, then press Make enrollment certificates.' },
+  { id: 'ca', label: 'Bring your own CA', panel: 'ca-panel', prompt: 'Ready. Import the CA (or make a chain on the first tab), then paste the portal\'s verification code.' },
+  { id: 'renew', label: 'Renew and roll over', panel: 'renew-panel', prompt: 'Ready. Drop a studio ZIP or certificate files on this panel to see what ends when.' },
+  { id: 'inspect', label: 'Inspect', panel: 'inspect-panel', prompt: 'Ready. Choose, drop or paste a certificate, CSR, key, bundle or PFX, then press Inspect.' },
 ];
+let ready = false;
+const promptOf = (id) => TABS.find((tab) => tab.id === id).prompt;
 const shared = $('shared-settings');
 const tabs = createPageTabs($('page-tabs'), TABS, {
   onSelect: (id) => {
@@ -250,11 +255,17 @@ const tabs = createPageTabs($('page-tabs'), TABS, {
       planSoon();
     }
     describeKeysAhead();
+    status.showTab(id, ready ? promptOf(id) : null);
+    // The chain just made is imported there, its root chosen, before anyone asks.
+    if (id === 'ca') caPanel.opened();
   },
 });
 
 pool.ready.then(
-  () => status.say('Ready. Adjust the settings or keep the tutorial defaults, then press Generate.'),
+  () => {
+    ready = true;
+    status.say(promptOf(tabs.current));
+  },
   (error) => {
     status.fail('The studio cannot run in this browser.');
     status.error(error.message);

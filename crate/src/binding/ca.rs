@@ -358,5 +358,5 @@ pub fn rewrite_snippets(#[wasm_bindgen(unchecked_param_type = "FileInput[]")] fi
     let made: Vec<MadeCertificate> = from_js(chain, "chain entries")?;
     let spec = from_js::<ChainForm>(settings, "sample settings")?.into_spec()?;
     spec.snippets.validate()?;
-    to_js(&Out { files: files_out(refresh_snippets(files_in(files)?, &made, &spec.snippets, &spec.pfx.password)) })
+    to_js(&Out { files: files_out(refresh_snippets(files_in(files)?, &made, &spec.snippets, &spec.pfx.password)?) })
 }

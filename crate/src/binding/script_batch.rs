@@ -4,7 +4,6 @@
 //! batch ZIP gets from BatchArchive. In the CA module only: the page's module
 //! has no use for them.
 
-use std::cell::Cell;
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
@@ -17,8 +16,8 @@ use crate::make::batch::{BatchSigner, DEVICES_CSV_HEADER, DeviceChunk, batch_rea
 use crate::output::readme::readme_entries;
 use crate::rules::device_list::{MAX_SCRIPT_DEVICES, parse_device_list_up_to};
 use crate::x509::key::PrivateKey;
-use crate::x509::password_key::checked_at_first;
-use crate::x509::signing::{OUTSIDE_SIGNATURES_CHECKED, Signing, verified_at_first};
+use crate::x509::password_key::checked_each;
+use crate::x509::signing::Signing;
 
 /// parseDeviceList for a script's batch: up to 1,000,000 registration IDs;
 /// throws with `.field = "devices"` naming every bad line.
@@ -52,13 +51,13 @@ pub fn batch_summary(#[wasm_bindgen(js_name = "caFiles", unchecked_param_type = 
 /// ECDSA, or PKCS#1 v1.5 with SHA-256; SHA-384 for P-384). Device keys are
 /// PKCS#8 DER, or SEC1 DER for an EC key, and must carry their public point;
 /// the files get PKCS#8. Optional: `aes256CbcEncrypt(key, iv, plaintext)`,
-/// AES-256-CBC with PKCS#7 padding, encrypts the PFX files' contents. The
-/// batch's first two signatures and first encryption are checked here; no
-/// key is read or used for signing here.
+/// AES-256-CBC with PKCS#7 padding, encrypts the PFX files' contents. Every
+/// signature is verified and every encryption checked here before it is
+/// placed, and an EC key's point must be its scalar's; no key is used for
+/// signing here.
 #[wasm_bindgen(js_name = DeviceBatchSignedOutside)]
 pub struct DeviceBatchSignedOutside {
     signer: BatchSigner,
-    signatures_checked: Rc<Cell<usize>>,
 }
 
 #[wasm_bindgen(js_class = DeviceBatchSignedOutside)]
@@ -74,7 +73,7 @@ impl DeviceBatchSignedOutside {
         let signer_key = PrivateKey::outside(0, &Zeroizing::new(signer_key.to_vec()))?;
         let mut signer = batch_signer(spec, signer_common_name, signer_key, &ca_certificates)?;
         if let Some(encrypt) = aes256_cbc_encrypt {
-            signer = signer.with_outside_aes(checked_at_first(Rc::new(move |key: &[u8; 32], iv: &[u8; 16], plaintext: &[u8]| {
+            signer = signer.with_outside_aes(checked_each(Rc::new(move |key: &[u8; 32], iv: &[u8; 16], plaintext: &[u8]| {
                 let array = |bytes: &[u8]| js_sys::Uint8Array::from(bytes);
                 let key = array(key);
                 let ciphertext = encrypt.call3(&JsValue::NULL, &key, &array(iv), &array(plaintext));
@@ -82,7 +81,7 @@ impl DeviceBatchSignedOutside {
                 callers_bytes("AES-256-CBC", ciphertext)
             })));
         }
-        Ok(Self { signer, signatures_checked: Rc::default() })
+        Ok(Self { signer })
     }
 
     /// The devices `ids` (the batch's `firstIndex`-th onwards) with `keys`, one per ID.
@@ -96,15 +95,9 @@ impl DeviceBatchSignedOutside {
         #[wasm_bindgen(unchecked_param_type = "(handle: number, message: Uint8Array) => Uint8Array")] sign: js_sys::Function,
     ) -> JsResult<JsValue> {
         let keys = keys.iter().enumerate().map(|(i, key)| PrivateKey::outside(i + 1, &Zeroizing::new(key.to_vec()))).collect::<Result<Vec<_>, _>>()?;
-        // The keys by handle, while the batch's first signatures are still to be checked.
-        let by_handle = if self.signatures_checked.get() < OUTSIDE_SIGNATURES_CHECKED {
-            std::iter::once(self.signer.key().clone()).chain(keys.iter().cloned()).collect()
-        } else {
-            Vec::new()
-        };
-        let sign = verified_at_first(by_handle, self.signatures_checked.clone(), move |handle, message| {
+        let sign = move |handle: usize, message: &[u8]| {
             callers_bytes("signer", sign.call2(&JsValue::NULL, &JsValue::from(handle as u32), &js_sys::Uint8Array::from(message)))
-        });
+        };
         let chunk = DeviceChunk::issue(&self.signer, &ids, Some(keys), first_index as usize, now_unix(now_ms), &mut Signing::outside(sign))?;
         device_chunk_out(chunk)
     }

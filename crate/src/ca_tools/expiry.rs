@@ -11,7 +11,7 @@ use crate::error::{Result, StudioError};
 use crate::output::layout::role;
 use crate::rules::validity::MAX_VALIDITY_DAYS;
 use crate::x509::facts::{common_name_of, issuer_common_name_of, not_after_unix, pem_text};
-use crate::x509::text::{describe_name, iso_time};
+use crate::x509::text::{describe_name, iso_time, visible};
 
 /// The portal's and most monitoring's warning window.
 pub const DEFAULT_WITHIN_DAYS: u32 = 30;
@@ -78,7 +78,8 @@ fn row(role: &'static str, common_name: String, not_after: u64, now: u64, within
 
 fn held_row(held: &Held, now: u64, within_days: u32) -> ExpiryRow {
     let certificate = &held.certificate;
-    let name = common_name_of(certificate).unwrap_or_else(|| describe_name(certificate.tbs_certificate().subject()));
+    // Shown, never used as a name: control characters escaped.
+    let name = common_name_of(certificate).map_or_else(|| describe_name(certificate.tbs_certificate().subject()), |cn| visible(&cn));
     ExpiryRow {
         issuer_common_name: issuer_common_name_of(certificate),
         thumbprint_sha1: held.thumbprint_sha1.clone(),
@@ -97,8 +98,9 @@ pub fn expiry_report(files: &[InputFile<'_>], password: Option<&str>, within_day
     }
     let holdings = Holdings::read(files, password)?;
     let mut rows: Vec<ExpiryRow> = holdings.certificates.iter().map(|held| held_row(held, now_unix, within_days)).collect();
+    let held: std::collections::HashSet<&str> = holdings.certificates.iter().map(|h| h.thumbprint_sha1.as_str()).collect();
     // A listed device whose certificate is not among the files still has an end.
-    for listed in holdings.listed.iter().filter(|l| !holdings.certificates.iter().any(|h| h.thumbprint_sha1 == l.thumbprint_sha1)) {
+    for listed in holdings.listed.iter().filter(|l| !held.contains(l.thumbprint_sha1.as_str())) {
         rows.push(ExpiryRow {
             thumbprint_sha1: listed.thumbprint_sha1.clone(),
             file: listed.file.clone(),

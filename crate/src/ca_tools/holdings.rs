@@ -11,14 +11,17 @@ use x509_cert::Certificate;
 use x509_cert::ext::pkix::BasicConstraints;
 use zeroize::Zeroizing;
 
+use crate::ca_tools::budget::{OverBudget, ReadBudget};
 use crate::ca_tools::early_time;
 use crate::ca_tools::material::{Material, MAX_ZIP_ENTRY_BYTES, ZIP_MAGIC, damaged, key_matches};
 use crate::ca_tools::pem_file::{InputFile, is_pem, pem_blocks};
 use crate::error::{Result, StudioError};
 use crate::make::batch::DEVICES_CSV_HEADER;
 use crate::output::layout::{self, role};
+use crate::output::quote;
 use crate::x509::facts::thumbprint_sha1_of_der;
 use crate::x509::key::PrivateKey;
+use crate::x509::text::visible;
 use crate::x509::verify::is_self_signed;
 
 /// A 10,000-device batch's `devices.csv` is about 1.2 MB.
@@ -54,9 +57,13 @@ pub struct Holdings<'a> {
     pub certificates: Vec<Held>,
     /// `devices.csv` rows, whether or not their certificates came too.
     pub listed: Vec<ListedDevice>,
-    /// Key files inside ZIPs by their shown name (the ZIP's bytes and the
-    /// path): read and decrypted only for the devices a renewal picks.
-    zip_keys: HashMap<String, (&'a [u8], String)>,
+    /// Key files inside ZIPs by their shown name (which of `archives`, and
+    /// the entry's index): read and decrypted only for the devices a renewal picks.
+    zip_keys: HashMap<String, (usize, usize)>,
+    /// Each ZIP's directory, read once (a 10,000-device ZIP has 160,000 entries).
+    archives: Vec<zip::ZipArchive<Cursor<&'a [u8]>>>,
+    /// What the whole call may still read.
+    budget: ReadBudget,
     /// Keys read from loose files.
     loose_keys: Vec<(PrivateKey, String)>,
     by_der: HashMap<Vec<u8>, usize>,
@@ -79,11 +86,11 @@ fn role_from_path(path: &str) -> Option<&'static str> {
         Some(role::INTERMEDIATE)
     } else if stem == layout::VERIFICATION_STEM {
         Some(role::VERIFICATION)
-    } else if stem.starts_with(&layout::edge_device_ca_stem("")) {
+    } else if stem.starts_with(layout::EDGE_DEVICE_CA_PREFIX) {
         Some(role::EDGE_CA)
-    } else if stem.starts_with(&layout::edge_identity_stem("")) {
+    } else if stem.starts_with(layout::EDGE_IDENTITY_PREFIX) {
         Some(role::EDGE_IDENTITY)
-    } else if stem.starts_with(&layout::edge_server_stem("")) {
+    } else if stem.starts_with(layout::EDGE_SERVER_PREFIX) {
         Some(role::EDGE_SERVER)
     } else {
         None
@@ -116,13 +123,14 @@ fn is_devices_csv(contents: &[u8]) -> bool {
     contents.starts_with(DEVICES_CSV_HEADER.trim_end().as_bytes())
 }
 
-/// One ZIP entry's bytes, refused when larger than `limit`.
-fn read_entry(name: &str, path: &str, entry: impl Read, limit: u64) -> Result<Zeroizing<Vec<u8>>> {
+/// One ZIP entry's bytes, refused when larger than `limit`, spent from `budget`.
+fn read_entry(name: &str, path: &str, entry: impl Read, limit: u64, budget: &ReadBudget) -> Result<Zeroizing<Vec<u8>>> {
     let mut contents = Zeroizing::new(Vec::new());
     entry.take(limit + 1).read_to_end(&mut contents).map_err(|e| damaged(name, &format!("{path} in it can't be read ({e})")))?;
     if contents.len() as u64 > limit {
         return Err(damaged(name, &format!("{path} in it is far larger than the studio's files")));
     }
+    budget.spend_bytes(name, contents.len() as u64).map_err(OverBudget::into_error)?;
     Ok(contents)
 }
 
@@ -171,7 +179,7 @@ impl<'a> Holdings<'a> {
 
     /// A loose file, read as the CA import reads it.
     fn read_loose(&mut self, file: &InputFile<'_>, password: Option<&str>) -> Result<()> {
-        let material = match Material::read(std::slice::from_ref(file), password) {
+        let material = match Material::read_within(std::slice::from_ref(file), password, &self.budget) {
             Ok(material) => material,
             Err(e) if e.field.as_deref() == Some("password") && is_pem(file.contents) => return self.read_pem_certificates(file.name, file.contents),
             Err(e) => return Err(e),
@@ -202,6 +210,7 @@ impl<'a> Holdings<'a> {
     fn read_zip(&mut self, file: &InputFile<'a>) -> Result<()> {
         let name = file.name;
         let mut zip = zip::ZipArchive::new(Cursor::new(file.contents)).map_err(|e| damaged(name, &format!("it is not a readable ZIP ({e})")))?;
+        let archive = self.archives.len();
         for index in 0..zip.len() {
             let entry = zip.by_index(index).map_err(|e| damaged(name, &format!("entry {index} can't be read ({e})")))?;
             let path = entry.name().map_err(|e| damaged(name, &format!("entry {index} has no readable name ({e})")))?.to_string();
@@ -214,10 +223,10 @@ impl<'a> Holdings<'a> {
             }
             let shown = format!("{name}{INSIDE}{path}");
             if is_key {
-                self.zip_keys.insert(shown, (file.contents, path));
+                self.zip_keys.insert(shown, (archive, index));
                 continue;
             }
-            let contents = read_entry(name, &path, entry, if is_csv { MAX_CSV_BYTES } else { MAX_ZIP_ENTRY_BYTES })?;
+            let contents = read_entry(name, &path, entry, if is_csv { MAX_CSV_BYTES } else { MAX_ZIP_ENTRY_BYTES }, &self.budget)?;
             if is_csv {
                 self.read_csv(&shown, &contents)?;
             } else if is_pem(&contents) {
@@ -226,6 +235,7 @@ impl<'a> Holdings<'a> {
                 self.add(&contents, &shown, role_from_path(&path)).map_err(|e| damaged(&shown, &e.to_string()))?;
             }
         }
+        self.archives.push(zip);
         // The studio keeps `private/<stem>.key.pem` beside `certs/<stem>.cert.pem`.
         for held in &mut self.certificates {
             let Some((zip_name, path)) = held.file.split_once(INSIDE) else { continue };
@@ -242,10 +252,11 @@ impl<'a> Holdings<'a> {
         let text = std::str::from_utf8(contents).map_err(|_| damaged(name, "it is not UTF-8 text"))?;
         for (number, line) in text.lines().enumerate().skip(1).filter(|(_, l)| !l.trim().is_empty()) {
             let bad = || StudioError::field("files", format!("{name}, line {}: expected registrationId,thumbprintSha1,thumbprintSha256,notAfter.", number + 1));
-            let fields: Vec<&str> = line.split(',').map(str::trim).collect();
-            let [id, sha1, _sha256, not_after] = fields[..] else { return Err(bad()) };
+            let fields = quote::csv_unquoted(line).ok_or_else(bad)?;
+            let [id, sha1, _sha256, not_after] = &fields[..] else { return Err(bad()) };
+            // A name for display only: nothing is named after a listed device that has no certificate.
             self.listed.push(ListedDevice {
-                registration_id: id.to_string(),
+                registration_id: visible(id.trim()),
                 thumbprint_sha1: sha1.to_ascii_uppercase(),
                 not_after_unix: rfc3339_unix(not_after).ok_or_else(bad)?,
                 file: name.to_string(),
@@ -261,6 +272,11 @@ impl<'a> Holdings<'a> {
         }
     }
 
+    /// The budget the reading spent from, for the files read after it in the same call.
+    pub fn budget(&self) -> &ReadBudget {
+        &self.budget
+    }
+
     /// The device certificates to renew: those whose SHA-1 thumbprints are
     /// `chosen` (any case, colons or spaces allowed), or every device when
     /// none is. A chosen CA or a thumbprint not found is refused.
@@ -268,14 +284,13 @@ impl<'a> Holdings<'a> {
         if chosen.is_empty() {
             return Ok(self.certificates.iter().filter(|h| h.role == role::DEVICE).collect());
         }
+        let by_thumbprint: HashMap<&str, &Held> = self.certificates.iter().map(|h| (h.thumbprint_sha1.as_str(), h)).collect();
         chosen
             .iter()
             .map(|wanted| {
                 let clean: String = wanted.chars().filter(char::is_ascii_hexdigit).collect::<String>().to_ascii_uppercase();
-                let held = self
-                    .certificates
-                    .iter()
-                    .find(|h| h.thumbprint_sha1 == clean)
+                let held = *by_thumbprint
+                    .get(clean.as_str())
                     .ok_or_else(|| StudioError::field("thumbprints", format!("No certificate among the files has the SHA-1 thumbprint {wanted}.")))?;
                 if is_ca(&held.certificate) {
                     return Err(StudioError::field("thumbprints", format!("{} is a CA ({}): renew it as a CA.", held.thumbprint_sha1, held.file)));
@@ -290,12 +305,13 @@ impl<'a> Holdings<'a> {
     pub fn keys_of(&self, devices: &[&Held], password: Option<&str>) -> Result<Vec<PrivateKey>> {
         let mut keys = Vec::new();
         for file in devices.iter().filter_map(|d| d.key_file.as_deref()) {
-            if let Some((zip, path)) = self.zip_keys.get(file) {
-                let zip_name = file.split_once(INSIDE).map_or(file, |(zip_name, _)| zip_name);
-                let mut archive = zip::ZipArchive::new(Cursor::new(*zip)).map_err(|e| damaged(zip_name, &format!("it is not a readable ZIP ({e})")))?;
-                let entry = archive.by_name(path).map_err(|e| damaged(zip_name, &format!("{path} in it can't be read ({e})")))?;
-                let contents = read_entry(zip_name, path, entry, MAX_ZIP_ENTRY_BYTES)?;
-                keys.extend(Material::read(&[InputFile { name: file, contents: &contents }], password)?.keys.into_iter().map(|k| k.item));
+            if let Some(&(archive, index)) = self.zip_keys.get(file) {
+                let (zip_name, path) = file.split_once(INSIDE).unwrap_or((file, file));
+                // A clone shares the directory read once; it only has its own position.
+                let mut archive = self.archives[archive].clone();
+                let entry = archive.by_index(index).map_err(|e| damaged(zip_name, &format!("{path} in it can't be read ({e})")))?;
+                let contents = read_entry(zip_name, path, entry, MAX_ZIP_ENTRY_BYTES, &self.budget)?;
+                keys.extend(Material::read_within(&[InputFile { name: file, contents: &contents }], password, &self.budget)?.keys.into_iter().map(|k| k.item));
             } else if let Some((key, _)) = self.loose_keys.iter().find(|(_, f)| f == file) {
                 keys.push(key.clone());
             }

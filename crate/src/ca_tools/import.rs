@@ -54,7 +54,7 @@ pub struct ImportedCaSummary {
     /// `root` (self-signed) or `intermediate`.
     pub role: &'static str,
     pub key_algorithm: &'static str,
-    pub key_label: &'static str,
+    pub key_label: String,
     /// ISO 8601, UTC.
     pub not_after: String,
     pub thumbprint_sha1: String,
@@ -80,7 +80,7 @@ impl ImportedCa {
             issuer: describe_name(certificate.tbs_certificate().issuer()),
             role: if self.is_root() { role::ROOT } else { role::INTERMEDIATE },
             key_algorithm: algorithm.id(),
-            key_label: algorithm.label(),
+            key_label: self.issuer.key.label(),
             not_after: iso_time(not_after_unix(certificate)),
             thumbprint_sha1: thumbprint_sha1_of_der(own_der),
             certificate_pem: pem_text("CERTIFICATE", own_der),

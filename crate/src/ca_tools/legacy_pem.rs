@@ -10,6 +10,7 @@ use cbc::cipher::{BlockCipherDecrypt, BlockModeDecrypt, KeyInit, KeyIvInit, bloc
 use md5::{Digest, Md5};
 use zeroize::Zeroizing;
 
+use crate::ca_tools::budget::ReadBudget;
 use crate::error::{Result, StudioError};
 use crate::ca_tools::pem_file::PemBlock;
 
@@ -85,7 +86,7 @@ const PKCS12_PBE_IDS: const_oid::ObjectIdentifier = const_oid::ObjectIdentifier:
 
 /// Decrypts an `ENCRYPTED PRIVATE KEY` under a PKCS#12 PBE to its PKCS#8
 /// DER; `None` when the block uses another scheme (PBES2 is pkcs8's job).
-pub fn decrypt_pkcs12_pbe(file_name: &str, der: &[u8], password: Option<&str>) -> Option<Result<Zeroizing<Vec<u8>>>> {
+pub fn decrypt_pkcs12_pbe(file_name: &str, der: &[u8], password: Option<&str>, budget: &ReadBudget) -> Option<Result<Zeroizing<Vec<u8>>>> {
     use der::Decode;
     use crate::ca_tools::pfx_read::{self, PfxReadError};
     let info = pkcs12::pbe_params::EncryptedPrivateKeyInfo::from_der(der).ok()?;
@@ -99,7 +100,7 @@ pub fn decrypt_pkcs12_pbe(file_name: &str, der: &[u8], password: Option<&str>) -
     let rc2 = [pkcs12::PKCS_12_PBEWITH_SHAAND40_BIT_RC2_CBC, pkcs12::PKCS_12_PBE_WITH_SHAAND128_BIT_RC2_CBC];
     let plain = match pfx_read::kdf_passwords(given.unwrap_or_default()) {
         _ if rc2.contains(&scheme.oid) => None,
-        Ok(mut forms) => pfx_read::decrypt_pkcs12_pbe(scheme, &forms.swap_remove(0), info.encrypted_data.as_bytes()),
+        Ok(mut forms) => pfx_read::decrypt_pkcs12_pbe(scheme, &forms.swap_remove(0), info.encrypted_data.as_bytes(), pfx_read::Rounds { budget, file: file_name }),
         Err(e) => Some(Err(e)),
     };
     let plain = plain.unwrap_or_else(|| Err(PfxReadError::Unsupported(crate::x509::text::oid_name(&scheme.oid))));
@@ -111,6 +112,7 @@ pub fn decrypt_pkcs12_pbe(file_name: &str, der: &[u8], password: Option<&str>) -
             format!("{file_name} is encrypted with {what}, which the studio can't read; re-encrypt it with openssl pkcs8 -topk8 -v2 aes-256-cbc."),
         ),
         PfxReadError::Damaged(what) => StudioError::field("files", format!("{file_name} is truncated or damaged: {what}.")),
+        PfxReadError::OverBudget(over) => over.into_error(),
     }))
 }
 

@@ -18,6 +18,7 @@ use crate::make::chain::MAX_INTERMEDIATES;
 use crate::error::{Result, StudioError};
 use crate::x509::key::PrivateKey;
 use crate::output::layout;
+use crate::ca_tools::budget::{OverBudget, ReadBudget};
 use crate::ca_tools::{early_time, ec_explicit, legacy_pem, p7b, pfx_read};
 use crate::x509::text::{encryption_scheme_name, key_type_name, oid_name};
 use crate::ca_tools::pem_file::{InputFile, PemBlock, is_pem, pem_blocks};
@@ -80,30 +81,35 @@ impl Material {
     /// Reads every file. `password` opens encrypted keys and PFX files; when
     /// one is needed and missing, the error has field `password`.
     pub fn read(files: &[InputFile<'_>], password: Option<&str>) -> Result<Self> {
+        Self::read_within(files, password, &ReadBudget::default())
+    }
+
+    /// [`Material::read`], spending from a budget the caller holds for all its files.
+    pub fn read_within(files: &[InputFile<'_>], password: Option<&str>, budget: &ReadBudget) -> Result<Self> {
         let mut material = Self::default();
         for file in files {
-            material.read_file(file, password)?;
+            material.read_file(file, password, budget)?;
         }
         Ok(material)
     }
 
-    fn read_file(&mut self, file: &InputFile<'_>, password: Option<&str>) -> Result<()> {
+    fn read_file(&mut self, file: &InputFile<'_>, password: Option<&str>, budget: &ReadBudget) -> Result<()> {
         let name = file.name;
         if file.contents.is_empty() {
             return Err(StudioError::field("files", format!("{name} is empty.")));
         }
         if file.contents.starts_with(ZIP_MAGIC) {
-            return self.read_studio_zip(file, password);
+            return self.read_studio_zip(file, password, budget);
         }
         if is_pem(file.contents) {
             let before = self.tally();
             for block in pem_blocks(file)? {
-                let read = self.read_pem_block(name, &block, password);
+                let read = self.read_pem_block(name, &block, password, budget);
                 self.set_aside(read)?;
             }
             return self.check_usable_since(before);
         }
-        self.read_der(name, file.contents, password)
+        self.read_der(name, file.contents, password, budget)
     }
 
     /// Keeps a part's problem for the report, unless the password is at fault
@@ -153,7 +159,7 @@ impl Material {
         }
     }
 
-    fn read_pem_block(&mut self, file: &str, block: &PemBlock, password: Option<&str>) -> Result<()> {
+    fn read_pem_block(&mut self, file: &str, block: &PemBlock, password: Option<&str>, budget: &ReadBudget) -> Result<()> {
         match block.label.as_str() {
             "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE" => {
                 self.push_certificate(file, &block.der)
@@ -168,7 +174,7 @@ impl Material {
                 self.requests.push(Found { item: csr, der: block.der.clone(), file: file.to_string() });
             }
             "PRIVATE KEY" | "RSA PRIVATE KEY" | "EC PRIVATE KEY" | "ENCRYPTED PRIVATE KEY" => {
-                let key = private_key_from_pem(file, block, password)?;
+                let key = private_key_from_pem(file, block, password, budget)?;
                 self.push_key(file, key);
             }
             other => {
@@ -185,7 +191,7 @@ impl Material {
 
     /// DER: a certificate, a CSR, a PFX, a PKCS#7 bundle, or a key (PKCS#8
     /// plain or encrypted, PKCS#1, SEC1).
-    fn read_der(&mut self, file: &str, der: &[u8], password: Option<&str>) -> Result<()> {
+    fn read_der(&mut self, file: &str, der: &[u8], password: Option<&str>, budget: &ReadBudget) -> Result<()> {
         if self.push_certificate(file, der).is_ok() {
             return Ok(());
         }
@@ -194,7 +200,7 @@ impl Material {
             return Ok(());
         }
         if looks_like_pfx(der) {
-            return self.read_pfx(file, der, password);
+            return self.read_pfx(file, der, password, budget);
         }
         if p7b::is_p7b(der) {
             return self.read_p7b(file, der);
@@ -213,7 +219,7 @@ impl Material {
         };
         if let Some(label) = label {
             let block = PemBlock { label: label.into(), headers: Vec::new(), der: der.to_vec() };
-            let key = private_key_from_pem(file, &block, password)?;
+            let key = private_key_from_pem(file, &block, password, budget)?;
             self.push_key(file, key);
             return Ok(());
         }
@@ -225,14 +231,15 @@ impl Material {
         ))
     }
 
-    fn read_pfx(&mut self, file: &str, der: &[u8], password: Option<&str>) -> Result<()> {
-        use crate::ca_tools::pfx_read::{PfxReadError, read};
+    fn read_pfx(&mut self, file: &str, der: &[u8], password: Option<&str>, budget: &ReadBudget) -> Result<()> {
+        use crate::ca_tools::pfx_read::{PfxReadError, Rounds, read};
         let given = password.filter(|p| !p.is_empty());
+        let rounds = Rounds { budget, file };
         // A PFX may have no password: it opens without one, even when a
         // password was typed for another file.
-        let mut result = read(der, given.unwrap_or(""));
+        let mut result = read(der, given.unwrap_or(""), rounds);
         if given.is_some() && result.as_ref().err() == Some(&PfxReadError::WrongPassword) {
-            result = read(der, "").or(result);
+            result = read(der, "", rounds).or(result);
         }
         let contents = match result {
             Ok(contents) => contents,
@@ -245,6 +252,7 @@ impl Material {
                 ));
             }
             Err(PfxReadError::Damaged(what)) => return Err(damaged(file, &what)),
+            Err(PfxReadError::OverBudget(over)) => return Err(over.into_error()),
         };
         let before = self.tally();
         for certificate in contents.certificates {
@@ -269,9 +277,11 @@ impl Material {
         Ok(())
     }
 
-    /// A studio ZIP: the CA certificates and keys at the tutorial's paths.
-    fn read_studio_zip(&mut self, file: &InputFile<'_>, password: Option<&str>) -> Result<()> {
+    /// A studio ZIP: the CA certificates and keys at the tutorial's paths
+    /// (a ZIP in their place is read once more, not deeper).
+    fn read_studio_zip(&mut self, file: &InputFile<'_>, password: Option<&str>, budget: &ReadBudget) -> Result<()> {
         let name = file.name;
+        let _level = budget.enter_zip(name).map_err(OverBudget::into_error)?;
         let mut zip = zip::ZipArchive::new(Cursor::new(file.contents))
             .map_err(|e| damaged(name, &format!("it is not a readable ZIP ({e})")))?;
         let mut found_any = false;
@@ -285,9 +295,10 @@ impl Material {
             if contents.len() as u64 > MAX_ZIP_ENTRY_BYTES {
                 return Err(damaged(name, &format!("{path} in it is far larger than a PEM file")));
             }
+            budget.spend_bytes(name, contents.len() as u64).map_err(OverBudget::into_error)?;
             let contents = Zeroizing::new(contents);
             let inner_name = format!("{name} › {path}");
-            self.read_file(&InputFile { name: &inner_name, contents: &contents }, password)?;
+            self.read_file(&InputFile { name: &inner_name, contents: &contents }, password, budget)?;
             found_any = true;
         }
         if !found_any {
@@ -333,17 +344,18 @@ fn looks_like_pfx(der: &[u8]) -> bool {
 /// Any private key PEM block OpenSSL writes: PKCS#8, encrypted PKCS#8,
 /// PKCS#1, SEC1, and the last two with legacy `Proc-Type` encryption. The
 /// password is blamed only when a scheme the studio runs fails.
-pub fn private_key_from_pem(file: &str, block: &PemBlock, password: Option<&str>) -> Result<ReadKey> {
+pub fn private_key_from_pem(file: &str, block: &PemBlock, password: Option<&str>, budget: &ReadBudget) -> Result<ReadKey> {
     let not_a_key = |why: &dyn std::fmt::Display| damaged(file, &format!("its {} does not decode ({why})", block.label));
     match block.label.as_str() {
         "PRIVATE KEY" => key_from_pkcs8(file, &block.der),
         "ENCRYPTED PRIVATE KEY" => {
-            if let Some(der) = legacy_pem::decrypt_pkcs12_pbe(file, &block.der, password) {
+            if let Some(der) = legacy_pem::decrypt_pkcs12_pbe(file, &block.der, password, budget) {
                 return key_from_decrypted(file, &der?, password);
             }
             let info = EncryptedPrivateKeyInfoRef::from_der(&block.der).map_err(|e| unreadable_scheme(file, &block.der).unwrap_or_else(|| not_a_key(&e)))?;
-            check_key_derivation(file, &info)?;
+            let rounds = check_key_derivation(file, &info)?;
             let password = password_for(file, password)?;
+            budget.spend_kdf_rounds(file, rounds).map_err(OverBudget::into_error)?;
             match info.decrypt(password) {
                 Ok(der) => key_from_decrypted(file, der.as_bytes(), Some(password)),
                 Err(pkcs8::Error::EncryptedPrivateKey(pkcs8::pkcs5::Error::DecryptFailed)) => Err(password_wrong(file)),
@@ -442,7 +454,8 @@ fn unreadable_scheme(file: &str, der: &[u8]) -> Option<StudioError> {
     Some(reencrypt(file, &format!("is encrypted with {name}, which the studio can't read")))
 }
 
-fn check_key_derivation(file: &str, info: &EncryptedPrivateKeyInfoRef<'_>) -> Result<()> {
+/// The rounds a PBES2 key asks for, within the cap; other schemes refused by name.
+fn check_key_derivation(file: &str, info: &EncryptedPrivateKeyInfoRef<'_>) -> Result<u64> {
     use pkcs8::pkcs5::{EncryptionScheme, pbes2::Kdf};
     match &info.encryption_algorithm {
         EncryptionScheme::Pbes2(params) => match &params.kdf {
@@ -450,7 +463,7 @@ fn check_key_derivation(file: &str, info: &EncryptedPrivateKeyInfoRef<'_>) -> Re
                 file,
                 &format!("asks for {} PBKDF2 rounds, more than the {} the studio will run", kdf.iteration_count, pfx_read::MAX_KDF_ITERATIONS),
             )),
-            Kdf::Pbkdf2(_) => Ok(()),
+            Kdf::Pbkdf2(kdf) => Ok(u64::from(kdf.iteration_count)),
             Kdf::Scrypt(_) => Err(reencrypt(file, "is encrypted with scrypt, which the studio does not run in the page")),
             _ => Err(reencrypt(file, "uses a key derivation the studio can't read")),
         },

@@ -4,6 +4,7 @@
 //! checking what was dropped. Built into the CA
 //! panel's wasm module only.
 
+pub mod budget;
 pub mod chain_verdict;
 pub mod early_time;
 pub mod ec_explicit;

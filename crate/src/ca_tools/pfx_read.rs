@@ -17,6 +17,7 @@ use sha2::{Sha256, Sha384, Sha512};
 use spki::AlgorithmIdentifierOwned;
 use zeroize::Zeroizing;
 
+use crate::ca_tools::budget::{OverBudget, ReadBudget};
 use crate::output::pfx::{ID_DATA, ID_ENCRYPTED_DATA, ID_SHA1, ID_SHA256};
 use crate::x509::text::{encryption_scheme_name, oid_name};
 
@@ -42,13 +43,32 @@ pub enum PfxReadError {
     Unsupported(String),
     /// Not a PFX, or truncated.
     Damaged(String),
+    /// Reading it would pass the call's [`ReadBudget`].
+    OverBudget(OverBudget),
+}
+
+/// Where a file's key-derivation rounds are spent: the call's budget, and
+/// the file's name for the message.
+#[derive(Clone, Copy)]
+pub struct Rounds<'b> {
+    pub budget: &'b ReadBudget,
+    pub file: &'b str,
+}
+
+impl Rounds<'_> {
+    /// `iterations`, once within the per-derivation cap and spent from the budget.
+    fn spend(&self, iterations: i32) -> std::result::Result<i32, PfxReadError> {
+        let iterations = check_rounds(iterations)?;
+        self.budget.spend_kdf_rounds(self.file, iterations as u64).map_err(PfxReadError::OverBudget)?;
+        Ok(iterations)
+    }
 }
 
 /// Reads a PFX as OpenSSL (default and `-legacy`), Windows, Java and the studio
 /// write it: checks the MAC (SHA-1/256/384/512, or none), decrypts PBES2
 /// (PBKDF2 with any HMAC, AES or DES-EDE3) and the PKCS#12 PBEs (3DES, 2DES,
 /// RC2), and returns certificate bags and (shrouded) key bags.
-pub fn read(der: &[u8], password: &str) -> std::result::Result<PfxContents, PfxReadError> {
+pub fn read(der: &[u8], password: &str, rounds: Rounds<'_>) -> std::result::Result<PfxContents, PfxReadError> {
     let damaged = |what: &str| PfxReadError::Damaged(what.to_string());
     let pfx = Pfx::from_der(der).map_err(|e| damaged(&format!("it is not a PKCS#12 file ({e})")))?;
     if pfx.auth_safe.content_type != ID_DATA {
@@ -57,10 +77,10 @@ pub fn read(der: &[u8], password: &str) -> std::result::Result<PfxContents, PfxR
     let safes: OctetString = pfx.auth_safe.content.decode_as().map_err(|e| damaged(&format!("its content does not decode ({e})")))?;
     // Without a MAC (`-nomac`), a wrong password shows only as a failed decryption.
     let kdf_password = match &pfx.mac_data {
-        Some(mac_data) => verify_mac(mac_data, password, safes.as_bytes())?,
+        Some(mac_data) => verify_mac(mac_data, password, safes.as_bytes(), rounds)?,
         None => kdf_passwords(password)?.swap_remove(0),
     };
-    let secret = Secret { text: password, kdf: &kdf_password };
+    let secret = Secret { text: password, kdf: &kdf_password, rounds };
     let safes = AuthenticatedSafe::from_der(safes.as_bytes()).map_err(|e| damaged(&format!("its safes do not decode ({e})")))?;
     let mut contents = PfxContents { certificates: Vec::new(), keys: Vec::new(), unreadable_keys: Vec::new() };
     for safe in &safes {
@@ -135,7 +155,7 @@ pub fn kdf_passwords(password: &str) -> std::result::Result<Vec<Zeroizing<Vec<u8
 type MacCheck = fn(password: &[u8], salt: &[u8], iterations: i32, data: &[u8], expected: &[u8]) -> bool;
 
 /// Checks the MAC; returns the KDF password form that matched.
-fn verify_mac(mac_data: &MacData, password: &str, data: &[u8]) -> std::result::Result<Zeroizing<Vec<u8>>, PfxReadError> {
+fn verify_mac(mac_data: &MacData, password: &str, data: &[u8], rounds: Rounds<'_>) -> std::result::Result<Zeroizing<Vec<u8>>, PfxReadError> {
     let iterations = check_rounds(mac_data.iterations)?;
     let salt = mac_data.mac_salt.as_bytes();
     let expected = mac_data.mac.digest.as_bytes();
@@ -146,10 +166,13 @@ fn verify_mac(mac_data: &MacData, password: &str, data: &[u8]) -> std::result::R
         ID_SHA_512 => mac_matches::<Sha512>,
         oid => return Err(PfxReadError::Unsupported(format!("a MAC with the digest {}", oid_name(&oid)))),
     };
-    kdf_passwords(password)?
-        .into_iter()
-        .find(|form| matches(form, salt, iterations, data, expected))
-        .ok_or(PfxReadError::WrongPassword)
+    for form in kdf_passwords(password)? {
+        rounds.spend(iterations)?;
+        if matches(&form, salt, iterations, data, expected) {
+            return Ok(form);
+        }
+    }
+    Err(PfxReadError::WrongPassword)
 }
 
 fn mac_matches<D>(password: &[u8], salt: &[u8], iterations: i32, data: &[u8], expected: &[u8]) -> bool
@@ -180,13 +203,14 @@ fn bad_parameters(e: &dyn std::fmt::Display) -> PfxReadError {
 struct Secret<'a> {
     text: &'a str,
     kdf: &'a [u8],
+    rounds: Rounds<'a>,
 }
 
 /// Decrypts PFX content: PBES2 (PBKDF2) or a PKCS#12 PBE.
 fn decrypt(algorithm: &AlgorithmIdentifierOwned, secret: Secret<'_>, data: &[u8]) -> std::result::Result<Zeroizing<Vec<u8>>, PfxReadError> {
     use pkcs8::pkcs5::{EncryptionScheme, pbes2::Kdf};
     let damaged = bad_parameters;
-    if let Some(plain) = decrypt_pkcs12_pbe(algorithm, secret.kdf, data) {
+    if let Some(plain) = decrypt_pkcs12_pbe(algorithm, secret.kdf, data, secret.rounds) {
         return plain;
     }
     let unsupported = || PfxReadError::Unsupported(format!("the encryption {}", encryption_scheme_name(algorithm)));
@@ -194,7 +218,7 @@ fn decrypt(algorithm: &AlgorithmIdentifierOwned, secret: Secret<'_>, data: &[u8]
     match &scheme {
         EncryptionScheme::Pbes2(params) => match &params.kdf {
             Kdf::Pbkdf2(kdf) => {
-                check_rounds(i32::try_from(kdf.iteration_count).unwrap_or(i32::MAX))?;
+                secret.rounds.spend(i32::try_from(kdf.iteration_count).unwrap_or(i32::MAX))?;
             }
             _ => return Err(unsupported()),
         },
@@ -209,7 +233,12 @@ fn decrypt(algorithm: &AlgorithmIdentifierOwned, secret: Secret<'_>, data: &[u8]
 /// Decrypts under a PKCS#12 PBE (RFC 7292 appendix C: SHA-1 KDF with 3DES,
 /// 2DES, RC2-128 or RC2-40), given the password in the KDF's form;
 /// `None` when `algorithm` is no PKCS#12 PBE.
-pub fn decrypt_pkcs12_pbe(algorithm: &AlgorithmIdentifierOwned, kdf_password: &[u8], data: &[u8]) -> Option<std::result::Result<Zeroizing<Vec<u8>>, PfxReadError>> {
+pub fn decrypt_pkcs12_pbe(
+    algorithm: &AlgorithmIdentifierOwned,
+    kdf_password: &[u8],
+    data: &[u8],
+    rounds: Rounds<'_>,
+) -> Option<std::result::Result<Zeroizing<Vec<u8>>, PfxReadError>> {
     let key_len = match algorithm.oid {
         pkcs12::PKCS_12_PBE_WITH_SHAAND3_KEY_TRIPLE_DES_CBC => 24,
         pkcs12::PKCS_12_PBE_WITH_SHAAND2_KEY_TRIPLE_DES_CBC | pkcs12::PKCS_12_PBE_WITH_SHAAND128_BIT_RC2_CBC => 16,
@@ -222,7 +251,9 @@ pub fn decrypt_pkcs12_pbe(algorithm: &AlgorithmIdentifierOwned, kdf_password: &[
     Some((|| {
         let damaged = bad_parameters;
         let params: Pkcs12PbeParams = algorithm.parameters.as_ref().ok_or_else(|| damaged(&"none"))?.decode_as().map_err(|e| damaged(&e))?;
-        let iterations = check_rounds(params.iterations)?;
+        // Two derivations: the key and the IV.
+        let iterations = rounds.spend(params.iterations)?;
+        rounds.spend(iterations)?;
         let derive = |kind, len| Zeroizing::new(derive_key::<Sha1>(kdf_password, params.salt.as_bytes(), kind, iterations, len));
         let key = derive(Pkcs12KeyType::EncryptionKey, key_len);
         let iv = derive(Pkcs12KeyType::Iv, 8);

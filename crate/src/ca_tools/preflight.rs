@@ -11,11 +11,12 @@ use x509_cert::Certificate;
 use x509_cert::ext::pkix::{BasicConstraints, ExtendedKeyUsage};
 
 use crate::ca_tools::inspect::{describe_extension, describe_public_key};
+use crate::ca_tools::budget::ReadBudget;
 use crate::ca_tools::material::Material;
 use crate::ca_tools::pem_file::InputFile;
 use crate::error::{Result, StudioError};
 use crate::rules::azure_preflight::{self as rule, MIN_RSA_BITS, PREFLIGHT_RULES, PreflightRule};
-use crate::rules::names::check_registration_id;
+use crate::rules::names::RegistrationId;
 use crate::rules::validity::IOT_EDGE_1_1_EXPIRY_LIMIT_UNIX;
 use crate::x509::facts::common_name_of;
 use crate::x509::text::{describe_name, openssl_time, oid_name};
@@ -148,12 +149,13 @@ fn is_ca(certificate: &Certificate) -> bool {
 /// every rule; `uploaded_ca` is the file of the CA uploaded to Azure (none:
 /// the rules that need it are not checked). `password` opens either.
 pub fn preflight(files: &[InputFile<'_>], uploaded_ca: &[InputFile<'_>], password: Option<&str>, now_unix: u64) -> Result<Preflight> {
-    let material = Material::read(files, password)?;
+    let budget = ReadBudget::default();
+    let material = Material::read_within(files, password, &budget)?;
     let sent: Vec<&Certificate> = material.certificates.iter().map(|c| &c.item).collect();
     let device = *sent.iter().find(|c| !is_ca(c)).ok_or_else(|| {
         StudioError::field("files", "No device certificate among the files (every certificate is a CA): add the device's certificate or its full chain.")
     })?;
-    let uploaded_material = if uploaded_ca.is_empty() { None } else { Some(Material::read(uploaded_ca, password)?) };
+    let uploaded_material = if uploaded_ca.is_empty() { None } else { Some(Material::read_within(uploaded_ca, password, &budget)?) };
     let uploaded = match &uploaded_material {
         None => None,
         Some(m) => match m.certificates.as_slice() {
@@ -289,8 +291,8 @@ fn registration_id(device: &Certificate) -> RuleResult {
     let Some(cn) = common_name_of(device) else {
         return result(rule, RuleStatus::Failed, "The device certificate has no CN; with X.509 attestation DPS takes the registration ID from it.".into());
     };
-    match check_registration_id("files", &cn) {
-        Ok(()) => result(rule, RuleStatus::Passed, format!("CN \"{cn}\" is a valid registration ID.")),
+    match RegistrationId::parse("files", &cn) {
+        Ok(id) => result(rule, RuleStatus::Passed, format!("CN \"{id}\" is a valid registration ID.")),
         Err(problem) => result(rule, RuleStatus::Failed, format!("The device's CN: {}", problem.message)),
     }
 }

@@ -7,7 +7,7 @@ use crate::ca_tools::import::ImportedCa;
 use crate::ca_tools::material::Material;
 use crate::ca_tools::pem_file::InputFile;
 use crate::error::{Result, StudioError};
-use crate::make::renewal::{RenewalSpec, RenewedCa, RenewedDevices};
+use crate::make::renewal::{OldCertificate, RenewalSpec, RenewedCa, RenewedDevices};
 use crate::make::chain::ChainSpec;
 use crate::make::rollover::{OldRoot, Rollover};
 use crate::output::layout;
@@ -32,9 +32,9 @@ pub fn renew_devices(
     let on = |field: &'static str| move |e: StudioError| if matches!(e.field.as_deref(), Some("password" | "thumbprints")) { e } else { StudioError { field: Some(field.into()), ..e } };
     let holdings = Holdings::read(certificates, password).map_err(on("certificates"))?;
     let devices = holdings.devices(chosen)?;
-    let mut found = Material::read(keys, password).map_err(on("keys"))?.keys.into_iter().map(|k| k.item).collect::<Vec<_>>();
+    let mut found = Material::read_within(keys, password, holdings.budget()).map_err(on("keys"))?.keys.into_iter().map(|k| k.item).collect::<Vec<_>>();
     found.extend(holdings.keys_of(&devices, password).map_err(on("certificates"))?);
-    let old: Vec<_> = devices.iter().map(|d| d.certificate.clone()).collect();
+    let old: Vec<_> = devices.iter().map(|d| OldCertificate { certificate: &d.certificate, file: &d.file }).collect();
     RenewedDevices::renew(&ca.issuer, ca.certificates_from_root(&[])?, &old, found, spec, now_unix)
 }
 

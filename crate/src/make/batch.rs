@@ -13,6 +13,7 @@ use crate::make::chain::ChainSpec;
 use crate::make::{issue_device, keys_or_generate};
 use crate::output::bundle::{Bundle, OutputFile};
 use crate::output::layout::{DEVICES_CSV, README};
+use crate::output::quote;
 use crate::output::readme::{readme_entries, readme_header};
 use crate::output::writers::DeviceWriter;
 use crate::output::zip::StreamedZip;
@@ -41,6 +42,18 @@ impl BatchSigner {
     pub fn new(spec: ChainSpec, signer_common_name: &str, signer_key: PrivateKey, ca_certificates_der: Vec<Vec<u8>>) -> Result<Self> {
         if ca_certificates_der.is_empty() {
             return Err(StudioError::general("A batch needs its CA certificates."));
+        }
+        // A certificate holds its key's SubjectPublicKeyInfo as encoded: the
+        // signer's must be in the CA certificate the devices are issued under
+        // (found without decoding the certificate, whose decoder the page's
+        // module does without).
+        let spki = signer_key.public_key_der()?;
+        let signer_certificate = ca_certificates_der.last().map(Vec::as_slice).unwrap_or_default();
+        if !signer_certificate.windows(spki.len()).any(|window| window == spki.as_slice()) {
+            return Err(StudioError::field(
+                "caCertificates",
+                "The signing key is not the key of the last CA certificate given: the devices would not verify under that CA.",
+            ));
         }
         let writer = DeviceWriter::new(spec.device_settings(), ca_certificates_der)?;
         Ok(Self { subject: common_name(signer_common_name)?, key: signer_key, writer, spec })
@@ -76,7 +89,7 @@ impl DeviceChunk {
     /// `keys`, or with fresh keys of the batch's algorithm when `None`.
     pub fn issue(signer: &BatchSigner, ids: &[String], keys: Option<Vec<PrivateKey>>, first_index: usize, now_unix: u64, signing: &mut Signing) -> Result<Self> {
         let spec = &signer.spec;
-        check_device_ids("devices", ids)?;
+        let ids = check_device_ids("devices", ids)?;
         let keys = keys_or_generate("The batch", keys, &vec![spec.key_algorithm; ids.len()])?;
         let validity = spec.validity_bounds.window(now_unix, spec.validity_days)?;
         let own_ca = SignedBy::OwnCa { subject: &signer.subject, key: &signer.key };
@@ -91,7 +104,7 @@ impl DeviceChunk {
                 readme_example = Some(readme_entries(bundle.files_since(before))?);
             }
             let not_after = device.issued.certificate.tbs_certificate().validity().not_after.to_date_time();
-            csv_rows.push_str(&format!("{id},{},{},{not_after}\r\n", thumbprint_sha1_of_der(&written.der), thumbprint_sha256_of_der(&written.der)));
+            csv_rows.push_str(&quote::csv_row(&[id.as_str(), &thumbprint_sha1_of_der(&written.der), &thumbprint_sha256_of_der(&written.der), &not_after.to_string()]));
         }
         Ok(Self { first_index, files: bundle.into_files(), csv_rows, readme_example })
     }
@@ -243,35 +256,55 @@ mod tests {
         assert_eq!(zip.len(), ca.ca_files().unwrap().len() + 5 * 16 + 2);
     }
 
+    /// What a test's caller gets wrong, at which handle (the CA's key is handle 5).
+    #[derive(Clone, Copy)]
+    enum Fault {
+        None,
+        SignsWithAnotherKey(usize),
+        EmptySignature(usize),
+        CaCertificatesOfAnotherChain,
+    }
+
     /// Keys held and signed with outside (the command's workers, in Node's
-    /// OpenSSL), stood in for here by the studio's own keys behind a closure.
-    fn signed_outside(algorithm: KeyAlgorithm, wrong_signer: bool) -> (Result<DeviceChunk>, Vec<Vec<u8>>) {
+    /// OpenSSL), stood in for here by the studio's own keys behind a
+    /// closure: five devices (handles 0-4) under the CA's key (handle 5).
+    fn signed_outside(algorithm: KeyAlgorithm, fault: Fault) -> (Result<DeviceChunk>, Vec<Vec<u8>>) {
         let spec = ChainSpec { key_algorithm: algorithm, devices: vec![], ..ChainSpec::default() };
         let ca = TutorialChain::build_ca(spec.clone(), None, 1_764_000_000, &mut Signing::here()).unwrap();
         let ca_pkcs8 = ca.device_signer().key.to_pkcs8_der().unwrap();
-        let mut held: Vec<PrivateKey> = (0..3).map(|_| PrivateKey::generate(algorithm).unwrap()).collect();
+        let mut held: Vec<PrivateKey> = (0..5).map(|_| PrivateKey::generate(algorithm).unwrap()).collect();
         held.push(PrivateKey::from_pkcs8_der(&ca_pkcs8).unwrap());
-        let outside: Vec<PrivateKey> = held.iter().enumerate().take(3).map(|(i, k)| PrivateKey::outside(i, &k.to_pkcs8_der().unwrap()).unwrap()).collect();
-        let signer_key = PrivateKey::outside(3, &ca_pkcs8).unwrap();
-        let signer = BatchSigner::new(spec, &ca.device_signer().common_name(), signer_key.clone(), ca.ca_certificates_der().unwrap()).unwrap();
-        let ids: Vec<String> = (1..=3).map(|i| format!("device-{i}")).collect();
-        let mut checked: Vec<PrivateKey> = outside.clone();
-        checked.push(signer_key.clone());
-        let sign = move |handle: usize, message: &[u8]| held[if wrong_signer { 0 } else { handle }].sign(message);
-        let mut signing = Signing::outside(crate::x509::signing::verified_at_first(checked, Default::default(), sign));
-        let chunk = DeviceChunk::issue(&signer, &ids, Some(outside), 0, 1_764_000_000, &mut signing);
-        (chunk, ca.ca_certificates_der().unwrap())
+        let outside: Vec<PrivateKey> = held.iter().enumerate().take(5).map(|(i, k)| PrivateKey::outside(i, &k.to_pkcs8_der().unwrap()).unwrap()).collect();
+        let signer_key = PrivateKey::outside(5, &ca_pkcs8).unwrap();
+        let ca_certificates = match fault {
+            Fault::CaCertificatesOfAnotherChain => TutorialChain::build_ca(spec.clone(), None, 1_764_000_000, &mut Signing::here()).unwrap(),
+            _ => ca,
+        }
+        .ca_certificates_der()
+        .unwrap();
+        let signer = match BatchSigner::new(spec, "Azure IoT Hub Intermediate Cert Test Only", signer_key, ca_certificates.clone()) {
+            Ok(signer) => signer,
+            Err(e) => return (Err(e), ca_certificates),
+        };
+        let ids: Vec<String> = (1..=5).map(|i| format!("device-{i}")).collect();
+        let sign = move |handle: usize, message: &[u8]| match fault {
+            Fault::SignsWithAnotherKey(at) if at == handle => held[(handle + 1) % 5].sign(message),
+            Fault::EmptySignature(at) if at == handle => Ok(Vec::new()),
+            _ => held[handle].sign(message),
+        };
+        let chunk = DeviceChunk::issue(&signer, &ids, Some(outside), 0, 1_764_000_000, &mut Signing::outside(sign));
+        (chunk, ca_certificates)
     }
 
     #[test]
     fn keys_held_outside_sign_through_the_caller() {
         use crate::x509::verify::verify_certificate;
         for algorithm in [KeyAlgorithm::EcP256, KeyAlgorithm::EcP384, KeyAlgorithm::Rsa2048] {
-            let (chunk, ca_der) = signed_outside(algorithm, false);
+            let (chunk, ca_der) = signed_outside(algorithm, Fault::None);
             let chunk = chunk.unwrap();
             let intermediate = <x509_cert::Certificate as der::Decode>::from_der(ca_der.last().unwrap()).unwrap();
             let file = |path: &str| &chunk.files.iter().find(|f| f.path == path).unwrap().contents;
-            for i in 1..=3 {
+            for i in 1..=5 {
                 let device = <x509_cert::Certificate as der::DecodePem>::from_pem(file(&format!("certs/device-{i}.cert.pem"))).unwrap();
                 assert!(verify_certificate(&device.to_der().unwrap(), intermediate.tbs_certificate().subject_public_key_info()).is_ok(), "{algorithm:?}");
                 let csr = <x509_cert::request::CertReq as der::DecodePem>::from_pem(file(&format!("csr/device-{i}.csr.pem"))).unwrap();
@@ -283,10 +316,20 @@ mod tests {
         }
     }
 
+    /// Any device of the batch, not only the first: a wrong key at device 3
+    /// (its CSR), an empty CA signature at device 5, a CA certificate that is
+    /// not the signer's. Each is an error, and the chunk has no files.
     #[test]
-    fn a_caller_signing_with_the_wrong_key_fails_at_the_first_device() {
-        let (chunk, _) = signed_outside(KeyAlgorithm::EcP256, true);
-        let message = chunk.err().unwrap().message;
-        assert!(message.contains("made outside with key 3 is wrong"), "{message}");
+    fn a_caller_that_signs_wrong_at_any_device_gets_an_error_and_no_files() {
+        let cases = [
+            (Fault::SignsWithAnotherKey(2), "made outside with key 2 does not verify"),
+            (Fault::EmptySignature(5), "made outside with key 5 does not verify"),
+            (Fault::CaCertificatesOfAnotherChain, "not the key of the last CA certificate"),
+        ];
+        for (fault, expected) in cases {
+            let (chunk, _) = signed_outside(KeyAlgorithm::EcP256, fault);
+            let message = chunk.err().map(|e| e.message).unwrap_or_default();
+            assert!(message.contains(expected), "{expected}: {message}");
+        }
     }
 }

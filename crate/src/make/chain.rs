@@ -11,7 +11,7 @@ use crate::output::pfx::{PfxOptions, PfxWriter};
 use crate::output::snippets::SnippetSettings;
 use crate::output::writers::{CaKeyWriter, DeviceSettings, DeviceWriter, write_enrollment_group_commands, write_tutorial_ca_files};
 use crate::rules::device_list::check_device_ids;
-use crate::rules::names::check_common_name;
+use crate::rules::names::{RegistrationId, check_common_name};
 use crate::rules::validity::{TUTORIAL_VALIDITY_DAYS, ValidityBounds, check_validity_days};
 use crate::x509::facts::certificate_der;
 use crate::x509::issue::{CertificateParams, Issued, Issuer, SignedBy, ValidityWindow, issue_self_signed, issue_with_request};
@@ -63,6 +63,11 @@ impl ChainSpec {
     /// Checks every field; the error names the field and the rule.
     pub fn validate(&self) -> Result<()> {
         self.validate_ca()?;
+        self.registration_ids().map(drop)
+    }
+
+    /// The device list, each ID checked by DPS's rules.
+    pub fn registration_ids(&self) -> Result<Vec<RegistrationId>> {
         check_device_ids("devices", &self.devices)
     }
 
@@ -118,14 +123,13 @@ impl TutorialChain {
     /// Makes the chain from `keys` made elsewhere (in parallel workers, in
     /// [`ChainSpec::key_count`] order) or, with `None`, fresh ones.
     pub fn build(spec: ChainSpec, keys: Option<Vec<PrivateKey>>, now_unix: u64, signing: &mut Signing) -> Result<Self> {
-        spec.validate()?;
+        spec.validate_ca()?;
+        let ids = spec.registration_ids()?;
         let mut keys = keys_or_generate("The chain", keys, &vec![spec.key_algorithm; spec.key_count()])?;
         let device_keys = keys.split_off(spec.key_count() - spec.devices.len());
         let mut chain = Self::build_ca(spec, Some(keys), now_unix, signing)?;
         let validity = chain.spec.validity(now_unix)?;
-        let devices = chain
-            .spec
-            .devices
+        let devices = ids
             .iter()
             .zip(device_keys)
             .map(|(id, key)| issue_device(SignedBy::Ca(chain.device_signer()), id, key, validity, signing))
@@ -187,8 +191,7 @@ impl TutorialChain {
     fn write_ca_files(&self, bundle: &mut Bundle, pfx: &PfxWriter) -> Result<()> {
         let ca_keys = CaKeyWriter::new(self.spec.ca_key_password.as_deref(), self.stretched_ca_password.as_ref())?;
         write_tutorial_ca_files(bundle, &self.root, &self.intermediates, &ca_keys, pfx)?;
-        write_enrollment_group_commands(bundle, &self.spec.snippets, self.intermediates.len());
-        Ok(())
+        write_enrollment_group_commands(bundle, &self.spec.snippets, self.intermediates.len())
     }
 
     /// What the README's first line says was made.
@@ -220,7 +223,7 @@ impl Product for TutorialChain {
             out.push(ChainEntry::new(role::INTERMEDIATE, &issuer.certificate, &issuer.key, layout::cert(&stem))?);
         }
         for d in &self.devices {
-            let path = layout::cert(&layout::device_stem(&d.registration_id));
+            let path = layout::cert(&d.registration_id.stem());
             out.push(ChainEntry::new(role::DEVICE, &d.issued.certificate, &d.issued.key, path)?);
         }
         Ok(out)
@@ -332,12 +335,21 @@ mod tests {
             let device_csr = device.csr.as_ref().unwrap();
             assert!(verify_csr(device_csr, &device_csr.to_der().unwrap()).is_ok());
         }
-        // The replay takes the given signatures as they are (it does not sign again): a wrong one ends up in the certificate.
+        // The replay does not sign again, and takes no signature on trust: one that does not verify
+        // (here the last, a device's certificate) stops the build, naming where it was made.
         let plan = TutorialChain::plan_signatures(spec.clone(), again(), 1_764_000_000).unwrap();
-        let bogus: Vec<Vec<u8>> = plan.requests.iter().map(|_| vec![0x5a; 256]).collect();
-        let chain = TutorialChain::build(spec.clone(), Some(again()), 1_764_000_000, &mut Signing::assembling(plan, bogus).unwrap()).unwrap();
-        assert_eq!(chain.root.certificate.signature().raw_bytes(), [0x5a; 256]);
-        assert!(verify_certificate(&chain.root.certificate.to_der().unwrap(), chain.root.certificate.tbs_certificate().subject_public_key_info()).is_err());
+        let mut signatures = plan
+            .requests
+            .iter()
+            .map(|r| {
+                let key = keys.iter().find(|k| k.public_key_info().unwrap().to_der().unwrap() == r.public_key).unwrap();
+                let PrivateKey::Rsa(key) = key else { unreachable!() };
+                Signer::<rsa::pkcs1v15::Signature>::try_sign(key.as_ref(), &r.message).unwrap().to_vec()
+            })
+            .collect::<Vec<_>>();
+        *signatures.last_mut().unwrap() = vec![0x5a; 256];
+        let error = TutorialChain::build(spec.clone(), Some(again()), 1_764_000_000, &mut Signing::assembling(plan, signatures).unwrap()).err().unwrap();
+        assert!(error.message.contains("made by the browser does not verify"), "{}", error.message);
         // Signing here needs no plan; a wrong signature count is refused.
         assert!(TutorialChain::build(spec.clone(), Some(again()), 1_764_000_000, &mut Signing::here()).is_ok());
         let plan = TutorialChain::plan_signatures(spec.clone(), again(), 1_764_000_000).unwrap();

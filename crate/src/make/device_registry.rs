@@ -70,13 +70,13 @@ impl Product for DeviceRegistryRoot {
         let mut bundle = Bundle::default();
         let ca_keys = CaKeyWriter::new(self.spec.ca_key_password.as_deref(), None)?;
         let certificate = &self.root.certificate;
-        bundle.text(layout::cert(STEM), &certificate_pem(certificate)?, "The root for Azure Device Registry's certificate management: give it to the service.".into());
-        bundle.der_certificate(layout::der_cert(STEM), certificate_der(certificate)?, "The same root as DER.".into());
+        bundle.text(layout::cert(STEM), &certificate_pem(certificate)?, "The root for Azure Device Registry's certificate management: give it to the service.".into())?;
+        bundle.der_certificate(layout::der_cert(STEM), certificate_der(certificate)?, "The same root as DER.".into())?;
         bundle.secret(
             layout::key(STEM),
             ca_keys.pem(&self.root.key)?.as_bytes().to_vec(),
             format!("Its private key ({}): keep offline; import it with the certificate to sign the service's intermediate CSR (profile intermediate, pathLen 0).", ca_keys.note()),
-        );
+        )?;
         bundle.finish(
             "A root for Azure Device Registry (preview): an ECC key, basicConstraints critical CA:TRUE pathLen 1, keyUsage digitalSignature, keyCertSign, cRLSign, an SKI, at least 365 days. Unlike the tutorial's root it may have only one CA below it: the service's intermediate.",
         )

@@ -12,7 +12,7 @@ use crate::output::layout::{self, role};
 use crate::output::pfx::{PfxOptions, PfxWriter};
 use crate::output::snippets::{EdgeConfigFiles, SnippetSettings, edge_config_toml};
 use crate::output::writers::{CaKeyWriter, KeyedCertificateFiles, Role};
-use crate::rules::names::{MAX_COMMON_NAME_CHARS, check_common_name, check_dns_name, check_registration_id};
+use crate::rules::names::{MAX_COMMON_NAME_CHARS, RegistrationId, check_common_name, check_dns_name};
 use crate::rules::validity::{TUTORIAL_VALIDITY_DAYS, ValidityBounds, check_iot_edge_1_1_expiry};
 use crate::x509::facts::{certificate_der, certificate_pem, csr_pem};
 use crate::x509::issue::{CertificateParams, Issued, Issuer, SignedBy, ValidityWindow, issue_self_signed, issue_with_request};
@@ -65,10 +65,15 @@ impl Default for EdgeSpec {
 }
 
 impl EdgeSpec {
+    /// The device name, which DPS takes as the identity's registration ID.
+    pub fn checked_device_name(&self) -> Result<RegistrationId> {
+        RegistrationId::parse("deviceName", &self.device_name)
+    }
+
     pub fn validate(&self, now_unix: u64) -> Result<()> {
         check_common_name("rootCn", "The root CA name", &self.root_common_name)?;
         check_common_name("intermediateCn", "The intermediate CA name", &self.intermediate_common_name)?;
-        check_registration_id("deviceName", &self.device_name)?;
+        self.checked_device_name()?;
         if self.device_name.chars().count() + 3 > MAX_COMMON_NAME_CHARS {
             return Err(StudioError::field(
                 "deviceName",
@@ -151,12 +156,13 @@ impl EdgeChain {
         Ok(Self { spec, root, intermediate, intermediate_csr, device_ca, identity, server, stretched_ca_password: None })
     }
 
-    fn stems(&self) -> (String, String, Option<String>) {
-        (
-            layout::edge_device_ca_stem(&self.spec.device_name),
-            layout::edge_identity_stem(&self.spec.device_name),
+    fn stems(&self) -> Result<(String, String, Option<String>)> {
+        let device = self.spec.checked_device_name()?;
+        Ok((
+            layout::edge_device_ca_stem(&device),
+            layout::edge_identity_stem(&device),
             self.spec.server_dns_names.first().map(|h| layout::edge_server_stem(h)),
-        )
+        ))
     }
 }
 
@@ -171,29 +177,30 @@ impl Product for EdgeChain {
             layout::cert(layout::ROOT_STEM),
             &certificate_pem(&self.root.certificate)?,
             "Root CA certificate: upload to DPS → Certificates and verify it (enrollment group); trusted by downstream devices.".into(),
-        );
-        bundle.der_certificate(layout::ROOT_CER.into(), certificate_der(&self.root.certificate)?, "Root CA certificate as DER, for Windows.".into());
+        )?;
+        bundle.der_certificate(layout::ROOT_CER.into(), certificate_der(&self.root.certificate)?, "Root CA certificate as DER, for Windows.".into())?;
         bundle.secret(
             layout::key(layout::ROOT_STEM),
             ca_keys.pem(&self.root.key)?.as_bytes().to_vec(),
             format!("Root CA private key ({ca_key_note}): keep offline."),
-        );
+        )?;
         let stem = layout::EDGE_INTERMEDIATE_STEM;
         let intermediate_full_chain = certificate_pem(&self.intermediate.certificate)? + &certificate_pem(&self.root.certificate)?;
         bundle.text(
             layout::cert(stem),
             &certificate_pem(&self.intermediate.certificate)?,
             "Intermediate CA certificate: it signs the IoT Edge certificates; or upload it as an enrollment group's CA.".into(),
-        );
-        bundle.text(layout::full_chain(stem), &intermediate_full_chain, "Intermediate and root.".into());
+        )?;
+        bundle.text(layout::full_chain(stem), &intermediate_full_chain, "Intermediate and root.".into())?;
         bundle.secret(
             layout::key(stem),
             ca_keys.pem(&self.intermediate.key)?.as_bytes().to_vec(),
             format!("Intermediate CA private key ({ca_key_note}): keep offline."),
-        );
-        bundle.text(layout::csr(stem), &csr_pem(&self.intermediate_csr)?, "Certificate signing request of the intermediate.".into());
+        )?;
+        bundle.text(layout::csr(stem), &csr_pem(&self.intermediate_csr)?, "Certificate signing request of the intermediate.".into())?;
 
-        let (ca_stem, identity_stem, server_stem) = self.stems();
+        let (ca_stem, identity_stem, server_stem) = self.stems()?;
+        let device = spec.checked_device_name()?;
         let pfx = PfxWriter::new(&spec.pfx)?;
         let issuers = [certificate_der(&self.root.certificate)?, certificate_der(&self.intermediate.certificate)?];
         let mut leaf = |stem: &str, issued: &Issued, role: Role<'_>| -> Result<()> {
@@ -216,7 +223,7 @@ impl Product for EdgeChain {
         }
         let toml = edge_config_toml(
             &spec.snippets,
-            &spec.device_name,
+            &device,
             &EdgeConfigFiles {
                 identity_full_chain: &layout::full_chain(&identity_stem),
                 identity_key: &layout::key(&identity_stem),
@@ -224,10 +231,10 @@ impl Product for EdgeChain {
             },
         );
         bundle.text(
-            layout::snippet(&format!("iot-edge-{}", layout::device_stem(&spec.device_name)), layout::EDGE_CONFIG),
+            layout::snippet(&layout::edge_config_stem(&device), layout::EDGE_CONFIG),
             &toml,
             "The [provisioning] and [edge_ca] sections of /etc/aziot/config.toml (IoT Edge 1.2 and later).".into(),
-        );
+        )?;
         bundle.finish(&format!(
             "IoT Edge device \"{}\", as iotedge's certGen.sh makes it: root → intermediate → device CA, identity{}.",
             spec.device_name,
@@ -236,7 +243,7 @@ impl Product for EdgeChain {
     }
 
     fn entries(&self) -> Result<Vec<ChainEntry>> {
-        let (ca_stem, identity_stem, server_stem) = self.stems();
+        let (ca_stem, identity_stem, server_stem) = self.stems()?;
         let mut out = vec![
             ChainEntry::new(role::ROOT, &self.root.certificate, &self.root.key, layout::cert(layout::ROOT_STEM))?,
             ChainEntry::new(role::INTERMEDIATE, &self.intermediate.certificate, &self.intermediate.key, layout::cert(layout::EDGE_INTERMEDIATE_STEM))?,

@@ -8,9 +8,9 @@ use crate::make::{ChainEntry, Product, keys_or_generate};
 use crate::output::bundle::{Bundle, OutputFile};
 use crate::output::layout::{self, role};
 use crate::output::pfx::{PfxOptions, PfxWriter};
-use crate::output::snippets::{SnippetSettings, powershell_enrollment};
+use crate::output::snippets::{SnippetSettings, check_pfx_password_for_cmd, powershell_enrollment};
 use crate::output::writers::{DeviceMaterial, KeyedCertificateFiles, Role, write_device_snippets};
-use crate::rules::names::check_registration_id;
+use crate::rules::names::RegistrationId;
 use crate::rules::validity::{ValidityBounds, check_validity_days};
 use crate::x509::issue::{CertificateParams, Issued, issue_self_signed};
 use crate::x509::key::{KeyAlgorithm, KeyEncoding, PrivateKey};
@@ -53,10 +53,16 @@ impl Default for EnrollmentSpec {
 
 impl EnrollmentSpec {
     pub fn validate(&self) -> Result<()> {
-        check_registration_id("registrationId", &self.registration_id)?;
+        self.checked_registration_id()?;
         check_validity_days(self.validity_days)?;
         self.pfx.validate()?;
+        check_pfx_password_for_cmd(&self.pfx.password)?;
         self.snippets.validate()
+    }
+
+    /// The registration ID, checked by DPS's rules.
+    pub fn checked_registration_id(&self) -> Result<RegistrationId> {
+        RegistrationId::parse("registrationId", &self.registration_id)
     }
 
     pub fn key_count(&self) -> usize {
@@ -111,8 +117,8 @@ impl IndividualEnrollment {
     }
 
     /// `<id>` alone, or `<id>-primary` / `<id>-secondary`.
-    fn stem(&self, device: &SelfSignedDevice) -> String {
-        let stem = layout::device_stem(&self.spec.registration_id);
+    fn stem(&self, id: &RegistrationId, device: &SelfSignedDevice) -> String {
+        let stem = id.stem();
         if self.spec.with_secondary { format!("{stem}-{}", device.slot.id()) } else { stem }
     }
 }
@@ -121,10 +127,10 @@ impl Product for IndividualEnrollment {
     fn files(&self) -> Result<Vec<OutputFile>> {
         let mut bundle = Bundle::default();
         let spec = &self.spec;
-        let id = &spec.registration_id;
+        let id = &spec.checked_registration_id()?;
         let pfx = PfxWriter::new(&spec.pfx)?;
         for device in &self.devices {
-            let stem = self.stem(device);
+            let stem = self.stem(id, device);
             let key_pem = device.issued.key.to_pem(spec.device_key_encoding, None)?;
             let what = format!("{} certificate of {id} (self-signed)", device.slot.id());
             let files = KeyedCertificateFiles {
@@ -133,7 +139,7 @@ impl Product for IndividualEnrollment {
                 issuers: &[],
                 key_pem: &key_pem,
                 pfx_path: layout::cert_pfx(&stem),
-                friendly_name: id,
+                friendly_name: id.as_str(),
                 role: Role {
                     what: &what,
                     certificate_use: "upload to DPS as the individual enrollment's certificate; give to the device too.",
@@ -155,15 +161,15 @@ impl Product for IndividualEnrollment {
                     key_pem: &key_pem,
                     pfx_path: &files.pfx_path,
                 },
-            );
+            )?;
         }
-        let cert_paths: Vec<String> = self.devices.iter().map(|d| layout::cert(&self.stem(d))).collect();
+        let cert_paths: Vec<String> = self.devices.iter().map(|d| layout::cert(&self.stem(id, d))).collect();
         let primary = cert_paths.first().ok_or_else(|| StudioError::general("The enrollment has no certificate."))?;
         bundle.text(
-            layout::snippet(&layout::device_stem(id), layout::POWERSHELL_ENROLLMENT),
+            layout::snippet(&id.stem(), layout::POWERSHELL_ENROLLMENT),
             &powershell_enrollment(&spec.snippets, id, primary, cert_paths.get(1).map(String::as_str)),
             format!("PowerShell: creates the individual enrollment for {id} with its certificate(s)."),
-        );
+        )?;
         bundle.finish(&format!(
             "DPS individual enrollment \"{id}\": {} self-signed device certificate(s), as the Raspberry Pi tutorial makes them.",
             self.devices.len()
@@ -171,9 +177,10 @@ impl Product for IndividualEnrollment {
     }
 
     fn entries(&self) -> Result<Vec<ChainEntry>> {
+        let id = self.spec.checked_registration_id()?;
         self.devices
             .iter()
-            .map(|d| ChainEntry::new(d.slot.id(), &d.issued.certificate, &d.issued.key, layout::cert(&self.stem(d))))
+            .map(|d| ChainEntry::new(d.slot.id(), &d.issued.certificate, &d.issued.key, layout::cert(&self.stem(&id, d))))
             .collect()
     }
 }

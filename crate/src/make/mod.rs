@@ -8,6 +8,7 @@ use x509_cert::Certificate;
 
 use crate::error::Result;
 use crate::output::file::OutputFile;
+use crate::rules::names::RegistrationId;
 use crate::x509::facts::{common_name_of, issuer_common_name_of, not_after_unix, thumbprint_sha1, thumbprint_sha256};
 use crate::x509::issue::{CertificateParams, Issued, SignedBy, ValidityWindow, issue_with_request};
 use crate::x509::key::{KeyAlgorithm, PrivateKey};
@@ -83,14 +84,14 @@ fn algorithm_id<S: serde::Serializer>(algorithm: &KeyAlgorithm, s: S) -> std::re
 
 /// A device's certificate, with its key and CSR, under its registration ID.
 pub struct Device {
-    pub registration_id: String,
+    pub registration_id: RegistrationId,
     pub issued: Issued,
 }
 
 /// Issues a device: its CSR, then its certificate under the device profile.
-pub fn issue_device(signer: SignedBy<'_>, registration_id: &str, key: PrivateKey, validity: ValidityWindow, signing: &mut Signing) -> Result<Device> {
-    let params = CertificateParams::new(registration_id, &DEVICE, validity);
-    Ok(Device { registration_id: registration_id.into(), issued: issue_with_request(&params, key, signer, signing)? })
+pub fn issue_device(signer: SignedBy<'_>, registration_id: &RegistrationId, key: PrivateKey, validity: ValidityWindow, signing: &mut Signing) -> Result<Device> {
+    let params = CertificateParams::new(registration_id.as_str(), &DEVICE, validity);
+    Ok(Device { registration_id: registration_id.clone(), issued: issue_with_request(&params, key, signer, signing)? })
 }
 
 /// `keys` when given (checked against what the product needs), else fresh

@@ -2,6 +2,9 @@
 //! a new one) and a CA renewed with its own key, subject and SKI, so that
 //! everything it issued before still verifies.
 
+use std::collections::HashMap;
+
+use der::Encode;
 use serde::Serialize;
 use x509_cert::Certificate;
 use x509_cert::ext::pkix::BasicConstraints;
@@ -10,14 +13,16 @@ use crate::error::{Result, StudioError};
 use crate::make::{ChainEntry, Product};
 use crate::output::bundle::{Bundle, OutputFile};
 use crate::output::layout::{self, role};
+use crate::output::quote;
 use crate::output::writers::{DeviceSettings, DeviceWriter, write_signed_request};
+use crate::rules::names::RegistrationId;
 use crate::rules::validity::{TUTORIAL_VALIDITY_DAYS, ValidityBounds};
 use crate::x509::facts::{common_name_of, not_after_unix, subject_key_identifier, thumbprint_sha1};
 use crate::x509::issue::{CertificateParams, Issued, Issuer, SignedBy, issue, issue_with_request};
 use crate::x509::key::{KeyAlgorithm, PrivateKey};
 use crate::x509::profile::{CertificateProfile, DEVICE, INTERMEDIATE_CA, ROOT_CA};
 use crate::x509::signing::Signing;
-use crate::x509::text::iso_time;
+use crate::x509::text::{iso_time, visible};
 
 /// How devices are renewed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,9 +48,15 @@ pub enum Renewed {
     KeyElsewhere(Box<Certificate>),
 }
 
+/// A device certificate to renew, and the file it came from (for messages).
+pub struct OldCertificate<'a> {
+    pub certificate: &'a Certificate,
+    pub file: &'a str,
+}
+
 /// One renewed device, and what its old certificate was.
 pub struct RenewedDevice {
-    pub registration_id: String,
+    pub registration_id: RegistrationId,
     pub renewed: Renewed,
     pub same_key: bool,
     pub old_thumbprint_sha1: String,
@@ -79,27 +90,32 @@ pub struct RenewedDevices {
 
 impl RenewedDevices {
     /// Renews each of `old` (device certificates, any issuer) under `ca`.
-    /// `keys`: private keys the user gave, matched to certificates by public key.
-    pub fn renew(ca: &Issuer, ca_certificates: Vec<Vec<u8>>, old: &[Certificate], keys: Vec<PrivateKey>, spec: &RenewalSpec, now_unix: u64) -> Result<Self> {
+    /// `keys`: private keys the user gave, matched to certificates by public
+    /// key. Every certificate's CN is checked as a registration ID first: one
+    /// that breaks DPS's rules is refused before anything is made.
+    pub fn renew(ca: &Issuer, ca_certificates: Vec<Vec<u8>>, old: &[OldCertificate<'_>], keys: Vec<PrivateKey>, spec: &RenewalSpec, now_unix: u64) -> Result<Self> {
         if old.is_empty() {
             return Err(StudioError::field("certificates", "Add the device certificates to renew (PEM, DER, a PFX or a studio ZIP)."));
         }
         spec.settings.validate()?;
+        let ids = old
+            .iter()
+            .map(|o| RegistrationId::from_certificate("certificates", o.file, common_name_of(o.certificate).as_deref()))
+            .collect::<Result<Vec<_>>>()?;
         let validity = spec.validity_bounds.window(now_unix, spec.validity_days)?;
-        let mut keys: Vec<Option<PrivateKey>> = keys.into_iter().map(Some).collect();
+        // The keys by public key, derived once each (10,000 devices: a search per device was quadratic).
+        let mut keys: HashMap<Vec<u8>, PrivateKey> = keys.into_iter().filter_map(|k| Some((k.public_key_der().ok()?, k))).collect();
         let signing = &mut Signing::here();
         let mut devices = Vec::new();
-        for certificate in old {
+        for (OldCertificate { certificate, .. }, registration_id) in old.iter().zip(ids) {
             let tbs = certificate.tbs_certificate();
-            let registration_id = common_name_of(certificate)
-                .ok_or_else(|| StudioError::field("certificates", format!("A certificate to renew has no common name: {}.", crate::x509::text::describe_name(tbs.subject()))))?;
             let old_key = tbs.subject_public_key_info();
-            let given = keys.iter_mut().find(|k| k.as_ref().is_some_and(|k| k.public_key_info().is_ok_and(|spki| &spki == old_key))).and_then(Option::take);
+            let given = old_key.to_der().ok().and_then(|der| keys.remove(&der));
             let key = match (spec.keep_keys, given) {
                 (true, key) => key,
                 (false, _) => Some(PrivateKey::generate(KeyAlgorithm::from_public_key(old_key)?)?),
             };
-            let params = CertificateParams { subject: Some(tbs.subject()), ..CertificateParams::new(&registration_id, &DEVICE, validity) };
+            let params = CertificateParams { subject: Some(tbs.subject()), ..CertificateParams::new(registration_id.as_str(), &DEVICE, validity) };
             let renewed = match key {
                 Some(key) => Renewed::WithKey(Box::new(issue_with_request(&params, key, SignedBy::Ca(ca), signing)?)),
                 None => Renewed::KeyElsewhere(Box::new(issue(&params, old_key, SignedBy::Ca(ca), signing)?)),
@@ -121,7 +137,7 @@ impl RenewedDevices {
             .iter()
             .map(|d| {
                 Ok(RenewalRow {
-                    registration_id: d.registration_id.clone(),
+                    registration_id: d.registration_id.to_string(),
                     old_thumbprint_sha1: d.old_thumbprint_sha1.clone(),
                     new_thumbprint_sha1: thumbprint_sha1(d.renewed.certificate())?,
                     old_not_after: iso_time(d.old_not_after_unix),
@@ -134,10 +150,9 @@ impl RenewedDevices {
 
     /// `renewed.csv`: old → new thumbprints, for individual enrollments, which pin them.
     fn csv(&self) -> Result<String> {
-        let mut csv = String::from("registrationId,oldThumbprintSha1,newThumbprintSha1,oldNotAfter,newNotAfter,sameKey\r\n");
+        let mut csv = quote::csv_row(&["registrationId", "oldThumbprintSha1", "newThumbprintSha1", "oldNotAfter", "newNotAfter", "sameKey"]);
         for r in self.rows()? {
-            let line = [r.registration_id, r.old_thumbprint_sha1, r.new_thumbprint_sha1, r.old_not_after, r.new_not_after, r.same_key.to_string()];
-            csv.push_str(&(line.join(",") + "\r\n"));
+            csv.push_str(&quote::csv_row(&[r.registration_id, r.old_thumbprint_sha1, r.new_thumbprint_sha1, r.old_not_after, r.new_not_after, r.same_key.to_string()]));
         }
         Ok(csv)
     }
@@ -166,7 +181,7 @@ impl Product for RenewedDevices {
                 }
                 Renewed::KeyElsewhere(certificate) => {
                     let what = format!("Renewed certificate of {} (the same key, kept where it is)", d.registration_id);
-                    write_signed_request(&mut bundle, &layout::device_stem(&d.registration_id), certificate, &self.ca_certificates, &what)?;
+                    write_signed_request(&mut bundle, &d.registration_id.stem(), certificate, &self.ca_certificates, &what)?;
                 }
             }
         }
@@ -174,7 +189,7 @@ impl Product for RenewedDevices {
             layout::RENEWED_CSV.into(),
             &self.csv()?,
             "Each renewed device: its old and new SHA-1 thumbprints and expiry. An individual enrollment pins the thumbprint: update it.".into(),
-        );
+        )?;
         bundle.finish(&format!("{} device(s) renewed under \"{}\".", self.devices.len(), self.ca_common_name))
     }
 
@@ -182,7 +197,7 @@ impl Product for RenewedDevices {
         self.devices
             .iter()
             .map(|d| {
-                let path = layout::cert(&layout::device_stem(&d.registration_id));
+                let path = layout::cert(&d.registration_id.stem());
                 ChainEntry::for_algorithm(role::DEVICE, d.renewed.certificate(), d.renewed.key_algorithm()?, path)
             })
             .collect()
@@ -239,12 +254,12 @@ impl Product for RenewedCa {
         let stem = layout::file_stem(&self.issuer.common_name());
         let what = format!(
             "CA \"{}\" renewed: the same key, subject and SKI. Replace the certificate uploaded to DPS or IoT Hub (Certificates) with this one and verify it again (proof of possession); devices issued before still verify",
-            self.issuer.common_name()
+            visible(&self.issuer.common_name())
         );
         write_signed_request(&mut bundle, &stem, &self.issuer.certificate, &self.parent_certificates, &what)?;
         bundle.finish(&format!(
             "CA \"{}\" renewed until {}. Upload it in place of the old one, then make a verification certificate with the portal's new code.",
-            self.issuer.common_name(),
+            visible(&self.issuer.common_name()),
             iso_time(not_after_unix(&self.issuer.certificate))
         ))
     }

@@ -50,13 +50,12 @@ impl SignedDevices {
     /// New devices signed by `ca`, whose chain from the root down (DER) is
     /// `ca_certificates`, with fresh keys (or `keys`, one per device).
     pub fn issue(ca: &Issuer, ca_certificates: Vec<Vec<u8>>, spec: &DeviceSigningSpec, keys: Option<Vec<PrivateKey>>, now_unix: u64) -> Result<Self> {
-    check_device_ids("devices", &spec.registration_ids)?;
+    let ids = check_device_ids("devices", &spec.registration_ids)?;
     spec.settings.validate()?;
     let algorithm = spec.key_algorithm.unwrap_or_else(|| ca.key.algorithm());
     let keys = keys_or_generate("The devices", keys, &vec![algorithm; spec.registration_ids.len()])?;
     let validity = spec.validity_bounds.window(now_unix, spec.validity_days)?;
-    let devices = spec
-        .registration_ids
+    let devices = ids
         .iter()
         .zip(keys)
         .map(|(id, key)| issue_device(SignedBy::Ca(ca), id, key, validity, &mut Signing::here()))
@@ -78,7 +77,7 @@ impl Product for SignedDevices {
     fn entries(&self) -> Result<Vec<ChainEntry>> {
         self.devices
             .iter()
-            .map(|d| ChainEntry::new(role::DEVICE, &d.issued.certificate, &d.issued.key, layout::cert(&layout::device_stem(&d.registration_id))))
+            .map(|d| ChainEntry::new(role::DEVICE, &d.issued.certificate, &d.issued.key, layout::cert(&d.registration_id.stem())))
             .collect()
     }
 }

@@ -1,8 +1,10 @@
 //! The files of one download, collected in order, with the snippets every
-//! device gets and the README that closes the list.
+//! device gets and the README that closes the list. Every path is checked
+//! here, as it is added, against the one path rule.
 
 use crate::error::Result;
 pub use crate::output::file::OutputFile;
+use crate::output::file::check_output_path;
 use crate::output::readme::readme;
 
 #[derive(Default)]
@@ -11,18 +13,25 @@ pub struct Bundle {
 }
 
 impl Bundle {
-    pub fn text(&mut self, path: String, contents: &str, description: String) {
-        self.files.push(OutputFile { path, contents: contents.as_bytes().to_vec(), description, secret: false });
+    fn push(&mut self, path: String, contents: Vec<u8>, description: String, secret: bool) -> Result<()> {
+        check_output_path(&path)?;
+        self.files.push(OutputFile { path, contents, description, secret });
+        Ok(())
     }
 
-    /// A file holding a private key: written owner-read-only.
-    pub fn secret(&mut self, path: String, contents: Vec<u8>, description: String) {
-        self.files.push(OutputFile { path, contents, description, secret: true });
+    pub fn text(&mut self, path: String, contents: &str, description: String) -> Result<()> {
+        self.push(path, contents.as_bytes().to_vec(), description, false)
+    }
+
+    /// A file holding a private key or a password (a key file, a PFX, a
+    /// snippet that embeds a key): written owner-read-only, marked SECRET.
+    pub fn secret(&mut self, path: String, contents: Vec<u8>, description: String) -> Result<()> {
+        self.push(path, contents, description, true)
     }
 
     /// A certificate as DER (`.cer`), which Windows opens with a double-click.
-    pub fn der_certificate(&mut self, path: String, der: Vec<u8>, description: String) {
-        self.files.push(OutputFile { path, contents: der, description, secret: false });
+    pub fn der_certificate(&mut self, path: String, der: Vec<u8>, description: String) -> Result<()> {
+        self.push(path, der, description, false)
     }
 
     pub fn len(&self) -> usize {

@@ -10,7 +10,7 @@ pub fn intermediate_stem(index: usize, count: usize) -> String {
     if count == 1 { "azure-iot-test-only.intermediate".into() } else { format!("azure-iot-test-only.intermediate-{}", index + 1) }
 }
 
-pub use crate::rules::names::device_stem;
+use crate::rules::names::RegistrationId;
 
 /// Any name as a file stem: what Windows and shells take without quoting
 /// (letters, digits, `-`, `.`, `_`; anything else becomes `_`).
@@ -66,16 +66,26 @@ pub fn cert_pfx(stem: &str) -> String {
 /// iotedge `certGen.sh` prefixes.
 pub const EDGE_INTERMEDIATE_STEM: &str = "azure-iot-test-only.intermediate";
 
-pub fn edge_device_ca_stem(name: &str) -> String {
-    format!("iot-edge-device-ca-{}", device_stem(name))
+pub const EDGE_DEVICE_CA_PREFIX: &str = "iot-edge-device-ca-";
+pub const EDGE_IDENTITY_PREFIX: &str = "iot-edge-device-identity-";
+pub const EDGE_SERVER_PREFIX: &str = "iot-edge-server-";
+
+pub fn edge_device_ca_stem(device: &RegistrationId) -> String {
+    format!("{EDGE_DEVICE_CA_PREFIX}{}", device.stem())
 }
 
-pub fn edge_identity_stem(name: &str) -> String {
-    format!("iot-edge-device-identity-{}", device_stem(name))
+pub fn edge_identity_stem(device: &RegistrationId) -> String {
+    format!("{EDGE_IDENTITY_PREFIX}{}", device.stem())
 }
 
+/// A DNS name (checked) as a stem: a wildcard's `*` becomes `_`.
 pub fn edge_server_stem(host_name: &str) -> String {
-    format!("iot-edge-server-{}", device_stem(host_name))
+    format!("{EDGE_SERVER_PREFIX}{}", file_stem(host_name))
+}
+
+/// The stem of an IoT Edge device's `config.toml` snippet.
+pub fn edge_config_stem(device: &RegistrationId) -> String {
+    format!("iot-edge-{}", device.stem())
 }
 
 /// `README.txt` at the ZIP's root: every file, what it is, where it goes.
@@ -122,10 +132,11 @@ pub const SNIPPET_SAMPLES: [(&str, &str, &str); 13] = [
     ("group-powershell", "Enrollment group · PowerShell", ENROLLMENT_GROUP_POWERSHELL),
 ];
 
-/// [`SNIPPET_SAMPLES`] as JSON: `[{"id":…,"tab":…,"sample":…}]` (none of
-/// them holds a character JSON would escape).
+/// [`SNIPPET_SAMPLES`] as JSON: `[{"id":…,"tab":…,"sample":…}]`.
 pub fn snippet_samples_json() -> String {
-    let items: Vec<String> = SNIPPET_SAMPLES.iter().map(|(id, tab, sample)| format!(r#"{{"id":"{id}","tab":"{tab}","sample":"{sample}"}}"#)).collect();
+    use crate::output::quote::json;
+    let items: Vec<String> =
+        SNIPPET_SAMPLES.iter().map(|(id, tab, sample)| format!(r#"{{"id":{},"tab":{},"sample":{}}}"#, json(id), json(tab), json(sample))).collect();
     format!("[{}]", items.join(","))
 }
 

@@ -5,6 +5,7 @@ pub mod bundle;
 pub mod file;
 pub mod layout;
 pub mod pfx;
+pub mod quote;
 pub mod readme;
 pub mod snippets;
 pub mod writers;

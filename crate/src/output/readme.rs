@@ -7,6 +7,7 @@ use crate::output::file::OutputFile;
 use crate::output::layout::README;
 use crate::x509::facts::{thumbprint_sha1_of_der, thumbprint_sha256_of_der};
 use crate::error::Result;
+use crate::x509::text::visible;
 
 /// The DER of the certificate a file holds on its own (`*.cert.pem` or DER
 /// `*.cer`); chain files and bundles get no thumbprint, their first member has
@@ -57,7 +58,8 @@ pub fn readme_entries(files: &[OutputFile]) -> Result<String> {
             text.push_str("  [SECRET]");
         }
         text.push_str("\r\n    ");
-        text.push_str(&file.description);
+        // Descriptions quote names from certificates: no control character may start a line of its own.
+        text.push_str(&visible(&file.description));
         text.push_str("\r\n");
         if let Some(der) = single_certificate_der(file) {
             text.push_str(&format!(

@@ -5,44 +5,20 @@
 //! ZIP's paths under the folder the user names, or a plain placeholder.
 
 use crate::error::{Result, StudioError};
-
-/// PEM text as adjacent string literals, one per line, each line but the last
-/// ending in `\n`; `joiner` goes between literals (`""` for C, `" +"` for Java).
-fn string_literal_lines(pem: &str, joiner: &str) -> String {
-    let mut out = String::with_capacity(pem.len() * 9 / 8 + 8);
-    let mut lines = pem.lines().peekable();
-    while let Some(line) = lines.next() {
-        out.push('"');
-        let mut rest = line;
-        // A byte search: both are ASCII, so any index found is a char boundary (and str's char-set find is slow).
-        while let Some(at) = rest.bytes().position(|b| b == b'\\' || b == b'"') {
-            out.push_str(&rest[..at]);
-            out.push('\\');
-            out.push_str(&rest[at..=at]);
-            rest = &rest[at + 1..];
-        }
-        out.push_str(rest);
-        if lines.peek().is_some() {
-            out.push_str("\\n\"");
-            out.push_str(joiner);
-            out.push('\n');
-        } else {
-            out.push('"');
-        }
-    }
-    out
-}
+use crate::output::quote::{self, Unquotable, c_string, java_string, literal_lines};
+use crate::rules::names::RegistrationId;
 
 /// The `custom_hsm_example.c` constants for one device.
-pub fn custom_hsm_example_c(registration_id: &str, full_chain_pem: &str, private_key_pem: &str) -> String {
+pub fn custom_hsm_example_c(registration_id: &RegistrationId, full_chain_pem: &str, private_key_pem: &str) -> String {
     format!(
         "// Constants for azure-iot-sdk-c provisioning_client/samples/custom_hsm_example/custom_hsm_example.c\n\
          // CERTIFICATE is the full chain: device, intermediate(s), root.\n\
-         static const char* const COMMON_NAME = \"{registration_id}\";\n\
+         static const char* const COMMON_NAME = {};\n\
          static const char* const CERTIFICATE = {};\n\
          static const char* const PRIVATE_KEY = {};\n",
-        string_literal_lines(full_chain_pem, ""),
-        string_literal_lines(private_key_pem, ""),
+        c_string(registration_id.as_str()),
+        literal_lines(full_chain_pem, c_string, ""),
+        literal_lines(private_key_pem, c_string, ""),
     )
 }
 
@@ -62,7 +38,7 @@ impl JavaSnippet {
     /// `intermediates` run from the root down (the one the root signed first).
     pub fn new(device_pem: &str, private_key_pem: &str, root_pem: &str, intermediates: &[&str]) -> Self {
         let constant = |name: &str, pem: &str| {
-            format!("private static final String {name} = {};\n", string_literal_lines(pem, " +"))
+            format!("private static final String {name} = {};\n", literal_lines(pem, java_string, " +"))
         };
         let mut constants = constant("leafPublicPem", device_pem);
         constants.push_str(&constant("leafPrivateKeyPem", private_key_pem));
@@ -125,6 +101,23 @@ fn check_chars(field: &str, label: &str, value: &str, allowed: fn(char) -> bool,
     }
 }
 
+/// The error for a value a Windows `cmd` snippet can't hold, naming the
+/// field and the files.
+pub fn cmd_cannot_hold(field: &str, label: &str, bad: &Unquotable) -> StudioError {
+    StudioError::field(
+        field,
+        format!(
+            "{label} contains {}, which the Windows cmd snippets (snippets/<registration-id>.*.cmd) can't hold safely: cmd has no way to quote \" % ! or control characters. Choose one without them.",
+            bad.shown()
+        ),
+    )
+}
+
+/// The PFX password as the C# sample's Windows `cmd` line must hold it.
+pub fn check_pfx_password_for_cmd(password: &str) -> Result<()> {
+    quote::cmd_check(password).map_err(|bad| cmd_cannot_hold("pfxPassword", "The PFX password", &bad))
+}
+
 impl SnippetSettings {
     /// Every filled field must be safe to paste into a shell, TOML or C.
     pub fn validate(&self) -> Result<()> {
@@ -147,13 +140,7 @@ impl SnippetSettings {
             )?;
         }
         if let Some(folder) = filled(&self.folder) {
-            check_chars(
-                "folder",
-                "The folder",
-                folder,
-                |c| !c.is_control() && c != '"' && c != '%',
-                "a folder for the snippets may not hold control characters, \" or %, which break the command lines.",
-            )?;
+            quote::cmd_check(folder).map_err(|bad| cmd_cannot_hold("folder", "The folder", &bad))?;
         }
         Ok(())
     }
@@ -185,41 +172,22 @@ impl SnippetSettings {
         format!("{}\\{}", self.folder(), zip_path.replace('/', "\\"))
     }
 
-    /// An absolute `file://` URI for a ZIP path (IoT Edge on Linux).
+    /// An absolute `file://` URI for a ZIP path (IoT Edge on Linux): every
+    /// byte but letters, digits and `- . _ ~ / :` percent-encoded.
     pub fn file_uri(&self, zip_path: &str) -> String {
         let path = self.posix_path(zip_path).replace('\\', "/");
         let path = if path.starts_with('/') { path } else { format!("/{path}") };
         let mut uri = String::from("file://");
-        for c in path.chars() {
-            match c {
-                ' ' => uri.push_str("%20"),
-                '#' => uri.push_str("%23"),
-                '?' => uri.push_str("%3F"),
-                _ => uri.push(c),
+        for byte in path.bytes() {
+            // `<` `>` stay as they are, so a placeholder reads as one.
+            if byte.is_ascii_alphanumeric() || b"-._~/:<>".contains(&byte) {
+                uri.push(char::from(byte));
+            } else {
+                uri.push_str(&format!("%{byte:02X}"));
             }
         }
         uri
     }
-}
-
-/// `'text'` for bash: nothing inside single quotes is special but `'`.
-fn bash_quoted(text: &str) -> String {
-    format!("'{}'", text.replace('\'', r"'\''"))
-}
-
-/// `"text"` for a C# argument in `cmd`: .NET reads `\"` as a quote.
-fn cmd_argument(text: &str) -> String {
-    format!("\"{}\"", text.replace('"', "\\\""))
-}
-
-/// `'text'` for PowerShell: inside single quotes only `'` is special, doubled.
-fn powershell_quoted(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "''"))
-}
-
-/// A TOML basic string.
-fn toml_string(text: &str) -> String {
-    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
 /// One environment variable of a sample: a value, a path in the ZIP, or unset.
@@ -236,37 +204,40 @@ pub struct EnvBlocks {
     pub cmd: String,
 }
 
-fn env_blocks(settings: &SnippetSettings, sample: &str, vars: &[(&str, EnvValue<'_>)]) -> EnvBlocks {
+fn env_blocks(settings: &SnippetSettings, sample: &str, vars: &[(&str, EnvValue<'_>)]) -> Result<EnvBlocks> {
+    let cmd_set = |name: &str, value: &str| quote::cmd_set(name, value).map_err(|bad| cmd_cannot_hold(name, name, &bad));
     let mut bash = format!("# Environment for {sample} (bash; source this file or paste it)\n");
     let mut cmd = format!("rem Environment for {sample} (Windows cmd)\n");
     for (name, value) in vars {
         match value {
             EnvValue::Text(text) => {
-                bash.push_str(&format!("export {name}={}\n", bash_quoted(text)));
-                cmd.push_str(&format!("set \"{name}={text}\"\n"));
+                bash.push_str(&format!("export {name}={}\n", quote::sh(text)));
+                cmd.push_str(&cmd_set(name, text)?);
+                cmd.push('\n');
             }
             EnvValue::ZipPath(path) => {
-                bash.push_str(&format!("export {name}={}\n", bash_quoted(&settings.posix_path(path))));
-                cmd.push_str(&format!("set \"{name}={}\"\n", settings.windows_path(path)));
+                bash.push_str(&format!("export {name}={}\n", quote::sh(&settings.posix_path(path))));
+                cmd.push_str(&cmd_set(name, &settings.windows_path(path))?);
+                cmd.push('\n');
             }
             EnvValue::Unset(why) => {
                 bash.push_str(&format!("unset {name}  # {why}\n"));
-                cmd.push_str(&format!("rem {why}\nset \"{name}=\"\n"));
+                cmd.push_str(&format!("rem {why}\n{}\n", cmd_set(name, "")?));
             }
         }
     }
-    EnvBlocks { bash, cmd }
+    Ok(EnvBlocks { bash, cmd })
 }
 
 /// azure-iot-sdk-python `provision_x509.py`.
-pub fn python_env(settings: &SnippetSettings, registration_id: &str, full_chain_path: &str, key_path: &str) -> EnvBlocks {
+pub fn python_env(settings: &SnippetSettings, registration_id: &RegistrationId, full_chain_path: &str, key_path: &str) -> Result<EnvBlocks> {
     env_blocks(
         settings,
         "azure-iot-sdk-python samples/async-hub-scenarios/provision_x509.py",
         &[
             ("PROVISIONING_HOST", EnvValue::Text(PROVISIONING_HOST)),
             ("PROVISIONING_IDSCOPE", EnvValue::Text(settings.id_scope())),
-            ("DPS_X509_REGISTRATION_ID", EnvValue::Text(registration_id)),
+            ("DPS_X509_REGISTRATION_ID", EnvValue::Text(registration_id.as_str())),
             ("X509_CERT_FILE", EnvValue::ZipPath(full_chain_path)),
             ("X509_KEY_FILE", EnvValue::ZipPath(key_path)),
             ("X509_PASS_PHRASE", EnvValue::Unset("the key file is not encrypted, so there is no pass phrase")),
@@ -275,14 +246,14 @@ pub fn python_env(settings: &SnippetSettings, registration_id: &str, full_chain_
 }
 
 /// azure-iot-sdk-node `register_x509.js`.
-pub fn node_env(settings: &SnippetSettings, registration_id: &str, full_chain_path: &str, key_path: &str) -> EnvBlocks {
+pub fn node_env(settings: &SnippetSettings, registration_id: &RegistrationId, full_chain_path: &str, key_path: &str) -> Result<EnvBlocks> {
     env_blocks(
         settings,
         "azure-iot-sdk-node provisioning/device/samples/register_x509.js",
         &[
             ("PROVISIONING_HOST", EnvValue::Text(PROVISIONING_HOST)),
             ("PROVISIONING_IDSCOPE", EnvValue::Text(settings.id_scope())),
-            ("PROVISIONING_REGISTRATION_ID", EnvValue::Text(registration_id)),
+            ("PROVISIONING_REGISTRATION_ID", EnvValue::Text(registration_id.as_str())),
             ("CERTIFICATE_FILE", EnvValue::ZipPath(full_chain_path)),
             ("KEY_FILE", EnvValue::ZipPath(key_path)),
         ],
@@ -290,28 +261,29 @@ pub fn node_env(settings: &SnippetSettings, registration_id: &str, full_chain_pa
 }
 
 /// The C# sample's command line, for bash and for Windows `cmd`.
-pub fn dotnet_run(settings: &SnippetSettings, pfx_path: &str, pfx_password: &str) -> EnvBlocks {
+pub fn dotnet_run(settings: &SnippetSettings, pfx_path: &str, pfx_password: &str) -> Result<EnvBlocks> {
     let sample = "azure-iot-sdk-csharp provisioning/device/samples/how to guides/X509Sample";
-    EnvBlocks {
+    let argument = |field: &str, label: &str, value: &str| quote::cmd_argument(value).map_err(|bad| cmd_cannot_hold(field, label, &bad));
+    Ok(EnvBlocks {
         bash: format!(
             "# {sample} (bash)\ndotnet run -- -s {} -c {} -p {}\n",
-            bash_quoted(settings.id_scope()),
-            bash_quoted(&settings.posix_path(pfx_path)),
-            bash_quoted(pfx_password)
+            quote::sh(settings.id_scope()),
+            quote::sh(&settings.posix_path(pfx_path)),
+            quote::sh(pfx_password)
         ),
         cmd: format!(
             "rem {sample} (Windows cmd)\ndotnet run -- -s {} -c {} -p {}\n",
-            cmd_argument(settings.id_scope()),
-            cmd_argument(&settings.windows_path(pfx_path)),
-            cmd_argument(pfx_password)
+            argument("idScope", "The ID scope", settings.id_scope())?,
+            argument("folder", "The folder", &settings.windows_path(pfx_path))?,
+            argument("pfxPassword", "The PFX password", pfx_password)?
         ),
-    }
+    })
 }
 
 /// Az.DeviceProvisioningServices: an individual enrollment for `registration_id`.
 pub fn powershell_enrollment(
     settings: &SnippetSettings,
-    registration_id: &str,
+    registration_id: &RegistrationId,
     primary_cert_path: &str,
     secondary_cert_path: Option<&str>,
 ) -> String {
@@ -323,13 +295,13 @@ pub fn powershell_enrollment(
          -RegistrationId {} `\n\
          -AttestationType X509 `\n\
          -PrimaryCertificate {}",
-        powershell_quoted(filled(&settings.resource_group).unwrap_or(RESOURCE_GROUP_PLACEHOLDER)),
-        powershell_quoted(filled(&settings.dps_name).unwrap_or(DPS_NAME_PLACEHOLDER)),
-        powershell_quoted(registration_id),
-        powershell_quoted(&settings.windows_path(primary_cert_path)),
+        quote::powershell(filled(&settings.resource_group).unwrap_or(RESOURCE_GROUP_PLACEHOLDER)),
+        quote::powershell(filled(&settings.dps_name).unwrap_or(DPS_NAME_PLACEHOLDER)),
+        quote::powershell(registration_id.as_str()),
+        quote::powershell(&settings.windows_path(primary_cert_path)),
     );
     if let Some(secondary) = secondary_cert_path {
-        text.push_str(&format!(" `\n-SecondaryCertificate {}", powershell_quoted(&settings.windows_path(secondary))));
+        text.push_str(&format!(" `\n-SecondaryCertificate {}", quote::powershell(&settings.windows_path(secondary))));
     }
     text.push('\n');
     text
@@ -353,10 +325,10 @@ pub fn enrollment_group_commands(settings: &SnippetSettings, intermediate_cert_p
         "# An enrollment group with X.509 attestation (az iot dps, azure-iot extension).\n\
          # With the root CA uploaded to DPS -> Certificates and verified (proof of possession):\n\
          az iot dps enrollment-group create --resource-group {} --dps-name {} --enrollment-id {} --ca-name {}\n",
-        bash_quoted(resource_group),
-        bash_quoted(dps),
-        bash_quoted(group),
-        bash_quoted(VERIFIED_CA_NAME_PLACEHOLDER),
+        quote::sh(resource_group),
+        quote::sh(dps),
+        quote::sh(group),
+        quote::sh(VERIFIED_CA_NAME_PLACEHOLDER),
     );
     let mut powershell = format!(
         "# An enrollment group with X.509 attestation (Az.DeviceProvisioningServices).\n\
@@ -368,27 +340,27 @@ pub fn enrollment_group_commands(settings: &SnippetSettings, intermediate_cert_p
          -AttestationType X509 `\n\
          -RootCertificate `\n\
          -PrimaryCAName {}\n",
-        powershell_quoted(resource_group),
-        powershell_quoted(dps),
-        powershell_quoted(group),
-        powershell_quoted(VERIFIED_CA_NAME_PLACEHOLDER),
+        quote::powershell(resource_group),
+        quote::powershell(dps),
+        quote::powershell(group),
+        quote::powershell(VERIFIED_CA_NAME_PLACEHOLDER),
     );
     if let Some(intermediate) = intermediate_cert_path {
         az.push_str(&format!(
             "# Or with the intermediate CA's certificate:\n\
              # az iot dps enrollment-group create --resource-group {} --dps-name {} --enrollment-id {} --certificate-path {}\n",
-            bash_quoted(resource_group),
-            bash_quoted(dps),
-            bash_quoted(group),
-            bash_quoted(&settings.posix_path(intermediate)),
+            quote::sh(resource_group),
+            quote::sh(dps),
+            quote::sh(group),
+            quote::sh(&settings.posix_path(intermediate)),
         ));
         powershell.push_str(&format!(
             "# Or with the intermediate CA's certificate:\n\
              # Add-AzIoTDeviceProvisioningServiceEnrollmentGroup -ResourceGroupName {} -DpsName {} -Name {} -AttestationType X509 -PrimaryCertificate {}\n",
-            powershell_quoted(resource_group),
-            powershell_quoted(dps),
-            powershell_quoted(group),
-            powershell_quoted(&settings.windows_path(intermediate)),
+            quote::powershell(resource_group),
+            quote::powershell(dps),
+            quote::powershell(group),
+            quote::powershell(&settings.windows_path(intermediate)),
         ));
     }
     EnrollmentGroupCommands { az, powershell }
@@ -397,19 +369,19 @@ pub fn enrollment_group_commands(settings: &SnippetSettings, intermediate_cert_p
 /// The declarations of azure-iot-sdk-c `iothub_ll_client_x509_sample.c`.
 pub fn iothub_ll_client_x509_sample_c(
     settings: &SnippetSettings,
-    device_id: &str,
+    device_id: &RegistrationId,
     full_chain_pem: &str,
     private_key_pem: &str,
 ) -> String {
     format!(
         "// Declarations for azure-iot-sdk-c iothub_client/samples/iothub_ll_client_x509_sample/iothub_ll_client_x509_sample.c\n\
          // x509certificate is the full chain: device, intermediate(s), root.\n\
-         static const char* connectionString = \"HostName={};DeviceId={device_id};x509=true\";\n\
+         static const char* connectionString = {};\n\
          static const char* x509certificate = {};\n\
          static const char* x509privatekey = {};\n",
-        settings.hub_host_name(),
-        string_literal_lines(full_chain_pem, ""),
-        string_literal_lines(private_key_pem, ""),
+        c_string(&format!("HostName={};DeviceId={device_id};x509=true", settings.hub_host_name())),
+        literal_lines(full_chain_pem, c_string, ""),
+        literal_lines(private_key_pem, c_string, ""),
     )
 }
 
@@ -422,7 +394,7 @@ pub struct EdgeConfigFiles<'a> {
 }
 
 /// The `[provisioning]` section of `/etc/aziot/config.toml` (IoT Edge 1.2+).
-pub fn edge_config_toml(settings: &SnippetSettings, registration_id: &str, files: &EdgeConfigFiles<'_>) -> String {
+pub fn edge_config_toml(settings: &SnippetSettings, registration_id: &RegistrationId, files: &EdgeConfigFiles<'_>) -> String {
     let mut text = format!(
         "# /etc/aziot/config.toml: DPS provisioning with an X.509 certificate.\n\
          # Copy the files to these paths on the device, then run: sudo iotedge config apply\n\
@@ -436,16 +408,16 @@ pub fn edge_config_toml(settings: &SnippetSettings, registration_id: &str, files
          registration_id = {}\n\
          identity_cert = {}\n\
          identity_pk = {}\n",
-        toml_string(settings.id_scope()),
-        toml_string(registration_id),
-        toml_string(&settings.file_uri(files.identity_full_chain)),
-        toml_string(&settings.file_uri(files.identity_key)),
+        quote::toml(settings.id_scope()),
+        quote::toml(registration_id.as_str()),
+        quote::toml(&settings.file_uri(files.identity_full_chain)),
+        quote::toml(&settings.file_uri(files.identity_key)),
     );
     if let Some((cert, key)) = files.edge_ca {
         text.push_str(&format!(
             "\n# The edge CA that issues the modules' server certificates.\n[edge_ca]\ncert = {}\npk = {}\n",
-            toml_string(&settings.file_uri(cert)),
-            toml_string(&settings.file_uri(key)),
+            quote::toml(&settings.file_uri(cert)),
+            quote::toml(&settings.file_uri(key)),
         ));
     }
     text
@@ -467,11 +439,9 @@ mod tests {
     #[test]
     fn c_literals_join_to_the_pem_without_its_last_newline() {
         let pem = "-----BEGIN X-----\nAAAA\nBBBB\n-----END X-----\n";
-        let text = string_literal_lines(pem, "");
+        let text = literal_lines(pem, c_string, "");
         assert_eq!(text, "\"-----BEGIN X-----\\n\"\n\"AAAA\\n\"\n\"BBBB\\n\"\n\"-----END X-----\"");
         assert_eq!(joined(&text) + "\n", pem);
-        // Quotes and backslashes (never in PEM, but in anything else quoted) are escaped.
-        assert_eq!(string_literal_lines("a\"b\\c\nd", " +"), "\"a\\\"b\\\\c\\n\" +\n\"d\"");
     }
 
     #[test]
@@ -515,12 +485,17 @@ mod tests {
         assert_eq!(with(|s| s.hub_name = Some("hub;x509=false".into())), "hubName");
         assert_eq!(with(|s| s.folder = Some("/tmp/\"x".into())), "folder");
         assert_eq!(with(|s| s.dps_name = Some("a'b".into())), "dpsName");
+        assert_eq!(with(|s| s.folder = Some("C:\\50%".into())), "folder");
+        assert_eq!(with(|s| s.folder = Some("C:\\hi!".into())), "folder");
     }
 
     #[test]
-    fn shell_quoting_survives_quotes() {
-        assert_eq!(bash_quoted("it's"), "'it'\\''s'");
-        assert_eq!(powershell_quoted("it's"), "'it''s'");
-        assert_eq!(toml_string("a\"b\\"), "\"a\\\"b\\\\\"");
+    fn a_pfx_password_cmd_cannot_hold_is_refused_at_its_field() {
+        let error = dotnet_run(&SnippetSettings::default(), "certs/d.pfx", "p\"a&b%PATH%").err().unwrap();
+        assert_eq!(error.field.as_deref(), Some("pfxPassword"));
+        assert!(error.message.contains("'\"'") && error.message.contains(".cmd"), "{}", error.message);
+        let fine = dotnet_run(&SnippetSettings::default(), "certs/d.pfx", "it's a&b").unwrap();
+        assert!(fine.cmd.ends_with("-p \"it's a&b\"\n"), "{}", fine.cmd);
+        assert!(fine.bash.ends_with("-p 'it'\\''s a&b'\n"), "{}", fine.bash);
     }
 }

@@ -13,6 +13,7 @@ use crate::output::bundle::Bundle;
 use crate::output::layout;
 use crate::output::pfx::{PfxOptions, PfxWriter};
 use crate::output::snippets::{self, JavaSnippet, SnippetSettings, powershell_enrollment};
+use crate::rules::names::RegistrationId;
 use crate::x509::facts::{certificate_der, certificate_pem, csr_pem, pem_text};
 use crate::x509::issue::{Issued, Issuer};
 use crate::x509::key::{KeyEncoding, PKCS8_PBKDF2_ITERATIONS, PrivateKey, pkcs8_pem};
@@ -29,8 +30,11 @@ pub struct DeviceSettings {
 }
 
 impl DeviceSettings {
+    /// The PFX settings, the sample settings, and the PFX password as the
+    /// Windows `cmd` line of the C# sample must hold it.
     pub fn validate(&self) -> Result<()> {
         self.pfx.validate()?;
+        snippets::check_pfx_password_for_cmd(&self.pfx.password)?;
         self.snippets.validate()
     }
 }
@@ -114,20 +118,20 @@ impl KeyedCertificateFiles<'_> {
         let der = certificate_der(&self.issued.certificate)?;
         let pem = pem_text("CERTIFICATE", &der);
         let full_chain_pem = pem.clone() + &issuers_pem(self.issuers);
-        bundle.text(layout::cert(self.stem), &pem, format!("{what}: {certificate_use}"));
-        bundle.der_certificate(layout::der_cert(self.stem), der.clone(), format!("{what} as DER, for Windows or the portal."));
+        bundle.text(layout::cert(self.stem), &pem, format!("{what}: {certificate_use}"))?;
+        bundle.der_certificate(layout::der_cert(self.stem), der.clone(), format!("{what} as DER, for Windows or the portal."))?;
         if !self.issuers.is_empty() {
             bundle.text(
                 layout::full_chain(self.stem),
                 &full_chain_pem,
                 format!("{what} with its issuers up to the root: give to the device; it presents this."),
-            );
+            )?;
         }
         bundle.secret(
             layout::key(self.stem),
             self.key_pem.as_bytes().to_vec(),
             format!("Private key of the {what} (unencrypted, as devices read it): {key_use}"),
-        );
+        )?;
         let chain: Vec<&[u8]> = std::iter::once(der.as_slice()).chain(self.issuers.iter().rev().map(Vec::as_slice)).collect();
         bundle.secret(
             self.pfx_path.clone(),
@@ -137,7 +141,7 @@ impl KeyedCertificateFiles<'_> {
                 pfx.profile().id(),
                 self.friendly_name
             ),
-        );
+        )?;
         if let Some(csr) = &self.issued.csr {
             write_csr(bundle, self.stem, csr, what)?;
         }
@@ -146,7 +150,7 @@ impl KeyedCertificateFiles<'_> {
 }
 
 fn write_csr(bundle: &mut Bundle, stem: &str, csr: &CertReq, what: &str) -> Result<()> {
-    bundle.text(layout::csr(stem), &csr_pem(csr)?, format!("Certificate signing request of the {what}."));
+    bundle.text(layout::csr(stem), &csr_pem(csr)?, format!("Certificate signing request of the {what}."))?;
     Ok(())
 }
 
@@ -166,22 +170,22 @@ pub fn write_tutorial_ca_files(
         layout::cert(layout::ROOT_STEM),
         &certificate_pem(&root.certificate)?,
         "Root CA certificate: upload to DPS → Certificates and verify it (proof of possession).".into(),
-    );
+    )?;
     bundle.der_certificate(
         layout::ROOT_CER.into(),
         certificate_der(&root.certificate)?,
         "Root CA certificate as DER: the same certificate, for the Windows certificate store or the portal.".into(),
-    );
+    )?;
     bundle.secret(
         layout::key(layout::ROOT_STEM),
         ca_keys.pem(&root.key)?.as_bytes().to_vec(),
         format!("Root CA private key ({ca_key_note}): keep offline; it signs verification certificates."),
-    );
+    )?;
     bundle.secret(
         layout::ROOT_PFX.into(),
         pfx.write(&root.key, &[&root.certificate], &root.common_name())?,
         format!("Root CA key and certificate ({pfx_note}): for the Windows certificate store; keep offline."),
-    );
+    )?;
     for (i, (issuer, csr)) in intermediates.iter().enumerate() {
         let stem = layout::intermediate_stem(i, intermediates.len());
         bundle.text(
@@ -191,18 +195,18 @@ pub fn write_tutorial_ca_files(
                 "Intermediate CA \"{}\": upload to DPS → Certificates and verify it, or use it as the enrollment group's certificate.",
                 issuer.common_name()
             ),
-        );
-        bundle.der_certificate(layout::der_cert(&stem), certificate_der(&issuer.certificate)?, "The intermediate CA certificate as DER, for Windows.".into());
+        )?;
+        bundle.der_certificate(layout::der_cert(&stem), certificate_der(&issuer.certificate)?, "The intermediate CA certificate as DER, for Windows.".into())?;
         bundle.secret(
             layout::key(&stem),
             ca_keys.pem(&issuer.key)?.as_bytes().to_vec(),
             format!("Intermediate CA private key ({ca_key_note}): keep offline; it signs devices."),
-        );
+        )?;
         bundle.secret(
             layout::intermediate_pfx(i, intermediates.len()),
             pfx.write(&issuer.key, &[&issuer.certificate], &issuer.common_name())?,
             format!("Intermediate CA key and certificate ({pfx_note}): for the Windows certificate store; keep offline."),
-        );
+        )?;
         write_csr(bundle, &stem, csr, "intermediate CA")?;
     }
     let from_root: Vec<Vec<u8>> = std::iter::once(&root.certificate)
@@ -213,22 +217,22 @@ pub fn write_tutorial_ca_files(
         layout::CHAIN_CA_CERT.into(),
         &issuers_pem(&from_root),
         "CA chain: intermediate(s) nearest the devices first, then the root.".into(),
-    );
+    )?;
     Ok(())
 }
 
 /// The enrollment group's commands (az CLI and PowerShell) for a chain whose
 /// devices the lowest intermediate (if any) signs.
-pub fn write_enrollment_group_commands(bundle: &mut Bundle, settings: &SnippetSettings, intermediates: usize) {
+pub fn write_enrollment_group_commands(bundle: &mut Bundle, settings: &SnippetSettings, intermediates: usize) -> Result<()> {
     let intermediate = intermediates.checked_sub(1).map(|last| layout::cert(&layout::intermediate_stem(last, intermediates)));
     let commands = snippets::enrollment_group_commands(settings, intermediate.as_deref());
     let path = |sample| layout::snippet(layout::ENROLLMENT_GROUP_STEM, sample);
-    bundle.text(path(layout::ENROLLMENT_GROUP_AZ), &commands.az, "Azure CLI: the DPS enrollment group for these devices.".into());
+    bundle.text(path(layout::ENROLLMENT_GROUP_AZ), &commands.az, "Azure CLI: the DPS enrollment group for these devices.".into())?;
     bundle.text(
         path(layout::ENROLLMENT_GROUP_POWERSHELL),
         &commands.powershell,
         "PowerShell: the DPS enrollment group for these devices.".into(),
-    );
+    )
 }
 
 /// Writes devices signed under one CA chain, whoever made that chain (the
@@ -271,9 +275,9 @@ impl DeviceWriter {
     }
 
     /// Writes the device's files; returns its certificate as written.
-    pub fn write(&self, bundle: &mut Bundle, registration_id: &str, device: &Issued) -> Result<WrittenCertificate> {
+    pub fn write(&self, bundle: &mut Bundle, registration_id: &RegistrationId, device: &Issued) -> Result<WrittenCertificate> {
         let id = registration_id;
-        let stem = layout::device_stem(id);
+        let stem = id.stem();
         let key_der = device.key.to_pkcs8_der()?;
         // Java's KeyFactory reads only PKCS#8, whatever format the key file has.
         let pkcs8_pem = pkcs8_pem(&key_der);
@@ -288,7 +292,7 @@ impl DeviceWriter {
             issuers: &self.ca_certificates,
             key_pem: &key_pem,
             pfx_path: layout::full_chain_pfx(&stem),
-            friendly_name: id,
+            friendly_name: id.as_str(),
             role: Role {
                 what: &what,
                 certificate_use: "for an individual enrollment, upload to the enrollment.",
@@ -305,25 +309,25 @@ impl DeviceWriter {
             key_pem: &key_pem,
             pfx_path: &files.pfx_path,
         };
-        write_device_snippets(bundle, &self.settings.snippets, &self.settings.pfx.password, &material);
+        write_device_snippets(bundle, &self.settings.snippets, &self.settings.pfx.password, &material)?;
         let intermediate_refs: Vec<&str> = self.intermediate_pems.iter().map(String::as_str).collect();
-        bundle.text(
+        bundle.secret(
             layout::snippet(&stem, layout::JAVA_SAMPLE),
-            &JavaSnippet::new(&written.pem, &pkcs8_pem, &self.root_pem, &intermediate_refs).text(),
-            format!("Java constants for ProvisioningX509Sample.java ({id})."),
-        );
+            JavaSnippet::new(&written.pem, &pkcs8_pem, &self.root_pem, &intermediate_refs).text().into_bytes(),
+            format!("Java constants for ProvisioningX509Sample.java ({id}), with the device's private key."),
+        )?;
         bundle.text(
             layout::snippet(&stem, layout::POWERSHELL_ENROLLMENT),
             &powershell_enrollment(&self.settings.snippets, id, &layout::cert(&stem), None),
             format!("PowerShell: an individual enrollment for {id} with its device certificate."),
-        );
+        )?;
         Ok(written)
     }
 }
 
 /// Where one device's material lies in the ZIP, and its PEM text.
 pub struct DeviceMaterial<'a> {
-    pub registration_id: &'a str,
+    pub registration_id: &'a RegistrationId,
     /// The stem the snippet files are named after.
     pub stem: &'a str,
     /// What the device presents: its full chain (or its own certificate when self-signed).
@@ -336,40 +340,42 @@ pub struct DeviceMaterial<'a> {
 }
 
 /// The snippets for the C, Python, Node and C# samples.
-pub fn write_device_snippets(bundle: &mut Bundle, settings: &SnippetSettings, pfx_password: &str, device: &DeviceMaterial<'_>) {
+/// The C snippets embed the device's key and the C# command line holds the
+/// PFX password: those files are secret.
+pub fn write_device_snippets(bundle: &mut Bundle, settings: &SnippetSettings, pfx_password: &str, device: &DeviceMaterial<'_>) -> Result<()> {
     let id = device.registration_id;
     let path = |sample: &str| layout::snippet(device.stem, sample);
-    bundle.text(
+    bundle.secret(
         path(layout::CUSTOM_HSM_SAMPLE),
-        &snippets::custom_hsm_example_c(id, device.chain_pem, device.key_pem),
-        format!("C constants for the DPS sample custom_hsm_example.c ({id}): paste over the sample's."),
-    );
-    bundle.text(
+        snippets::custom_hsm_example_c(id, device.chain_pem, device.key_pem).into_bytes(),
+        format!("C constants for the DPS sample custom_hsm_example.c ({id}), with the device's private key: paste over the sample's."),
+    )?;
+    bundle.secret(
         path(layout::IOTHUB_X509_SAMPLE),
-        &snippets::iothub_ll_client_x509_sample_c(settings, id, device.chain_pem, device.key_pem),
-        format!("C declarations for the IoT Hub sample iothub_ll_client_x509_sample.c ({id}): paste over the sample's."),
-    );
-    let python = snippets::python_env(settings, id, device.chain_path, device.key_path);
-    bundle.text(path(layout::PYTHON_ENV_SH), &python.bash, format!("bash exports for the Python sample provision_x509.py ({id})."));
-    bundle.text(path(layout::PYTHON_ENV_CMD), &python.cmd, format!("Windows cmd settings for the Python sample provision_x509.py ({id})."));
-    let node = snippets::node_env(settings, id, device.chain_path, device.key_path);
-    bundle.text(path(layout::NODE_ENV_SH), &node.bash, format!("bash exports for the Node sample register_x509.js ({id})."));
-    bundle.text(path(layout::NODE_ENV_CMD), &node.cmd, format!("Windows cmd settings for the Node sample register_x509.js ({id})."));
-    let dotnet = snippets::dotnet_run(settings, device.pfx_path, pfx_password);
-    bundle.text(path(layout::DOTNET_RUN_SH), &dotnet.bash, format!("The C# X509Sample command line, bash ({id})."));
-    bundle.text(path(layout::DOTNET_RUN_CMD), &dotnet.cmd, format!("The C# X509Sample command line, Windows cmd ({id})."));
+        snippets::iothub_ll_client_x509_sample_c(settings, id, device.chain_pem, device.key_pem).into_bytes(),
+        format!("C declarations for the IoT Hub sample iothub_ll_client_x509_sample.c ({id}), with the device's private key: paste over the sample's."),
+    )?;
+    let python = snippets::python_env(settings, id, device.chain_path, device.key_path)?;
+    bundle.text(path(layout::PYTHON_ENV_SH), &python.bash, format!("bash exports for the Python sample provision_x509.py ({id})."))?;
+    bundle.text(path(layout::PYTHON_ENV_CMD), &python.cmd, format!("Windows cmd settings for the Python sample provision_x509.py ({id})."))?;
+    let node = snippets::node_env(settings, id, device.chain_path, device.key_path)?;
+    bundle.text(path(layout::NODE_ENV_SH), &node.bash, format!("bash exports for the Node sample register_x509.js ({id})."))?;
+    bundle.text(path(layout::NODE_ENV_CMD), &node.cmd, format!("Windows cmd settings for the Node sample register_x509.js ({id})."))?;
+    let dotnet = snippets::dotnet_run(settings, device.pfx_path, pfx_password)?;
+    bundle.secret(path(layout::DOTNET_RUN_SH), dotnet.bash.into_bytes(), format!("The C# X509Sample command line, bash ({id}), with the PFX password."))?;
+    bundle.secret(path(layout::DOTNET_RUN_CMD), dotnet.cmd.into_bytes(), format!("The C# X509Sample command line, Windows cmd ({id}), with the PFX password."))
 }
 
 /// A certificate issued for someone else's key (an external CSR): the
 /// certificate and its full chain; there is no key to write.
 pub fn write_signed_request(bundle: &mut Bundle, stem: &str, certificate: &Certificate, issuers: &[Vec<u8>], what: &str) -> Result<()> {
     let pem = certificate_pem(certificate)?;
-    bundle.text(layout::cert(stem), &pem, format!("{what}."));
-    bundle.der_certificate(layout::der_cert(stem), certificate_der(certificate)?, format!("{what}, as DER, for Windows."));
+    bundle.text(layout::cert(stem), &pem, format!("{what}."))?;
+    bundle.der_certificate(layout::der_cert(stem), certificate_der(certificate)?, format!("{what}, as DER, for Windows."))?;
     bundle.text(
         layout::full_chain(stem),
         &(pem + &issuers_pem(issuers)),
         format!("{what}, with its issuers up to the root: what its owner presents."),
-    );
+    )?;
     Ok(())
 }

@@ -8,7 +8,7 @@ use zip::CompressionMethod;
 use zip::write::{SimpleFileOptions, StreamWriter, ZipWriter};
 
 use crate::error::{Result, StudioError};
-use crate::output::file::OutputFile;
+use crate::output::file::{OutputFile, check_output_path};
 
 /// Text is deflated. DER and PFX are stored, as deflate can't shrink them
 /// (PFX contents are encrypted), and so are files under 1 KiB, where starting
@@ -63,6 +63,7 @@ impl Default for StreamedZip {
 
 impl StreamedZip {
     pub fn add(&mut self, file: &OutputFile) -> Result<()> {
+        check_output_path(&file.path)?;
         self.zip.start_file(file.path.as_str(), zip_options(file)).map_err(|e| zip_failed(&e))?;
         self.files += 1;
         self.zip.write_all(&file.contents).map_err(|e| zip_failed(&e))

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use crate::error::{Result, StudioError};
-use crate::rules::names::{check_registration_id, device_stem};
+use crate::rules::names::RegistrationId;
 
 /// The most devices one list may hold on the page.
 pub const MAX_DEVICES: usize = 10_000;
@@ -78,27 +78,33 @@ struct SeenDevices(HashMap<String, usize>);
 
 impl SeenDevices {
     /// The ID's rule, then whether an earlier line named the same device.
-    fn check(&mut self, field: &str, id: &str, line: usize) -> std::result::Result<(), String> {
-        check_registration_id(field, id).map_err(|error| error.message)?;
-        let stem = device_stem(id).to_lowercase();
+    fn check(&mut self, field: &str, id: &str, line: usize) -> std::result::Result<RegistrationId, String> {
+        let id = RegistrationId::parse(field, id).map_err(|error| error.message)?;
+        let stem = id.stem().to_lowercase();
         if let Some(earlier) = self.0.get(&stem) {
             return Err(format!("\"{id}\" repeats the device of line {earlier} (DPS ignores case; ':' and '_' name the same files)"));
         }
         self.0.insert(stem, line);
-        Ok(())
+        Ok(id)
     }
 }
 
 /// A list already split into IDs (the JS API's `devices` array), checked by
-/// the same rules; line N is the N-th ID.
-pub fn check_device_ids(field: &str, ids: &[String]) -> Result<()> {
+/// the same rules; line N is the N-th ID. Every ID comes back checked.
+pub fn check_device_ids(field: &str, ids: &[String]) -> Result<Vec<RegistrationId>> {
     if ids.is_empty() {
         return Err(StudioError::field(field, "Add at least one device registration ID."));
     }
     let mut seen = SeenDevices::default();
-    let problems: Vec<ListProblem> =
-        ids.iter().enumerate().filter_map(|(i, id)| seen.check(field, id, i + 1).err().map(|message| ListProblem { line: i + 1, message })).collect();
-    if problems.is_empty() { Ok(()) } else { Err(StudioError::field(field, describe(&problems))) }
+    let mut checked = Vec::with_capacity(ids.len());
+    let mut problems = Vec::new();
+    for (i, id) in ids.iter().enumerate() {
+        match seen.check(field, id, i + 1) {
+            Ok(id) => checked.push(id),
+            Err(message) => problems.push(ListProblem { line: i + 1, message }),
+        }
+    }
+    if problems.is_empty() { Ok(checked) } else { Err(StudioError::field(field, describe(&problems))) }
 }
 
 /// The registration IDs of `text`, in order; or an error on `field` listing
@@ -140,7 +146,7 @@ pub fn parse_device_list_up_to<const MAX: usize>(field: &str, text: &str) -> Res
                 break;
             }
             match seen.check(field, &id, line) {
-                Ok(()) => ids.push(id),
+                Ok(_) => ids.push(id),
                 Err(message) => problems.push(ListProblem { line, message }),
             }
         }

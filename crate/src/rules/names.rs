@@ -2,6 +2,7 @@
 //! goes into a certificate.
 
 use crate::error::{Result, StudioError};
+use crate::x509::text::visible;
 
 /// RFC 5280 `ub-common-name`: a CN holds at most 64 characters.
 pub const MAX_COMMON_NAME_CHARS: usize = 64;
@@ -27,27 +28,68 @@ pub fn check_common_name(field: &str, label: &str, cn: &str) -> Result<()> {
     Ok(())
 }
 
-/// A registration ID as a file name: `:` is legal in an ID but not in a
-/// Windows file name, so it becomes `_` (the tutorial asks the user to do so).
-/// Two IDs with the same stem (ignoring case) would overwrite each other's files.
-pub fn device_stem(registration_id: &str) -> String {
-    registration_id.replace(':', "_")
+/// A DPS registration ID that passed [`RegistrationId::parse`], the only way
+/// to make one: letters, digits and `- . _ :`, ending in a letter, digit or
+/// `-`, at most 64 characters (it is the device certificate's CN). So it is
+/// safe as a file name stem and in every snippet; every file path and snippet
+/// takes this type, never a bare string.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RegistrationId(String);
+
+impl RegistrationId {
+    /// Checks `id` against DPS's rules; an error names `field` and the rule.
+    pub fn parse(field: &str, id: &str) -> Result<Self> {
+        check_registration_id(field, id)?;
+        Ok(Self(id.to_string()))
+    }
+
+    /// The registration ID a device certificate from someone else's file
+    /// carries as its CN, checked before anything is named after it. The
+    /// error names the file, the CN (control characters shown escaped) and the rule.
+    pub fn from_certificate(field: &str, file: &str, common_name: Option<&str>) -> Result<Self> {
+        let Some(cn) = common_name else {
+            return Err(StudioError::field(field, format!("{file}: the certificate has no common name, so it names no registration ID.")));
+        };
+        Self::parse(field, cn).map_err(|e| {
+            StudioError::field(
+                field,
+                format!("{file}: the certificate's common name \"{}\" is not a DPS registration ID, so the studio won't name files or snippets after it. {}", visible(cn), e.message),
+            )
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// As a file name: `:` is legal in an ID but not in a Windows file name,
+    /// so it becomes `_` (the tutorial asks the user to do so). Two IDs with
+    /// the same stem (ignoring case) would overwrite each other's files.
+    pub fn stem(&self) -> String {
+        self.0.replace(':', "_")
+    }
+}
+
+impl std::fmt::Display for RegistrationId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
 }
 
 /// A DPS registration ID, which X.509 attestation uses as the device
 /// certificate's CN: letters, digits and `- . _ :`, ending in a letter, digit
-/// or `-`, and (as a CN) at most 64 characters.
-pub fn check_registration_id(field: &str, id: &str) -> Result<()> {
+/// or `-`, and (as a CN) at most 64 characters. Messages show the ID with
+/// control characters escaped.
+fn check_registration_id(field: &str, id: &str) -> Result<()> {
     if id.is_empty() {
         return Err(StudioError::field(field, "A registration ID is empty: each device needs one."));
     }
+    let shown_id = visible(id);
     if let Some(bad) = id.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | ':'))) {
-        let shown = if bad == ' ' { "a space".to_string() } else { format!("'{bad}'") };
+        let shown = if bad == ' ' { "a space".to_string() } else { format!("'{}'", visible(&bad.to_string())) };
         return Err(StudioError::field(
             field,
-            format!(
-                "Registration ID \"{id}\" contains {shown}; DPS allows only letters, digits and - . _ :"
-            ),
+            format!("Registration ID \"{shown_id}\" contains {shown}; DPS allows only letters, digits and - . _ :"),
         ));
     }
     let last = id.chars().last().unwrap_or('-');
@@ -68,8 +110,6 @@ pub fn check_registration_id(field: &str, id: &str) -> Result<()> {
     }
     Ok(())
 }
-
-
 
 /// A DNS name for a subjectAltName: labels of letters, digits and `-`, an
 /// optional leading `*.` wildcard.
@@ -130,6 +170,22 @@ mod tests {
         for id in ["device-01", "custom-hsm-device-02", "a:b.c_d-", "X"] {
             check_registration_id("devices", id).unwrap();
         }
+    }
+
+    #[test]
+    fn names_from_certificates_are_checked_and_shown_escaped() {
+        let hostile = ["../../escaped\" & echo PWNED & rem \"", "..", "a/b", "C:\\Windows\\x", "$(touch x)", "`id`", "a\nb", "ab\u{202E}c", &"a".repeat(200)];
+        for cn in hostile {
+            let e = RegistrationId::from_certificate("certificates", "evil.pem", Some(cn)).unwrap_err();
+            assert_eq!(e.field.as_deref(), Some("certificates"));
+            assert!(e.message.starts_with("evil.pem: the certificate's common name"), "{}", e.message);
+            assert!(!e.message.contains('\n') && !e.message.contains('\u{202E}'), "{}", e.message);
+        }
+        let e = RegistrationId::from_certificate("certificates", "x.pem", Some("a\nb")).unwrap_err();
+        assert!(e.message.contains("a\\x0Ab"), "{}", e.message);
+        assert!(RegistrationId::from_certificate("certificates", "x.pem", None).unwrap_err().message.contains("no common name"));
+        let id = RegistrationId::from_certificate("certificates", "x.pem", Some("dev:01")).unwrap();
+        assert_eq!((id.as_str(), id.stem().as_str()), ("dev:01", "dev_01"));
     }
 
     #[test]

@@ -180,9 +180,9 @@ impl PrivateKey {
 
     /// An unencrypted key the caller signs with, called `handle`: PKCS#8 DER,
     /// or for an EC key SEC1 DER naming its curve (OpenSSL 3 exports that in
-    /// half the time), kept as PKCS#8. Its public key is read as
-    /// written (an EC key must carry its point, which must lie on the
-    /// curve), not derived from the private one.
+    /// half the time), kept as PKCS#8. An EC key must carry its point, and
+    /// the point must be its scalar's (one multiplication a key), so the
+    /// certificate is always for the key written beside it.
     pub fn outside(handle: usize, der: &[u8]) -> Result<Self> {
         let bad = |why: String| StudioError::general(format!("The private key is not a usable PKCS#8 key: {why}."));
         let pkcs8 = match sec1::EcPrivateKey::from_der(der) {
@@ -202,13 +202,16 @@ impl PrivateKey {
             let curve = info.algorithm.parameters_oid().map_err(|e| bad(e.to_string()))?;
             let key = sec1::EcPrivateKey::from_der(info.private_key.as_bytes()).map_err(|e| bad(e.to_string()))?;
             let point = key.public_key.ok_or_else(|| bad("it does not carry its public key".into()))?;
-            let on_curve = match curve {
-                SECP256R1 => p256::PublicKey::from_sec1_bytes(point).is_ok(),
-                SECP384R1 => p384::PublicKey::from_sec1_bytes(point).is_ok(),
+            // The point must be the scalar's: the certificate gets the point,
+            // the key file the scalar, and they must be one key.
+            let scalar = key.private_key;
+            let own_point = match curve {
+                SECP256R1 => p256::SecretKey::from_slice(scalar).is_ok_and(|k| p256::PublicKey::from_sec1_bytes(point).is_ok_and(|p| p == k.public_key())),
+                SECP384R1 => p384::SecretKey::from_slice(scalar).is_ok_and(|k| p384::PublicKey::from_sec1_bytes(point).is_ok_and(|p| p == k.public_key())),
                 _ => return Err(bad(format!("the curve {curve} is not P-256 or P-384"))),
             };
-            if !on_curve {
-                return Err(bad("its public key is not a point of its curve".into()));
+            if !own_point {
+                return Err(bad("the public key it carries is not its private key's".into()));
             }
             let public_key = SubjectPublicKeyInfoOwned {
                 algorithm: AlgorithmIdentifierOwned { oid: ID_EC_PUBLIC_KEY, parameters: Some(curve.into()) },
@@ -219,6 +222,18 @@ impl PrivateKey {
             return Err(bad(format!("the algorithm {} is not RSA or EC", info.algorithm.oid)));
         };
         Ok(Self::Outside(Box::new(OutsideKey { handle, algorithm, pkcs8, public_key })))
+    }
+
+    /// How a person names this key: an RSA key of a size the studio does not
+    /// make (1024, 8192 bits) by its real size, not the nearest it makes.
+    pub fn label(&self) -> String {
+        match self {
+            Self::Rsa(key) => {
+                use rsa::traits::PublicKeyParts;
+                format!("RSA {}", key.as_ref().as_ref().n().bit_width())
+            }
+            _ => self.algorithm().label().to_string(),
+        }
     }
 
     pub fn algorithm(&self) -> KeyAlgorithm {
@@ -459,7 +474,7 @@ mod tests {
             assert_eq!(outside.to_pem(KeyEncoding::Traditional, None).unwrap(), key.to_pem(KeyEncoding::Traditional, None).unwrap());
             assert!(outside.sign(b"message").unwrap_err().message.contains("through the caller"));
         }
-        // An EC key without its public point, or with a point off the curve.
+        // An EC key without its public point, with another key's, or with one off the curve.
         let PrivateKey::P256(key) = PrivateKey::generate(KeyAlgorithm::EcP256).unwrap() else { unreachable!() };
         let scalar = key.as_nonzero_scalar().to_bytes();
         let mut point = key.verifying_key().to_sec1_point(false).as_bytes().to_vec();
@@ -473,8 +488,10 @@ mod tests {
             PrivateKey::outside(0, &info.to_der().unwrap()).err().unwrap().message
         };
         assert!(without(None).contains("does not carry its public key"));
+        let other = PrivateKey::generate(KeyAlgorithm::EcP256).unwrap().public_key_info().unwrap();
+        assert!(without(Some(other.subject_public_key.raw_bytes())).contains("not its private key's"), "another key's point");
         point[40] ^= 1;
-        assert!(without(Some(&point)).contains("not a point of its curve"));
+        assert!(without(Some(&point)).contains("not its private key's"), "a point off the curve");
         // SEC1 without its curve can't say which curve it is on.
         let sec1 = sec1::EcPrivateKey { private_key: &scalar, parameters: None, public_key: Some(&point) }.to_der().unwrap();
         assert!(PrivateKey::outside(0, &sec1).err().unwrap().message.contains("does not name its curve"));

@@ -5,11 +5,10 @@
 //! fresh IV; the files share the salt, which tells an attacker nothing more,
 //! as they share the password (cracking one file opens them all either way).
 
-use std::cell::Cell;
 use std::rc::Rc;
 
 use aes::Aes256;
-use cbc::cipher::{BlockModeEncrypt, InnerIvInit, KeyInit, KeyIvInit, block_padding::Pkcs7};
+use cbc::cipher::{BlockCipherDecrypt, BlockModeEncrypt, InnerIvInit, KeyInit, block_padding::Pkcs7};
 use pkcs8::pkcs5::pbes2;
 use sha2::Sha256;
 use zeroize::Zeroizing;
@@ -33,22 +32,40 @@ pub struct PasswordKey {
     outside: Option<OutsideAes>,
 }
 
-/// `aes`, a caller's AES for [`PasswordKey::with_outside_aes`], with its
-/// first ciphertext compared with this one's (the same key and IV give the
-/// same bytes): a caller with the wrong mode or padding fails at its first
-/// file, for one encryption here a batch.
-pub fn checked_at_first(aes: OutsideAes) -> OutsideAes {
-    let checked = Cell::new(false);
+/// `aes`, a caller's AES for [`PasswordKey::with_outside_aes`], with every
+/// ciphertext checked here: its length is the padded plaintext's, and its
+/// first and last blocks decrypt to the plaintext's (two AES blocks, against
+/// the whole file the caller encrypted). A caller with the wrong key, IV,
+/// mode or padding fails at the file it got wrong, never writing it.
+pub fn checked_each(aes: OutsideAes) -> OutsideAes {
     Rc::new(move |key: &[u8; 32], iv: &[u8; 16], plaintext: &[u8]| {
         let ciphertext = aes(key, iv, plaintext)?;
-        if !checked.get() {
-            if cbc::Encryptor::<Aes256>::new(key.into(), iv.into()).encrypt_padded_vec::<Pkcs7>(plaintext) != ciphertext {
-                return Err(StudioError::general("The caller's AES-256-CBC is wrong: its ciphertext is not AES-256-CBC with PKCS#7 padding of the plaintext it was given."));
-            }
-            checked.set(true);
+        if !first_and_last_blocks_match(key, iv, plaintext, &ciphertext) {
+            return Err(StudioError::general(
+                "The caller's AES-256-CBC is wrong: its ciphertext is not AES-256-CBC with PKCS#7 padding of the plaintext it was given.",
+            ));
         }
         Ok(ciphertext)
     })
+}
+
+/// Whether `ciphertext` has the length of PKCS#7-padded `plaintext` and its
+/// first and last blocks decrypt (CBC, under `key` and `iv`) to its blocks.
+fn first_and_last_blocks_match(key: &[u8; 32], iv: &[u8; 16], plaintext: &[u8], ciphertext: &[u8]) -> bool {
+    let pad = 16 - plaintext.len() % 16;
+    let mut padded = plaintext.to_vec();
+    padded.resize(plaintext.len() + pad, pad as u8);
+    if ciphertext.len() != padded.len() {
+        return false;
+    }
+    let cipher = Aes256::new(key.into());
+    let block_matches = |index: usize, chained: &[u8]| {
+        let mut block = aes::Block::try_from(&ciphertext[index * 16..index * 16 + 16]).expect("16 bytes");
+        cipher.decrypt_block(&mut block);
+        block.iter().zip(chained).map(|(b, c)| b ^ c).eq(padded[index * 16..index * 16 + 16].iter().copied())
+    };
+    let last = padded.len() / 16 - 1;
+    block_matches(0, iv) && (last == 0 || block_matches(last, &ciphertext[(last - 1) * 16..last * 16]))
 }
 
 impl PasswordKey {
@@ -102,6 +119,8 @@ impl PasswordKey {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use cbc::cipher::KeyIvInit;
+    use std::cell::Cell;
 
     #[test]
     fn decrypts_with_the_password_alone() {
@@ -126,14 +145,14 @@ mod tests {
     }
 
     #[test]
-    fn the_callers_aes_encrypts_and_its_first_result_is_checked() {
+    fn the_callers_aes_encrypts_and_each_result_is_checked() {
         let calls = Rc::new(Cell::new(0));
         let counted = calls.clone();
         let aes: OutsideAes = Rc::new(move |key: &[u8; 32], iv: &[u8; 16], plaintext: &[u8]| {
             counted.set(counted.get() + 1);
             Ok(cbc::Encryptor::<Aes256>::new(key.into(), iv.into()).encrypt_padded_vec::<Pkcs7>(plaintext))
         });
-        let key = PasswordKey::derive("1234", 2048).unwrap().with_outside_aes(checked_at_first(aes));
+        let key = PasswordKey::derive("1234", 2048).unwrap().with_outside_aes(checked_each(aes));
         for secret in [&b"first"[..], b"second, longer than one block"] {
             let (params, ciphertext) = key.clone().encrypt(secret).unwrap();
             assert_eq!(params.decrypt("1234", &ciphertext).unwrap(), secret);
@@ -146,10 +165,34 @@ mod tests {
             block[..plaintext.len()].copy_from_slice(plaintext);
             Ok(cbc::Encryptor::<Aes256>::new(key.into(), iv.into()).encrypt_padded_vec::<cbc::cipher::block_padding::NoPadding>(&block))
         });
-        let wrong = PasswordKey::derive("1234", 2048).unwrap().with_outside_aes(checked_at_first(unpadded));
+        let wrong = PasswordKey::derive("1234", 2048).unwrap().with_outside_aes(checked_each(unpadded));
         assert!(wrong.encrypt(b"short").unwrap_err().message.contains("AES-256-CBC is wrong"));
         let failing: OutsideAes = Rc::new(|_: &[u8; 32], _: &[u8; 16], _: &[u8]| Err(StudioError::general("The caller's AES-256-CBC failed: offline")));
-        let failed = PasswordKey::derive("1234", 2048).unwrap().with_outside_aes(checked_at_first(failing));
+        let failed = PasswordKey::derive("1234", 2048).unwrap().with_outside_aes(checked_each(failing));
         assert!(failed.encrypt(b"x").unwrap_err().message.contains("offline"));
+
+        // Right at first, then a wrong IV, a wrong key, a flipped last block: each refused when it happens.
+        for fault in 0..3 {
+            let calls = Cell::new(0);
+            let faulty: OutsideAes = Rc::new(move |key: &[u8; 32], iv: &[u8; 16], plaintext: &[u8]| {
+                calls.set(calls.get() + 1);
+                let (mut key, mut iv) = (*key, *iv);
+                if calls.get() == 3 && fault == 0 {
+                    iv[0] ^= 1;
+                }
+                if calls.get() == 3 && fault == 1 {
+                    key[5] ^= 1;
+                }
+                let mut out = cbc::Encryptor::<Aes256>::new((&key).into(), (&iv).into()).encrypt_padded_vec::<Pkcs7>(plaintext);
+                if calls.get() == 3 && fault == 2 {
+                    *out.last_mut().unwrap() ^= 1;
+                }
+                Ok(out)
+            });
+            let key = PasswordKey::derive("1234", 2048).unwrap().with_outside_aes(checked_each(faulty));
+            let secret = b"a PFX bag longer than two blocks of AES";
+            assert!(key.encrypt(secret).is_ok() && key.encrypt(secret).is_ok(), "fault {fault}");
+            assert!(key.encrypt(secret).unwrap_err().message.contains("AES-256-CBC is wrong"), "fault {fault}");
+        }
     }
 }

@@ -10,9 +10,7 @@
 //! in [`Signing::outside`]: keys the caller holds (the command's, in Node's
 //! OpenSSL) sign through the caller's function as the build goes.
 
-use std::cell::Cell;
 use std::collections::VecDeque;
-use std::rc::Rc;
 
 use der::asn1::BitString;
 use spki::DynSignatureAlgorithmIdentifier;
@@ -53,32 +51,12 @@ pub enum Signing {
 /// The caller's signer: a key's handle and a message → the signature.
 pub type OutsideSigner = Box<dyn FnMut(usize, &[u8]) -> Result<Vec<u8>>>;
 
-/// How many of a caller's first signatures [`verified_at_first`] checks: a
-/// caller that signs with the wrong key or hash fails at its first device (a
-/// CSR by the device's key, a certificate by the CA's), for two
-/// verifications a batch instead of two per device.
-pub const OUTSIDE_SIGNATURES_CHECKED: usize = 2;
-
-/// `sign`, a caller's signer for [`Signing::outside`], with its first
-/// [`OUTSIDE_SIGNATURES_CHECKED`] signatures verified against `keys` (the
-/// caller's keys, indexed by handle). `checked` counts them, and may be
-/// shared by the builds of one batch, so only its first chunk pays.
-pub fn verified_at_first(
-    keys: Vec<PrivateKey>,
-    checked: Rc<Cell<usize>>,
-    mut sign: impl FnMut(usize, &[u8]) -> Result<Vec<u8>>,
-) -> impl FnMut(usize, &[u8]) -> Result<Vec<u8>> {
-    move |handle, message| {
-        let signature = sign(handle, message)?;
-        if checked.get() < OUTSIDE_SIGNATURES_CHECKED {
-            let key = keys.get(handle).ok_or_else(|| StudioError::general(format!("No key was given for handle {handle}.")))?;
-            let algorithm = key.signature_algorithm_identifier().map_err(|e| StudioError::internal("Signature algorithm", e))?;
-            verify(&key.public_key_info()?, &algorithm, message, &signature)
-                .map_err(|problem| StudioError::general(format!("The signature made outside with key {handle} is wrong: {}.", problem.describe())))?;
-            checked.set(checked.get() + 1);
-        }
-        Ok(signature)
-    }
+/// `signature`, once it verifies under `key`'s public key over `message`.
+fn verified(key: &PrivateKey, made_where: &str, message: &[u8], signature: Vec<u8>) -> Result<Vec<u8>> {
+    let algorithm = key.signature_algorithm_identifier().map_err(|e| StudioError::internal("Signature algorithm", e))?;
+    verify(&key.public_key_info()?, &algorithm, message, &signature)
+        .map_err(|problem| StudioError::general(format!("A signature {made_where} does not verify under its key: {}. Nothing was made with it.", problem.describe())))?;
+    Ok(signature)
 }
 
 impl Signing {
@@ -144,11 +122,19 @@ impl Signing {
                 plan.requests.push(SignatureRequest { public_key: key.public_key_der()?, message: message.to_vec() });
                 vec![0; key.algorithm().rsa_bits().unwrap_or(0) / 8]
             }
+            // The caller's (WebCrypto's) signature is verified before it is placed.
             (Self::Assembling { signatures, .. }, PrivateKey::Rsa(_)) => match signatures.pop_front() {
-                Some((planned, signature)) if planned == message => signature,
+                Some((planned, signature)) if planned == message => {
+                    verified(key, "made by the browser", message, signature)?
+                }
                 _ => return Err(StudioError::general("The build signed something other than what it planned.")),
             },
-            (Self::Outside(sign), PrivateKey::Outside(key)) => sign(key.handle, message)?,
+            // Every signature the caller makes is verified before it is placed:
+            // a caller that signs with another key, or returns nothing, fails at that device.
+            (Self::Outside(sign), PrivateKey::Outside(outside)) => {
+                let signature = sign(outside.handle, message)?;
+                verified(key, &format!("made outside with key {}", outside.handle), message, signature)?
+            }
             _ => key.sign(message)?,
         };
         BitString::from_bytes(&signature).map_err(|e| StudioError::internal("Signature encoding", e))

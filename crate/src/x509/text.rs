@@ -156,23 +156,42 @@ pub fn describe_name(name: &Name) -> String {
         .join(", ")
 }
 
+/// Text from someone else's file as it may be shown on a terminal or the
+/// page: control characters as `\xNN` and the invisible characters that
+/// reorder or hide text (bidi overrides, zero-width marks) as `\u{XXXX}`, so
+/// a name can't move the cursor, start a new line or read backwards.
+pub fn visible(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let code = u32::from(c);
+        if c.is_control() {
+            out.push_str(&format!("\\x{code:02X}"));
+        } else if matches!(code, 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2069 | 0xFEFF) {
+            out.push_str(&format!("\\u{{{code:04X}}}"));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// OpenSSL's `oneline` quoting: a value holding an RFC 2253 special (or a
 /// leading `#`/space, a trailing space) is put in double quotes, with `\`
-/// and `"` escaped by a backslash.
+/// and `"` escaped by a backslash; control characters are shown [`visible`].
 fn escape_2253(value: &str) -> String {
     let special = value.contains([',', '+', '"', '\\', '<', '>', ';'])
         || value.starts_with(['#', ' '])
         || value.ends_with(' ');
     let escaped: String = value
         .chars()
-        .map(|c| if matches!(c, '"' | '\\') { format!("\\{c}") } else { c.to_string() })
+        .map(|c| if matches!(c, '"' | '\\') { format!("\\{c}") } else { visible(c.encode_utf8(&mut [0; 4])) })
         .collect();
     if special { format!("\"{escaped}\"") } else { escaped }
 }
 
 /// A name as X509_NAME_oneline writes it (in SAN / AKI DirName): `/C=US/CN=x`.
 pub fn oneline_name(name: &Name) -> String {
-    name.iter().map(|atv| format!("/{}={}", attribute_name(&atv.oid), string_value(AnyRef::from(&atv.value)))).collect()
+    name.iter().map(|atv| format!("/{}={}", attribute_name(&atv.oid), visible(&string_value(AnyRef::from(&atv.value))))).collect()
 }
 
 /// `Nov 25 06:33:40 2026 GMT` (day padded with a space), as OpenSSL prints times.

@@ -50,28 +50,38 @@ export async function makeBatchOnPool({ pool, archivist }, spec, ids, { signal, 
   let generator;
   const started = performance.now();
   onProgress({ phase: 'devices', done: 0, total: requested });
-  const chunks = chunksOf(ids, CHUNK_DEVICES[spec.keyAlgorithm] ?? 1).map(async ({ first, ids: chunkIds }) => {
-    try {
-      const chunk = await pool.run(
-        'issueDeviceChunk',
-        { spec: settings, signerCommonName: ca.signerCommonName, signerKey: ca.signerKey, caCertificates: ca.caCertificates, ids: chunkIds, firstIndex: first, nowMs },
-        { signal: stop.signal },
-      );
-      generator ??= chunk.generator;
-      // The archivist takes jobs in order, so the pieces stay in ZIP order.
-      keep(await archivist.run('batchArchiveAddChunk', chunk, { transfer: chunk.files.map((file) => file.contents.buffer) }));
-      made += chunkIds.length;
-      const elapsed = (performance.now() - started) / 1000;
-      onProgress({ phase: 'devices', done: made, total: requested, secondsLeft: (elapsed / made) * (requested - made) });
-    } catch (error) {
-      if (!stop.signal.aborted) {
-        failure = error;
-        stop.abort(error);
+  const waiting = chunksOf(ids, CHUNK_DEVICES[spec.keyAlgorithm] ?? 1);
+  // Lanes, each a chunk at a time: issued on the pool, then written by the archivist. A lane keeps one
+  // buffer going round (the worker packs the chunk's files into it, the archivist hands it back once they
+  // are in the ZIP), so a batch allocates a few buffers, not one per chunk for the collector to find.
+  const lane = async () => {
+    let buffer;
+    for (let next = waiting.shift(); next && !stop.signal.aborted; next = waiting.shift()) {
+      const { first, ids: chunkIds } = next;
+      try {
+        const args = { spec: settings, signerCommonName: ca.signerCommonName, signerKey: ca.signerKey, caCertificates: ca.caCertificates, ids: chunkIds, firstIndex: first, nowMs, buffer };
+        const chunk = await pool.run('issueDeviceChunk', args, { signal: stop.signal, transfer: buffer ? [buffer] : [] });
+        generator ??= chunk.generator;
+        // The archivist takes jobs in order, so the pieces stay in ZIP order.
+        const written = await archivist.run('batchArchiveAddChunk', chunk, { transfer: [chunk.buffer] });
+        keep(written.bytes);
+        buffer = written.buffer;
+        made += chunkIds.length;
+        const elapsed = (performance.now() - started) / 1000;
+        onProgress({ phase: 'devices', done: made, total: requested, secondsLeft: (elapsed / made) * (requested - made) });
+      } catch (error) {
+        if (!stop.signal.aborted) {
+          failure = error;
+          stop.abort(error);
+        }
+        return;
       }
     }
-  });
+  };
+  // Two lanes a worker: one chunk in making while its last one is being written.
+  const lanes = Array.from({ length: Math.min(waiting.length, 2 * pool.size) }, lane);
   try {
-    await Promise.all(chunks);
+    await Promise.all(lanes);
   } finally {
     signal?.removeEventListener('abort', onAbort);
     ca.signerKey.fill(0);

@@ -50,11 +50,11 @@ function problem(field, message) {
   return Object.assign(new Error(message), { field });
 }
 
-/** The next steps in the Azure portal, under a result. */
-function nextSteps(steps, status) {
+/** The next steps in the Azure portal, under a result; a step naming one of `files` offers it. */
+function nextSteps(steps, status, files) {
   const list = h('div', { class: 'ca-steps' }, h('h4', {}, 'Next steps in the Azure portal'));
   const body = h('div');
-  renderNextSteps(body, steps, { status });
+  renderNextSteps(body, steps, { status, files });
   list.append(body);
   return list;
 }
@@ -106,8 +106,12 @@ export function createCaPanel(root, { inspectRoot, createWorker, module, status,
   const inspectErrors = createFieldErrors(inspectRoot, INSPECT_CONTROLS);
   let cas = [];
   let chosenId = null;
+  /** The chain last made on the first tab: `{ zip, password, imported }`. */
   let generatedZip = null;
+  /** An import under way: what needs a CA waits for it. */
+  let importing = Promise.resolve();
 
+  const choice = (ca) => root.querySelector(`#ca-choice-${ca.id}`);
   const selected = () => cas.find((ca) => ca.id === Number(root.querySelector('input[name="ca-choice"]:checked')?.value));
 
   const act = panelAction(status);
@@ -133,6 +137,18 @@ export function createCaPanel(root, { inspectRoot, createWorker, module, status,
       ),
     );
     $('ca-actions').hidden = cas.length === 0;
+    // With no CA the code field says what to import first.
+    const code = $('verification-code');
+    $('verification-needs-ca').hidden = cas.length > 0;
+    code.setAttribute('aria-describedby', cas.length ? 'verification-code-hint' : 'verification-needs-ca verification-code-hint');
+  }
+
+  /** The CA chosen once any import under way is done. */
+  async function chosenCa() {
+    await importing.catch(() => {});
+    const ca = selected();
+    if (!ca) throw problem('ca', 'Import a CA first: its certificate and private key, a PFX or a studio ZIP (step 1).');
+    return ca;
   }
 
   async function importFiles(files, password) {
@@ -145,22 +161,31 @@ export function createCaPanel(root, { inspectRoot, createWorker, module, status,
     const added = imported.filter((ca) => !listed(ca));
     await Promise.all(copies.map((ca) => pool.run('forgetCa', { id: ca.id })));
     cas = cas.concat(added);
-    // The root is the one the tutorial verifies first.
-    chosenId = listed(imported.find((ca) => ca.role === 'root') ?? imported[0]).id;
+    // The root is the one the tutorial verifies first; the same chain again leaves the choice made meanwhile.
+    chosenId = added.length ? listed(imported.find((ca) => ca.role === 'root') ?? imported[0]).id : (selected()?.id ?? chosenId);
     renderCas();
     const names = (list) => list.map((ca) => `"${ca.commonName}"`).join(' and ');
     status.say(added.length ? `Imported ${names(added)}.` : `${names(copies)} ${copies.length === 1 ? 'is' : 'are'} already listed.`);
+    return imported.map(listed);
   }
 
   $('ca-import').addEventListener('click', (event) =>
-    act(event.currentTarget, caErrors, 'Import', async () => importFiles(await readFiles($('ca-files'), $('ca-paste').value), $('ca-password').value)),
+    runImport(event.currentTarget, async () => importFiles(await readFiles($('ca-files'), $('ca-paste').value), $('ca-password').value)),
   );
 
-  const useGenerated = (button) =>
-    act(button, caErrors, 'Import', async () => {
-      const { zip, password } = generatedZip;
-      await importFiles([{ name: 'the generated chain', contents: await zip }], password);
+  /** Runs an import on `button`; a press while one is under way joins it. */
+  const runImport = (button, work) => {
+    if (button.getAttribute('aria-busy') !== 'true') importing = act(button, caErrors, 'Import', work);
+    return importing;
+  };
+
+  const useGenerated = (button) => {
+    const made = generatedZip;
+    return runImport(button, async () => {
+      made.cas = await importFiles([{ name: 'the generated chain', contents: await made.zip }], made.password);
+      made.imported = true;
     });
+  };
   $('ca-use-generated').addEventListener('click', (event) => useGenerated(event.currentTarget));
 
   for (const panel of [root, inspectRoot]) {
@@ -175,26 +200,26 @@ export function createCaPanel(root, { inspectRoot, createWorker, module, status,
 
   $('verification-make').addEventListener('click', (event) =>
     act(event.currentTarget, caErrors, 'Verification certificate', async () => {
-      const ca = selected();
-      if (!ca) throw problem('ca', 'Import a CA first.');
+      const ca = await chosenCa();
       status.progress(`Making the verification certificate with "${ca.commonName}"…`);
       const made = await pool.run('makeVerificationCertificate', { caId: ca.id, code: $('verification-code').value.trim(), nowMs: Date.now() });
       const steps = verificationSteps({ ca, made, settings: settings() });
-      $('verification-result').replaceChildren(
+      const files = withStepsInReadme(made.files, steps);
+      // A code that is not 48 digits long is made with a warning; without one there is no paragraph.
+      $('verification-result').replaceChildren(...[
         h('p', {}, `Signed by "${ca.commonName}" for the code `, h('code', {}, made.commonName), '. Upload the certificate to the portal\'s Verify step.'),
         made.warning ? h('p', { class: 'warning' }, made.warning) : null,
         thumbprint('SHA-1 thumbprint', made.thumbprintSha1),
-        nextSteps(steps, status),
-        filesTable(withStepsInReadme(made.files, steps)),
-      );
+        nextSteps(steps, status, files),
+        filesTable(files),
+      ].filter(Boolean));
       status.say(`Verification certificate made (SHA-1 ${made.thumbprintSha1}).`);
     }, $('verification-result')),
   );
 
   $('ca-sign').addEventListener('click', (event) =>
     act(event.currentTarget, caErrors, 'Signing', async () => {
-      const ca = selected();
-      if (!ca) throw problem('ca', 'Import a CA first.');
+      const ca = await chosenCa();
       const devices = lines($('ca-devices').value);
       status.progress(`Signing ${devices.length} device(s) with "${ca.commonName}"…`);
       const chain = await readFiles($('ca-chain'));
@@ -209,7 +234,7 @@ export function createCaPanel(root, { inspectRoot, createWorker, module, status,
           h('button', { type: 'button', class: 'primary', onclick: async () => saveBytes('signed-devices.zip', await zip) }, 'Download ZIP')),
         h('ul', { class: 'signed-devices' }, ...signed.chain.filter((entry) => entry.role === 'device').map((entry) =>
           h('li', {}, h('code', {}, entry.commonName), ` · ${entry.keyLabel} · expires `, h('time', { datetime: entry.notAfter }, formatExpiry(entry.notAfter))))),
-        nextSteps(steps, status),
+        nextSteps(steps, status, signed.files),
         filesTable(signed.files),
       );
       status.say(`Signed ${devices.length} device(s).`);
@@ -218,8 +243,7 @@ export function createCaPanel(root, { inspectRoot, createWorker, module, status,
 
   $('csr-sign').addEventListener('click', (event) =>
     act(event.currentTarget, caErrors, 'CSR signing', async () => {
-      const ca = selected();
-      if (!ca) throw problem('ca', 'Import a CA first.');
+      const ca = await chosenCa();
       const [csr] = await readFiles($('csr-file'));
       if (!csr) throw problem('csr', 'Choose a CSR file (.csr.pem or DER).');
       status.progress(`Signing the CSR with "${ca.commonName}"…`);
@@ -248,7 +272,9 @@ export function createCaPanel(root, { inspectRoot, createWorker, module, status,
         : null;
       renderInspection($('inspect-result'), report, preflight);
       status.say(preflight ? `Inspected. Azure preflight: ${preflightCounts(preflight)}.` : 'Inspected.');
-    }, $('inspect-result')),
+      // The result starts below the form (far below on a phone): go there.
+      $('inspect-result').scrollIntoView({ block: 'start' });
+    }, $('inspect-result'), { keepResult: true }),
   );
 
   return {
@@ -257,14 +283,23 @@ export function createCaPanel(root, { inspectRoot, createWorker, module, status,
 
     /** After Generate: offers that chain's CAs for verification certificates and signing. */
     offerGenerated(zip, password) {
-      generatedZip = { zip, password };
+      generatedZip = { zip, password, imported: false };
       $('ca-use-generated').hidden = false;
+    },
+
+    /** The tab opens: the chain last made, not yet here, is imported with its root chosen. */
+    opened() {
+      if (generatedZip && !generatedZip.imported) return useGenerated($('ca-use-generated'));
+      return importing;
     },
 
     /** The chain offered is imported (its root chosen, as the tutorial verifies the root) and the code field waits. */
     async verifyGenerated() {
       if (!generatedZip) return;
-      await useGenerated($('ca-use-generated'));
+      await (generatedZip.imported ? importing : useGenerated($('ca-use-generated')));
+      // The root, as the tutorial verifies it, whatever was chosen meanwhile.
+      const generatedRoot = generatedZip.cas?.find((ca) => ca.role === 'root');
+      if (generatedRoot) choice(generatedRoot).checked = true;
       if (selected()) {
         $('verification-code').focus();
         $('verification-code').scrollIntoView({ block: 'center' });
@@ -285,8 +320,20 @@ function preflightCounts(preflight) {
     .join(', ');
 }
 
+/**
+ * A lone device certificate sent as it is: DPS looks for its issuer among the
+ * uploaded CAs, so it is refused (401002) unless that issuer itself was
+ * uploaded; under a root with intermediates between, only the full chain works.
+ */
+function loneLeafNote(leaf) {
+  return h('p', { class: 'warning lone-leaf' },
+    `Sent alone, this certificate is refused with DPS 401002 "CA certificate not found." unless the CA uploaded to Azure is its direct issuer, ${leaf.issuer}. `,
+    'If the uploaded CA is a root with intermediates below it, the device must send its full chain (its certificate, the intermediates, then the root: the studio\'s ',
+    h('code', {}, '<id>-full-chain.cert.pem'), '). Add the uploaded CA above to have this checked.');
+}
+
 /** Each rule DPS, IoT Hub and IoT Edge 1.1 apply, with what was found and what Azure says when it fails. */
-function renderPreflight(preflight) {
+function renderPreflight(preflight, loneLeaf) {
   return h(
     'section',
     { class: 'inspect-note', 'aria-labelledby': 'preflight-title' },
@@ -301,6 +348,7 @@ function renderPreflight(preflight) {
           { class: rule.status, 'data-rule': rule.id },
           h('p', {}, h('span', { class: 'rule-status' }, `${RULE_STATUS[rule.status]}:`), ' ', rule.title, h('span', { class: 'hint' }, ` (${rule.appliesTo})`)),
           h('p', {}, rule.detail),
+          loneLeaf && rule.id === 'chain-to-uploaded-ca' && rule.status === 'not-checked' ? loneLeafNote(loneLeaf) : null,
           // The error text names its code (401002 …) for each service.
           h('p', { class: 'hint' }, rule.status === 'failed' ? 'Azure says: ' : 'When it fails, Azure says: ', rule.azureError),
         ),
@@ -312,6 +360,7 @@ function renderPreflight(preflight) {
 function renderInspection(target, report, preflight) {
   const sections = [];
   const verdict = (ok, text) => h('p', { class: ok ? 'verdict ok' : 'verdict bad' }, text);
+  const lone = report.certificates.length === 1 && !report.certificates[0].selfSigned && !report.certificates[0].isCa ? report.certificates[0] : null;
   if (report.chain) {
     // The summary is the first problem: list only the others under it.
     const more = report.chain.problems.filter((p) => p.message !== report.chain.summary);
@@ -324,7 +373,7 @@ function renderInspection(target, report, preflight) {
     const [leaf] = report.certificates;
     sections.push(verdict(false, `Certificate 1 (${leaf.subject}) is issued by ${leaf.issuer}, which is not among the files: add its issuer's certificate, up to the root, to check the chain.`));
   }
-  if (preflight) sections.push(renderPreflight(preflight));
+  if (preflight) sections.push(renderPreflight(preflight, lone));
   if (report.unreadable.length) {
     sections.push(
       h('section', { class: 'inspect-note' }, h('h3', {}, 'Parts that could not be read'),

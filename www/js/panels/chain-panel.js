@@ -3,7 +3,7 @@
 // what the user typed. Up to LARGEST_SHOWN_CHAIN devices the chain is shown
 // file by file; more are made as a batch, straight into one ZIP.
 
-import { makeOnPool, TUTORIAL_CHAIN, withEveryProblem } from '../make/pipeline.js';
+import { makeOnPool, problemsOf, TUTORIAL_CHAIN, withEveryProblem } from '../make/pipeline.js';
 import { makeBatchOnPool } from '../make/batch.js';
 import { formatBytes, formatCount } from '../views/dom.js';
 import { ZIP_NAME } from '../views/files-view.js';
@@ -105,6 +105,10 @@ export function createChainPanel(form, deps) {
       if (devices.length > LARGEST_SHOWN_CHAIN) return null;
       const algorithms = await TUTORIAL_CHAIN.keyAlgorithms(pool, { ...spec, devices }, {});
       return { algorithms, generator: spec.keyGenerator, password: spec.caKeyPassword };
+    },
+    problems: async ({ devicesText, ...spec }) => {
+      const list = await pool.run('parseDeviceList', { text: devicesText }).then(() => [], (error) => (error.field ? [error] : []));
+      return [...list, ...(await problemsOf(pool, TUTORIAL_CHAIN, spec))];
     },
     // Its CAs are offered to the Bring your own CA panel.
     view: (spec) => ({ title: 'Chain', zipName: ZIP_NAME, caKeyPassword: spec.caKeyPassword }),

@@ -2,7 +2,7 @@
 // identity, and a server certificate when DNS names are given), made by the
 // pipeline (make/pipeline.js).
 
-import { EDGE_CHAIN, makeOnPool } from '../make/pipeline.js';
+import { EDGE_CHAIN, makeOnPool, problemsOf } from '../make/pipeline.js';
 import { createPanelForm, lines, wholeDays } from './panel-form.js';
 
 const CONTROLS = {
@@ -39,6 +39,7 @@ export function createEdgePanel(form, deps) {
       generator: spec.keyGenerator,
       password: spec.caKeyPassword,
     }),
+    problems: (spec) => problemsOf(deps.pool, EDGE_CHAIN, spec),
     view: () => ({ title: 'IoT Edge chain', zipName: 'azure-iot-edge-certs.zip' }),
   });
 }

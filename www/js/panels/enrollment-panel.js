@@ -2,7 +2,7 @@
 // secondary one for the same registration ID, on request), made by the
 // pipeline (make/pipeline.js).
 
-import { INDIVIDUAL_ENROLLMENT, makeOnPool } from '../make/pipeline.js';
+import { INDIVIDUAL_ENROLLMENT, makeOnPool, problemsOf } from '../make/pipeline.js';
 import { createPanelForm, wholeDays } from './panel-form.js';
 
 const CONTROLS = {
@@ -25,6 +25,7 @@ export function createEnrollmentPanel(form, deps) {
     }),
     make: (spec, options) => makeOnPool(deps.pool, INDIVIDUAL_ENROLLMENT, spec, options),
     keysNeeded: async (spec) => ({ algorithms: await INDIVIDUAL_ENROLLMENT.keyAlgorithms(deps.pool, spec, {}), generator: spec.keyGenerator }),
+    problems: (spec) => problemsOf(deps.pool, INDIVIDUAL_ENROLLMENT, spec),
     view: () => ({ title: 'Individual enrollment', zipName: 'azure-iot-enrollment-certs.zip' }),
   });
 }

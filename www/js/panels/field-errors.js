@@ -15,6 +15,16 @@ function setDescribedBy(input, errorId, on) {
  */
 export function createFieldErrors(root, controls) {
   const control = (id) => root.querySelector(`#${id}`);
+  /** The fields whose errors are on screen. */
+  const shown = new Set();
+  const hide = (id) => {
+    const input = control(id);
+    const note = control(`${id}-error`);
+    note.hidden = true;
+    note.textContent = '';
+    input.removeAttribute('aria-invalid');
+    setDescribedBy(input, note.id, false);
+  };
   return {
     /** Shows `message` at the field the core named (focused unless told not to); false when the field is not here. */
     show(field, message, focus = true) {
@@ -27,17 +37,28 @@ export function createFieldErrors(root, controls) {
       input.setAttribute('aria-invalid', 'true');
       setDescribedBy(input, note.id, true);
       if (focus) input.focus();
+      shown.add(field);
       return true;
     },
 
     clear() {
-      for (const id of Object.values(controls)) {
-        const input = control(id);
-        const note = control(`${id}-error`);
-        note.hidden = true;
-        note.textContent = '';
-        input.removeAttribute('aria-invalid');
-        setDescribedBy(input, note.id, false);
+      for (const id of Object.values(controls)) hide(id);
+      shown.clear();
+    },
+
+    /** True while any error is on screen. */
+    get showing() {
+      return shown.size > 0;
+    },
+
+    /** The errors of fields no longer among `problems` ([{ field }], the core's reading of the values now) go. */
+    clearFixed(problems) {
+      const still = new Set(problems.map((problem) => problem.field));
+      for (const field of shown) {
+        if (still.has(field)) continue;
+        shown.delete(field);
+        // Two fields may share a control (the renewal's files); it stays marked while either is wrong.
+        if (![...shown].some((other) => controls[other] === controls[field])) hide(controls[field]);
       }
     },
   };

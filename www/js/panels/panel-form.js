@@ -36,8 +36,9 @@ export function wholeDays(text) {
  * @param {(spec: object) => {title: string, zipName: string, caKeyPassword?: string}} panel.view  how the result is shown
  * @param {(spec: object) => Promise<{algorithms: string[], generator?: string, password?: string} | null>} panel.keysNeeded
  *   the keys a press with `spec` would make (for keys made ahead, make/key-stock.js); null when it makes none ahead
+ * @param {(spec: object) => Promise<Array<{field: string}>>} panel.problems  every problem the core finds in `spec`
  */
-export function createPanelForm(form, { settings, run, onCancel }, { controls, generate, cancel, read, make, view, keysNeeded }) {
+export function createPanelForm(form, { settings, run, onCancel }, { controls, generate, cancel, read, make, view, keysNeeded, problems }) {
   const control = (id) => form.querySelector(`#${id}`);
   const errors = createFieldErrors(form, controls);
   const generateButton = control(generate);
@@ -70,5 +71,20 @@ export function createPanelForm(form, { settings, run, onCancel }, { controls, g
     run(panel, (options) => make(spec, options), { ...view(spec), pfxPassword: spec.pfxPassword });
   });
   cancelButton.addEventListener('click', () => onCancel());
+
+  // A field's error goes as soon as the core takes its new value (checked once typing pauses).
+  let recheck;
+  let turn = 0;
+  form.addEventListener('input', () => {
+    if (!errors.showing && !settings.showingErrors) return;
+    clearTimeout(recheck);
+    recheck = setTimeout(async () => {
+      const mine = ++turn;
+      const found = await problems(readSpec()).catch(() => null);
+      if (!found || mine !== turn) return;
+      errors.clearFixed(found);
+      settings.clearFixed(found);
+    }, 250);
+  });
   return panel;
 }

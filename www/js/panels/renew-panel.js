@@ -32,6 +32,12 @@ const CONTROLS = {
   intermediateCn: 'rollover-intermediate-cn',
 };
 
+const DAY_MS = 86_400_000;
+const PASSWORD_HINT = 'Needed to renew with encrypted CA keys, and to open a PFX; a studio ZIP\'s dates need none.';
+
+/** `2026-12-31`, as the warnings give a day. */
+const day = (ms) => new Date(ms).toISOString().slice(0, 10);
+
 function problem(field, message) {
   return Object.assign(new Error(message), { field });
 }
@@ -69,8 +75,12 @@ export function createRenewPanel(root, { run, status }) {
   const $ = (id) => root.querySelector(`#${id}`);
   const errors = createFieldErrors(root, CONTROLS);
   let files = [];
-  let password = '';
   let cas = [];
+  /** The password the CAs above were opened with (null: none opened); why none, when none. */
+  let casPassword = null;
+  let caProblem = null;
+  /** The files' reading under way: renewing waits for it. */
+  let reading = Promise.resolve();
   let rollover = null;
 
   const runAction = panelAction(status);
@@ -120,93 +130,193 @@ export function createRenewPanel(root, { run, status }) {
     $('renew-actions').hidden = false;
   }
 
-  /** The CAs among the same files, imported so they can sign; a failure only leaves renewing without them. */
-  async function importCas() {
+  /** The earliest end among `ca` and the CAs above it known here: what it signs verifies until then at most. */
+  function chainEnd(ca) {
+    const known = [...cas, ...(rollover?.cas ?? [])];
+    let earliest = ca;
+    const seen = new Set();
+    for (let current = ca; current && !seen.has(current.id);) {
+      seen.add(current.id);
+      if (Date.parse(current.notAfter) < Date.parse(earliest.notAfter)) earliest = current;
+      current = known.find((other) => other.subject === current.issuer && !seen.has(other.id));
+    }
+    return earliest;
+  }
+
+  /** Said when devices signed by `ca` would end at `endMs`, after `ca` (or a CA above it) ends; else null. */
+  function outlives(ca, endMs, startMs) {
+    const limit = chainEnd(ca);
+    const limitMs = Date.parse(limit.notAfter);
+    if (endMs <= limitMs) return null;
+    const most = Math.floor((limitMs - startMs) / DAY_MS);
+    const shorter = most >= 1 ? `, or renew for at most ${most} days` : '';
+    return `They would end on ${day(endMs)}, after "${limit.commonName}" ends on ${day(limitMs)}: from then on they no longer verify. `
+      + `Renew that CA first (3 below)${shorter}.`;
+  }
+
+  /** The live warning under Validity: the days asked against the chosen CA's end. */
+  function checkValidity() {
+    const warning = $('renew-days-warning');
+    const ca = caById($('renew-ca').value);
+    const days = wholeDays($('renew-days').value);
+    const start = $('renew-start').value ? Date.parse($('renew-start').value) : nowMs();
+    const said = ca && days > 0 ? outlives(ca, start + days * DAY_MS, start) : null;
+    warning.textContent = said ?? '';
+    warning.hidden = !said;
+  }
+  for (const id of ['renew-days', 'renew-start']) $(id).addEventListener('input', checkValidity);
+  $('renew-ca').addEventListener('change', checkValidity);
+
+  /** The password note: the dates never need it; renewing does when the CA keys are encrypted. */
+  function sayPasswordNeeded(needed) {
+    const hint = $('renew-password-hint');
+    hint.textContent = needed ? 'The CA keys among these files are encrypted: enter their password to renew. The expiry dates need none.' : PASSWORD_HINT;
+    hint.classList.toggle('needed', needed);
+  }
+
+  /**
+   * The CAs among the same files, imported with `withPassword` so they can
+   * sign. Quiet: without a CA (or its password) only renewing waits, and the
+   * panel says what it needs where it is needed.
+   */
+  async function importCas(withPassword) {
     const previous = cas;
     cas = []; // nothing signs with the last files' CAs while these are read
+    casPassword = null;
     renderCas();
     await Promise.all(previous.map((ca) => run('forgetCa', { id: ca.id })));
     try {
-      ({ cas } = await run('importCa', { files, password: password || undefined, nowMs: nowMs() }));
+      ({ cas } = await run('importCa', { files, password: withPassword || undefined, nowMs: nowMs() }));
+      casPassword = withPassword;
+      caProblem = null;
+      // New CA keys get the password the old ones have, unless another is typed.
+      if (withPassword && !$('rollover-password').value) $('rollover-password').value = withPassword;
     } catch (error) {
-      if (error.field === 'password') throw error;
-      status.error(`No CA to sign with among these files (${error.message}) Add the CA's certificate and key to renew devices here.`);
+      caProblem = { password: error.field === 'password', message: error.message };
     }
+    sayPasswordNeeded(Boolean(caProblem?.password));
+    const note = $('renew-ca-hint');
+    note.hidden = !caProblem;
+    note.textContent = !caProblem ? '' : caProblem.password
+      ? 'Enter the password of the CA keys above to sign with them.'
+      : `No CA with its key among these files (${caProblem.message}) Add the CA's certificate and key to the files to renew here.`;
     renderCas();
+    checkValidity();
   }
 
   async function showReport() {
-    const report = await run('expiryReport', { files, password: password || undefined, withinDays: wholeDays($('renew-within').value), nowMs: nowMs() });
+    const report = await run('expiryReport', { files, password: $('renew-password').value || undefined, withinDays: wholeDays($('renew-within').value), nowMs: nowMs() });
     renderReport(report);
     return report;
   }
 
-  $('renew-read').addEventListener('click', (event) =>
-    act(event.currentTarget, 'Expiry', async () => {
+  /** Files arrived (chosen or dropped): the expiry table at once, then the CAs that can sign. */
+  function readArrived() {
+    reading = act($('renew-files'), 'Expiry', async () => {
       files = await readFiles($('renew-files'));
-      password = $('renew-password').value;
       if (files.length === 0) throw problem('files', 'Choose or drop the ZIP or the certificate files.');
       status.progress('Reading the certificates…');
       const report = await showReport();
-      // New CA keys get the password the old ones have, unless another is typed.
-      if (!$('rollover-password').value) $('rollover-password').value = password;
-      await importCas();
-      status.say(`${report.certificates.length} certificate(s) read; ${report.flagged} end within ${report.withinDays} days.`);
-    }, $('renew-expiry')),
-  );
+      const read = `${report.certificates.length} certificate(s) read; ${report.flagged} end within ${report.withinDays} days.`;
+      status.say(read);
+      await importCas($('renew-password').value);
+      if (caProblem?.password) status.say(`${read} Enter the CA key password to renew.`);
+    }, $('renew-expiry'));
+    return reading;
+  }
+  $('renew-files').addEventListener('change', readArrived);
+
+  // A password typed after the files: the CAs are opened with it once typing pauses.
+  let passwordTimer;
+  $('renew-password').addEventListener('input', () => {
+    clearTimeout(passwordTimer);
+    passwordTimer = setTimeout(() => {
+      if (files.length === 0 || casPassword === $('renew-password').value) return;
+      // Files that could not be read without it (a PFX) are read again whole.
+      if (!$('renew-expiry').hasChildNodes()) readArrived();
+      else reading = reading.then(() => importCas($('renew-password').value));
+    }, 400);
+  });
 
   // Another N: the same files flagged again (ticked devices stay ticked).
   $('renew-within').addEventListener('change', () => {
     if (files.length === 0) return;
     const ticked = new Set(chosen());
-    act($('renew-read'), 'Expiry', async () => {
+    act($('renew-within'), 'Expiry', async () => {
       const report = await showReport();
       for (const box of root.querySelectorAll('#renew-expiry input[type="checkbox"]')) box.checked = ticked.has(box.value);
       status.say(`${report.flagged} of ${report.certificates.length} certificate(s) end within ${report.withinDays} days.`);
     }, $('renew-expiry'));
   });
 
+  // The whole panel takes dropped files, and shows it while they are dragged over it.
+  let dragDepth = 0;
+  const dragging = (on) => root.classList.toggle('dragging', on);
+  root.addEventListener('dragenter', (event) => {
+    if (!event.dataTransfer?.types.includes('Files')) return;
+    dragDepth++;
+    dragging(true);
+  });
+  root.addEventListener('dragleave', () => {
+    dragDepth = Math.max(0, dragDepth - 1);
+    if (dragDepth === 0) dragging(false);
+  });
   root.addEventListener('dragover', (event) => event.preventDefault());
   root.addEventListener('drop', (event) => {
     event.preventDefault();
+    dragDepth = 0;
+    dragging(false);
+    if (!event.dataTransfer.files.length) return;
     $('renew-files').files = event.dataTransfer.files;
-    status.say(`${event.dataTransfer.files.length} file(s) ready; press Show expiry.`);
+    readArrived();
   });
 
-  /** Renews the ticked devices under `caId` with the form's key choice, validity and start. */
-  async function renewChosen(caId, target, zipName) {
+  /** Renews the ticked devices under the CA `signer()` names, with the form's key choice, validity and start. */
+  async function renewChosen(signer, target, zipName) {
     const thumbprints = chosen();
     if (thumbprints.length === 0) throw problem('thumbprints', 'Tick the devices to renew in the expiry table.');
-    if (!caById(caId)) throw problem('ca', 'No CA to sign with: add the CA\'s certificate and key to the files, then press Show expiry.');
+    // The CAs opened with the password now typed (the last import may have had another).
+    await reading;
+    if (casPassword !== $('renew-password').value && (caProblem?.password || cas.length === 0)) await importCas($('renew-password').value);
+    const ca = caById(signer());
+    if (!ca) {
+      if (caProblem?.password) throw problem('password', 'Enter the password of the CA keys among these files to renew (the expiry dates needed none).');
+      throw problem('ca', `No CA to sign with${caProblem ? ` (${caProblem.message})` : ''}: add the CA's certificate and key to the files.`);
+    }
     const start = $('renew-start').value;
-    status.progress(`Renewing ${thumbprints.length} device(s) under "${caById(caId).commonName}"…`);
+    status.progress(`Renewing ${thumbprints.length} device(s) under "${ca.commonName}"…`);
     const renewal = await run('renewDevices', {
-      caId: Number(caId),
+      caId: ca.id,
       certificates: files,
-      password: password || undefined,
+      password: $('renew-password').value || undefined,
       thumbprints,
       keepKeys: $('renew-keys').value === 'keep',
       validityDays: wholeDays($('renew-days').value),
       notBeforeMs: start ? Date.parse(start) : undefined,
       nowMs: nowMs(),
     });
+    const latest = Math.max(...renewal.renewed.map((row) => Date.parse(row.newNotAfter)));
+    const outlived = outlives(ca, latest, start ? Date.parse(start) : nowMs());
     const head = h('tr', {}, ...['Device', 'Old SHA-1', 'New SHA-1', 'New end', 'Key'].map((name) => h('th', { scope: 'col' }, name)));
-    target.replaceChildren(
+    target.replaceChildren(...[
+      outlived ? h('p', { class: 'warning' }, `Renewed as asked, but past their CA: ${outlived}`) : null,
       h('div', { class: 'table-scroll' }, h('table', { class: 'files renewed', 'aria-label': 'Old and new thumbprints' }, h('thead', {}, head), h('tbody', {}, ...renewal.renewed.map((row) =>
         h('tr', {}, h('td', {}, h('code', {}, row.registrationId)), h('td', { class: 'mono' }, row.oldThumbprintSha1), h('td', { class: 'mono' }, row.newThumbprintSha1),
           h('td', {}, formatExpiry(row.newNotAfter)), h('td', {}, row.sameKey ? 'the same' : 'new')))))),
       ...filesWithZip(run, renewal.files, zipName, `Download ${zipName}`),
-    );
-    status.say(`Renewed ${renewal.renewed.length} device(s): old → new thumbprints in renewed.csv.`);
+    ].filter(Boolean));
+    status.say(`Renewed ${renewal.renewed.length} device(s): old → new thumbprints in renewed.csv.${outlived ? ' They outlive their CA: see the warning.' : ''}`);
   }
 
   $('renew-devices').addEventListener('click', (event) =>
-    act(event.currentTarget, 'Renewal', () => renewChosen($('renew-ca').value, $('renew-result'), 'renewed-devices.zip'), $('renew-result')),
+    act(event.currentTarget, 'Renewal', () => renewChosen(() => $('renew-ca').value, $('renew-result'), 'renewed-devices.zip'), $('renew-result')),
   );
 
   $('renew-ca-run').addEventListener('click', (event) =>
     act(event.currentTarget, 'CA renewal', async () => {
+      await reading;
       const ca = caById($('renew-ca-target').value);
+      if (!ca && caProblem?.password) throw problem('password', 'Enter the password of the CA keys among these files to renew a CA.');
       if (!ca) throw problem('parentCaId', 'No CA with its key among the files.');
       const parent = ca.role === 'root' ? undefined : cas.find((other) => other.subject === ca.issuer && other.id !== ca.id);
       status.progress(`Renewing "${ca.commonName}" with its own key…`);
@@ -255,7 +365,7 @@ export function createRenewPanel(root, { run, status }) {
     if (step.id === 'reissue') {
       const result = h('div', { id: 'rollover-reissue-result', class: 'ca-result', 'aria-live': 'polite' });
       const button = h('button', { type: 'button', class: 'primary' }, 'Re-issue the chosen devices under the new CA');
-      button.addEventListener('click', () => act(button, 'Re-issue', () => renewChosen(signer.id, result, 'reissued-devices.zip'), result));
+      button.addEventListener('click', () => act(button, 'Re-issue', () => renewChosen(() => signer.id, result, 'reissued-devices.zip'), result));
       return h('div', {}, h('p', { class: 'hint' }, 'The devices ticked in the expiry table, with the key choice, validity and start of step 2.'), button, result);
     }
     return null;

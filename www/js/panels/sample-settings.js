@@ -38,5 +38,9 @@ export function createSampleSettings(root) {
     },
     showFieldError: errors.show,
     clearErrors: errors.clear,
+    clearFixed: errors.clearFixed,
+    get showingErrors() {
+      return errors.showing;
+    },
   };
 }

@@ -157,11 +157,13 @@ export const jobs = {
   },
 
   /**
-   * `{ spec, signerCommonName, signerKey, caCertificates, ids, firstIndex, nowMs }` →
-   * `{ firstIndex, files, csvRows, readmeExample, generator }`: the devices'
-   * keys are made here (RSA by WebCrypto as the spec's keyGenerator says), then signed.
+   * `{ spec, signerCommonName, signerKey, caCertificates, ids, firstIndex, nowMs, buffer? }` →
+   * `{ firstIndex, files, csvRows, readmeExample, generator, buffer }`: the devices'
+   * keys are made here (RSA by WebCrypto as the spec's keyGenerator says), then signed. The files'
+   * contents are views of one `buffer` (the caller's, when the chunk fits, else a new one), so the chunk
+   * moves to the archivist as one piece and the buffer can come back for the next chunk.
    */
-  async issueDeviceChunk({ spec, signerCommonName, signerKey, caCertificates, ids, firstIndex, nowMs }) {
+  async issueDeviceChunk({ spec, signerCommonName, signerKey, caCertificates, ids, firstIndex, nowMs, buffer }) {
     // No keys: the core makes them (EC keys are quick in wasm).
     let keys;
     let generator = 'Rust';
@@ -173,7 +175,18 @@ export const jobs = {
     const chunk = call('issueDeviceChunk', spec, signerCommonName, signerKey, caCertificates, ids, firstIndex, keys, nowMs);
     for (const key of keys ?? []) key.fill(0);
     signerKey.fill(0);
-    return { ...chunk, generator };
+    const size = chunk.files.reduce((total, file) => total + file.contents.length, 0);
+    // A little room over this chunk's size, so the next chunks (a few bytes more or less) fit too.
+    const packed = buffer?.byteLength >= size ? buffer : new ArrayBuffer(Math.ceil(size * 1.1));
+    let at = 0;
+    for (const file of chunk.files) {
+      const view = new Uint8Array(packed, at, file.contents.length);
+      view.set(file.contents);
+      file.contents.fill(0);
+      file.contents = view;
+      at += view.length;
+    }
+    return { ...chunk, generator, buffer: packed };
   },
 
   /** Starts a new batch ZIP in this worker (dropping any unfinished one). */
@@ -190,12 +203,12 @@ export const jobs = {
     return zip.takeOutput();
   },
 
-  /** A chunk from issueDeviceChunk → the ZIP bytes it added. */
+  /** A chunk from issueDeviceChunk → `{ bytes, buffer }`: the ZIP bytes it added, and its buffer (wiped) back for the next chunk. */
   batchArchiveAddChunk(chunk) {
     const open = openArchive();
     open.addChunk(chunk.firstIndex, chunk.files, chunk.csvRows, chunk.readmeExample ?? undefined);
-    for (const file of chunk.files) file.contents.fill(0);
-    return open.takeOutput();
+    new Uint8Array(chunk.buffer).fill(0);
+    return { bytes: open.takeOutput(), buffer: chunk.buffer };
   },
 
   /** `{ intermediates, requested, readmeTail? }` → `{ bytes, files }`: the ZIP's last bytes (devices.csv, README.txt, directory) and its file count. */

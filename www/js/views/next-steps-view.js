@@ -1,8 +1,10 @@
 // The numbered next steps under a result (make/next-steps.js): each step's
 // words, the file it names with its SHA-1 thumbprint, the Azure CLI line,
-// copy buttons for both, and a button for a step the studio itself does next
-// (making the root's verification certificate).
+// copy buttons for both, the file's own Download beside its thumbprint, and a
+// button for a step the studio itself does next (making the root's
+// verification certificate).
 
+import { basename, saveBytes } from './download.js';
 import { h } from './dom.js';
 
 function copyButton(label, value, status) {
@@ -27,8 +29,16 @@ function copyButton(label, value, status) {
  * @param {object} options
  * @param {{say: Function, error: Function}} options.status
  * @param {Record<string, {label: string, run: () => void}>} [options.actions]  what a step's `action` button does
+ * @param {Array<{path: string, contents: Uint8Array}>} [options.files]  the result's files: a step naming one offers it
  */
-export function renderNextSteps(container, steps, { status, actions = {} }) {
+export function renderNextSteps(container, steps, { status, actions = {}, files = [] }) {
+  // Its name differs from the file table's `Download <path>`, so each button is named once on the page.
+  const download = (path, i) => {
+    const file = files.find((candidate) => candidate.path === path);
+    return file
+      ? h('button', { type: 'button', class: 'small', 'aria-label': `Download the file of step ${i + 1}, ${path}`, onclick: () => saveBytes(basename(path), file.contents) }, 'Download')
+      : null;
+  };
   container.replaceChildren(
     h('ol', { class: 'next-steps' }, steps.map((step, i) => {
       const action = step.action && actions[step.action];
@@ -42,7 +52,8 @@ export function renderNextSteps(container, steps, { status, actions = {} }) {
             step.file.thumbprintSha1
               ? [' SHA-1 ', h('code', { class: 'thumb-value' }, step.file.thumbprintSha1),
                 copyButton(`Copy the SHA-1 thumbprint of ${step.file.path} (step ${i + 1})`, step.file.thumbprintSha1, status)]
-              : null)
+              : null,
+            download(step.file.path, i))
           : null,
         step.command
           ? h('div', { class: 'step-command' },

@@ -16,19 +16,23 @@ function layout(p) {
   return h(
     'div',
     { id: `${p}results`, class: 'results', hidden: true },
-    h('section', { id: `${p}chain-panel`, class: 'panel', 'aria-labelledby': `${p}chain-title` },
-      h('h2', { id: `${p}chain-title`, tabindex: '-1' }, 'Chain'),
-      h('p', { class: 'hint' }, 'Thumbprints are upper-case hex without colons, as the Azure portal asks for them.'),
-      h('ol', { id: `${p}chain-view`, class: 'chain' }),
-      h('p', { id: `${p}batch-summary`, class: 'batch-summary', hidden: true })),
+    // What to do first, in view as the result opens: the ZIP, then the portal's steps.
+    h('section', { id: `${p}result-panel`, class: 'panel result-head', 'aria-labelledby': `${p}result-title` },
+      h('div', { class: 'panel-head' },
+        h('h2', { id: `${p}result-title`, tabindex: '-1' }, 'Result'),
+        h('button', { type: 'button', id: `${p}download-zip`, class: 'primary' }, 'Download ZIP')),
+      h('p', { id: `${p}result-summary`, class: 'hint' })),
     h('section', { id: `${p}steps-panel`, class: 'panel', 'aria-labelledby': `${p}steps-title` },
       h('h2', { id: `${p}steps-title` }, 'Next steps in the Azure portal'),
       h('div', { id: `${p}next-steps` })),
+    h('section', { id: `${p}chain-panel`, class: 'panel', 'aria-labelledby': `${p}chain-title` },
+      h('h2', { id: `${p}chain-title` }, 'Chain'),
+      h('p', { class: 'hint' }, 'Thumbprints are upper-case hex without colons, as the Azure portal asks for them.'),
+      h('ol', { id: `${p}chain-view`, class: 'chain' }),
+      h('p', { id: `${p}batch-summary`, class: 'batch-summary', hidden: true })),
     h('section', { id: `${p}files-panel`, class: 'panel', 'aria-labelledby': `${p}files-title` },
-      h('div', { class: 'panel-head' },
-        h('h2', { id: `${p}files-title` }, 'Files'),
-        h('button', { type: 'button', id: `${p}download-zip`, class: 'primary' }, 'Download ZIP')),
-      h('p', { class: 'hint' }, 'Laid out like the tutorial\'s folder: ', h('code', {}, 'certs/'), ', ', h('code', {}, 'private/'), ', ',
+      h('h2', { id: `${p}files-title` }, 'Files'),
+      h('p', { class: 'hint' }, 'Each on its own, or all in the ZIP above, laid out like the tutorial\'s folder: ', h('code', {}, 'certs/'), ', ', h('code', {}, 'private/'), ', ',
         h('code', {}, 'csr/'), ', plus ', h('code', {}, 'snippets/'), '; README.txt ends with the next steps.'),
       h('div', { class: 'table-scroll' },
         h('table', { class: 'files' },
@@ -42,6 +46,12 @@ function layout(p) {
         h('code', {}, 'snippets/'), '.'),
       h('div', { id: `${p}snippets-view` })),
   );
+}
+
+/** The line under the result's heading: what the ZIP holds, and where to start. */
+function summary(result) {
+  const made = result.batchSummary ? result.outcome : `${result.chain.length} certificates and ${result.files.length} files, each below and all in the ZIP.`;
+  return `${made} Start with step 1 in the portal.`;
 }
 
 /**
@@ -75,9 +85,9 @@ export function createResultView(host, { idPrefix: p, pool, samples, status, ste
   /** A result's files (README.txt with the steps), snippets and ZIP. */
   async function showFiles(result, settings) {
     const list = steps(result, settings);
-    renderNextSteps($('next-steps'), list, { status, actions });
     // A batch's README is in its streamed ZIP already; the page shows its steps.
     if (!result.zip) result.files = withStepsInReadme(result.files, list);
+    renderNextSteps($('next-steps'), list, { status, actions, files: result.files });
     renderFiles($('files-view'), result.files);
     renderSnippets($('snippets-view'), result, {
       status, samples: await samples, idPrefix: p,
@@ -89,7 +99,7 @@ export function createResultView(host, { idPrefix: p, pool, samples, status, ste
   }
 
   return {
-    heading: () => $('chain-title'),
+    heading: () => $('result-title'),
 
     /** The result now shown, with how (null before the first; a batch's is not rewritten). */
     get shown() {
@@ -99,6 +109,8 @@ export function createResultView(host, { idPrefix: p, pool, samples, status, ste
     /** Shows `result`; resolves with the promise of its ZIP. */
     async show(result, view, settings) {
       $('chain-title').textContent = view.title;
+      $('result-title').textContent = `${view.title} made`;
+      $('result-summary').textContent = summary(result);
       renderChain($('chain-view'), result.chain, { status });
       $('batch-summary').hidden = !result.batchSummary;
       $('batch-summary').textContent = result.batchSummary ?? '';
