@@ -50,7 +50,10 @@ function filesOf(path, flag) {
     }
   }
   if (!found.length) throw new UsageError(flag, `${path} holds no CA files (certs/*.ca.cert.pem, certs/*intermediate*.cert.pem and their keys in private/, or a .pfx)`);
-  return found;
+  // A chain's folder holds the CA keys twice: PEM under the CA key password, PFX under the
+  // PFX password. With PEM keys there, the PFX copies are left out, so --ca-password opens them all.
+  const pemKeys = found.some((f) => f.name.endsWith('.key.pem'));
+  return pemKeys ? found.filter((f) => !/\.(pfx|p12)$/i.test(f.name)) : found;
 }
 
 /** Reads every file named by `paths` (folders: their CA files). */
