@@ -34,6 +34,49 @@ def with_build_line(readme, version, commit):
     return f"{title}\n\n`cert-studio` {version}, built from commit `{commit}` of the certificate studio.\n{rest}"
 
 
+# The names wasm-bindgen's declarations take from the DOM (or from @types/node):
+# each as the global's own type where the project has it, and otherwise what
+# the code accepts, so the declarations compile with lib es2022 alone, with
+# @types/node, or with the DOM (`typeof globalThis` is the user's program's).
+GLOBALS = """
+/** The DOM's or Node's types of the globals the loader takes, where the project has them. */
+type WasmModule = typeof globalThis extends { WebAssembly: { Module: abstract new (...args: never[]) => infer T } } ? T : object;
+type WasmMemory = typeof globalThis extends { WebAssembly: { Memory: abstract new (...args: never[]) => infer T } } ? T : { readonly buffer: ArrayBuffer };
+type WasmTable = typeof globalThis extends { WebAssembly: { Table: abstract new (...args: never[]) => infer T } } ? T : object;
+type FetchRequest = typeof globalThis extends { Request: abstract new (...args: never[]) => infer T } ? T : never;
+type FetchResponse = typeof globalThis extends { Response: abstract new (...args: never[]) => infer T } ? T : never;
+type WebUrl = typeof globalThis extends { URL: abstract new (...args: never[]) => infer T } ? T : never;
+/** The bytes of the wasm, as the DOM's BufferSource is defined. */
+type WasmBytes = ArrayBufferView | ArrayBuffer;
+
+declare global {
+  interface SymbolConstructor {
+    /** What `using` calls (declared the same way by TypeScript's esnext.disposable lib and by @types/node). */
+    readonly dispose: unique symbol;
+  }
+}
+"""
+
+DOM_NAMES = [
+    ("RequestInfo | URL | Response | BufferSource | WebAssembly.Module", "FetchRequest | string | WebUrl | FetchResponse | WasmBytes | WasmModule"),
+    ("BufferSource | WebAssembly.Module", "WasmBytes | WasmModule"),
+    ("WebAssembly.Memory", "WasmMemory"),
+    ("WebAssembly.Table", "WasmTable"),
+]
+
+
+def without_dom(text):
+    """The declarations without the DOM's names, so a Node project (lib es2022,
+    @types/node) compiles them as well as a browser project (lib dom)."""
+    for dom, own in DOM_NAMES:
+        text = text.replace(dom, own)
+    code = [line for line in text.splitlines() if not line.lstrip().startswith(("*", "/*", "//"))]
+    left = [line for line in code if re.search(r"\b(RequestInfo|BufferSource|Response|URL|WebAssembly)\b", line)]
+    if left:
+        sys.exit("the .d.ts still names DOM types (has wasm-bindgen changed?):\n" + "\n".join(left))
+    return text + GLOBALS
+
+
 def main():
     version = source_info.version()
     built = ROOT / "www" / "pkg"
@@ -53,7 +96,7 @@ def main():
     for name in PKG_FILES:
         shutil.copy2(built / name, staging / "pkg" / name)
     for types in (staging / "pkg").glob("*.d.ts"):
-        types.write_text(without_any(types.read_text(encoding="utf-8")), encoding="utf-8")
+        types.write_text(without_dom(without_any(types.read_text(encoding="utf-8"))), encoding="utf-8")
     for path in [staging, *staging.rglob("*")]:
         executable = path.is_dir() or path.stat().st_mode & 0o100
         path.chmod(0o755 if executable else 0o644)

@@ -4,8 +4,9 @@
 // worker are under way, and devices.csv is written in the list's order as
 // chunks arrive, so memory stays flat whatever the count.
 
-import { closeSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { openTemporary, placeTemporary, shown, temporaryBeside } from './files.mjs';
 
 /**
  * Devices per chunk: a few tenths of a second of work, so progress is smooth
@@ -14,15 +15,19 @@ import { join } from 'node:path';
  */
 const CHUNK_DEVICES = { 'ec-p256': 100, 'ec-p384': 50, 'rsa-2048': 8, 'rsa-3072': 4, 'rsa-4096': 2 };
 
+const DEVICES_CSV = 'devices.csv';
+const README = 'README.txt';
+
 /**
  * devices.csv written front to back: rows of chunks that finish early wait
- * until the chunks before them are in. A folder gets the file directly; a ZIP
- * gets it from a spool file at the end.
+ * until the chunks before them are in. It is spooled to a temporary file
+ * (beside the ZIP, or in the folder) that a folder gets renamed into place
+ * and a ZIP copies at the end.
  */
 class DevicesCsv {
   constructor(path, header) {
     this.path = path;
-    this.fd = openSync(path, 'w');
+    this.fd = openTemporary(path, 0o644);
     writeSync(this.fd, header);
     this.next = 0;
     this.waiting = new Map();
@@ -50,10 +55,12 @@ class DevicesCsv {
  * @returns {Promise<{ made: number, fileCount: number, devicesCsv: string }>}
  */
 export async function writeBatch({ studio, pool, progress, output, generator }, spec, ids, { ca, nowMs }) {
+  output.claimBatch(ca.files, [DEVICES_CSV, README], ids);
   output.addFiles(ca.files);
   const intermediates = ca.chain.filter((c) => c.role === 'intermediate').length;
   const summary = studio.batchSummary(ca.files, undefined, intermediates, 0, ids.length);
-  const csvPath = output.target.kind === 'dir' ? join(output.target.dir, 'devices.csv') : `${output.target.file}.devices-${process.pid}.csv`;
+  const csvTarget = output.target.kind === 'dir' ? join(output.target.dir, DEVICES_CSV) : `${output.target.file}.${DEVICES_CSV}`;
+  const csvPath = temporaryBeside(csvTarget);
   const csv = new DevicesCsv(csvPath, summary.devicesCsvHeader);
   const size = CHUNK_DEVICES[spec.keyAlgorithm] ?? 1;
   const target = output.workerTarget();
@@ -89,21 +96,28 @@ export async function writeBatch({ studio, pool, progress, output, generator }, 
     // Two chunks per worker in flight: one running, one waiting, none piling up.
     await Promise.all(Array.from({ length: pool.size * 2 }, issueNext));
   } catch (error) {
-    // A folder keeps what was written; a ZIP is abandoned by the caller, and its CSV spool with it.
-    if (output.target.kind === 'zip') unlinkSync(csvPath);
+    // A ZIP is abandoned by the caller, and its CSV spool with it; a folder keeps what was written.
+    csv.close();
+    try {
+      if (output.target.kind === 'dir') placeTemporary('--out', shown(DEVICES_CSV), csvPath, csvTarget, output.target.force);
+      else unlinkSync(csvPath);
+    } catch {
+      unlinkSync(csvPath);
+    }
     throw error;
   } finally {
-    csv.close();
     ca.signerKey.fill(0);
   }
+  csv.close();
   const readme = studio.batchSummary(ca.files, readmeExample, intermediates, made, ids.length).readme;
   if (output.target.kind === 'zip') {
-    output.addFromDisk('devices.csv', csvPath);
+    output.addFromDisk(DEVICES_CSV, csvPath);
     unlinkSync(csvPath);
   } else {
+    placeTemporary('--out', shown(DEVICES_CSV), csvPath, csvTarget, output.target.force);
     output.fileCount++;
   }
-  output.addFiles([{ path: 'README.txt', contents: new TextEncoder().encode(readme), secret: false }]);
+  output.addFiles([{ path: README, contents: new TextEncoder().encode(readme), secret: false }]);
   progress.done();
   return { made, devicesCsv: 'devices.csv' };
 }

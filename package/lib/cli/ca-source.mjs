@@ -7,11 +7,12 @@
 
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { passwordOptions } from './args.mjs';
 import { UsageError, asUsageError } from './errors.mjs';
 
 export const CA_OPTIONS = {
   ca: { type: 'string', multiple: true, help: 'PATH  the CA: a folder (e.g. the --out of `chain`), a studio ZIP, a PFX, or PEM files (repeatable)' },
-  'ca-password': { type: 'string', help: 'PASSWORD  of the CA key or PFX (the tutorial\'s is 1234)' },
+  ...passwordOptions('ca-password', 'PASSWORD  of the CA key or PFX (the tutorial\'s is 1234)'),
   'ca-cn': { type: 'string', help: 'CN  which imported CA to use, by common name' },
 };
 
@@ -49,7 +50,10 @@ function filesOf(path, flag) {
     }
   }
   if (!found.length) throw new UsageError(flag, `${path} holds no CA files (certs/*.ca.cert.pem, certs/*intermediate*.cert.pem and their keys in private/, or a .pfx)`);
-  return found;
+  // A chain's folder holds the CA keys twice: PEM under the CA key password, PFX under the
+  // PFX password. With PEM keys there, the PFX copies are left out, so --ca-password opens them all.
+  const pemKeys = found.some((f) => f.name.endsWith('.key.pem'));
+  return pemKeys ? found.filter((f) => !/\.(pfx|p12)$/i.test(f.name)) : found;
 }
 
 /** Reads every file named by `paths` (folders: their CA files). */

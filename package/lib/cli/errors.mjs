@@ -3,9 +3,11 @@
 // spec field at fault; each command says which flag sets that field.
 
 export class UsageError extends Error {
-  constructor(flag, message) {
-    super(`${flag}: ${message}`);
+  /** `joiner`: ' ' where the reason reads on from the flag (`--devices needs a value`). */
+  constructor(flag, reason, joiner = ': ') {
+    super(`${flag}${joiner}${reason}`);
     this.flag = flag;
+    this.reason = reason;
   }
 }
 

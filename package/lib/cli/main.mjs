@@ -9,6 +9,7 @@ import { inspect } from './commands/inspect.mjs';
 import { renew } from './commands/renew.mjs';
 import { sign } from './commands/sign.mjs';
 import { verify } from './commands/verify.mjs';
+import { editDistance } from './args.mjs';
 import { UsageError, asUsageError } from './errors.mjs';
 
 const COMMANDS = { chain, edge, enroll, verify, sign, renew, inspect };
@@ -24,8 +25,15 @@ function usage() {
     ...Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(9)} ${command.about}`),
     '',
     'Every command takes --help. Files go to --out DIR (the tutorial\'s folder layout) or --zip FILE;',
-    '--json prints a summary on stdout. Progress is shown on stderr when it is a terminal.',
+    'nothing there is replaced without --force. --json prints a summary on stdout. Progress is',
+    'shown on stderr when it is a terminal. Each password flag has a -file twin (- reads standard',
+    'input) and an environment variable (--ca-key-password: CERT_STUDIO_CA_KEY_PASSWORD).',
     'Exit status: 0 done, 2 bad arguments (the message names the flag), 1 anything else.',
+    '',
+    'Examples:',
+    '  cert-studio chain --out certs-out',
+    '  cert-studio verify --ca certs-out --code A1B2C3D4E5F60718293A4B5C6D7E8F9011223344556677AB --out verified',
+    '  cert-studio chain --help',
     '',
   ];
   return lines.join('\n');
@@ -34,7 +42,12 @@ function usage() {
 export async function main(argv) {
   const [name, ...rest] = argv;
   try {
-    if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    if (name === undefined) {
+      // As git and step do: no command is a mistake, and the usage says what to type.
+      process.stderr.write(usage());
+      return 2;
+    }
+    if (name === '--help' || name === '-h' || name === 'help') {
       process.stdout.write(usage());
       return 0;
     }
@@ -44,7 +57,10 @@ export async function main(argv) {
       return 0;
     }
     const command = COMMANDS[name];
-    if (!command) throw new UsageError(name, `is not a command; the commands are ${Object.keys(COMMANDS).join(', ')} (cert-studio --help)`);
+    if (!command) {
+      const near = Object.keys(COMMANDS).find((known) => editDistance(name, known) <= 2);
+      throw new UsageError(JSON.stringify(name), `is not a command${near ? `; did you mean ${near}?` : '.'} The commands are ${Object.keys(COMMANDS).join(', ')} (cert-studio --help)`, ' ');
+    }
     await command.run(rest);
     return 0;
   } catch (thrown) {

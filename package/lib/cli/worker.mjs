@@ -9,10 +9,11 @@ import { createPrivateKey } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 import * as studio from '../ca.js';
 import { makeKey, nodeAes256CbcEncrypt, nodeCrypto, nodeKeyPair, nodeSign } from './keygen.mjs';
-import { writeFilesUnder } from './output.mjs';
+import { writeFilesUnder } from './files.mjs';
 import { encodeEntries } from './zip.mjs';
 
-const madeDirs = new Set();
+/** Folders inside --out this worker has checked (not a symlink), each with whether this run made it. */
+const checkedDirs = new Map();
 
 /**
  * The batch this worker issues chunks of, kept from chunk to chunk: the core's
@@ -59,7 +60,9 @@ const JOBS = {
       : studio.issueDeviceChunk(spec, signerCommonName, signerKey, caCertificates, ids, firstIndex, undefined, nowMs);
     const out = { firstIndex, devices: ids.length, csvRows: chunk.csvRows, readmeExample: chunk.readmeExample ?? undefined };
     if (target.kind === 'dir') {
-      writeFilesUnder(target.dir, chunk.files, madeDirs);
+      // Folders the main thread made for this batch hold only the batch's own files.
+      for (const folder of target.made) if (!checkedDirs.has(folder)) checkedDirs.set(folder, true);
+      writeFilesUnder(target.dir, chunk.files, { force: target.force, checked: checkedDirs });
       out.written = chunk.files.length;
     } else {
       const when = new Date(target.when);
@@ -76,6 +79,10 @@ parentPort.on('message', ({ job, args }) => {
     const transfer = result.encoded ? [result.encoded.bytes.buffer] : [];
     parentPort.postMessage({ result }, transfer);
   } catch (error) {
-    parentPort.postMessage({ error: { message: error.message, field: error.field } });
+    // A panic in the core (a RuntimeError from the wasm) leaves this instance
+    // unfit for another job: the thread ends, and the pool starts a new one.
+    const died = error instanceof WebAssembly.RuntimeError;
+    parentPort.postMessage({ error: { message: error.message, field: error.field, flag: error.flag, reason: error.reason }, died });
+    if (died) process.exit(1);
   }
 });

@@ -5,10 +5,14 @@
 // same whatever the count; ZIP64 records are added once there are more than
 // 65,534 entries or the archive passes 4 GiB. Text is deflated at level 1;
 // DER, PFX and files under 1 KiB are stored, as the studio's own ZIPs do.
-// Checksums are zlib's (Node 20.15 and later).
+// Checksums are zlib's (Node 20.15 and later). The ZIP is written under a
+// temporary name beside it, owner-read-only (it holds private keys), and
+// renamed into place when it is whole; every entry's name passes the path
+// rule first, so no entry can climb out of the folder it is unpacked in.
 
 import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import * as zlib from 'node:zlib';
+import { UnsafePath, openTemporary, pathProblem, placeTemporary, shown, temporaryBeside } from './files.mjs';
 
 const LOCAL = 0x04034b50;
 const CENTRAL = 0x02014b50;
@@ -67,6 +71,10 @@ function localHeader(meta, name) {
  * directory needs of each, with its offset in that buffer.
  */
 export function encodeEntries(files, when = new Date()) {
+  for (const { path } of files) {
+    const problem = pathProblem(path);
+    if (problem) throw new UnsafePath(`refused to write the file ${shown(path)}: its path ${problem}; nothing was written`);
+  }
   const { time, day } = dosDateTime(when);
   const parts = [];
   const entries = [];
@@ -90,12 +98,17 @@ export function encodeEntries(files, when = new Date()) {
 }
 
 export class ZipFileWriter {
-  /** @param {string} path  the ZIP to write; its directory is spooled beside it until `finish`. */
-  constructor(path) {
+  /**
+   * @param {string} path  the ZIP to write; it and its directory are spooled beside it until `finish`.
+   * @param {boolean} force  whether `finish` may replace a file already at `path`
+   */
+  constructor(path, force = false) {
     this.path = path;
-    this.spoolPath = `${path}.directory-${process.pid}.tmp`;
-    this.fd = openSync(path, 'w');
-    this.spool = openSync(this.spoolPath, 'w+');
+    this.force = force;
+    this.partPath = temporaryBeside(path);
+    this.spoolPath = temporaryBeside(`${path}.directory`);
+    this.fd = openTemporary(this.partPath, 0o600);
+    this.spool = openTemporary(this.spoolPath, 0o600, 'wx+');
     this.offset = 0;
     this.directorySize = 0;
     this.count = 0;
@@ -210,6 +223,7 @@ export class ZipFileWriter {
     end.writeUInt32LE(Math.min(directoryAt, MAX32), 16);
     this.#write(end);
     closeSync(this.fd);
+    placeTemporary('--zip', shown(this.path), this.partPath, this.path, this.force);
     return this.offset;
   }
 
@@ -220,7 +234,7 @@ export class ZipFileWriter {
         closeSync(fd);
       } catch {}
     }
-    for (const p of [this.path, this.spoolPath]) {
+    for (const p of [this.partPath, this.spoolPath]) {
       try {
         unlinkSync(p);
       } catch {}

@@ -3,7 +3,7 @@
 // the CA once, then the devices in chunks on the worker threads, written as
 // they are made.
 
-import { DEVICE_FILE_FLAGS, DEVICE_FILE_OPTIONS, KEY_ALGORITHMS, KEY_OPTIONS, OUTPUT_OPTIONS, deviceFileSettings, helpText, integer, oneOf, parse, withoutUnset } from '../args.mjs';
+import { DEVICE_FILE_FLAGS, DEVICE_FILE_OPTIONS, KEY_ALGORITHMS, KEY_OPTIONS, OUTPUT_OPTIONS, deviceFileSettings, helpText, integer, oneOf, parse, passwordOptions, withoutUnset } from '../args.mjs';
 import { writeBatch } from '../batch.mjs';
 import { makeContext } from '../context.mjs';
 import { DEVICE_OPTIONS, deviceIds } from '../devices.mjs';
@@ -23,7 +23,7 @@ const OPTIONS = {
   'intermediate-cns': { type: 'string', help: 'CNS  intermediate CNs from the root down, comma-separated; "" for none (default "Azure IoT Hub Intermediate Cert Test Only")' },
   ...DEVICE_OPTIONS,
   'validity-days': { type: 'string', help: 'DAYS  certificate validity (default 30)' },
-  'ca-key-password': { type: 'string', help: 'PASSWORD  encrypts the CA keys; "" leaves them unencrypted (default 1234)' },
+  ...passwordOptions('ca-key-password', 'PASSWORD  encrypts the CA keys; "" leaves them unencrypted (default 1234)'),
   ...DEVICE_FILE_OPTIONS,
   ...KEY_OPTIONS,
   ...OUTPUT_OPTIONS,
@@ -33,7 +33,15 @@ const FLAGS = { ...DEVICE_FILE_FLAGS, keyAlgorithm: '--key-algorithm', rootCn: '
 
 export const chain = {
   about: 'the tutorial chain: root → intermediates → devices (batches of any size written as they are made)',
-  help: () => helpText('cert-studio chain [flags] (--out DIR | --zip FILE)', `Makes ${chain.about}.`, OPTIONS),
+  help: () => helpText({
+    usage: 'cert-studio chain [flags] (--out DIR | --zip FILE)',
+    about: `Makes ${chain.about}.`,
+    examples: [
+      ['the tutorial chain (RSA 4096; devices device-01 and device-02; CA keys encrypted with 1234) in certs-out/', 'cert-studio chain --out certs-out'],
+      ['500 P-256 devices in one ZIP, the CA key password read from a file', 'cert-studio chain --key ec-p256 --devices "sensor-{001..500}" --ca-key-password-file ca-password.txt --zip batch.zip'],
+      ['a root and one device, no intermediate, the summary as JSON', 'cert-studio chain --key ec-p256 --intermediate-cns "" --devices lab-1 --out lab --json'],
+    ],
+  }, OPTIONS),
   async run(argv) {
     const { values } = parse(argv, OPTIONS);
     if (values.help) return process.stdout.write(chain.help());

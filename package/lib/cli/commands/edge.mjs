@@ -1,7 +1,7 @@
 // `cert-studio edge`: the IoT Edge chain with iotedge certGen.sh names (device
 // CA, identity and server certificates), as the page's IoT Edge panel.
 
-import { DEVICE_FILE_FLAGS, DEVICE_FILE_OPTIONS, KEY_ALGORITHMS, KEY_OPTIONS, OUTPUT_OPTIONS, deviceFileSettings, helpText, integer, oneOf, parse, withoutUnset } from '../args.mjs';
+import { DEVICE_FILE_FLAGS, DEVICE_FILE_OPTIONS, KEY_ALGORITHMS, KEY_OPTIONS, OUTPUT_OPTIONS, deviceFileSettings, helpText, integer, oneOf, parse, passwordOptions, withoutUnset } from '../args.mjs';
 import { makeContext } from '../context.mjs';
 import { naming } from '../errors.mjs';
 import { makeKeys, stretchPassword } from '../keys.mjs';
@@ -17,7 +17,7 @@ const OPTIONS = {
   'dns-names': { type: 'string', help: 'NAMES  server certificate DNS names, comma-separated ("" for no server certificate)' },
   'validity-days': { type: 'string', help: 'DAYS  certificate validity' },
   'iot-edge11': { type: 'boolean', help: 'IoT Edge 1.1: refuse anything expiring from 2038 on' },
-  'ca-key-password': { type: 'string', help: 'PASSWORD  encrypts the CA keys; "" leaves them unencrypted (default 1234)' },
+  ...passwordOptions('ca-key-password', 'PASSWORD  encrypts the CA keys; "" leaves them unencrypted (default 1234)'),
   ...DEVICE_FILE_OPTIONS,
   ...KEY_OPTIONS,
   ...OUTPUT_OPTIONS,
@@ -25,7 +25,14 @@ const OPTIONS = {
 
 export const edge = {
   about: 'the IoT Edge chain: device CA, identity and server certificates (certGen.sh names)',
-  help: () => helpText('cert-studio edge [flags] (--out DIR | --zip FILE)', `Makes ${edge.about}.`, OPTIONS),
+  help: () => helpText({
+    usage: 'cert-studio edge [flags] (--out DIR | --zip FILE)',
+    about: `Makes ${edge.about}.`,
+    examples: [
+      ['the IoT Edge device edge-1 with P-256 keys', 'cert-studio edge --device-name edge-1 --ca-key-algorithm ec-p256 --leaf-key-algorithm ec-p256 --out edge-out'],
+      ['for IoT Edge 1.1, with a server certificate for edge-1.local, in a ZIP', 'cert-studio edge --device-name edge-1 --dns-names edge-1.local --iot-edge11 --zip edge.zip'],
+    ],
+  }, OPTIONS),
   async run(argv) {
     const { values } = parse(argv, OPTIONS);
     if (values.help) return process.stdout.write(edge.help());

@@ -20,7 +20,14 @@ const OPTIONS = {
 
 export const enroll = {
   about: 'an individual enrollment: self-signed device certificate(s), primary and secondary',
-  help: () => helpText('cert-studio enroll [flags] (--out DIR | --zip FILE)', `Makes ${enroll.about}.`, OPTIONS),
+  help: () => helpText({
+    usage: 'cert-studio enroll [flags] (--out DIR | --zip FILE)',
+    about: `Makes ${enroll.about}.`,
+    examples: [
+      ['a primary and a secondary certificate for the device sensor-9', 'cert-studio enroll --registration-id sensor-9 --with-secondary --out enroll-out'],
+      ['a P-256 one, its PFX password from the environment', 'CERT_STUDIO_PFX_PASSWORD=s3cret cert-studio enroll --registration-id sensor-10 --key-algorithm ec-p256 --zip sensor-10.zip'],
+    ],
+  }, OPTIONS),
   async run(argv) {
     const { values } = parse(argv, OPTIONS);
     if (values.help) return process.stdout.write(enroll.help());

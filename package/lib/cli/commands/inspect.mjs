@@ -3,13 +3,14 @@
 // of the certificates in the order given (--json: the CA module's inspect()
 // result as it is).
 
-import { helpText, parse } from '../args.mjs';
+import { helpText, parse, passwordOptions } from '../args.mjs';
 import { readFiles } from '../ca-source.mjs';
 import { makeContext } from '../context.mjs';
 import { UsageError, naming } from '../errors.mjs';
+import { printable } from '../summary.mjs';
 
 const OPTIONS = {
-  password: { type: 'string', help: 'PASSWORD  opens encrypted keys and PFX files' },
+  ...passwordOptions('password', 'PASSWORD  opens encrypted keys and PFX files'),
   json: { type: 'boolean', help: 'print the whole description as JSON on stdout' },
   help: { type: 'boolean', short: 'h', help: 'show this help' },
 };
@@ -75,12 +76,19 @@ export function inspectionText(result) {
   ];
   if (result.chain) blocks.push([`Chain: ${result.chain.summary}`, ...result.chain.problems.map((p) => `    [${p.rule}] ${p.message}`)]);
   if (result.unreadable.length) blocks.push(['Not read:', ...result.unreadable.map((u) => `    ${u}`)]);
-  return `${blocks.map((b) => b.join('\n')).join('\n\n')}\n`;
+  return `${blocks.map((b) => b.map(printable).join('\n')).join('\n\n')}\n`;
 }
 
 export const inspect = {
   about: 'certificates, CSRs, keys, bundles and PFX files, field by field (text like OpenSSL, or --json), and the chain check',
-  help: () => helpText('cert-studio inspect FILE... [--password PASSWORD] [--json]', `Shows ${inspect.about}.`, OPTIONS),
+  help: () => helpText({
+    usage: 'cert-studio inspect FILE... [--password PASSWORD] [--json]',
+    about: `Shows ${inspect.about}.`,
+    examples: [
+      ['a device\'s full chain as OpenSSL prints it, and whether the chain holds', 'cert-studio inspect certs-out/certs/device-01-full-chain.cert.pem'],
+      ['a PFX, its password read from a file, as JSON', 'cert-studio inspect --json --password-file pfx-password.txt certs-out/certs/device-01-full-chain.cert.pfx'],
+    ],
+  }, OPTIONS),
   async run(argv) {
     const { values, positionals } = parse(argv, OPTIONS, { positionals: true });
     if (values.help) return process.stdout.write(inspect.help());

@@ -5,7 +5,7 @@
 
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEVICE_FILE_FLAGS, DEVICE_FILE_OPTIONS, OUTPUT_OPTIONS, deviceFileSettings, helpText, instant, integer, parse, withoutUnset } from '../args.mjs';
+import { DEVICE_FILE_FLAGS, DEVICE_FILE_OPTIONS, OUTPUT_OPTIONS, deviceFileSettings, helpText, instant, integer, parse, passwordOptions, withoutUnset } from '../args.mjs';
 import { CA_OPTIONS, fileOrFolder, importCa } from '../ca-source.mjs';
 import { makeContext } from '../context.mjs';
 import { UsageError, naming } from '../errors.mjs';
@@ -16,7 +16,7 @@ const DEVICES_OPTIONS = {
   ...CA_OPTIONS,
   certificates: { type: 'string', multiple: true, help: 'PATH  device certificates to renew: PEM files, or a folder (its certs/<id>.cert.pem) (repeatable)' },
   keys: { type: 'string', multiple: true, help: 'PATH  their keys: PEM files, or a folder (its private/<id>.key.pem), to renew with the same key' },
-  password: { type: 'string', help: 'PASSWORD  of encrypted device keys' },
+  ...passwordOptions('password', 'PASSWORD  of encrypted device keys'),
   'keep-keys': { type: 'boolean', help: 'certify the old public keys again (no key file needed); otherwise new keys are made' },
   'validity-days': { type: 'string', help: 'DAYS  certificate validity (default 30)' },
   ...DEVICE_FILE_OPTIONS,
@@ -52,8 +52,14 @@ function deviceFiles(paths, flag, kind) {
 }
 
 const renewDevices = {
-  help: () => helpText('cert-studio renew devices --ca PATH --certificates PATH [--keys PATH | --keep-keys] (--out DIR | --zip FILE)',
-    'Renews device certificates with an imported CA (without --ca-cn, the lowest CA signs). Writes every file of a tutorial device and renewed.csv.', DEVICES_OPTIONS),
+  help: () => helpText({
+    usage: 'cert-studio renew devices --ca PATH --certificates PATH [--keys PATH | --keep-keys] (--out DIR | --zip FILE)',
+    about: 'Renews device certificates with an imported CA (without --ca-cn, the lowest CA signs). Writes every file of a tutorial device and renewed.csv.',
+    examples: [
+      ['device-01 of the chain in certs-out/ again, for 90 days, with the same key', 'cert-studio renew devices --ca certs-out --certificates certs-out/certs/device-01.cert.pem --keep-keys --validity-days 90 --out renewed'],
+      ['every device of certs-out/, with new keys, into a ZIP', 'cert-studio renew devices --ca certs-out --certificates certs-out --zip renewed.zip'],
+    ],
+  }, DEVICES_OPTIONS),
   async run(argv) {
     const { values } = parse(argv, DEVICES_OPTIONS);
     if (values.help) return process.stdout.write(renewDevices.help());
@@ -77,8 +83,14 @@ const renewDevices = {
 };
 
 const renewCa = {
-  help: () => helpText('cert-studio renew ca --ca PATH [--ca-cn CN] (--out DIR | --zip FILE)',
-    'Renews a CA with its own key, subject and SKI (a root signs itself; an intermediate is signed by its issuer, which must be among the --ca files).', CA_RENEWAL_OPTIONS),
+  help: () => helpText({
+    usage: 'cert-studio renew ca --ca PATH [--ca-cn CN] (--out DIR | --zip FILE)',
+    about: 'Renews a CA with its own key, subject and SKI (a root signs itself; an intermediate is signed by its issuer, which must be among the --ca files).',
+    examples: [
+      ['the root of certs-out/ again for a year, with its own key', 'cert-studio renew ca --ca certs-out --validity-days 365 --out renewed-root'],
+      ['its intermediate, by name', 'cert-studio renew ca --ca certs-out --ca-cn "Azure IoT Hub Intermediate Cert Test Only" --out renewed-intermediate'],
+    ],
+  }, CA_RENEWAL_OPTIONS),
   async run(argv) {
     const { values } = parse(argv, CA_RENEWAL_OPTIONS);
     if (values.help) return process.stdout.write(renewCa.help());

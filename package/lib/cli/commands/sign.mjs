@@ -27,8 +27,14 @@ const OPTIONS = {
 
 export const sign = {
   about: 'devices, or a CSR (--csr), signed by an imported CA (folder, ZIP or PFX)',
-  help: () => helpText('cert-studio sign --ca PATH (--devices IDS | --devices-file FILE | --csr FILE) (--out DIR | --zip FILE)',
-    `Makes ${sign.about}. Without --ca-cn the lowest CA signs (an intermediate when there is one).`, OPTIONS),
+  help: () => helpText({
+    usage: 'cert-studio sign --ca PATH (--devices IDS | --devices-file FILE | --csr FILE) (--out DIR | --zip FILE)',
+    about: `Makes ${sign.about}. Without --ca-cn the lowest CA signs (an intermediate when there is one).`,
+    examples: [
+      ['two more devices under the intermediate of the chain in certs-out/', 'cert-studio sign --ca certs-out --devices late-1,late-2 --out signed'],
+      ['a CSR made elsewhere (e.g. by OpenSSL), as a device certificate', 'cert-studio sign --ca certs-out --csr device.csr.pem --out signed-csr'],
+    ],
+  }, OPTIONS),
   async run(argv) {
     const { values } = parse(argv, OPTIONS);
     if (values.help) return process.stdout.write(sign.help());

@@ -17,8 +17,14 @@ const OPTIONS = {
 
 export const verify = {
   about: 'a verification certificate for a CA (folder, ZIP or PFX) and the portal\'s code',
-  help: () => helpText('cert-studio verify --ca PATH --code CODE (--out DIR | --zip FILE)',
-    `Makes ${verify.about}. Without --ca-cn the root is used, as the tutorial verifies the root.`, OPTIONS),
+  help: () => helpText({
+    usage: 'cert-studio verify --ca PATH --code CODE (--out DIR | --zip FILE)',
+    about: `Makes ${verify.about}. Without --ca-cn the root is used, as the tutorial verifies the root.`,
+    examples: [
+      ['the proof of possession for the root of the chain in certs-out/', 'cert-studio verify --ca certs-out --code A1B2C3D4E5F60718293A4B5C6D7E8F9011223344556677AB --out verified'],
+      ['for a CA in a PFX, its password read from standard input', 'cert-studio verify --ca certs-out/certs/root.pfx --ca-password-file - --code A1B2C3D4E5F60718293A4B5C6D7E8F9011223344556677AB --out verified-pfx < ca-password.txt'],
+    ],
+  }, OPTIONS),
   async run(argv) {
     const { values } = parse(argv, OPTIONS);
     if (values.help) return process.stdout.write(verify.help());
