@@ -220,6 +220,12 @@ test('verify, sign, renew and inspect with the CA folder a chain wrote', () => {
   assert.equal(renewal.renewed[0].sameKey, true);
   assert.notEqual(renewal.renewed[0].newThumbprintSha1, renewal.renewed[0].oldThumbprintSha1);
   verifyDevices(ca, [join(renewed, 'certs/device-01.cert.pem')]);
+  // Keys are kept by default, as the page does; --new-keys re-keys; both at once is refused.
+  const byDefault = JSON.parse(ok(['renew', 'devices', '--ca', ca, '--certificates', join(ca, 'certs/device-02.cert.pem'), '--out', at('renewed-default'), '--json']).stdout);
+  assert.equal(byDefault.renewed[0].sameKey, true);
+  const rekeyed = JSON.parse(ok(['renew', 'devices', '--ca', ca, '--certificates', join(ca, 'certs/device-02.cert.pem'), '--new-keys', '--out', at('renewed-new-keys'), '--json']).stdout);
+  assert.equal(rekeyed.renewed[0].sameKey, false);
+  refused(['renew', 'devices', '--ca', ca, '--certificates', join(ca, 'certs/device-02.cert.pem'), '--new-keys', '--keep-keys', '--out', at('renewed-both')], '--new-keys');
   const root = JSON.parse(ok(['renew', 'ca', '--ca', ca, '--validity-days', '365', '--out', at('renewed-root'), '--json']).stdout);
   assert.equal(root.certificates[0].role, 'root');
   const rootPath = join(at('renewed-root'), root.certificates[0].path);

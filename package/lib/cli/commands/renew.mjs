@@ -1,5 +1,5 @@
 // `cert-studio renew devices`: new certificates for existing devices (same
-// subject; the same public key with --keep-keys), signed by an imported CA.
+// subject; the same keys unless --new-keys, as the page does), signed by an imported CA.
 // `cert-studio renew ca`: the CA again with the same key, subject and SKI, so
 // everything it issued still verifies. The CA module's renewDevices / renewCa.
 
@@ -17,7 +17,8 @@ const DEVICES_OPTIONS = {
   certificates: { type: 'string', multiple: true, help: 'PATH  device certificates to renew: PEM files, or a folder (its certs/<id>.cert.pem) (repeatable)' },
   keys: { type: 'string', multiple: true, help: 'PATH  their keys: PEM files, or a folder (its private/<id>.key.pem), to renew with the same key' },
   ...passwordOptions('password', 'PASSWORD  of encrypted device keys'),
-  'keep-keys': { type: 'boolean', help: 'certify the old public keys again (no key file needed); otherwise new keys are made' },
+  'keep-keys': { type: 'boolean', help: 'certify the old public keys again, no key file needed (the default, as on the page)' },
+  'new-keys': { type: 'boolean', help: 'make new keys of the same type instead (re-key)' },
   'validity-days': { type: 'string', help: 'DAYS  certificate validity (default 30)' },
   ...DEVICE_FILE_OPTIONS,
   ...OUTPUT_OPTIONS,
@@ -51,13 +52,19 @@ function deviceFiles(paths, flag, kind) {
   });
 }
 
+/** Keys are kept unless --new-keys (the page's default too); both flags at once is a mistake. */
+function keepKeys(values) {
+  if (values['new-keys'] && values['keep-keys']) throw new UsageError('--new-keys', 'and --keep-keys ask for opposite things: give one');
+  return !values['new-keys'];
+}
+
 const renewDevices = {
   help: () => helpText({
-    usage: 'cert-studio renew devices --ca PATH --certificates PATH [--keys PATH | --keep-keys] (--out DIR | --zip FILE)',
+    usage: 'cert-studio renew devices --ca PATH --certificates PATH [--keys PATH | --new-keys] (--out DIR | --zip FILE)',
     about: 'Renews device certificates with an imported CA (without --ca-cn, the lowest CA signs). Writes every file of a tutorial device and renewed.csv.',
     examples: [
-      ['device-01 of the chain in certs-out/ again, for 90 days, with the same key', 'cert-studio renew devices --ca certs-out --certificates certs-out/certs/device-01.cert.pem --keep-keys --validity-days 90 --out renewed'],
-      ['every device of certs-out/, with new keys, into a ZIP', 'cert-studio renew devices --ca certs-out --certificates certs-out --zip renewed.zip'],
+      ['device-01 of the chain in certs-out/ again, for 90 days, with the same key', 'cert-studio renew devices --ca certs-out --certificates certs-out/certs/device-01.cert.pem --validity-days 90 --out renewed'],
+      ['every device of certs-out/, with new keys, into a ZIP', 'cert-studio renew devices --ca certs-out --certificates certs-out --new-keys --zip renewed.zip'],
     ],
   }, DEVICES_OPTIONS),
   async run(argv) {
@@ -70,7 +77,7 @@ const renewDevices = {
     const context = await makeContext();
     try {
       const { ca } = importCa(context.studio, values);
-      const request = withoutUnset({ caId: ca.id, certificates: certs, keys, password: values.password, keepKeys: values['keep-keys'] ?? false, validityDays: integer(values, 'validity-days', { min: 1, max: 36500 }), nowMs: Date.now(), ...deviceFileSettings(values) });
+      const request = withoutUnset({ caId: ca.id, certificates: certs, keys, password: values.password, keepKeys: keepKeys(values), validityDays: integer(values, 'validity-days', { min: 1, max: 36500 }), nowMs: Date.now(), ...deviceFileSettings(values) });
       const made = await naming({ ...DEVICE_FILE_FLAGS, password: '--password', keys: '--keys', certificates: '--certificates' }, () => context.studio.renewDevices(request));
       const output = new Output(target);
       output.addFiles(made.files);
