@@ -54,8 +54,23 @@ fn sign(dir: &Scratch, name: &str, section: &str, extra: &[&str]) {
     let csr = format!("{name}.csr.pem");
     let cert = format!("{name}.cert.pem");
     let mut args = vec![
-        "x509", "-req", "-in", &csr, "-CA", "intermediate.cert.pem", "-CAkey", "intermediate.key.pem", "-passin", "pass:1234",
-        "-CAcreateserial", "-extfile", "ext.cnf", "-extensions", section, "-out", &cert,
+        "x509",
+        "-req",
+        "-in",
+        &csr,
+        "-CA",
+        "intermediate.cert.pem",
+        "-CAkey",
+        "intermediate.key.pem",
+        "-passin",
+        "pass:1234",
+        "-CAcreateserial",
+        "-extfile",
+        "ext.cnf",
+        "-extensions",
+        section,
+        "-out",
+        &cert,
     ];
     args.extend_from_slice(extra);
     if !extra.contains(&"-days") {
@@ -76,9 +91,31 @@ fn full_chain(dir: &Scratch, name: &str) {
 /// A device made with `openssl ca`, for dates `x509 -req` can't set.
 fn sign_dated(dir: &Scratch, name: &str, start: &str, end: &str) {
     dir.openssl(&[
-        "ca", "-batch", "-config", "ext.cnf", "-name", "dated_ca", "-cert", "intermediate.cert.pem", "-keyfile", "intermediate.key.pem",
-        "-passin", "pass:1234", "-extfile", "ext.cnf", "-extensions", "usr_cert", "-startdate", start, "-enddate", end, "-notext",
-        "-in", &format!("{name}.csr.pem"), "-out", &format!("{name}.cert.pem"),
+        "ca",
+        "-batch",
+        "-config",
+        "ext.cnf",
+        "-name",
+        "dated_ca",
+        "-cert",
+        "intermediate.cert.pem",
+        "-keyfile",
+        "intermediate.key.pem",
+        "-passin",
+        "pass:1234",
+        "-extfile",
+        "ext.cnf",
+        "-extensions",
+        "usr_cert",
+        "-startdate",
+        start,
+        "-enddate",
+        end,
+        "-notext",
+        "-in",
+        &format!("{name}.csr.pem"),
+        "-out",
+        &format!("{name}.cert.pem"),
     ]);
     full_chain(dir, name);
 }
@@ -120,7 +157,10 @@ fn a_leaf_alone_fails_401002_and_the_full_chain_passes_every_rule() {
     // OpenSSL agrees: trusting only the uploaded root, the leaf alone does not verify, the chain does.
     let (alone, why) = dir.openssl_status(&["verify", "-CAfile", "root.cert.pem", "device-01.cert.pem"]);
     assert!(!alone, "{why}");
-    assert!(dir.openssl(&["verify", "-CAfile", "root.cert.pem", "-untrusted", "device-01-full-chain.cert.pem", "device-01.cert.pem"]).contains(": OK"));
+    assert!(
+        dir.openssl(&["verify", "-CAfile", "root.cert.pem", "-untrusted", "device-01-full-chain.cert.pem", "device-01.cert.pem"])
+            .contains(": OK")
+    );
 
     let leaf = check(&dir, &["device-01.cert.pem"], Some("root.cert.pem"));
     let chain = rule(&leaf, "chain-to-uploaded-ca");
@@ -151,7 +191,21 @@ fn a_leaf_alone_fails_401002_and_the_full_chain_passes_every_rule() {
 fn a_device_under_another_root_fails_and_without_the_uploaded_ca_only_the_chain_is_judged() {
     let dir = ca();
     device(&dir, "device-02");
-    dir.openssl(&["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "other.key.pem", "-subj", "/CN=Another Root", "-days", "30", "-out", "other.cert.pem"]);
+    dir.openssl(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "other.key.pem",
+        "-subj",
+        "/CN=Another Root",
+        "-days",
+        "30",
+        "-out",
+        "other.cert.pem",
+    ]);
     let other = check(&dir, &["device-02-full-chain.cert.pem"], Some("other.cert.pem"));
     expect(&other, "issued-under-uploaded-ca", RuleStatus::Failed, "CN = Another Root");
     expect(&other, "chain-to-uploaded-ca", RuleStatus::NotChecked, "not under the uploaded CA");
@@ -166,7 +220,16 @@ fn a_device_under_another_root_fails_and_without_the_uploaded_ca_only_the_chain_
 
     // A password-less PFX of the full chain (openssl pkcs12 -export -passout pass:) reads the same.
     dir.openssl(&[
-        "pkcs12", "-export", "-in", "device-02-full-chain.cert.pem", "-inkey", "device-02.key.pem", "-passout", "pass:", "-out", "device-02.pfx",
+        "pkcs12",
+        "-export",
+        "-in",
+        "device-02-full-chain.cert.pem",
+        "-inkey",
+        "device-02.key.pem",
+        "-passout",
+        "pass:",
+        "-out",
+        "device-02.pfx",
     ]);
     only_failing(&check(&dir, &["device-02.pfx"], Some("root.cert.pem")), &[]);
 }
@@ -208,7 +271,8 @@ fn expired_and_not_yet_valid_devices_fail_validity() {
     let dir = ca();
     key_and_csr(&dir, "expired", "expired", None);
     sign_dated(&dir, "expired", "20200101000000Z", "20200201000000Z");
-    let (valid, why) = dir.openssl_status(&["verify", "-CAfile", "root.cert.pem", "-untrusted", "intermediate.cert.pem", "expired.cert.pem"]);
+    let (valid, why) =
+        dir.openssl_status(&["verify", "-CAfile", "root.cert.pem", "-untrusted", "intermediate.cert.pem", "expired.cert.pem"]);
     assert!(!valid && why.contains("expired"), "{why}");
     let report = check(&dir, &["expired-full-chain.cert.pem"], Some("root.cert.pem"));
     only_failing(&report, &["validity"]);
@@ -227,7 +291,9 @@ fn a_device_without_client_auth_fails() {
     let dir = ca();
     key_and_csr(&dir, "server", "server-01", None);
     sign(&dir, "server", "server_only", &[]);
-    assert!(dir.openssl(&["x509", "-in", "server.cert.pem", "-noout", "-ext", "extendedKeyUsage"]).contains("TLS Web Server Authentication"));
+    assert!(
+        dir.openssl(&["x509", "-in", "server.cert.pem", "-noout", "-ext", "extendedKeyUsage"]).contains("TLS Web Server Authentication")
+    );
     let report = check(&dir, &["server-full-chain.cert.pem"], Some("root.cert.pem"));
     only_failing(&report, &["client-auth"]);
     expect(&report, "client-auth", RuleStatus::Failed, "TLS Web Server Authentication, without TLS Web Client Authentication");

@@ -85,8 +85,21 @@ impl Pki {
     fn root(&self, name: &str, cn: &str) {
         self.key(name);
         self.0.openssl(&[
-            "req", "-x509", "-new", "-config", "ext.cnf", "-extensions", "root", "-key", &format!("{name}.key"), "-subj",
-            &format!("/CN={cn}"), "-days", "30", "-out", &format!("{name}.pem"),
+            "req",
+            "-x509",
+            "-new",
+            "-config",
+            "ext.cnf",
+            "-extensions",
+            "root",
+            "-key",
+            &format!("{name}.key"),
+            "-subj",
+            &format!("/CN={cn}"),
+            "-days",
+            "30",
+            "-out",
+            &format!("{name}.pem"),
         ]);
     }
 
@@ -96,8 +109,23 @@ impl Pki {
         let csr = format!("{name}.csr");
         self.0.openssl(&["req", "-new", "-config", "ext.cnf", "-key", &format!("{name}.key"), "-subj", &format!("/CN={cn}"), "-out", &csr]);
         self.0.openssl(&[
-            "x509", "-req", "-in", &csr, "-CA", &format!("{issuer}.pem"), "-CAkey", &format!("{issuer}.key"), "-CAcreateserial",
-            "-days", days, "-extfile", "ext.cnf", "-extensions", section, "-out", &format!("{name}.pem"),
+            "x509",
+            "-req",
+            "-in",
+            &csr,
+            "-CA",
+            &format!("{issuer}.pem"),
+            "-CAkey",
+            &format!("{issuer}.key"),
+            "-CAcreateserial",
+            "-days",
+            days,
+            "-extfile",
+            "ext.cnf",
+            "-extensions",
+            section,
+            "-out",
+            &format!("{name}.pem"),
         ]);
     }
 
@@ -159,7 +187,13 @@ fn each_broken_rule_is_named_on_its_link() {
     let good = pki.judge(&["other", "int", "root", "device"], t);
     assert!(good.ok, "{good:#?}");
     assert_eq!(good.path, [4, 2, 3]);
-    assert!(good.summary.starts_with("OK: certificate 4 (CN = device-01) → certificate 2 (CN = Verdict Intermediate) → certificate 3 (CN = Verdict Root)"), "{}", good.summary);
+    assert!(
+        good.summary.starts_with(
+            "OK: certificate 4 (CN = device-01) → certificate 2 (CN = Verdict Intermediate) → certificate 3 (CN = Verdict Root)"
+        ),
+        "{}",
+        good.summary
+    );
     assert!(good.summary.ends_with("Certificate 1 is not on the path."), "{}", good.summary);
     let (ok, out) = pki.openssl_verify("root", &["int"], "device", &[]);
     assert!(ok, "{out}");
@@ -177,7 +211,13 @@ fn each_broken_rule_is_named_on_its_link() {
     // keyUsage without keyCertSign on the issuing CA.
     let usage = only_rule(&pki.judge(&["device3", "nosign", "root"], t), "key-usage");
     assert_eq!(usage.certificates, [1, 2]);
-    assert!(usage.message.starts_with("certificate 1 (CN = device-03) → certificate 2 (CN = No Cert Sign): the keyUsage of certificate 2 lacks keyCertSign"), "{}", usage.message);
+    assert!(
+        usage.message.starts_with(
+            "certificate 1 (CN = device-03) → certificate 2 (CN = No Cert Sign): the keyUsage of certificate 2 lacks keyCertSign"
+        ),
+        "{}",
+        usage.message
+    );
     let (ok, out) = pki.openssl_verify("root", &["nosign"], "device3", &[]);
     assert!(!ok, "{out}");
 
@@ -324,11 +364,21 @@ fn signatures_are_checked_over_the_bytes_as_read() {
     let mut broken = original.clone();
     *broken.last_mut().unwrap() ^= 0x01;
     let message = refused("broken", &broken);
-    assert!(message.starts_with("broken.pem: the root certificate \"Canonical Root\" names itself as its issuer, but its self-signature does not verify"), "{message}");
+    assert!(
+        message.starts_with(
+            "broken.pem: the root certificate \"Canonical Root\" names itself as its issuer, but its self-signature does not verify"
+        ),
+        "{message}"
+    );
     // NULL parameters added to its outer signatureAlgorithm only: that field
     // is outside what was signed, so the signature still checks, but it no
     // longer names the algorithm the signed part names.
     let outer_with_null = tlv(0x30, &[children(split(algorithm).1)[0], &[0x05, 0x00]].concat());
     let message = refused("altered", &tlv(0x30, &[tbs, &outer_with_null, fields[2]].concat()));
-    assert!(message.starts_with("altered.pem: the root certificate \"Canonical Root\" names itself as its issuer, but its outer signature algorithm differs"), "{message}");
+    assert!(
+        message.starts_with(
+            "altered.pem: the root certificate \"Canonical Root\" names itself as its issuer, but its outer signature algorithm differs"
+        ),
+        "{message}"
+    );
 }

@@ -6,8 +6,8 @@ mod support;
 
 use cert_studio::Product;
 use cert_studio::make::edge::{EdgeChain, EdgeSpec};
-use cert_studio::x509::key::KeyAlgorithm;
 use cert_studio::output::snippets::SnippetSettings;
+use cert_studio::x509::key::KeyAlgorithm;
 use support::{Scratch, extensions_text, now, python, run_ok};
 
 /// The sections of iotedge's openssl_root_ca.cnf that certGen.sh signs
@@ -98,18 +98,52 @@ fn edge_chain_verifies_and_matches_certgen_profiles() {
     dir.write("issuing.cnf", ISSUING_CONFIG);
     for (section, ours, signer, signer_key) in [
         ("v3_intermediate_ca", intermediate, root, "private/azure-iot-test-only.root.ca.key.pem"),
-        ("v3_intermediate_ca", "certs/iot-edge-device-ca-edge-01.cert.pem", intermediate, "private/azure-iot-test-only.intermediate.key.pem"),
+        (
+            "v3_intermediate_ca",
+            "certs/iot-edge-device-ca-edge-01.cert.pem",
+            intermediate,
+            "private/azure-iot-test-only.intermediate.key.pem",
+        ),
         ("usr_cert", "certs/iot-edge-device-identity-edge-01.cert.pem", intermediate, "private/azure-iot-test-only.intermediate.key.pem"),
         ("server_cert", "certs/iot-edge-server-gateway.local.cert.pem", intermediate, "private/azure-iot-test-only.intermediate.key.pem"),
     ] {
         let reference = format!("reference-{section}.pem");
-        dir.openssl(&["req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", "reference.key", "-subj", "/CN=reference", "-out", "reference.csr"]);
-        dir.openssl(
-            &[
-                "x509", "-req", "-in", "reference.csr", "-CA", signer, "-CAkey", signer_key, "-passin", "pass:1234",
-                "-set_serial", "0x4b1d", "-days", "30", "-sha256", "-extfile", "issuing.cnf", "-extensions", section, "-out", &reference,
-            ],
-        );
+        dir.openssl(&[
+            "req",
+            "-new",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "reference.key",
+            "-subj",
+            "/CN=reference",
+            "-out",
+            "reference.csr",
+        ]);
+        dir.openssl(&[
+            "x509",
+            "-req",
+            "-in",
+            "reference.csr",
+            "-CA",
+            signer,
+            "-CAkey",
+            signer_key,
+            "-passin",
+            "pass:1234",
+            "-set_serial",
+            "0x4b1d",
+            "-days",
+            "30",
+            "-sha256",
+            "-extfile",
+            "issuing.cnf",
+            "-extensions",
+            section,
+            "-out",
+            &reference,
+        ]);
         assert_eq!(extensions_text(&dir.path(ours)), extensions_text(&dir.path(&reference)), "{ours} differs from OpenSSL's {section}");
     }
 }
@@ -117,7 +151,11 @@ fn edge_chain_verifies_and_matches_certgen_profiles() {
 #[test]
 fn config_toml_parses_and_points_at_the_files() {
     let dir = Scratch::new("edge-toml");
-    let chain = EdgeChain::generate(EdgeSpec { ca_key_algorithm: KeyAlgorithm::EcP256, leaf_key_algorithm: KeyAlgorithm::EcP256, ..spec(&dir) }, now()).unwrap();
+    let chain = EdgeChain::generate(
+        EdgeSpec { ca_key_algorithm: KeyAlgorithm::EcP256, leaf_key_algorithm: KeyAlgorithm::EcP256, ..spec(&dir) },
+        now(),
+    )
+    .unwrap();
     dir.write_all(&chain.files().unwrap());
     let script = r#"
 import sys, tomllib, os
@@ -147,7 +185,12 @@ print('\n'.join(os.path.relpath(unquote(urlparse(u).path), sys.argv[2]) for u in
     );
     // Unfilled, the same section still parses and shows plain placeholders.
     let plain = EdgeChain::generate(
-        EdgeSpec { snippets: SnippetSettings::default(), ca_key_algorithm: KeyAlgorithm::EcP256, leaf_key_algorithm: KeyAlgorithm::EcP256, ..spec(&dir) },
+        EdgeSpec {
+            snippets: SnippetSettings::default(),
+            ca_key_algorithm: KeyAlgorithm::EcP256,
+            leaf_key_algorithm: KeyAlgorithm::EcP256,
+            ..spec(&dir)
+        },
         now(),
     )
     .unwrap();

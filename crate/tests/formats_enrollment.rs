@@ -6,8 +6,8 @@ mod support;
 
 use cert_studio::Product;
 use cert_studio::make::enrollment::{EnrollmentSpec, IndividualEnrollment};
-use cert_studio::x509::key::KeyAlgorithm;
 use cert_studio::output::snippets::SnippetSettings;
+use cert_studio::x509::key::KeyAlgorithm;
 use support::{Scratch, extensions_text, now, python, run_ok, tool};
 
 #[test]
@@ -18,12 +18,25 @@ fn self_signed_certificate_is_what_the_tutorial_makes() {
     dir.write_all(&enrollment.files().unwrap());
     let ours = "certs/raspberrypi-b.cert.pem";
     // The tutorial's command with the same key (the distribution's openssl.cnf).
-    dir.openssl(
-        &[
-            "req", "-outform", "PEM", "-x509", "-sha256", "-key", "private/raspberrypi-b.key.pem", "-out", "reference.pem",
-            "-days", "365", "-extensions", "usr_cert", "-addext", "extendedKeyUsage=clientAuth", "-subj", "/CN=raspberrypi-b",
-        ],
-    );
+    dir.openssl(&[
+        "req",
+        "-outform",
+        "PEM",
+        "-x509",
+        "-sha256",
+        "-key",
+        "private/raspberrypi-b.key.pem",
+        "-out",
+        "reference.pem",
+        "-days",
+        "365",
+        "-extensions",
+        "usr_cert",
+        "-addext",
+        "extendedKeyUsage=clientAuth",
+        "-subj",
+        "/CN=raspberrypi-b",
+    ]);
     // OpenSSL 3.0 writes a self-signed AKI as issuer name + serial, where the
     // studio (like OpenSSL 1.1 and 3.2+) writes the key id: compare the rest.
     let without_aki = |text: String| {

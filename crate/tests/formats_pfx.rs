@@ -6,8 +6,8 @@ use std::path::Path;
 
 use cert_studio::Product;
 use cert_studio::make::chain::{ChainSpec, TutorialChain};
-use cert_studio::x509::key::KeyAlgorithm;
 use cert_studio::output::pfx::{PfxOptions, PfxProfile};
+use cert_studio::x509::key::KeyAlgorithm;
 use support::{Scratch, file, now, python, run, run_failing, run_ok, tool};
 
 fn chain(algorithm: KeyAlgorithm, profile: PfxProfile) -> TutorialChain {
@@ -97,8 +97,14 @@ print(p.cert.friendly_name.decode())
         .args(["-deststoretype", "PKCS12", "-deststorepass", "fresh-pass", "-destkeystore"])
         .arg(&fresh));
     let said = String::from_utf8_lossy(&copied.stdout).into_owned() + &String::from_utf8_lossy(&copied.stderr);
-    assert!(copied.status.success() && said.contains("1 entries successfully imported, 0 entries failed"), "keytool -importkeystore: {said}");
-    let key = dir.write("fresh-key.pem", run_ok(tool("openssl").args(["pkcs12", "-nocerts", "-nodes", "-passin", "pass:fresh-pass", "-in"]).arg(&fresh)));
+    assert!(
+        copied.status.success() && said.contains("1 entries successfully imported, 0 entries failed"),
+        "keytool -importkeystore: {said}"
+    );
+    let key = dir.write(
+        "fresh-key.pem",
+        run_ok(tool("openssl").args(["pkcs12", "-nocerts", "-nodes", "-passin", "pass:fresh-pass", "-in"]).arg(&fresh)),
+    );
     let from_java = run_ok(tool("openssl").args(["pkey", "-pubout", "-in"]).arg(&key));
     let from_leaf = run_ok(tool("openssl").args(["x509", "-noout", "-pubkey", "-in"]).arg(dir.path("certs/device-01.cert.pem")));
     assert_eq!(from_java, from_leaf, "the key Java decrypted from the PFX is not the leaf's");
@@ -112,7 +118,13 @@ print(p.cert.friendly_name.decode())
         assert_eq!(info.matches("-----BEGIN CERTIFICATE-----").count(), 1, "{pfx}: {info}");
         assert!(info.contains(&format!("friendlyName: {cn}")), "{pfx}: {info}");
         let key = dir.path("ca-key.pem");
-        run_ok(tool("openssl").args(["pkcs12", "-nocerts", "-nodes", "-legacy", "-passin", "pass:1234", "-in"]).arg(dir.path(pfx)).arg("-out").arg(&key));
+        run_ok(
+            tool("openssl")
+                .args(["pkcs12", "-nocerts", "-nodes", "-legacy", "-passin", "pass:1234", "-in"])
+                .arg(dir.path(pfx))
+                .arg("-out")
+                .arg(&key),
+        );
         let from_pfx = run_ok(tool("openssl").args(["pkey", "-pubout", "-in"]).arg(&key));
         let from_cert = run_ok(tool("openssl").args(["x509", "-noout", "-pubkey", "-in"]).arg(dir.path(cert)));
         assert_eq!(from_pfx, from_cert, "{pfx} holds another key than {cert}");

@@ -5,11 +5,11 @@ mod support;
 
 use std::process::Command;
 
-use cert_studio::Product;
 use cert_studio::OutputFile;
+use cert_studio::Product;
 use cert_studio::make::chain::{ChainSpec, TutorialChain};
-use cert_studio::x509::key::KeyAlgorithm;
 use cert_studio::output::snippets::SnippetSettings;
+use cert_studio::x509::key::KeyAlgorithm;
 use support::{Scratch, compile_c, file, fixture, now, run_ok, tool};
 
 fn tutorial_files(algorithm: KeyAlgorithm, settings: SnippetSettings) -> Vec<OutputFile> {
@@ -53,8 +53,11 @@ fn env_blocks_name_files_that_exist() {
     let files = tutorial_files(KeyAlgorithm::EcP256, settings);
     dir.write_all(&files);
     let python = dir.path("snippets/device-01.provision_x509.py.env.sh");
-    run_ok(tool("bash").arg("-c").arg(
-        r#"set -eu
+    run_ok(
+        tool("bash")
+            .arg("-c")
+            .arg(
+                r#"set -eu
            export X509_PASS_PHRASE=stale
            source "$1"
            test "$PROVISIONING_HOST" = global.azure-devices-provisioning.net
@@ -65,16 +68,25 @@ fn env_blocks_name_files_that_exist() {
            test -z "${X509_PASS_PHRASE+set}"
            openssl x509 -noout -in "$X509_CERT_FILE"
            openssl pkey -noout -in "$X509_KEY_FILE""#,
-    ).arg("bash").arg(&python));
+            )
+            .arg("bash")
+            .arg(&python),
+    );
     let node = dir.path("snippets/device-02.register_x509.js.env.sh");
-    run_ok(tool("bash").arg("-c").arg(
-        r#"set -eu
+    run_ok(
+        tool("bash")
+            .arg("-c")
+            .arg(
+                r#"set -eu
            source "$1"
            test "$PROVISIONING_REGISTRATION_ID" = device-02
            test "$PROVISIONING_IDSCOPE" = 0ne00000A0A
            test -f "$CERTIFICATE_FILE" && test -f "$KEY_FILE"
            case "$KEY_FILE" in *private/device-02.key.pem) ;; *) exit 3 ;; esac"#,
-    ).arg("bash").arg(&node));
+            )
+            .arg("bash")
+            .arg(&node),
+    );
     // Windows: `set "NAME=value"` lines naming the same files with backslashes.
     for (path, names) in [
         ("snippets/device-01.provision_x509.py.env.cmd", &["X509_CERT_FILE", "X509_KEY_FILE"][..]),
@@ -96,18 +108,25 @@ fn env_blocks_name_files_that_exist() {
 #[test]
 fn dotnet_line_names_the_pfx_and_its_password() {
     let dir = Scratch::new("dotnet");
-    let settings = SnippetSettings { id_scope: Some("0ne00000A0A".into()), folder: Some(format!("{}/", dir.folder())), ..Default::default() };
+    let settings =
+        SnippetSettings { id_scope: Some("0ne00000A0A".into()), folder: Some(format!("{}/", dir.folder())), ..Default::default() };
     let files = tutorial_files(KeyAlgorithm::EcP256, settings);
     dir.write_all(&files);
     // A stand-in `dotnet` that checks its arguments the way the sample parses them.
-    let out = run_ok(tool("bash").arg("-c").arg(
-        r#"set -eu
+    let out = run_ok(
+        tool("bash")
+            .arg("-c")
+            .arg(
+                r#"set -eu
            dotnet() {
              test "$1 $2 $3 $4 $5 $7" = "run -- -s 0ne00000A0A -c -p"
              openssl pkcs12 -in "$6" -passin "pass:$8" -nokeys | grep -c 'BEGIN CERTIFICATE'
            }
            source "$1""#,
-    ).arg("bash").arg(dir.path("snippets/device-01.dotnet-run.sh")));
+            )
+            .arg("bash")
+            .arg(dir.path("snippets/device-01.dotnet-run.sh")),
+    );
     assert_eq!(out.trim(), "3");
     let cmd = dir.read_text("snippets/device-01.dotnet-run.cmd");
     assert!(cmd.contains("dotnet run -- -s \"0ne00000A0A\" -c \""), "{cmd}");
@@ -127,13 +146,16 @@ fn powershell_names_the_device_certificate() {
     dir.write_all(&files);
     let text = dir.read_text("snippets/device-01.Add-AzIoTDeviceProvisioningServiceEnrollment.ps1");
     let lines: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
-    assert_eq!(lines[..5], [
-        "Add-AzIoTDeviceProvisioningServiceEnrollment `",
-        "-ResourceGroupName 'myDpsRG' `",
-        "-DpsName 'dpsztputik7h47qi' `",
-        "-RegistrationId 'device-01' `",
-        "-AttestationType X509 `",
-    ]);
+    assert_eq!(
+        lines[..5],
+        [
+            "Add-AzIoTDeviceProvisioningServiceEnrollment `",
+            "-ResourceGroupName 'myDpsRG' `",
+            "-DpsName 'dpsztputik7h47qi' `",
+            "-RegistrationId 'device-01' `",
+            "-AttestationType X509 `",
+        ]
+    );
     let primary = lines[5].strip_prefix("-PrimaryCertificate '").unwrap().strip_suffix('\'').unwrap();
     let relative = primary.strip_prefix(&dir.folder()).unwrap().replace('\\', "/");
     assert_eq!(relative, "/certs/device-01.cert.pem");
@@ -145,11 +167,18 @@ fn unfilled_fields_show_plain_placeholders() {
     let files = tutorial_files(KeyAlgorithm::EcP256, SnippetSettings::default());
     let text = |p: &str| String::from_utf8(file(&files, p).contents.clone()).unwrap();
     assert!(text("snippets/device-01.provision_x509.py.env.sh").contains("export PROVISIONING_IDSCOPE='<your-id-scope>'"));
-    assert!(text("snippets/device-01.provision_x509.py.env.sh")
-        .contains("export X509_CERT_FILE='<your-certificate-folder>/certs/device-01-full-chain.cert.pem'"));
-    assert!(text("snippets/device-01.register_x509.js.env.cmd")
-        .contains("set \"KEY_FILE=<your-certificate-folder>\\private\\device-01.key.pem\""));
-    assert!(text("snippets/device-01.iothub_ll_client_x509_sample.c").contains("HostName=<your-hub-name>.azure-devices.net;DeviceId=device-01;x509=true"));
+    assert!(
+        text("snippets/device-01.provision_x509.py.env.sh")
+            .contains("export X509_CERT_FILE='<your-certificate-folder>/certs/device-01-full-chain.cert.pem'")
+    );
+    assert!(
+        text("snippets/device-01.register_x509.js.env.cmd")
+            .contains("set \"KEY_FILE=<your-certificate-folder>\\private\\device-01.key.pem\"")
+    );
+    assert!(
+        text("snippets/device-01.iothub_ll_client_x509_sample.c")
+            .contains("HostName=<your-hub-name>.azure-devices.net;DeviceId=device-01;x509=true")
+    );
     assert!(text("snippets/device-01.dotnet-run.sh").contains("-s '<your-id-scope>'"));
     let ps = text("snippets/device-01.Add-AzIoTDeviceProvisioningServiceEnrollment.ps1");
     assert!(ps.contains("-ResourceGroupName '<your-resource-group>'") && ps.contains("-DpsName '<your-dps-name>'"), "{ps}");

@@ -97,7 +97,8 @@ for i, cn in enumerate(names):
     for (i, cn) in names.iter().enumerate() {
         let name = format!("evil-{i}.pem");
         let contents = dir.read(&name);
-        let result = renew_devices(intermediate, &[InputFile { name: &name, contents: &contents }], &[], None, &[], &RenewalSpec::default(), now());
+        let result =
+            renew_devices(intermediate, &[InputFile { name: &name, contents: &contents }], &[], None, &[], &RenewalSpec::default(), now());
         if cn == "device-fine" {
             let files = result.unwrap().files().unwrap();
             assert!(files.iter().any(|f| f.path == "certs/device-fine.cert.pem"));
@@ -124,7 +125,10 @@ fn sh_and_c_and_java_give_every_value_back() {
     // C: each literal's bytes, written out whole.
     let mut c = String::from("#include <stdio.h>\nint main(void) {\n");
     for (i, v) in values.iter().enumerate() {
-        c.push_str(&format!("  static const char v{i}[] = {};\n  fwrite(v{i}, 1, sizeof v{i} - 1, stdout); putchar(0);\n", quote::c_string(v)));
+        c.push_str(&format!(
+            "  static const char v{i}[] = {};\n  fwrite(v{i}, 1, sizeof v{i} - 1, stdout); putchar(0);\n",
+            quote::c_string(v)
+        ));
     }
     c.push_str("  return 0;\n}\n");
     let source = dir.write("values.c", &c);
@@ -132,7 +136,9 @@ fn sh_and_c_and_java_give_every_value_back() {
     let out = Command::new(&binary).output().unwrap();
     assert_eq!(String::from_utf8(out.stdout).unwrap(), values.iter().map(|v| format!("{v}\0")).collect::<String>());
     // Java: each literal's UTF-8 bytes.
-    let mut java = String::from("import java.nio.charset.StandardCharsets;\npublic class Values {\n  public static void main(String[] a) throws Exception {\n");
+    let mut java = String::from(
+        "import java.nio.charset.StandardCharsets;\npublic class Values {\n  public static void main(String[] a) throws Exception {\n",
+    );
     for v in &values {
         java.push_str(&format!("    System.out.write({}.getBytes(StandardCharsets.UTF_8)); System.out.write(0);\n", quote::java_string(v)));
     }
@@ -261,7 +267,8 @@ fn every_path_a_product_writes_passes_the_path_rule() {
     let chain = TutorialChain::generate(spec(KeyAlgorithm::EcP256, 2, &["device-01", "dev:02"]), now()).unwrap();
     for file in chain.files().unwrap() {
         check_output_path(&file.path).unwrap();
-        let key_bearing = file.path.starts_with("private/") || file.path.ends_with(".pfx") || file.path.ends_with(".c") || file.path.ends_with(".java");
+        let key_bearing =
+            file.path.starts_with("private/") || file.path.ends_with(".pfx") || file.path.ends_with(".c") || file.path.ends_with(".java");
         if key_bearing {
             assert!(file.secret, "{} holds a key and is not secret", file.path);
         }
@@ -277,7 +284,9 @@ fn a_zip_nested_deep_is_refused_at_the_third_level_at_once() {
     use cert_studio::OutputFile;
     use cert_studio::ca_tools::material::Material;
     let root_path = "certs/azure-iot-test-only.root.ca.cert.pem";
-    let wrap = |contents: Vec<u8>| zip_files(&[OutputFile { path: root_path.into(), contents, description: String::new(), secret: false }]).unwrap();
+    let wrap = |contents: Vec<u8>| {
+        zip_files(&[OutputFile { path: root_path.into(), contents, description: String::new(), secret: false }]).unwrap()
+    };
     let mut nested = wrap(b"not a certificate".to_vec());
     for _ in 0..200 {
         nested = wrap(nested);
@@ -296,8 +305,12 @@ fn a_zip_nested_deep_is_refused_at_the_third_level_at_once() {
 #[test]
 fn an_rsa_key_of_another_size_is_named_by_its_size() {
     let dir = Scratch::new("rsa-1024");
-    run_ok(tool("openssl").args(["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:1024", "-out", "k.pem"]).current_dir(dir.root()));
-    run_ok(tool("openssl").args(["pkcs8", "-topk8", "-nocrypt", "-in", "k.pem", "-outform", "DER", "-out", "k.der"]).current_dir(dir.root()));
+    run_ok(
+        tool("openssl").args(["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:1024", "-out", "k.pem"]).current_dir(dir.root()),
+    );
+    run_ok(
+        tool("openssl").args(["pkcs8", "-topk8", "-nocrypt", "-in", "k.pem", "-outform", "DER", "-out", "k.der"]).current_dir(dir.root()),
+    );
     // The studio makes 2048, 3072 and 4096; a 1024-bit key read from a file is named by its size, not the nearest.
     let key = cert_studio::PrivateKey::from_pkcs8_der(&dir.read("k.der")).unwrap();
     assert_eq!(key.label(), "RSA 1024");

@@ -10,20 +10,20 @@ mod support;
 use std::path::Path;
 
 use cert_studio::Product;
-use cert_studio::output::zip::zip_files;
-use cert_studio::ca_tools::signing::{self, CsrProfile};
-use cert_studio::make::chain::{ChainSpec, TutorialChain};
 use cert_studio::StudioError;
 use cert_studio::ca_tools::import::{ImportedCa, import_cas};
 use cert_studio::ca_tools::inspect::{CertificateDescription, RequestDescription, inspect};
+use cert_studio::ca_tools::pem_file::InputFile;
+use cert_studio::ca_tools::signing::{self, CsrProfile};
+use cert_studio::make::chain::{ChainSpec, TutorialChain};
+use cert_studio::make::verification::VerificationCertificate;
+use cert_studio::output::zip::zip_files;
 use cert_studio::x509::facts::pem_text;
 use cert_studio::x509::key::KeyAlgorithm;
-use cert_studio::ca_tools::pem_file::InputFile;
 use cert_studio::x509::random;
-use cert_studio::make::verification::VerificationCertificate;
 use der::Encode;
-use x509_cert::Certificate;
 use support::{CaKey, Files, Scratch, now, openssl_ca};
+use x509_cert::Certificate;
 
 const DAY: u64 = 86_400;
 
@@ -89,13 +89,36 @@ fn material(noise: &mut Noise) -> Scratch {
     }
     openssl_ca(&dir, CaKey::Rsa);
     dir.openssl(&["pkey", "-in", "root.key.pem", "-passin", "pass:1234", "-pubout", "-out", "root.pub.pem"]);
-    dir.openssl(&["rsa", "-in", "root.key.pem", "-passin", "pass:1234", "-aes256", "-traditional", "-passout", "pass:1234", "-out", "legacy.key"]);
+    dir.openssl(&[
+        "rsa",
+        "-in",
+        "root.key.pem",
+        "-passin",
+        "pass:1234",
+        "-aes256",
+        "-traditional",
+        "-passout",
+        "pass:1234",
+        "-out",
+        "legacy.key",
+    ]);
     dir.openssl(&["rsa", "-in", "root.key.pem", "-passin", "pass:1234", "-traditional", "-out", "pkcs1.key"]);
     dir.openssl(&["pkey", "-in", "root.key.pem", "-passin", "pass:1234", "-outform", "DER", "-out", "root.key.der"]);
     dir.openssl(&["x509", "-in", "root.cert.pem", "-outform", "DER", "-out", "root.cer"]);
     for (out, extra) in [("default.pfx", &[][..]), ("legacy.pfx", &["-legacy"][..])] {
         let mut args = vec![
-            "pkcs12", "-export", "-inkey", "root.key.pem", "-passin", "pass:1234", "-in", "root.cert.pem", "-passout", "pass:1234", "-out", out,
+            "pkcs12",
+            "-export",
+            "-inkey",
+            "root.key.pem",
+            "-passin",
+            "pass:1234",
+            "-in",
+            "root.cert.pem",
+            "-passout",
+            "pass:1234",
+            "-out",
+            out,
         ];
         args.extend(extra);
         dir.openssl(&args);
@@ -105,14 +128,45 @@ fn material(noise: &mut Noise) -> Scratch {
     dir.openssl(&["req", "-new", "-config", "ext.cnf", "-key", "device.key", "-subj", "/CN=device-01", "-out", "device.csr.pem"]);
     dir.openssl(&["req", "-in", "device.csr.pem", "-outform", "DER", "-out", "device.csr"]);
     dir.openssl(&[
-        "x509", "-req", "-in", "device.csr.pem", "-CA", "root.cert.pem", "-CAkey", "root.key.pem", "-passin", "pass:1234",
-        "-days", "30", "-extfile", "ext.cnf", "-extensions", "usr_cert", "-out", "device.cert.pem",
+        "x509",
+        "-req",
+        "-in",
+        "device.csr.pem",
+        "-CA",
+        "root.cert.pem",
+        "-CAkey",
+        "root.key.pem",
+        "-passin",
+        "pass:1234",
+        "-days",
+        "30",
+        "-extfile",
+        "ext.cnf",
+        "-extensions",
+        "usr_cert",
+        "-out",
+        "device.cert.pem",
     ]);
     // A CA whose keyUsage forgot keyCertSign.
     dir.openssl(&["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "nosign.key"]);
     dir.openssl(&[
-        "req", "-new", "-x509", "-config", "ext.cnf", "-key", "nosign.key", "-subj", "/CN=No Sign CA", "-days", "30",
-        "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,digitalSignature", "-out", "nosign.cert.pem",
+        "req",
+        "-new",
+        "-x509",
+        "-config",
+        "ext.cnf",
+        "-key",
+        "nosign.key",
+        "-subj",
+        "/CN=No Sign CA",
+        "-days",
+        "30",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,digitalSignature",
+        "-out",
+        "nosign.cert.pem",
     ]);
     // A CSR whose signature was tampered with.
     let mut csr = dir.read("device.csr");
@@ -174,7 +228,13 @@ fn every_bad_input_gets_one_sentence_naming_the_file() {
         (&["nosign.cert.pem", "nosign.key"], None, t, "files", &["nosign.cert.pem", "keyCertSign"]),
         (&["root.cert.pem", "pkcs1.key"], None, t + 31 * DAY, "files", &["root.cert.pem", "expired on"]),
         (&["root.cert.pem", "pkcs1.key"], None, t - DAY, "files", &["root.cert.pem", "not valid yet"]),
-        (&["root.cert.pem", "intermediate.key.pem"], Some("1234"), t, "files", &["intermediate.key.pem", "does not match", "root.cert.pem"]),
+        (
+            &["root.cert.pem", "intermediate.key.pem"],
+            Some("1234"),
+            t,
+            "files",
+            &["intermediate.key.pem", "does not match", "root.cert.pem"],
+        ),
         (&["root.cert.pem"], None, t, "files", &["root.cert.pem", "No private key"]),
         (&["root.cert.pem", "slow.key"], Some("1234"), t, "files", &["slow.key", "20000000 PBKDF2 rounds"]),
         (&["root.cert.pem", "scrypt.key"], Some("1234"), t, "files", &["scrypt.key", "scrypt"]),
@@ -194,11 +254,25 @@ fn every_bad_input_gets_one_sentence_naming_the_file() {
 
     let ca = import(&dir, &["root.cert.pem", "pkcs1.key"], None, t).unwrap().remove(0);
     let csr = dir.read("tampered.csr");
-    let bad = signing::sign_request(&ca, &InputFile { name: "tampered.csr", contents: &csr }, &cert_studio::CsrSigningSpec { profile: CsrProfile::Device, ..Default::default() }, t).err().unwrap();
+    let bad = signing::sign_request(
+        &ca,
+        &InputFile { name: "tampered.csr", contents: &csr },
+        &cert_studio::CsrSigningSpec { profile: CsrProfile::Device, ..Default::default() },
+        t,
+    )
+    .err()
+    .unwrap();
     assert_eq!(bad.field.as_deref(), Some("csr"));
     assert!(bad.message.contains("tampered.csr") && bad.message.contains("signature"), "{}", bad.message);
     let cert = dir.read("root.cert.pem");
-    let not_csr = signing::sign_request(&ca, &InputFile { name: "root.cert.pem", contents: &cert }, &cert_studio::CsrSigningSpec { profile: CsrProfile::Device, ..Default::default() }, t).err().unwrap();
+    let not_csr = signing::sign_request(
+        &ca,
+        &InputFile { name: "root.cert.pem", contents: &cert },
+        &cert_studio::CsrSigningSpec { profile: CsrProfile::Device, ..Default::default() },
+        t,
+    )
+    .err()
+    .unwrap();
     assert!(not_csr.message.contains("root.cert.pem") && not_csr.message.contains("no certificate signing request"), "{}", not_csr.message);
     let inspected = inspect(&Files::from_dir(&dir, &["tampered.csr"]).inputs(), None, t).unwrap();
     assert!(!inspected.requests[0].signature_valid);
@@ -220,7 +294,13 @@ const FED: [&str; 5] = ["import_cas with a partner", "import_cas alone", "inspec
 /// damaged input's reading can be checked against the original's.
 /// `intermediate` was imported without its root: the extra chain completes
 /// it. `root` is at hand to complete an imported CA's chain.
-fn feed_everything(intermediate: &ImportedCa, root: &[Certificate], partner: &[u8], name: &str, contents: &[u8]) -> [Option<Vec<String>>; 5] {
+fn feed_everything(
+    intermediate: &ImportedCa,
+    root: &[Certificate],
+    partner: &[u8],
+    name: &str,
+    contents: &[u8],
+) -> [Option<Vec<String>>; 5] {
     let file = InputFile { name, contents };
     let with_partner = [file, InputFile { name: "partner.pem", contents: partner }];
     // A CA is read to sign devices: what counts is the key it signs with and
@@ -242,17 +322,25 @@ fn feed_everything(intermediate: &ImportedCa, root: &[Certificate], partner: &[u
         // signature shows the damage, as good as a refusal.
         inspect(&[file], Some("1234"), t)
             .ok()
-            .filter(|read| !read.keys.is_empty() || read.certificates.iter().any(|c| c.self_signed) || read.requests.iter().any(|r| r.signature_valid))
+            .filter(|read| {
+                !read.keys.is_empty() || read.certificates.iter().any(|c| c.self_signed) || read.requests.iter().any(|r| r.signature_valid)
+            })
             .map(|read| {
-                let certificates = read.certificates.into_iter().map(|c| format!("{:?}", CertificateDescription { file: String::new(), ..c }));
+                let certificates =
+                    read.certificates.into_iter().map(|c| format!("{:?}", CertificateDescription { file: String::new(), ..c }));
                 let requests = read.requests.into_iter().map(|r| format!("{:?}", RequestDescription { file: String::new(), ..r }));
-                let keys = read.keys.into_iter().map(|k| format!("{:?} matches a certificate: {}", k.public_key, !k.matching_certificates.is_empty()));
+                let keys = read
+                    .keys
+                    .into_iter()
+                    .map(|k| format!("{:?} matches a certificate: {}", k.public_key, !k.matching_certificates.is_empty()));
                 certificates.chain(requests).chain(keys).collect()
             }),
         // A new certificate each time (serial, dates): what it certifies is what counts.
         signing::sign_request(intermediate, &file, &cert_studio::CsrSigningSpec { profile: CsrProfile::Server, ..Default::default() }, t)
             .ok()
-            .map(|signed| vec![format!("{} {:?}", signed.common_name, der(signed.certificate.tbs_certificate().subject_public_key_info()))]),
+            .map(|signed| {
+                vec![format!("{} {:?}", signed.common_name, der(signed.certificate.tbs_certificate().subject_public_key_info()))]
+            }),
         // What the added certificates are for: the chain they complete.
         signing::extra_chain(&[file])
             .and_then(|extra| intermediate.chain_to_root(&extra))
@@ -271,8 +359,18 @@ fn truncations_bit_flips_and_random_bytes_are_refused_or_read_as_the_original() 
     let root = signing::extra_chain(&[InputFile { name: "root.cert.pem", contents: &cert }]).unwrap();
     let key = dir.read("pkcs1.key");
     let valid = [
-        "root.cert.pem", "root.cer", "root.key.pem", "legacy.key", "pkcs1.key", "root.key.der", "default.pfx", "legacy.pfx",
-        "device.csr.pem", "device.csr", "device.key", "studio.zip",
+        "root.cert.pem",
+        "root.cer",
+        "root.key.pem",
+        "legacy.key",
+        "pkcs1.key",
+        "root.key.der",
+        "default.pfx",
+        "legacy.pfx",
+        "device.csr.pem",
+        "device.csr",
+        "device.key",
+        "studio.zip",
     ];
     for name in valid {
         let contents = dir.read(name);
@@ -304,7 +402,13 @@ fn truncations_bit_flips_and_random_bytes_are_refused_or_read_as_the_original() 
             for ((fed, got), want) in FED.iter().zip(&read).zip(&original) {
                 let want = want.as_deref().unwrap_or_default();
                 if let Some(new) = got.iter().flatten().find(|item| !want.contains(item)) {
-                    keep_and_fail(&dir, seed, format!("{name} with bits flipped at bytes {flips:?} was read by {fed} as what the original did not hold:\n{new}\nnot any of\n{want:#?}"));
+                    keep_and_fail(
+                        &dir,
+                        seed,
+                        format!(
+                            "{name} with bits flipped at bytes {flips:?} was read by {fed} as what the original did not hold:\n{new}\nnot any of\n{want:#?}"
+                        ),
+                    );
                 }
             }
         }

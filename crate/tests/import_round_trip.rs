@@ -6,14 +6,14 @@
 mod support;
 
 use cert_studio::Product;
-use cert_studio::{DeviceSigningSpec, OutputFile, zip_files};
-use cert_studio::ca_tools::signing::{self, CsrProfile};
-use cert_studio::x509::facts::{self, certificate_pem, subject_key_identifier};
-use cert_studio::make::chain::{ChainSpec, TutorialChain};
 use cert_studio::ca_tools::import::{ImportedCa, import_cas};
-use cert_studio::x509::key::KeyAlgorithm;
 use cert_studio::ca_tools::pem_file::InputFile;
+use cert_studio::ca_tools::signing::{self, CsrProfile};
+use cert_studio::make::chain::{ChainSpec, TutorialChain};
 use cert_studio::make::verification::VerificationCertificate;
+use cert_studio::x509::facts::{self, certificate_pem, subject_key_identifier};
+use cert_studio::x509::key::KeyAlgorithm;
+use cert_studio::{DeviceSigningSpec, OutputFile, zip_files};
 use support::{CaKey, EXTENSIONS, Files, Handshake, INTERMEDIATE_CN, ROOT_CN, Scratch, TlsServer, mutual_tls, now, openssl_ca};
 
 const CODE: &str = "0A1B2C3D4E5F60718293A4B5C6D7E8F90A1B2C3D4E5F6071";
@@ -55,7 +55,8 @@ fn check_verification(dir: &Scratch, ca: &ImportedCa, trust: &[&str]) {
     let subject = dir.openssl(&["x509", "-in", &cert, "-noout", "-subject", "-nameopt", "RFC2253"]);
     assert_eq!(subject.trim(), format!("subject=CN={CODE}"));
     let aki = dir.openssl(&["x509", "-in", &cert, "-noout", "-ext", "authorityKeyIdentifier"]);
-    let ski: String = subject_key_identifier(&ca.issuer.certificate).unwrap().iter().map(|b| format!("{b:02X}")).collect::<Vec<_>>().join(":");
+    let ski: String =
+        subject_key_identifier(&ca.issuer.certificate).unwrap().iter().map(|b| format!("{b:02X}")).collect::<Vec<_>>().join(":");
     assert!(aki.contains(&ski), "AKI {aki} is not the CA's SKI {ski}");
     let fingerprint = dir.openssl(&["x509", "-in", &cert, "-noout", "-fingerprint", "-sha1"]);
     assert_eq!(fingerprint.trim().rsplit('=').next().unwrap().replace(':', ""), made.thumbprint_sha1().unwrap());
@@ -76,8 +77,7 @@ fn check_devices(dir: &Scratch, intermediate: &ImportedCa, extra_chain: Option<&
     assert!(files.iter().any(|f| f.path == "private/device-02.key.pem" && f.secret));
     let chain_name = write(dir, chain);
     let cert_name = write(dir, cert);
-    let (ok, out) =
-        dir.openssl_status(&["verify", "-CAfile", "root.cert.pem", "-untrusted", &chain_name, &cert_name]);
+    let (ok, out) = dir.openssl_status(&["verify", "-CAfile", "root.cert.pem", "-untrusted", &chain_name, &cert_name]);
     assert!(ok, "device refused: {out}");
     let text = String::from_utf8(chain.contents.clone()).unwrap();
     assert_eq!(text.matches("BEGIN CERTIFICATE").count(), 3, "device, intermediate, root");
@@ -95,9 +95,28 @@ fn check_mutual_tls(dir: &Scratch, ca: &ImportedCa, root: &str) {
     }
     dir.write("tls.cnf", EXTENSIONS);
     dir.openssl(&["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "server.key"]);
-    dir.openssl(&["req", "-new", "-config", "tls.cnf", "-key", "server.key", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost", "-out", "server.csr"]);
+    dir.openssl(&[
+        "req",
+        "-new",
+        "-config",
+        "tls.cnf",
+        "-key",
+        "server.key",
+        "-subj",
+        "/CN=localhost",
+        "-addext",
+        "subjectAltName=DNS:localhost",
+        "-out",
+        "server.csr",
+    ]);
     let csr = dir.read("server.csr");
-    let server = signing::sign_request(ca, &InputFile { name: "server.csr", contents: &csr }, &cert_studio::CsrSigningSpec { profile: CsrProfile::Server, ..Default::default() }, now()).unwrap();
+    let server = signing::sign_request(
+        ca,
+        &InputFile { name: "server.csr", contents: &csr },
+        &cert_studio::CsrSigningSpec { profile: CsrProfile::Server, ..Default::default() },
+        now(),
+    )
+    .unwrap();
     let signers = ca.chain_to_root(&[]).unwrap();
     let endpoint = TlsServer {
         cert: &dir.write("server.pem", &server.files[0].contents),
@@ -158,8 +177,20 @@ fn pfx_default_and_legacy_import() {
     openssl_ca(&dir, CaKey::Rsa);
     let export = |extra: &[&str], out: &str| {
         let mut args = vec![
-            "pkcs12", "-export", "-inkey", "intermediate.key.pem", "-passin", "pass:1234", "-in", "intermediate.cert.pem",
-            "-certfile", "root.cert.pem", "-passout", "pass:1234", "-out", out,
+            "pkcs12",
+            "-export",
+            "-inkey",
+            "intermediate.key.pem",
+            "-passin",
+            "pass:1234",
+            "-in",
+            "intermediate.cert.pem",
+            "-certfile",
+            "root.cert.pem",
+            "-passout",
+            "pass:1234",
+            "-out",
+            out,
         ];
         args.extend(extra);
         dir.openssl(&args);
@@ -200,7 +231,20 @@ fn every_key_encoding_openssl_writes() {
     root(&["-traditional", "-out", "pkcs1.key"]);
     root(&["-out", "pkcs8.key"]);
     // OpenSSL 1.0's `pkcs8 -topk8` default: PKCS#12 PBE with SHA-1 and 3DES.
-    dir.openssl(&["pkcs8", "-topk8", "-in", "root.key.pem", "-passin", "pass:1234", "-v1", "PBE-SHA1-3DES", "-passout", "pass:1234", "-out", "pbe-3des.key"]);
+    dir.openssl(&[
+        "pkcs8",
+        "-topk8",
+        "-in",
+        "root.key.pem",
+        "-passin",
+        "pass:1234",
+        "-v1",
+        "PBE-SHA1-3DES",
+        "-passout",
+        "pass:1234",
+        "-out",
+        "pbe-3des.key",
+    ]);
     root(&["-outform", "DER", "-out", "pkcs8.der"]);
     dir.openssl(&["x509", "-in", "root.cert.pem", "-outform", "DER", "-out", "root.cer"]);
     let legacy = String::from_utf8(dir.read("legacy-aes256.key")).unwrap();
@@ -271,23 +315,44 @@ fn external_csr_signed_under_either_profile() {
     let ca = import_one(&dir, &["intermediate.cert.pem", "intermediate.key.pem", "root.cert.pem"], Some("1234"));
     dir.openssl(&["ecparam", "-name", "secp384r1", "-genkey", "-noout", "-out", "edge.key"]);
     dir.openssl(&[
-        "req", "-new", "-config", "ext.cnf", "-key", "edge.key", "-subj", "/CN=edge-gateway", "-addext",
-        "subjectAltName=DNS:edge-gateway.local", "-out", "edge.csr.pem",
+        "req",
+        "-new",
+        "-config",
+        "ext.cnf",
+        "-key",
+        "edge.key",
+        "-subj",
+        "/CN=edge-gateway",
+        "-addext",
+        "subjectAltName=DNS:edge-gateway.local",
+        "-out",
+        "edge.csr.pem",
     ]);
     dir.openssl(&["genrsa", "-out", "dev.key", "2048"]);
     dir.openssl(&["req", "-new", "-config", "ext.cnf", "-key", "dev.key", "-subj", "/CN=device-07", "-outform", "DER", "-out", "dev.csr"]);
     let pem = dir.read("edge.csr.pem");
-    let server = signing::sign_request(&ca, &InputFile { name: "edge.csr.pem", contents: &pem }, &cert_studio::CsrSigningSpec { profile: CsrProfile::Server, ..Default::default() }, now()).unwrap();
+    let server = signing::sign_request(
+        &ca,
+        &InputFile { name: "edge.csr.pem", contents: &pem },
+        &cert_studio::CsrSigningSpec { profile: CsrProfile::Server, ..Default::default() },
+        now(),
+    )
+    .unwrap();
     assert_eq!(server.files[0].path, "certs/edge-gateway.cert.pem");
     let der = dir.read("dev.csr");
-    let device = signing::sign_request(&ca, &InputFile { name: "dev.csr", contents: &der }, &cert_studio::CsrSigningSpec { profile: CsrProfile::Device, ..Default::default() }, now()).unwrap();
+    let device = signing::sign_request(
+        &ca,
+        &InputFile { name: "dev.csr", contents: &der },
+        &cert_studio::CsrSigningSpec { profile: CsrProfile::Device, ..Default::default() },
+        now(),
+    )
+    .unwrap();
     dir.write("chain.pem", [dir.read("intermediate.cert.pem"), dir.read("root.cert.pem")].concat());
     for (signed, purpose, expect) in
         [(&server, "sslserver", "TLS Web Server Authentication"), (&device, "sslclient", "TLS Web Client Authentication")]
     {
         let name = write(&dir, &signed.files[0]);
-        let (ok, out) =
-            dir.openssl_status(&["verify", "-CAfile", "root.cert.pem", "-untrusted", "chain.pem", "-purpose", purpose, &name]);
+        let (ok, out) = dir.openssl_status(&["verify", "-CAfile", "root.cert.pem", "-untrusted", "chain.pem", "-purpose", purpose, &name]);
         assert!(ok, "{purpose}: {out}");
         let text = dir.openssl(&["x509", "-in", &name, "-noout", "-text"]);
         assert!(text.contains(expect), "{text}");

@@ -81,15 +81,39 @@ fn make_certificates(dir: &Scratch) {
     dir.write("ext.cnf", format!("{EXTENSIONS}\n{MORE_SECTIONS}"));
     dir.openssl(&["genrsa", "-out", "ca.key", "2048"]);
     dir.openssl(&[
-        "req", "-new", "-x509", "-config", "ext.cnf", "-key", "ca.key", "-subj", "/C=US/O=Contoso Ltd/CN=Test Root CA",
-        "-days", "30", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
-        "-out", "root.pem",
+        "req",
+        "-new",
+        "-x509",
+        "-config",
+        "ext.cnf",
+        "-key",
+        "ca.key",
+        "-subj",
+        "/C=US/O=Contoso Ltd/CN=Test Root CA",
+        "-days",
+        "30",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign",
+        "-out",
+        "root.pem",
     ]);
     for (name, key, subject, section, extra) in CASES {
         let key_file = format!("{name}.key");
         match *key {
             "rsa" => dir.openssl(&["genrsa", "-out", &key_file, "2048"]),
-            "rsa3" => dir.openssl(&["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-pkeyopt", "rsa_keygen_pubexp:3", "-out", &key_file]),
+            "rsa3" => dir.openssl(&[
+                "genpkey",
+                "-algorithm",
+                "RSA",
+                "-pkeyopt",
+                "rsa_keygen_bits:2048",
+                "-pkeyopt",
+                "rsa_keygen_pubexp:3",
+                "-out",
+                &key_file,
+            ]),
             "p256" => dir.openssl(&["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", &key_file]),
             _ => dir.openssl(&["ecparam", "-name", "secp384r1", "-genkey", "-noout", "-out", &key_file]),
         };
@@ -97,7 +121,20 @@ fn make_certificates(dir: &Scratch) {
         dir.openssl(&["req", "-new", "-config", "ext.cnf", "-key", &key_file, "-subj", subject, "-out", &csr]);
         let out = format!("{name}.pem");
         let mut args = vec![
-            "x509", "-req", "-in", &csr, "-CA", "root.pem", "-CAkey", "ca.key", "-extfile", "ext.cnf", "-extensions", section, "-out", &out,
+            "x509",
+            "-req",
+            "-in",
+            &csr,
+            "-CA",
+            "root.pem",
+            "-CAkey",
+            "ca.key",
+            "-extfile",
+            "ext.cnf",
+            "-extensions",
+            section,
+            "-out",
+            &out,
         ];
         if !extra.contains(&"-set_serial") {
             args.push("-CAcreateserial");
@@ -233,9 +270,18 @@ fn every_field_matches_openssl_text() {
     // The root and the ten cases, each compared field by field (README: eleven).
     assert_eq!(compared.len(), 11, "compared only {compared:?}");
     for expected in [
-        "X509v3 Basic Constraints", "X509v3 Key Usage", "X509v3 Extended Key Usage", "X509v3 Subject Key Identifier",
-        "X509v3 Authority Key Identifier", "X509v3 Subject Alternative Name", "Netscape Cert Type", "Netscape Comment",
-        "X509v3 CRL Distribution Points", "Authority Information Access", "X509v3 Certificate Policies", "1.2.3.4.5.6",
+        "X509v3 Basic Constraints",
+        "X509v3 Key Usage",
+        "X509v3 Extended Key Usage",
+        "X509v3 Subject Key Identifier",
+        "X509v3 Authority Key Identifier",
+        "X509v3 Subject Alternative Name",
+        "Netscape Cert Type",
+        "Netscape Comment",
+        "X509v3 CRL Distribution Points",
+        "Authority Information Access",
+        "X509v3 Certificate Policies",
+        "1.2.3.4.5.6",
     ] {
         assert!(seen_extensions.contains(expected), "{expected} not covered: {seen_extensions:?}");
     }
@@ -284,8 +330,25 @@ fn broken_chains_name_the_link_and_rule() {
     openssl_ca(&dir, CaKey::Ec);
     let sign = |csr: &str, ca: &str, ca_key: &str, section: &str, days: &str, out: &str| {
         dir.openssl(&[
-            "x509", "-req", "-in", csr, "-CA", ca, "-CAkey", ca_key, "-passin", "pass:1234", "-CAcreateserial", "-days", days,
-            "-extfile", "ext.cnf", "-extensions", section, "-out", out,
+            "x509",
+            "-req",
+            "-in",
+            csr,
+            "-CA",
+            ca,
+            "-CAkey",
+            ca_key,
+            "-passin",
+            "pass:1234",
+            "-CAcreateserial",
+            "-days",
+            days,
+            "-extfile",
+            "ext.cnf",
+            "-extensions",
+            section,
+            "-out",
+            out,
         ]);
     };
     dir.openssl(&["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "device.key"]);
@@ -296,7 +359,20 @@ fn broken_chains_name_the_link_and_rule() {
     dir.openssl(&["req", "-new", "-config", "ext.cnf", "-key", "sub.key", "-subj", "/CN=sub-device", "-out", "sub.csr"]);
     sign("sub.csr", "device.pem", "device.key", "usr_cert", "30", "sub.pem");
     // An intermediate that lives 1 day, checked 2 days from now: expired.
-    dir.openssl(&["req", "-new", "-config", "ext.cnf", "-passin", "pass:1234", "-key", "intermediate.key.pem", "-subj", "/CN=Short Lived", "-out", "short.csr"]);
+    dir.openssl(&[
+        "req",
+        "-new",
+        "-config",
+        "ext.cnf",
+        "-passin",
+        "pass:1234",
+        "-key",
+        "intermediate.key.pem",
+        "-subj",
+        "/CN=Short Lived",
+        "-out",
+        "short.csr",
+    ]);
     sign("short.csr", "root.cert.pem", "root.key.pem", "v3_intermediate_ca", "1", "short.pem");
     sign("device.csr", "short.pem", "intermediate.key.pem", "usr_cert", "30", "device-short.pem");
     let t = now();
@@ -318,7 +394,11 @@ fn broken_chains_name_the_link_and_rule() {
 
     let missing = first(&["device.pem", "root.cert.pem"], t);
     assert_eq!(missing.rule, "missing-issuer");
-    assert!(missing.message.contains("CN = Azure IoT Hub Intermediate Cert Test Only") && missing.message.contains("missing"), "{}", missing.message);
+    assert!(
+        missing.message.contains("CN = Azure IoT Hub Intermediate Cert Test Only") && missing.message.contains("missing"),
+        "{}",
+        missing.message
+    );
 
     let expired = first(&["device-short.pem", "short.pem", "root.cert.pem"], t + 2 * 86_400);
     assert_eq!((expired.rule, expired.certificates.as_slice()), ("validity", &[2][..]));
@@ -326,8 +406,21 @@ fn broken_chains_name_the_link_and_rule() {
 
     let leaf_issuer = first(&["sub.pem", "device.pem", "intermediate.cert.pem", "root.cert.pem"], t);
     assert_eq!(leaf_issuer.rule, "basic-constraints");
-    assert!(leaf_issuer.message.starts_with("certificate 1 (CN = sub-device) → certificate 2 (CN = device-01): certificate 2 is not a CA"), "{}", leaf_issuer.message);
-    let (ok, _) = dir.openssl_status(&["verify", "-CAfile", "root.cert.pem", "-untrusted", "intermediate.cert.pem", "-untrusted", "device.pem", "sub.pem"]);
+    assert!(
+        leaf_issuer.message.starts_with("certificate 1 (CN = sub-device) → certificate 2 (CN = device-01): certificate 2 is not a CA"),
+        "{}",
+        leaf_issuer.message
+    );
+    let (ok, _) = dir.openssl_status(&[
+        "verify",
+        "-CAfile",
+        "root.cert.pem",
+        "-untrusted",
+        "intermediate.cert.pem",
+        "-untrusted",
+        "device.pem",
+        "sub.pem",
+    ]);
     assert!(!ok, "openssl agrees the leaf can't issue");
 
     let no_root = first(&["device.pem", "intermediate.cert.pem"], t);

@@ -19,7 +19,8 @@ fn openssl_text(args: &[&str], file: &Path) -> String {
 
 /// `openssl req -verify` passes and the subject is the CN the studio was asked for.
 fn check_csr(written: &WrittenChain, csr: &str, common_name: &str) {
-    let output = run(tool("openssl").args(["req", "-verify", "-noout", "-subject", "-nameopt", "utf8,space_eq", "-in"]).arg(written.path(csr)));
+    let output =
+        run(tool("openssl").args(["req", "-verify", "-noout", "-subject", "-nameopt", "utf8,space_eq", "-in"]).arg(written.path(csr)));
     let (stdout, stderr) = (String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
     assert!(
         output.status.success() && stderr.contains("verify OK") && !stderr.contains("failure"),

@@ -6,14 +6,17 @@
 
 mod support;
 
-use cert_studio::ca_tools::pem_file::InputFile;
 use cert_studio::ca_tools::expiry::expiry_report;
+use cert_studio::ca_tools::pem_file::InputFile;
 use cert_studio::ca_tools::renewal::{make_rollover, renew_ca, renew_devices};
+use cert_studio::make::batch::DEVICES_CSV_HEADER;
 use cert_studio::make::device_registry::{DeviceRegistryRoot, DeviceRegistryRootSpec};
 use cert_studio::make::renewal::RenewalSpec;
 use cert_studio::rules::validity::ValidityBounds;
-use cert_studio::make::batch::DEVICES_CSV_HEADER;
-use cert_studio::{ChainSpec, CsrProfile, CsrSigningSpec, ImportedCa, KeyAlgorithm, OutputFile, Product, TutorialChain, import_cas, sign_request, zip_files};
+use cert_studio::{
+    ChainSpec, CsrProfile, CsrSigningSpec, ImportedCa, KeyAlgorithm, OutputFile, Product, TutorialChain, import_cas, sign_request,
+    zip_files,
+};
 use support::{ROOT_CERT, ROOT_KEY, Scratch, now, run_ok, tool};
 
 const DAY: u64 = 86_400;
@@ -112,13 +115,15 @@ fn a_backdated_start_passes_verify_a_day_before_now() {
     dir.write_all(&TutorialChain::generate(spec, now()).unwrap().files().unwrap());
     let day_before = (now() - DAY).to_string();
     let args = |at: &str| {
-        ["verify", "-attime", at, "-CAfile", ROOT_CERT, "-untrusted", "certs/device-01-full-chain.cert.pem", "certs/device-01.cert.pem"].map(str::to_string)
+        ["verify", "-attime", at, "-CAfile", ROOT_CERT, "-untrusted", "certs/device-01-full-chain.cert.pem", "certs/device-01.cert.pem"]
+            .map(str::to_string)
     };
     let (ok, text) = dir.openssl_status(&args(&day_before).each_ref().map(String::as_str));
     assert!(ok, "backdated: {text}");
     let (ok, _) = dir.openssl_status(&args(&(now() - 3 * DAY).to_string()).each_ref().map(String::as_str));
     assert!(!ok, "not valid before its start");
-    let backwards = ChainSpec { validity_bounds: ValidityBounds { starts_unix: Some(now()), ends_unix: Some(now() - DAY) }, ..ChainSpec::default() };
+    let backwards =
+        ChainSpec { validity_bounds: ValidityBounds { starts_unix: Some(now()), ends_unix: Some(now() - DAY) }, ..ChainSpec::default() };
     assert_eq!(TutorialChain::generate(backwards, now()).err().unwrap().field.as_deref(), Some("notAfterMs"));
 }
 
@@ -130,7 +135,16 @@ fn after_a_rollover_devices_verify_under_the_new_root_only() {
     std::fs::rename(dir.path(ROOT_CERT), dir.path("old-root.pem")).unwrap();
     let new = chain(KeyAlgorithm::EcP256, now());
     let new_intermediate = import(&new, &[INTERMEDIATE, INTERMEDIATE_KEY, ROOT_CERT], now());
-    let renewed = renew_devices(&new_intermediate, &[file(&old, "certs/device-01.cert.pem")], &[file(&old, "private/device-01.key.pem")], None, &[], &RenewalSpec::default(), now()).unwrap();
+    let renewed = renew_devices(
+        &new_intermediate,
+        &[file(&old, "certs/device-01.cert.pem")],
+        &[file(&old, "private/device-01.key.pem")],
+        None,
+        &[],
+        &RenewalSpec::default(),
+        now(),
+    )
+    .unwrap();
     let out = Scratch::new("lifecycle");
     out.write_all(&new);
     out.write_all(&renewed.files().unwrap());
@@ -149,8 +163,16 @@ fn a_signed_csr_keeps_its_subject_and_san() {
     let ca = import(&made, &[INTERMEDIATE, INTERMEDIATE_KEY, ROOT_CERT], now());
     dir.openssl(&["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "gw.key"]);
     dir.openssl(&[
-        "req", "-new", "-key", "gw.key", "-subj", "/C=DE/O=Contoso/OU=Plant 7/CN=edge-gateway", "-addext",
-        "subjectAltName=DNS:edge-gateway.local,IP:10.0.0.7", "-out", "gw.csr",
+        "req",
+        "-new",
+        "-key",
+        "gw.key",
+        "-subj",
+        "/C=DE/O=Contoso/OU=Plant 7/CN=edge-gateway",
+        "-addext",
+        "subjectAltName=DNS:edge-gateway.local,IP:10.0.0.7",
+        "-out",
+        "gw.csr",
     ]);
     let csr = std::fs::read(dir.path("gw.csr")).unwrap();
     for profile in [CsrProfile::Device, CsrProfile::Server, CsrProfile::Intermediate { path_len: 0 }] {
@@ -160,7 +182,10 @@ fn a_signed_csr_keeps_its_subject_and_san() {
         out.write_all(&signed.files);
         let cert = "certs/edge-gateway.cert.pem";
         let subject = |d: &Scratch, args: &[&str]| d.openssl(args).trim().trim_start_matches("subject=").to_string();
-        assert_eq!(subject(&out, &["x509", "-in", cert, "-noout", "-subject"]), subject(&dir, &["req", "-in", "gw.csr", "-noout", "-subject"]));
+        assert_eq!(
+            subject(&out, &["x509", "-in", cert, "-noout", "-subject"]),
+            subject(&dir, &["req", "-in", "gw.csr", "-noout", "-subject"])
+        );
         let san = out.openssl(&["x509", "-in", cert, "-noout", "-ext", "subjectAltName"]);
         assert!(san.contains("DNS:edge-gateway.local") && san.contains("IP Address:10.0.0.7"), "{profile:?}: {san}");
         let basic = out.openssl(&["x509", "-in", cert, "-noout", "-ext", "basicConstraints"]);
@@ -172,11 +197,22 @@ fn a_signed_csr_keeps_its_subject_and_san() {
 fn the_device_registry_root_follows_its_rules() {
     let dir = Scratch::new("lifecycle");
     for algorithm in [KeyAlgorithm::EcP256, KeyAlgorithm::EcP384] {
-        let root = DeviceRegistryRoot::build(DeviceRegistryRootSpec { key_algorithm: algorithm, ..DeviceRegistryRootSpec::default() }, None, now()).unwrap();
+        let root = DeviceRegistryRoot::build(
+            DeviceRegistryRootSpec { key_algorithm: algorithm, ..DeviceRegistryRootSpec::default() },
+            None,
+            now(),
+        )
+        .unwrap();
         dir.write_all(&root.files().unwrap());
         let cert = "certs/device-registry.root.ca.cert.pem";
         let text = dir.openssl(&["x509", "-in", cert, "-noout", "-text"]);
-        for expected in ["X509v3 Basic Constraints: critical", "CA:TRUE, pathlen:1", "Digital Signature, Certificate Sign, CRL Sign", "X509v3 Subject Key Identifier", "ecdsa-with-SHA"] {
+        for expected in [
+            "X509v3 Basic Constraints: critical",
+            "CA:TRUE, pathlen:1",
+            "Digital Signature, Certificate Sign, CRL Sign",
+            "X509v3 Subject Key Identifier",
+            "ecdsa-with-SHA",
+        ] {
             assert!(text.contains(expected), "{algorithm:?}: {expected} missing from\n{text}");
         }
         let findings = run_ok(tool("lint_pkix_cert").args(["lint", "-s", "WARNING"]).arg(dir.path(cert)));
@@ -187,7 +223,6 @@ fn the_device_registry_root_follows_its_rules() {
     let short = DeviceRegistryRootSpec { validity_days: 300, ..DeviceRegistryRootSpec::default() };
     assert_eq!(DeviceRegistryRoot::build(short, None, now()).err().unwrap().field.as_deref(), Some("validityDays"));
 }
-
 
 fn fingerprint(dir: &Scratch, cert: &str) -> String {
     let line = dir.openssl(&["x509", "-in", cert, "-noout", "-fingerprint", "-sha1"]);
@@ -211,14 +246,24 @@ fn the_expiry_view_of_a_studio_zip_agrees_with_openssl_checkend() {
     // The report's clock: 20 days to the second after the chain was made, so 10 whole days are left, whenever the test runs.
     let report_at = made_at + 20 * DAY;
     let listed_only = "device-99";
-    let csv = format!("{DEVICES_CSV_HEADER}device-01,{},X,2020-01-01T00:00:00Z\r\n{listed_only},{},Y,2030-01-01T00:00:00Z\r\n", fingerprint(&dir, "certs/device-01.cert.pem"), "AB".repeat(20));
+    let csv = format!(
+        "{DEVICES_CSV_HEADER}device-01,{},X,2020-01-01T00:00:00Z\r\n{listed_only},{},Y,2030-01-01T00:00:00Z\r\n",
+        fingerprint(&dir, "certs/device-01.cert.pem"),
+        "AB".repeat(20)
+    );
     let files = [InputFile { name: "studio.zip", contents: &zip }, InputFile { name: "devices.csv", contents: csv.as_bytes() }];
     for within in [30, 5] {
         let report = expiry_report(&files, None, within, report_at).unwrap();
         let roles: Vec<(&str, &str)> = report.certificates.iter().map(|r| (r.role, r.common_name.as_str())).collect();
         assert_eq!(
             roles,
-            [("root", "Azure IoT Hub CA Cert Test Only"), ("intermediate", "Azure IoT Hub Intermediate Cert Test Only"), ("device", "device-01"), ("device", "device-02"), ("device", listed_only)],
+            [
+                ("root", "Azure IoT Hub CA Cert Test Only"),
+                ("intermediate", "Azure IoT Hub Intermediate Cert Test Only"),
+                ("device", "device-01"),
+                ("device", "device-02"),
+                ("device", listed_only)
+            ],
             "soonest first, roles from the layout and the certificates"
         );
         for row in report.certificates.iter().filter(|r| r.common_name != listed_only) {
@@ -286,13 +331,20 @@ fn a_rollover_plan_names_both_roots_and_its_devices_verify_under_the_new_root_on
     let (_, zip, _) = zipped_chain(&dir);
     let zip_file = [InputFile { name: "studio.zip", contents: &zip }];
     let old = import_cas(&zip_file, Some("1234"), now()).unwrap().pop().unwrap();
-    let spec = ChainSpec { key_algorithm: KeyAlgorithm::EcP256, root_common_name: "Azure IoT Hub CA Cert Test Only 2027".into(), validity_days: 365, ..ChainSpec::default() };
+    let spec = ChainSpec {
+        key_algorithm: KeyAlgorithm::EcP256,
+        root_common_name: "Azure IoT Hub CA Cert Test Only 2027".into(),
+        validity_days: 365,
+        ..ChainSpec::default()
+    };
     let (rollover, cas) = make_rollover(Some(&old), spec, now()).unwrap();
     let out = Scratch::new("lifecycle");
     let files = rollover.files().unwrap();
     out.write_all(&files);
     let readme = out.read_text("README.txt");
-    for expected in [fingerprint(&dir, ROOT_CERT), fingerprint(&out, ROOT_CERT), "1. Upload the new root".into(), "6. Retire the old root".into()] {
+    for expected in
+        [fingerprint(&dir, ROOT_CERT), fingerprint(&out, ROOT_CERT), "1. Upload the new root".into(), "6. Retire the old root".into()]
+    {
         assert!(readme.contains(&expected), "{expected} missing from\n{readme}");
     }
     let new_ca = cas.last().unwrap();
@@ -310,7 +362,8 @@ fn a_rollover_plan_names_both_roots_and_its_devices_verify_under_the_new_root_on
         assert_eq!(public_key(&out, &cert), public_key(&dir, &cert), "{id} keeps its key");
     }
     // The new root signs its verification certificate at once.
-    let verification = cert_studio::VerificationCertificate::make(&cas[0].issuer, "1B1F84DE79B9BD5F16D71E92709917C2A1CA19D5A156CB9F", now()).unwrap();
+    let verification =
+        cert_studio::VerificationCertificate::make(&cas[0].issuer, "1B1F84DE79B9BD5F16D71E92709917C2A1CA19D5A156CB9F", now()).unwrap();
     out.write_all(&verification.files().unwrap());
     let (ok, text) = out.openssl_status(&["verify", "-CAfile", ROOT_CERT, "certs/verification-code.cert.pem"]);
     assert!(ok, "{text}");
@@ -321,14 +374,71 @@ fn the_expiry_view_of_openssl_files_and_a_pfx_takes_roles_from_the_certificates(
     let dir = Scratch::new("lifecycle");
     let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"];
     let ca_ext = ["-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"];
-    dir.openssl(&[&["req", "-x509", "-noenc", "-keyout", "root.key", "-subj", "/CN=OpenSSL Root", "-days", "400", "-out", "root.pem"][..], &ec, &ca_ext].concat());
-    dir.openssl(&[&["req", "-new", "-noenc", "-keyout", "intermediate.key", "-subj", "/CN=OpenSSL Intermediate", "-out", "intermediate.csr"][..], &ec].concat());
+    dir.openssl(
+        &[
+            &["req", "-x509", "-noenc", "-keyout", "root.key", "-subj", "/CN=OpenSSL Root", "-days", "400", "-out", "root.pem"][..],
+            &ec,
+            &ca_ext,
+        ]
+        .concat(),
+    );
+    dir.openssl(
+        &[
+            &["req", "-new", "-noenc", "-keyout", "intermediate.key", "-subj", "/CN=OpenSSL Intermediate", "-out", "intermediate.csr"][..],
+            &ec,
+        ]
+        .concat(),
+    );
     dir.write("ca.ext", "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n");
-    dir.openssl(&["x509", "-req", "-in", "intermediate.csr", "-CA", "root.pem", "-CAkey", "root.key", "-days", "100", "-extfile", "ca.ext", "-out", "intermediate.pem"]);
-    dir.openssl(&[&["req", "-new", "-keyout", "leaf.key", "-passout", "pass:1234", "-subj", "/CN=sensor-7", "-out", "leaf.csr"][..], &ec].concat());
-    dir.openssl(&["x509", "-req", "-in", "leaf.csr", "-CA", "intermediate.pem", "-CAkey", "intermediate.key", "-days", "3", "-out", "leaf.pem"]);
-    dir.openssl(&["pkcs12", "-export", "-in", "leaf.pem", "-inkey", "leaf.key", "-passin", "pass:1234", "-passout", "pass:pfx-pass", "-out", "leaf.pfx"]);
-    let contents: Vec<(&str, Vec<u8>)> = ["root.pem", "intermediate.pem", "leaf.key", "leaf.pfx"].iter().map(|n| (*n, dir.read(n))).collect();
+    dir.openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "intermediate.csr",
+        "-CA",
+        "root.pem",
+        "-CAkey",
+        "root.key",
+        "-days",
+        "100",
+        "-extfile",
+        "ca.ext",
+        "-out",
+        "intermediate.pem",
+    ]);
+    dir.openssl(
+        &[&["req", "-new", "-keyout", "leaf.key", "-passout", "pass:1234", "-subj", "/CN=sensor-7", "-out", "leaf.csr"][..], &ec].concat(),
+    );
+    dir.openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "leaf.csr",
+        "-CA",
+        "intermediate.pem",
+        "-CAkey",
+        "intermediate.key",
+        "-days",
+        "3",
+        "-out",
+        "leaf.pem",
+    ]);
+    dir.openssl(&[
+        "pkcs12",
+        "-export",
+        "-in",
+        "leaf.pem",
+        "-inkey",
+        "leaf.key",
+        "-passin",
+        "pass:1234",
+        "-passout",
+        "pass:pfx-pass",
+        "-out",
+        "leaf.pfx",
+    ]);
+    let contents: Vec<(&str, Vec<u8>)> =
+        ["root.pem", "intermediate.pem", "leaf.key", "leaf.pfx"].iter().map(|n| (*n, dir.read(n))).collect();
     let files: Vec<InputFile<'_>> = contents.iter().map(|(name, bytes)| InputFile { name, contents: bytes }).collect();
     // The PFX needs its password; the encrypted key alone is passed over.
     assert_eq!(expiry_report(&files, None, 30, now()).err().unwrap().field.as_deref(), Some("password"));

@@ -13,8 +13,23 @@ use support::{Handshake, ROOT_CERT, Scratch, TlsServer, WrittenChain, device_cer
 fn handshake(written: &WrittenChain, cert_file: &str, id: &str) -> Handshake {
     let server = Scratch::new("mtls-server");
     server.openssl(&[
-        "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1", "-subj", "/CN=localhost",
-        "-addext", "subjectAltName=DNS:localhost", "-keyout", "server.key.pem", "-out", "server.cert.pem",
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-days",
+        "1",
+        "-subj",
+        "/CN=localhost",
+        "-addext",
+        "subjectAltName=DNS:localhost",
+        "-keyout",
+        "server.key.pem",
+        "-out",
+        "server.cert.pem",
     ]);
     let (cert, key) = (server.path("server.cert.pem"), server.path("server.key.pem"));
     let endpoint = TlsServer { cert: &cert, key: &key, chain: None, client_root: &written.path(ROOT_CERT) };

@@ -4,7 +4,9 @@
 mod support;
 
 use cert_studio::x509::key::KeyAlgorithm::{self, EcP256, EcP384, Rsa2048, Rsa4096};
-use support::{CHAIN_CA_CERT, ROOT_CERT, WrittenChain, device_cert, device_full_chain, openssl_verify, pem_blocks, run_ok, spec, subject_of, tool};
+use support::{
+    CHAIN_CA_CERT, ROOT_CERT, WrittenChain, device_cert, device_full_chain, openssl_verify, pem_blocks, run_ok, spec, subject_of, tool,
+};
 
 /// Verifies every device of a fresh chain the way the tutorial does, then
 /// checks the full-chain and CA-chain files.
@@ -40,7 +42,8 @@ fn check_chain(algorithm: KeyAlgorithm, intermediates: usize) {
     }
     // Each intermediate verifies against the root with the ones above it.
     for (i, cert) in intermediate_certs.iter().enumerate() {
-        let above = written.dir.write(&format!("above-{i}.pem"), intermediate_certs[..i].iter().map(|c| written.text(c)).collect::<String>());
+        let above =
+            written.dir.write(&format!("above-{i}.pem"), intermediate_certs[..i].iter().map(|c| written.text(c)).collect::<String>());
         let output = openssl_verify(&root, (i > 0).then_some(above.as_path()), &written.path(cert));
         assert!(output.status.success(), "intermediate {cert} does not verify: {}", String::from_utf8_lossy(&output.stdout));
     }
@@ -71,7 +74,8 @@ fn check_each_issued_by_next(written: &WrittenChain, blocks: &[String]) {
     for pair in blocks.windows(2) {
         let file = tempfile::NamedTempFile::new_in(dir).expect("temporary file");
         std::fs::write(file.path(), &pair[0]).expect("write");
-        let issuer = run_ok(tool("openssl").args(["x509", "-noout", "-issuer", "-nameopt", "utf8,sep_comma_plus,space_eq", "-in"]).arg(file.path()));
+        let issuer =
+            run_ok(tool("openssl").args(["x509", "-noout", "-issuer", "-nameopt", "utf8,sep_comma_plus,space_eq", "-in"]).arg(file.path()));
         let subject = subject_of(dir, &pair[1]);
         assert_eq!(issuer.trim().trim_start_matches("issuer="), subject.trim_start_matches("subject="), "chain out of order");
     }
@@ -131,14 +135,11 @@ fn p384_with_three_intermediates() {
 /// The signature algorithm OpenSSL reads matches the key type.
 #[test]
 fn signature_algorithms_follow_the_key() {
-    for (algorithm, expected) in
-        [(Rsa2048, "sha256WithRSAEncryption"), (EcP256, "ecdsa-with-SHA256"), (EcP384, "ecdsa-with-SHA384")]
-    {
+    for (algorithm, expected) in [(Rsa2048, "sha256WithRSAEncryption"), (EcP256, "ecdsa-with-SHA256"), (EcP384, "ecdsa-with-SHA384")] {
         let written = WrittenChain::generate(spec(algorithm, 1, &["device-01"]));
         for cert in [ROOT_CERT.to_string(), written.intermediate_certs()[0].clone(), device_cert("device-01")] {
             let text = run_ok(tool("openssl").args(["x509", "-noout", "-text", "-in"]).arg(written.path(&cert)));
-            let algorithms: Vec<&str> =
-                text.lines().filter_map(|l| l.trim().strip_prefix("Signature Algorithm: ")).collect();
+            let algorithms: Vec<&str> = text.lines().filter_map(|l| l.trim().strip_prefix("Signature Algorithm: ")).collect();
             assert_eq!(algorithms, [expected, expected], "{cert} of a {algorithm:?} chain");
         }
     }
@@ -148,10 +149,9 @@ fn signature_algorithms_follow_the_key() {
 /// certificate leaves it out of keyUsage; an RSA one keeps the tutorial's.
 #[test]
 fn device_key_usage_follows_the_key_type() {
-    for (algorithm, expected) in [
-        (Rsa2048, "Digital Signature, Non Repudiation, Key Encipherment"),
-        (EcP256, "Digital Signature, Non Repudiation"),
-    ] {
+    for (algorithm, expected) in
+        [(Rsa2048, "Digital Signature, Non Repudiation, Key Encipherment"), (EcP256, "Digital Signature, Non Repudiation")]
+    {
         let written = WrittenChain::generate(spec(algorithm, 0, &["device-01"]));
         let text = run_ok(tool("openssl").args(["x509", "-noout", "-ext", "keyUsage", "-in"]).arg(written.path(&device_cert("device-01"))));
         assert_eq!(text.lines().map(str::trim).collect::<Vec<_>>(), ["X509v3 Key Usage: critical", expected], "{algorithm:?}");

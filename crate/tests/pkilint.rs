@@ -6,18 +6,18 @@
 
 mod support;
 
-use cert_studio::Product;
 use cert_studio::OutputFile;
-use cert_studio::x509::facts::certificate_pem;
-use cert_studio::{CertificateParams, Issuer, SignedBy, Signing, ValidityWindow};
+use cert_studio::Product;
+use cert_studio::ca_tools::import::import_cas;
+use cert_studio::ca_tools::pem_file::InputFile;
 use cert_studio::make::chain::{ChainSpec, TutorialChain};
 use cert_studio::make::edge::{EdgeChain, EdgeSpec};
 use cert_studio::make::enrollment::{EnrollmentSpec, IndividualEnrollment};
-use cert_studio::ca_tools::import::import_cas;
-use cert_studio::x509::key::{KeyAlgorithm, PrivateKey};
-use cert_studio::ca_tools::pem_file::InputFile;
-use cert_studio::x509::profile::{CertificateProfile, DEVICE, INTERMEDIATE_CA, ROOT_CA, SERVER};
 use cert_studio::make::verification::VerificationCertificate;
+use cert_studio::x509::facts::certificate_pem;
+use cert_studio::x509::key::{KeyAlgorithm, PrivateKey};
+use cert_studio::x509::profile::{CertificateProfile, DEVICE, INTERMEDIATE_CA, ROOT_CA, SERVER};
+use cert_studio::{CertificateParams, Issuer, SignedBy, Signing, ValidityWindow};
 use support::{Scratch, file, now, run, tool};
 
 fn lint(label: &str, pem: &str) {
@@ -42,10 +42,8 @@ fn every_profile_and_key_type_lints_clean() {
         lint(&format!("{alg:?} root"), &certificate_pem(&root.certificate).unwrap());
 
         let ca_key = PrivateKey::generate(alg).unwrap();
-        let intermediate = Issuer {
-            certificate: issue("Lint Intermediate", &INTERMEDIATE_CA, &ca_key, SignedBy::Ca(&root), &[]),
-            key: ca_key,
-        };
+        let intermediate =
+            Issuer { certificate: issue("Lint Intermediate", &INTERMEDIATE_CA, &ca_key, SignedBy::Ca(&root), &[]), key: ca_key };
         lint(&format!("{alg:?} intermediate"), &certificate_pem(&intermediate.certificate).unwrap());
 
         let leaf_key = PrivateKey::generate(alg).unwrap();
@@ -75,7 +73,9 @@ fn lint_certificate_files(generator: &str, files: &[OutputFile]) -> usize {
 #[test]
 fn every_generator_output_lints_clean() {
     for alg in [KeyAlgorithm::Rsa2048, KeyAlgorithm::EcP256, KeyAlgorithm::EcP384] {
-        let chain = TutorialChain::generate(ChainSpec { key_algorithm: alg, devices: vec!["device-01".into()], ..ChainSpec::default() }, now()).unwrap();
+        let chain =
+            TutorialChain::generate(ChainSpec { key_algorithm: alg, devices: vec!["device-01".into()], ..ChainSpec::default() }, now())
+                .unwrap();
         let chain_files = chain.files().unwrap();
         // Root, intermediate, device.
         assert_eq!(lint_certificate_files(&format!("{alg:?} tutorial chain"), &chain_files), 3);
@@ -106,7 +106,8 @@ fn every_generator_output_lints_clean() {
         .map(|path| InputFile { name: path, contents: &file(&chain_files, path).contents })
         .collect();
         let imported = import_cas(&inputs, Some("1234"), now()).unwrap();
-        let verification = VerificationCertificate::make(&imported[0].issuer, "1B1F84DE79B9BD5F16D71E92709917C2A1CA19D5A156CB9F", now()).unwrap();
+        let verification =
+            VerificationCertificate::make(&imported[0].issuer, "1B1F84DE79B9BD5F16D71E92709917C2A1CA19D5A156CB9F", now()).unwrap();
         assert_eq!(lint_certificate_files(&format!("{alg:?} verification"), &verification.files().unwrap()), 1);
     }
 }

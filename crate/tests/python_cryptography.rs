@@ -5,8 +5,8 @@
 mod support;
 
 use cert_studio::Product;
-use cert_studio::output::zip::zip_files;
 use cert_studio::make::chain::ChainSpec;
+use cert_studio::output::zip::zip_files;
 use cert_studio::x509::key::KeyAlgorithm::{self, EcP256, EcP384, Rsa2048};
 use cert_studio::x509::key::KeyEncoding;
 use support::{WrittenChain, fixture, python, run_ok, spec};
@@ -75,10 +75,8 @@ fn zip_holds_every_file_with_its_permissions() {
                   assert z.testzip() is None\n\
                   for i in z.infolist(): print(oct((i.external_attr >> 16) & 0o777), i.file_size, i.filename)";
     let listing = run_ok(python().args(["-c", script]).arg(&zip));
-    let expected: Vec<String> = files
-        .iter()
-        .map(|f| format!("{} {} {}", if f.secret { "0o600" } else { "0o644" }, f.contents.len(), f.path))
-        .collect();
+    let expected: Vec<String> =
+        files.iter().map(|f| format!("{} {} {}", if f.secret { "0o600" } else { "0o644" }, f.contents.len(), f.path)).collect();
     assert_eq!(listing.lines().collect::<Vec<_>>(), expected);
     for f in files.iter().filter(|f| f.path.starts_with("private/")) {
         assert!(f.secret, "{} holds a private key but is not marked secret", f.path);

@@ -50,8 +50,21 @@ impl Workshop {
     fn ca(&self) {
         self.openssl(&["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "ca.key"]);
         self.openssl(&[
-            "req", "-x509", "-new", "-key", "ca.key", "-subj", "/CN=Reading Test CA", "-days", "30", "-addext",
-            "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-out", "ca.pem",
+            "req",
+            "-x509",
+            "-new",
+            "-key",
+            "ca.key",
+            "-subj",
+            "/CN=Reading Test CA",
+            "-days",
+            "30",
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            "keyUsage=critical,keyCertSign,cRLSign",
+            "-out",
+            "ca.pem",
         ]);
     }
 
@@ -104,7 +117,9 @@ fn reencoded(der: &[u8]) -> Vec<u8> {
 
 fn field_of(result: cert_studio::Result<Material>) -> (String, String) {
     match result {
-        Ok(material) => panic!("read {} certificates and {} keys where an error was expected", material.certificates.len(), material.keys.len()),
+        Ok(material) => {
+            panic!("read {} certificates and {} keys where an error was expected", material.certificates.len(), material.keys.len())
+        }
         Err(e) => (e.field.unwrap_or_default().to_string(), e.message),
     }
 }
@@ -287,8 +302,27 @@ fn keytool_and_python_cryptography_files() {
     shop.run(
         "keytool",
         &[
-            "-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=Keytool CA", "-ext", "bc:c",
-            "-storetype", "PKCS12", "-keystore", "keytool.p12", "-storepass", PASSWORD, "-keypass", PASSWORD, "-validity", "30",
+            "-genkeypair",
+            "-alias",
+            "ca",
+            "-keyalg",
+            "EC",
+            "-groupname",
+            "secp256r1",
+            "-dname",
+            "CN=Keytool CA",
+            "-ext",
+            "bc:c",
+            "-storetype",
+            "PKCS12",
+            "-keystore",
+            "keytool.p12",
+            "-storepass",
+            PASSWORD,
+            "-keypass",
+            PASSWORD,
+            "-validity",
+            "30",
         ],
     );
     opens_only_with_its_password(&shop, "keytool.p12", PASSWORD);
@@ -395,7 +429,18 @@ fn rsa_pss_keys_are_shown_but_not_used_to_sign() {
     shop.openssl(&["genpkey", "-algorithm", "RSA-PSS", "-pkeyopt", "rsa_keygen_bits:2048", "-out", "pss.key"]);
     shop.openssl(&["pkcs8", "-topk8", "-in", "pss.key", "-passout", &pass, "-out", "pss-encrypted.key"]);
     shop.openssl(&[
-        "req", "-x509", "-key", "pss.key", "-subj", "/CN=PSS CA", "-days", "3", "-addext", "basicConstraints=critical,CA:TRUE", "-out", "pss.pem",
+        "req",
+        "-x509",
+        "-key",
+        "pss.key",
+        "-subj",
+        "/CN=PSS CA",
+        "-days",
+        "3",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-out",
+        "pss.pem",
     ]);
     for (name, password) in [("pss.key", None), ("pss-encrypted.key", Some(PASSWORD))] {
         let key = shop.read(name);
@@ -437,8 +482,24 @@ fn partial_files_show_what_can_be_read() {
     assert!(seen.unreadable[0].contains("Ed25519"), "{:?}", seen.unreadable);
     // A PFX whose key is under a scheme the studio can't run still shows its certificate.
     shop.openssl(&[
-        "pkcs12", "-export", "-inkey", "ca.key", "-in", "ca.pem", "-passout", &pass, "-keypbe", "PBE-SHA1-RC4-128", "-certpbe",
-        "AES-256-CBC", "-provider", "legacy", "-provider", "default", "-out", "rc4.pfx",
+        "pkcs12",
+        "-export",
+        "-inkey",
+        "ca.key",
+        "-in",
+        "ca.pem",
+        "-passout",
+        &pass,
+        "-keypbe",
+        "PBE-SHA1-RC4-128",
+        "-certpbe",
+        "AES-256-CBC",
+        "-provider",
+        "legacy",
+        "-provider",
+        "default",
+        "-out",
+        "rc4.pfx",
     ]);
     let contents = shop.read("rc4.pfx");
     let seen = inspect(&[InputFile { name: "rc4.pfx", contents: &contents }], Some(PASSWORD), now()).expect("inspect");
@@ -464,7 +525,10 @@ fn ec_keys_with_explicit_curve_parameters() {
             let mut material = shop.material(file, None).unwrap_or_else(|e| panic!("{file}: {}", e.message));
             let key = material.keys.remove(0).item;
             assert_eq!(key.public_key_der().expect("public key"), named, "{file}");
-            assert_eq!(key.algorithm().label(), cert_studio::KeyAlgorithm::parse("k", if name == "P-256" { "ec-p256" } else { "ec-p384" }).expect("algorithm").label());
+            assert_eq!(
+                key.algorithm().label(),
+                cert_studio::KeyAlgorithm::parse("k", if name == "P-256" { "ec-p256" } else { "ec-p384" }).expect("algorithm").label()
+            );
         }
     }
     shop.openssl(&["ecparam", "-name", "secp256k1", "-param_enc", "explicit", "-genkey", "-noout", "-out", "k1.key"]);
@@ -513,7 +577,8 @@ fn explicit_defaults_keep_their_thumbprint() {
 fn name_attributes_print_with_openssl_names() {
     let shop = Workshop::new();
     shop.ca();
-    let subject = "/CN=Named/generationQualifier=Jr./jurisdictionC=US/jurisdictionST=WA/jurisdictionL=Redmond/organizationIdentifier=VATUS-1";
+    let subject =
+        "/CN=Named/generationQualifier=Jr./jurisdictionC=US/jurisdictionST=WA/jurisdictionL=Redmond/organizationIdentifier=VATUS-1";
     shop.openssl(&["req", "-x509", "-key", "ca.key", "-subj", subject, "-days", "3", "-out", "named.pem"]);
     let contents = shop.read("named.pem");
     let seen = inspect(&[InputFile { name: "named.pem", contents: &contents }], None, now()).expect("inspect");
@@ -543,9 +608,25 @@ fn certificates_signed_by_an_imported_ca_carry_its_certificate_as_read() {
     let key = shop.read("ca.key");
     let files = [InputFile { name: "general.der", contents: &general }, InputFile { name: "ca.key", contents: &key }];
     let cas = import_cas(&files, None, now()).expect("import");
-    shop.openssl(&["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "d.key", "-subj", "/CN=device-01", "-out", "d.csr"]);
+    shop.openssl(&[
+        "req",
+        "-new",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        "d.key",
+        "-subj",
+        "/CN=device-01",
+        "-out",
+        "d.csr",
+    ]);
     let csr = shop.read("d.csr");
-    let signed = cert_studio::sign_request(&cas[0], &InputFile { name: "d.csr", contents: &csr }, &cert_studio::CsrSigningSpec::default(), now()).expect("sign");
+    let signed =
+        cert_studio::sign_request(&cas[0], &InputFile { name: "d.csr", contents: &csr }, &cert_studio::CsrSigningSpec::default(), now())
+            .expect("sign");
     let root_pem = String::from_utf8(shop.read("general.pem")).expect("PEM");
     let chain = signed.files.iter().find(|f| f.path.contains("full-chain") && f.path.ends_with(".pem")).expect("full chain");
     assert!(String::from_utf8_lossy(&chain.contents).contains(&root_pem), "{}", chain.path);

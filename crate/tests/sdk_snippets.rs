@@ -19,12 +19,8 @@ fn check_c_snippet(algorithm: KeyAlgorithm, intermediates: usize, id: &str) {
     let snippet = written.path(&device_snippet(id, C_SNIPPET));
     let program = compile_c(&written.dir, &fixture("custom_hsm_check.c"), &[format!("-DSNIPPET_FILE=\"{}\"", snippet.display())]);
     let count = 1 + intermediates + 1;
-    let out = run_ok(
-        Command::new(&program)
-            .arg(written.path(&device_full_chain(id)))
-            .arg(written.path(&device_key(id)))
-            .arg(count.to_string()),
-    );
+    let out =
+        run_ok(Command::new(&program).arg(written.path(&device_full_chain(id))).arg(written.path(&device_key(id))).arg(count.to_string()));
     assert_eq!(out.trim(), "OK");
 }
 

@@ -70,13 +70,94 @@ fn run_tutorial(dir: &Path) {
     // `-subj` takes one leading slash outside Git Bash on Windows.
     let commands: [&[&str]; 8] = [
         &["genrsa", "-aes256", "-passout", "pass:1234", "-out", "./private/azure-iot-test-only.root.ca.key.pem", "2048"],
-        &["req", "-new", "-x509", "-config", "./openssl_root_ca.cnf", "-passin", "pass:1234", "-key", "./private/azure-iot-test-only.root.ca.key.pem", "-subj", "/CN=Azure IoT Hub CA Cert Test Only", "-days", "30", "-sha256", "-extensions", "v3_ca", "-out", "./certs/azure-iot-test-only.root.ca.cert.pem"],
+        &[
+            "req",
+            "-new",
+            "-x509",
+            "-config",
+            "./openssl_root_ca.cnf",
+            "-passin",
+            "pass:1234",
+            "-key",
+            "./private/azure-iot-test-only.root.ca.key.pem",
+            "-subj",
+            "/CN=Azure IoT Hub CA Cert Test Only",
+            "-days",
+            "30",
+            "-sha256",
+            "-extensions",
+            "v3_ca",
+            "-out",
+            "./certs/azure-iot-test-only.root.ca.cert.pem",
+        ],
         &["genrsa", "-aes256", "-passout", "pass:1234", "-out", "./private/azure-iot-test-only.intermediate.key.pem", "2048"],
-        &["req", "-new", "-sha256", "-passin", "pass:1234", "-config", "./openssl_device_intermediate_ca.cnf", "-subj", "/CN=Azure IoT Hub Intermediate Cert Test Only", "-key", "./private/azure-iot-test-only.intermediate.key.pem", "-out", "./csr/azure-iot-test-only.intermediate.csr.pem"],
-        &["ca", "-batch", "-config", "./openssl_root_ca.cnf", "-passin", "pass:1234", "-extensions", "v3_intermediate_ca", "-days", "30", "-notext", "-md", "sha256", "-in", "./csr/azure-iot-test-only.intermediate.csr.pem", "-out", "./certs/azure-iot-test-only.intermediate.cert.pem"],
+        &[
+            "req",
+            "-new",
+            "-sha256",
+            "-passin",
+            "pass:1234",
+            "-config",
+            "./openssl_device_intermediate_ca.cnf",
+            "-subj",
+            "/CN=Azure IoT Hub Intermediate Cert Test Only",
+            "-key",
+            "./private/azure-iot-test-only.intermediate.key.pem",
+            "-out",
+            "./csr/azure-iot-test-only.intermediate.csr.pem",
+        ],
+        &[
+            "ca",
+            "-batch",
+            "-config",
+            "./openssl_root_ca.cnf",
+            "-passin",
+            "pass:1234",
+            "-extensions",
+            "v3_intermediate_ca",
+            "-days",
+            "30",
+            "-notext",
+            "-md",
+            "sha256",
+            "-in",
+            "./csr/azure-iot-test-only.intermediate.csr.pem",
+            "-out",
+            "./certs/azure-iot-test-only.intermediate.cert.pem",
+        ],
         &["genrsa", "-out", "./private/device-01.key.pem", "2048"],
-        &["req", "-config", "./openssl_device_intermediate_ca.cnf", "-key", "./private/device-01.key.pem", "-subj", "/CN=device-01", "-new", "-sha256", "-out", "./csr/device-01.csr.pem"],
-        &["ca", "-batch", "-config", "./openssl_device_intermediate_ca.cnf", "-passin", "pass:1234", "-extensions", "usr_cert", "-days", "30", "-notext", "-md", "sha256", "-in", "./csr/device-01.csr.pem", "-out", "./certs/device-01.cert.pem"],
+        &[
+            "req",
+            "-config",
+            "./openssl_device_intermediate_ca.cnf",
+            "-key",
+            "./private/device-01.key.pem",
+            "-subj",
+            "/CN=device-01",
+            "-new",
+            "-sha256",
+            "-out",
+            "./csr/device-01.csr.pem",
+        ],
+        &[
+            "ca",
+            "-batch",
+            "-config",
+            "./openssl_device_intermediate_ca.cnf",
+            "-passin",
+            "pass:1234",
+            "-extensions",
+            "usr_cert",
+            "-days",
+            "30",
+            "-notext",
+            "-md",
+            "sha256",
+            "-in",
+            "./csr/device-01.csr.pem",
+            "-out",
+            "./certs/device-01.cert.pem",
+        ],
     ];
     for args in commands {
         run_ok(tool("openssl").current_dir(dir).args(args));
@@ -172,14 +253,17 @@ fn studio_certificates_match_the_tutorials_openssl_output() {
         );
         // Spelled out, as other generators got it wrong: the CN is a UTF8String.
         let skeleton = asn1_skeleton(&studio.path(cert));
-        let cn_types: Vec<&String> =
-            skeleton.windows(2).filter(|w| w[0].ends_with(":commonName")).map(|w| &w[1]).collect();
+        let cn_types: Vec<&String> = skeleton.windows(2).filter(|w| w[0].ends_with(":commonName")).map(|w| &w[1]).collect();
         assert!(!cn_types.is_empty() && cn_types.iter().all(|t| t.contains("prim UTF8STRING :")), "{cert}: CN types {cn_types:?}");
     }
     for csr in [INTERMEDIATE_CSR, "csr/device-01.csr.pem"] {
         let text = |file: &Path| run_ok(tool("openssl").args(["req", "-noout", "-text", "-in"]).arg(file));
         let (ours, theirs) = (text(&studio.path(csr)), text(&tutorial.path(csr)));
-        assert_eq!(normalised_text(&ours), normalised_text(&theirs), "{csr}: differs from the tutorial's.\nstudio:\n{ours}\nopenssl:\n{theirs}");
+        assert_eq!(
+            normalised_text(&ours),
+            normalised_text(&theirs),
+            "{csr}: differs from the tutorial's.\nstudio:\n{ours}\nopenssl:\n{theirs}"
+        );
         assert_eq!(asn1_skeleton(&studio.path(csr)), asn1_skeleton(&tutorial.path(csr)), "{csr}: DER structure differs");
     }
 

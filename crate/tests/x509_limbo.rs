@@ -111,7 +111,11 @@ const MOST_WRONG: usize = 22;
 
 /// The rules a failing case's verdict must name.
 fn feature_rules(id: &str) -> &'static [&'static str] {
-    FEATURES.iter().find(|(prefix, _)| id.starts_with(prefix)).map(|(_, rules)| *rules).unwrap_or_else(|| panic!("no feature listed for {id}"))
+    FEATURES
+        .iter()
+        .find(|(prefix, _)| id.starts_with(prefix))
+        .map(|(_, rules)| *rules)
+        .unwrap_or_else(|| panic!("no feature listed for {id}"))
 }
 
 /// Why a case is not run, if it is not.
@@ -173,9 +177,11 @@ struct Tally {
 #[test]
 fn the_chain_verdict_agrees_with_x509_limbo() {
     let mut packed = Vec::new();
-    flate2::read::GzDecoder::new(std::fs::File::open(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/x509-limbo/limbo-subset.json.gz")).unwrap())
-        .read_to_end(&mut packed)
-        .unwrap();
+    flate2::read::GzDecoder::new(
+        std::fs::File::open(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/x509-limbo/limbo-subset.json.gz")).unwrap(),
+    )
+    .read_to_end(&mut packed)
+    .unwrap();
     let limbo: Limbo = serde_json::from_slice(&packed).unwrap();
     let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
     let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
@@ -226,7 +232,10 @@ fn the_chain_verdict_agrees_with_x509_limbo() {
             tally.invalid_agreed += 1;
         } else {
             tally.other_rule += 1;
-            wrong.push((family, format!("{} (expected FAILURE on {}): refused on {}: {}", case.id, expected.join(" or "), named.join(", "), report.summary)));
+            wrong.push((
+                family,
+                format!("{} (expected FAILURE on {}): refused on {}: {}", case.id, expected.join(" or "), named.join(", "), report.summary),
+            ));
         }
     }
     for (family, t) in &tallies {
@@ -248,7 +257,11 @@ fn the_chain_verdict_agrees_with_x509_limbo() {
     assert!(valid_called_broken.is_empty(), "valid chains called broken:\n{}", valid_called_broken.join("\n"));
     let run: usize = tallies.values().map(|t| t.run).sum();
     assert!(run >= 148, "the suite holds {run} cases to run");
-    assert!(wrong.len() <= MOST_WRONG, "{} of {run} cases judged wrong, more than the {MOST_WRONG} known (listed above as wrong:)", wrong.len());
+    assert!(
+        wrong.len() <= MOST_WRONG,
+        "{} of {run} cases judged wrong, more than the {MOST_WRONG} known (listed above as wrong:)",
+        wrong.len()
+    );
 }
 
 #[test]

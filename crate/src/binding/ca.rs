@@ -9,24 +9,24 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use super::{FileOut, JsResult, bytes_as_uint8array, files_in, files_out, from_js, keys_in, now_unix, product_out, to_js};
-use crate::ca_tools::import::{ImportedCa, ImportedCaSummary, ImportedCas, import_cas};
 use crate::ca_tools::expiry::{self, DEFAULT_WITHIN_DAYS};
+use crate::ca_tools::import::{ImportedCa, ImportedCaSummary, ImportedCas, import_cas};
 use crate::ca_tools::inspect;
 use crate::ca_tools::pem_file::InputFile;
 use crate::ca_tools::preflight;
 use crate::ca_tools::renewal;
 use crate::ca_tools::signing::{CsrSigningForm, extra_chain, sign_devices as sign_with_ca, sign_request};
-use crate::make::form::DeviceSigningForm;
 use crate::make::device_registry::DeviceRegistryRoot;
+use crate::make::form::DeviceSigningForm;
 use crate::make::form::{ChainForm, DeviceRegistryRootForm, RenewalForm, ValidityBoundsForm};
-use crate::make::snippet_refresh::{MadeCertificate, refresh_snippets};
 use crate::make::renewal::RenewalRow;
 use crate::make::rollover::RolloverStep;
+use crate::make::snippet_refresh::{MadeCertificate, refresh_snippets};
+use crate::make::verification::VerificationCertificate;
 use crate::make::{ChainEntry, Product};
 use crate::rules::validity::TUTORIAL_VALIDITY_DAYS;
-use crate::x509::key::{KeyEncoding, PrivateKey};
-use crate::make::verification::VerificationCertificate;
 use crate::x509::facts::{certificate_pem, thumbprint_sha1};
+use crate::x509::key::{KeyEncoding, PrivateKey};
 
 thread_local! {
     static IMPORTED: RefCell<ImportedCas> = RefCell::new(ImportedCas::default());
@@ -70,7 +70,9 @@ pub fn import_ca(#[wasm_bindgen(unchecked_param_type = "ImportRequest")] input: 
     let cas = import_cas(&input_files(&input.files), input.password.as_deref(), now_unix(input.now_ms))?;
     let cas = IMPORTED.with(|registry| {
         let mut registry = registry.borrow_mut();
-        cas.into_iter().map(|ca| ca.summary().map(|summary| ImportedCaSummary { id: registry.add(ca), ..summary })).collect::<Result<Vec<_>, _>>()
+        cas.into_iter()
+            .map(|ca| ca.summary().map(|summary| ImportedCaSummary { id: registry.add(ca), ..summary }))
+            .collect::<Result<Vec<_>, _>>()
     })?;
     to_js(&Out { cas })
 }
@@ -85,7 +87,11 @@ pub fn forget_ca(id: u32) -> bool {
 /// thumbprintSha1, certificatePem, files, warning? }`: `.field`
 /// `verificationCode` on a bad code, `warning` for an unusual length.
 #[wasm_bindgen(js_name = makeVerificationCertificate, unchecked_return_type = "VerificationResult")]
-pub fn make_verification_certificate(#[wasm_bindgen(js_name = "caId")] ca_id: u32, code: &str, #[wasm_bindgen(js_name = "nowMs")] now_ms: f64) -> JsResult<JsValue> {
+pub fn make_verification_certificate(
+    #[wasm_bindgen(js_name = "caId")] ca_id: u32,
+    code: &str,
+    #[wasm_bindgen(js_name = "nowMs")] now_ms: f64,
+) -> JsResult<JsValue> {
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
     struct Out {
@@ -157,7 +163,11 @@ pub fn sign_csr(#[wasm_bindgen(unchecked_param_type = "SignCsrRequest")] input: 
     let csr = InputFile { name: &input.csr.name, contents: &input.csr.contents };
     with_ca(input.ca_id, |ca| {
         let signed = sign_request(ca, &csr, &spec, now_unix(input.now_ms))?;
-        to_js(&Out { common_name: signed.common_name, thumbprint_sha1: thumbprint_sha1(&signed.certificate)?, files: files_out(signed.files) })
+        to_js(&Out {
+            common_name: signed.common_name,
+            thumbprint_sha1: thumbprint_sha1(&signed.certificate)?,
+            files: files_out(signed.files),
+        })
     })
 }
 
@@ -186,7 +196,12 @@ struct PreflightInput {
 #[wasm_bindgen(js_name = preflight, unchecked_return_type = "PreflightResult")]
 pub fn preflight_files(#[wasm_bindgen(unchecked_param_type = "PreflightRequest")] input: JsValue) -> JsResult<JsValue> {
     let input: PreflightInput = from_js(input, "preflight request's fields")?;
-    let checked = preflight::preflight(&input_files(&input.files), &input_files(&input.uploaded_ca), input.password.as_deref(), now_unix(input.now_ms))?;
+    let checked = preflight::preflight(
+        &input_files(&input.files),
+        &input_files(&input.uploaded_ca),
+        input.password.as_deref(),
+        now_unix(input.now_ms),
+    )?;
     to_js(&checked)
 }
 
@@ -328,7 +343,11 @@ pub fn make_rollover(#[wasm_bindgen(unchecked_param_type = "RolloverRequest")] i
 /// `spec`: `{ keyAlgorithm: 'ec-p256' | 'ec-p384', rootCn, validityDays (≥ 365),
 /// notBeforeMs?, notAfterMs?, caKeyPassword }`; `keys`: one PKCS#8 DER key or `undefined`.
 #[wasm_bindgen(js_name = makeDeviceRegistryRoot, unchecked_return_type = "Product")]
-pub fn make_device_registry_root(#[wasm_bindgen(unchecked_param_type = "DeviceRegistryRootSpec")] spec: JsValue, #[wasm_bindgen(unchecked_param_type = "KeysInput")] keys: JsValue, #[wasm_bindgen(js_name = "nowMs")] now_ms: f64) -> JsResult<JsValue> {
+pub fn make_device_registry_root(
+    #[wasm_bindgen(unchecked_param_type = "DeviceRegistryRootSpec")] spec: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "KeysInput")] keys: JsValue,
+    #[wasm_bindgen(js_name = "nowMs")] now_ms: f64,
+) -> JsResult<JsValue> {
     let spec = from_js::<DeviceRegistryRootForm>(spec, "Device Registry root settings")?.into_spec()?;
     product_out(&DeviceRegistryRoot::build(spec, keys_in(keys)?, now_unix(now_ms))?)
 }
@@ -338,7 +357,11 @@ pub fn make_device_registry_root(#[wasm_bindgen(unchecked_param_type = "DeviceRe
 /// when `password` is a non-empty string) or `traditional` (PKCS#1 for RSA,
 /// SEC1 for EC; refuses a password).
 #[wasm_bindgen(js_name = encodeKey)]
-pub fn encode_key(pkcs8: &[u8], #[wasm_bindgen(js_name = "keyFormat", unchecked_param_type = "KeyFormat")] key_format: &str, password: Option<String>) -> JsResult<String> {
+pub fn encode_key(
+    pkcs8: &[u8],
+    #[wasm_bindgen(js_name = "keyFormat", unchecked_param_type = "KeyFormat")] key_format: &str,
+    password: Option<String>,
+) -> JsResult<String> {
     let key = PrivateKey::from_pkcs8_der(pkcs8)?;
     let password = password.filter(|p| !p.is_empty());
     Ok(key.to_pem(KeyEncoding::parse("keyFormat", key_format)?, password.as_deref())?.to_string())
@@ -350,7 +373,11 @@ pub fn encode_key(pkcs8: &[u8], #[wasm_bindgen(js_name = "keyFormat", unchecked_
 /// the chain form sends them; `pfxPassword` the one its PFX files have); keys
 /// and certificates stay as they are.
 #[wasm_bindgen(js_name = rewriteSnippets, unchecked_return_type = "{ files: StudioFile[] }")]
-pub fn rewrite_snippets(#[wasm_bindgen(unchecked_param_type = "FileInput[]")] files: JsValue, #[wasm_bindgen(unchecked_param_type = "ChainEntry[]")] chain: JsValue, #[wasm_bindgen(unchecked_param_type = "SnippetSettings")] settings: JsValue) -> JsResult<JsValue> {
+pub fn rewrite_snippets(
+    #[wasm_bindgen(unchecked_param_type = "FileInput[]")] files: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ChainEntry[]")] chain: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "SnippetSettings")] settings: JsValue,
+) -> JsResult<JsValue> {
     #[derive(Serialize)]
     struct Out {
         files: Vec<FileOut>,

@@ -3,12 +3,15 @@
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
-use super::{FileOut, JsResult, bytes_as_uint8array, files_in, files_out, from_js, key_in, keys_in, now_unix, product_out, stretched_password, to_js, wipe};
+use super::{
+    FileOut, JsResult, bytes_as_uint8array, files_in, files_out, from_js, key_in, keys_in, now_unix, product_out, stretched_password,
+    to_js, wipe,
+};
 use crate::error::StudioError;
 use crate::make::batch::{BatchArchive, BatchSigner, DeviceChunk, batch_title};
 use crate::make::chain::{ChainSpec, TutorialChain};
-use crate::make::{ChainEntry, Product};
 use crate::make::form::ChainForm;
+use crate::make::{ChainEntry, Product};
 use crate::rules::device_list;
 use crate::x509::key::PrivateKey;
 use crate::x509::signing::{SignatureRequest, Signing, SigningPlan};
@@ -32,7 +35,10 @@ pub fn validate_chain_spec(#[wasm_bindgen(unchecked_param_type = "ChainSpec | un
 
 /// Generates the keys and builds the chain in one call (for scripts and Node).
 #[wasm_bindgen(js_name = makeChain, unchecked_return_type = "Product")]
-pub fn make_chain(#[wasm_bindgen(unchecked_param_type = "ChainSpec | undefined")] spec: JsValue, #[wasm_bindgen(js_name = "nowMs")] now_ms: f64) -> JsResult<JsValue> {
+pub fn make_chain(
+    #[wasm_bindgen(unchecked_param_type = "ChainSpec | undefined")] spec: JsValue,
+    #[wasm_bindgen(js_name = "nowMs")] now_ms: f64,
+) -> JsResult<JsValue> {
     product_out(&TutorialChain::generate(chain_spec(spec)?, now_unix(now_ms))?)
 }
 
@@ -50,7 +56,13 @@ struct PresignedIn {
 /// signatures made elsewhere (`{ serials, messages, signatures }` after
 /// [`plan_chain_signatures`]). Returns `{ files, chain }`.
 #[wasm_bindgen(js_name = buildChain, unchecked_return_type = "Product")]
-pub fn build_chain(#[wasm_bindgen(unchecked_param_type = "ChainSpec | undefined")] spec: JsValue, #[wasm_bindgen(unchecked_param_type = "KeysInput")] keys: JsValue, #[wasm_bindgen(js_name = "nowMs")] now_ms: f64, #[wasm_bindgen(js_name = "stretchedCaPassword", unchecked_param_type = "StretchedPassword | undefined")] stretched_ca_password: JsValue, #[wasm_bindgen(unchecked_param_type = "Presigned | undefined")] presigned: JsValue) -> JsResult<JsValue> {
+pub fn build_chain(
+    #[wasm_bindgen(unchecked_param_type = "ChainSpec | undefined")] spec: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "KeysInput")] keys: JsValue,
+    #[wasm_bindgen(js_name = "nowMs")] now_ms: f64,
+    #[wasm_bindgen(js_name = "stretchedCaPassword", unchecked_param_type = "StretchedPassword | undefined")] stretched_ca_password: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Presigned | undefined")] presigned: JsValue,
+) -> JsResult<JsValue> {
     let mut signing = if presigned.is_undefined() || presigned.is_null() {
         Signing::here()
     } else {
@@ -72,7 +84,11 @@ pub fn build_chain(#[wasm_bindgen(unchecked_param_type = "ChainSpec | undefined"
 /// `keys[keyIndex]` (RSASSA-PKCS1-v1_5, SHA-256), then pass
 /// `{ serials, messages, signatures }` to buildChain.
 #[wasm_bindgen(js_name = planChainSignatures, unchecked_return_type = "SignaturePlan")]
-pub fn plan_chain_signatures(#[wasm_bindgen(unchecked_param_type = "ChainSpec | undefined")] spec: JsValue, #[wasm_bindgen(unchecked_param_type = "Uint8Array[]")] keys: JsValue, #[wasm_bindgen(js_name = "nowMs")] now_ms: f64) -> JsResult<JsValue> {
+pub fn plan_chain_signatures(
+    #[wasm_bindgen(unchecked_param_type = "ChainSpec | undefined")] spec: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array[]")] keys: JsValue,
+    #[wasm_bindgen(js_name = "nowMs")] now_ms: f64,
+) -> JsResult<JsValue> {
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
     struct RequestOut {
@@ -107,7 +123,12 @@ pub fn parse_device_list(text: &str) -> JsResult<Vec<String>> {
 /// `undefined`): `{ files, chain, signerCommonName, signerKey, caCertificates }`.
 /// The spec's device list is not used (the batch checked it with [`parse_device_list`]).
 #[wasm_bindgen(js_name = makeBatchCa, unchecked_return_type = "BatchCa")]
-pub fn make_batch_ca(#[wasm_bindgen(unchecked_param_type = "ChainSpec | undefined")] spec: JsValue, #[wasm_bindgen(unchecked_param_type = "KeysInput")] keys: JsValue, #[wasm_bindgen(js_name = "nowMs")] now_ms: f64, #[wasm_bindgen(js_name = "stretchedCaPassword", unchecked_param_type = "StretchedPassword | undefined")] stretched_ca_password: JsValue) -> JsResult<JsValue> {
+pub fn make_batch_ca(
+    #[wasm_bindgen(unchecked_param_type = "ChainSpec | undefined")] spec: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "KeysInput")] keys: JsValue,
+    #[wasm_bindgen(js_name = "nowMs")] now_ms: f64,
+    #[wasm_bindgen(js_name = "stretchedCaPassword", unchecked_param_type = "StretchedPassword | undefined")] stretched_ca_password: JsValue,
+) -> JsResult<JsValue> {
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
     struct BatchCaOut {
@@ -154,7 +175,12 @@ pub fn issue_device_chunk(
 }
 
 /// The batch's CA as a chunk gets it from JS (see makeBatchCa).
-pub(super) fn batch_signer(spec: JsValue, signer_common_name: &str, signer_key: PrivateKey, ca_certificates: &[js_sys::Uint8Array]) -> JsResult<BatchSigner> {
+pub(super) fn batch_signer(
+    spec: JsValue,
+    signer_common_name: &str,
+    signer_key: PrivateKey,
+    ca_certificates: &[js_sys::Uint8Array],
+) -> JsResult<BatchSigner> {
     let ca_der = ca_certificates.iter().map(|c| c.to_vec()).collect();
     Ok(BatchSigner::new(chain_settings(spec)?, signer_common_name, signer_key, ca_der)?)
 }
@@ -169,7 +195,12 @@ pub(super) fn device_chunk_out(chunk: DeviceChunk) -> JsResult<JsValue> {
         csv_rows: String,
         readme_example: Option<String>,
     }
-    to_js(&DeviceChunkOut { first_index: chunk.first_index, files: files_out(chunk.files), csv_rows: chunk.csv_rows, readme_example: chunk.readme_example })
+    to_js(&DeviceChunkOut {
+        first_index: chunk.first_index,
+        files: files_out(chunk.files),
+        csv_rows: chunk.csv_rows,
+        readme_example: chunk.readme_example,
+    })
 }
 
 /// The batch's one ZIP, written as chunks arrive; `takeOutput()` hands over
@@ -201,7 +232,13 @@ impl BatchArchiveJs {
     /// A chunk as issueDeviceChunk returned it, field by field:
     /// `addChunk(firstIndex, files, csvRows, readmeExample)`.
     #[wasm_bindgen(js_name = addChunk)]
-    pub fn add_chunk(&mut self, #[wasm_bindgen(js_name = "firstIndex")] first_index: u32, #[wasm_bindgen(unchecked_param_type = "FileInput[]")] files: JsValue, #[wasm_bindgen(js_name = "csvRows")] csv_rows: String, #[wasm_bindgen(js_name = "readmeExample")] readme_example: Option<String>) -> JsResult<()> {
+    pub fn add_chunk(
+        &mut self,
+        #[wasm_bindgen(js_name = "firstIndex")] first_index: u32,
+        #[wasm_bindgen(unchecked_param_type = "FileInput[]")] files: JsValue,
+        #[wasm_bindgen(js_name = "csvRows")] csv_rows: String,
+        #[wasm_bindgen(js_name = "readmeExample")] readme_example: Option<String>,
+    ) -> JsResult<()> {
         let mut chunk = DeviceChunk { first_index: first_index as usize, files: files_in(files)?, csv_rows, readme_example };
         let added = self.archive()?.add_chunk(&chunk);
         wipe(&mut chunk.files);

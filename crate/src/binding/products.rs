@@ -16,14 +16,22 @@ fn edge_spec(spec: JsValue, now_ms: f64) -> JsResult<EdgeSpec> {
 /// Checks the IoT Edge form and returns the key algorithm ids to generate,
 /// in `makeEdgeChain` order: root, intermediate, device CA, identity, [server].
 #[wasm_bindgen(js_name = edgeKeyAlgorithms, unchecked_return_type = "KeyAlgorithm[]")]
-pub fn edge_key_algorithms(#[wasm_bindgen(unchecked_param_type = "EdgeSpec | undefined")] spec: JsValue, #[wasm_bindgen(js_name = "nowMs")] now_ms: f64) -> JsResult<Vec<String>> {
+pub fn edge_key_algorithms(
+    #[wasm_bindgen(unchecked_param_type = "EdgeSpec | undefined")] spec: JsValue,
+    #[wasm_bindgen(js_name = "nowMs")] now_ms: f64,
+) -> JsResult<Vec<String>> {
     Ok(edge_spec(spec, now_ms)?.key_algorithms().into_iter().map(|a| a.id().to_string()).collect())
 }
 
 /// The IoT Edge chain and its files: `{ files, chain }`. `keys`: PKCS#8 DER
 /// `Uint8Array`s in `edgeKeyAlgorithms` order, or `undefined` to generate them here.
 #[wasm_bindgen(js_name = makeEdgeChain, unchecked_return_type = "Product")]
-pub fn make_edge_chain(#[wasm_bindgen(unchecked_param_type = "EdgeSpec | undefined")] spec: JsValue, #[wasm_bindgen(unchecked_param_type = "KeysInput")] keys: JsValue, #[wasm_bindgen(js_name = "nowMs")] now_ms: f64, #[wasm_bindgen(js_name = "stretchedCaPassword", unchecked_param_type = "StretchedPassword | undefined")] stretched_ca_password: JsValue) -> JsResult<JsValue> {
+pub fn make_edge_chain(
+    #[wasm_bindgen(unchecked_param_type = "EdgeSpec | undefined")] spec: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "KeysInput")] keys: JsValue,
+    #[wasm_bindgen(js_name = "nowMs")] now_ms: f64,
+    #[wasm_bindgen(js_name = "stretchedCaPassword", unchecked_param_type = "StretchedPassword | undefined")] stretched_ca_password: JsValue,
+) -> JsResult<JsValue> {
     let mut chain = EdgeChain::build(edge_spec(spec, now_ms)?, keys_in(keys)?, now_unix(now_ms))?;
     chain.stretched_ca_password = stretched_password(stretched_ca_password)?;
     product_out(&chain)
@@ -45,6 +53,10 @@ pub fn validate_enrollment_spec(#[wasm_bindgen(unchecked_param_type = "Enrollmen
 /// files: `{ files, chain }`. `keys`: PKCS#8 DER `Uint8Array`s (primary,
 /// then secondary), or `undefined` to generate them here.
 #[wasm_bindgen(js_name = makeIndividualEnrollment, unchecked_return_type = "Product")]
-pub fn make_individual_enrollment(#[wasm_bindgen(unchecked_param_type = "EnrollmentSpec | undefined")] spec: JsValue, #[wasm_bindgen(unchecked_param_type = "KeysInput")] keys: JsValue, #[wasm_bindgen(js_name = "nowMs")] now_ms: f64) -> JsResult<JsValue> {
+pub fn make_individual_enrollment(
+    #[wasm_bindgen(unchecked_param_type = "EnrollmentSpec | undefined")] spec: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "KeysInput")] keys: JsValue,
+    #[wasm_bindgen(js_name = "nowMs")] now_ms: f64,
+) -> JsResult<JsValue> {
     product_out(&IndividualEnrollment::build(enrollment_spec(spec)?, keys_in(keys)?, now_unix(now_ms))?)
 }

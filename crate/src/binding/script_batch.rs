@@ -30,7 +30,13 @@ pub fn parse_long_device_list(text: &str) -> JsResult<Vec<String>> {
 /// `{ readme, devicesCsvHeader }`: README.txt for the CA's files and the first
 /// device's example (a chunk's `readmeExample`), and devices.csv's first line.
 #[wasm_bindgen(js_name = batchSummary, unchecked_return_type = "{ readme: string; devicesCsvHeader: string }")]
-pub fn batch_summary(#[wasm_bindgen(js_name = "caFiles", unchecked_param_type = "FileInput[]")] ca_files: JsValue, #[wasm_bindgen(js_name = "readmeExample")] readme_example: Option<String>, intermediates: u32, made: u32, requested: u32) -> JsResult<JsValue> {
+pub fn batch_summary(
+    #[wasm_bindgen(js_name = "caFiles", unchecked_param_type = "FileInput[]")] ca_files: JsValue,
+    #[wasm_bindgen(js_name = "readmeExample")] readme_example: Option<String>,
+    intermediates: u32,
+    made: u32,
+    requested: u32,
+) -> JsResult<JsValue> {
     #[derive(serde::Serialize)]
     #[serde(rename_all = "camelCase")]
     struct Out {
@@ -68,7 +74,11 @@ impl DeviceBatchSignedOutside {
         #[wasm_bindgen(js_name = "signerCommonName")] signer_common_name: &str,
         #[wasm_bindgen(js_name = "signerKey")] signer_key: &[u8],
         #[wasm_bindgen(js_name = "caCertificates")] ca_certificates: Vec<js_sys::Uint8Array>,
-        #[wasm_bindgen(js_name = "aes256CbcEncrypt", unchecked_param_type = "((key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array) => Uint8Array) | undefined")] aes256_cbc_encrypt: Option<js_sys::Function>,
+        #[wasm_bindgen(
+            js_name = "aes256CbcEncrypt",
+            unchecked_param_type = "((key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array) => Uint8Array) | undefined"
+        )]
+        aes256_cbc_encrypt: Option<js_sys::Function>,
     ) -> JsResult<DeviceBatchSignedOutside> {
         let signer_key = PrivateKey::outside(0, &Zeroizing::new(signer_key.to_vec()))?;
         let mut signer = batch_signer(spec, signer_common_name, signer_key, &ca_certificates)?;
@@ -94,11 +104,16 @@ impl DeviceBatchSignedOutside {
         #[wasm_bindgen(js_name = "nowMs")] now_ms: f64,
         #[wasm_bindgen(unchecked_param_type = "(handle: number, message: Uint8Array) => Uint8Array")] sign: js_sys::Function,
     ) -> JsResult<JsValue> {
-        let keys = keys.iter().enumerate().map(|(i, key)| PrivateKey::outside(i + 1, &Zeroizing::new(key.to_vec()))).collect::<Result<Vec<_>, _>>()?;
+        let keys = keys
+            .iter()
+            .enumerate()
+            .map(|(i, key)| PrivateKey::outside(i + 1, &Zeroizing::new(key.to_vec())))
+            .collect::<Result<Vec<_>, _>>()?;
         let sign = move |handle: usize, message: &[u8]| {
             callers_bytes("signer", sign.call2(&JsValue::NULL, &JsValue::from(handle as u32), &js_sys::Uint8Array::from(message)))
         };
-        let chunk = DeviceChunk::issue(&self.signer, &ids, Some(keys), first_index as usize, now_unix(now_ms), &mut Signing::outside(sign))?;
+        let chunk =
+            DeviceChunk::issue(&self.signer, &ids, Some(keys), first_index as usize, now_unix(now_ms), &mut Signing::outside(sign))?;
         device_chunk_out(chunk)
     }
 }
@@ -110,6 +125,8 @@ fn callers_bytes(role: &str, returned: Result<JsValue, JsValue>) -> Result<Vec<u
         let why = e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).or_else(|| e.as_string()).unwrap_or_default();
         StudioError::general(format!("The caller's {role} failed: {why}"))
     })?;
-    let bytes = returned.dyn_into::<js_sys::Uint8Array>().map_err(|_| StudioError::general(format!("The caller's {role} must return a Uint8Array.")))?;
+    let bytes = returned
+        .dyn_into::<js_sys::Uint8Array>()
+        .map_err(|_| StudioError::general(format!("The caller's {role} must return a Uint8Array.")))?;
     Ok(bytes.to_vec())
 }

@@ -81,7 +81,9 @@ impl ReadBudget {
     pub fn enter_zip(&self, file: &str) -> Result<ZipLevel<'_>, OverBudget> {
         let depth = self.zip_depth.get() + 1;
         if depth > MAX_ZIP_DEPTH {
-            return Err(OverBudget(format!("{file} is a ZIP inside a ZIP inside a ZIP; the studio reads a ZIP and the ZIPs directly in it, no deeper.")));
+            return Err(OverBudget(format!(
+                "{file} is a ZIP inside a ZIP inside a ZIP; the studio reads a ZIP and the ZIPs directly in it, no deeper."
+            )));
         }
         self.zip_depth.set(depth);
         Ok(ZipLevel(self))

@@ -17,21 +17,21 @@ use std::time::Duration;
 
 use const_oid::ObjectIdentifier;
 use const_oid::db::rfc5280::{
-    ID_CE_AUTHORITY_KEY_IDENTIFIER, ID_CE_BASIC_CONSTRAINTS, ID_CE_CRL_DISTRIBUTION_POINTS, ID_CE_EXT_KEY_USAGE,
-    ID_CE_KEY_USAGE, ID_CE_NAME_CONSTRAINTS, ID_CE_POLICY_CONSTRAINTS, ID_CE_SUBJECT_ALT_NAME,
-    ID_CE_SUBJECT_KEY_IDENTIFIER, ID_KP_CLIENT_AUTH, ID_KP_SERVER_AUTH, ID_PE_AUTHORITY_INFO_ACCESS,
+    ID_CE_AUTHORITY_KEY_IDENTIFIER, ID_CE_BASIC_CONSTRAINTS, ID_CE_CRL_DISTRIBUTION_POINTS, ID_CE_EXT_KEY_USAGE, ID_CE_KEY_USAGE,
+    ID_CE_NAME_CONSTRAINTS, ID_CE_POLICY_CONSTRAINTS, ID_CE_SUBJECT_ALT_NAME, ID_CE_SUBJECT_KEY_IDENTIFIER, ID_KP_CLIENT_AUTH,
+    ID_KP_SERVER_AUTH, ID_PE_AUTHORITY_INFO_ACCESS,
 };
 use der::{Decode, Encode};
 use rustls_pki_types::{CertificateDer, TrustAnchor, UnixTime};
 use serde::Serialize;
 use webpki::{EndEntityCert, KeyUsage, anchor_from_trusted_cert};
 use x509_cert::certificate::Version;
+use x509_cert::ext::pkix::KeyUsage as KeyUsageExtension;
 use x509_cert::ext::pkix::name::GeneralName;
 use x509_cert::ext::pkix::{
     AuthorityInfoAccessSyntax, AuthorityKeyIdentifier, BasicConstraints, ExtendedKeyUsage, KeyUsages, NameConstraints, SubjectAltName,
     SubjectKeyIdentifier,
 };
-use x509_cert::ext::pkix::KeyUsage as KeyUsageExtension;
 use x509_cert::{Certificate, name::Name};
 
 use crate::ca_tools::{name_constraints, webpki_signatures};
@@ -127,9 +127,8 @@ pub fn judge_bundle(certificates: &[&[u8]], now_unix: u64) -> ChainReport {
         .find(|&i| leaf_like(i))
         .or_else(|| (0..certificates.len()).find(|&i| parsed[i].is_some() && !issued_another(i)))
         .unwrap_or(0);
-    let trusted: Vec<usize> = (0..certificates.len())
-        .filter(|&i| parsed[i].as_ref().is_some_and(|c| is_self_signed(c, certificates[i])))
-        .collect();
+    let trusted: Vec<usize> =
+        (0..certificates.len()).filter(|&i| parsed[i].as_ref().is_some_and(|c| is_self_signed(c, certificates[i]))).collect();
     judge(&ChainQuestion { certificates, leaf, trusted: &trusted, now_unix, purpose: Purpose::Device })
 }
 
@@ -137,10 +136,7 @@ pub fn judge_bundle(certificates: &[&[u8]], now_unix: u64) -> ChainReport {
 pub fn judge(question: &ChainQuestion<'_>) -> ChainReport {
     let held = Held::read(question.certificates);
     let Some(leaf) = held.get(question.leaf) else {
-        let message = format!(
-            "certificate {} can't be read as an X.509 certificate, so no path can start from it.",
-            question.leaf + 1
-        );
+        let message = format!("certificate {} can't be read as an X.509 certificate, so no path can start from it.", question.leaf + 1);
         let problems = vec![ChainProblem { rule: "encoding", certificates: vec![question.leaf + 1], message: message.clone() }];
         return ChainReport { ok: false, summary: message, problems, path: vec![question.leaf + 1] };
     };
@@ -228,16 +224,11 @@ fn webpki_applies(leaf: &Certificate) -> bool {
 /// webpki's path (indexes, leaf first, trust anchor last) or its refusal.
 fn webpki_path(question: &ChainQuestion<'_>) -> Result<Vec<usize>, webpki::Error> {
     let ders: Vec<CertificateDer<'_>> = question.certificates.iter().map(|d| CertificateDer::from(*d)).collect();
-    let anchors: Vec<(usize, TrustAnchor<'_>)> = question
-        .trusted
-        .iter()
-        .filter_map(|&i| Some((i, anchor_from_trusted_cert(ders.get(i)?).ok()?)))
-        .collect();
+    let anchors: Vec<(usize, TrustAnchor<'_>)> =
+        question.trusted.iter().filter_map(|&i| Some((i, anchor_from_trusted_cert(ders.get(i)?).ok()?))).collect();
     let anchor_list: Vec<TrustAnchor<'_>> = anchors.iter().map(|(_, a)| a.clone()).collect();
-    let intermediates: Vec<CertificateDer<'_>> = (0..ders.len())
-        .filter(|i| *i != question.leaf && !question.trusted.contains(i))
-        .map(|i| ders[i].clone())
-        .collect();
+    let intermediates: Vec<CertificateDer<'_>> =
+        (0..ders.len()).filter(|i| *i != question.leaf && !question.trusted.contains(i)).map(|i| ders[i].clone()).collect();
     let leaf = EndEntityCert::try_from(&ders[question.leaf])?;
     let algorithms = webpki_signatures::algorithms();
     let time = UnixTime::since_unix_epoch(Duration::from_secs(question.now_unix));
@@ -470,7 +461,9 @@ impl Judged<'_> {
             } else if ext.critical && !UNDERSTOOD.contains(&ext.extn_id) && !must_not_be_critical.contains(&ext.extn_id) {
                 fail(
                     "critical-extension",
-                    format!("has a critical extension a TLS server does not understand ({name}), so it must refuse the certificate (RFC 5280 §4.2)."),
+                    format!(
+                        "has a critical extension a TLS server does not understand ({name}), so it must refuse the certificate (RFC 5280 §4.2)."
+                    ),
                 );
             } else if !ext.critical && [ID_CE_NAME_CONSTRAINTS, ID_CE_POLICY_CONSTRAINTS].contains(&ext.extn_id) {
                 fail("criticality", format!("marks its {name} extension non-critical; RFC 5280 requires it critical."));
@@ -492,13 +485,22 @@ impl Judged<'_> {
         for name in san.iter().flat_map(|(_, s)| s.0.iter()) {
             match name {
                 GeneralName::DnsName(dns) if !dns_name_syntax_ok(dns.as_str()) => {
-                    fail("subject-alt-name", format!("has the DNS name \"{}\", which is not a host name (RFC 5280 §4.2.1.6).", dns.as_str()));
+                    fail(
+                        "subject-alt-name",
+                        format!("has the DNS name \"{}\", which is not a host name (RFC 5280 §4.2.1.6).", dns.as_str()),
+                    );
                 }
                 GeneralName::IpAddress(ip) if !matches!(ip.as_bytes().len(), 4 | 16) => {
-                    fail("subject-alt-name", format!("has an IP address of {} octets; RFC 5280 §4.2.1.6 allows 4 or 16.", ip.as_bytes().len()));
+                    fail(
+                        "subject-alt-name",
+                        format!("has an IP address of {} octets; RFC 5280 §4.2.1.6 allows 4 or 16.", ip.as_bytes().len()),
+                    );
                 }
                 GeneralName::Rfc822Name(mail) if !mailbox_syntax_ok(mail.as_str()) => {
-                    fail("subject-alt-name", format!("has the email address \"{}\", which is not a mailbox (RFC 5280 §4.2.1.6).", mail.as_str()));
+                    fail(
+                        "subject-alt-name",
+                        format!("has the email address \"{}\", which is not a mailbox (RFC 5280 §4.2.1.6).", mail.as_str()),
+                    );
                 }
                 _ => {}
             }
@@ -533,7 +535,11 @@ impl Judged<'_> {
             fail("aki-ski", "is self-signed, but its Authority Key Identifier is not its own Subject Key Identifier.".into());
         }
         if !self_signed && aki.is_none_or(|(_, a)| a.key_identifier.is_none()) {
-            fail("aki-ski", "has no Authority Key Identifier (keyIdentifier); RFC 5280 §4.2.1.1 requires one in every certificate not self-signed.".into());
+            fail(
+                "aki-ski",
+                "has no Authority Key Identifier (keyIdentifier); RFC 5280 §4.2.1.1 requires one in every certificate not self-signed."
+                    .into(),
+            );
         }
         if ca && !list.iter().any(|e| e.extn_id == ID_CE_SUBJECT_KEY_IDENTIFIER) {
             fail("aki-ski", "is a CA without a Subject Key Identifier; RFC 5280 §4.2.1.2 requires one.".into());
@@ -554,7 +560,10 @@ impl Judged<'_> {
         if let (Some(aki), Some(ski)) = (child_aki, issuer_ski)
             && aki.as_bytes() != ski.as_bytes()
         {
-            fail("aki-ski", format!("the Authority Key Identifier of certificate {c} is not the Subject Key Identifier of certificate {i}."));
+            fail(
+                "aki-ski",
+                format!("the Authority Key Identifier of certificate {c} is not the Subject Key Identifier of certificate {i}."),
+            );
         }
         if let Err(problem) = verify::verify_certificate(self.held.ders[child_index], issuer.tbs_certificate().subject_public_key_info()) {
             fail("signature", format!("the signature of certificate {c}: {}.", problem.describe()));
@@ -567,7 +576,10 @@ impl Judged<'_> {
                     // Non-self-issued CA certificates below the issuer, the leaf excluded (RFC 5280 §6.1.4 (l)).
                     let below = self.path[1..=k].iter().filter(|&&j| self.held.get(j).is_some_and(|x| !self_issued(x))).count();
                     if below > usize::from(limit) {
-                        fail("pathlen", format!("certificate {i} allows pathLenConstraint {limit} CA certificates below it, but {below} follow."));
+                        fail(
+                            "pathlen",
+                            format!("certificate {i} allows pathLenConstraint {limit} CA certificates below it, but {below} follow."),
+                        );
                     }
                 }
             }
@@ -678,18 +690,18 @@ impl Judged<'_> {
             E::InvalidSignatureForPublicKey
             | E::UnsupportedSignatureAlgorithmContext(_)
             | E::UnsupportedSignatureAlgorithmForPublicKeyContext(_)
-            | E::SignatureAlgorithmMismatch => {
-                ("signature", everyone, format!("a signature on the path from {leaf} does not verify, or its algorithm is not one a server accepts"))
-            }
+            | E::SignatureAlgorithmMismatch => (
+                "signature",
+                everyone,
+                format!("a signature on the path from {leaf} does not verify, or its algorithm is not one a server accepts"),
+            ),
             E::EndEntityUsedAsCa | E::CaUsedAsEndEntity => {
                 ("basic-constraints", everyone, "a certificate is used against its basicConstraints".into())
             }
             E::PathLenConstraintViolated => ("pathlen", everyone, "a pathLenConstraint on the path is exceeded".into()),
-            E::RequiredEkuNotFoundContext(_) | E::EmptyEkuExtension => (
-                "eku",
-                everyone,
-                format!("a certificate's extendedKeyUsage on the path lacks {}", self.question.purpose.name()),
-            ),
+            E::RequiredEkuNotFoundContext(_) | E::EmptyEkuExtension => {
+                ("eku", everyone, format!("a certificate's extendedKeyUsage on the path lacks {}", self.question.purpose.name()))
+            }
             E::UnsupportedCriticalExtension => {
                 ("critical-extension", everyone, "a certificate on the path has a critical extension the server does not understand".into())
             }
@@ -717,8 +729,7 @@ impl Judged<'_> {
 
     fn ok_summary(&self) -> String {
         let path = self.path.iter().map(|&i| self.held.label(i)).collect::<Vec<_>>().join(" → ");
-        let off_path: Vec<String> =
-            (0..self.held.ders.len()).filter(|i| !self.path.contains(i)).map(|i| (i + 1).to_string()).collect();
+        let off_path: Vec<String> = (0..self.held.ders.len()).filter(|i| !self.path.contains(i)).map(|i| (i + 1).to_string()).collect();
         let extra = match off_path.len() {
             0 => String::new(),
             1 => format!(" Certificate {} is not on the path.", off_path[0]),

@@ -52,8 +52,12 @@ pub fn sec1_parts(der: &[u8]) -> Option<Sec1Parts> {
 /// P-256 and P-384, else `Err` with why the studio can't use it.
 pub fn key_on(parameters: &[u8], scalar: &[u8]) -> std::result::Result<PrivateKey, &'static str> {
     match nist_curve(parameters) {
-        Some("P-256") => p256::SecretKey::from_slice(scalar).map(|key| PrivateKey::P256(key.into())).map_err(|_| "its P-256 private value is out of range"),
-        Some(_) => p384::SecretKey::from_slice(scalar).map(|key| PrivateKey::P384(key.into())).map_err(|_| "its P-384 private value is out of range"),
+        Some("P-256") => p256::SecretKey::from_slice(scalar)
+            .map(|key| PrivateKey::P256(key.into()))
+            .map_err(|_| "its P-256 private value is out of range"),
+        Some(_) => p384::SecretKey::from_slice(scalar)
+            .map(|key| PrivateKey::P384(key.into()))
+            .map_err(|_| "its P-384 private value is out of range"),
         None => Err("its explicit curve parameters are not those of P-256 or P-384"),
     }
 }

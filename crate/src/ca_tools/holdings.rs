@@ -13,7 +13,7 @@ use zeroize::Zeroizing;
 
 use crate::ca_tools::budget::{OverBudget, ReadBudget};
 use crate::ca_tools::early_time;
-use crate::ca_tools::material::{Material, MAX_ZIP_ENTRY_BYTES, ZIP_MAGIC, damaged, key_matches};
+use crate::ca_tools::material::{MAX_ZIP_ENTRY_BYTES, Material, ZIP_MAGIC, damaged, key_matches};
 use crate::ca_tools::pem_file::{InputFile, is_pem, pem_blocks};
 use crate::error::{Result, StudioError};
 use crate::make::batch::DEVICES_CSV_HEADER;
@@ -173,7 +173,14 @@ impl<'a> Holdings<'a> {
         let certificate = early_time::decode_certificate(der)?;
         let role = named_role.unwrap_or_else(|| role_from_certificate(&certificate, der));
         self.by_der.insert(der.to_vec(), self.certificates.len());
-        self.certificates.push(Held { certificate, der: der.to_vec(), thumbprint_sha1: thumbprint_sha1_of_der(der), file: file.to_string(), role, key_file: None });
+        self.certificates.push(Held {
+            certificate,
+            der: der.to_vec(),
+            thumbprint_sha1: thumbprint_sha1_of_der(der),
+            file: file.to_string(),
+            role,
+            key_file: None,
+        });
         Ok(())
     }
 
@@ -181,7 +188,9 @@ impl<'a> Holdings<'a> {
     fn read_loose(&mut self, file: &InputFile<'_>, password: Option<&str>) -> Result<()> {
         let material = match Material::read_within(std::slice::from_ref(file), password, &self.budget) {
             Ok(material) => material,
-            Err(e) if e.field.as_deref() == Some("password") && is_pem(file.contents) => return self.read_pem_certificates(file.name, file.contents),
+            Err(e) if e.field.as_deref() == Some("password") && is_pem(file.contents) => {
+                return self.read_pem_certificates(file.name, file.contents);
+            }
             Err(e) => return Err(e),
         };
         let single = material.certificates.len() == 1;
@@ -209,7 +218,8 @@ impl<'a> Holdings<'a> {
     /// certificates that have their own), its key files and `devices.csv`.
     fn read_zip(&mut self, file: &InputFile<'a>) -> Result<()> {
         let name = file.name;
-        let mut zip = zip::ZipArchive::new(Cursor::new(file.contents)).map_err(|e| damaged(name, &format!("it is not a readable ZIP ({e})")))?;
+        let mut zip =
+            zip::ZipArchive::new(Cursor::new(file.contents)).map_err(|e| damaged(name, &format!("it is not a readable ZIP ({e})")))?;
         let archive = self.archives.len();
         for index in 0..zip.len() {
             let entry = zip.by_index(index).map_err(|e| damaged(name, &format!("entry {index} can't be read ({e})")))?;
@@ -217,7 +227,8 @@ impl<'a> Holdings<'a> {
             let lower = path.to_ascii_lowercase();
             let is_csv = lower == layout::DEVICES_CSV || lower.ends_with(&format!("/{}", layout::DEVICES_CSV));
             let is_key = lower.ends_with(".key.pem");
-            let is_certificate = [".pem", ".crt", ".cer", ".der"].iter().any(|ext| lower.ends_with(ext)) && !lower.ends_with("-full-chain.cert.pem");
+            let is_certificate =
+                [".pem", ".crt", ".cer", ".der"].iter().any(|ext| lower.ends_with(ext)) && !lower.ends_with("-full-chain.cert.pem");
             if entry.is_dir() || !(is_csv || is_key || is_certificate) {
                 continue;
             }
@@ -251,7 +262,12 @@ impl<'a> Holdings<'a> {
     fn read_csv(&mut self, name: &str, contents: &[u8]) -> Result<()> {
         let text = std::str::from_utf8(contents).map_err(|_| damaged(name, "it is not UTF-8 text"))?;
         for (number, line) in text.lines().enumerate().skip(1).filter(|(_, l)| !l.trim().is_empty()) {
-            let bad = || StudioError::field("files", format!("{name}, line {}: expected registrationId,thumbprintSha1,thumbprintSha256,notAfter.", number + 1));
+            let bad = || {
+                StudioError::field(
+                    "files",
+                    format!("{name}, line {}: expected registrationId,thumbprintSha1,thumbprintSha256,notAfter.", number + 1),
+                )
+            };
             let fields = quote::csv_unquoted(line).ok_or_else(bad)?;
             let [id, sha1, _sha256, not_after] = &fields[..] else { return Err(bad()) };
             // A name for display only: nothing is named after a listed device that has no certificate.
@@ -289,11 +305,14 @@ impl<'a> Holdings<'a> {
             .iter()
             .map(|wanted| {
                 let clean: String = wanted.chars().filter(char::is_ascii_hexdigit).collect::<String>().to_ascii_uppercase();
-                let held = *by_thumbprint
-                    .get(clean.as_str())
-                    .ok_or_else(|| StudioError::field("thumbprints", format!("No certificate among the files has the SHA-1 thumbprint {wanted}.")))?;
+                let held = *by_thumbprint.get(clean.as_str()).ok_or_else(|| {
+                    StudioError::field("thumbprints", format!("No certificate among the files has the SHA-1 thumbprint {wanted}."))
+                })?;
                 if is_ca(&held.certificate) {
-                    return Err(StudioError::field("thumbprints", format!("{} is a CA ({}): renew it as a CA.", held.thumbprint_sha1, held.file)));
+                    return Err(StudioError::field(
+                        "thumbprints",
+                        format!("{} is a CA ({}): renew it as a CA.", held.thumbprint_sha1, held.file),
+                    ));
                 }
                 Ok(held)
             })
@@ -311,7 +330,12 @@ impl<'a> Holdings<'a> {
                 let mut archive = self.archives[archive].clone();
                 let entry = archive.by_index(index).map_err(|e| damaged(zip_name, &format!("{path} in it can't be read ({e})")))?;
                 let contents = read_entry(zip_name, path, entry, MAX_ZIP_ENTRY_BYTES, &self.budget)?;
-                keys.extend(Material::read_within(&[InputFile { name: file, contents: &contents }], password, &self.budget)?.keys.into_iter().map(|k| k.item));
+                keys.extend(
+                    Material::read_within(&[InputFile { name: file, contents: &contents }], password, &self.budget)?
+                        .keys
+                        .into_iter()
+                        .map(|k| k.item),
+                );
             } else if let Some((key, _)) = self.loose_keys.iter().find(|(_, f)| f == file) {
                 keys.push(key.clone());
             }

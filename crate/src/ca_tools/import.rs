@@ -7,13 +7,13 @@ use serde::Serialize;
 use x509_cert::Certificate;
 use x509_cert::ext::pkix::{BasicConstraints, KeyUsage, KeyUsages};
 
+use crate::ca_tools::material::{Found, Material, key_matches};
+use crate::ca_tools::pem_file::InputFile;
+use crate::error::{Result, StudioError};
 use crate::output::layout::role;
 use crate::x509::facts::{certificate_der, common_name_of, not_after_unix, pem_text, thumbprint_sha1_of_der};
 use crate::x509::issue::Issuer;
-use crate::error::{Result, StudioError};
 use crate::x509::text::{describe_name, iso_time, openssl_time};
-use crate::ca_tools::material::{Found, Material, key_matches};
-use crate::ca_tools::pem_file::InputFile;
 use crate::x509::verify::{ReadCertificate, SignatureProblem, chain_above, is_self_signed, verify_certificate};
 
 /// An imported CA that can sign, with what the files held above it.
@@ -72,7 +72,8 @@ impl ImportedCa {
     pub fn summary(&self) -> Result<ImportedCaSummary> {
         let certificate = &self.issuer.certificate;
         let algorithm = self.issuer.key.algorithm();
-        let (own_der, above) = self.ders_as_read.split_first().ok_or_else(|| StudioError::general("An imported CA lost its certificate."))?;
+        let (own_der, above) =
+            self.ders_as_read.split_first().ok_or_else(|| StudioError::general("An imported CA lost its certificate."))?;
         Ok(ImportedCaSummary {
             id: 0,
             common_name: self.common_name(),
@@ -127,7 +128,8 @@ impl ImportedCa {
     pub fn chain_to_root(&self, extra: &[Certificate]) -> Result<Vec<Certificate>> {
         // Certificates added later were parsed elsewhere: their own encoding stands for the bytes read.
         let extra_ders = extra.iter().map(certificate_der).collect::<Result<Vec<_>>>()?;
-        let (own_der, above_ders) = self.ders_as_read.split_first().ok_or_else(|| StudioError::general("An imported CA lost its certificate."))?;
+        let (own_der, above_ders) =
+            self.ders_as_read.split_first().ok_or_else(|| StudioError::general("An imported CA lost its certificate."))?;
         let mut pool: Vec<ReadCertificate<'_>> =
             self.chain.iter().zip(above_ders).map(|(certificate, der)| ReadCertificate { certificate, der }).collect();
         pool.extend(extra.iter().zip(&extra_ders).map(|(certificate, der)| ReadCertificate { certificate, der }));
@@ -215,8 +217,7 @@ pub fn import_cas(files: &[InputFile<'_>], password: Option<&str>, now_unix: u64
             first_problem.get_or_insert(problem);
             continue;
         }
-        let pool: Vec<ReadCertificate<'_>> =
-            certificates.iter().map(|c| ReadCertificate { certificate: &c.item, der: &c.der }).collect();
+        let pool: Vec<ReadCertificate<'_>> = certificates.iter().map(|c| ReadCertificate { certificate: &c.item, der: &c.der }).collect();
         let above = chain_above(ReadCertificate { certificate: &found.item, der: &found.der }, &pool);
         if let Some(problem) = broken_self_signature(found, &above) {
             first_problem.get_or_insert(problem);
@@ -289,9 +290,7 @@ impl ImportedCas {
     }
 
     pub fn get(&self, id: u32) -> Result<&ImportedCa> {
-        self.cas
-            .get(&id)
-            .ok_or_else(|| StudioError::field("ca", "That CA is no longer loaded (the page was reloaded?); import it again."))
+        self.cas.get(&id).ok_or_else(|| StudioError::field("ca", "That CA is no longer loaded (the page was reloaded?); import it again."))
     }
 
     /// Drops the CA and its key; whether it was there.

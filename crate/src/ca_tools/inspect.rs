@@ -2,7 +2,6 @@
 //! about certificates, CSRs and keys, in OpenSSL's own words and formats so
 //! a person can compare the two side by side. Bundles get a chain check.
 
-
 use const_oid::ObjectIdentifier;
 use der::asn1::{AnyRef, Ia5String, OctetString};
 use der::{Decode, Encode, Tag, Tagged};
@@ -13,18 +12,18 @@ use x509_cert::ext::Extension;
 use x509_cert::ext::pkix::crl::dp::DistributionPoint;
 use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName};
 use x509_cert::ext::pkix::{
-    AuthorityInfoAccessSyntax, AuthorityKeyIdentifier, BasicConstraints, CertificatePolicies, CrlDistributionPoints,
-    ExtendedKeyUsage, KeyUsage, KeyUsages, SubjectAltName, SubjectKeyIdentifier,
+    AuthorityInfoAccessSyntax, AuthorityKeyIdentifier, BasicConstraints, CertificatePolicies, CrlDistributionPoints, ExtendedKeyUsage,
+    KeyUsage, KeyUsages, SubjectAltName, SubjectKeyIdentifier,
 };
 use x509_cert::request::CertReq;
 
 use crate::ca_tools::chain_verdict::{ChainReport, judge_bundle};
 use crate::ca_tools::early_time::{self, shown_date};
-use crate::error::Result;
 use crate::ca_tools::material::{Material, RSASSA_PSS, public_key_matches};
 use crate::ca_tools::pem_file::InputFile;
-use crate::x509::text::{attribute_name, describe_name, oid_name, oneline_name, string_value};
+use crate::error::Result;
 use crate::x509::facts::{thumbprint_sha1_of_der, thumbprint_sha256_of_der};
+use crate::x509::text::{attribute_name, describe_name, oid_name, oneline_name, string_value};
 use crate::x509::verify::{self, is_self_signed};
 
 /// Everything the dropped files hold, described.
@@ -217,7 +216,12 @@ pub fn describe_request(file: &str, csr: &CertReq, der: &[u8]) -> RequestDescrip
 
 /// A private key by its public half (`label` names it when that is unknown):
 /// its type and size, and which certificates hold it.
-pub fn describe_key(file: &str, public_key: Option<&SubjectPublicKeyInfoOwned>, label: &str, certificates: &[&Certificate]) -> KeyDescription {
+pub fn describe_key(
+    file: &str,
+    public_key: Option<&SubjectPublicKeyInfoOwned>,
+    label: &str,
+    certificates: &[&Certificate],
+) -> KeyDescription {
     let matching: Vec<usize> = certificates
         .iter()
         .enumerate()
@@ -239,14 +243,7 @@ pub fn describe_key(file: &str, public_key: Option<&SubjectPublicKeyInfoOwned>, 
 
 impl PublicKeyDescription {
     fn unknown(algorithm: &str) -> Self {
-        Self {
-            algorithm: algorithm.to_string(),
-            bits: None,
-            curve: None,
-            nist_curve: None,
-            exponent: None,
-            summary: algorithm.to_string(),
-        }
+        Self { algorithm: algorithm.to_string(), bits: None, curve: None, nist_curve: None, exponent: None, summary: algorithm.to_string() }
     }
 }
 
@@ -375,9 +372,7 @@ fn decoded_lines(oid: &ObjectIdentifier, value: &[u8]) -> Option<Vec<String>> {
         "2.5.29.31" => crl_distribution_points(&CrlDistributionPoints::from_der(value).ok()?.0),
         "2.5.29.32" => certificate_policies(&CertificatePolicies::from_der(value).ok()?)?,
         "2.5.29.35" => authority_key_id(&AuthorityKeyIdentifier::from_der(value).ok()?),
-        "2.5.29.37" => vec![
-            ExtendedKeyUsage::from_der(value).ok()?.0.iter().map(extended_key_usage_name).collect::<Vec<_>>().join(", "),
-        ],
+        "2.5.29.37" => vec![ExtendedKeyUsage::from_der(value).ok()?.0.iter().map(extended_key_usage_name).collect::<Vec<_>>().join(", ")],
         "1.3.6.1.5.5.7.1.1" => AuthorityInfoAccessSyntax::from_der(value)
             .ok()?
             .0
@@ -472,9 +467,7 @@ fn crl_distribution_points(points: &[DistributionPoint]) -> Vec<String> {
             }
             Some(DistributionPointName::NameRelativeToCRLIssuer(rdn)) => {
                 lines.push("Relative Name:".to_string());
-                lines.extend(rdn.iter().map(|atv| {
-                    format!("  {}={}", attribute_name(&atv.oid), string_value(AnyRef::from(&atv.value)))
-                }));
+                lines.extend(rdn.iter().map(|atv| format!("  {}={}", attribute_name(&atv.oid), string_value(AnyRef::from(&atv.value)))));
             }
             None => {}
         }

@@ -11,8 +11,8 @@ use md5::{Digest, Md5};
 use zeroize::Zeroizing;
 
 use crate::ca_tools::budget::ReadBudget;
-use crate::error::{Result, StudioError};
 use crate::ca_tools::pem_file::PemBlock;
+use crate::error::{Result, StudioError};
 
 /// The DEK-Info ciphers OpenSSL writes for keys, all in CBC mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,7 +67,9 @@ pub fn decrypt(file_name: &str, block: &PemBlock, password: &str) -> Result<Zero
             ),
         )
     })?;
-    let iv = hex_bytes(iv_hex.trim()).filter(|iv| iv.len() == cipher.iv_len()).ok_or_else(|| damaged("the IV is not valid hex of the right length"))?;
+    let iv = hex_bytes(iv_hex.trim())
+        .filter(|iv| iv.len() == cipher.iv_len())
+        .ok_or_else(|| damaged("the IV is not valid hex of the right length"))?;
     let salt = iv.get(..8).ok_or_else(|| damaged("the IV is too short"))?;
     let key = bytes_to_key(password.as_bytes(), salt, cipher.key_len());
     let wrong = || StudioError::field("password", format!("The password for {file_name} is wrong."));
@@ -83,12 +85,11 @@ pub fn decrypt(file_name: &str, block: &PemBlock, password: &str) -> Result<Zero
 /// pkcs-12PbeIds (RFC 7292): every PKCS#12 PBE is one arc below it.
 const PKCS12_PBE_IDS: const_oid::ObjectIdentifier = const_oid::ObjectIdentifier::new_unwrap("1.2.840.113549.1.12.1");
 
-
 /// Decrypts an `ENCRYPTED PRIVATE KEY` under a PKCS#12 PBE to its PKCS#8
 /// DER; `None` when the block uses another scheme (PBES2 is pkcs8's job).
 pub fn decrypt_pkcs12_pbe(file_name: &str, der: &[u8], password: Option<&str>, budget: &ReadBudget) -> Option<Result<Zeroizing<Vec<u8>>>> {
-    use der::Decode;
     use crate::ca_tools::pfx_read::{self, PfxReadError};
+    use der::Decode;
     let info = pkcs12::pbe_params::EncryptedPrivateKeyInfo::from_der(der).ok()?;
     let scheme = &info.encryption_algorithm;
     if scheme.oid.parent() != Some(PKCS12_PBE_IDS) {
@@ -100,7 +101,12 @@ pub fn decrypt_pkcs12_pbe(file_name: &str, der: &[u8], password: Option<&str>, b
     let rc2 = [pkcs12::PKCS_12_PBEWITH_SHAAND40_BIT_RC2_CBC, pkcs12::PKCS_12_PBE_WITH_SHAAND128_BIT_RC2_CBC];
     let plain = match pfx_read::kdf_passwords(given.unwrap_or_default()) {
         _ if rc2.contains(&scheme.oid) => None,
-        Ok(mut forms) => pfx_read::decrypt_pkcs12_pbe(scheme, &forms.swap_remove(0), info.encrypted_data.as_bytes(), pfx_read::Rounds { budget, file: file_name }),
+        Ok(mut forms) => pfx_read::decrypt_pkcs12_pbe(
+            scheme,
+            &forms.swap_remove(0),
+            info.encrypted_data.as_bytes(),
+            pfx_read::Rounds { budget, file: file_name },
+        ),
         Err(e) => Some(Err(e)),
     };
     let plain = plain.unwrap_or_else(|| Err(PfxReadError::Unsupported(crate::x509::text::oid_name(&scheme.oid))));

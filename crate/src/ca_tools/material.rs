@@ -14,14 +14,14 @@ use x509_cert::Certificate;
 use x509_cert::request::CertReq;
 use zeroize::Zeroizing;
 
-use crate::make::chain::MAX_INTERMEDIATES;
-use crate::error::{Result, StudioError};
-use crate::x509::key::PrivateKey;
-use crate::output::layout;
 use crate::ca_tools::budget::{OverBudget, ReadBudget};
-use crate::ca_tools::{early_time, ec_explicit, legacy_pem, p7b, pfx_read};
-use crate::x509::text::{encryption_scheme_name, key_type_name, oid_name};
 use crate::ca_tools::pem_file::{InputFile, PemBlock, is_pem, pem_blocks};
+use crate::ca_tools::{early_time, ec_explicit, legacy_pem, p7b, pfx_read};
+use crate::error::{Result, StudioError};
+use crate::make::chain::MAX_INTERMEDIATES;
+use crate::output::layout;
+use crate::x509::key::PrivateKey;
+use crate::x509::text::{encryption_scheme_name, key_type_name, oid_name};
 
 /// Something read from a file, with the file's name for messages.
 pub struct Found<T> {
@@ -162,15 +162,14 @@ impl Material {
     fn read_pem_block(&mut self, file: &str, block: &PemBlock, password: Option<&str>, budget: &ReadBudget) -> Result<()> {
         match block.label.as_str() {
             "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE" => {
-                self.push_certificate(file, &block.der)
-                    .map_err(|e| damaged(file, &format!("its certificate does not decode ({e})")))?;
+                self.push_certificate(file, &block.der).map_err(|e| damaged(file, &format!("its certificate does not decode ({e})")))?;
             }
             "PKCS7" => self.read_p7b(file, &block.der)?,
             // `openssl ecparam -genkey` writes the curve before the key, which names it too.
             "EC PARAMETERS" => {}
             "CERTIFICATE REQUEST" | "NEW CERTIFICATE REQUEST" => {
-                let csr = CertReq::from_der(&block.der)
-                    .map_err(|e| damaged(file, &format!("its certificate request does not decode ({e})")))?;
+                let csr =
+                    CertReq::from_der(&block.der).map_err(|e| damaged(file, &format!("its certificate request does not decode ({e})")))?;
                 self.requests.push(Found { item: csr, der: block.der.clone(), file: file.to_string() });
             }
             "PRIVATE KEY" | "RSA PRIVATE KEY" | "EC PRIVATE KEY" | "ENCRYPTED PRIVATE KEY" => {
@@ -282,8 +281,8 @@ impl Material {
     fn read_studio_zip(&mut self, file: &InputFile<'_>, password: Option<&str>, budget: &ReadBudget) -> Result<()> {
         let name = file.name;
         let _level = budget.enter_zip(name).map_err(OverBudget::into_error)?;
-        let mut zip = zip::ZipArchive::new(Cursor::new(file.contents))
-            .map_err(|e| damaged(name, &format!("it is not a readable ZIP ({e})")))?;
+        let mut zip =
+            zip::ZipArchive::new(Cursor::new(file.contents)).map_err(|e| damaged(name, &format!("it is not a readable ZIP ({e})")))?;
         let mut found_any = false;
         for path in studio_ca_paths() {
             let Ok(entry) = zip.by_name(&path) else { continue };
@@ -352,14 +351,17 @@ pub fn private_key_from_pem(file: &str, block: &PemBlock, password: Option<&str>
             if let Some(der) = legacy_pem::decrypt_pkcs12_pbe(file, &block.der, password, budget) {
                 return key_from_decrypted(file, &der?, password);
             }
-            let info = EncryptedPrivateKeyInfoRef::from_der(&block.der).map_err(|e| unreadable_scheme(file, &block.der).unwrap_or_else(|| not_a_key(&e)))?;
+            let info = EncryptedPrivateKeyInfoRef::from_der(&block.der)
+                .map_err(|e| unreadable_scheme(file, &block.der).unwrap_or_else(|| not_a_key(&e)))?;
             let rounds = check_key_derivation(file, &info)?;
             let password = password_for(file, password)?;
             budget.spend_kdf_rounds(file, rounds).map_err(OverBudget::into_error)?;
             match info.decrypt(password) {
                 Ok(der) => key_from_decrypted(file, der.as_bytes(), Some(password)),
                 Err(pkcs8::Error::EncryptedPrivateKey(pkcs8::pkcs5::Error::DecryptFailed)) => Err(password_wrong(file)),
-                Err(pkcs8::Error::EncryptedPrivateKey(e)) => Err(reencrypt(file, &format!("is encrypted in a way the studio can't read ({e})"))),
+                Err(pkcs8::Error::EncryptedPrivateKey(e)) => {
+                    Err(reencrypt(file, &format!("is encrypted in a way the studio can't read ({e})")))
+                }
                 // It decrypted to something that isn't DER: the padding held by chance, the password is wrong.
                 Err(_) => Err(password_wrong(file)),
             }
@@ -461,13 +463,19 @@ fn check_key_derivation(file: &str, info: &EncryptedPrivateKeyInfoRef<'_>) -> Re
         EncryptionScheme::Pbes2(params) => match &params.kdf {
             Kdf::Pbkdf2(kdf) if kdf.iteration_count > pfx_read::MAX_KDF_ITERATIONS => Err(reencrypt(
                 file,
-                &format!("asks for {} PBKDF2 rounds, more than the {} the studio will run", kdf.iteration_count, pfx_read::MAX_KDF_ITERATIONS),
+                &format!(
+                    "asks for {} PBKDF2 rounds, more than the {} the studio will run",
+                    kdf.iteration_count,
+                    pfx_read::MAX_KDF_ITERATIONS
+                ),
             )),
             Kdf::Pbkdf2(kdf) => Ok(u64::from(kdf.iteration_count)),
             Kdf::Scrypt(_) => Err(reencrypt(file, "is encrypted with scrypt, which the studio does not run in the page")),
             _ => Err(reencrypt(file, "uses a key derivation the studio can't read")),
         },
-        EncryptionScheme::Pbes1(_) => Err(reencrypt(file, "is encrypted with an old PBES1 scheme (DES or RC2 with MD5 or SHA-1) the studio can't read")),
+        EncryptionScheme::Pbes1(_) => {
+            Err(reencrypt(file, "is encrypted with an old PBES1 scheme (DES or RC2 with MD5 or SHA-1) the studio can't read"))
+        }
         _ => Err(reencrypt(file, "uses an encryption scheme the studio can't read")),
     }
 }
@@ -503,4 +511,3 @@ pub fn public_key_matches(own: &SubjectPublicKeyInfoOwned, certificate: &Certifi
     let spki = certificate.tbs_certificate().subject_public_key_info();
     own.algorithm.oid == spki.algorithm.oid && own.subject_public_key.raw_bytes() == spki.subject_public_key.raw_bytes()
 }
-

@@ -32,10 +32,9 @@ pub fn malformed(constraints: &NameConstraints) -> Option<String> {
         GeneralName::DnsName(dns) if !constraint_dns_ok(dns.as_str()) => {
             Some(format!("the DNS name constraint \"{}\" is not a domain name (RFC 5280 §4.2.1.10)", dns.as_str()))
         }
-        GeneralName::IpAddress(ip) if !ip_constraint_ok(ip.as_bytes()) => Some(format!(
-            "the IP address constraint {} is not an address and a contiguous mask of the same family",
-            hex(ip.as_bytes())
-        )),
+        GeneralName::IpAddress(ip) if !ip_constraint_ok(ip.as_bytes()) => {
+            Some(format!("the IP address constraint {} is not an address and a contiguous mask of the same family", hex(ip.as_bytes())))
+        }
         GeneralName::Rfc822Name(mail) if !email_constraint_ok(mail.as_str()) => {
             Some(format!("the email constraint \"{}\" is not a mailbox, host or domain", mail.as_str()))
         }

@@ -3,6 +3,8 @@
 
 use cbc::cipher::{KeyIvInit, block_padding::Pkcs7};
 use cms::encrypted_data::EncryptedData;
+use const_oid::db::rfc5912::{ID_SHA_384, ID_SHA_512};
+use der::asn1::BmpString;
 use der::asn1::OctetString;
 use der::{Decode, Encode};
 use hmac::{Hmac, KeyInit, Mac};
@@ -10,8 +12,6 @@ use pkcs12::kdf::{Pkcs12KeyType, derive_key};
 use pkcs12::pbe_params::{EncryptedPrivateKeyInfo, Pkcs12PbeParams};
 use pkcs12::{AuthenticatedSafe, CertBag, MacData, Pfx, SafeBag};
 use sha1::Sha1;
-use const_oid::db::rfc5912::{ID_SHA_384, ID_SHA_512};
-use der::asn1::BmpString;
 use sha1::digest::{Digest, FixedOutputReset, block_api::BlockSizeUser};
 use sha2::{Sha256, Sha384, Sha512};
 use spki::AlgorithmIdentifierOwned;
@@ -98,11 +98,16 @@ pub fn read(der: &[u8], password: &str, rounds: Rounds<'_>) -> std::result::Resu
         };
         let bags = <Vec<SafeBag>>::from_der(&bags_der).map_err(|e| {
             // Unchecked by a MAC, a wrong key can decrypt to well-padded garbage.
-            if encrypted && pfx.mac_data.is_none() { PfxReadError::WrongPassword } else { damaged(&format!("its bags do not decode ({e})")) }
+            if encrypted && pfx.mac_data.is_none() {
+                PfxReadError::WrongPassword
+            } else {
+                damaged(&format!("its bags do not decode ({e})"))
+            }
         })?;
         for bag in bags {
             if bag.bag_id == pkcs12::PKCS_12_CERT_BAG_OID {
-                let cert_bag = CertBag::from_der(bag_content(&bag)).map_err(|e| damaged(&format!("a certificate bag does not decode ({e})")))?;
+                let cert_bag =
+                    CertBag::from_der(bag_content(&bag)).map_err(|e| damaged(&format!("a certificate bag does not decode ({e})")))?;
                 if cert_bag.cert_id == pkcs12::PKCS_12_X509_CERT_OID {
                     contents.certificates.push(cert_bag.cert_value.as_bytes().to_vec());
                 }
@@ -141,7 +146,8 @@ fn bag_content(bag: &SafeBag) -> &[u8] {
 /// terminator. For no password, OpenSSL may instead have used no bytes at
 /// all (its NULL password), so both are tried.
 pub fn kdf_passwords(password: &str) -> std::result::Result<Vec<Zeroizing<Vec<u8>>>, PfxReadError> {
-    let bmp = BmpString::from_utf8(password).map_err(|_| PfxReadError::Unsupported("a password with characters PKCS#12 can't encode (outside Unicode's basic plane)".into()))?;
+    let bmp = BmpString::from_utf8(password)
+        .map_err(|_| PfxReadError::Unsupported("a password with characters PKCS#12 can't encode (outside Unicode's basic plane)".into()))?;
     let mut terminated = Zeroizing::new(bmp.into_bytes().to_vec());
     terminated.extend([0, 0]);
     let mut forms = vec![terminated];
@@ -155,7 +161,12 @@ pub fn kdf_passwords(password: &str) -> std::result::Result<Vec<Zeroizing<Vec<u8
 type MacCheck = fn(password: &[u8], salt: &[u8], iterations: i32, data: &[u8], expected: &[u8]) -> bool;
 
 /// Checks the MAC; returns the KDF password form that matched.
-fn verify_mac(mac_data: &MacData, password: &str, data: &[u8], rounds: Rounds<'_>) -> std::result::Result<Zeroizing<Vec<u8>>, PfxReadError> {
+fn verify_mac(
+    mac_data: &MacData,
+    password: &str,
+    data: &[u8],
+    rounds: Rounds<'_>,
+) -> std::result::Result<Zeroizing<Vec<u8>>, PfxReadError> {
     let iterations = check_rounds(mac_data.iterations)?;
     let salt = mac_data.mac_salt.as_bytes();
     let expected = mac_data.mac.digest.as_bytes();
@@ -250,7 +261,8 @@ pub fn decrypt_pkcs12_pbe(
     };
     Some((|| {
         let damaged = bad_parameters;
-        let params: Pkcs12PbeParams = algorithm.parameters.as_ref().ok_or_else(|| damaged(&"none"))?.decode_as().map_err(|e| damaged(&e))?;
+        let params: Pkcs12PbeParams =
+            algorithm.parameters.as_ref().ok_or_else(|| damaged(&"none"))?.decode_as().map_err(|e| damaged(&e))?;
         // Two derivations: the key and the IV.
         let iterations = rounds.spend(params.iterations)?;
         rounds.spend(iterations)?;
@@ -267,9 +279,12 @@ pub fn decrypt_pkcs12_pbe(
     })())
 }
 
-fn cbc_decrypt<C: cbc::cipher::BlockCipherDecrypt + cbc::cipher::KeyInit>(key: &[u8], iv: &[u8], data: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+fn cbc_decrypt<C: cbc::cipher::BlockCipherDecrypt + cbc::cipher::KeyInit>(
+    key: &[u8],
+    iv: &[u8],
+    data: &[u8],
+) -> Option<Zeroizing<Vec<u8>>> {
     use cbc::cipher::BlockModeDecrypt;
     let decryptor = cbc::Decryptor::<C>::new_from_slices(key, iv).ok()?;
     decryptor.decrypt_padded_vec::<Pkcs7>(data).ok().map(Zeroizing::new)
 }
-

@@ -10,8 +10,8 @@ use serde::Serialize;
 use x509_cert::Certificate;
 use x509_cert::ext::pkix::{BasicConstraints, ExtendedKeyUsage};
 
-use crate::ca_tools::inspect::{describe_extension, describe_public_key};
 use crate::ca_tools::budget::ReadBudget;
+use crate::ca_tools::inspect::{describe_extension, describe_public_key};
 use crate::ca_tools::material::Material;
 use crate::ca_tools::pem_file::InputFile;
 use crate::error::{Result, StudioError};
@@ -19,7 +19,7 @@ use crate::rules::azure_preflight::{self as rule, MIN_RSA_BITS, PREFLIGHT_RULES,
 use crate::rules::names::RegistrationId;
 use crate::rules::validity::IOT_EDGE_1_1_EXPIRY_LIMIT_UNIX;
 use crate::x509::facts::common_name_of;
-use crate::x509::text::{describe_name, openssl_time, oid_name};
+use crate::x509::text::{describe_name, oid_name, openssl_time};
 use crate::x509::verify::{ReadCertificate, chain_above, is_self_signed};
 
 /// ecdsa-with-SHA1 (RFC 3279), which `const_oid`'s database lacks.
@@ -77,7 +77,12 @@ fn same_ca(a: &Certificate, b: &Certificate) -> bool {
         && a.tbs_certificate().subject_public_key_info() == b.tbs_certificate().subject_public_key_info()
 }
 
-pub fn link_to_uploaded_ca<'a>(device: &'a Certificate, sent: &[&'a Certificate], uploaded: &'a Certificate, given: &Given<'a>) -> UploadedCaLink<'a> {
+pub fn link_to_uploaded_ca<'a>(
+    device: &'a Certificate,
+    sent: &[&'a Certificate],
+    uploaded: &'a Certificate,
+    given: &Given<'a>,
+) -> UploadedCaLink<'a> {
     let pool: Vec<&Certificate> = sent.iter().copied().chain([uploaded]).collect();
     let mut path = vec![device];
     path.extend(given.above(device, &pool));
@@ -153,7 +158,10 @@ pub fn preflight(files: &[InputFile<'_>], uploaded_ca: &[InputFile<'_>], passwor
     let material = Material::read_within(files, password, &budget)?;
     let sent: Vec<&Certificate> = material.certificates.iter().map(|c| &c.item).collect();
     let device = *sent.iter().find(|c| !is_ca(c)).ok_or_else(|| {
-        StudioError::field("files", "No device certificate among the files (every certificate is a CA): add the device's certificate or its full chain.")
+        StudioError::field(
+            "files",
+            "No device certificate among the files (every certificate is a CA): add the device's certificate or its full chain.",
+        )
     })?;
     let uploaded_material = if uploaded_ca.is_empty() { None } else { Some(Material::read_within(uploaded_ca, password, &budget)?) };
     let uploaded = match &uploaded_material {
@@ -164,14 +172,20 @@ pub fn preflight(files: &[InputFile<'_>], uploaded_ca: &[InputFile<'_>], passwor
             many => {
                 return Err(StudioError::field(
                     "uploadedCa",
-                    format!("The file given as the CA uploaded to Azure holds {} certificates; the portal takes one CA certificate: choose the one you uploaded.", many.len()),
+                    format!(
+                        "The file given as the CA uploaded to Azure holds {} certificates; the portal takes one CA certificate: choose the one you uploaded.",
+                        many.len()
+                    ),
                 ));
             }
         },
     };
     let given = Given {
         sent: material.certificates.iter().map(|c| ReadCertificate { certificate: &c.item, der: &c.der }).collect(),
-        uploaded: uploaded_material.as_ref().and_then(|m| m.certificates.first()).map(|c| ReadCertificate { certificate: &c.item, der: &c.der }),
+        uploaded: uploaded_material
+            .as_ref()
+            .and_then(|m| m.certificates.first())
+            .map(|c| ReadCertificate { certificate: &c.item, der: &c.der }),
     };
     let others: Vec<&Certificate> = sent.iter().copied().filter(|c| !std::ptr::eq(*c, device)).collect();
 
@@ -235,7 +249,10 @@ fn issued_under(link: &Option<UploadedCaLink<'_>>, uploaded: Option<&Certificate
                 result(
                     rule,
                     RuleStatus::Failed,
-                    format!("{} names the uploaded CA as its issuer, but its signature does not verify with the uploaded CA's key: it was issued by another CA of the same name.", given.starting(top)),
+                    format!(
+                        "{} names the uploaded CA as its issuer, but its signature does not verify with the uploaded CA's key: it was issued by another CA of the same name.",
+                        given.starting(top)
+                    ),
                 )
             } else {
                 result(
@@ -262,10 +279,14 @@ fn chain_sent(link: &Option<UploadedCaLink<'_>>, checked: &[&Certificate], given
         )
     };
     match link {
-        Some(UploadedCaLink::Reached(path)) => result(rule, RuleStatus::Passed, format!("The chain reaches the uploaded CA: {}.", given.path(path))),
-        Some(UploadedCaLink::OtherRoot(_)) => {
-            result(rule, RuleStatus::NotChecked, "The device is not under the uploaded CA (see the next rule), so no chain it sends can reach it.".into())
+        Some(UploadedCaLink::Reached(path)) => {
+            result(rule, RuleStatus::Passed, format!("The chain reaches the uploaded CA: {}.", given.path(path)))
         }
+        Some(UploadedCaLink::OtherRoot(_)) => result(
+            rule,
+            RuleStatus::NotChecked,
+            "The device is not under the uploaded CA (see the next rule), so no chain it sends can reach it.".into(),
+        ),
         Some(UploadedCaLink::Incomplete(path)) => result(rule, RuleStatus::Failed, missing(path.last().copied().unwrap_or(checked[0]))),
         None => {
             let top = checked.last().copied().unwrap_or(checked[0]);
@@ -273,13 +294,19 @@ fn chain_sent(link: &Option<UploadedCaLink<'_>>, checked: &[&Certificate], given
                 result(
                     rule,
                     RuleStatus::Passed,
-                    format!("The files chain up to a self-signed root ({}); sent whole, they reach whichever of these CAs was uploaded.", given.path(checked)),
+                    format!(
+                        "The files chain up to a self-signed root ({}); sent whole, they reach whichever of these CAs was uploaded.",
+                        given.path(checked)
+                    ),
                 )
             } else {
                 result(
                     rule,
                     RuleStatus::NotChecked,
-                    format!("{} That passes only if its issuer is the CA uploaded to Azure: add that CA's certificate to check.", missing(top)),
+                    format!(
+                        "{} That passes only if its issuer is the CA uploaded to Azure: add that CA's certificate to check.",
+                        missing(top)
+                    ),
                 )
             }
         }
@@ -289,7 +316,11 @@ fn chain_sent(link: &Option<UploadedCaLink<'_>>, checked: &[&Certificate], given
 fn registration_id(device: &Certificate) -> RuleResult {
     let rule = rule::REGISTRATION_ID;
     let Some(cn) = common_name_of(device) else {
-        return result(rule, RuleStatus::Failed, "The device certificate has no CN; with X.509 attestation DPS takes the registration ID from it.".into());
+        return result(
+            rule,
+            RuleStatus::Failed,
+            "The device certificate has no CN; with X.509 attestation DPS takes the registration ID from it.".into(),
+        );
     };
     match RegistrationId::parse("files", &cn) {
         Ok(id) => result(rule, RuleStatus::Passed, format!("CN \"{id}\" is a valid registration ID.")),
@@ -310,7 +341,8 @@ fn validity(checked: &[&Certificate], given: &Given<'_>, now_unix: u64) -> RuleR
         }
     }
     if problems.is_empty() {
-        let first_end = checked.iter().map(|c| c.tbs_certificate().validity().not_after.to_unix_duration().as_secs()).min().unwrap_or(now_unix);
+        let first_end =
+            checked.iter().map(|c| c.tbs_certificate().validity().not_after.to_unix_duration().as_secs()).min().unwrap_or(now_unix);
         let which = if checked.len() == 1 { "The certificate is".to_string() } else { format!("All {} certificates are", checked.len()) };
         result(rule, RuleStatus::Passed, format!("{which} valid now; the first to expire does so on {}.", openssl_time(first_end)))
     } else {
@@ -352,7 +384,8 @@ fn rsa_key_size(checked: &[&Certificate], given: &Given<'_>) -> RuleResult {
         })
         .collect();
     if small.is_empty() {
-        let keys: Vec<String> = checked.iter().map(|c| describe_public_key(c.tbs_certificate().subject_public_key_info()).summary).collect();
+        let keys: Vec<String> =
+            checked.iter().map(|c| describe_public_key(c.tbs_certificate().subject_public_key_info()).summary).collect();
         result(rule, RuleStatus::Passed, format!("Keys: {}.", keys.join(", ")))
     } else {
         result(rule, RuleStatus::Failed, format!("{}; Azure needs at least {MIN_RSA_BITS}.", small.join("; ")))
@@ -363,7 +396,8 @@ fn rsa_key_size(checked: &[&Certificate], given: &Given<'_>) -> RuleResult {
 /// (the uploaded CA, or a self-signed root), whose own signature nobody checks.
 fn sha2_signatures(checked: &[&Certificate], uploaded: Option<&Certificate>, given: &Given<'_>) -> RuleResult {
     let rule = rule::SHA2_SIGNATURES;
-    let verified: Vec<&&Certificate> = checked.iter().filter(|c| !given.self_signed(c) && !uploaded.is_some_and(|ca| same_ca(c, ca))).collect();
+    let verified: Vec<&&Certificate> =
+        checked.iter().filter(|c| !given.self_signed(c) && !uploaded.is_some_and(|ca| same_ca(c, ca))).collect();
     let sha1: Vec<String> = verified
         .iter()
         .filter(|c| [SHA_1_WITH_RSA_ENCRYPTION, ECDSA_WITH_SHA_1, DSA_WITH_SHA_1].contains(&c.signature_algorithm().oid))

@@ -7,8 +7,8 @@ use crate::ca_tools::import::ImportedCa;
 use crate::ca_tools::material::Material;
 use crate::ca_tools::pem_file::InputFile;
 use crate::error::{Result, StudioError};
-use crate::make::renewal::{OldCertificate, RenewalSpec, RenewedCa, RenewedDevices};
 use crate::make::chain::ChainSpec;
+use crate::make::renewal::{OldCertificate, RenewalSpec, RenewedCa, RenewedDevices};
 use crate::make::rollover::{OldRoot, Rollover};
 use crate::output::layout;
 use crate::rules::validity::ValidityBounds;
@@ -29,10 +29,15 @@ pub fn renew_devices(
     spec: &RenewalSpec,
     now_unix: u64,
 ) -> Result<RenewedDevices> {
-    let on = |field: &'static str| move |e: StudioError| if matches!(e.field.as_deref(), Some("password" | "thumbprints")) { e } else { StudioError { field: Some(field.into()), ..e } };
+    let on = |field: &'static str| {
+        move |e: StudioError| {
+            if matches!(e.field.as_deref(), Some("password" | "thumbprints")) { e } else { StudioError { field: Some(field.into()), ..e } }
+        }
+    };
     let holdings = Holdings::read(certificates, password).map_err(on("certificates"))?;
     let devices = holdings.devices(chosen)?;
-    let mut found = Material::read_within(keys, password, holdings.budget()).map_err(on("keys"))?.keys.into_iter().map(|k| k.item).collect::<Vec<_>>();
+    let mut found =
+        Material::read_within(keys, password, holdings.budget()).map_err(on("keys"))?.keys.into_iter().map(|k| k.item).collect::<Vec<_>>();
     found.extend(holdings.keys_of(&devices, password).map_err(on("certificates"))?);
     let old: Vec<_> = devices.iter().map(|d| OldCertificate { certificate: &d.certificate, file: &d.file }).collect();
     RenewedDevices::renew(&ca.issuer, ca.certificates_from_root(&[])?, &old, found, spec, now_unix)
@@ -40,13 +45,21 @@ pub fn renew_devices(
 
 /// Renews `ca` with its own key: a root by itself, an intermediate by `parent`.
 /// The renewed CA can sign at once: it comes back as an imported CA too.
-pub fn renew_ca(ca: &ImportedCa, parent: Option<&ImportedCa>, validity_days: u32, bounds: &ValidityBounds, now_unix: u64) -> Result<(RenewedCa, ImportedCa)> {
+pub fn renew_ca(
+    ca: &ImportedCa,
+    parent: Option<&ImportedCa>,
+    validity_days: u32,
+    bounds: &ValidityBounds,
+    now_unix: u64,
+) -> Result<(RenewedCa, ImportedCa)> {
     let parent = parent.map(|p| Ok::<_, StudioError>((&p.issuer, p.certificates_from_root(&[])?))).transpose()?;
     let renewed = RenewedCa::renew(&ca.issuer, ca.is_root(), parent, validity_days, bounds, now_unix)?;
     let again = ImportedCa {
         issuer: Issuer { certificate: renewed.issuer.certificate.clone(), key: ca.issuer.key.clone() },
         chain: ca.chain.clone(),
-        ders_as_read: std::iter::once(certificate_der(&renewed.issuer.certificate)?).chain(ca.ders_as_read.iter().skip(1).cloned()).collect(),
+        ders_as_read: std::iter::once(certificate_der(&renewed.issuer.certificate)?)
+            .chain(ca.ders_as_read.iter().skip(1).cloned())
+            .collect(),
         certificate_file: "renewed".into(),
         key_file: ca.key_file.clone(),
     };

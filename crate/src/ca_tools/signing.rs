@@ -102,7 +102,13 @@ pub fn extra_chain(files: &[InputFile<'_>]) -> Result<Vec<Certificate>> {
 
 /// New devices signed by the imported `ca`, its chain completed up to the
 /// root with `extra` certificates where the import stopped short.
-pub fn sign_devices(ca: &ImportedCa, extra: &[Certificate], spec: &DeviceSigningSpec, keys: Option<Vec<PrivateKey>>, now_unix: u64) -> Result<SignedDevices> {
+pub fn sign_devices(
+    ca: &ImportedCa,
+    extra: &[Certificate],
+    spec: &DeviceSigningSpec,
+    keys: Option<Vec<PrivateKey>>,
+    now_unix: u64,
+) -> Result<SignedDevices> {
     SignedDevices::issue(&ca.issuer, ca.certificates_from_root(extra)?, spec, keys, now_unix)
 }
 
@@ -128,14 +134,19 @@ pub fn sign_request(ca: &ImportedCa, csr_file: &InputFile<'_>, spec: &CsrSigning
     let Some(found) = material.requests.first() else { return Err(no_request()) };
     let csr = &found.item;
     if let Err(problem) = verify::verify_csr(csr, &found.der) {
-        return Err(StudioError::field("csr", format!("{name} is not trustworthy: {}.", problem.describe().replace("issuer's", "request's own"))));
+        return Err(StudioError::field(
+            "csr",
+            format!("{name} is not trustworthy: {}.", problem.describe().replace("issuer's", "request's own")),
+        ));
     }
     let subject = &csr.info.subject;
     let common_name = subject.common_name().ok().flatten().map(|cn| cn.value().into_owned());
     let common_name = match (common_name, spec.profile) {
         (Some(cn), _) => cn,
         (None, CsrProfile::Intermediate { .. }) => describe_name(subject),
-        (None, _) => return Err(StudioError::field("csr", format!("{name} has no common name (its subject is \"{}\").", describe_name(subject)))),
+        (None, _) => {
+            return Err(StudioError::field("csr", format!("{name} has no common name (its subject is \"{}\").", describe_name(subject))));
+        }
     };
     names::check_common_name("csr", "The CSR's common name", &common_name)?;
     let san = requested_extensions(csr).into_iter().find(|e| e.extn_id == const_oid::db::rfc5280::ID_CE_SUBJECT_ALT_NAME);

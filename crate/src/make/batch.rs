@@ -87,7 +87,14 @@ pub struct DeviceChunk {
 impl DeviceChunk {
     /// Issues the devices `ids` (the batch's `first_index`-th onwards) with
     /// `keys`, or with fresh keys of the batch's algorithm when `None`.
-    pub fn issue(signer: &BatchSigner, ids: &[String], keys: Option<Vec<PrivateKey>>, first_index: usize, now_unix: u64, signing: &mut Signing) -> Result<Self> {
+    pub fn issue(
+        signer: &BatchSigner,
+        ids: &[String],
+        keys: Option<Vec<PrivateKey>>,
+        first_index: usize,
+        now_unix: u64,
+        signing: &mut Signing,
+    ) -> Result<Self> {
         let spec = &signer.spec;
         let ids = check_device_ids("devices", ids)?;
         let keys = keys_or_generate("The batch", keys, &vec![spec.key_algorithm; ids.len()])?;
@@ -104,7 +111,12 @@ impl DeviceChunk {
                 readme_example = Some(readme_entries(bundle.files_since(before))?);
             }
             let not_after = device.issued.certificate.tbs_certificate().validity().not_after.to_date_time();
-            csv_rows.push_str(&quote::csv_row(&[id.as_str(), &thumbprint_sha1_of_der(&written.der), &thumbprint_sha256_of_der(&written.der), &not_after.to_string()]));
+            csv_rows.push_str(&quote::csv_row(&[
+                id.as_str(),
+                &thumbprint_sha1_of_der(&written.der),
+                &thumbprint_sha256_of_der(&written.der),
+                &not_after.to_string(),
+            ]));
         }
         Ok(Self { first_index, files: bundle.into_files(), csv_rows, readme_example })
     }
@@ -249,8 +261,17 @@ mod tests {
         let device = <x509_cert::Certificate as der::DecodePem>::from_pem(text("certs/device-5.cert.pem")).unwrap();
         let intermediate = &ca.device_signer().certificate;
         assert_eq!(device.tbs_certificate().issuer().to_der().unwrap(), intermediate.tbs_certificate().subject().to_der().unwrap());
-        assert!(crate::x509::verify::verify_certificate(&device.to_der().unwrap(), intermediate.tbs_certificate().subject_public_key_info()).is_ok());
-        let aki = device.tbs_certificate().extensions().unwrap().iter().find(|e| e.extn_id == const_oid::db::rfc5280::ID_CE_AUTHORITY_KEY_IDENTIFIER).unwrap();
+        assert!(
+            crate::x509::verify::verify_certificate(&device.to_der().unwrap(), intermediate.tbs_certificate().subject_public_key_info())
+                .is_ok()
+        );
+        let aki = device
+            .tbs_certificate()
+            .extensions()
+            .unwrap()
+            .iter()
+            .find(|e| e.extn_id == const_oid::db::rfc5280::ID_CE_AUTHORITY_KEY_IDENTIFIER)
+            .unwrap();
         let aki = <x509_cert::ext::pkix::AuthorityKeyIdentifier as der::Decode>::from_der(aki.extn_value.as_bytes()).unwrap();
         assert_eq!(aki.key_identifier.unwrap().as_bytes(), crate::x509::facts::subject_key_identifier(intermediate).unwrap());
         assert_eq!(zip.len(), ca.ca_files().unwrap().len() + 5 * 16 + 2);
@@ -274,10 +295,13 @@ mod tests {
         let ca_pkcs8 = ca.device_signer().key.to_pkcs8_der().unwrap();
         let mut held: Vec<PrivateKey> = (0..5).map(|_| PrivateKey::generate(algorithm).unwrap()).collect();
         held.push(PrivateKey::from_pkcs8_der(&ca_pkcs8).unwrap());
-        let outside: Vec<PrivateKey> = held.iter().enumerate().take(5).map(|(i, k)| PrivateKey::outside(i, &k.to_pkcs8_der().unwrap()).unwrap()).collect();
+        let outside: Vec<PrivateKey> =
+            held.iter().enumerate().take(5).map(|(i, k)| PrivateKey::outside(i, &k.to_pkcs8_der().unwrap()).unwrap()).collect();
         let signer_key = PrivateKey::outside(5, &ca_pkcs8).unwrap();
         let ca_certificates = match fault {
-            Fault::CaCertificatesOfAnotherChain => TutorialChain::build_ca(spec.clone(), None, 1_764_000_000, &mut Signing::here()).unwrap(),
+            Fault::CaCertificatesOfAnotherChain => {
+                TutorialChain::build_ca(spec.clone(), None, 1_764_000_000, &mut Signing::here()).unwrap()
+            }
             _ => ca,
         }
         .ca_certificates_der()
@@ -306,11 +330,15 @@ mod tests {
             let file = |path: &str| &chunk.files.iter().find(|f| f.path == path).unwrap().contents;
             for i in 1..=5 {
                 let device = <x509_cert::Certificate as der::DecodePem>::from_pem(file(&format!("certs/device-{i}.cert.pem"))).unwrap();
-                assert!(verify_certificate(&device.to_der().unwrap(), intermediate.tbs_certificate().subject_public_key_info()).is_ok(), "{algorithm:?}");
+                assert!(
+                    verify_certificate(&device.to_der().unwrap(), intermediate.tbs_certificate().subject_public_key_info()).is_ok(),
+                    "{algorithm:?}"
+                );
                 let csr = <x509_cert::request::CertReq as der::DecodePem>::from_pem(file(&format!("csr/device-{i}.csr.pem"))).unwrap();
                 assert!(crate::x509::verify::verify_csr(&csr, &csr.to_der().unwrap()).is_ok());
                 // The key file is the caller's PKCS#8, and the certificate is for its public key.
-                let key = PrivateKey::from_pkcs8_der(&der::pem::decode_vec(file(&format!("private/device-{i}.key.pem"))).unwrap().1).unwrap();
+                let key =
+                    PrivateKey::from_pkcs8_der(&der::pem::decode_vec(file(&format!("private/device-{i}.key.pem"))).unwrap().1).unwrap();
                 assert_eq!(&key.public_key_info().unwrap(), device.tbs_certificate().subject_public_key_info());
             }
         }

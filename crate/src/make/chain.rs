@@ -323,7 +323,8 @@ mod tests {
             })
             .collect();
         let serials = plan.serials.clone();
-        let chain = TutorialChain::build(spec.clone(), Some(again()), 1_764_000_000, &mut Signing::assembling(plan, signatures).unwrap()).unwrap();
+        let chain =
+            TutorialChain::build(spec.clone(), Some(again()), 1_764_000_000, &mut Signing::assembling(plan, signatures).unwrap()).unwrap();
         assert_eq!(chain.root.certificate.tbs_certificate().serial_number().as_bytes(), serials[0].as_slice());
         let root_key = chain.root.certificate.tbs_certificate().subject_public_key_info();
         let (intermediate, csr) = &chain.intermediates[0];
@@ -331,7 +332,13 @@ mod tests {
         assert!(verify_certificate(&intermediate.certificate.to_der().unwrap(), root_key).is_ok());
         assert!(verify_csr(csr, &csr.to_der().unwrap()).is_ok());
         for device in chain.devices.iter().map(|d| &d.issued) {
-            assert!(verify_certificate(&device.certificate.to_der().unwrap(), intermediate.certificate.tbs_certificate().subject_public_key_info()).is_ok());
+            assert!(
+                verify_certificate(
+                    &device.certificate.to_der().unwrap(),
+                    intermediate.certificate.tbs_certificate().subject_public_key_info()
+                )
+                .is_ok()
+            );
             let device_csr = device.csr.as_ref().unwrap();
             assert!(verify_csr(device_csr, &device_csr.to_der().unwrap()).is_ok());
         }
@@ -348,7 +355,9 @@ mod tests {
             })
             .collect::<Vec<_>>();
         *signatures.last_mut().unwrap() = vec![0x5a; 256];
-        let error = TutorialChain::build(spec.clone(), Some(again()), 1_764_000_000, &mut Signing::assembling(plan, signatures).unwrap()).err().unwrap();
+        let error = TutorialChain::build(spec.clone(), Some(again()), 1_764_000_000, &mut Signing::assembling(plan, signatures).unwrap())
+            .err()
+            .unwrap();
         assert!(error.message.contains("made by the browser does not verify"), "{}", error.message);
         // Signing here needs no plan; a wrong signature count is refused.
         assert!(TutorialChain::build(spec.clone(), Some(again()), 1_764_000_000, &mut Signing::here()).is_ok());

@@ -57,10 +57,14 @@ impl DeviceRegistryRoot {
         }
         let validity = spec.validity_bounds.window(now_unix, spec.validity_days)?;
         if validity.not_after_unix < now_unix + u64::from(MIN_VALIDITY_DAYS) * 86_400 {
-            return Err(StudioError::field("validityDays", format!("Azure Device Registry needs a root with at least {MIN_VALIDITY_DAYS} days left.")));
+            return Err(StudioError::field(
+                "validityDays",
+                format!("Azure Device Registry needs a root with at least {MIN_VALIDITY_DAYS} days left."),
+            ));
         }
         let key = keys_or_generate("The root", keys, &[spec.key_algorithm])?.remove(0);
-        let issued = issue_self_signed(&CertificateParams::new(&spec.common_name, &DEVICE_REGISTRY_ROOT, validity), key, &mut Signing::here())?;
+        let issued =
+            issue_self_signed(&CertificateParams::new(&spec.common_name, &DEVICE_REGISTRY_ROOT, validity), key, &mut Signing::here())?;
         Ok(Self { spec, root: Issuer { certificate: issued.certificate, key: issued.key } })
     }
 }
@@ -70,7 +74,11 @@ impl Product for DeviceRegistryRoot {
         let mut bundle = Bundle::default();
         let ca_keys = CaKeyWriter::new(self.spec.ca_key_password.as_deref(), None)?;
         let certificate = &self.root.certificate;
-        bundle.text(layout::cert(STEM), &certificate_pem(certificate)?, "The root for Azure Device Registry's certificate management: give it to the service.".into())?;
+        bundle.text(
+            layout::cert(STEM),
+            &certificate_pem(certificate)?,
+            "The root for Azure Device Registry's certificate management: give it to the service.".into(),
+        )?;
         bundle.der_certificate(layout::der_cert(STEM), certificate_der(certificate)?, "The same root as DER.".into())?;
         bundle.secret(
             layout::key(STEM),

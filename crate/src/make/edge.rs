@@ -138,11 +138,15 @@ impl EdgeChain {
         let signing = &mut Signing::here();
         let mut keys = keys.into_iter();
         let mut next_key = || keys.next().ok_or_else(|| StudioError::general("The IoT Edge chain ran out of keys."));
-        let params = |common_name, profile: &'static CertificateProfile, dns_names| CertificateParams { dns_names, ..CertificateParams::new(common_name, profile, validity) };
+        let params = |common_name, profile: &'static CertificateProfile, dns_names| CertificateParams {
+            dns_names,
+            ..CertificateParams::new(common_name, profile, validity)
+        };
 
         let Issued { certificate, key, .. } = issue_self_signed(&params(&spec.root_common_name, &ROOT_CA, &[]), next_key()?, signing)?;
         let root = Issuer { certificate, key };
-        let intermediate = issue_with_request(&params(&spec.intermediate_common_name, &EDGE_CA, &[]), next_key()?, SignedBy::Ca(&root), signing)?;
+        let intermediate =
+            issue_with_request(&params(&spec.intermediate_common_name, &EDGE_CA, &[]), next_key()?, SignedBy::Ca(&root), signing)?;
         let intermediate_csr = intermediate.csr.ok_or_else(|| StudioError::general("The intermediate lost its CSR."))?;
         let intermediate = Issuer { certificate: intermediate.certificate, key: intermediate.key };
         let by_intermediate = SignedBy::Ca(&intermediate);
@@ -150,7 +154,9 @@ impl EdgeChain {
         let device_ca = issue_with_request(&params(&device_ca_name, &EDGE_CA, &[]), next_key()?, by_intermediate, signing)?;
         let identity = issue_with_request(&params(&spec.device_name, &EDGE_IDENTITY, &[]), next_key()?, by_intermediate, signing)?;
         let server = match spec.server_dns_names.first() {
-            Some(host) => Some(issue_with_request(&params(host, &EDGE_SERVER, &spec.server_dns_names), next_key()?, by_intermediate, signing)?),
+            Some(host) => {
+                Some(issue_with_request(&params(host, &EDGE_SERVER, &spec.server_dns_names), next_key()?, by_intermediate, signing)?)
+            }
             None => None,
         };
         Ok(Self { spec, root, intermediate, intermediate_csr, device_ca, identity, server, stretched_ca_password: None })
@@ -178,7 +184,11 @@ impl Product for EdgeChain {
             &certificate_pem(&self.root.certificate)?,
             "Root CA certificate: upload to DPS → Certificates and verify it (enrollment group); trusted by downstream devices.".into(),
         )?;
-        bundle.der_certificate(layout::ROOT_CER.into(), certificate_der(&self.root.certificate)?, "Root CA certificate as DER, for Windows.".into())?;
+        bundle.der_certificate(
+            layout::ROOT_CER.into(),
+            certificate_der(&self.root.certificate)?,
+            "Root CA certificate as DER, for Windows.".into(),
+        )?;
         bundle.secret(
             layout::key(layout::ROOT_STEM),
             ca_keys.pem(&self.root.key)?.as_bytes().to_vec(),
@@ -205,21 +215,45 @@ impl Product for EdgeChain {
         let issuers = [certificate_der(&self.root.certificate)?, certificate_der(&self.intermediate.certificate)?];
         let mut leaf = |stem: &str, issued: &Issued, role: Role<'_>| -> Result<()> {
             let key_pem = issued.key.to_pem(KeyEncoding::Pkcs8, None)?;
-            let files = KeyedCertificateFiles { stem, issued, issuers: &issuers, key_pem: &key_pem, pfx_path: layout::cert_pfx(stem), friendly_name: stem, role };
+            let files = KeyedCertificateFiles {
+                stem,
+                issued,
+                issuers: &issuers,
+                key_pem: &key_pem,
+                pfx_path: layout::cert_pfx(stem),
+                friendly_name: stem,
+                role,
+            };
             files.write(&mut bundle, &pfx)?;
             Ok(())
         };
         let device_ca = format!("IoT Edge device CA \"{}.ca\"", spec.device_name);
-        leaf(&ca_stem, &self.device_ca, Role { what: &device_ca, certificate_use: "the [edge_ca] cert of config.toml.", key_use: "give to the IoT Edge device ([edge_ca] pk)." })?;
+        leaf(
+            &ca_stem,
+            &self.device_ca,
+            Role {
+                what: &device_ca,
+                certificate_use: "the [edge_ca] cert of config.toml.",
+                key_use: "give to the IoT Edge device ([edge_ca] pk).",
+            },
+        )?;
         let identity = format!("IoT Edge device identity \"{}\"", spec.device_name);
         leaf(
             &identity_stem,
             &self.identity,
-            Role { what: &identity, certificate_use: "upload to an individual enrollment in DPS as the primary certificate.", key_use: "give to the IoT Edge device (identity_pk)." },
+            Role {
+                what: &identity,
+                certificate_use: "upload to an individual enrollment in DPS as the primary certificate.",
+                key_use: "give to the IoT Edge device (identity_pk).",
+            },
         )?;
         if let (Some(server_stem), Some(server), Some(host)) = (&server_stem, &self.server, spec.server_dns_names.first()) {
             let server_what = format!("IoT Edge server certificate \"{host}\"");
-            leaf(server_stem, server, Role { what: &server_what, certificate_use: "the gateway's TLS certificate.", key_use: "give to the IoT Edge device." })?;
+            leaf(
+                server_stem,
+                server,
+                Role { what: &server_what, certificate_use: "the gateway's TLS certificate.", key_use: "give to the IoT Edge device." },
+            )?;
         }
         let toml = edge_config_toml(
             &spec.snippets,
@@ -246,7 +280,12 @@ impl Product for EdgeChain {
         let (ca_stem, identity_stem, server_stem) = self.stems()?;
         let mut out = vec![
             ChainEntry::new(role::ROOT, &self.root.certificate, &self.root.key, layout::cert(layout::ROOT_STEM))?,
-            ChainEntry::new(role::INTERMEDIATE, &self.intermediate.certificate, &self.intermediate.key, layout::cert(layout::EDGE_INTERMEDIATE_STEM))?,
+            ChainEntry::new(
+                role::INTERMEDIATE,
+                &self.intermediate.certificate,
+                &self.intermediate.key,
+                layout::cert(layout::EDGE_INTERMEDIATE_STEM),
+            )?,
             ChainEntry::new(role::EDGE_CA, &self.device_ca.certificate, &self.device_ca.key, layout::cert(&ca_stem))?,
             ChainEntry::new(role::EDGE_IDENTITY, &self.identity.certificate, &self.identity.key, layout::cert(&identity_stem))?,
         ];

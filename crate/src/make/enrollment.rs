@@ -107,7 +107,8 @@ impl IndividualEnrollment {
     pub fn build(spec: EnrollmentSpec, keys: Option<Vec<PrivateKey>>, now_unix: u64) -> Result<Self> {
         spec.validate()?;
         let keys = keys_or_generate("The enrollment", keys, &vec![spec.key_algorithm; spec.key_count()])?;
-        let params = CertificateParams::new(&spec.registration_id, &SELF_SIGNED_DEVICE, spec.validity_bounds.window(now_unix, spec.validity_days)?);
+        let params =
+            CertificateParams::new(&spec.registration_id, &SELF_SIGNED_DEVICE, spec.validity_bounds.window(now_unix, spec.validity_days)?);
         let devices = keys
             .into_iter()
             .zip([Slot::Primary, Slot::Secondary])

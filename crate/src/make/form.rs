@@ -7,14 +7,14 @@ use serde::Deserialize;
 use crate::error::Result;
 use crate::make::chain::ChainSpec;
 use crate::make::device_registry::DeviceRegistryRootSpec;
-use crate::make::renewal::RenewalSpec;
 use crate::make::edge::EdgeSpec;
 use crate::make::enrollment::EnrollmentSpec;
+use crate::make::renewal::RenewalSpec;
 use crate::make::signed_devices::DeviceSigningSpec;
-use crate::rules::validity::ValidityBounds;
 use crate::output::pfx::{PfxOptions, PfxProfile};
 use crate::output::snippets::SnippetSettings;
 use crate::output::writers::DeviceSettings;
+use crate::rules::validity::ValidityBounds;
 use crate::x509::key::{KeyAlgorithm, KeyEncoding};
 
 fn key_algorithm(field: &str, id: Option<String>, default: KeyAlgorithm) -> Result<KeyAlgorithm> {
@@ -288,7 +288,8 @@ mod tests {
     fn bad_choices_name_their_field() {
         let form = ChainForm { key_algorithm: Some("rsa-1024".into()), ..ChainForm::default() };
         assert_eq!(form.into_spec().unwrap_err().field.as_deref(), Some("keyAlgorithm"));
-        let form = EdgeForm { device_files: DeviceSettingsForm { pfx_profile: Some("rc2".into()), ..Default::default() }, ..EdgeForm::default() };
+        let form =
+            EdgeForm { device_files: DeviceSettingsForm { pfx_profile: Some("rc2".into()), ..Default::default() }, ..EdgeForm::default() };
         assert_eq!(form.into_spec().unwrap_err().field.as_deref(), Some("pfxProfile"));
     }
 }

@@ -62,7 +62,12 @@ impl ChainEntry {
     }
 
     /// For a certificate whose key the studio does not hold.
-    pub fn for_algorithm(role: &'static str, certificate: &Certificate, key_algorithm: KeyAlgorithm, certificate_path: String) -> Result<Self> {
+    pub fn for_algorithm(
+        role: &'static str,
+        certificate: &Certificate,
+        key_algorithm: KeyAlgorithm,
+        certificate_path: String,
+    ) -> Result<Self> {
         Ok(Self {
             role,
             common_name: common_name_of(certificate).unwrap_or_default(),
@@ -89,7 +94,13 @@ pub struct Device {
 }
 
 /// Issues a device: its CSR, then its certificate under the device profile.
-pub fn issue_device(signer: SignedBy<'_>, registration_id: &RegistrationId, key: PrivateKey, validity: ValidityWindow, signing: &mut Signing) -> Result<Device> {
+pub fn issue_device(
+    signer: SignedBy<'_>,
+    registration_id: &RegistrationId,
+    key: PrivateKey,
+    validity: ValidityWindow,
+    signing: &mut Signing,
+) -> Result<Device> {
     let params = CertificateParams::new(registration_id.as_str(), &DEVICE, validity);
     Ok(Device { registration_id: registration_id.clone(), issued: issue_with_request(&params, key, signer, signing)? })
 }

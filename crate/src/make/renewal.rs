@@ -37,7 +37,12 @@ pub struct RenewalSpec {
 
 impl Default for RenewalSpec {
     fn default() -> Self {
-        Self { keep_keys: true, validity_days: TUTORIAL_VALIDITY_DAYS, validity_bounds: ValidityBounds::default(), settings: DeviceSettings::default() }
+        Self {
+            keep_keys: true,
+            validity_days: TUTORIAL_VALIDITY_DAYS,
+            validity_bounds: ValidityBounds::default(),
+            settings: DeviceSettings::default(),
+        }
     }
 }
 
@@ -93,7 +98,14 @@ impl RenewedDevices {
     /// `keys`: private keys the user gave, matched to certificates by public
     /// key. Every certificate's CN is checked as a registration ID first: one
     /// that breaks DPS's rules is refused before anything is made.
-    pub fn renew(ca: &Issuer, ca_certificates: Vec<Vec<u8>>, old: &[OldCertificate<'_>], keys: Vec<PrivateKey>, spec: &RenewalSpec, now_unix: u64) -> Result<Self> {
+    pub fn renew(
+        ca: &Issuer,
+        ca_certificates: Vec<Vec<u8>>,
+        old: &[OldCertificate<'_>],
+        keys: Vec<PrivateKey>,
+        spec: &RenewalSpec,
+        now_unix: u64,
+    ) -> Result<Self> {
         if old.is_empty() {
             return Err(StudioError::field("certificates", "Add the device certificates to renew (PEM, DER, a PFX or a studio ZIP)."));
         }
@@ -115,7 +127,8 @@ impl RenewedDevices {
                 (true, key) => key,
                 (false, _) => Some(PrivateKey::generate(KeyAlgorithm::from_public_key(old_key)?)?),
             };
-            let params = CertificateParams { subject: Some(tbs.subject()), ..CertificateParams::new(registration_id.as_str(), &DEVICE, validity) };
+            let params =
+                CertificateParams { subject: Some(tbs.subject()), ..CertificateParams::new(registration_id.as_str(), &DEVICE, validity) };
             let renewed = match key {
                 Some(key) => Renewed::WithKey(Box::new(issue_with_request(&params, key, SignedBy::Ca(ca), signing)?)),
                 None => Renewed::KeyElsewhere(Box::new(issue(&params, old_key, SignedBy::Ca(ca), signing)?)),
@@ -150,9 +163,17 @@ impl RenewedDevices {
 
     /// `renewed.csv`: old → new thumbprints, for individual enrollments, which pin them.
     fn csv(&self) -> Result<String> {
-        let mut csv = quote::csv_row(&["registrationId", "oldThumbprintSha1", "newThumbprintSha1", "oldNotAfter", "newNotAfter", "sameKey"]);
+        let mut csv =
+            quote::csv_row(&["registrationId", "oldThumbprintSha1", "newThumbprintSha1", "oldNotAfter", "newNotAfter", "sameKey"]);
         for r in self.rows()? {
-            csv.push_str(&quote::csv_row(&[r.registration_id, r.old_thumbprint_sha1, r.new_thumbprint_sha1, r.old_not_after, r.new_not_after, r.same_key.to_string()]));
+            csv.push_str(&quote::csv_row(&[
+                r.registration_id,
+                r.old_thumbprint_sha1,
+                r.new_thumbprint_sha1,
+                r.old_not_after,
+                r.new_not_after,
+                r.same_key.to_string(),
+            ]));
         }
         Ok(csv)
     }
@@ -188,7 +209,8 @@ impl Product for RenewedDevices {
         bundle.text(
             layout::RENEWED_CSV.into(),
             &self.csv()?,
-            "Each renewed device: its old and new SHA-1 thumbprints and expiry. An individual enrollment pins the thumbprint: update it.".into(),
+            "Each renewed device: its old and new SHA-1 thumbprints and expiry. An individual enrollment pins the thumbprint: update it."
+                .into(),
         )?;
         bundle.finish(&format!("{} device(s) renewed under \"{}\".", self.devices.len(), self.ca_common_name))
     }
@@ -226,7 +248,11 @@ impl RenewedCa {
         if root == parent.is_some() {
             return Err(StudioError::field(
                 "parentCaId",
-                if root { "A root renews itself: give no parent CA." } else { "An intermediate is renewed by its parent: import the CA above it and choose it." },
+                if root {
+                    "A root renews itself: give no parent CA."
+                } else {
+                    "An intermediate is renewed by its parent: import the CA above it and choose it."
+                },
             ));
         }
         let path_len = old.tbs_certificate().get_extension::<BasicConstraints>().ok().flatten().and_then(|(_, b)| b.path_len_constraint);

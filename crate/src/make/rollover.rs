@@ -47,7 +47,10 @@ impl Rollover {
         if let Some(old) = old_root.as_ref().filter(|old| old.common_name == spec.root_common_name) {
             return Err(StudioError::field(
                 "rootCn",
-                format!("The new root needs a name other than the old root's (\"{}\"), so the portal, the enrollment group and the devices tell them apart.", old.common_name),
+                format!(
+                    "The new root needs a name other than the old root's (\"{}\"), so the portal, the enrollment group and the devices tell them apart.",
+                    old.common_name
+                ),
             ));
         }
         let spec = ChainSpec { devices: Vec::new(), ..spec };
@@ -91,7 +94,11 @@ impl Rollover {
 
     fn title(&self) -> String {
         let from = self.old_root.as_ref().map(|old| format!(" from \"{}\"", old.common_name)).unwrap_or_default();
-        format!("Rollover{from} to the new root \"{}\": root → {} intermediate(s), and the plan.", self.chain.root.common_name(), self.chain.intermediates.len())
+        format!(
+            "Rollover{from} to the new root \"{}\": root → {} intermediate(s), and the plan.",
+            self.chain.root.common_name(),
+            self.chain.intermediates.len()
+        )
     }
 }
 
@@ -106,7 +113,12 @@ impl Product for Rollover {
         }
         text.push_str("\r\nUnpack this ZIP in a folder of its own: its files have the tutorial's names, as the old root's do.\r\n\r\n");
         text.push_str(&readme_entries(&files)?);
-        files.push(OutputFile { path: README.into(), contents: text.into_bytes(), description: "This file: the rollover plan, and what each file is.".into(), secret: false });
+        files.push(OutputFile {
+            path: README.into(),
+            contents: text.into_bytes(),
+            description: "This file: the rollover plan, and what each file is.".into(),
+            secret: false,
+        });
         Ok(files)
     }
 

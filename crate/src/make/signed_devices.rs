@@ -49,18 +49,24 @@ pub struct SignedDevices {
 impl SignedDevices {
     /// New devices signed by `ca`, whose chain from the root down (DER) is
     /// `ca_certificates`, with fresh keys (or `keys`, one per device).
-    pub fn issue(ca: &Issuer, ca_certificates: Vec<Vec<u8>>, spec: &DeviceSigningSpec, keys: Option<Vec<PrivateKey>>, now_unix: u64) -> Result<Self> {
-    let ids = check_device_ids("devices", &spec.registration_ids)?;
-    spec.settings.validate()?;
-    let algorithm = spec.key_algorithm.unwrap_or_else(|| ca.key.algorithm());
-    let keys = keys_or_generate("The devices", keys, &vec![algorithm; spec.registration_ids.len()])?;
-    let validity = spec.validity_bounds.window(now_unix, spec.validity_days)?;
-    let devices = ids
-        .iter()
-        .zip(keys)
-        .map(|(id, key)| issue_device(SignedBy::Ca(ca), id, key, validity, &mut Signing::here()))
-        .collect::<Result<_>>()?;
-    Ok(Self { ca_common_name: ca.common_name(), ca_certificates, settings: spec.settings.clone(), devices })
+    pub fn issue(
+        ca: &Issuer,
+        ca_certificates: Vec<Vec<u8>>,
+        spec: &DeviceSigningSpec,
+        keys: Option<Vec<PrivateKey>>,
+        now_unix: u64,
+    ) -> Result<Self> {
+        let ids = check_device_ids("devices", &spec.registration_ids)?;
+        spec.settings.validate()?;
+        let algorithm = spec.key_algorithm.unwrap_or_else(|| ca.key.algorithm());
+        let keys = keys_or_generate("The devices", keys, &vec![algorithm; spec.registration_ids.len()])?;
+        let validity = spec.validity_bounds.window(now_unix, spec.validity_days)?;
+        let devices = ids
+            .iter()
+            .zip(keys)
+            .map(|(id, key)| issue_device(SignedBy::Ca(ca), id, key, validity, &mut Signing::here()))
+            .collect::<Result<_>>()?;
+        Ok(Self { ca_common_name: ca.common_name(), ca_certificates, settings: spec.settings.clone(), devices })
     }
 }
 
@@ -81,4 +87,3 @@ impl Product for SignedDevices {
             .collect()
     }
 }
-

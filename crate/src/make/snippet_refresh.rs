@@ -27,7 +27,12 @@ pub struct MadeCertificate {
 /// already are replaced; everything else is kept byte for byte.
 /// The common names come from the caller (the page hands back its result's
 /// `chain`), so each is checked as a registration ID before it names a file.
-pub fn refresh_snippets(files: Vec<OutputFile>, certificates: &[MadeCertificate], settings: &SnippetSettings, pfx_password: &str) -> Result<Vec<OutputFile>> {
+pub fn refresh_snippets(
+    files: Vec<OutputFile>,
+    certificates: &[MadeCertificate],
+    settings: &SnippetSettings,
+    pfx_password: &str,
+) -> Result<Vec<OutputFile>> {
     let text = |path: &str| files.iter().find(|f| f.path == path).map(|f| String::from_utf8_lossy(&f.contents).into_owned());
     let exists = |path: &str| files.iter().any(|f| f.path == path);
     let stem_of = |path: &str| path.strip_prefix("certs/").and_then(|p| p.strip_suffix(".cert.pem")).map(str::to_string);
@@ -95,20 +100,26 @@ pub fn refresh_snippets(files: Vec<OutputFile>, certificates: &[MadeCertificate]
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::make::chain::{ChainSpec, TutorialChain};
     use crate::make::Product;
+    use crate::make::chain::{ChainSpec, TutorialChain};
     use crate::x509::key::KeyAlgorithm;
 
     #[test]
     fn new_settings_change_the_snippets_and_nothing_else() {
-        let chain = TutorialChain::generate(ChainSpec { key_algorithm: KeyAlgorithm::EcP256, ..ChainSpec::default() }, 1_764_000_000).unwrap();
+        let chain =
+            TutorialChain::generate(ChainSpec { key_algorithm: KeyAlgorithm::EcP256, ..ChainSpec::default() }, 1_764_000_000).unwrap();
         let files = chain.files().unwrap();
         let entries = chain.entries().unwrap();
         let made: Vec<MadeCertificate> = entries
             .iter()
-            .map(|e| MadeCertificate { role: e.role.into(), common_name: e.common_name.clone(), certificate_path: e.certificate_path.clone() })
+            .map(|e| MadeCertificate {
+                role: e.role.into(),
+                common_name: e.common_name.clone(),
+                certificate_path: e.certificate_path.clone(),
+            })
             .collect();
-        let settings = SnippetSettings { id_scope: Some("0ne00ABCDEF".into()), dps_name: Some("my-dps".into()), ..SnippetSettings::default() };
+        let settings =
+            SnippetSettings { id_scope: Some("0ne00ABCDEF".into()), dps_name: Some("my-dps".into()), ..SnippetSettings::default() };
         let refreshed = refresh_snippets(files.clone(), &made, &settings, "1234").unwrap();
         assert_eq!(refreshed.len(), files.len());
         let mut changed = Vec::new();
@@ -119,7 +130,9 @@ mod tests {
                 changed.push(new.path.as_str());
             }
         }
-        for expected in ["snippets/device-01.provision_x509.py.env.sh", "snippets/device-02.dotnet-run.cmd", "snippets/enrollment-group.az-cli.sh"] {
+        for expected in
+            ["snippets/device-01.provision_x509.py.env.sh", "snippets/device-02.dotnet-run.cmd", "snippets/enrollment-group.az-cli.sh"]
+        {
             assert!(changed.contains(&expected), "{expected} not rewritten: {changed:?}");
         }
         let env = refreshed.iter().find(|f| f.path == "snippets/device-01.provision_x509.py.env.sh").unwrap();

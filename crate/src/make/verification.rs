@@ -65,4 +65,3 @@ impl Product for VerificationCertificate {
         Ok(vec![ChainEntry::new(role::VERIFICATION, &self.issued.certificate, &self.issued.key, layout::cert(VERIFICATION_STEM))?])
     }
 }
-

@@ -23,10 +23,7 @@ pub struct OutputFile {
 /// written outside the folder the files go to.
 pub fn check_output_path(path: &str) -> Result<()> {
     let refuse = |why: &str| {
-        Err(StudioError::general(format!(
-            "The studio refused to write a file at \"{}\": {why}. Nothing was written.",
-            visible(path)
-        )))
+        Err(StudioError::general(format!("The studio refused to write a file at \"{}\": {why}. Nothing was written.", visible(path))))
     };
     if path.is_empty() {
         return refuse("the path is empty");
@@ -52,7 +49,20 @@ mod tests {
         for good in ["README.txt", "certs/device-01.cert.pem", "snippets/a_b.custom_hsm_example.c", "certs/...cert.pem"] {
             check_output_path(good).unwrap();
         }
-        for bad in ["", "/etc/passwd", "../x", "certs/../../x", "certs//x", "./x", "certs/.", "C:\\Windows\\x", "C:/x", "a\\b", "a\nb", "certs/x\u{0}"] {
+        for bad in [
+            "",
+            "/etc/passwd",
+            "../x",
+            "certs/../../x",
+            "certs//x",
+            "./x",
+            "certs/.",
+            "C:\\Windows\\x",
+            "C:/x",
+            "a\\b",
+            "a\nb",
+            "certs/x\u{0}",
+        ] {
             let e = check_output_path(bad).unwrap_err();
             assert!(e.message.contains("Nothing was written") && !e.message.contains('\n'), "{bad:?}: {}", e.message);
         }

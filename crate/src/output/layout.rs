@@ -135,8 +135,10 @@ pub const SNIPPET_SAMPLES: [(&str, &str, &str); 13] = [
 /// [`SNIPPET_SAMPLES`] as JSON: `[{"id":…,"tab":…,"sample":…}]`.
 pub fn snippet_samples_json() -> String {
     use crate::output::quote::json;
-    let items: Vec<String> =
-        SNIPPET_SAMPLES.iter().map(|(id, tab, sample)| format!(r#"{{"id":{},"tab":{},"sample":{}}}"#, json(id), json(tab), json(sample))).collect();
+    let items: Vec<String> = SNIPPET_SAMPLES
+        .iter()
+        .map(|(id, tab, sample)| format!(r#"{{"id":{},"tab":{},"sample":{}}}"#, json(id), json(tab), json(sample)))
+        .collect();
     format!("[{}]", items.join(","))
 }
 

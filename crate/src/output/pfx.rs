@@ -187,9 +187,7 @@ impl PfxWriter {
         let mut salt = [0u8; 8];
         random::fill(&mut salt)?;
         let derive = |kind, len| {
-            derive_key_utf8::<Sha1>(&self.password, &salt, kind, PFX_ITERATIONS as i32, len)
-                .map(Zeroizing::new)
-                .map_err(|e| failed(&e))
+            derive_key_utf8::<Sha1>(&self.password, &salt, kind, PFX_ITERATIONS as i32, len).map(Zeroizing::new).map_err(|e| failed(&e))
         };
         let key = derive(Pkcs12KeyType::EncryptionKey, 24)?;
         let iv = derive(Pkcs12KeyType::Iv, 8)?;
@@ -233,7 +231,11 @@ impl PfxWriter {
     /// localKeyId (the SHA-1 of that certificate, as OpenSSL makes it) and
     /// `friendly_name`, which keytool and Windows show as its alias.
     pub fn write(&self, key: &PrivateKey, chain: &[&Certificate], friendly_name: &str) -> Result<Vec<u8>> {
-        let chain_der = chain.iter().map(|c| c.to_der()).collect::<std::result::Result<Vec<_>, _>>().map_err(|e| StudioError::internal("PFX writing", e))?;
+        let chain_der = chain
+            .iter()
+            .map(|c| c.to_der())
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(|e| StudioError::internal("PFX writing", e))?;
         let chain_der: Vec<&[u8]> = chain_der.iter().map(Vec::as_slice).collect();
         self.write_der(&key.to_pkcs8_der()?, &chain_der, friendly_name)
     }
@@ -248,7 +250,8 @@ impl PfxWriter {
 
         let mut cert_bags = Vec::with_capacity(chain.len());
         for (i, certificate) in chain.iter().enumerate() {
-            let bag = CertBag { cert_id: pkcs12::PKCS_12_X509_CERT_OID, cert_value: OctetString::new(*certificate).map_err(|e| failed(&e))? };
+            let bag =
+                CertBag { cert_id: pkcs12::PKCS_12_X509_CERT_OID, cert_value: OctetString::new(*certificate).map_err(|e| failed(&e))? };
             cert_bags.push(SafeBag {
                 bag_id: pkcs12::PKCS_12_CERT_BAG_OID,
                 bag_value: bag.to_der().map_err(|e| failed(&e))?,
@@ -312,8 +315,18 @@ mod tests {
     #[test]
     fn friendly_names_outside_the_bmp_still_make_a_pfx() {
         let key = PrivateKey::generate(crate::x509::key::KeyAlgorithm::EcP256).unwrap();
-        let params = crate::x509::issue::CertificateParams::new("Root 🔐", &crate::x509::profile::ROOT_CA, crate::x509::issue::ValidityWindow::days(1_764_000_000, 1));
-        let cert = crate::x509::issue::issue(&params, &key.public_key_info().unwrap(), crate::x509::issue::SignedBy::Itself(&key), &mut crate::x509::signing::Signing::here()).unwrap();
+        let params = crate::x509::issue::CertificateParams::new(
+            "Root 🔐",
+            &crate::x509::profile::ROOT_CA,
+            crate::x509::issue::ValidityWindow::days(1_764_000_000, 1),
+        );
+        let cert = crate::x509::issue::issue(
+            &params,
+            &key.public_key_info().unwrap(),
+            crate::x509::issue::SignedBy::Itself(&key),
+            &mut crate::x509::signing::Signing::here(),
+        )
+        .unwrap();
         for profile in [PfxProfile::Modern, PfxProfile::Legacy] {
             let der = PfxWriter::new(&PfxOptions { profile, ..PfxOptions::default() }).unwrap().write(&key, &[&cert], "Root 🔐").unwrap();
             let parsed = Pfx::from_der(&der).unwrap();

@@ -3,10 +3,10 @@
 
 use std::borrow::Cow;
 
+use crate::error::Result;
 use crate::output::file::OutputFile;
 use crate::output::layout::README;
 use crate::x509::facts::{thumbprint_sha1_of_der, thumbprint_sha256_of_der};
-use crate::error::Result;
 use crate::x509::text::visible;
 
 /// The DER of the certificate a file holds on its own (`*.cert.pem` or DER

@@ -37,9 +37,7 @@ pub struct JavaSnippet {
 impl JavaSnippet {
     /// `intermediates` run from the root down (the one the root signed first).
     pub fn new(device_pem: &str, private_key_pem: &str, root_pem: &str, intermediates: &[&str]) -> Self {
-        let constant = |name: &str, pem: &str| {
-            format!("private static final String {name} = {};\n", literal_lines(pem, java_string, " +"))
-        };
+        let constant = |name: &str, pem: &str| format!("private static final String {name} = {};\n", literal_lines(pem, java_string, " +"));
         let mut constants = constant("leafPublicPem", device_pem);
         constants.push_str(&constant("leafPrivateKeyPem", private_key_pem));
         constants.push_str(&constant("rootPublicPem", root_pem));
@@ -48,10 +46,7 @@ impl JavaSnippet {
         }
         let mut signer_list = String::new();
         for i in (0..intermediates.len()).rev() {
-            signer_list.push_str(&format!(
-                "signerCertificatePemList.add({});\n",
-                java_intermediate_name(i, intermediates.len())
-            ));
+            signer_list.push_str(&format!("signerCertificatePemList.add({});\n", java_intermediate_name(i, intermediates.len())));
         }
         signer_list.push_str("signerCertificatePemList.add(rootPublicPem);\n");
         Self { constants, signer_list }
@@ -122,13 +117,31 @@ impl SnippetSettings {
     /// Every filled field must be safe to paste into a shell, TOML or C.
     pub fn validate(&self) -> Result<()> {
         if let Some(scope) = filled(&self.id_scope) {
-            check_chars("idScope", "The ID scope", scope, |c| c.is_ascii_alphanumeric(), "a DPS ID scope (like 0ne00000A0A) has only letters and digits.")?;
+            check_chars(
+                "idScope",
+                "The ID scope",
+                scope,
+                |c| c.is_ascii_alphanumeric(),
+                "a DPS ID scope (like 0ne00000A0A) has only letters and digits.",
+            )?;
         }
         if let Some(hub) = filled(&self.hub_name) {
-            check_chars("hubName", "The IoT hub name", hub, |c| c.is_ascii_alphanumeric() || c == '-' || c == '.', "an IoT hub name has only letters, digits and -.")?;
+            check_chars(
+                "hubName",
+                "The IoT hub name",
+                hub,
+                |c| c.is_ascii_alphanumeric() || c == '-' || c == '.',
+                "an IoT hub name has only letters, digits and -.",
+            )?;
         }
         if let Some(dps) = filled(&self.dps_name) {
-            check_chars("dpsName", "The DPS name", dps, |c| c.is_ascii_alphanumeric() || c == '-', "a DPS name has only letters, digits and -.")?;
+            check_chars(
+                "dpsName",
+                "The DPS name",
+                dps,
+                |c| c.is_ascii_alphanumeric() || c == '-',
+                "a DPS name has only letters, digits and -.",
+            )?;
         }
         if let Some(group) = filled(&self.resource_group) {
             check_chars(
@@ -230,7 +243,12 @@ fn env_blocks(settings: &SnippetSettings, sample: &str, vars: &[(&str, EnvValue<
 }
 
 /// azure-iot-sdk-python `provision_x509.py`.
-pub fn python_env(settings: &SnippetSettings, registration_id: &RegistrationId, full_chain_path: &str, key_path: &str) -> Result<EnvBlocks> {
+pub fn python_env(
+    settings: &SnippetSettings,
+    registration_id: &RegistrationId,
+    full_chain_path: &str,
+    key_path: &str,
+) -> Result<EnvBlocks> {
     env_blocks(
         settings,
         "azure-iot-sdk-python samples/async-hub-scenarios/provision_x509.py",

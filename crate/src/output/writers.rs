@@ -196,7 +196,11 @@ pub fn write_tutorial_ca_files(
                 issuer.common_name()
             ),
         )?;
-        bundle.der_certificate(layout::der_cert(&stem), certificate_der(&issuer.certificate)?, "The intermediate CA certificate as DER, for Windows.".into())?;
+        bundle.der_certificate(
+            layout::der_cert(&stem),
+            certificate_der(&issuer.certificate)?,
+            "The intermediate CA certificate as DER, for Windows.".into(),
+        )?;
         bundle.secret(
             layout::key(&stem),
             ca_keys.pem(&issuer.key)?.as_bytes().to_vec(),
@@ -252,7 +256,8 @@ pub struct DeviceWriter {
 
 impl DeviceWriter {
     pub fn new(settings: DeviceSettings, ca_certificates: Vec<Vec<u8>>) -> Result<Self> {
-        let (root, intermediates) = ca_certificates.split_first().ok_or_else(|| StudioError::general("A device chain needs its root CA."))?;
+        let (root, intermediates) =
+            ca_certificates.split_first().ok_or_else(|| StudioError::general("A device chain needs its root CA."))?;
         let pfx = PfxWriter::new(&settings.pfx)?;
         Ok(Self {
             root_pem: pem_text("CERTIFICATE", root),
@@ -342,7 +347,12 @@ pub struct DeviceMaterial<'a> {
 /// The snippets for the C, Python, Node and C# samples.
 /// The C snippets embed the device's key and the C# command line holds the
 /// PFX password: those files are secret.
-pub fn write_device_snippets(bundle: &mut Bundle, settings: &SnippetSettings, pfx_password: &str, device: &DeviceMaterial<'_>) -> Result<()> {
+pub fn write_device_snippets(
+    bundle: &mut Bundle,
+    settings: &SnippetSettings,
+    pfx_password: &str,
+    device: &DeviceMaterial<'_>,
+) -> Result<()> {
     let id = device.registration_id;
     let path = |sample: &str| layout::snippet(device.stem, sample);
     bundle.secret(
@@ -357,13 +367,25 @@ pub fn write_device_snippets(bundle: &mut Bundle, settings: &SnippetSettings, pf
     )?;
     let python = snippets::python_env(settings, id, device.chain_path, device.key_path)?;
     bundle.text(path(layout::PYTHON_ENV_SH), &python.bash, format!("bash exports for the Python sample provision_x509.py ({id})."))?;
-    bundle.text(path(layout::PYTHON_ENV_CMD), &python.cmd, format!("Windows cmd settings for the Python sample provision_x509.py ({id})."))?;
+    bundle.text(
+        path(layout::PYTHON_ENV_CMD),
+        &python.cmd,
+        format!("Windows cmd settings for the Python sample provision_x509.py ({id})."),
+    )?;
     let node = snippets::node_env(settings, id, device.chain_path, device.key_path)?;
     bundle.text(path(layout::NODE_ENV_SH), &node.bash, format!("bash exports for the Node sample register_x509.js ({id})."))?;
     bundle.text(path(layout::NODE_ENV_CMD), &node.cmd, format!("Windows cmd settings for the Node sample register_x509.js ({id})."))?;
     let dotnet = snippets::dotnet_run(settings, device.pfx_path, pfx_password)?;
-    bundle.secret(path(layout::DOTNET_RUN_SH), dotnet.bash.into_bytes(), format!("The C# X509Sample command line, bash ({id}), with the PFX password."))?;
-    bundle.secret(path(layout::DOTNET_RUN_CMD), dotnet.cmd.into_bytes(), format!("The C# X509Sample command line, Windows cmd ({id}), with the PFX password."))
+    bundle.secret(
+        path(layout::DOTNET_RUN_SH),
+        dotnet.bash.into_bytes(),
+        format!("The C# X509Sample command line, bash ({id}), with the PFX password."),
+    )?;
+    bundle.secret(
+        path(layout::DOTNET_RUN_CMD),
+        dotnet.cmd.into_bytes(),
+        format!("The C# X509Sample command line, Windows cmd ({id}), with the PFX password."),
+    )
 }
 
 /// A certificate issued for someone else's key (an external CSR): the

@@ -137,7 +137,9 @@ pub const VERIFICATION_CODE_DIGITS: usize = 48;
 /// `1B1F84DE…`), which become the certificate's CN.
 pub fn check_verification_code(code: &str) -> Result<()> {
     let field = |message: String| StudioError::field("verificationCode", message);
-    let looks_like = format!("a verification code is {VERIFICATION_CODE_DIGITS} hexadecimal digits (0-9, A-F), like 1B1F84DE79B9BD5F16D71E92709917C2A1CA19D5A156CB9F");
+    let looks_like = format!(
+        "a verification code is {VERIFICATION_CODE_DIGITS} hexadecimal digits (0-9, A-F), like 1B1F84DE79B9BD5F16D71E92709917C2A1CA19D5A156CB9F"
+    );
     if code.is_empty() {
         return Err(field(format!("The verification code is empty: paste the code the portal shows; {looks_like}.")));
     }
@@ -174,7 +176,17 @@ mod tests {
 
     #[test]
     fn names_from_certificates_are_checked_and_shown_escaped() {
-        let hostile = ["../../escaped\" & echo PWNED & rem \"", "..", "a/b", "C:\\Windows\\x", "$(touch x)", "`id`", "a\nb", "ab\u{202E}c", &"a".repeat(200)];
+        let hostile = [
+            "../../escaped\" & echo PWNED & rem \"",
+            "..",
+            "a/b",
+            "C:\\Windows\\x",
+            "$(touch x)",
+            "`id`",
+            "a\nb",
+            "ab\u{202E}c",
+            &"a".repeat(200),
+        ];
         for cn in hostile {
             let e = RegistrationId::from_certificate("certificates", "evil.pem", Some(cn)).unwrap_err();
             assert_eq!(e.field.as_deref(), Some("certificates"));

@@ -45,7 +45,11 @@ impl ValidityBounds {
         if window.not_after_unix <= window.not_before_unix {
             return Err(StudioError::field(
                 "notAfterMs",
-                format!("The end ({}) is not after the start ({}); a certificate must be valid for some time.", iso_time(window.not_after_unix), iso_time(window.not_before_unix)),
+                format!(
+                    "The end ({}) is not after the start ({}); a certificate must be valid for some time.",
+                    iso_time(window.not_after_unix),
+                    iso_time(window.not_before_unix)
+                ),
             ));
         }
         Ok(window)

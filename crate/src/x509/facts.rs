@@ -18,8 +18,7 @@ use crate::error::{Result, StudioError};
 pub fn common_name(cn: &str) -> Result<Name> {
     let value = Any::new(Tag::Utf8String, cn.as_bytes()).map_err(|e| StudioError::internal("Name encoding", e))?;
     let mut rdn = SetOfVec::new();
-    rdn.insert(x509_cert::attr::AttributeTypeAndValue { oid: CN, value })
-        .map_err(|e| StudioError::internal("Name encoding", e))?;
+    rdn.insert(x509_cert::attr::AttributeTypeAndValue { oid: CN, value }).map_err(|e| StudioError::internal("Name encoding", e))?;
     let rdn = RelativeDistinguishedName::from(rdn);
     let mut sequence = RdnSequence::default();
     sequence.push(rdn);

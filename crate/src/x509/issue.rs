@@ -5,15 +5,13 @@
 use std::time::Duration;
 
 use const_oid::{AssociatedOid, ObjectIdentifier};
+use der::Encode;
 use der::asn1::{BitString, GeneralizedTime, Ia5String, OctetString};
-use der::{Encode};
 use spki::{DynSignatureAlgorithmIdentifier, SubjectPublicKeyInfoOwned};
 use x509_cert::builder::{Builder, CertificateBuilder, profile::BuilderProfile};
 use x509_cert::ext::Extension;
 use x509_cert::ext::pkix::name::GeneralName;
-use x509_cert::ext::pkix::{
-    AuthorityKeyIdentifier, BasicConstraints, ExtendedKeyUsage, KeyUsage, SubjectAltName, SubjectKeyIdentifier,
-};
+use x509_cert::ext::pkix::{AuthorityKeyIdentifier, BasicConstraints, ExtendedKeyUsage, KeyUsage, SubjectAltName, SubjectKeyIdentifier};
 use x509_cert::name::Name;
 use x509_cert::request::{CertReq, CertReqInfo, Version as CsrVersion};
 use x509_cert::time::{Time, Validity};
@@ -67,7 +65,10 @@ pub enum SignedBy<'a> {
     /// chunk workers get (its SKI is the SHA-1 of that key, as `issue` writes
     /// it), so they need not parse its certificate. It signs only profiles
     /// whose AKI is the key id alone.
-    OwnCa { subject: &'a Name, key: &'a PrivateKey },
+    OwnCa {
+        subject: &'a Name,
+        key: &'a PrivateKey,
+    },
 }
 
 /// The window a certificate is valid in.
@@ -149,7 +150,10 @@ fn profile_extensions(
             aki.authority_cert_serial_number = Some(tbs.serial_number().clone());
         }
         (AuthorityKeyId::KeyIdIssuerAndSerial, SignedBy::OwnCa { .. }) => {
-            return Err(StudioError::general(format!("The {} profile names its issuer's certificate, which this signer does not have.", profile.section)));
+            return Err(StudioError::general(format!(
+                "The {} profile names its issuer's certificate, which this signer does not have.",
+                profile.section
+            )));
         }
         _ => {}
     }
@@ -289,9 +293,9 @@ pub fn certificate_request(cn: &str, key: &PrivateKey, signing: &mut Signing) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use der::Decode;
     use crate::x509::key::KeyAlgorithm;
     use crate::x509::profile::{DEVICE, ROOT_CA};
+    use der::Decode;
 
     const NOW: u64 = 1_764_000_000; // 2025-11-24
 

@@ -6,14 +6,12 @@ use p256::elliptic_curve::Generate;
 use pkcs8::{DecodePrivateKey, EncodePrivateKey, PrivateKeyInfoRef};
 use sha2::Sha256;
 use signature::{Keypair, Signer};
-use spki::{
-    AlgorithmIdentifierOwned, DynSignatureAlgorithmIdentifier, EncodePublicKey, ObjectIdentifier, SubjectPublicKeyInfoOwned,
-};
+use spki::{AlgorithmIdentifierOwned, DynSignatureAlgorithmIdentifier, EncodePublicKey, ObjectIdentifier, SubjectPublicKeyInfoOwned};
 use zeroize::Zeroizing;
 
 use crate::error::{Result, StudioError};
-use crate::x509::password_key::PasswordKey;
 use crate::x509::facts::pem_text;
+use crate::x509::password_key::PasswordKey;
 use crate::x509::random;
 
 const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
@@ -68,9 +66,12 @@ impl KeyAlgorithm {
 
     /// The algorithm of a certificate's public key, when it is one of the five.
     pub fn from_public_key(spki: &SubjectPublicKeyInfoOwned) -> Result<Self> {
-        let unusable = |what: String| StudioError::field("certificates", format!("A {what} key is not one the studio makes (RSA 2048/3072/4096, ECDSA P-256/P-384)."));
+        let unusable = |what: String| {
+            StudioError::field("certificates", format!("A {what} key is not one the studio makes (RSA 2048/3072/4096, ECDSA P-256/P-384)."))
+        };
         if spki.algorithm.oid == RSA_ENCRYPTION {
-            let key = rsa::pkcs1::RsaPublicKey::<der::asn1::UintRef<'_>>::from_der(spki.subject_public_key.raw_bytes()).map_err(|e| unusable(format!("damaged RSA ({e})")))?;
+            let key = rsa::pkcs1::RsaPublicKey::<der::asn1::UintRef<'_>>::from_der(spki.subject_public_key.raw_bytes())
+                .map_err(|e| unusable(format!("damaged RSA ({e})")))?;
             let modulus = key.modulus.as_bytes();
             let bits = modulus.iter().skip_while(|&&b| b == 0).count() * 8;
             return Self::ALL.into_iter().find(|a| a.rsa_bits() == Some(bits)).ok_or_else(|| unusable(format!("RSA {bits}")));
@@ -186,17 +187,21 @@ impl PrivateKey {
     pub fn outside(handle: usize, der: &[u8]) -> Result<Self> {
         let bad = |why: String| StudioError::general(format!("The private key is not a usable PKCS#8 key: {why}."));
         let pkcs8 = match sec1::EcPrivateKey::from_der(der) {
-            Ok(sec1) => pkcs8_of_sec1(&sec1).map_err(|why| StudioError::general(format!("The private key is not a usable SEC1 key: {why}.")))?,
+            Ok(sec1) => {
+                pkcs8_of_sec1(&sec1).map_err(|why| StudioError::general(format!("The private key is not a usable SEC1 key: {why}.")))?
+            }
             Err(_) => Zeroizing::new(der.to_vec()),
         };
         let der = pkcs8.as_slice();
         let info = PrivateKeyInfoRef::from_der(der).map_err(|e| bad(e.to_string()))?;
         let (algorithm, public_key) = if info.algorithm.oid == RSA_ENCRYPTION {
-            let key = rsa::pkcs1::RsaPrivateKey::<der::asn1::UintRef<'_>>::from_der(info.private_key.as_bytes()).map_err(|e| bad(e.to_string()))?;
+            let key = rsa::pkcs1::RsaPrivateKey::<der::asn1::UintRef<'_>>::from_der(info.private_key.as_bytes())
+                .map_err(|e| bad(e.to_string()))?;
             let public = rsa::pkcs1::RsaPublicKey { modulus: key.modulus, public_exponent: key.public_exponent };
             let bits = BitString::from_bytes(&public.to_der().map_err(|e| bad(e.to_string()))?).map_err(|e| bad(e.to_string()))?;
             let public_key = SubjectPublicKeyInfoOwned { algorithm: rsa::pkcs1::ALGORITHM_ID.ref_to_owned(), subject_public_key: bits };
-            let algorithm = KeyAlgorithm::from_public_key(&public_key).map_err(|_| bad("an RSA key must have 2048, 3072 or 4096 bits".into()))?;
+            let algorithm =
+                KeyAlgorithm::from_public_key(&public_key).map_err(|_| bad("an RSA key must have 2048, 3072 or 4096 bits".into()))?;
             (algorithm, public_key)
         } else if info.algorithm.oid == ID_EC_PUBLIC_KEY {
             let curve = info.algorithm.parameters_oid().map_err(|e| bad(e.to_string()))?;
@@ -206,8 +211,10 @@ impl PrivateKey {
             // the key file the scalar, and they must be one key.
             let scalar = key.private_key;
             let own_point = match curve {
-                SECP256R1 => p256::SecretKey::from_slice(scalar).is_ok_and(|k| p256::PublicKey::from_sec1_bytes(point).is_ok_and(|p| p == k.public_key())),
-                SECP384R1 => p384::SecretKey::from_slice(scalar).is_ok_and(|k| p384::PublicKey::from_sec1_bytes(point).is_ok_and(|p| p == k.public_key())),
+                SECP256R1 => p256::SecretKey::from_slice(scalar)
+                    .is_ok_and(|k| p256::PublicKey::from_sec1_bytes(point).is_ok_and(|p| p == k.public_key())),
+                SECP384R1 => p384::SecretKey::from_slice(scalar)
+                    .is_ok_and(|k| p384::PublicKey::from_sec1_bytes(point).is_ok_and(|p| p == k.public_key())),
                 _ => return Err(bad(format!("the curve {curve} is not P-256 or P-384"))),
             };
             if !own_point {
@@ -331,11 +338,7 @@ pub fn check_supplied_keys(what: &str, keys: &[PrivateKey], wanted: &[KeyAlgorit
         return Err(StudioError::general(format!("{what} needs {} key(s) but {} were given.", wanted.len(), keys.len())));
     }
     if let Some((key, want)) = keys.iter().zip(wanted).find(|(k, w)| k.algorithm() != **w) {
-        return Err(StudioError::general(format!(
-            "A {} key was given where {what} needs {}.",
-            key.algorithm().label(),
-            want.label()
-        )));
+        return Err(StudioError::general(format!("A {} key was given where {what} needs {}.", key.algorithm().label(), want.label())));
     }
     Ok(())
 }

@@ -167,7 +167,8 @@ mod tests {
         });
         let wrong = PasswordKey::derive("1234", 2048).unwrap().with_outside_aes(checked_each(unpadded));
         assert!(wrong.encrypt(b"short").unwrap_err().message.contains("AES-256-CBC is wrong"));
-        let failing: OutsideAes = Rc::new(|_: &[u8; 32], _: &[u8; 16], _: &[u8]| Err(StudioError::general("The caller's AES-256-CBC failed: offline")));
+        let failing: OutsideAes =
+            Rc::new(|_: &[u8; 32], _: &[u8; 16], _: &[u8]| Err(StudioError::general("The caller's AES-256-CBC failed: offline")));
         let failed = PasswordKey::derive("1234", 2048).unwrap().with_outside_aes(checked_each(failing));
         assert!(failed.encrypt(b"x").unwrap_err().message.contains("offline"));
 

@@ -64,7 +64,8 @@ pub const INTERMEDIATE_CA: CertificateProfile = CertificateProfile { section: "v
 /// keyUsage digitalSignature + keyCertSign + cRLSign, an SKI). It differs
 /// from `v3_ca` only in the pathLen, which lets it sign just the service's
 /// intermediate.
-pub const DEVICE_REGISTRY_ROOT: CertificateProfile = CertificateProfile { section: "Azure Device Registry root", path_len: Some(1), ..ROOT_CA };
+pub const DEVICE_REGISTRY_ROOT: CertificateProfile =
+    CertificateProfile { section: "Azure Device Registry root", path_len: Some(1), ..ROOT_CA };
 
 /// A CA certificate for someone else's CSR (an intermediate that will sign
 /// devices, as the Device Registry's), allowing `path_len` CAs below it.
@@ -114,8 +115,7 @@ pub const EDGE_CA: CertificateProfile =
     CertificateProfile { section: "v3_intermediate_ca", authority_key_id: AuthorityKeyId::KeyIdIssuerAndSerial, ..INTERMEDIATE_CA };
 
 /// `usr_cert` of iotedge's config: the IoT Edge device identity.
-pub const EDGE_IDENTITY: CertificateProfile =
-    CertificateProfile { authority_key_id: AuthorityKeyId::KeyIdIssuerAndSerial, ..DEVICE };
+pub const EDGE_IDENTITY: CertificateProfile = CertificateProfile { authority_key_id: AuthorityKeyId::KeyIdIssuerAndSerial, ..DEVICE };
 
 /// `server_cert` of iotedge's config (same as the DPS tutorial's); the
 /// studio adds DNS subject alternative names.

@@ -71,9 +71,7 @@ fn draw(dst: &mut [u8]) -> std::result::Result<(), getrandom::Error> {
 
 pub fn fill(dst: &mut [u8]) -> Result<()> {
     draw(dst).map_err(|e| {
-        StudioError::general(format!(
-            "No secure random number source is available ({e}); the studio refuses to make keys without one."
-        ))
+        StudioError::general(format!("No secure random number source is available ({e}); the studio refuses to make keys without one."))
     })
 }
 
@@ -81,7 +79,6 @@ pub fn fill(dst: &mut [u8]) -> Result<()> {
 pub fn ensure_available() -> Result<()> {
     fill(&mut [0u8; 1])
 }
-
 
 #[cfg(test)]
 mod tests {

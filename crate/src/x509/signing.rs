@@ -18,8 +18,8 @@ use x509_cert::serial_number::SerialNumber;
 
 use crate::error::{Result, StudioError};
 use crate::x509::key::PrivateKey;
-use crate::x509::verify::verify;
 use crate::x509::random;
+use crate::x509::verify::verify;
 
 /// One signature a build needs: whose key (its public key, as SPKI DER) and over what.
 pub struct SignatureRequest {
@@ -54,8 +54,12 @@ pub type OutsideSigner = Box<dyn FnMut(usize, &[u8]) -> Result<Vec<u8>>>;
 /// `signature`, once it verifies under `key`'s public key over `message`.
 fn verified(key: &PrivateKey, made_where: &str, message: &[u8], signature: Vec<u8>) -> Result<Vec<u8>> {
     let algorithm = key.signature_algorithm_identifier().map_err(|e| StudioError::internal("Signature algorithm", e))?;
-    verify(&key.public_key_info()?, &algorithm, message, &signature)
-        .map_err(|problem| StudioError::general(format!("A signature {made_where} does not verify under its key: {}. Nothing was made with it.", problem.describe())))?;
+    verify(&key.public_key_info()?, &algorithm, message, &signature).map_err(|problem| {
+        StudioError::general(format!(
+            "A signature {made_where} does not verify under its key: {}. Nothing was made with it.",
+            problem.describe()
+        ))
+    })?;
     Ok(signature)
 }
 
@@ -99,9 +103,9 @@ impl Signing {
     /// planned one when assembling.
     pub fn serial(&mut self) -> Result<SerialNumber> {
         let bytes = match self {
-            Self::Assembling { serials, .. } => serials
-                .pop_front()
-                .ok_or_else(|| StudioError::general("The build drew more serial numbers than it planned."))?,
+            Self::Assembling { serials, .. } => {
+                serials.pop_front().ok_or_else(|| StudioError::general("The build drew more serial numbers than it planned."))?
+            }
             Self::Here | Self::Planning(_) | Self::Outside(_) => {
                 let mut bytes = [0u8; 16];
                 random::fill(&mut bytes)?;
@@ -124,9 +128,7 @@ impl Signing {
             }
             // The caller's (WebCrypto's) signature is verified before it is placed.
             (Self::Assembling { signatures, .. }, PrivateKey::Rsa(_)) => match signatures.pop_front() {
-                Some((planned, signature)) if planned == message => {
-                    verified(key, "made by the browser", message, signature)?
-                }
+                Some((planned, signature)) if planned == message => verified(key, "made by the browser", message, signature)?,
                 _ => return Err(StudioError::general("The build signed something other than what it planned.")),
             },
             // Every signature the caller makes is verified before it is placed:
@@ -147,7 +149,9 @@ impl SigningPlan {
     pub fn key_indices(&self, public_keys: &[Vec<u8>]) -> Result<Vec<usize>> {
         self.requests
             .iter()
-            .map(|r| public_keys.iter().position(|k| *k == r.public_key).ok_or_else(|| StudioError::general("A planned signature has no key.")))
+            .map(|r| {
+                public_keys.iter().position(|k| *k == r.public_key).ok_or_else(|| StudioError::general("A planned signature has no key."))
+            })
             .collect()
     }
 }

@@ -179,13 +179,9 @@ pub fn visible(text: &str) -> String {
 /// leading `#`/space, a trailing space) is put in double quotes, with `\`
 /// and `"` escaped by a backslash; control characters are shown [`visible`].
 fn escape_2253(value: &str) -> String {
-    let special = value.contains([',', '+', '"', '\\', '<', '>', ';'])
-        || value.starts_with(['#', ' '])
-        || value.ends_with(' ');
-    let escaped: String = value
-        .chars()
-        .map(|c| if matches!(c, '"' | '\\') { format!("\\{c}") } else { visible(c.encode_utf8(&mut [0; 4])) })
-        .collect();
+    let special = value.contains([',', '+', '"', '\\', '<', '>', ';']) || value.starts_with(['#', ' ']) || value.ends_with(' ');
+    let escaped: String =
+        value.chars().map(|c| if matches!(c, '"' | '\\') { format!("\\{c}") } else { visible(c.encode_utf8(&mut [0; 4])) }).collect();
     if special { format!("\"{escaped}\"") } else { escaped }
 }
 

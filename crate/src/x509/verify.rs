@@ -102,8 +102,7 @@ pub fn verify(
             return Err(mismatch());
         }
         let der = signer.to_der().map_err(|_| SignatureProblem::Invalid)?;
-        let key = <rsa::PublicKey as rsa::pkcs8::DecodePublicKey>::from_public_key_der(&der)
-            .map_err(|_| SignatureProblem::Invalid)?;
+        let key = <rsa::PublicKey as rsa::pkcs8::DecodePublicKey>::from_public_key_der(&der).map_err(|_| SignatureProblem::Invalid)?;
         return key.verify(hash.pkcs1v15(), &digest, signature).map_err(|_| SignatureProblem::Invalid);
     }
     if key_oid != ID_EC_PUBLIC_KEY {

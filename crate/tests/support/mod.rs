@@ -15,11 +15,11 @@ use std::sync::{Mutex, OnceLock, mpsc};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use cert_studio::Product;
 use cert_studio::OutputFile;
+use cert_studio::Product;
+use cert_studio::ca_tools::pem_file::InputFile;
 use cert_studio::make::chain::{ChainSpec, TutorialChain};
 use cert_studio::x509::key::{KeyAlgorithm, KeyEncoding};
-use cert_studio::ca_tools::pem_file::InputFile;
 use tempfile::TempDir;
 
 pub const TOOL_TIMEOUT: Duration = Duration::from_secs(60);
@@ -103,7 +103,10 @@ pub fn tool(program: &str) -> Command {
             _ => "--version",
         };
         let started = Command::new(program).arg(version_arg).stdout(Stdio::null()).stderr(Stdio::null()).status();
-        assert!(started.is_ok(), "`{program}` is needed by the tests but is not on PATH: run `tools/install.sh test` (or `make install-test`)");
+        assert!(
+            started.is_ok(),
+            "`{program}` is needed by the tests but is not on PATH: run `tools/install.sh test` (or `make install-test`)"
+        );
         found.insert(program.to_string());
     }
     Command::new(program)
@@ -180,7 +183,10 @@ pub fn python() -> Command {
     static CHECKED: OnceLock<()> = OnceLock::new();
     CHECKED.get_or_init(|| {
         let check = run(tool("python3").env_remove("PYTHONOPTIMIZE").args(["-c", "import cryptography"]));
-        assert!(check.status.success(), "Python `cryptography` is needed by the tests: run `tools/install.sh test` (pip install cryptography)");
+        assert!(
+            check.status.success(),
+            "Python `cryptography` is needed by the tests: run `tools/install.sh test` (pip install cryptography)"
+        );
     });
     let mut command = tool("python3");
     command.env_remove("PYTHONOPTIMIZE").env("PYTHONDONTWRITEBYTECODE", "1");
@@ -239,7 +245,8 @@ pub fn pem_blocks(text: &str) -> Vec<String> {
 pub fn subject_of(dir: &Path, pem: &str) -> String {
     let file = tempfile::NamedTempFile::new_in(dir).expect("temporary file");
     std::fs::write(file.path(), pem).expect("write");
-    let out = run_ok(tool("openssl").args(["x509", "-noout", "-subject", "-nameopt", "utf8,sep_comma_plus,space_eq", "-in"]).arg(file.path()));
+    let out =
+        run_ok(tool("openssl").args(["x509", "-noout", "-subject", "-nameopt", "utf8,sep_comma_plus,space_eq", "-in"]).arg(file.path()));
     out.trim().to_string()
 }
 
@@ -254,7 +261,11 @@ pub fn extensions_text(cert_pem_path: &Path) -> String {
         .map(|line| {
             let trimmed = line.trim();
             let is_hex = trimmed.len() > 2
-                && trimmed.trim_start_matches("serial:").trim_start_matches("keyid:").split(':').all(|b| b.len() == 2 && b.chars().all(|c| c.is_ascii_hexdigit()));
+                && trimmed
+                    .trim_start_matches("serial:")
+                    .trim_start_matches("keyid:")
+                    .split(':')
+                    .all(|b| b.len() == 2 && b.chars().all(|c| c.is_ascii_hexdigit()));
             if is_hex { "<hex>".to_string() } else { trimmed.to_string() }
         })
         .collect::<Vec<_>>()
@@ -516,17 +527,61 @@ pub fn openssl_ca(dir: &Scratch, kind: CaKey) {
         }
     }
     dir.openssl(&[
-        "req", "-new", "-x509", "-config", "ext.cnf", "-passin", "pass:1234", "-key", "root.key.pem", "-subj",
-        &format!("/CN={ROOT_CN}"), "-days", "30", "-sha256", "-extensions", "v3_ca", "-out", "root.cert.pem",
+        "req",
+        "-new",
+        "-x509",
+        "-config",
+        "ext.cnf",
+        "-passin",
+        "pass:1234",
+        "-key",
+        "root.key.pem",
+        "-subj",
+        &format!("/CN={ROOT_CN}"),
+        "-days",
+        "30",
+        "-sha256",
+        "-extensions",
+        "v3_ca",
+        "-out",
+        "root.cert.pem",
     ]);
     dir.openssl(&[
-        "req", "-new", "-sha256", "-config", "ext.cnf", "-passin", "pass:1234", "-subj", &format!("/CN={INTERMEDIATE_CN}"),
-        "-key", "intermediate.key.pem", "-out", "intermediate.csr.pem",
+        "req",
+        "-new",
+        "-sha256",
+        "-config",
+        "ext.cnf",
+        "-passin",
+        "pass:1234",
+        "-subj",
+        &format!("/CN={INTERMEDIATE_CN}"),
+        "-key",
+        "intermediate.key.pem",
+        "-out",
+        "intermediate.csr.pem",
     ]);
     dir.openssl(&[
-        "x509", "-req", "-in", "intermediate.csr.pem", "-CA", "root.cert.pem", "-CAkey", "root.key.pem", "-passin",
-        "pass:1234", "-CAcreateserial", "-days", "30", "-sha256", "-extfile", "ext.cnf", "-extensions",
-        "v3_intermediate_ca", "-out", "intermediate.cert.pem",
+        "x509",
+        "-req",
+        "-in",
+        "intermediate.csr.pem",
+        "-CA",
+        "root.cert.pem",
+        "-CAkey",
+        "root.key.pem",
+        "-passin",
+        "pass:1234",
+        "-CAcreateserial",
+        "-days",
+        "30",
+        "-sha256",
+        "-extfile",
+        "ext.cnf",
+        "-extensions",
+        "v3_intermediate_ca",
+        "-out",
+        "intermediate.cert.pem",
     ]);
 }
 
