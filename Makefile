@@ -32,7 +32,10 @@ install-test:
 
 test: install-test build package test-reproducible test-rust test-node test-e2e fuzz-smoke
 
+# Formatting and lints first (rustfmt.toml; clippy with warnings as errors), then every Rust test.
 test-rust:
+	cargo fmt --check
+	cargo clippy --workspace --all-targets -- -D warnings
 	cargo test --workspace
 
 # The wasm JS API and the npm package in Node (need `make build` and `make package` first).
