@@ -13,6 +13,7 @@
 use std::collections::VecDeque;
 
 use der::asn1::BitString;
+use sha2::Sha256;
 use spki::DynSignatureAlgorithmIdentifier;
 use x509_cert::serial_number::SerialNumber;
 
@@ -48,8 +49,8 @@ pub enum Signing {
     Outside(OutsideSigner),
 }
 
-/// The caller's signer: a key's handle and a message → the signature.
-pub type OutsideSigner = Box<dyn FnMut(usize, &[u8]) -> Result<Vec<u8>>>;
+/// The caller's signer, checked: the key and a message → the signature.
+pub type OutsideSigner = Box<dyn FnMut(&PrivateKey, usize, &[u8]) -> Result<Vec<u8>>>;
 
 /// `signature`, once it verifies under `key`'s public key over `message`.
 fn verified(key: &PrivateKey, made_where: &str, message: &[u8], signature: Vec<u8>) -> Result<Vec<u8>> {
@@ -63,14 +64,33 @@ fn verified(key: &PrivateKey, made_where: &str, message: &[u8], signature: Vec<u
     Ok(signature)
 }
 
+/// `signature` by WebCrypto, once it verifies under the RSA key (PKCS#1 v1.5,
+/// SHA-256) over `message`: RSA alone, as the page's module has no other
+/// verification to spare room for.
+fn rsa_verified(key: &rsa::pkcs1v15::SigningKey<Sha256>, message: &[u8], signature: Vec<u8>) -> Result<Vec<u8>> {
+    use signature::{Keypair, Verifier};
+    let checked = rsa::pkcs1v15::Signature::try_from(signature.as_slice()).ok().filter(|s| key.verifying_key().verify(message, s).is_ok());
+    match checked {
+        Some(_) => Ok(signature),
+        None => Err(StudioError::general("A signature made by the browser does not verify under its key. Nothing was made with it.")),
+    }
+}
+
 impl Signing {
     pub fn here() -> Self {
         Self::Here
     }
 
-    /// Signs with the caller's keys through `sign(handle, message)`.
-    pub fn outside(sign: impl FnMut(usize, &[u8]) -> Result<Vec<u8>> + 'static) -> Self {
-        Self::Outside(Box::new(sign))
+    /// Signs with the caller's keys through `sign(handle, message)`. Every
+    /// signature the caller makes is verified before it is placed: a caller
+    /// that signs with another key, or returns nothing, fails at that device.
+    /// (The check is made here, where a signer outside is made, so only the
+    /// module that has one carries ECDSA verification.)
+    pub fn outside(mut sign: impl FnMut(usize, &[u8]) -> Result<Vec<u8>> + 'static) -> Self {
+        Self::Outside(Box::new(move |key: &PrivateKey, handle: usize, message: &[u8]| {
+            let signature = sign(handle, message)?;
+            verified(key, &format!("made outside with key {handle}"), message, signature)
+        }))
     }
 
     pub fn planning() -> Self {
@@ -127,16 +147,11 @@ impl Signing {
                 vec![0; key.algorithm().rsa_bits().unwrap_or(0) / 8]
             }
             // The caller's (WebCrypto's) signature is verified before it is placed.
-            (Self::Assembling { signatures, .. }, PrivateKey::Rsa(_)) => match signatures.pop_front() {
-                Some((planned, signature)) if planned == message => verified(key, "made by the browser", message, signature)?,
+            (Self::Assembling { signatures, .. }, PrivateKey::Rsa(rsa_key)) => match signatures.pop_front() {
+                Some((planned, signature)) if planned == message => rsa_verified(rsa_key, message, signature)?,
                 _ => return Err(StudioError::general("The build signed something other than what it planned.")),
             },
-            // Every signature the caller makes is verified before it is placed:
-            // a caller that signs with another key, or returns nothing, fails at that device.
-            (Self::Outside(sign), PrivateKey::Outside(outside)) => {
-                let signature = sign(outside.handle, message)?;
-                verified(key, &format!("made outside with key {}", outside.handle), message, signature)?
-            }
+            (Self::Outside(sign), PrivateKey::Outside(outside)) => sign(key, outside.handle, message)?,
             _ => key.sign(message)?,
         };
         BitString::from_bytes(&signature).map_err(|e| StudioError::internal("Signature encoding", e))
