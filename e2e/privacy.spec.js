@@ -15,7 +15,7 @@ const INDEX = readFileSync(join(import.meta.dirname, '..', 'www', 'index.html'),
 function isOwnFile(url, base) {
   const parsed = new URL(url);
   if (parsed.origin !== new URL(base).origin || parsed.search || parsed.hash) return false;
-  return /^\/(|index\.html|style\.css|js\/([\w-]+\/)?[\w-]+\.js|pkg\/cert_studio(_ca)?(_bg\.wasm|\.js))$/.test(parsed.pathname);
+  return /^\/(|index\.html|style\.css|js\/([\w-]+\/)?[\w-]+\.js|pkg\/cert_studio(_ca)?(_bg\.wasm|\.js)|pkg\/build-info\.js)$/.test(parsed.pathname);
 }
 
 test('the served page keeps to its own files and leaves no storage behind', async ({ page, context, baseURL }) => {
