@@ -313,15 +313,17 @@ mod tests {
         assert_eq!(plan.requests.len(), 7);
         assert_eq!(plan.serials.len(), 4);
         // Signed "elsewhere": by the rsa crate directly, as WebCrypto would.
-        let signatures = plan
-            .requests
-            .iter()
-            .map(|r| {
-                let key = keys.iter().find(|k| k.public_key_info().unwrap().to_der().unwrap() == r.public_key).unwrap();
-                let PrivateKey::Rsa(key) = key else { unreachable!() };
-                Signer::<rsa::pkcs1v15::Signature>::try_sign(key.as_ref(), &r.message).unwrap().to_vec()
-            })
-            .collect();
+        let sign_all = |plan: &SigningPlan| -> Vec<Vec<u8>> {
+            plan.requests
+                .iter()
+                .map(|r| {
+                    let key = keys.iter().find(|k| k.public_key_info().unwrap().to_der().unwrap() == r.public_key).unwrap();
+                    let PrivateKey::Rsa(key) = key else { unreachable!() };
+                    Signer::<rsa::pkcs1v15::Signature>::try_sign(key.as_ref(), &r.message).unwrap().to_vec()
+                })
+                .collect()
+        };
+        let signatures = sign_all(&plan);
         let serials = plan.serials.clone();
         let chain =
             TutorialChain::build(spec.clone(), Some(again()), 1_764_000_000, &mut Signing::assembling(plan, signatures).unwrap()).unwrap();
@@ -345,15 +347,7 @@ mod tests {
         // The replay does not sign again, and takes no signature on trust: one that does not verify
         // (here the last, a device's certificate) stops the build, naming where it was made.
         let plan = TutorialChain::plan_signatures(spec.clone(), again(), 1_764_000_000).unwrap();
-        let mut signatures = plan
-            .requests
-            .iter()
-            .map(|r| {
-                let key = keys.iter().find(|k| k.public_key_info().unwrap().to_der().unwrap() == r.public_key).unwrap();
-                let PrivateKey::Rsa(key) = key else { unreachable!() };
-                Signer::<rsa::pkcs1v15::Signature>::try_sign(key.as_ref(), &r.message).unwrap().to_vec()
-            })
-            .collect::<Vec<_>>();
+        let mut signatures = sign_all(&plan);
         *signatures.last_mut().unwrap() = vec![0x5a; 256];
         let error = TutorialChain::build(spec.clone(), Some(again()), 1_764_000_000, &mut Signing::assembling(plan, signatures).unwrap())
             .err()
