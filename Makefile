@@ -71,7 +71,7 @@ fuzz-smoke:
 	  { echo "crate/fuzz/Cargo.lock is out of date: run 'cargo update --workspace --manifest-path crate/fuzz/Cargo.toml' and commit it"; exit 1; }
 	cd crate/fuzz && for t in $(FUZZ_TARGETS); do \
 	  mkdir -p corpus/$$t && \
-	  RUSTC_BOOTSTRAP=1 cargo fuzz run $$t corpus/$$t seeds/$$t -- -max_total_time=$(FUZZ_SECONDS) -timeout=5 -print_final_stats=1 2>&1 | grep -E "^(stat::number_of_executed_units|Done|==.*ERROR|SUMMARY)" ; \
+	  RUSTC_BOOTSTRAP=1 cargo fuzz run $$t corpus/$$t seeds/$$t -- -max_total_time=$(FUZZ_SECONDS) -timeout=5 -print_final_stats=1 2>&1 | grep -E "^(stat::number_of_executed_units|Done|==.*ERROR|SUMMARY|error)" ; \
 	  test $${PIPESTATUS[0]} -eq 0 || exit 1; \
 	done
 
