@@ -13,6 +13,7 @@ use x509_cert::ext::pkix::name::GeneralName;
 use x509_cert::ext::pkix::{NameConstraints, SubjectAltName};
 use x509_cert::name::Name;
 
+use crate::x509::name_syntax::dns_name_syntax_ok;
 use crate::x509::text::describe_name;
 
 /// PKCS#9 emailAddress, the subject attribute rfc822Name constraints also bind.
@@ -141,7 +142,7 @@ fn dn_within(name: &Name, base: &Name) -> bool {
 }
 
 fn constraint_dns_ok(base: &str) -> bool {
-    base.is_empty() || super::chain_verdict::dns_name_syntax_ok(base) && !base.starts_with('*')
+    base.is_empty() || dns_name_syntax_ok(base) && !base.starts_with('*')
 }
 
 fn ip_constraint_ok(bytes: &[u8]) -> bool {
@@ -152,8 +153,8 @@ fn ip_constraint_ok(bytes: &[u8]) -> bool {
 
 fn email_constraint_ok(base: &str) -> bool {
     match base.rsplit_once('@') {
-        Some((local, host)) => !local.is_empty() && !local.contains('@') && super::chain_verdict::dns_name_syntax_ok(host),
-        None => super::chain_verdict::dns_name_syntax_ok(base.strip_prefix('.').unwrap_or(base)),
+        Some((local, host)) => !local.is_empty() && !local.contains('@') && dns_name_syntax_ok(host),
+        None => dns_name_syntax_ok(base.strip_prefix('.').unwrap_or(base)),
     }
 }
 

@@ -1,10 +1,11 @@
 //! X.509 mechanics, with no Azure knowledge: keys, randomness, password
 //! stretching, profiles as data, issuing, facts read off certificates,
-//! signature and chain checks, and text as OpenSSL prints it.
+//! signature and chain checks, name syntax, and text as OpenSSL prints it.
 
 pub mod facts;
 pub mod issue;
 pub mod key;
+pub mod name_syntax;
 pub mod password_key;
 pub mod profile;
 pub mod random;
