@@ -6,7 +6,7 @@
 
 mod support;
 
-use cert_studio::ca_tools::preflight::{Preflight, RuleStatus, preflight};
+use cert_studio::judge::preflight::{Preflight, RuleStatus, preflight};
 use support::{CaKey, Files, INTERMEDIATE_CN, Scratch, now, openssl_ca, python, run_ok};
 
 const SECTIONS: &str = "
@@ -131,7 +131,7 @@ fn check(dir: &Scratch, files: &[&str], uploaded: Option<&str>) -> Preflight {
     preflight(&sent.inputs(), &uploaded.inputs(), None, now()).unwrap_or_else(|e| panic!("preflight of {files:?}: {e}"))
 }
 
-fn rule<'a>(report: &'a Preflight, id: &str) -> &'a cert_studio::ca_tools::preflight::RuleResult {
+fn rule<'a>(report: &'a Preflight, id: &str) -> &'a cert_studio::judge::preflight::RuleResult {
     report.rules.iter().find(|r| r.rule.id == id).unwrap_or_else(|| panic!("no rule {id} in {report:#?}"))
 }
 

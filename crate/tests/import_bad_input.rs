@@ -11,13 +11,13 @@ use std::path::Path;
 
 use cert_studio::Product;
 use cert_studio::StudioError;
-use cert_studio::ca_tools::import::{ImportedCa, import_cas};
-use cert_studio::ca_tools::inspect::{CertificateDescription, RequestDescription, inspect};
-use cert_studio::ca_tools::pem_file::InputFile;
-use cert_studio::ca_tools::signing::{self, CsrProfile};
+use cert_studio::ca::import::{ImportedCa, import_cas};
+use cert_studio::ca::signing::{self, CsrProfile};
+use cert_studio::judge::inspect::{CertificateDescription, RequestDescription, inspect};
 use cert_studio::make::chain::{ChainSpec, TutorialChain};
 use cert_studio::make::verification::VerificationCertificate;
 use cert_studio::output::zip::zip_files;
+use cert_studio::read::pem_file::InputFile;
 use cert_studio::x509::facts::pem_text;
 use cert_studio::x509::key::KeyAlgorithm;
 use cert_studio::x509::random;

@@ -6,11 +6,11 @@
 mod support;
 
 use cert_studio::Product;
-use cert_studio::ca_tools::import::{ImportedCa, import_cas};
-use cert_studio::ca_tools::pem_file::InputFile;
-use cert_studio::ca_tools::signing::{self, CsrProfile};
+use cert_studio::ca::import::{ImportedCa, import_cas};
+use cert_studio::ca::signing::{self, CsrProfile};
 use cert_studio::make::chain::{ChainSpec, TutorialChain};
 use cert_studio::make::verification::VerificationCertificate;
+use cert_studio::read::pem_file::InputFile;
 use cert_studio::x509::facts::{self, certificate_pem, subject_key_identifier};
 use cert_studio::x509::key::KeyAlgorithm;
 use cert_studio::{DeviceSigningSpec, OutputFile, zip_files};

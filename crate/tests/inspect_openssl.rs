@@ -4,9 +4,9 @@
 
 mod support;
 
-use cert_studio::ca_tools::chain_verdict::{ChainReport, judge_bundle};
-use cert_studio::ca_tools::inspect::{CertificateDescription, inspect};
-use cert_studio::ca_tools::pem_file::{InputFile, pem_blocks};
+use cert_studio::judge::chain_verdict::{ChainReport, judge_bundle};
+use cert_studio::judge::inspect::{CertificateDescription, inspect};
+use cert_studio::read::pem_file::{InputFile, pem_blocks};
 use support::{CaKey, EXTENSIONS, Files, Scratch, now, openssl_ca};
 
 /// The tutorial's sections (support::EXTENSIONS) plus these, for varied extensions.

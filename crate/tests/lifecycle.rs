@@ -6,12 +6,12 @@
 
 mod support;
 
-use cert_studio::ca_tools::expiry::expiry_report;
-use cert_studio::ca_tools::pem_file::InputFile;
-use cert_studio::ca_tools::renewal::{make_rollover, renew_ca, renew_devices};
-use cert_studio::make::batch::DEVICES_CSV_HEADER;
+use cert_studio::ca::expiry::expiry_report;
+use cert_studio::ca::renewal::{make_rollover, renew_ca, renew_devices};
 use cert_studio::make::device_registry::{DeviceRegistryRoot, DeviceRegistryRootSpec};
 use cert_studio::make::renewal::RenewalSpec;
+use cert_studio::output::layout::DEVICES_CSV_HEADER;
+use cert_studio::read::pem_file::InputFile;
 use cert_studio::rules::validity::ValidityBounds;
 use cert_studio::{
     ChainSpec, CsrProfile, CsrSigningSpec, ImportedCa, KeyAlgorithm, OutputFile, Product, TutorialChain, import_cas, sign_request,

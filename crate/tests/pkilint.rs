@@ -8,12 +8,12 @@ mod support;
 
 use cert_studio::OutputFile;
 use cert_studio::Product;
-use cert_studio::ca_tools::import::import_cas;
-use cert_studio::ca_tools::pem_file::InputFile;
+use cert_studio::ca::import::import_cas;
 use cert_studio::make::chain::{ChainSpec, TutorialChain};
 use cert_studio::make::edge::{EdgeChain, EdgeSpec};
 use cert_studio::make::enrollment::{EnrollmentSpec, IndividualEnrollment};
 use cert_studio::make::verification::VerificationCertificate;
+use cert_studio::read::pem_file::InputFile;
 use cert_studio::x509::facts::certificate_pem;
 use cert_studio::x509::key::{KeyAlgorithm, PrivateKey};
 use cert_studio::x509::profile::{CertificateProfile, DEVICE, INTERMEDIATE_CA, ROOT_CA, SERVER};

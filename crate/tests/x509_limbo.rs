@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use cert_studio::ca_tools::chain_verdict::{ChainQuestion, Purpose, judge};
+use cert_studio::judge::chain_verdict::{ChainQuestion, Purpose, judge};
 use serde::Deserialize;
 
 #[derive(Deserialize)]

@@ -4,7 +4,7 @@
 //! time (u32, big-endian Unix seconds), then certificates as a u16
 //! big-endian length and that many DER bytes each (seeds/chain_verdict).
 #![no_main]
-use cert_studio::ca_tools::chain_verdict::{ChainQuestion, ChainReport, Purpose, judge, judge_bundle};
+use cert_studio::judge::chain_verdict::{ChainQuestion, ChainReport, Purpose, judge, judge_bundle};
 use libfuzzer_sys::fuzz_target;
 
 /// webpki's own bound is on signatures, not certificates; eight keep each run short.

@@ -3,8 +3,8 @@
 //! length of the uploaded CA's bytes (0: none), those bytes, then the
 //! device's file (seeds/preflight).
 #![no_main]
-use cert_studio::ca_tools::pem_file::InputFile;
-use cert_studio::ca_tools::preflight::{RuleStatus, preflight};
+use cert_studio::read::pem_file::InputFile;
+use cert_studio::judge::preflight::{RuleStatus, preflight};
 use cert_studio::rules::azure_preflight::PREFLIGHT_RULES;
 use libfuzzer_sys::fuzz_target;
 

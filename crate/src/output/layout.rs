@@ -4,6 +4,9 @@
 pub const ROOT_STEM: &str = "azure-iot-test-only.root.ca";
 pub const CHAIN_CA_CERT: &str = "certs/azure-iot-test-only.chain.ca.cert.pem";
 
+/// The first line of a batch's `devices.csv` (CRLF: spreadsheets on Windows read it).
+pub const DEVICES_CSV_HEADER: &str = "registrationId,thumbprintSha1,thumbprintSha256,notAfter\r\n";
+
 /// `azure-iot-test-only.intermediate`, or `…intermediate-N` (1 = signed by the
 /// root) when the chain has several.
 pub fn intermediate_stem(index: usize, count: usize) -> String {

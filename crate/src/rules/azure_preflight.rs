@@ -1,6 +1,6 @@
 //! What DPS, IoT Hub and IoT Edge 1.1 check on a device's certificate chain
 //! when it connects, one row per rule, with the error a person sees when it
-//! fails. The rows are data; `ca_tools::preflight` evaluates them.
+//! fails. The rows are data; `judge::preflight` evaluates them.
 //!
 //! Error texts are the services' own: DPS answers a refused X.509
 //! registration with `{"errorCode":401002, "message":"CA certificate not

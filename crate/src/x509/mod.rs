@@ -6,6 +6,7 @@ pub mod facts;
 pub mod issue;
 pub mod key;
 pub mod name_syntax;
+pub mod oid;
 pub mod password_key;
 pub mod profile;
 pub mod random;

@@ -3,27 +3,24 @@
 //! 1.1 apply (`rules::azure_preflight`), passed, failed or not checkable from
 //! what was given, with what was found and the error a person would see.
 
-use const_oid::ObjectIdentifier;
 use const_oid::db::rfc5280::{ANY_EXTENDED_KEY_USAGE, ID_CE_EXT_KEY_USAGE, ID_KP_CLIENT_AUTH};
 use const_oid::db::rfc5912::{DSA_WITH_SHA_1, RSA_ENCRYPTION, SHA_1_WITH_RSA_ENCRYPTION};
 use serde::Serialize;
 use x509_cert::Certificate;
 use x509_cert::ext::pkix::{BasicConstraints, ExtendedKeyUsage};
 
-use crate::ca_tools::budget::ReadBudget;
-use crate::ca_tools::inspect::{describe_extension, describe_public_key};
-use crate::ca_tools::material::Material;
-use crate::ca_tools::pem_file::InputFile;
 use crate::error::{Result, StudioError};
+use crate::judge::inspect::{describe_extension, describe_public_key};
+use crate::read::budget::ReadBudget;
+use crate::read::material::Material;
+use crate::read::pem_file::InputFile;
 use crate::rules::azure_preflight::{self as rule, MIN_RSA_BITS, PREFLIGHT_RULES, PreflightRule};
 use crate::rules::names::RegistrationId;
 use crate::rules::validity::IOT_EDGE_1_1_EXPIRY_LIMIT_UNIX;
 use crate::x509::facts::common_name_of;
+use crate::x509::oid::ECDSA_WITH_SHA_1;
 use crate::x509::text::{describe_name, oid_name, openssl_time};
 use crate::x509::verify::{ReadCertificate, chain_above, is_self_signed};
-
-/// ecdsa-with-SHA1 (RFC 3279), which `const_oid`'s database lacks.
-const ECDSA_WITH_SHA_1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.4.1");
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]

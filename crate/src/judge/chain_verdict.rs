@@ -34,7 +34,7 @@ use x509_cert::ext::pkix::{
 };
 use x509_cert::{Certificate, name::Name};
 
-use crate::ca_tools::{name_constraints, webpki_signatures};
+use crate::judge::{name_constraints, webpki_signatures};
 use crate::x509::name_syntax::dns_name_syntax_ok;
 use crate::x509::text::{describe_name, oid_name, openssl_time};
 use crate::x509::verify::{self, is_self_signed};

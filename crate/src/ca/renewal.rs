@@ -2,15 +2,15 @@
 //! drops (with their keys, when they have them), the CA itself, and a
 //! rollover to a new root.
 
-use crate::ca_tools::holdings::Holdings;
-use crate::ca_tools::import::ImportedCa;
-use crate::ca_tools::material::Material;
-use crate::ca_tools::pem_file::InputFile;
+use crate::ca::import::ImportedCa;
 use crate::error::{Result, StudioError};
 use crate::make::chain::ChainSpec;
 use crate::make::renewal::{OldCertificate, RenewalSpec, RenewedCa, RenewedDevices};
 use crate::make::rollover::{OldRoot, Rollover};
 use crate::output::layout;
+use crate::read::holdings::Holdings;
+use crate::read::material::Material;
+use crate::read::pem_file::InputFile;
 use crate::rules::validity::ValidityBounds;
 use crate::x509::facts::{certificate_der, common_name_of, thumbprint_sha1};
 use crate::x509::issue::Issuer;

@@ -17,12 +17,13 @@ use x509_cert::ext::pkix::{
 };
 use x509_cert::request::CertReq;
 
-use crate::ca_tools::chain_verdict::{ChainReport, judge_bundle};
-use crate::ca_tools::early_time::{self, shown_date};
-use crate::ca_tools::material::{Material, RSASSA_PSS, public_key_matches};
-use crate::ca_tools::pem_file::InputFile;
 use crate::error::Result;
+use crate::judge::chain_verdict::{ChainReport, judge_bundle};
+use crate::read::early_time::{self, shown_date};
+use crate::read::material::{Material, public_key_matches};
+use crate::read::pem_file::InputFile;
 use crate::x509::facts::{thumbprint_sha1_of_der, thumbprint_sha256_of_der};
+use crate::x509::oid::{EXTENSION_REQUEST, ID_EC_PUBLIC_KEY, RSA_ENCRYPTION, RSASSA_PSS};
 use crate::x509::text::{attribute_name, describe_name, oid_name, oneline_name, string_value};
 use crate::x509::verify::{self, is_self_signed};
 
@@ -186,9 +187,6 @@ pub fn describe_certificate(file: &str, certificate: &Certificate, der: &[u8], n
     }
 }
 
-/// extensionRequest (PKCS#9): the extensions a CSR asks for.
-const EXTENSION_REQUEST: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.14");
-
 pub fn requested_extensions(csr: &CertReq) -> Vec<Extension> {
     csr.info
         .attributes
@@ -246,9 +244,6 @@ impl PublicKeyDescription {
         Self { algorithm: algorithm.to_string(), bits: None, curve: None, nist_curve: None, exponent: None, summary: algorithm.to_string() }
     }
 }
-
-const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
-const ID_EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
 
 pub fn describe_public_key(spki: &SubjectPublicKeyInfoOwned) -> PublicKeyDescription {
     let algorithm = oid_name(&spki.algorithm.oid);

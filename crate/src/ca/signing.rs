@@ -5,16 +5,16 @@
 use serde::Deserialize;
 use x509_cert::Certificate;
 
-use crate::ca_tools::import::ImportedCa;
-use crate::ca_tools::inspect::requested_extensions;
-use crate::ca_tools::material::Material;
-use crate::ca_tools::pem_file::InputFile;
+use crate::ca::import::ImportedCa;
 use crate::error::{Result, StudioError};
+use crate::judge::inspect::requested_extensions;
 use crate::make::form::ValidityBoundsForm;
 use crate::make::signed_devices::{DeviceSigningSpec, SignedDevices};
 use crate::output::bundle::{Bundle, OutputFile};
 use crate::output::layout;
 use crate::output::writers::write_signed_request;
+use crate::read::material::Material;
+use crate::read::pem_file::InputFile;
 use crate::rules::names;
 use crate::rules::validity::{TUTORIAL_VALIDITY_DAYS, ValidityBounds};
 use crate::x509::issue::{CertificateParams, SignedBy, issue};

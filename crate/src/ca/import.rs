@@ -7,10 +7,10 @@ use serde::Serialize;
 use x509_cert::Certificate;
 use x509_cert::ext::pkix::{BasicConstraints, KeyUsage, KeyUsages};
 
-use crate::ca_tools::material::{Found, Material, key_matches};
-use crate::ca_tools::pem_file::InputFile;
 use crate::error::{Result, StudioError};
 use crate::output::layout::role;
+use crate::read::material::{Found, Material, key_matches};
+use crate::read::pem_file::InputFile;
 use crate::x509::facts::{certificate_der, common_name_of, not_after_unix, pem_text, thumbprint_sha1_of_der};
 use crate::x509::issue::Issuer;
 use crate::x509::text::{describe_name, iso_time, openssl_time};

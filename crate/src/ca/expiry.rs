@@ -5,10 +5,10 @@
 
 use serde::Serialize;
 
-use crate::ca_tools::holdings::{Held, Holdings};
-use crate::ca_tools::pem_file::InputFile;
 use crate::error::{Result, StudioError};
 use crate::output::layout::role;
+use crate::read::holdings::{Held, Holdings};
+use crate::read::pem_file::InputFile;
 use crate::rules::validity::MAX_VALIDITY_DAYS;
 use crate::x509::facts::{common_name_of, issuer_common_name_of, not_after_unix, pem_text};
 use crate::x509::text::{describe_name, iso_time, visible};
