@@ -155,7 +155,7 @@ impl Pki {
 /// The report's problems all break `rule`; the first is that problem.
 fn only_rule(report: &ChainReport, rule: &str) -> cert_studio::judge::chain_verdict::ChainProblem {
     assert!(!report.ok, "{report:?}");
-    assert!(report.problems.iter().all(|p| p.rule == rule), "only {rule}: {:#?}", report.problems);
+    assert!(report.problems.iter().all(|p| p.rule.as_str() == rule), "only {rule}: {:#?}", report.problems);
     assert_eq!(report.summary, report.problems[0].message);
     report.problems[0].clone()
 }

@@ -121,12 +121,12 @@ fn check_mutual_tls(dir: &Scratch, ca: &ImportedCa, root: &str) {
     let endpoint = TlsServer {
         cert: &dir.write("server.pem", &server.files[0].contents),
         key: &dir.path("server.key"),
-        chain: Some(&dir.write("signers.pem", signers.iter().map(|c| certificate_pem(c).unwrap()).collect::<String>())),
+        chain: Some(&dir.write("signers.pem", signers.iter().map(|c| certificate_pem(&c.certificate).unwrap()).collect::<String>())),
         client_root: &dir.path(root),
     };
     let Handshake { client, server } =
         mutual_tls(&endpoint, &dir.path(root), &dir.path("certs_device-01-full-chain.cert.pem"), &dir.path("private_device-01.key.pem"));
-    let from = format!("{} ({}, {})", ca.common_name(), ca.certificate_file, ca.key_file);
+    let from = format!("{} ({}, {})", ca.common_name(), ca.as_read.file, ca.key_file);
     assert_eq!(client, "ACCEPTED gnip", "{from}: the handshake failed:\nserver:\n{server}");
     // In TLS 1.3 the client finishes before the server checks its chain:
     // the server's own log shows it verified the device up to the root.

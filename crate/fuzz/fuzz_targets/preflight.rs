@@ -20,8 +20,8 @@ fuzz_target!(|data: &[u8]| {
     let uploaded_ca: &[InputFile<'_>] = if uploaded.is_empty() { &[] } else { &uploaded_files };
     match preflight(&files, uploaded_ca, Some("1234"), NOW) {
         Ok(report) => {
-            let ids: Vec<&str> = report.rules.iter().map(|r| r.rule.id).collect();
-            let table: Vec<&str> = PREFLIGHT_RULES.iter().map(|r| r.id).collect();
+            let ids: Vec<&str> = report.rules.iter().map(|r| r.rule.id.as_str()).collect();
+            let table: Vec<&str> = PREFLIGHT_RULES.iter().map(|r| r.id.as_str()).collect();
             assert_eq!(ids, table, "every rule once, in the table's order");
             assert_eq!(report.ok, report.rules.iter().all(|r| r.status != RuleStatus::Failed));
             if uploaded_ca.is_empty() {

@@ -171,12 +171,20 @@ pub fn sign_csr(#[wasm_bindgen(unchecked_param_type = "SignCsrRequest")] input: 
     })
 }
 
-/// `inspect({ files: [{ name, contents }], password?, nowMs })` → `{
-/// certificates, requests, keys, chain }`, as `openssl x509 -text` shows them.
+/// `inspect({ files: [{ name, contents }], uploadedCa?, password?, nowMs })` →
+/// `{ certificates, requests, keys, chain, preflight, unreadable }`: each part
+/// as `openssl x509 -text` shows it, the chain verdict (a lone leaf too) and,
+/// when a device certificate is among the files, the Azure preflight on the
+/// same path (`uploadedCa`: the CA uploaded to Azure, as the trust anchor).
 #[wasm_bindgen(js_name = inspect, unchecked_return_type = "Inspection")]
 pub fn inspect_files(#[wasm_bindgen(unchecked_param_type = "InspectRequest")] input: JsValue) -> JsResult<JsValue> {
-    let input: FilesInput = from_js(input, "inspect request's fields")?;
-    to_js(&inspect::inspect(&input_files(&input.files), input.password.as_deref(), now_unix(input.now_ms))?)
+    let input: PreflightInput = from_js(input, "inspect request's fields")?;
+    to_js(&inspect::inspect_against(
+        &input_files(&input.files),
+        &input_files(&input.uploaded_ca),
+        input.password.as_deref(),
+        now_unix(input.now_ms),
+    )?)
 }
 
 #[derive(Deserialize, Default)]

@@ -3,6 +3,7 @@
 //! of it, and Inspect's description of each file.
 
 pub mod chain_verdict;
+pub mod describe;
 pub mod inspect;
 pub mod name_constraints;
 pub mod preflight;

@@ -3,24 +3,25 @@
 //! 1.1 apply (`rules::azure_preflight`), passed, failed or not checkable from
 //! what was given, with what was found and the error a person would see.
 
-use const_oid::db::rfc5280::{ANY_EXTENDED_KEY_USAGE, ID_CE_EXT_KEY_USAGE, ID_KP_CLIENT_AUTH};
+use const_oid::db::rfc5280::ID_CE_EXT_KEY_USAGE;
 use const_oid::db::rfc5912::{DSA_WITH_SHA_1, RSA_ENCRYPTION, SHA_1_WITH_RSA_ENCRYPTION};
 use serde::Serialize;
 use x509_cert::Certificate;
-use x509_cert::ext::pkix::{BasicConstraints, ExtendedKeyUsage};
 
 use crate::error::{Result, StudioError};
-use crate::judge::inspect::{describe_extension, describe_public_key};
+use crate::judge::chain_verdict::{ChainProblem, ChainQuestion, ChainReport, ChainRule, Purpose, judge};
+use crate::judge::describe::{describe_extension, describe_public_key};
 use crate::read::budget::ReadBudget;
 use crate::read::material::Material;
 use crate::read::pem_file::InputFile;
 use crate::rules::azure_preflight::{self as rule, MIN_RSA_BITS, PREFLIGHT_RULES, PreflightRule};
 use crate::rules::names::RegistrationId;
 use crate::rules::validity::IOT_EDGE_1_1_EXPIRY_LIMIT_UNIX;
-use crate::x509::facts::common_name_of;
+use crate::x509::facts::{common_name_of, is_ca, not_after_unix};
 use crate::x509::oid::ECDSA_WITH_SHA_1;
+use crate::x509::read_certificate::ReadCertificate;
 use crate::x509::text::{describe_name, oid_name, openssl_time};
-use crate::x509::verify::{ReadCertificate, chain_above, is_self_signed};
+use crate::x509::verify::is_self_signed;
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -44,6 +45,11 @@ pub enum RuleStatus {
     NotChecked,
 }
 
+impl RuleStatus {
+    /// Every status, for the check that the TypeScript union lists the same.
+    pub const ALL: [RuleStatus; 3] = [Self::Passed, Self::Failed, Self::NotChecked];
+}
+
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RuleResult {
@@ -54,18 +60,16 @@ pub struct RuleResult {
     pub detail: String,
 }
 
-/// How the device's certificate reaches the uploaded CA through the
-/// certificates it sends. Links are by name and signature
-/// (`x509::verify::chain_above`); full path validation can replace this one
-/// function.
+/// How the device's certificate reaches the uploaded CA, read off the
+/// verdict's path (built by rustls-webpki, or the studio's search).
 #[derive(Debug)]
-pub enum UploadedCaLink<'a> {
+enum UploadedCaLink {
     /// From the device up to the uploaded CA (the sent copy, or the uploaded one).
-    Reached(Vec<&'a Certificate>),
-    /// The chain ends at a self-signed root that is not the uploaded CA.
-    OtherRoot(Vec<&'a Certificate>),
-    /// The chain stops at a certificate whose issuer is neither sent nor the uploaded CA.
-    Incomplete(Vec<&'a Certificate>),
+    Reached,
+    /// The path ends at a self-signed root that is not the uploaded CA.
+    OtherRoot,
+    /// The path stops at a certificate whose issuer is neither sent nor the uploaded CA.
+    Incomplete,
 }
 
 /// The same CA: same subject and same public key (a renewed copy counts).
@@ -74,77 +78,85 @@ fn same_ca(a: &Certificate, b: &Certificate) -> bool {
         && a.tbs_certificate().subject_public_key_info() == b.tbs_certificate().subject_public_key_info()
 }
 
-pub fn link_to_uploaded_ca<'a>(
-    device: &'a Certificate,
-    sent: &[&'a Certificate],
-    uploaded: &'a Certificate,
-    given: &Given<'a>,
-) -> UploadedCaLink<'a> {
-    let pool: Vec<&Certificate> = sent.iter().copied().chain([uploaded]).collect();
-    let mut path = vec![device];
-    path.extend(given.above(device, &pool));
-    if let Some(at) = path.iter().position(|c| same_ca(c, uploaded)) {
-        path.truncate(at + 1);
-        return UploadedCaLink::Reached(path);
-    }
-    if path.last().is_some_and(|top| given.self_signed(top)) { UploadedCaLink::OtherRoot(path) } else { UploadedCaLink::Incomplete(path) }
+/// The certificates judged (those sent, then the uploaded CA unless one of
+/// them is it), the verdict on them, and how to name each.
+struct Judged<'a> {
+    certificates: Vec<&'a ReadCertificate>,
+    /// Index of the uploaded CA among `certificates`.
+    uploaded: Option<usize>,
+    /// How many of `certificates` were sent (the uploaded CA may follow).
+    sent: usize,
+    trusted: Vec<usize>,
+    verdict: ChainReport,
 }
 
-/// The certificates given, each with the DER it was read from (signatures
-/// are checked over those bytes); names them as Inspect numbers them, and the
-/// uploaded CA as such.
-pub struct Given<'a> {
-    sent: Vec<ReadCertificate<'a>>,
-    uploaded: Option<ReadCertificate<'a>>,
-}
-
-impl<'a> Given<'a> {
-    fn read(&self, certificate: &'a Certificate) -> ReadCertificate<'a> {
-        self.sent
-            .iter()
-            .chain(&self.uploaded)
-            .copied()
-            .find(|r| std::ptr::eq(r.certificate, certificate))
-            .expect("every certificate checked is one given")
+impl<'a> Judged<'a> {
+    fn certificate(&self, i: usize) -> &'a Certificate {
+        &self.certificates[i].certificate
     }
 
-    fn self_signed(&self, certificate: &'a Certificate) -> bool {
-        is_self_signed(certificate, self.read(certificate).der)
+    /// The verdict's path, 0-based, leaf first.
+    fn path(&self) -> Vec<usize> {
+        self.verdict.path.iter().map(|n| n - 1).collect()
     }
 
-    /// The issuers above `start` found in `pool`, by name and signature.
-    fn above(&self, start: &'a Certificate, pool: &[&'a Certificate]) -> Vec<&'a Certificate> {
-        let pool: Vec<ReadCertificate<'a>> = pool.iter().map(|c| self.read(c)).collect();
-        chain_above(self.read(start), &pool).into_iter().map(|r| r.certificate).collect()
+    fn reaches_trust(&self) -> bool {
+        self.path().last().is_some_and(|top| self.trusted.contains(top))
     }
 
-    fn of(&self, certificate: &Certificate) -> String {
-        let subject = describe_name(certificate.tbs_certificate().subject());
-        if let Some(n) = self.sent.iter().position(|c| std::ptr::eq(c.certificate, certificate)) {
-            format!("certificate {} ({subject})", n + 1)
-        } else {
-            format!("the uploaded CA ({subject})")
+    /// The path, then the uploaded CA if it is not on it: what the Azure rules look at.
+    fn checked(&self) -> Vec<usize> {
+        let mut checked = self.path();
+        if let Some(uploaded) = self.uploaded
+            && !checked.iter().any(|&i| same_ca(self.certificate(i), self.certificate(uploaded)))
+        {
+            checked.push(uploaded);
         }
+        checked
+    }
+
+    fn self_signed(&self, i: usize) -> bool {
+        is_self_signed(self.certificate(i), &self.certificates[i].der)
+    }
+
+    fn of(&self, i: usize) -> String {
+        let subject = describe_name(self.certificate(i).tbs_certificate().subject());
+        if i < self.sent { format!("certificate {} ({subject})", i + 1) } else { format!("the uploaded CA ({subject})") }
     }
 
     /// As the start of a sentence: `Certificate 2 (…)`.
-    fn starting(&self, certificate: &Certificate) -> String {
-        let label = self.of(certificate);
-        let mut chars = label.chars();
-        chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+    fn starting(&self, i: usize) -> String {
+        capitalised(&self.of(i))
     }
 
-    fn path(&self, path: &[&Certificate]) -> String {
-        path.iter().map(|c| self.of(c)).collect::<Vec<_>>().join(" → ")
+    fn path_text(&self, path: &[usize]) -> String {
+        path.iter().map(|&i| self.of(i)).collect::<Vec<_>>().join(" → ")
     }
+
+    fn problems(&self, rule: ChainRule) -> impl Iterator<Item = &ChainProblem> {
+        self.verdict.problems.iter().filter(move |p| p.rule == rule)
+    }
+
+    fn link(&self) -> Option<UploadedCaLink> {
+        self.uploaded?;
+        let top = *self.path().last()?;
+        Some(if self.reaches_trust() && self.problems(ChainRule::Signature).next().is_none() {
+            UploadedCaLink::Reached
+        } else if self.self_signed(top) && !self.trusted.contains(&top) {
+            UploadedCaLink::OtherRoot
+        } else {
+            UploadedCaLink::Incomplete
+        })
+    }
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 fn result(rule: PreflightRule, status: RuleStatus, detail: String) -> RuleResult {
     RuleResult { rule, status, detail }
-}
-
-fn is_ca(certificate: &Certificate) -> bool {
-    certificate.tbs_certificate().get_extension::<BasicConstraints>().ok().flatten().is_some_and(|(_, b)| b.ca)
 }
 
 /// Checks `files` (the device's certificate or chain, PEM/DER/PFX) against
@@ -153,161 +165,207 @@ fn is_ca(certificate: &Certificate) -> bool {
 pub fn preflight(files: &[InputFile<'_>], uploaded_ca: &[InputFile<'_>], password: Option<&str>, now_unix: u64) -> Result<Preflight> {
     let budget = ReadBudget::default();
     let material = Material::read_within(files, password, &budget)?;
-    let sent: Vec<&Certificate> = material.certificates.iter().map(|c| &c.item).collect();
-    let device = *sent.iter().find(|c| !is_ca(c)).ok_or_else(|| {
+    let uploaded = if uploaded_ca.is_empty() { None } else { Some(Material::read_within(uploaded_ca, password, &budget)?) };
+    let uploaded = match &uploaded {
+        None => None,
+        Some(m) => Some(the_uploaded_ca(&m.certificates)?),
+    };
+    Ok(assess(&material.certificates, uploaded, now_unix)?.1)
+}
+
+/// The one certificate of the uploaded CA's file, or the error naming `uploadedCa`.
+pub fn the_uploaded_ca(certificates: &[ReadCertificate]) -> Result<&ReadCertificate> {
+    match certificates {
+        [one] => Ok(one),
+        [] => Err(StudioError::field("uploadedCa", "The file given as the CA uploaded to Azure holds no certificate.")),
+        many => Err(StudioError::field(
+            "uploadedCa",
+            format!(
+                "The file given as the CA uploaded to Azure holds {} certificates; the portal takes one CA certificate: choose the one you uploaded.",
+                many.len()
+            ),
+        )),
+    }
+}
+
+/// The one judgement on certificates already read (Inspect reads them once):
+/// the chain verdict with the uploaded CA as the trust anchor (or the
+/// self-signed roots sent, without one), then each Azure rule on its path
+/// and findings.
+pub fn assess(sent: &[ReadCertificate], uploaded: Option<&ReadCertificate>, now_unix: u64) -> Result<(ChainReport, Preflight)> {
+    let device = sent.iter().position(|c| !is_ca(&c.certificate)).ok_or_else(|| {
         StudioError::field(
             "files",
             "No device certificate among the files (every certificate is a CA): add the device's certificate or its full chain.",
         )
     })?;
-    let uploaded_material = if uploaded_ca.is_empty() { None } else { Some(Material::read_within(uploaded_ca, password, &budget)?) };
-    let uploaded = match &uploaded_material {
-        None => None,
-        Some(m) => match m.certificates.as_slice() {
-            [one] => Some(&one.item),
-            [] => return Err(StudioError::field("uploadedCa", "The file given as the CA uploaded to Azure holds no certificate.")),
-            many => {
-                return Err(StudioError::field(
-                    "uploadedCa",
-                    format!(
-                        "The file given as the CA uploaded to Azure holds {} certificates; the portal takes one CA certificate: choose the one you uploaded.",
-                        many.len()
-                    ),
-                ));
-            }
-        },
-    };
-    let given = Given {
-        sent: material.certificates.iter().map(|c| ReadCertificate { certificate: &c.item, der: &c.der }).collect(),
-        uploaded: uploaded_material
-            .as_ref()
-            .and_then(|m| m.certificates.first())
-            .map(|c| ReadCertificate { certificate: &c.item, der: &c.der }),
-    };
-    let others: Vec<&Certificate> = sent.iter().copied().filter(|c| !std::ptr::eq(*c, device)).collect();
-
-    let (link, mut checked) = match uploaded {
-        Some(ca) => {
-            let link = link_to_uploaded_ca(device, &others, ca, &given);
-            let mut checked = match &link {
-                UploadedCaLink::Reached(p) | UploadedCaLink::OtherRoot(p) | UploadedCaLink::Incomplete(p) => p.clone(),
-            };
-            if !checked.iter().any(|c| same_ca(c, ca)) {
-                checked.push(ca);
-            }
-            (Some(link), checked)
-        }
+    let mut certificates: Vec<&ReadCertificate> = sent.iter().collect();
+    let uploaded_index = uploaded.map(|ca| match sent.iter().position(|c| c.der == ca.der) {
+        Some(i) => i,
         None => {
-            let mut path = vec![device];
-            path.extend(given.above(device, &others));
-            (None, path)
+            certificates.push(ca);
+            certificates.len() - 1
         }
+    });
+    let trusted: Vec<usize> = match uploaded_index {
+        Some(u) => (0..certificates.len()).filter(|&i| same_ca(&certificates[i].certificate, &certificates[u].certificate)).collect(),
+        None => (0..certificates.len()).filter(|&i| is_self_signed(&certificates[i].certificate, &certificates[i].der)).collect(),
     };
-    checked.dedup_by(|a, b| std::ptr::eq(*a, *b));
+    let ders: Vec<&[u8]> = certificates.iter().map(|c| c.der.as_slice()).collect();
+    let verdict = judge(&ChainQuestion {
+        certificates: &ders,
+        leaf: device,
+        trusted: &trusted,
+        now_unix,
+        purpose: Purpose::Device,
+        uploaded_ca: uploaded_index.filter(|&u| u >= sent.len()),
+    });
+    let judged = Judged { certificates, uploaded: uploaded_index, sent: sent.len(), trusted, verdict };
 
+    let sha2 = sha2_signatures(&judged);
     let mut rules = vec![
-        issued_under(&link, uploaded, &given),
-        chain_sent(&link, &checked, &given),
-        registration_id(device),
-        validity(&checked, &given, now_unix),
-        client_auth(device),
-        rsa_key_size(&checked, &given),
-        sha2_signatures(&checked, uploaded, &given),
-        iot_edge_1_1_expiry(&checked, &given),
+        issued_under(&judged),
+        chain_sent(&judged),
+        chain_accepted(&judged, sha2.status == RuleStatus::Failed),
+        registration_id(judged.certificate(device)),
+        validity(&judged),
+        client_auth(&judged, device),
+        rsa_key_size(&judged),
+        sha2,
+        iot_edge_1_1_expiry(&judged),
     ];
     rules.sort_by_key(|r| PREFLIGHT_RULES.iter().position(|p| p.id == r.rule.id));
-    Ok(Preflight {
-        device: given.of(device),
-        uploaded_ca: uploaded.map(|ca| given.of(ca)),
+    let preflight = Preflight {
+        device: judged.of(device),
+        uploaded_ca: uploaded_index
+            .map(|u| format!("the uploaded CA ({})", describe_name(judged.certificate(u).tbs_certificate().subject()))),
         ok: rules.iter().all(|r| r.status != RuleStatus::Failed),
         rules,
-    })
+    };
+    Ok((judged.verdict, preflight))
 }
 
-fn issued_under(link: &Option<UploadedCaLink<'_>>, uploaded: Option<&Certificate>, given: &Given<'_>) -> RuleResult {
+fn issued_under(judged: &Judged<'_>) -> RuleResult {
     let rule = rule::ISSUED_UNDER_UPLOADED_CA;
-    let (Some(link), Some(ca)) = (link, uploaded) else {
+    let (Some(link), Some(ca)) = (judged.link(), judged.uploaded) else {
         return result(rule, RuleStatus::NotChecked, "Add the certificate of the CA uploaded to Azure to check this.".into());
     };
+    let path = judged.path();
+    let top = *path.last().unwrap_or(&ca);
     match link {
-        UploadedCaLink::Reached(path) => result(rule, RuleStatus::Passed, format!("Issued under the uploaded CA: {}.", given.path(path))),
-        UploadedCaLink::OtherRoot(path) => result(
+        UploadedCaLink::Reached => result(rule, RuleStatus::Passed, format!("Issued under the uploaded CA: {}.", judged.path_text(&path))),
+        UploadedCaLink::OtherRoot => result(
             rule,
             RuleStatus::Failed,
             format!(
                 "The chain {} ends at another root, not at the uploaded CA ({}): upload and verify that root, or issue the device under the uploaded CA.",
-                given.path(path),
-                describe_name(ca.tbs_certificate().subject())
+                judged.path_text(&path),
+                describe_name(judged.certificate(ca).tbs_certificate().subject())
             ),
         ),
-        UploadedCaLink::Incomplete(path) => {
-            let top = path.last().copied().unwrap_or(ca);
-            if top.tbs_certificate().issuer() == ca.tbs_certificate().subject() {
-                result(
+        UploadedCaLink::Incomplete => {
+            // The link whose signature fails, or the top naming the uploaded CA as its issuer.
+            let forged = judged.problems(ChainRule::Signature).find_map(|p| p.certificates.first().map(|n| n - 1)).or_else(|| {
+                (judged.certificate(top).tbs_certificate().issuer() == judged.certificate(ca).tbs_certificate().subject()).then_some(top)
+            });
+            match forged {
+                Some(child) => result(
                     rule,
                     RuleStatus::Failed,
                     format!(
                         "{} names the uploaded CA as its issuer, but its signature does not verify with the uploaded CA's key: it was issued by another CA of the same name.",
-                        given.starting(top)
+                        judged.starting(child)
                     ),
-                )
-            } else {
-                result(
+                ),
+                None => result(
                     rule,
                     RuleStatus::NotChecked,
                     format!(
                         "{} is issued by {}, which is not among the files: with the certificates between it and the uploaded CA missing, which CA issued the device can't be told.",
-                        given.starting(top),
-                        describe_name(top.tbs_certificate().issuer())
+                        judged.starting(top),
+                        describe_name(judged.certificate(top).tbs_certificate().issuer())
                     ),
-                )
+                ),
             }
         }
     }
 }
 
-fn chain_sent(link: &Option<UploadedCaLink<'_>>, checked: &[&Certificate], given: &Given<'_>) -> RuleResult {
+fn chain_sent(judged: &Judged<'_>) -> RuleResult {
     let rule = rule::CHAIN_TO_UPLOADED_CA;
-    let missing = |top: &Certificate| {
-        format!(
-            "The files stop at {}, which is issued by {}: the device must send every certificate up to the CA uploaded to Azure (its full-chain file).",
-            given.of(top),
-            describe_name(top.tbs_certificate().issuer())
-        )
-    };
-    match link {
-        Some(UploadedCaLink::Reached(path)) => {
-            result(rule, RuleStatus::Passed, format!("The chain reaches the uploaded CA: {}.", given.path(path)))
+    let path = judged.path();
+    let top = *path.last().unwrap_or(&0);
+    let missing = format!(
+        "The files stop at {}, which is issued by {}: the device must send every certificate up to the CA uploaded to Azure (its full-chain file).",
+        judged.of(top),
+        describe_name(judged.certificate(top).tbs_certificate().issuer())
+    );
+    match judged.link() {
+        Some(UploadedCaLink::Reached) => {
+            result(rule, RuleStatus::Passed, format!("The chain reaches the uploaded CA: {}.", judged.path_text(&path)))
         }
-        Some(UploadedCaLink::OtherRoot(_)) => result(
+        Some(UploadedCaLink::OtherRoot) => result(
             rule,
             RuleStatus::NotChecked,
             "The device is not under the uploaded CA (see the next rule), so no chain it sends can reach it.".into(),
         ),
-        Some(UploadedCaLink::Incomplete(path)) => result(rule, RuleStatus::Failed, missing(path.last().copied().unwrap_or(checked[0]))),
-        None => {
-            let top = checked.last().copied().unwrap_or(checked[0]);
-            if given.self_signed(top) {
-                result(
-                    rule,
-                    RuleStatus::Passed,
-                    format!(
-                        "The files chain up to a self-signed root ({}); sent whole, they reach whichever of these CAs was uploaded.",
-                        given.path(checked)
-                    ),
-                )
-            } else {
-                result(
-                    rule,
-                    RuleStatus::NotChecked,
-                    format!(
-                        "{} That passes only if its issuer is the CA uploaded to Azure: add that CA's certificate to check.",
-                        missing(top)
-                    ),
-                )
-            }
-        }
+        Some(UploadedCaLink::Incomplete) if judged.reaches_trust() => result(
+            rule,
+            RuleStatus::NotChecked,
+            "The path reaches the uploaded CA's name, but a signature on it does not verify (see the next rule).".into(),
+        ),
+        Some(UploadedCaLink::Incomplete) => result(rule, RuleStatus::Failed, missing),
+        None if judged.self_signed(top) => result(
+            rule,
+            RuleStatus::Passed,
+            format!(
+                "The files chain up to a self-signed root ({}); sent whole, they reach whichever of these CAs was uploaded.",
+                judged.path_text(&path)
+            ),
+        ),
+        None if path.len() == 1 => result(
+            rule,
+            RuleStatus::NotChecked,
+            format!(
+                "Sent alone, this certificate is refused with DPS 401002 \"CA certificate not found.\" unless the CA uploaded to Azure is its direct issuer, {}. If the uploaded CA is a root with intermediates below it, the device must send its full chain (its certificate, the intermediates, then the root: the studio's <id>-full-chain.cert.pem). Add the uploaded CA's certificate to check.",
+                describe_name(judged.certificate(top).tbs_certificate().issuer())
+            ),
+        ),
+        None => result(
+            rule,
+            RuleStatus::NotChecked,
+            format!("{missing} That passes only if its issuer is the CA uploaded to Azure: add that CA's certificate to check."),
+        ),
     }
+}
+
+/// The verdict's findings that a TLS server refuses and no other rule here
+/// names: where the path ends is the two rules above's (when the uploaded CA
+/// is given), dates are `validity`'s, extendedKeyUsage `client-auth`'s, and a
+/// SHA-1 signature `sha2-signatures`'.
+fn chain_accepted(judged: &Judged<'_>, sha1_failed: bool) -> RuleResult {
+    let rule = rule::CHAIN_ACCEPTED;
+    let named_elsewhere = |p: &ChainProblem| match p.rule {
+        ChainRule::Validity | ChainRule::Eku => true,
+        ChainRule::MissingIssuer | ChainRule::Root => judged.uploaded.is_some(),
+        ChainRule::Signature => sha1_failed || judged.uploaded.is_some(),
+        _ => false,
+    };
+    let refused: Vec<&ChainProblem> = judged.verdict.problems.iter().filter(|p| p.rule.server_refuses() && !named_elsewhere(p)).collect();
+    if let Some(first) = refused.first() {
+        let more = match refused.len() {
+            1 => String::new(),
+            n => format!(" ({} more in the chain verdict)", n - 1),
+        };
+        return result(rule, RuleStatus::Failed, format!("{}{more}", capitalised(&first.message)));
+    }
+    let profile: Vec<&str> = judged.verdict.problems.iter().filter(|p| !p.rule.server_refuses()).map(|p| p.rule.as_str()).collect();
+    let note = if profile.is_empty() {
+        String::new()
+    } else {
+        format!(" The chain verdict also lists RFC 5280 profile findings servers don't enforce ({}).", profile.join(", "))
+    };
+    result(rule, RuleStatus::Passed, format!("Path: {}.{note}", judged.path_text(&judged.path())))
 }
 
 fn registration_id(device: &Certificate) -> RuleResult {
@@ -325,64 +383,47 @@ fn registration_id(device: &Certificate) -> RuleResult {
     }
 }
 
-fn validity(checked: &[&Certificate], given: &Given<'_>, now_unix: u64) -> RuleResult {
+/// The verdict's date findings on the path (checked there once).
+fn validity(judged: &Judged<'_>) -> RuleResult {
     let rule = rule::VALIDITY;
-    let mut problems = Vec::new();
-    for certificate in checked {
-        let window = certificate.tbs_certificate().validity();
-        let (not_before, not_after) = (window.not_before.to_unix_duration().as_secs(), window.not_after.to_unix_duration().as_secs());
-        if now_unix > not_after {
-            problems.push(format!("{} expired on {}", given.starting(certificate), openssl_time(not_after)));
-        } else if now_unix < not_before {
-            problems.push(format!("{} is not valid until {}", given.starting(certificate), openssl_time(not_before)));
-        }
+    let problems: Vec<String> = judged.problems(ChainRule::Validity).map(|p| capitalised(p.message.trim_end_matches('.'))).collect();
+    if !problems.is_empty() {
+        return result(rule, RuleStatus::Failed, format!("{}.", problems.join("; ")));
     }
-    if problems.is_empty() {
-        let first_end =
-            checked.iter().map(|c| c.tbs_certificate().validity().not_after.to_unix_duration().as_secs()).min().unwrap_or(now_unix);
-        let which = if checked.len() == 1 { "The certificate is".to_string() } else { format!("All {} certificates are", checked.len()) };
-        result(rule, RuleStatus::Passed, format!("{which} valid now; the first to expire does so on {}.", openssl_time(first_end)))
-    } else {
-        result(rule, RuleStatus::Failed, format!("{}.", problems.join("; ")))
-    }
+    let path = judged.path();
+    let first_end = path.iter().map(|&i| not_after_unix(judged.certificate(i))).min().unwrap_or_default();
+    let which = if path.len() == 1 { "The certificate is".to_string() } else { format!("All {} certificates are", path.len()) };
+    result(rule, RuleStatus::Passed, format!("{which} valid now; the first to expire does so on {}.", openssl_time(first_end)))
 }
 
-fn client_auth(device: &Certificate) -> RuleResult {
+/// The verdict's extendedKeyUsage findings: the device's, and a CA's above it that leaves clientAuth out.
+fn client_auth(judged: &Judged<'_>, device: usize) -> RuleResult {
     let rule = rule::CLIENT_AUTH;
-    let tbs = device.tbs_certificate();
-    let shown = || {
-        tbs.extensions()
-            .and_then(|exts| exts.iter().find(|e| e.extn_id == ID_CE_EXT_KEY_USAGE))
-            .map(|e| describe_extension(e).lines.join(", "))
-            .unwrap_or_default()
-    };
-    match tbs.get_extension::<ExtendedKeyUsage>() {
-        Ok(None) => result(rule, RuleStatus::Passed, "The device certificate has no extendedKeyUsage, which allows any use.".into()),
-        Ok(Some((_, usage))) if usage.0.iter().any(|oid| *oid == ID_KP_CLIENT_AUTH || *oid == ANY_EXTENDED_KEY_USAGE) => {
-            result(rule, RuleStatus::Passed, format!("extendedKeyUsage: {}.", shown()))
-        }
-        Ok(Some(_)) => result(
-            rule,
-            RuleStatus::Failed,
-            format!("The device certificate's extendedKeyUsage is {}, without TLS Web Client Authentication (clientAuth).", shown()),
-        ),
-        Err(_) => result(rule, RuleStatus::Failed, "The device certificate's extendedKeyUsage can't be decoded.".into()),
+    let problems: Vec<String> = judged.problems(ChainRule::Eku).map(|p| capitalised(p.message.trim_end_matches('.'))).collect();
+    if !problems.is_empty() {
+        return result(rule, RuleStatus::Failed, format!("{}.", problems.join("; ")));
+    }
+    let tbs = judged.certificate(device).tbs_certificate();
+    match tbs.extensions().and_then(|exts| exts.iter().find(|e| e.extn_id == ID_CE_EXT_KEY_USAGE)) {
+        None => result(rule, RuleStatus::Passed, "The device certificate has no extendedKeyUsage, which allows any use.".into()),
+        Some(e) => result(rule, RuleStatus::Passed, format!("extendedKeyUsage: {}.", describe_extension(e).lines.join(", "))),
     }
 }
 
-fn rsa_key_size(checked: &[&Certificate], given: &Given<'_>) -> RuleResult {
+fn rsa_key_size(judged: &Judged<'_>) -> RuleResult {
     let rule = rule::RSA_KEY_SIZE;
+    let checked = judged.checked();
+    let spki = |i: usize| judged.certificate(i).tbs_certificate().subject_public_key_info();
     let small: Vec<String> = checked
         .iter()
-        .filter(|c| c.tbs_certificate().subject_public_key_info().algorithm.oid == RSA_ENCRYPTION)
-        .filter_map(|c| {
-            let bits = describe_public_key(c.tbs_certificate().subject_public_key_info()).bits?;
-            (bits < MIN_RSA_BITS).then(|| format!("{} has an RSA key of {bits} bits", given.starting(c)))
+        .filter(|&&i| spki(i).algorithm.oid == RSA_ENCRYPTION)
+        .filter_map(|&i| {
+            let bits = describe_public_key(spki(i)).bits?;
+            (bits < MIN_RSA_BITS).then(|| format!("{} has an RSA key of {bits} bits", judged.starting(i)))
         })
         .collect();
     if small.is_empty() {
-        let keys: Vec<String> =
-            checked.iter().map(|c| describe_public_key(c.tbs_certificate().subject_public_key_info()).summary).collect();
+        let keys: Vec<String> = checked.iter().map(|&i| describe_public_key(spki(i)).summary).collect();
         result(rule, RuleStatus::Passed, format!("Keys: {}.", keys.join(", ")))
     } else {
         result(rule, RuleStatus::Failed, format!("{}; Azure needs at least {MIN_RSA_BITS}.", small.join("; ")))
@@ -391,17 +432,17 @@ fn rsa_key_size(checked: &[&Certificate], given: &Given<'_>) -> RuleResult {
 
 /// The signatures a verifier checks: each certificate's but a trust anchor's
 /// (the uploaded CA, or a self-signed root), whose own signature nobody checks.
-fn sha2_signatures(checked: &[&Certificate], uploaded: Option<&Certificate>, given: &Given<'_>) -> RuleResult {
+fn sha2_signatures(judged: &Judged<'_>) -> RuleResult {
     let rule = rule::SHA2_SIGNATURES;
-    let verified: Vec<&&Certificate> =
-        checked.iter().filter(|c| !given.self_signed(c) && !uploaded.is_some_and(|ca| same_ca(c, ca))).collect();
+    let verified: Vec<usize> = judged.checked().into_iter().filter(|&i| !judged.self_signed(i) && !judged.trusted.contains(&i)).collect();
+    let algorithm = |i: usize| judged.certificate(i).signature_algorithm().oid;
     let sha1: Vec<String> = verified
         .iter()
-        .filter(|c| [SHA_1_WITH_RSA_ENCRYPTION, ECDSA_WITH_SHA_1, DSA_WITH_SHA_1].contains(&c.signature_algorithm().oid))
-        .map(|c| format!("{} is signed with {}", given.starting(c), oid_name(&c.signature_algorithm().oid)))
+        .filter(|&&i| [SHA_1_WITH_RSA_ENCRYPTION, ECDSA_WITH_SHA_1, DSA_WITH_SHA_1].contains(&algorithm(i)))
+        .map(|&i| format!("{} is signed with {}", judged.starting(i), oid_name(&algorithm(i))))
         .collect();
     if sha1.is_empty() {
-        let algorithms: Vec<String> = verified.iter().map(|c| oid_name(&c.signature_algorithm().oid)).collect();
+        let algorithms: Vec<String> = verified.iter().map(|&i| oid_name(&algorithm(i))).collect();
         let shown = if algorithms.is_empty() { "none below the trust anchor".to_string() } else { algorithms.join(", ") };
         result(rule, RuleStatus::Passed, format!("Signatures checked: {shown}."))
     } else {
@@ -409,16 +450,17 @@ fn sha2_signatures(checked: &[&Certificate], uploaded: Option<&Certificate>, giv
     }
 }
 
-fn iot_edge_1_1_expiry(checked: &[&Certificate], given: &Given<'_>) -> RuleResult {
+fn iot_edge_1_1_expiry(judged: &Judged<'_>) -> RuleResult {
     let rule = rule::IOT_EDGE_1_1_EXPIRY;
-    let not_after = |c: &Certificate| c.tbs_certificate().validity().not_after.to_unix_duration().as_secs();
+    let checked = judged.checked();
+    let not_after = |i: usize| not_after_unix(judged.certificate(i));
     let late: Vec<String> = checked
         .iter()
-        .filter(|c| not_after(c) >= IOT_EDGE_1_1_EXPIRY_LIMIT_UNIX)
-        .map(|c| format!("{} expires on {}", given.starting(c), openssl_time(not_after(c))))
+        .filter(|&&i| not_after(i) >= IOT_EDGE_1_1_EXPIRY_LIMIT_UNIX)
+        .map(|&i| format!("{} expires on {}", judged.starting(i), openssl_time(not_after(i))))
         .collect();
     if late.is_empty() {
-        let last = checked.iter().map(|c| not_after(c)).max().unwrap_or(0);
+        let last = checked.iter().map(|&i| not_after(i)).max().unwrap_or(0);
         result(rule, RuleStatus::Passed, format!("The last certificate to expire does so on {}, before 2038.", openssl_time(last)))
     } else {
         result(rule, RuleStatus::Failed, format!("{}.", late.join("; ")))

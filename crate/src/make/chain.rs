@@ -278,7 +278,7 @@ mod tests {
             assert!(paths.iter().any(|p| p == expected), "{expected} missing from {paths:?}");
         }
         let entries = chain.entries().unwrap();
-        assert_eq!(entries.iter().map(|e| e.role).collect::<Vec<_>>(), ["root", "intermediate", "device", "device"]);
+        assert_eq!(entries.iter().map(|e| e.role.as_str()).collect::<Vec<_>>(), ["root", "intermediate", "device", "device"]);
         assert_eq!(entries[2].issuer_common_name, "Azure IoT Hub Intermediate Cert Test Only");
     }
 

@@ -22,6 +22,7 @@ use crate::read::{early_time, ec_explicit, legacy_pem, p7b, pfx_read};
 use crate::rules::chain_shape::MAX_INTERMEDIATES;
 use crate::x509::key::PrivateKey;
 use crate::x509::oid::RSASSA_PSS;
+use crate::x509::read_certificate::ReadCertificate;
 use crate::x509::text::{encryption_scheme_name, key_type_name, oid_name};
 
 /// Something read from a file, with the file's name for messages.
@@ -37,7 +38,7 @@ pub struct Found<T> {
 /// What the files held, in the order they came.
 #[derive(Default)]
 pub struct Material {
-    pub certificates: Vec<Found<Certificate>>,
+    pub certificates: Vec<ReadCertificate>,
     pub requests: Vec<Found<CertReq>>,
     pub keys: Vec<Found<PrivateKey>>,
     /// Keys the studio reads but can't sign with (RSA-PSS), by their public
@@ -145,7 +146,7 @@ impl Material {
         let certificate = early_time::decode_certificate(der)?;
         // A bundle, a chain file and a PFX often repeat the same certificate.
         if !self.certificates.iter().any(|c| c.der == der) {
-            self.certificates.push(Found { item: certificate, der: der.to_vec(), file: file.to_string() });
+            self.certificates.push(ReadCertificate { certificate, der: der.to_vec(), file: file.to_string() });
         }
         Ok(())
     }

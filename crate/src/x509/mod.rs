@@ -10,6 +10,7 @@ pub mod oid;
 pub mod password_key;
 pub mod profile;
 pub mod random;
+pub mod read_certificate;
 pub mod signing;
 pub mod text;
 pub mod verify;
