@@ -176,3 +176,52 @@ fn the_reader_of_imports_sees_grouped_and_plain_paths() {
     let named = modules_named("use crate::x509::{key::{PrivateKey, KeyAlgorithm}, text};\nuse crate::read::budget::ReadBudget;");
     assert_eq!(named.into_iter().collect::<Vec<_>>(), ["read/budget", "x509/key", "x509/text"]);
 }
+
+/// Every item `lib.rs` re-exports (the crate's API) has a doc comment where it is defined.
+#[test]
+fn every_item_of_the_curated_api_is_documented() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let lib = fs::read_to_string(src.join("lib.rs")).unwrap();
+    let mut undocumented = Vec::new();
+    let mut checked = 0;
+    for line in lib.lines().filter_map(|l| l.strip_prefix("pub use ")) {
+        let line = line.trim_end_matches(';');
+        let (path, names) = match line.split_once("::{") {
+            Some((path, names)) => (path.to_string(), names.trim_end_matches('}').split(", ").map(String::from).collect()),
+            None => {
+                let (path, name) = line.rsplit_once("::").unwrap();
+                (path.to_string(), vec![name.to_string()])
+            }
+        };
+        let segments: Vec<&str> = path.split("::").collect();
+        // `part::module` is part/module.rs; a bare `part` is part.rs or part/mod.rs.
+        let file = match segments.as_slice() {
+            [part] if src.join(format!("{part}.rs")).exists() => src.join(format!("{part}.rs")),
+            [part] => src.join(part).join("mod.rs"),
+            [part, module, ..] => src.join(part).join(format!("{module}.rs")),
+            [] => unreachable!("a use path has a segment"),
+        };
+        let text = fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let lines: Vec<&str> = text.lines().collect();
+        for name in names.iter().filter(|n| *n != "self") {
+            let definition = lines.iter().position(|l| {
+                ["pub struct ", "pub enum ", "pub fn ", "pub trait ", "pub type "].iter().any(|kind| {
+                    l.strip_prefix(kind).is_some_and(|rest| {
+                        rest.strip_prefix(name.as_str()).is_some_and(|after| after.starts_with(['<', '(', ' ', '{', ';']))
+                    })
+                })
+            });
+            let Some(at) = definition else {
+                undocumented.push(format!("{name}: no definition found in {}", file.display()));
+                continue;
+            };
+            checked += 1;
+            let above = lines[..at].iter().rev().find(|l| !l.trim_start().starts_with("#["));
+            if !above.is_some_and(|l| l.trim_start().starts_with("///")) {
+                undocumented.push(format!("{name} ({})", file.display()));
+            }
+        }
+    }
+    assert!(checked > 40, "only {checked} items found: the reader of lib.rs is broken");
+    assert!(undocumented.is_empty(), "items of the crate's API without a doc comment:\n{}", undocumented.join("\n"));
+}

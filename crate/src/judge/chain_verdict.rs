@@ -164,6 +164,7 @@ impl Serialize for ChainRule {
     }
 }
 
+/// One broken rule of the chain verdict, on a link or a certificate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChainProblem {
@@ -176,6 +177,7 @@ pub struct ChainProblem {
     pub message: String,
 }
 
+/// The chain verdict: the path a TLS server builds and every rule it breaks.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChainReport {

@@ -23,6 +23,8 @@ use crate::x509::read_certificate::ReadCertificate;
 use crate::x509::text::{describe_name, oid_name, openssl_time};
 use crate::x509::verify::is_self_signed;
 
+/// The Azure preflight: each rule DPS, IoT Hub and IoT Edge 1.1 apply to a
+/// device's chain, on the chain verdict's path.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Preflight {
@@ -36,6 +38,7 @@ pub struct Preflight {
     pub ok: bool,
 }
 
+/// What the preflight found for one rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum RuleStatus {
@@ -50,6 +53,7 @@ impl RuleStatus {
     pub const ALL: [RuleStatus; 3] = [Self::Passed, Self::Failed, Self::NotChecked];
 }
 
+/// One preflight rule with its status and what was found.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RuleResult {

@@ -92,6 +92,8 @@ pub struct SelfSignedDevice {
     pub issued: Issued,
 }
 
+/// Self-signed device certificates for a DPS individual enrollment (a
+/// primary and, when asked, a secondary).
 pub struct IndividualEnrollment {
     pub spec: EnrollmentSpec,
     /// The primary, then the secondary if asked for.

@@ -19,6 +19,7 @@ use crate::x509::random;
 /// CA keys deserve OWASP's current figure, and every reader accepts any count.
 pub const PKCS8_PBKDF2_ITERATIONS: u32 = 600_000;
 
+/// The key types the studio makes and signs with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum KeyAlgorithm {
     Rsa2048,
@@ -113,6 +114,8 @@ impl KeyEncoding {
     }
 }
 
+/// A private key the studio signs with (zeroized when dropped), or one held
+/// and used by the caller.
 #[derive(Clone)]
 pub enum PrivateKey {
     Rsa(Box<rsa::pkcs1v15::SigningKey<Sha256>>),

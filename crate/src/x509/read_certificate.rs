@@ -7,6 +7,7 @@ use x509_cert::Certificate;
 use crate::x509::facts::is_ca;
 use crate::x509::verify::{is_self_signed, verify_certificate};
 
+/// A certificate as read from a file: parsed, its bytes as read, and where it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReadCertificate {
     pub certificate: Certificate,
