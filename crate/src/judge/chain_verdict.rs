@@ -283,17 +283,7 @@ impl<'a> Held<'a> {
     }
 
     fn label(&self, i: usize) -> String {
-        let number = if self.uploaded_ca == Some(i) { "the uploaded CA".to_string() } else { format!("certificate {}", i + 1) };
-        match self.get(i) {
-            Some(c) => {
-                // A subject of thousands of attributes (limbo's denial-of-service cases) is named by its start.
-                let name = describe_name(c.tbs_certificate().subject());
-                let short: String = name.chars().take(120).collect();
-                let more = if short.len() < name.len() { "…" } else { "" };
-                format!("{number} ({short}{more})")
-            }
-            None => number,
-        }
+        certificate_label(i, self.get(i), self.uploaded_ca == Some(i))
     }
 
     /// `child`'s signature verifies with `issuer`'s key, over `child`'s bytes
@@ -311,6 +301,22 @@ impl<'a> Held<'a> {
             .is_some_and(|i| verify::verify_certificate(self.ders[child], i.tbs_certificate().subject_public_key_info()).is_ok());
         checked.insert((child, issuer), good);
         good
+    }
+}
+
+/// How the verdict and the preflight name certificate `i` (0-based, in the
+/// order given): `certificate 2 (CN = …)`, or `the uploaded CA (CN = …)`.
+pub fn certificate_label(i: usize, certificate: Option<&Certificate>, uploaded: bool) -> String {
+    let number = if uploaded { "the uploaded CA".to_string() } else { format!("certificate {}", i + 1) };
+    match certificate {
+        Some(c) => {
+            // A subject of thousands of attributes (limbo's denial-of-service cases) is named by its start.
+            let name = describe_name(c.tbs_certificate().subject());
+            let short: String = name.chars().take(120).collect();
+            let more = if short.len() < name.len() { "…" } else { "" };
+            format!("{number} ({short}{more})")
+        }
+        None => number,
     }
 }
 

@@ -9,7 +9,7 @@ use serde::Serialize;
 use x509_cert::Certificate;
 
 use crate::error::{Result, StudioError};
-use crate::judge::chain_verdict::{ChainProblem, ChainQuestion, ChainReport, ChainRule, Purpose, judge};
+use crate::judge::chain_verdict::{ChainProblem, ChainQuestion, ChainReport, ChainRule, Purpose, certificate_label, judge};
 use crate::judge::describe::{describe_extension, describe_public_key};
 use crate::read::budget::ReadBudget;
 use crate::read::material::Material;
@@ -124,8 +124,7 @@ impl<'a> Judged<'a> {
     }
 
     fn of(&self, i: usize) -> String {
-        let subject = describe_name(self.certificate(i).tbs_certificate().subject());
-        if i < self.sent { format!("certificate {} ({subject})", i + 1) } else { format!("the uploaded CA ({subject})") }
+        certificate_label(i, Some(self.certificate(i)), i >= self.sent)
     }
 
     /// As the start of a sentence: `Certificate 2 (…)`.
