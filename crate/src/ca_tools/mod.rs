@@ -6,6 +6,7 @@
 
 pub mod budget;
 pub mod chain_verdict;
+pub mod device_registry;
 pub mod early_time;
 pub mod ec_explicit;
 pub mod expiry;

@@ -34,6 +34,16 @@ pub fn csr(stem: &str) -> String {
     format!("csr/{stem}.csr.pem")
 }
 
+/// A CSR as Azure Device Registry takes it from a device: one line of base64 DER.
+pub fn csr_base64(stem: &str) -> String {
+    format!("csr/{stem}.csr.b64")
+}
+
+/// A CA chain file: the certificate, then its issuers up to the root.
+pub fn chain(stem: &str) -> String {
+    format!("certs/{stem}.chain.cert.pem")
+}
+
 pub fn snippet(stem: &str, sample_file: &str) -> String {
     format!("snippets/{stem}.{sample_file}")
 }
@@ -114,6 +124,25 @@ pub const ENROLLMENT_GROUP_STEM: &str = "enrollment-group";
 pub const ENROLLMENT_GROUP_AZ: &str = "az-cli.sh";
 pub const ENROLLMENT_GROUP_POWERSHELL: &str = "Add-AzIoTDeviceProvisioningServiceEnrollmentGroup.ps1";
 
+/// Azure IoT Operations' MQTT broker: the client CA chain's stems and the
+/// snippets, `snippets/iot-operations.<sample>`.
+pub const IOT_OPERATIONS_ROOT_STEM: &str = "iot-operations-client.root.ca";
+pub const IOT_OPERATIONS_INTERMEDIATE_STEM: &str = "iot-operations-client.intermediate";
+pub const IOT_OPERATIONS_STEM: &str = "iot-operations";
+pub const IOT_OPERATIONS_CONFIGMAP: &str = "client-ca.configmap.sh";
+pub const IOT_OPERATIONS_BROKER_AUTHENTICATION: &str = "broker-authentication.yaml";
+pub const IOT_OPERATIONS_AZ: &str = "az-cli.sh";
+pub const IOT_OPERATIONS_MOSQUITTO: &str = "mosquitto_pub.sh";
+/// The key the client CA has in its ConfigMap, as the tutorial names it.
+pub const IOT_OPERATIONS_CONFIGMAP_KEY: &str = "client_ca.pem";
+
+/// Azure Device Registry: `snippets/device-registry.<sample>`.
+pub const DEVICE_REGISTRY_STEM: &str = "device-registry";
+pub const DEVICE_REGISTRY_ROOT_STEM: &str = "device-registry.root.ca";
+pub const DEVICE_REGISTRY_POLICY_AZ: &str = "policy.az-cli.sh";
+pub const DEVICE_REGISTRY_ACTIVATE_AZ: &str = "activate-policy.az-cli.sh";
+pub const DEVICE_REGISTRY_ENROLLMENT_AZ: &str = "enrollment.az-cli.sh";
+
 /// Every snippet file's sample, as the page's snippet tabs show them:
 /// `(id, tab label, sample file)`, in the tabs' order.
 pub const SNIPPET_SAMPLES: [(&str, &str, &str); 13] = [
@@ -153,4 +182,5 @@ pub mod role {
     pub const PRIMARY: &str = "primary";
     pub const SECONDARY: &str = "secondary";
     pub const VERIFICATION: &str = "verification";
+    pub const CLIENT: &str = "client";
 }
