@@ -340,7 +340,7 @@ pub fn make_rollover(#[wasm_bindgen(unchecked_param_type = "RolloverRequest")] i
 }
 
 /// A root for Azure Device Registry's certificate management: `{ files, chain }`.
-/// `spec`: `{ keyAlgorithm: 'ec-p256' | 'ec-p384', rootCn, validityDays (≥ 365),
+/// `spec`: `{ keyAlgorithm: 'ec-p256' | 'ec-p384', rootCn, validityDays (≥ 366; default 730),
 /// notBeforeMs?, notAfterMs?, caKeyPassword }`; `keys`: one PKCS#8 DER key or `undefined`.
 #[wasm_bindgen(js_name = makeDeviceRegistryRoot, unchecked_return_type = "Product")]
 pub fn make_device_registry_root(

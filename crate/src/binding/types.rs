@@ -270,7 +270,7 @@ export interface RenewCaResult {
 export interface DeviceRegistryRootSpec extends ValidityBounds {
   keyAlgorithm?: 'ec-p256' | 'ec-p384';
   rootCn?: string;
-  /** At least 365. */
+  /** At least 366 (365 must be left when it is uploaded); default 730. */
   validityDays?: number;
   caKeyPassword?: string;
 }

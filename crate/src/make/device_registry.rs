@@ -27,8 +27,11 @@ use crate::x509::key::{KeyAlgorithm, PrivateKey};
 use crate::x509::profile::DEVICE_REGISTRY_ROOT;
 use crate::x509::signing::Signing;
 
-/// The service asks for at least a year left on the root.
-pub const MIN_VALIDITY_DAYS: u32 = 365;
+/// The service asks for at least 365 days left on the root when it is
+/// uploaded, so a root of exactly 365 days is already too short a second later.
+pub const MIN_VALIDITY_DAYS: u32 = 366;
+/// Two years: a year of margin to upload the root and renew it in time.
+pub const DEFAULT_VALIDITY_DAYS: u32 = 730;
 const STEM: &str = layout::DEVICE_REGISTRY_ROOT_STEM;
 /// The policy the scripts name when none is given.
 pub const DEFAULT_POLICY: &str = "external-ca";
@@ -51,7 +54,7 @@ impl Default for DeviceRegistryRootSpec {
         Self {
             key_algorithm: KeyAlgorithm::EcP384,
             common_name: "Device Registry Root CA".into(),
-            validity_days: MIN_VALIDITY_DAYS,
+            validity_days: DEFAULT_VALIDITY_DAYS,
             validity_bounds: ValidityBounds::default(),
             ca_key_password: Some("1234".into()),
             policy_name: DEFAULT_POLICY.into(),
@@ -75,7 +78,9 @@ impl DeviceRegistryRoot {
         if validity.not_after_unix < now_unix + u64::from(MIN_VALIDITY_DAYS) * 86_400 {
             return Err(StudioError::field(
                 "validityDays",
-                format!("Azure Device Registry needs a root with at least {MIN_VALIDITY_DAYS} days left."),
+                format!(
+                    "Azure Device Registry needs a root with at least 365 days left when it is uploaded: give it at least {MIN_VALIDITY_DAYS} days."
+                ),
             ));
         }
         let key = keys_or_generate("The root", keys, &[spec.key_algorithm])?.remove(0);
