@@ -8,7 +8,8 @@ use std::cell::RefCell;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
-use super::{FileOut, JsResult, bytes_as_uint8array, files_in, files_out, from_js, keys_in, now_unix, product_out, to_js};
+use super::{FileOut, JsResult, bytes_as_uint8array, files_in, files_out, from_js, now_unix, product_out, to_js};
+use crate::ca_tools::device_registry::{self, IntermediateSigningSpec};
 use crate::ca_tools::expiry::{self, DEFAULT_WITHIN_DAYS};
 use crate::ca_tools::import::{ImportedCa, ImportedCaSummary, ImportedCas, import_cas};
 use crate::ca_tools::inspect;
@@ -186,22 +187,32 @@ struct PreflightInput {
     uploaded_ca: Vec<NamedFileIn>,
     password: Option<String>,
     now_ms: f64,
+    /// Present: Azure Device Registry's rules too (the files may be the device's CSR).
+    device_registry: Option<DeviceRegistryPreflightIn>,
 }
 
-/// `preflight({ files, uploadedCa?: [{ name, contents }], password?, nowMs })`
-/// → `{ device, uploadedCa, ok, rules: [{ id, title, appliesTo, azureCode,
-/// azureError, status: 'passed' | 'failed' | 'not-checked', detail }] }`: the
-/// rules DPS, IoT Hub and IoT Edge 1.1 apply to the device's chain. `.field`
-/// `files` without a device certificate, `uploadedCa` for a bad CA file.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct DeviceRegistryPreflightIn {
+    registration_id: Option<String>,
+}
+
+/// `preflight({ files, uploadedCa?: [{ name, contents }], password?, nowMs,
+/// deviceRegistry?: { registrationId? } })` → `{ device, uploadedCa, ok, rules:
+/// [{ id, title, appliesTo, azureCode, azureError, status: 'passed' | 'failed'
+/// | 'not-checked', detail }] }`: the rules DPS, IoT Hub and IoT Edge 1.1
+/// apply to the device's chain (with `deviceRegistry`, Azure Device
+/// Registry's device and root rules too; the files may be the device's CSR).
+/// `.field` `files` without a device certificate, `uploadedCa` for a bad CA file.
 #[wasm_bindgen(js_name = preflight, unchecked_return_type = "PreflightResult")]
 pub fn preflight_files(#[wasm_bindgen(unchecked_param_type = "PreflightRequest")] input: JsValue) -> JsResult<JsValue> {
     let input: PreflightInput = from_js(input, "preflight request's fields")?;
-    let checked = preflight::preflight(
-        &input_files(&input.files),
-        &input_files(&input.uploaded_ca),
-        input.password.as_deref(),
-        now_unix(input.now_ms),
-    )?;
+    let (files, uploaded, password, now) =
+        (input_files(&input.files), input_files(&input.uploaded_ca), input.password.as_deref(), now_unix(input.now_ms));
+    let checked = match &input.device_registry {
+        None => preflight::preflight(&files, &uploaded, password, now)?,
+        Some(adr) => device_registry::device_registry_preflight(&files, &uploaded, password, adr.registration_id.as_deref(), now)?,
+    };
     to_js(&checked)
 }
 
@@ -339,17 +350,69 @@ pub fn make_rollover(#[wasm_bindgen(unchecked_param_type = "RolloverRequest")] i
     to_js(&Out { files: files_out(rollover.files()?), chain: rollover.entries()?, steps: rollover.steps()?, cas })
 }
 
-/// A root for Azure Device Registry's certificate management: `{ files, chain }`.
-/// `spec`: `{ keyAlgorithm: 'ec-p256' | 'ec-p384', rootCn, validityDays (≥ 366; default 730),
-/// notBeforeMs?, notAfterMs?, caKeyPassword }`; `keys`: one PKCS#8 DER key or `undefined`.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct DeviceRegistryRootInput {
+    now_ms: f64,
+    #[serde(flatten)]
+    spec: DeviceRegistryRootForm,
+}
+
+/// `makeDeviceRegistryRoot({ keyAlgorithm: 'ec-p256' | 'ec-p384', rootCn,
+/// validityDays (≥ 366; default 730), notBeforeMs?, notAfterMs?,
+/// caKeyPassword, policyName, nowMs })` → `{ files, chain }`: a root for
+/// Azure Device Registry's certificate management, and the policy's command.
 #[wasm_bindgen(js_name = makeDeviceRegistryRoot, unchecked_return_type = "Product")]
-pub fn make_device_registry_root(
-    #[wasm_bindgen(unchecked_param_type = "DeviceRegistryRootSpec")] spec: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "KeysInput")] keys: JsValue,
-    #[wasm_bindgen(js_name = "nowMs")] now_ms: f64,
+pub fn make_device_registry_root(#[wasm_bindgen(unchecked_param_type = "DeviceRegistryRootRequest")] input: JsValue) -> JsResult<JsValue> {
+    let input: DeviceRegistryRootInput = from_js(input, "Device Registry root settings")?;
+    product_out(&DeviceRegistryRoot::build(input.spec.into_spec()?, None, now_unix(input.now_ms))?)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct IntermediateSigningInput {
+    ca_id: u32,
+    csr: NamedFileIn,
+    validity_days: Option<u32>,
+    policy_name: Option<String>,
+    now_ms: f64,
+    #[serde(flatten)]
+    validity_bounds: ValidityBoundsForm,
+}
+
+/// `signDeviceRegistryIntermediate({ caId, csr: { name, contents },
+/// validityDays? (365), notBeforeMs?, notAfterMs?, policyName?, nowMs })` →
+/// `{ commonName, thumbprintSha1, files }`: the service's CSR signed by the
+/// imported root as its issuing CA (pathLen 0, subject kept), after the root
+/// (`.field` `ca`) and the CSR (`csr`) pass the service's rules; with the
+/// chain to upload and the activation command.
+#[wasm_bindgen(js_name = signDeviceRegistryIntermediate, unchecked_return_type = "SignCsrResult")]
+pub fn sign_device_registry_intermediate(
+    #[wasm_bindgen(unchecked_param_type = "SignDeviceRegistryIntermediateRequest")] input: JsValue,
 ) -> JsResult<JsValue> {
-    let spec = from_js::<DeviceRegistryRootForm>(spec, "Device Registry root settings")?.into_spec()?;
-    product_out(&DeviceRegistryRoot::build(spec, keys_in(keys)?, now_unix(now_ms))?)
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Out {
+        common_name: String,
+        thumbprint_sha1: String,
+        files: Vec<FileOut>,
+    }
+    let input: IntermediateSigningInput = from_js(input, "Device Registry signing request's fields")?;
+    let default = IntermediateSigningSpec::default();
+    let spec = IntermediateSigningSpec {
+        validity_days: input.validity_days.unwrap_or(default.validity_days),
+        validity_bounds: input.validity_bounds.into_bounds(),
+        policy_name: input.policy_name.unwrap_or(default.policy_name),
+    };
+    let csr = InputFile { name: &input.csr.name, contents: &input.csr.contents };
+    with_ca(input.ca_id, |ca| {
+        let signed = device_registry::sign_intermediate(ca, &csr, &spec, now_unix(input.now_ms))?;
+        to_js(&Out {
+            common_name: signed.common_name,
+            thumbprint_sha1: thumbprint_sha1(&signed.certificate)?,
+            files: files_out(signed.files),
+        })
+    })
 }
 
 /// A PKCS#8 DER key as PEM text (here, not in the page's module, which has

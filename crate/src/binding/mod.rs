@@ -21,6 +21,8 @@ mod types;
 #[cfg(feature = "ca-tools")]
 mod ca;
 #[cfg(feature = "ca-tools")]
+mod scenarios;
+#[cfg(feature = "ca-tools")]
 mod script_batch;
 
 impl From<StudioError> for JsValue {

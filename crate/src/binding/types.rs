@@ -267,12 +267,58 @@ export interface RenewCaResult {
   ca: ImportedCa;
 }
 
-export interface DeviceRegistryRootSpec extends ValidityBounds {
+export interface DeviceRegistryRootRequest extends ValidityBounds {
   keyAlgorithm?: 'ec-p256' | 'ec-p384';
   rootCn?: string;
   /** At least 366 (365 must be left when it is uploaded); default 730. */
   validityDays?: number;
   caKeyPassword?: string;
+  /** The policy its script creates (letters, digits, -). */
+  policyName?: string;
+  nowMs: number;
+}
+
+export interface SignDeviceRegistryIntermediateRequest extends ValidityBounds {
+  /** The imported root (importCa). */
+  caId: number;
+  /** The service's CSR for the policy's issuing CA. */
+  csr: NamedFile;
+  /** Default 365; not past the root's end. */
+  validityDays?: number;
+  policyName?: string;
+  nowMs: number;
+}
+
+export interface DeviceRegistryCsrRequest {
+  /** Registration IDs: each device's CN. */
+  devices?: string[];
+  policyName?: string;
+  /** The DPS enrollment group's ID. */
+  enrollmentId?: string;
+}
+
+export interface DeviceRegistryCsrResult {
+  files: StudioFile[];
+  /** Each device's CSR as it sends it: base64 DER, no PEM armour. */
+  requests: { registrationId: string; csrBase64: string }[];
+}
+
+export interface IotOperationsRequest extends ValidityBounds {
+  keyAlgorithm?: KeyAlgorithm;
+  rootCn?: string;
+  intermediateCn?: string;
+  /** `name` or `name=group`: each client's CN and client ID, and its group attribute. */
+  clients?: string[];
+  /** The attribute every client under the intermediate gets. */
+  manufacturer?: string;
+  /** The ConfigMap of the client root (a Kubernetes name). */
+  configMap?: string;
+  /** The BrokerAuthentication resource's name. */
+  authenticationName?: string;
+  validityDays?: number;
+  /** '' writes the CA keys unencrypted. */
+  caKeyPassword?: string;
+  nowMs: number;
 }
 
 export interface InspectRequest {
@@ -364,6 +410,8 @@ export interface PreflightRequest {
   uploadedCa?: NamedFile[];
   password?: string;
   nowMs: number;
+  /** Azure Device Registry's rules too; `files` may then be the device's CSR. */
+  deviceRegistry?: { registrationId?: string };
 }
 
 export interface PreflightRuleResult {
