@@ -57,6 +57,11 @@ const PASS_THROUGH = {
   renewDevices: ARGS,
   renewCa: ARGS,
   makeRollover: ARGS,
+  // IoT Operations' broker clients and Azure Device Registry (their tabs run here too).
+  makeIotOperationsClients: ARGS,
+  makeDeviceRegistryRoot: ARGS,
+  makeDeviceRegistryCsrs: ARGS,
+  signDeviceRegistryIntermediate: ARGS,
 };
 
 /** A stretched CA key password is good for one build: wiped once used. */
