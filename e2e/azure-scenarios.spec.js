@@ -104,4 +104,18 @@ test('the Device Registry tab makes the root, signs the service\'s CSR with it, 
   const text = spawnSync('openssl', ['req', '-inform', 'DER', '-in', 'sensor-2.der', '-verify', '-noout', '-subject'], { cwd: devices, encoding: 'utf8' });
   expect(text.stdout + text.stderr).toContain('verify OK');
   expect(text.stdout).toContain('subject=CN = sensor-2');
+
+  // Inspect's preflight with the registration ID: the service's device rule on the CSR, its root rule on the root.
+  await page.getByRole('tab', { name: 'Inspect', exact: true }).click();
+  await page.setInputFiles('#inspect-files', join(devices, 'csr/sensor-2.csr.pem'));
+  await page.setInputFiles('#inspect-uploaded-ca', rootCert);
+  await page.getByLabel(/Azure Device Registry: the device's registration ID/).fill('sensor-2');
+  await page.getByRole('button', { name: 'Inspect', exact: true }).click();
+  await expect(page.locator('li[data-rule="device-registry-device"]')).toHaveClass(/passed/);
+  await expect(page.locator('li[data-rule="device-registry-root"]')).toHaveClass(/passed/);
+  await page.getByLabel(/Azure Device Registry: the device's registration ID/).fill('sensor-3');
+  await page.getByRole('button', { name: 'Inspect', exact: true }).click();
+  await expect(page.locator('li[data-rule="device-registry-device"]')).toHaveClass(/failed/);
+  await expect(page.locator('li[data-rule="device-registry-device"]')).toContainText('not the registration ID "sensor-3"');
+  expect(await violations(page), 'Inspect tab with the Device Registry rules').toEqual([]);
 });

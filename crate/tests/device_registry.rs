@@ -196,6 +196,11 @@ fn the_preflight_knows_the_device_and_root_rules() {
         (of("device-registry-device"), of("device-registry-root"), checked.ok)
     };
     assert_eq!(status(Some("sensor-9"), &uploaded), (RuleStatus::Passed, RuleStatus::Passed, true));
+    let named = device_registry_preflight(&given, &uploaded, None, Some("sensor-9"), now()).unwrap();
+    assert_eq!(
+        (named.device.as_str(), named.uploaded_ca.as_deref()),
+        ("the CSR in sensor-9.csr.pem", Some("the uploaded CA (CN = Device Registry Root CA)"))
+    );
     assert_eq!(status(Some("sensor-8"), &[]), (RuleStatus::Failed, RuleStatus::NotChecked, false));
     // A P-256 client certificate and the IoT Operations root (pathLen unset): both rules fail.
     let other = IotOperationsClients::build(IotOperationsSpec::default(), None, now()).unwrap();

@@ -155,6 +155,7 @@ pub fn device_registry_preflight(
         Some(root) => {
             let problems = adr::root_problems(&root.item, now_unix);
             let subject = describe_name(root.item.tbs_certificate().subject());
+            checked.uploaded_ca.get_or_insert_with(|| format!("the uploaded CA ({subject})"));
             if problems.is_empty() {
                 RuleResult {
                     rule: CUSTOMER_ROOT,

@@ -32,7 +32,7 @@ const CA_CONTROLS = {
   chain: 'ca-chain',
   csr: 'csr-file',
 };
-const INSPECT_CONTROLS = { files: 'inspect-files', password: 'inspect-password', uploadedCa: 'inspect-uploaded-ca' };
+const INSPECT_CONTROLS = { files: 'inspect-files', password: 'inspect-password', uploadedCa: 'inspect-uploaded-ca', registrationId: 'inspect-registration-id' };
 
 const utf8 = new TextEncoder();
 
@@ -267,8 +267,11 @@ export function createCaPanel(root, { inspectRoot, createWorker, module, status,
       const report = await pool.run('inspect', { files, password, nowMs });
       // Azure's rules apply to a device: checked when a certificate that is not a CA is among the files.
       const uploadedCa = await readFiles($('inspect-uploaded-ca'));
-      const preflight = report.certificates.some((cert) => !cert.isCa)
-        ? await pool.run('preflight', { files, uploadedCa, password, nowMs })
+      // With a registration ID, Azure Device Registry's rules too, for a device's CSR as well.
+      const registrationId = $('inspect-registration-id').value.trim();
+      const deviceRegistry = registrationId ? { registrationId } : undefined;
+      const preflight = report.certificates.some((cert) => !cert.isCa) || (deviceRegistry && report.requests.length)
+        ? await pool.run('preflight', { files, uploadedCa, password, nowMs, deviceRegistry })
         : null;
       renderInspection($('inspect-result'), report, preflight);
       status.say(preflight ? `Inspected. Azure preflight: ${preflightCounts(preflight)}.` : 'Inspected.');
