@@ -14,6 +14,8 @@ const TABS = [
   { id: 'chain', name: 'DPS group / IoT Hub chain', heading: 'Chain settings' },
   { id: 'edge', name: 'IoT Edge', heading: 'IoT Edge settings' },
   { id: 'enrollment', name: 'Individual enrollment', heading: 'Individual enrollment settings' },
+  { id: 'iot-operations', name: 'IoT Operations broker', heading: 'IoT Operations MQTT broker settings' },
+  { id: 'device-registry', name: 'Device Registry', heading: 'Device Registry: your root' },
   { id: 'ca', name: 'Bring your own CA', heading: 'Bring your own CA: verification certificate and signing' },
   { id: 'renew', name: 'Renew and roll over', heading: 'Renew and roll over' },
   { id: 'inspect', name: 'Inspect', heading: 'Inspect and verify' },
@@ -111,7 +113,7 @@ test('after Generate the next steps upload and verify the root; their button lan
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(rootSha1);
 
   await steps.nth(1).getByRole('button', { name: 'Make the root\'s verification certificate' }).click();
-  await expectOpen(page, TABS[3]);
+  await expectOpen(page, TABS.find((t) => t.id === 'ca'));
   await expect(page.getByRole('radio', { name: /Root CA/ })).toBeChecked();
   await expect(page.locator('#verification-code')).toBeFocused();
   await page.keyboard.type('1B1F84DE79B9BD5F16D71E92709917C2A1CA19D5A156CB9F');

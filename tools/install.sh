@@ -54,6 +54,10 @@ need time test -x /usr/bin/time
 need procps command -v uptime
 need g++ command -v g++
 need tar command -v tar
+# The IoT Operations test runs a real MQTT broker and client; its YAML is read with PyYAML.
+need mosquitto test -x /usr/sbin/mosquitto
+need mosquitto-clients command -v mosquitto_pub
+need python3-yaml python3 -c 'import yaml'
 # Debian's own python3 refuses pip installs (PEP 668) unless told; a test machine may do so.
 pip_install() { python3 -m pip install -q "$@" 2>/dev/null || python3 -m pip install -q --break-system-packages "$@"; }
 # The checkers use the path validator's ExtensionPolicy and

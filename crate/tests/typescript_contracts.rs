@@ -34,7 +34,7 @@ fn each_union_lists_exactly_what_the_core_emits() {
     let ts = typescript();
     let strings = |values: Vec<&str>| values.into_iter().map(String::from).collect::<Vec<_>>();
     assert_eq!(union(&ts, "ChainRule"), strings(ChainRule::ALL.iter().map(|r| r.as_str()).collect()));
-    assert_eq!(union(&ts, "PreflightRuleId"), strings(PreflightRuleId::all().map(|r| r.as_str()).collect()));
+    assert_eq!(union(&ts, "PreflightRuleId"), strings(PreflightRuleId::ALL.iter().map(|r| r.as_str()).collect()));
     assert_eq!(union(&ts, "CertificateRole"), strings(CertificateRole::ALL.iter().map(|r| r.as_str()).collect()));
     assert_eq!(union(&ts, "KeyAlgorithm"), strings(KeyAlgorithm::ALL.iter().map(|a| a.id()).collect()));
     let statuses: Vec<String> = RuleStatus::ALL.iter().map(|s| serde_json::to_value(s).unwrap().as_str().unwrap().to_string()).collect();

@@ -10,7 +10,8 @@ import { createPageTabs } from './views/page-tabs.js';
 import { addPasswordToggles } from './views/password-toggle.js';
 import { formatCount } from './views/dom.js';
 import { createKeyStock } from './make/key-stock.js';
-import { chainSteps, edgeSteps, enrollmentSteps } from './make/next-steps.js';
+import { chainSteps, deviceRegistrySteps, edgeSteps, enrollmentSteps, iotOperationsSteps } from './make/next-steps.js';
+import { createAzurePanels } from './panels/azure-panels.js';
 import { createCaPanel } from './panels/ca-panel.js';
 import { createSampleSettings } from './panels/sample-settings.js';
 import { createChainPanel } from './panels/chain-panel.js';
@@ -71,6 +72,8 @@ const views = {
   }),
   edge: createResultView($('edge-output'), { idPrefix: 'edge-', pool, samples: snippetSamples, status, steps: edgeSteps }),
   enrollment: createResultView($('enrollment-output'), { idPrefix: 'enrollment-', pool, samples: snippetSamples, status, steps: enrollmentSteps }),
+  'iot-operations': createResultView($('aio-output'), { idPrefix: 'aio-', pool, samples: snippetSamples, status, steps: iotOperationsSteps }),
+  'device-registry': createResultView($('adr-output'), { idPrefix: 'adr-', pool, samples: snippetSamples, status, steps: deviceRegistrySteps }),
 };
 
 async function show(panel, result, view) {
@@ -186,6 +189,8 @@ const caPanel = createCaPanel($('ca-panel'), {
 });
 // Renew and roll over: CA-module jobs on the CA panel's worker, where imported CAs live.
 createRenewPanel($('renew-panel'), { run: caPanel.run, status });
+// IoT Operations and Device Registry: their bindings are in the CA module too.
+panels.push(...createAzurePanels($, { ...panelDeps, caRun: caPanel.run }));
 
 /**
  * Keys made ahead (make/key-stock.js) for each generating tab once opened:
@@ -241,6 +246,8 @@ const TABS = [
   { id: 'chain', label: 'DPS group / IoT Hub chain', panel: 'chain-tab', prompt: 'Ready. Adjust the settings or keep the tutorial defaults, then press Generate.' },
   { id: 'edge', label: 'IoT Edge', panel: 'edge-tab', prompt: 'Ready. Name the IoT Edge device, then press Make IoT Edge certificates.' },
   { id: 'enrollment', label: 'Individual enrollment', panel: 'enrollment-tab', prompt: 'Ready. Enter the registration ID, then press Make enrollment certificates.' },
+  { id: 'iot-operations', label: 'IoT Operations broker', panel: 'iot-operations-tab', prompt: 'Ready. Name the MQTT clients, then press Make broker client certificates.' },
+  { id: 'device-registry', label: 'Device Registry', panel: 'device-registry-tab', prompt: 'Ready. Make your root, sign the policy\'s CSR with it, or make device CSRs.' },
   { id: 'ca', label: 'Bring your own CA', panel: 'ca-panel', prompt: 'Ready. Import the CA (or make a chain on the first tab), then paste the portal\'s verification code.' },
   { id: 'renew', label: 'Renew and roll over', panel: 'renew-panel', prompt: 'Ready. Drop a studio ZIP or certificate files on this panel to see what ends when.' },
   { id: 'inspect', label: 'Inspect', panel: 'inspect-panel', prompt: 'Ready. Choose, drop or paste a certificate, CSR, key, bundle or PFX, then press Inspect.' },

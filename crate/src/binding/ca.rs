@@ -13,6 +13,7 @@ use super::{
     FileIn, FileOut, FormRequest, JsResult, bytes_as_uint8array, files_out, now_unix, object_with, output_files, product_out, request,
     to_js,
 };
+use crate::ca::device_registry::{self, IntermediateSigningSpec};
 use crate::ca::expiry::{self, DEFAULT_WITHIN_DAYS};
 use crate::ca::import::{ImportedCa, ImportedCaSummary, ImportedCas, import_cas};
 use crate::ca::renewal;
@@ -314,12 +315,14 @@ impl CaSession {
 #[wasm_bindgen(js_name = inspect, unchecked_return_type = "Inspection")]
 pub fn inspect_files(#[wasm_bindgen(unchecked_param_type = "InspectRequest")] input: JsValue) -> JsResult<JsValue> {
     let input: PreflightInput = request(input, "inspect")?;
-    to_js(&inspect::inspect_against(
-        &input_files(&input.files),
-        &input_files(&input.uploaded_ca),
-        input.password.as_deref(),
-        now_unix(input.now_ms),
-    )?)
+    let (files, uploaded, password, now) =
+        (input_files(&input.files), input_files(&input.uploaded_ca), input.password.as_deref(), now_unix(input.now_ms));
+    let mut inspection = inspect::inspect_against(&files, &uploaded, password, now)?;
+    if let Some(adr) = &input.device_registry {
+        inspection.preflight =
+            Some(device_registry::device_registry_preflight(&files, &uploaded, password, adr.registration_id.as_deref(), now)?);
+    }
+    to_js(&inspection)
 }
 
 #[derive(Deserialize)]
@@ -331,22 +334,32 @@ struct PreflightInput {
     #[serde(default)]
     password: Option<String>,
     now_ms: f64,
+    /// Present: Azure Device Registry's rules too (the files may be the device's CSR).
+    device_registry: Option<DeviceRegistryPreflightIn>,
 }
 
-/// `preflight({ files, uploadedCa?: [{ name, contents }], password?, nowMs })`
-/// → `{ device, uploadedCa, ok, rules: [{ id, title, appliesTo, azureCode,
-/// azureError, status: 'passed' | 'failed' | 'not-checked', detail }] }`: the
-/// rules DPS, IoT Hub and IoT Edge 1.1 apply to the device's chain. `.field`
-/// `files` without a device certificate, `uploadedCa` for a bad CA file.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct DeviceRegistryPreflightIn {
+    registration_id: Option<String>,
+}
+
+/// `preflight({ files, uploadedCa?: [{ name, contents }], password?, nowMs,
+/// deviceRegistry?: { registrationId? } })` → `{ device, uploadedCa, ok, rules:
+/// [{ id, title, appliesTo, azureCode, azureError, status: 'passed' | 'failed'
+/// | 'not-checked', detail }] }`: the rules DPS, IoT Hub and IoT Edge 1.1
+/// apply to the device's chain (with `deviceRegistry`, Azure Device
+/// Registry's device and root rules too; the files may be the device's CSR).
+/// `.field` `files` without a device certificate, `uploadedCa` for a bad CA file.
 #[wasm_bindgen(js_name = preflight, unchecked_return_type = "PreflightResult")]
 pub fn preflight_files(#[wasm_bindgen(unchecked_param_type = "PreflightRequest")] input: JsValue) -> JsResult<JsValue> {
     let input: PreflightInput = request(input, "preflight")?;
-    let checked = preflight::preflight(
-        &input_files(&input.files),
-        &input_files(&input.uploaded_ca),
-        input.password.as_deref(),
-        now_unix(input.now_ms),
-    )?;
+    let (files, uploaded, password, now) =
+        (input_files(&input.files), input_files(&input.uploaded_ca), input.password.as_deref(), now_unix(input.now_ms));
+    let checked = match &input.device_registry {
+        None => preflight::preflight(&files, &uploaded, password, now)?,
+        Some(adr) => device_registry::device_registry_preflight(&files, &uploaded, password, adr.registration_id.as_deref(), now)?,
+    };
     to_js(&checked)
 }
 
@@ -384,6 +397,55 @@ pub fn make_device_registry_root(
     let mut input: FormRequest = request(input, "makeDeviceRegistryRoot")?;
     let (keys, now) = (input.keys()?, input.now("makeDeviceRegistryRoot")?);
     product_out(&DeviceRegistryRoot::build(input.spec::<DeviceRegistryRootForm>()?.into_spec()?, keys, now)?)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct IntermediateSigningInput {
+    ca_id: u32,
+    csr: NamedFileIn,
+    validity_days: Option<u32>,
+    policy_name: Option<String>,
+    now_ms: f64,
+    #[serde(flatten)]
+    validity_bounds: ValidityBoundsForm,
+}
+
+#[wasm_bindgen]
+impl CaSession {
+    /// `signDeviceRegistryIntermediate({ caId, csr: { name, contents },
+    /// validityDays? (365), notBeforeMs?, notAfterMs?, policyName?, nowMs })` →
+    /// `{ commonName, thumbprintSha1, files }`: the service's CSR signed by the
+    /// imported root as its issuing CA (pathLen 0, subject kept), after the root
+    /// (`.field` `ca`) and the CSR (`csr`) pass the service's rules; with the
+    /// chain to upload and the activation command.
+    #[wasm_bindgen(js_name = signDeviceRegistryIntermediate, unchecked_return_type = "SignCsrResult")]
+    pub fn sign_device_registry_intermediate(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SignDeviceRegistryIntermediateRequest")] input: JsValue,
+    ) -> JsResult<JsValue> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Out {
+            common_name: String,
+            thumbprint_sha1: String,
+            files: Vec<FileOut>,
+        }
+        let input: IntermediateSigningInput = request(input, "signDeviceRegistryIntermediate")?;
+        let default = IntermediateSigningSpec::default();
+        let spec = IntermediateSigningSpec {
+            validity_days: input.validity_days.unwrap_or(default.validity_days),
+            validity_bounds: input.validity_bounds.into_bounds(),
+            policy_name: input.policy_name.unwrap_or(default.policy_name),
+        };
+        let csr = InputFile { name: &input.csr.name, contents: &input.csr.contents };
+        let signed = device_registry::sign_intermediate(self.ca(input.ca_id, "caId")?, &csr, &spec, now_unix(input.now_ms))?;
+        to_js(&Out {
+            common_name: signed.common_name,
+            thumbprint_sha1: thumbprint_sha1(&signed.certificate)?,
+            files: files_out(signed.files),
+        })
+    }
 }
 
 /// `encodeKey({ key, keyFormat, password? })` → `{ pem }`: a PKCS#8 DER key

@@ -27,6 +27,8 @@ use request::request;
 #[cfg(feature = "ca-tools")]
 mod ca;
 #[cfg(feature = "ca-tools")]
+mod scenarios;
+#[cfg(feature = "ca-tools")]
 mod script_batch;
 
 impl From<StudioError> for JsValue {

@@ -15,12 +15,12 @@ export type KeyFormat = 'pkcs8' | 'traditional';
 /** `modern`: AES-256 + SHA-256 (OpenSSL 3's default); `legacy`: 3DES / RC2 + SHA-1 (older Windows, Java 8). */
 export type PfxProfile = 'modern' | 'legacy';
 /** A certificate's place in what was made. */
-export type CertificateRole = 'root' | 'intermediate' | 'device' | 'edge-ca' | 'edge-identity' | 'edge-server' | 'primary' | 'secondary' | 'verification';
+export type CertificateRole = 'root' | 'intermediate' | 'device' | 'edge-ca' | 'edge-identity' | 'edge-server' | 'primary' | 'secondary' | 'verification' | 'client';
 
 /** A rule of the chain verdict (RFC 5280 §6 as a TLS server applies it, and the profile rules). */
 export type ChainRule = 'missing-issuer' | 'root' | 'signature' | 'validity' | 'basic-constraints' | 'key-usage' | 'pathlen' | 'eku' | 'name-constraints' | 'aki-ski' | 'critical-extension' | 'criticality' | 'duplicate-extension' | 'extension' | 'serial' | 'names' | 'subject-alt-name' | 'depth' | 'encoding' | 'path';
 /** A rule of the Azure preflight. */
-export type PreflightRuleId = 'chain-to-uploaded-ca' | 'issued-under-uploaded-ca' | 'chain-accepted' | 'registration-id' | 'validity' | 'client-auth' | 'rsa-key-size' | 'sha2-signatures' | 'iot-edge-1-1-expiry';
+export type PreflightRuleId = 'chain-to-uploaded-ca' | 'issued-under-uploaded-ca' | 'chain-accepted' | 'registration-id' | 'validity' | 'client-auth' | 'rsa-key-size' | 'sha2-signatures' | 'iot-edge-1-1-expiry' | 'device-registry-device' | 'device-registry-root';
 /** What the preflight found for a rule: `not-checked` when the files given can't tell. */
 export type RuleStatus = 'passed' | 'failed' | 'not-checked';
 
@@ -302,12 +302,58 @@ export interface RenewCaResult {
   ca: ImportedCa;
 }
 
-export interface DeviceRegistryRootSpec extends ValidityBounds {
+export interface DeviceRegistryRootRequest extends ValidityBounds {
   keyAlgorithm?: 'ec-p256' | 'ec-p384';
   rootCn?: string;
-  /** At least 365. */
+  /** At least 366 (365 must be left when it is uploaded); default 730. */
   validityDays?: number;
   caKeyPassword?: string;
+  /** The policy its script creates (letters, digits, -). */
+  policyName?: string;
+  nowMs: number;
+}
+
+export interface SignDeviceRegistryIntermediateRequest extends ValidityBounds {
+  /** The imported root (importCa). */
+  caId: number;
+  /** The service's CSR for the policy's issuing CA. */
+  csr: NamedFile;
+  /** Default 365; not past the root's end. */
+  validityDays?: number;
+  policyName?: string;
+  nowMs: number;
+}
+
+export interface DeviceRegistryCsrRequest {
+  /** Registration IDs: each device's CN. */
+  devices?: string[];
+  policyName?: string;
+  /** The DPS enrollment group's ID. */
+  enrollmentId?: string;
+}
+
+export interface DeviceRegistryCsrResult {
+  files: StudioFile[];
+  /** Each device's CSR as it sends it: base64 DER, no PEM armour. */
+  requests: { registrationId: string; csrBase64: string }[];
+}
+
+export interface IotOperationsRequest extends ValidityBounds {
+  keyAlgorithm?: KeyAlgorithm;
+  rootCn?: string;
+  intermediateCn?: string;
+  /** `name` or `name=group`: each client's CN and client ID, and its group attribute. */
+  clients?: string[];
+  /** The attribute every client under the intermediate gets. */
+  manufacturer?: string;
+  /** The ConfigMap of the client root (a Kubernetes name). */
+  configMap?: string;
+  /** The BrokerAuthentication resource's name. */
+  authenticationName?: string;
+  validityDays?: number;
+  /** '' writes the CA keys unencrypted. */
+  caKeyPassword?: string;
+  nowMs: number;
 }
 
 export interface InspectRequest {
@@ -401,6 +447,8 @@ export interface PreflightRequest {
   uploadedCa?: NamedFile[];
   password?: string;
   nowMs: number;
+  /** Azure Device Registry's rules too; `files` may then be the device's CSR. */
+  deviceRegistry?: { registrationId?: string };
 }
 
 export interface PreflightRuleResult {

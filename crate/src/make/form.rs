@@ -6,9 +6,10 @@ use serde::Deserialize;
 
 use crate::error::Result;
 use crate::make::chain::ChainSpec;
-use crate::make::device_registry::DeviceRegistryRootSpec;
+use crate::make::device_registry::{DeviceRegistryCsrSpec, DeviceRegistryRootSpec};
 use crate::make::edge::EdgeSpec;
 use crate::make::enrollment::EnrollmentSpec;
+use crate::make::iot_operations::IotOperationsSpec;
 use crate::make::renewal::RenewalSpec;
 use crate::make::signed_devices::DeviceSigningSpec;
 use crate::output::pfx::{PfxOptions, PfxProfile};
@@ -255,6 +256,7 @@ pub struct DeviceRegistryRootForm {
     #[serde(flatten)]
     validity_bounds: ValidityBoundsForm,
     ca_key_password: Option<String>,
+    policy_name: Option<String>,
 }
 
 impl DeviceRegistryRootForm {
@@ -263,6 +265,62 @@ impl DeviceRegistryRootForm {
         Ok(DeviceRegistryRootSpec {
             key_algorithm: key_algorithm("keyAlgorithm", self.key_algorithm, default.key_algorithm)?,
             common_name: self.root_cn.unwrap_or(default.common_name),
+            validity_days: self.validity_days.unwrap_or(default.validity_days),
+            validity_bounds: self.validity_bounds.into_bounds(),
+            ca_key_password: self.ca_key_password.or(default.ca_key_password),
+            policy_name: self.policy_name.unwrap_or(default.policy_name),
+        })
+    }
+}
+
+/// Azure Device Registry's device keys and CSRs.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct DeviceRegistryCsrForm {
+    devices: Option<Vec<String>>,
+    policy_name: Option<String>,
+    enrollment_id: Option<String>,
+}
+
+impl DeviceRegistryCsrForm {
+    pub fn into_spec(self) -> DeviceRegistryCsrSpec {
+        let default = DeviceRegistryCsrSpec::default();
+        DeviceRegistryCsrSpec {
+            registration_ids: self.devices.unwrap_or(default.registration_ids),
+            policy_name: self.policy_name.unwrap_or(default.policy_name),
+            enrollment_id: self.enrollment_id.unwrap_or(default.enrollment_id),
+        }
+    }
+}
+
+/// The IoT Operations MQTT broker's clients.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct IotOperationsForm {
+    key_algorithm: Option<String>,
+    root_cn: Option<String>,
+    intermediate_cn: Option<String>,
+    clients: Option<Vec<String>>,
+    manufacturer: Option<String>,
+    config_map: Option<String>,
+    authentication_name: Option<String>,
+    validity_days: Option<u32>,
+    #[serde(flatten)]
+    validity_bounds: ValidityBoundsForm,
+    ca_key_password: Option<String>,
+}
+
+impl IotOperationsForm {
+    pub fn into_spec(self) -> Result<IotOperationsSpec> {
+        let default = IotOperationsSpec::default();
+        Ok(IotOperationsSpec {
+            key_algorithm: key_algorithm("keyAlgorithm", self.key_algorithm, default.key_algorithm)?,
+            root_common_name: self.root_cn.unwrap_or(default.root_common_name),
+            intermediate_common_name: self.intermediate_cn.unwrap_or(default.intermediate_common_name),
+            clients: self.clients.unwrap_or(default.clients),
+            manufacturer: self.manufacturer.unwrap_or(default.manufacturer),
+            config_map: self.config_map.unwrap_or(default.config_map),
+            authentication_name: self.authentication_name.unwrap_or(default.authentication_name),
             validity_days: self.validity_days.unwrap_or(default.validity_days),
             validity_bounds: self.validity_bounds.into_bounds(),
             ca_key_password: self.ca_key_password.or(default.ca_key_password),
@@ -282,6 +340,8 @@ mod tests {
         assert_eq!(DeviceSigningForm::default().into_spec().unwrap(), DeviceSigningSpec::default());
         assert_eq!(RenewalForm::default().into_spec().unwrap(), RenewalSpec::default());
         assert_eq!(DeviceRegistryRootForm::default().into_spec().unwrap(), DeviceRegistryRootSpec::default());
+        assert_eq!(DeviceRegistryCsrForm::default().into_spec(), DeviceRegistryCsrSpec::default());
+        assert_eq!(IotOperationsForm::default().into_spec().unwrap(), IotOperationsSpec::default());
     }
 
     #[test]

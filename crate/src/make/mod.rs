@@ -23,6 +23,7 @@ pub mod device_registry;
 pub mod edge;
 pub mod enrollment;
 pub mod form;
+pub mod iot_operations;
 pub mod renewal;
 pub mod rollover;
 pub mod signed_devices;

@@ -34,6 +34,11 @@ impl Bundle {
         self.push(path, der, description, false)
     }
 
+    /// A file another writer made (its path checked again here).
+    pub fn file(&mut self, file: OutputFile) -> Result<()> {
+        self.push(file.path, file.contents, file.description, file.secret)
+    }
+
     pub fn len(&self) -> usize {
         self.files.len()
     }

@@ -37,6 +37,16 @@ pub fn csr(stem: &str) -> String {
     format!("csr/{stem}.csr.pem")
 }
 
+/// A CSR as Azure Device Registry takes it from a device: one line of base64 DER.
+pub fn csr_base64(stem: &str) -> String {
+    format!("csr/{stem}.csr.b64")
+}
+
+/// A CA chain file: the certificate, then its issuers up to the root.
+pub fn chain(stem: &str) -> String {
+    format!("certs/{stem}.chain.cert.pem")
+}
+
 pub fn snippet(stem: &str, sample_file: &str) -> String {
     format!("snippets/{stem}.{sample_file}")
 }
@@ -117,6 +127,25 @@ pub const ENROLLMENT_GROUP_STEM: &str = "enrollment-group";
 pub const ENROLLMENT_GROUP_AZ: &str = "az-cli.sh";
 pub const ENROLLMENT_GROUP_POWERSHELL: &str = "Add-AzIoTDeviceProvisioningServiceEnrollmentGroup.ps1";
 
+/// Azure IoT Operations' MQTT broker: the client CA chain's stems and the
+/// snippets, `snippets/iot-operations.<sample>`.
+pub const IOT_OPERATIONS_ROOT_STEM: &str = "iot-operations-client.root.ca";
+pub const IOT_OPERATIONS_INTERMEDIATE_STEM: &str = "iot-operations-client.intermediate";
+pub const IOT_OPERATIONS_STEM: &str = "iot-operations";
+pub const IOT_OPERATIONS_CONFIGMAP: &str = "client-ca.configmap.sh";
+pub const IOT_OPERATIONS_BROKER_AUTHENTICATION: &str = "broker-authentication.yaml";
+pub const IOT_OPERATIONS_AZ: &str = "az-cli.sh";
+pub const IOT_OPERATIONS_MOSQUITTO: &str = "mosquitto_pub.sh";
+/// The key the client CA has in its ConfigMap, as the tutorial names it.
+pub const IOT_OPERATIONS_CONFIGMAP_KEY: &str = "client_ca.pem";
+
+/// Azure Device Registry: `snippets/device-registry.<sample>`.
+pub const DEVICE_REGISTRY_STEM: &str = "device-registry";
+pub const DEVICE_REGISTRY_ROOT_STEM: &str = "device-registry.root.ca";
+pub const DEVICE_REGISTRY_POLICY_AZ: &str = "policy.az-cli.sh";
+pub const DEVICE_REGISTRY_ACTIVATE_AZ: &str = "activate-policy.az-cli.sh";
+pub const DEVICE_REGISTRY_ENROLLMENT_AZ: &str = "enrollment.az-cli.sh";
+
 /// Every snippet file's sample, as the page's snippet tabs show them:
 /// `(id, tab label, sample file)`, in the tabs' order.
 pub const SNIPPET_SAMPLES: [(&str, &str, &str); 13] = [
@@ -145,7 +174,6 @@ pub fn snippet_samples_json() -> String {
     format!("[{}]", items.join(","))
 }
 
-/// The role of each certificate in a result's `chain`, as the page names them.
 /// What a certificate is for in what the studio makes, as JS and the files' README name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -159,11 +187,13 @@ pub enum CertificateRole {
     Primary,
     Secondary,
     Verification,
+    /// An MQTT broker's client (IoT Operations, Event Grid).
+    Client,
 }
 
 impl CertificateRole {
     /// Every role, for the check that the TypeScript union lists the same.
-    pub const ALL: [CertificateRole; 9] = [
+    pub const ALL: [CertificateRole; 10] = [
         Self::Root,
         Self::Intermediate,
         Self::Device,
@@ -173,6 +203,7 @@ impl CertificateRole {
         Self::Primary,
         Self::Secondary,
         Self::Verification,
+        Self::Client,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -186,6 +217,7 @@ impl CertificateRole {
             Self::Primary => "primary",
             Self::Secondary => "secondary",
             Self::Verification => "verification",
+            Self::Client => "client",
         }
     }
 
@@ -229,4 +261,5 @@ pub mod role {
     pub const PRIMARY: CertificateRole = CertificateRole::Primary;
     pub const SECONDARY: CertificateRole = CertificateRole::Secondary;
     pub const VERIFICATION: CertificateRole = CertificateRole::Verification;
+    pub const CLIENT: CertificateRole = CertificateRole::Client;
 }

@@ -2,7 +2,9 @@
 //! each kind of file is written (once, whoever signed its certificate).
 
 pub mod bundle;
+pub mod device_registry;
 pub mod file;
+pub mod iot_operations;
 pub mod layout;
 pub mod pfx;
 pub mod quote;

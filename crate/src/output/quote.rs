@@ -1,5 +1,5 @@
 //! One quoting function per language the studio writes values into: every
-//! password, name, folder, hub and scope that reaches a script or a source
+//! password, name, folder, hub and scope that reaches a script, a YAML file or a source
 //! file passes the one for its language, so the value comes back exactly
 //! when the file is run or compiled, and never runs as code.
 //!
@@ -134,6 +134,29 @@ fn json_like(text: &str) -> String {
     out
 }
 
+/// A YAML double-quoted scalar (YAML 1.1 and 1.2 read it alike): `\\`, `"`,
+/// every control character and everything YAML takes as a line break or
+/// does not print (NEL, U+2028, U+2029, the BOM, U+FFFE/U+FFFF) escaped, so
+/// the value comes back exactly and never ends the scalar or folds.
+pub fn yaml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{FEFF}' | '\u{FFFE}' | '\u{FFFF}') => {
+                out.push_str(&format!("\\u{:04x}", u32::from(c)))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// The characters `cmd` can't hold between double quotes.
 fn cmd_safe(text: &str) -> Result<(), Unquotable> {
     match text.chars().find(|&c| matches!(c, '"' | '%' | '!') || c.is_control()) {
@@ -238,6 +261,13 @@ mod tests {
         assert_eq!(powershell("it's ‘q’"), "'it''s ‘‘q’’'");
         assert_eq!(toml("a\"b\\\u{7f}"), r#""a\"b\\\u007f""#);
         assert_eq!(json("\u{1}\n"), r#""\u0001\n""#);
+    }
+
+    #[test]
+    fn yaml_escapes_what_would_end_or_fold_the_scalar() {
+        assert_eq!(yaml("CN = a\"b\\c"), r#""CN = a\"b\\c""#);
+        assert_eq!(yaml("a\nb\u{85}c\u{2028}d\u{7f}"), r#""a\nb\u0085c\u2028d\u007f""#);
+        assert_eq!(yaml("&x *y %z: #w"), "\"&x *y %z: #w\"");
     }
 
     #[test]

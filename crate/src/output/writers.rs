@@ -401,3 +401,19 @@ pub fn write_signed_request(bundle: &mut Bundle, stem: &str, certificate: &Certi
     )?;
     Ok(())
 }
+
+/// A TLS client's certificate, its full chain (what it presents) and its
+/// key (unencrypted, as clients such as mosquitto read it).
+pub fn write_client(bundle: &mut Bundle, stem: &str, issued: &Issued, issuers: &[Vec<u8>], what: &str) -> Result<WrittenCertificate> {
+    let der = certificate_der(&issued.certificate)?;
+    let pem = pem_text("CERTIFICATE", &der);
+    let full_chain_pem = pem.clone() + &issuers_pem(issuers);
+    bundle.text(layout::cert(stem), &pem, format!("{what}: its certificate alone."))?;
+    bundle.text(layout::full_chain(stem), &full_chain_pem, format!("{what} with its issuers up to the root: the client presents this."))?;
+    bundle.secret(
+        layout::key(stem),
+        issued.key.to_pem(KeyEncoding::Pkcs8, None)?.as_bytes().to_vec(),
+        format!("Private key of the {what} (unencrypted, as MQTT clients read it): give to the client."),
+    )?;
+    Ok(WrittenCertificate { der, pem, full_chain_pem })
+}

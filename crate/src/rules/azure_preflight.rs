@@ -27,13 +27,27 @@ pub enum PreflightRuleId {
     RsaKeySize,
     Sha2Signatures,
     IotEdge11Expiry,
+    /// Azure Device Registry's device rule (`rules::device_registry`).
+    DeviceRegistryDevice,
+    /// Azure Device Registry's customer-root rule.
+    DeviceRegistryRoot,
 }
 
 impl PreflightRuleId {
-    /// Every rule id, in [`PREFLIGHT_RULES`]' order.
-    pub fn all() -> impl Iterator<Item = PreflightRuleId> {
-        PREFLIGHT_RULES.into_iter().map(|rule| rule.id)
-    }
+    /// Every rule id: [`PREFLIGHT_RULES`]' order, then the scenarios' rules.
+    pub const ALL: [PreflightRuleId; 11] = [
+        Self::ChainToUploadedCa,
+        Self::IssuedUnderUploadedCa,
+        Self::ChainAccepted,
+        Self::RegistrationId,
+        Self::Validity,
+        Self::ClientAuth,
+        Self::RsaKeySize,
+        Self::Sha2Signatures,
+        Self::IotEdge11Expiry,
+        Self::DeviceRegistryDevice,
+        Self::DeviceRegistryRoot,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -46,6 +60,8 @@ impl PreflightRuleId {
             Self::RsaKeySize => "rsa-key-size",
             Self::Sha2Signatures => "sha2-signatures",
             Self::IotEdge11Expiry => "iot-edge-1-1-expiry",
+            Self::DeviceRegistryDevice => "device-registry-device",
+            Self::DeviceRegistryRoot => "device-registry-root",
         }
     }
 }

@@ -223,3 +223,65 @@ export function withStepsInReadme(files, steps) {
     return { ...file, contents: utf8.encode((cut < 0 ? text : text.slice(0, cut)) + stepsAsText(steps)) };
   });
 }
+
+/** The result's file at `path`, when it has one. */
+const hasFile = (result, path) => result.files.some((file) => file.path === path);
+
+/** IoT Operations' MQTT broker: the ConfigMap, the BrokerAuthentication on a TLS port, each client publishing. */
+export function iotOperationsSteps(result) {
+  const root = result.chain.find((entry) => entry.role === 'root');
+  const clients = result.chain.filter((entry) => entry.role === 'client');
+  return [
+    {
+      text: 'Put the client root into a ConfigMap in the azure-iot-operations namespace (kubectl pointed at the cluster, from the folder the ZIP was unpacked into).',
+      file: root ? { path: root.certificatePath, thumbprintSha1: root.thumbprintSha1 } : undefined,
+      command: 'sh snippets/iot-operations.client-ca.configmap.sh',
+    },
+    {
+      text: 'Create the BrokerAuthentication with the X.509 method trusting that ConfigMap and mapping each client\'s subject (and the intermediate\'s) to attributes; or add the same method with the Azure CLI (az-cli.sh, with RESOURCE_GROUP and AIO_INSTANCE set).',
+      file: { path: 'snippets/iot-operations.broker-authentication.yaml' },
+      command: 'kubectl apply -f snippets/iot-operations.broker-authentication.yaml',
+    },
+    {
+      text: 'Link it to a TLS listener port: in the portal, MQTT Broker → the listener → the port\'s Authentication, or authenticationRef in the BrokerListener. X.509 needs TLS on that port.',
+    },
+    {
+      text: `Give each client its full chain and key (${clients.map((c) => c.commonName).join(', ')}), then publish from each: set BROKER_CA_FILE to the CA of the broker's server certificate (and BROKER_HOST, BROKER_PORT when not localhost:8883).`,
+      file: clients[0] ? { path: clients[0].certificatePath.replace(/\.cert\.pem$/, '-full-chain.cert.pem'), thumbprintSha1: clients[0].thumbprintSha1 } : undefined,
+      command: 'BROKER_CA_FILE=<server root CA file> sh snippets/iot-operations.mosquitto_pub.sh',
+    },
+  ];
+}
+
+/** Azure Device Registry: the policy with your root, its CSR signed, the chain activated; devices send their CSRs. */
+export function deviceRegistrySteps(result) {
+  if (hasFile(result, 'snippets/device-registry.policy.az-cli.sh')) {
+    const root = result.chain.find((entry) => entry.role === 'root');
+    return [
+      {
+        text: 'Create the policy whose issuing CA this root signs (Device Registry namespace → Credential policies → Create, external CA), with ADR_NAMESPACE and RESOURCE_GROUP set. It waits for activation.',
+        file: root ? { path: root.certificatePath, thumbprintSha1: root.thumbprintSha1 } : undefined,
+        command: 'sh snippets/device-registry.policy.az-cli.sh',
+      },
+      { text: 'Download the policy\'s CSR (portal, or az iot adr ns policy show) and sign it on this tab with this root: its certificate and key, under "Sign the service\'s CSR".' },
+    ];
+  }
+  if (hasFile(result, 'snippets/device-registry.activate-policy.az-cli.sh')) {
+    return [
+      {
+        text: 'Activate the policy with the signed chain (the intermediate, then your root): upload it in the policy\'s details, or run the script with ADR_NAMESPACE and RESOURCE_GROUP set. The policy turns active.',
+        command: 'sh snippets/device-registry.activate-policy.az-cli.sh',
+      },
+    ];
+  }
+  return [
+    {
+      text: 'Create the DPS enrollment group whose devices get certificates from the policy (with DPS_NAME and RESOURCE_GROUP set).',
+      file: { path: 'snippets/device-registry.enrollment.az-cli.sh' },
+      command: 'sh snippets/device-registry.enrollment.az-cli.sh',
+    },
+    {
+      text: 'Give each device its key (private/) and its CSR (csr/<id>.csr.b64, one line of base64 DER): it sends the CSR when it provisions and gets its certificate chain back.',
+    },
+  ];
+}

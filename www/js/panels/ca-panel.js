@@ -34,7 +34,7 @@ const CA_CONTROLS = {
   chain: 'ca-chain',
   csr: 'csr-file',
 };
-const INSPECT_CONTROLS = { files: 'inspect-files', password: 'inspect-password', uploadedCa: 'inspect-uploaded-ca' };
+const INSPECT_CONTROLS = { files: 'inspect-files', password: 'inspect-password', uploadedCa: 'inspect-uploaded-ca', registrationId: 'inspect-registration-id' };
 
 const utf8 = new TextEncoder();
 
@@ -270,7 +270,10 @@ export function createCaPanel(root, { inspectRoot, createWorker, module, status,
       const nowMs = Date.now();
       // One judgement in the core: the chain verdict, and the Azure preflight when a device certificate is among the files.
       const uploadedCa = await readFiles($('inspect-uploaded-ca'));
-      const report = await pool.run('inspect', { files, uploadedCa, password, nowMs });
+      // With a registration ID, Azure Device Registry's rules too, for a device's CSR as well.
+      const registrationId = $('inspect-registration-id').value.trim();
+      const deviceRegistry = registrationId ? { registrationId } : undefined;
+      const report = await pool.run('inspect', { files, uploadedCa, password, nowMs, deviceRegistry });
       const { preflight } = report;
       renderInspection($('inspect-result'), report, preflight);
       status.say(preflight ? `Inspected. Azure preflight: ${preflightCounts(preflight)}.` : 'Inspected.');

@@ -41,6 +41,10 @@ const PASS_THROUGH = [
   'inspect',
   'preflight', // Azure's rules for a device's chain → { device, uploadedCa, ok, rules }
   'expiryReport',
+  // IoT Operations' broker clients and Azure Device Registry (their tabs run on the CA panel's worker).
+  'makeIotOperationsClients',
+  'makeDeviceRegistryRoot',
+  'makeDeviceRegistryCsrs',
 ];
 
 /**
@@ -49,7 +53,10 @@ const PASS_THROUGH = [
  * a pool of one worker; a request names its session (`session`: any name the
  * page picks), which is opened on first use and freed by closeCaSession.
  */
-const CA_SESSION_METHODS = ['importCa', 'makeVerificationCertificate', 'signDevices', 'signCsr', 'renewDevices', 'renewCa', 'makeRollover'];
+const CA_SESSION_METHODS = [
+  'importCa', 'makeVerificationCertificate', 'signDevices', 'signCsr', 'renewDevices', 'renewCa', 'makeRollover',
+  'signDeviceRegistryIntermediate', // Azure Device Registry: the service's CSR signed by the imported root
+];
 
 /** The sessions by name. */
 const caSessions = new Map();
