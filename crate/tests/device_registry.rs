@@ -10,8 +10,8 @@
 mod support;
 
 use cert_studio::Product;
-use cert_studio::ca::device_registry::{IntermediateSigningSpec, device_registry_preflight, sign_intermediate};
 use cert_studio::RuleStatus;
+use cert_studio::ca::device_registry::{IntermediateSigningSpec, device_registry_preflight, sign_intermediate};
 use cert_studio::import_cas;
 use cert_studio::make::device_registry::{DeviceRegistryCsrSpec, DeviceRegistryCsrs, DeviceRegistryRoot, DeviceRegistryRootSpec};
 use cert_studio::make::iot_operations::{IotOperationsClients, IotOperationsSpec};

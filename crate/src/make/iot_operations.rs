@@ -313,7 +313,10 @@ mod tests {
         }
         let yaml = String::from_utf8(files.iter().find(|f| f.path.ends_with(".yaml")).unwrap().contents.clone()).unwrap();
         assert!(yaml.contains("trustedClientCaCert: \"client-ca\"") && yaml.contains("\"CN = thermostat\""), "{yaml}");
-        assert_eq!(made.entries().unwrap().iter().map(|e| e.role.as_str()).collect::<Vec<_>>(), ["root", "intermediate", "client", "client"]);
+        assert_eq!(
+            made.entries().unwrap().iter().map(|e| e.role.as_str()).collect::<Vec<_>>(),
+            ["root", "intermediate", "client", "client"]
+        );
     }
 
     #[test]
