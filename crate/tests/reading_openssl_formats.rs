@@ -6,6 +6,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
+use base64ct::Encoding as _;
 use cert_studio::read::material::Material;
 use cert_studio::{InputFile, import_cas, inspect};
 use der::asn1::GeneralizedTime;
@@ -382,6 +383,86 @@ fn p7b_bundles_show_every_certificate() {
         let with_key = [InputFile { name, contents: &contents }, InputFile { name: "ca.key", contents: &key }];
         let cas = import_cas(&with_key, None, now()).unwrap_or_else(|e| panic!("{name}: {}", e.message));
         assert_eq!(cas[0].summary().expect("summary").thumbprint_sha1, expected[1]);
+    }
+}
+
+/// The DER bundle `crl2pkcs7` writes, re-encoded as streaming writers do:
+/// the ContentInfo, its `[0]`, the SignedData and its certificate set with
+/// indefinite lengths, each certificate inside as it was.
+fn with_indefinite_lengths(der: &[u8]) -> Vec<u8> {
+    let info = Vec::<Any>::from_der(der).expect("ContentInfo");
+    let signed_data = Vec::<Any>::from_der(info[1].value()).expect("SignedData");
+    let certificate_set = der::Tag::ContextSpecific { constructed: true, number: der::TagNumber(0) };
+    let mut fields = Vec::new();
+    for field in &signed_data {
+        if field.tag() == certificate_set {
+            fields.extend([&[0xA0, 0x80][..], field.value(), &[0, 0]].concat());
+        } else {
+            fields.extend(field.to_der().expect("field"));
+        }
+    }
+    let oid = info[0].to_der().expect("OID");
+    [&[0x30, 0x80][..], &oid, &[0xA0, 0x80, 0x30, 0x80], &fields, &[0; 6]].concat()
+}
+
+/// The thumbprints `inspect` shows for `name`, in the bundle's order.
+fn thumbprints_of(shop: &Workshop, name: &str) -> Vec<String> {
+    let contents = shop.read(name);
+    let seen = inspect(&[InputFile { name, contents: &contents }], None, now()).unwrap_or_else(|e| panic!("{name}: {}", e.message));
+    assert!(seen.unreadable.is_empty(), "{name}: {:?}", seen.unreadable);
+    seen.certificates.into_iter().map(|c| c.thumbprint_sha1).collect()
+}
+
+#[test]
+fn p7b_bundles_in_ber_read_as_their_der_twins() {
+    let shop = Workshop::new();
+    shop.ca();
+    shop.openssl(&["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "device.key"]);
+    shop.openssl(&["req", "-new", "-key", "device.key", "-subj", "/CN=device-01", "-out", "device.csr"]);
+    shop.openssl(&["x509", "-req", "-in", "device.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-days", "3", "-out", "device.pem"]);
+    shop.write("chain.pem", &[shop.read("device.pem"), shop.read("ca.pem")].concat());
+    shop.write("message.txt", b"hello");
+    let mut expected = vec![shop.fingerprint("device.pem"), shop.fingerprint("ca.pem")];
+    expected.sort();
+    // OpenSSL streams BER (indefinite lengths; with -nodetach the content as OCTET STRING pieces).
+    let sign = ["-sign", "-in", "message.txt", "-signer", "device.pem", "-inkey", "device.key", "-certfile", "ca.pem"];
+    for (tool, detach, name) in
+        [("cms", "-binary", "cms.p7s"), ("cms", "-nodetach", "cms-attached.p7s"), ("smime", "-nodetach", "smime-attached.p7s")]
+    {
+        let mut args = vec![tool];
+        args.extend(sign);
+        args.extend([detach, "-stream", "-outform", "DER", "-out", name]);
+        shop.openssl(&args);
+        let ber = shop.read(name);
+        assert!(ber.windows(2).any(|w| w == [0x30, 0x80]), "{name} has indefinite lengths");
+        assert!(Vec::<Any>::from_der(&ber).is_err(), "{name} is not DER");
+        let twin = format!("{name}.der");
+        shop.openssl(&["pkcs7", "-in", name, "-inform", "DER", "-outform", "DER", "-out", &twin]);
+        let read = thumbprints_of(&shop, name);
+        assert_eq!(read, thumbprints_of(&shop, &twin), "{name}");
+        let mut sorted = read.clone();
+        sorted.sort();
+        assert_eq!(sorted, expected, "{name}");
+    }
+    // The chain bundle as streaming writers lay it out, in DER and in PEM (a PKCS7 block).
+    shop.openssl(&["crl2pkcs7", "-nocrl", "-certfile", "chain.pem", "-outform", "DER", "-out", "chain.p7b"]);
+    let ber = with_indefinite_lengths(&shop.read("chain.p7b"));
+    shop.write("chain-ber.p7b", &ber);
+    // OpenSSL reads the hand-made BER as the same bundle.
+    let listed = shop.openssl(&["pkcs7", "-in", "chain-ber.p7b", "-inform", "DER", "-print_certs", "-noout"]);
+    assert!(listed.contains("subject=CN=device-01") || listed.contains("subject=CN = device-01"), "{listed}");
+    shop.openssl(&["pkcs7", "-in", "chain-ber.p7b", "-inform", "DER", "-outform", "DER", "-out", "chain-again.p7b"]);
+    assert_eq!(shop.read("chain-again.p7b"), shop.read("chain.p7b"), "the BER is the DER bundle's twin");
+    let pem = format!("-----BEGIN PKCS7-----\n{}\n-----END PKCS7-----\n", base64ct::Base64::encode_string(&ber));
+    shop.write("chain-ber.pem", pem.as_bytes());
+    let in_order = [shop.fingerprint("device.pem"), shop.fingerprint("ca.pem")];
+    for name in ["chain.p7b", "chain-ber.p7b", "chain-ber.pem"] {
+        assert_eq!(thumbprints_of(&shop, name), in_order, "{name}");
+        let contents = shop.read(name);
+        let key = shop.read("ca.key");
+        let with_key = [InputFile { name, contents: &contents }, InputFile { name: "ca.key", contents: &key }];
+        let cas = import_cas(&with_key, None, now()).unwrap_or_else(|e| panic!("{name}: {}", e.message));
+        assert_eq!(cas[0].summary().expect("summary").thumbprint_sha1, in_order[1], "{name}");
     }
 }
 

@@ -18,7 +18,7 @@ use crate::error::{Result, StudioError};
 use crate::output::layout;
 use crate::read::budget::{OverBudget, ReadBudget};
 use crate::read::pem_file::{InputFile, PemBlock, is_pem, pem_blocks};
-use crate::read::{early_time, ec_explicit, legacy_pem, p7b, pfx_read};
+use crate::read::{ber, early_time, ec_explicit, legacy_pem, p7b, pfx_read};
 use crate::rules::chain_shape::MAX_INTERMEDIATES;
 use crate::x509::key::PrivateKey;
 use crate::x509::oid::RSASSA_PSS;
@@ -165,7 +165,7 @@ impl Material {
             "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE" => {
                 self.push_certificate(file, &block.der).map_err(|e| damaged(file, &format!("its certificate does not decode ({e})")))?;
             }
-            "PKCS7" => self.read_p7b(file, &block.der)?,
+            "PKCS7" => self.read_p7b(file, &block.der, budget)?,
             // `openssl ecparam -genkey` writes the curve before the key, which names it too.
             "EC PARAMETERS" => {}
             "CERTIFICATE REQUEST" | "NEW CERTIFICATE REQUEST" => {
@@ -202,8 +202,8 @@ impl Material {
         if looks_like_pfx(der) {
             return self.read_pfx(file, der, password, budget);
         }
-        if p7b::is_p7b(der) {
-            return self.read_p7b(file, der);
+        if p7b::is_p7b(der) || p7b::looks_like_ber_p7b(der) {
+            return self.read_p7b(file, der, budget);
         }
         // A key's DER is read as the PEM block it would have been.
         let label = if pkcs8::PrivateKeyInfoRef::from_der(der).is_ok() {
@@ -269,8 +269,19 @@ impl Material {
         self.check_usable_since(before)
     }
 
-    fn read_p7b(&mut self, file: &str, der: &[u8]) -> Result<()> {
+    /// A PKCS#7 bundle in DER, or in BER made DER first.
+    fn read_p7b(&mut self, file: &str, bytes: &[u8], budget: &ReadBudget) -> Result<()> {
         let bundle_damaged = |e: der::Error| damaged(file, &format!("its PKCS#7 bundle does not decode ({e})"));
+        let converted;
+        let der = if p7b::is_p7b(bytes) {
+            bytes
+        } else {
+            converted = ber::to_der(bytes, file, budget).map_err(|e| match e {
+                ber::BerError::OverBudget(over) => over.into_error(),
+                other => damaged(file, &format!("its PKCS#7 bundle does not decode ({other})")),
+            })?;
+            &converted
+        };
         for certificate in p7b::certificates(der).map_err(bundle_damaged)? {
             self.push_certificate(file, &certificate).map_err(bundle_damaged)?;
         }
