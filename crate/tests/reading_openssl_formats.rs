@@ -466,6 +466,71 @@ fn p7b_bundles_in_ber_read_as_their_der_twins() {
     }
 }
 
+/// A certificate and its key, the key under a password, in one PEM file:
+/// without the password the certificate shows and the key is named as
+/// locked; with it the CA imports; with a wrong one the password is blamed.
+#[test]
+fn a_locked_key_beside_its_certificate_leaves_the_certificate_readable() {
+    let shop = Workshop::new();
+    shop.ca();
+    let pass = format!("pass:{PASSWORD}");
+    // Legacy `Proc-Type: 4,ENCRYPTED` PEM (RSA and EC), and PKCS#8 under PBES2 and a PKCS#12 PBE.
+    shop.openssl(&["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", "rsa.key"]);
+    shop.openssl(&["rsa", "-in", "rsa.key", "-aes256", "-traditional", "-passout", &pass, "-out", "rsa-legacy.key"]);
+    shop.openssl(&["ec", "-in", "ca.key", "-aes128", "-passout", &pass, "-out", "ec-legacy.key"]);
+    shop.openssl(&["pkcs8", "-topk8", "-in", "ca.key", "-v2", "aes-256-cbc", "-passout", &pass, "-out", "pbes2.key"]);
+    let legacy = ["-provider", "legacy", "-provider", "default"];
+    let mut pbe = vec!["pkcs8", "-topk8", "-in", "ca.key", "-v1", "PBE-SHA1-3DES", "-passout", &pass, "-out", "pbe.key"];
+    pbe.extend(legacy);
+    shop.openssl(&pbe);
+    assert!(String::from_utf8(shop.read("ec-legacy.key")).expect("PEM").contains("Proc-Type: 4,ENCRYPTED"));
+    shop.openssl(&[
+        "req",
+        "-x509",
+        "-key",
+        "rsa.key",
+        "-subj",
+        "/CN=RSA Reading CA",
+        "-days",
+        "30",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign",
+        "-out",
+        "rsa.pem",
+    ]);
+    for (certificate, key) in [("rsa.pem", "rsa-legacy.key"), ("ca.pem", "ec-legacy.key"), ("ca.pem", "pbes2.key"), ("ca.pem", "pbe.key")] {
+        let name = format!("{certificate}+{key}");
+        shop.write(&name, &[shop.read(certificate), shop.read(key)].concat());
+        let contents = shop.read(&name);
+        let files = [InputFile { name: &name, contents: &contents }];
+        let locked = format!("The private key in {name} is encrypted; enter its password.");
+
+        let material = shop.material(&name, None).unwrap_or_else(|e| panic!("{name}: {}", e.message));
+        assert_eq!((material.certificates.len(), material.keys.len()), (1, 0), "{name}");
+        assert_eq!(material.unreadable.len(), 1, "{name}");
+        assert_eq!((material.unreadable[0].field.as_deref(), material.unreadable[0].message.as_str()), (Some("password"), locked.as_str()));
+        let seen = inspect(&files, None, now()).unwrap_or_else(|e| panic!("{name}: {}", e.message));
+        assert_eq!(seen.certificates[0].thumbprint_sha1, shop.fingerprint(certificate), "{name}");
+        assert_eq!((seen.keys.len(), seen.unreadable.as_slice()), (0, [locked.clone()].as_slice()), "{name}");
+        // Importing needs the key: the password is asked for, at its field.
+        let asked = import_cas(&files, None, now()).expect_err("a CA needs its key");
+        assert_eq!((asked.field.as_deref(), asked.message.as_str()), (Some("password"), locked.as_str()));
+
+        let cas = import_cas(&files, Some(PASSWORD), now()).unwrap_or_else(|e| panic!("{name}: {}", e.message));
+        assert_eq!(cas[0].summary().expect("summary").thumbprint_sha1, shop.fingerprint(certificate), "{name}");
+        let seen = inspect(&files, Some(PASSWORD), now()).expect("inspect");
+        assert_eq!((seen.keys.len(), seen.keys[0].matching_certificates.as_slice()), (1, [1].as_slice()), "{name}");
+
+        let (field, message) = field_of(shop.material(&name, Some("not the password")));
+        assert_eq!((field.as_str(), message), ("password", format!("The password for {name} is wrong.")));
+        // Alone in its file, a locked key still asks for its password.
+        let (field, message) = field_of(shop.material(key, None));
+        assert_eq!((field.as_str(), message), ("password", format!("The private key in {key} is encrypted; enter its password.")));
+    }
+}
+
 /// The error reading `name` gives: at the files field, naming the file and `why`.
 fn refused(shop: &Workshop, name: &str, password: Option<&str>, why: &str) {
     let (field, message) = field_of(shop.material(name, password));

@@ -69,13 +69,18 @@ fn password_needed(file: &str) -> StudioError {
     StudioError::field("password", format!("{file} is encrypted; enter its password."))
 }
 
+/// A private key under a password that was not given: locked, not damaged.
+fn key_locked(file: &str) -> StudioError {
+    StudioError::field("password", format!("The private key in {file} is encrypted; enter its password."))
+}
+
 fn password_wrong(file: &str) -> StudioError {
     StudioError::field("password", format!("The password for {file} is wrong."))
 }
 
-/// The password to use for an encrypted `file`, or the error that asks for one.
+/// The password to open an encrypted key in `file`, or the error that asks for one.
 fn password_for<'p>(file: &str, password: Option<&'p str>) -> Result<&'p str> {
-    password.filter(|p| !p.is_empty()).ok_or_else(|| password_needed(file))
+    password.filter(|p| !p.is_empty()).ok_or_else(|| key_locked(file))
 }
 
 impl Material {
@@ -106,18 +111,21 @@ impl Material {
             let before = self.tally();
             for block in pem_blocks(file)? {
                 let read = self.read_pem_block(name, &block, password, budget);
-                self.set_aside(read)?;
+                self.set_aside(read, password)?;
             }
             return self.check_usable_since(before);
         }
         self.read_der(name, file.contents, password, budget)
     }
 
-    /// Keeps a part's problem for the report, unless the password is at fault
-    /// (the person must act on that before anything else).
-    fn set_aside(&mut self, read: Result<()>) -> Result<()> {
+    /// Keeps a part's problem for the report, unless the password given is
+    /// wrong (the person must act on that before anything else). A key locked
+    /// by a password that was not given is kept as such, so the file's
+    /// certificates still show; alone in its file it still asks for one.
+    fn set_aside(&mut self, read: Result<()>, password: Option<&str>) -> Result<()> {
+        let password_given = password.is_some_and(|p| !p.is_empty());
         match read {
-            Err(problem) if problem.field.as_deref() != Some("password") => {
+            Err(problem) if problem.field.as_deref() != Some("password") || !password_given => {
                 self.unreadable.push(problem);
                 Ok(())
             }
@@ -260,11 +268,11 @@ impl Material {
         }
         for key in contents.keys {
             let key = key_from_pkcs8(file, &key).map(|key| self.push_key(file, key));
-            self.set_aside(key)?;
+            self.set_aside(key, password)?;
         }
         for what in contents.unreadable_keys {
             let problem = StudioError::field("files", format!("{file} holds {what}, which the studio can't read; {REEXPORT_PFX}"));
-            self.set_aside(Err(problem))?;
+            self.set_aside(Err(problem), password)?;
         }
         self.check_usable_since(before)
     }
