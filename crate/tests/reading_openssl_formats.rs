@@ -8,6 +8,7 @@ use std::process::Command;
 
 use base64ct::Encoding as _;
 use cert_studio::read::material::Material;
+use cert_studio::x509::facts::pem_text;
 use cert_studio::{InputFile, import_cas, inspect};
 use der::asn1::GeneralizedTime;
 use der::{Any, Decode, Encode, Tagged};
@@ -528,6 +529,43 @@ fn a_locked_key_beside_its_certificate_leaves_the_certificate_readable() {
         // Alone in its file, a locked key still asks for its password.
         let (field, message) = field_of(shop.material(key, None));
         assert_eq!((field.as_str(), message), ("password", format!("The private key in {key} is encrypted; enter its password.")));
+    }
+}
+
+/// A PrivateKeyInfo of a version nobody defines (the field holds 2): named
+/// as such, in PEM and DER and once decrypted, never "truncated" or a wrong password.
+#[test]
+fn pkcs8_of_an_unknown_version_is_named() {
+    let shop = Workshop::new();
+    let script = r#"
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+key = ec.generate_private_key(ec.SECP256R1())
+open("v1.der", "wb").write(key.private_bytes(Encoding.DER, PrivateFormat.PKCS8, NoEncryption()))
+"#;
+    shop.write("write.py", script.as_bytes());
+    shop.run("python3", &["write.py"]);
+    let mut der = shop.read("v1.der");
+    assert_eq!(shop.material("v1.der", None).expect("version 0 reads").keys.len(), 1);
+    // SEQUENCE (a two-byte length), then INTEGER 0: the version.
+    assert_eq!(der[..6], [0x30, 0x81, 0x87, 0x02, 0x01, 0x00]);
+    der[5] = 2;
+    shop.write("v2.der", &der);
+    shop.write("v2.pem", pem_text("PRIVATE KEY", &der).as_bytes());
+    // The same key encrypted with PBES2 (as `openssl pkcs8 -topk8 -v2 aes-256-cbc` would; OpenSSL rewrites the version).
+    use pkcs8::pkcs5::{EncryptionScheme, pbes2};
+    let params = pbes2::Parameters::generate_pbkdf2_sha256_aes256cbc(2048, &[3; 16], [5; 16]).expect("PBES2");
+    let ciphertext = params.encrypt(PASSWORD, &der).expect("encrypt");
+    let info = pkcs8::EncryptedPrivateKeyInfoOwned {
+        encryption_algorithm: EncryptionScheme::Pbes2(params),
+        encrypted_data: der::asn1::OctetString::new(ciphertext).expect("OCTET STRING"),
+    };
+    shop.write("v2-encrypted.pem", pem_text("ENCRYPTED PRIVATE KEY", &info.to_der().expect("DER")).as_bytes());
+    for (name, password) in [("v2.der", None), ("v2.pem", None), ("v2-encrypted.pem", Some(PASSWORD))] {
+        let (field, message) = field_of(shop.material(name, password));
+        assert_eq!(field, "files", "{name}: {message}");
+        assert!(message.starts_with(&format!("{name} holds a PKCS#8 private key with version 2,")), "{name}: {message}");
+        assert!(!message.contains("truncated"), "{message}");
     }
 }
 

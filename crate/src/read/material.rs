@@ -231,6 +231,9 @@ impl Material {
             self.push_key(file, key);
             return Ok(());
         }
+        if let Some(problem) = unknown_pkcs8_version(file, der) {
+            return Err(problem);
+        }
         Err(StudioError::field(
             "files",
             format!(
@@ -421,7 +424,10 @@ fn cannot_sign_with_because(file: &str, why: &str) -> StudioError {
 /// the password was wrong (or missing); a key of a type the studio can't use is named.
 fn key_from_decrypted(file: &str, der: &[u8], password: Option<&str>) -> Result<ReadKey> {
     if pkcs8::PrivateKeyInfoRef::from_der(der).is_err() {
-        return Err(if password.is_some_and(|p| !p.is_empty()) { password_wrong(file) } else { password_needed(file) });
+        if let Some(problem) = unknown_pkcs8_version(file, der) {
+            return Err(problem);
+        }
+        return Err(if password.is_some_and(|p| !p.is_empty()) { password_wrong(file) } else { key_locked(file) });
     }
     key_from_pkcs8(file, der)
 }
@@ -433,7 +439,7 @@ fn key_from_pkcs8(file: &str, der: &[u8]) -> Result<ReadKey> {
         Ok(key) => return Ok(ReadKey::Signing(key)),
         Err(e) => StudioError::field("files", format!("{file}: {}", e.message)),
     };
-    let Ok(info) = pkcs8::PrivateKeyInfoRef::from_der(der) else { return Err(problem) };
+    let Ok(info) = pkcs8::PrivateKeyInfoRef::from_der(der) else { return Err(unknown_pkcs8_version(file, der).unwrap_or(problem)) };
     let algorithm = info.algorithm.oid;
     if algorithm == RSASSA_PSS {
         let public_key = rsa_pss_public_key(&info).ok_or(problem)?;
@@ -453,6 +459,28 @@ fn key_from_pkcs8(file: &str, der: &[u8]) -> Result<ReadKey> {
         }
     }
     Err(problem)
+}
+
+/// A PrivateKeyInfo (version, algorithm, key) whose version is neither 0
+/// (PKCS#8) nor 1 (RFC 5958's OneAsymmetricKey), named rather than called damaged.
+fn unknown_pkcs8_version(file: &str, der: &[u8]) -> Option<StudioError> {
+    use der::asn1::AnyRef;
+    let fields = Vec::<AnyRef<'_>>::from_der(der).ok()?;
+    let [version, algorithm, key, ..] = fields.as_slice() else { return None };
+    if (version.tag(), algorithm.tag(), key.tag()) != (der::Tag::Integer, der::Tag::Sequence, der::Tag::OctetString) {
+        return None;
+    }
+    let version = match version.decode_as::<i64>() {
+        Ok(0 | 1) => return None,
+        Ok(number) => number.to_string(),
+        Err(_) => "a number beyond 64 bits".to_string(),
+    };
+    Some(StudioError::field(
+        "files",
+        format!(
+            "{file} holds a PKCS#8 private key with version {version}, which the studio doesn't read (it reads versions 0 and 1: PKCS#8 and RFC 5958)."
+        ),
+    ))
 }
 
 /// An RSA-PSS key's public half: its modulus and exponent under the key's
