@@ -421,7 +421,8 @@ fn cannot_sign_with_because(file: &str, why: &str) -> StudioError {
 }
 
 /// The key of a decrypted PKCS#8: a result that is no PrivateKeyInfo means
-/// the password was wrong (or missing); a key of a type the studio can't use is named.
+/// the password was wrong (or missing); a key of a type or version the
+/// studio can't use is named.
 fn key_from_decrypted(file: &str, der: &[u8], password: Option<&str>) -> Result<ReadKey> {
     if pkcs8::PrivateKeyInfoRef::from_der(der).is_err() {
         if let Some(problem) = unknown_pkcs8_version(file, der) {

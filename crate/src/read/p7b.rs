@@ -17,8 +17,8 @@ pub fn is_p7b(der: &[u8]) -> bool {
 /// length form, whose first element is the signedData OID.
 pub fn looks_like_ber_p7b(bytes: &[u8]) -> bool {
     let after_length = match bytes {
-        [0x30, 0x80, ..] => 2,
-        [0x30, short, ..] if *short < 0x80 => 2,
+        // The short form, or 0x80: indefinite.
+        [0x30, length, ..] if *length <= 0x80 => 2,
         [0x30, long, ..] => 2 + usize::from(long & 0x7F),
         _ => return false,
     };
