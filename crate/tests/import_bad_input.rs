@@ -314,7 +314,7 @@ fn hostile_ber_bundles_are_refused_quickly_by_name() {
     let cases: [(&str, &[u8], &str); 4] = [
         ("deep.p7b", &deep, "nest deeper than 64 levels"),
         ("long-length.p7b", &long_length, "a length is written in 9 bytes"),
-        ("past-the-end.p7b", &past_the_end, "a length of 4294967280 bytes runs past the end"),
+        ("past-the-end.p7b", &past_the_end, "a length of 4294967280 bytes runs past the 2 bytes left"),
         ("no-end.p7b", &no_end, "no end-of-contents marker"),
     ];
     for (name, contents, why) in cases {

@@ -105,7 +105,7 @@ impl Header {
         if let Some(value) = length
             && value > room as u64
         {
-            return Err(malformed(tag_end, format!("a length of {value} bytes runs past the end ({room} bytes are left)")));
+            return Err(malformed(tag_end, format!("a length of {value} bytes runs past the {room} bytes left")));
         }
         let length = length.map(|value| value as usize);
         Ok(Self { start: at, tag_end, constructed, universal, contents: next, length })
@@ -338,8 +338,8 @@ mod tests {
         assert!(matches!(convert(&deep_pieces), Err(BerError::TooDeep { .. })));
         let cases: [(&[u8], &str); 9] = [
             (&[0x30, 0x89, 1, 2, 3, 4, 5, 6, 7, 8, 9], "written in 9 bytes"),
-            (&[0x30, 0x88, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF], "runs past the end"),
-            (&[0x30, 0x84, 0xFF, 0xFF, 0xFF, 0xFF, 0x00], "runs past the end"),
+            (&[0x30, 0x88, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF], "runs past the 0 bytes left"),
+            (&[0x30, 0x84, 0xFF, 0xFF, 0xFF, 0xFF, 0x00], "a length of 4294967295 bytes runs past the 1 bytes left"),
             (&[0x30, 0x80, 0x02, 0x01, 0x05], "no end-of-contents marker"),
             (&[0x30, 0x80, 0x00, 0x01], "damaged"),
             (&[0x04, 0x80, 0x00, 0x00], "primitive element has an indefinite length"),
