@@ -60,10 +60,10 @@ screenshots: build
 	cd e2e && UPDATE_SCREENSHOTS=1 npx playwright test page.spec.js -g screenshots
 
 # Every fuzz target for a short, bounded time from the seed corpus (crate/fuzz/seeds);
-# -timeout fails any single input that takes over 5 s. Eleven targets at 8 s keep the
+# -timeout fails any single input that takes over 5 s. Twelve targets at 8 s keep the
 # run about as long as seven at 14 s did.
 # cargo-fuzz needs nightly flags; RUSTC_BOOTSTRAP lets the stable toolchain accept them.
-FUZZ_TARGETS = pkcs8_key material import_ca inspect pfx device_list sign_csr names chain_verdict preflight holdings_expiry
+FUZZ_TARGETS = pkcs8_key material import_ca inspect pfx device_list sign_csr names chain_verdict preflight holdings_expiry ber
 FUZZ_SECONDS ?= 8
 # cargo-fuzz has no --locked: the lock file is checked first, so a stale one fails here instead of being rewritten.
 fuzz-smoke:

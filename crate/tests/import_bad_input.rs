@@ -106,6 +106,26 @@ fn material(noise: &mut Noise) -> Scratch {
     dir.openssl(&["rsa", "-in", "root.key.pem", "-passin", "pass:1234", "-traditional", "-out", "pkcs1.key"]);
     dir.openssl(&["pkey", "-in", "root.key.pem", "-passin", "pass:1234", "-outform", "DER", "-out", "root.key.der"]);
     dir.openssl(&["x509", "-in", "root.cert.pem", "-outform", "DER", "-out", "root.cer"]);
+    // The root in a PKCS#7 bundle in BER (OpenSSL streams indefinite lengths).
+    dir.write("message.txt", "hello");
+    dir.openssl(&[
+        "cms",
+        "-sign",
+        "-in",
+        "message.txt",
+        "-signer",
+        "root.cert.pem",
+        "-inkey",
+        "root.key.pem",
+        "-passin",
+        "pass:1234",
+        "-nodetach",
+        "-stream",
+        "-outform",
+        "DER",
+        "-out",
+        "root-ber.p7s",
+    ]);
     for (out, extra) in [("default.pfx", &[][..]), ("legacy.pfx", &["-legacy"][..])] {
         let mut args = vec![
             "pkcs12",
@@ -283,6 +303,34 @@ fn every_bad_input_gets_one_sentence_naming_the_file() {
     }
 }
 
+/// A BER bundle's start: a SEQUENCE of indefinite length holding the signedData OID.
+const BER_P7B_START: [u8; 13] = [0x30, 0x80, 0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x02];
+
+#[test]
+fn hostile_ber_bundles_are_refused_quickly_by_name() {
+    let deep = [&BER_P7B_START[..], &[0xA0, 0x80].repeat(10_000), &[0; 20_002]].concat();
+    let long_length = [&BER_P7B_START[..], &[0xA0, 0x89, 1, 2, 3, 4, 5, 6, 7, 8, 9]].concat();
+    let past_the_end = [&BER_P7B_START[..], &[0xA0, 0x84, 0xFF, 0xFF, 0xFF, 0xF0, 0x30, 0x00]].concat();
+    let no_end = [&BER_P7B_START[..], &[0xA0, 0x80, 0x30, 0x80, 0x02, 0x01, 0x01]].concat();
+    let cases: [(&str, &[u8], &str); 4] = [
+        ("deep.p7b", &deep, "nest deeper than 64 levels"),
+        ("long-length.p7b", &long_length, "a length is written in 9 bytes"),
+        ("past-the-end.p7b", &past_the_end, "a length of 4294967280 bytes runs past the 2 bytes left"),
+        ("no-end.p7b", &no_end, "no end-of-contents marker"),
+    ];
+    for (name, contents, why) in cases {
+        let started = std::time::Instant::now();
+        let files = [InputFile { name, contents }];
+        for error in [inspect(&files, None, now()).err(), import_cas(&files, None, now()).err()] {
+            let error = error.unwrap_or_else(|| panic!("{name} must be refused"));
+            assert_eq!(error.field.as_deref(), Some("files"), "{name}: {}", error.message);
+            assert!(error.message.starts_with(&format!("{name} is truncated or damaged: its PKCS#7 bundle")), "{}", error.message);
+            assert!(error.message.contains(why), "{name}: {}", error.message);
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(1), "{name} took {:?}", started.elapsed());
+    }
+}
+
 fn der(value: &impl Encode) -> Vec<u8> {
     value.to_der().expect("what was read encodes")
 }
@@ -365,6 +413,7 @@ fn truncations_bit_flips_and_random_bytes_are_refused_or_read_as_the_original() 
     let valid = [
         "root.cert.pem",
         "root.cer",
+        "root-ber.p7s",
         "root.key.pem",
         "legacy.key",
         "pkcs1.key",

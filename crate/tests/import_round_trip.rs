@@ -264,7 +264,10 @@ fn every_key_encoding_openssl_writes() {
     assert_eq!(ca.common_name(), ROOT_CN);
     let files = Files::from_dir(&dir, &["root.cert.pem", "legacy-aes256.key"]);
     let asked = import_cas(&files.inputs(), None, now()).unwrap_err();
-    assert_eq!((asked.field.as_deref(), asked.message.as_str()), (Some("password"), "legacy-aes256.key is encrypted; enter its password."));
+    assert_eq!(
+        (asked.field.as_deref(), asked.message.as_str()),
+        (Some("password"), "The private key in legacy-aes256.key is encrypted; enter its password.")
+    );
     let wrong = import_cas(&files.inputs(), Some("12345"), now()).unwrap_err();
     assert_eq!(wrong.message, "The password for legacy-aes256.key is wrong.");
     let files = Files::from_dir(&dir, &["root.cert.pem", "pbe-3des.key"]);

@@ -6,7 +6,9 @@
 use std::path::PathBuf;
 use std::process::Command;
 
+use base64ct::Encoding as _;
 use cert_studio::read::material::Material;
+use cert_studio::x509::facts::pem_text;
 use cert_studio::{InputFile, import_cas, inspect};
 use der::asn1::GeneralizedTime;
 use der::{Any, Decode, Encode, Tagged};
@@ -382,6 +384,188 @@ fn p7b_bundles_show_every_certificate() {
         let with_key = [InputFile { name, contents: &contents }, InputFile { name: "ca.key", contents: &key }];
         let cas = import_cas(&with_key, None, now()).unwrap_or_else(|e| panic!("{name}: {}", e.message));
         assert_eq!(cas[0].summary().expect("summary").thumbprint_sha1, expected[1]);
+    }
+}
+
+/// The DER bundle `crl2pkcs7` writes, re-encoded as streaming writers do:
+/// the ContentInfo, its `[0]`, the SignedData and its certificate set with
+/// indefinite lengths, each certificate inside as it was.
+fn with_indefinite_lengths(der: &[u8]) -> Vec<u8> {
+    let info = Vec::<Any>::from_der(der).expect("ContentInfo");
+    let signed_data = Vec::<Any>::from_der(info[1].value()).expect("SignedData");
+    let certificate_set = der::Tag::ContextSpecific { constructed: true, number: der::TagNumber(0) };
+    let mut fields = Vec::new();
+    for field in &signed_data {
+        if field.tag() == certificate_set {
+            fields.extend([&[0xA0, 0x80][..], field.value(), &[0, 0]].concat());
+        } else {
+            fields.extend(field.to_der().expect("field"));
+        }
+    }
+    let oid = info[0].to_der().expect("OID");
+    [&[0x30, 0x80][..], &oid, &[0xA0, 0x80, 0x30, 0x80], &fields, &[0; 6]].concat()
+}
+
+/// The thumbprints `inspect` shows for `name`, in the bundle's order.
+fn thumbprints_of(shop: &Workshop, name: &str) -> Vec<String> {
+    let contents = shop.read(name);
+    let seen = inspect(&[InputFile { name, contents: &contents }], None, now()).unwrap_or_else(|e| panic!("{name}: {}", e.message));
+    assert!(seen.unreadable.is_empty(), "{name}: {:?}", seen.unreadable);
+    seen.certificates.into_iter().map(|c| c.thumbprint_sha1).collect()
+}
+
+#[test]
+fn p7b_bundles_in_ber_read_as_their_der_twins() {
+    let shop = Workshop::new();
+    shop.ca();
+    shop.openssl(&["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "device.key"]);
+    shop.openssl(&["req", "-new", "-key", "device.key", "-subj", "/CN=device-01", "-out", "device.csr"]);
+    shop.openssl(&["x509", "-req", "-in", "device.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-days", "3", "-out", "device.pem"]);
+    shop.write("chain.pem", &[shop.read("device.pem"), shop.read("ca.pem")].concat());
+    shop.write("message.txt", b"hello");
+    let mut expected = vec![shop.fingerprint("device.pem"), shop.fingerprint("ca.pem")];
+    expected.sort();
+    // OpenSSL streams BER (indefinite lengths; with -nodetach the content as OCTET STRING pieces).
+    let sign = ["-sign", "-in", "message.txt", "-signer", "device.pem", "-inkey", "device.key", "-certfile", "ca.pem"];
+    for (tool, detach, name) in
+        [("cms", "-binary", "cms.p7s"), ("cms", "-nodetach", "cms-attached.p7s"), ("smime", "-nodetach", "smime-attached.p7s")]
+    {
+        let mut args = vec![tool];
+        args.extend(sign);
+        args.extend([detach, "-stream", "-outform", "DER", "-out", name]);
+        shop.openssl(&args);
+        let ber = shop.read(name);
+        assert!(ber.windows(2).any(|w| w == [0x30, 0x80]), "{name} has indefinite lengths");
+        assert!(Vec::<Any>::from_der(&ber).is_err(), "{name} is not DER");
+        let twin = format!("{name}.der");
+        shop.openssl(&["pkcs7", "-in", name, "-inform", "DER", "-outform", "DER", "-out", &twin]);
+        let read = thumbprints_of(&shop, name);
+        assert_eq!(read, thumbprints_of(&shop, &twin), "{name}");
+        let mut sorted = read.clone();
+        sorted.sort();
+        assert_eq!(sorted, expected, "{name}");
+    }
+    // The chain bundle as streaming writers lay it out, in DER and in PEM (a PKCS7 block).
+    shop.openssl(&["crl2pkcs7", "-nocrl", "-certfile", "chain.pem", "-outform", "DER", "-out", "chain.p7b"]);
+    let ber = with_indefinite_lengths(&shop.read("chain.p7b"));
+    shop.write("chain-ber.p7b", &ber);
+    // OpenSSL reads the hand-made BER as the same bundle.
+    let listed = shop.openssl(&["pkcs7", "-in", "chain-ber.p7b", "-inform", "DER", "-print_certs", "-noout"]);
+    assert!(listed.contains("subject=CN=device-01") || listed.contains("subject=CN = device-01"), "{listed}");
+    shop.openssl(&["pkcs7", "-in", "chain-ber.p7b", "-inform", "DER", "-outform", "DER", "-out", "chain-again.p7b"]);
+    assert_eq!(shop.read("chain-again.p7b"), shop.read("chain.p7b"), "the BER is the DER bundle's twin");
+    let pem = format!("-----BEGIN PKCS7-----\n{}\n-----END PKCS7-----\n", base64ct::Base64::encode_string(&ber));
+    shop.write("chain-ber.pem", pem.as_bytes());
+    let in_order = [shop.fingerprint("device.pem"), shop.fingerprint("ca.pem")];
+    for name in ["chain.p7b", "chain-ber.p7b", "chain-ber.pem"] {
+        assert_eq!(thumbprints_of(&shop, name), in_order, "{name}");
+        let contents = shop.read(name);
+        let key = shop.read("ca.key");
+        let with_key = [InputFile { name, contents: &contents }, InputFile { name: "ca.key", contents: &key }];
+        let cas = import_cas(&with_key, None, now()).unwrap_or_else(|e| panic!("{name}: {}", e.message));
+        assert_eq!(cas[0].summary().expect("summary").thumbprint_sha1, in_order[1], "{name}");
+    }
+}
+
+/// A certificate and its key, the key under a password, in one PEM file:
+/// without the password the certificate shows and the key is named as
+/// locked; with it the CA imports; with a wrong one the password is blamed.
+#[test]
+fn a_locked_key_beside_its_certificate_leaves_the_certificate_readable() {
+    let shop = Workshop::new();
+    shop.ca();
+    let pass = format!("pass:{PASSWORD}");
+    // Legacy `Proc-Type: 4,ENCRYPTED` PEM (RSA and EC), and PKCS#8 under PBES2 and a PKCS#12 PBE.
+    shop.openssl(&["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", "rsa.key"]);
+    shop.openssl(&["rsa", "-in", "rsa.key", "-aes256", "-traditional", "-passout", &pass, "-out", "rsa-legacy.key"]);
+    shop.openssl(&["ec", "-in", "ca.key", "-aes128", "-passout", &pass, "-out", "ec-legacy.key"]);
+    shop.openssl(&["pkcs8", "-topk8", "-in", "ca.key", "-v2", "aes-256-cbc", "-passout", &pass, "-out", "pbes2.key"]);
+    let legacy = ["-provider", "legacy", "-provider", "default"];
+    let mut pbe = vec!["pkcs8", "-topk8", "-in", "ca.key", "-v1", "PBE-SHA1-3DES", "-passout", &pass, "-out", "pbe.key"];
+    pbe.extend(legacy);
+    shop.openssl(&pbe);
+    assert!(String::from_utf8(shop.read("ec-legacy.key")).expect("PEM").contains("Proc-Type: 4,ENCRYPTED"));
+    shop.openssl(&[
+        "req",
+        "-x509",
+        "-key",
+        "rsa.key",
+        "-subj",
+        "/CN=RSA Reading CA",
+        "-days",
+        "30",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign",
+        "-out",
+        "rsa.pem",
+    ]);
+    for (certificate, key) in [("rsa.pem", "rsa-legacy.key"), ("ca.pem", "ec-legacy.key"), ("ca.pem", "pbes2.key"), ("ca.pem", "pbe.key")] {
+        let name = format!("{certificate}+{key}");
+        shop.write(&name, &[shop.read(certificate), shop.read(key)].concat());
+        let contents = shop.read(&name);
+        let files = [InputFile { name: &name, contents: &contents }];
+        let locked = format!("The private key in {name} is encrypted; enter its password.");
+
+        let material = shop.material(&name, None).unwrap_or_else(|e| panic!("{name}: {}", e.message));
+        assert_eq!((material.certificates.len(), material.keys.len()), (1, 0), "{name}");
+        assert_eq!(material.unreadable.len(), 1, "{name}");
+        assert_eq!((material.unreadable[0].field.as_deref(), material.unreadable[0].message.as_str()), (Some("password"), locked.as_str()));
+        let seen = inspect(&files, None, now()).unwrap_or_else(|e| panic!("{name}: {}", e.message));
+        assert_eq!(seen.certificates[0].thumbprint_sha1, shop.fingerprint(certificate), "{name}");
+        assert_eq!((seen.keys.len(), seen.unreadable.as_slice()), (0, [locked.clone()].as_slice()), "{name}");
+        // Importing needs the key: the password is asked for, at its field.
+        let asked = import_cas(&files, None, now()).expect_err("a CA needs its key");
+        assert_eq!((asked.field.as_deref(), asked.message.as_str()), (Some("password"), locked.as_str()));
+
+        let cas = import_cas(&files, Some(PASSWORD), now()).unwrap_or_else(|e| panic!("{name}: {}", e.message));
+        assert_eq!(cas[0].summary().expect("summary").thumbprint_sha1, shop.fingerprint(certificate), "{name}");
+        let seen = inspect(&files, Some(PASSWORD), now()).expect("inspect");
+        assert_eq!((seen.keys.len(), seen.keys[0].matching_certificates.as_slice()), (1, [1].as_slice()), "{name}");
+
+        let (field, message) = field_of(shop.material(&name, Some("not the password")));
+        assert_eq!((field.as_str(), message), ("password", format!("The password for {name} is wrong.")));
+        // Alone in its file, a locked key still asks for its password.
+        let (field, message) = field_of(shop.material(key, None));
+        assert_eq!((field.as_str(), message), ("password", format!("The private key in {key} is encrypted; enter its password.")));
+    }
+}
+
+/// A PrivateKeyInfo of a version nobody defines (the field holds 2): named
+/// as such, in PEM and DER and once decrypted, never "truncated" or a wrong password.
+#[test]
+fn pkcs8_of_an_unknown_version_is_named() {
+    let shop = Workshop::new();
+    let script = r#"
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+key = ec.generate_private_key(ec.SECP256R1())
+open("v1.der", "wb").write(key.private_bytes(Encoding.DER, PrivateFormat.PKCS8, NoEncryption()))
+"#;
+    shop.write("write.py", script.as_bytes());
+    shop.run("python3", &["write.py"]);
+    let mut der = shop.read("v1.der");
+    assert_eq!(shop.material("v1.der", None).expect("version 0 reads").keys.len(), 1);
+    // SEQUENCE (a two-byte length), then INTEGER 0: the version.
+    assert_eq!(der[..6], [0x30, 0x81, 0x87, 0x02, 0x01, 0x00]);
+    der[5] = 2;
+    shop.write("v2.der", &der);
+    shop.write("v2.pem", pem_text("PRIVATE KEY", &der).as_bytes());
+    // The same key encrypted with PBES2 (as `openssl pkcs8 -topk8 -v2 aes-256-cbc` would; OpenSSL rewrites the version).
+    use pkcs8::pkcs5::{EncryptionScheme, pbes2};
+    let params = pbes2::Parameters::generate_pbkdf2_sha256_aes256cbc(2048, &[3; 16], [5; 16]).expect("PBES2");
+    let ciphertext = params.encrypt(PASSWORD, &der).expect("encrypt");
+    let info = pkcs8::EncryptedPrivateKeyInfoOwned {
+        encryption_algorithm: EncryptionScheme::Pbes2(params),
+        encrypted_data: der::asn1::OctetString::new(ciphertext).expect("OCTET STRING"),
+    };
+    shop.write("v2-encrypted.pem", pem_text("ENCRYPTED PRIVATE KEY", &info.to_der().expect("DER")).as_bytes());
+    for (name, password) in [("v2.der", None), ("v2.pem", None), ("v2-encrypted.pem", Some(PASSWORD))] {
+        let (field, message) = field_of(shop.material(name, password));
+        assert_eq!(field, "files", "{name}: {message}");
+        assert!(message.starts_with(&format!("{name} holds a PKCS#8 private key with version 2,")), "{name}: {message}");
+        assert!(!message.contains("truncated"), "{message}");
     }
 }
 

@@ -248,6 +248,35 @@ test('verify, sign, renew and inspect with the CA folder a chain wrote', () => {
   refused(['inspect', at('missing.pem')], 'FILE');
 });
 
+test('inspect reads a bundle OpenSSL streams in BER, and shows a certificate beside its locked key', () => {
+  const dir = at('reading');
+  mkdirSync(dir, { recursive: true });
+  const file = (name) => join(dir, name);
+  const openssl = (args) => {
+    const result = tool('openssl', args);
+    assert.equal(result.status, 0, `openssl ${args.join(' ')}:\n${result.stderr}`);
+    return result.stdout;
+  };
+  openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', file('signer.key'), '-subj', '/CN=Streaming signer', '-days', '3', '-out', file('signer.pem')]);
+  const fingerprint = openssl(['x509', '-noout', '-fingerprint', '-sha1', '-in', file('signer.pem')]).trim().split('=')[1].replaceAll(':', '');
+  writeFileSync(file('message.txt'), 'hello');
+  openssl(['cms', '-sign', '-in', file('message.txt'), '-signer', file('signer.pem'), '-inkey', file('signer.key'), '-nodetach', '-stream', '-outform', 'DER', '-out', file('streamed.p7s')]);
+  assert.deepEqual([...readFileSync(file('streamed.p7s')).subarray(0, 2)], [0x30, 0x80], 'OpenSSL streams an indefinite length');
+  const bundle = JSON.parse(ok(['inspect', '--json', file('streamed.p7s')]).stdout);
+  assert.deepEqual(bundle.certificates.map((c) => c.thumbprintSha1), [fingerprint]);
+
+  // The certificate and its key under OpenSSL's legacy Proc-Type encryption, in one PEM.
+  openssl(['ec', '-in', file('signer.key'), '-aes256', '-passout', 'pass:lock me', '-out', file('legacy.key')]);
+  writeFileSync(file('both.pem'), readFileSync(file('signer.pem'), 'utf8') + readFileSync(file('legacy.key'), 'utf8'));
+  const locked = JSON.parse(ok(['inspect', '--json', file('both.pem')]).stdout);
+  assert.equal(locked.certificates[0].thumbprintSha1, fingerprint);
+  assert.equal(locked.keys.length, 0);
+  assert.match(locked.unreadable.join('\n'), /^The private key in \S*both\.pem is encrypted; enter its password\.$/);
+  const opened = JSON.parse(ok(['inspect', '--json', '--password', 'lock me', file('both.pem')]).stdout);
+  assert.deepEqual(opened.keys[0].matchingCertificates, [1]);
+  assert.match(refused(['inspect', '--password', 'not it', file('both.pem')], '--password').stderr, /password for \S*both\.pem is wrong/);
+});
+
 test('the library: `cert-studio` and `cert-studio/ca` import in Node, ready to call', () => {
   writeFileSync(at('use.mjs'), [
     "import { makeChain } from 'cert-studio';",

@@ -17,6 +17,9 @@ pub const MAX_KDF_ROUNDS: u64 = 20_000_000;
 pub const MAX_DECOMPRESSED_BYTES: u64 = 256 << 20;
 /// A ZIP inside a ZIP is read; one inside that is not.
 pub const MAX_ZIP_DEPTH: usize = 2;
+/// How deep the elements of a BER file converted to DER may nest (a
+/// certificate in a PKCS#7 bundle is about ten levels down).
+pub const MAX_BER_DEPTH: usize = 64;
 
 /// What one call has left to spend. Shared by reference (`Cell`s), as the
 /// readers that spend it call each other.
@@ -70,6 +73,20 @@ impl ReadBudget {
         if bytes > left {
             return Err(OverBudget(format!(
                 "{file} unpacks to more than the {} MiB the studio reads for one set of files; it is not a ZIP the studio made.",
+                MAX_DECOMPRESSED_BYTES >> 20
+            )));
+        }
+        self.bytes_left.set(left - bytes);
+        Ok(())
+    }
+
+    /// Spends `bytes` of `file` converted from BER to DER (from the same
+    /// allowance as the bytes out of ZIPs).
+    pub fn spend_converted_bytes(&self, file: &str, bytes: u64) -> Result<(), OverBudget> {
+        let left = self.bytes_left.get();
+        if bytes > left {
+            return Err(OverBudget(format!(
+                "{file} needs more BER converted to DER than the {} MiB the studio reads for one set of files; open fewer files at once.",
                 MAX_DECOMPRESSED_BYTES >> 20
             )));
         }

@@ -109,7 +109,9 @@ pub fn decrypt_pkcs12_pbe(file_name: &str, der: &[u8], password: Option<&str>, b
     };
     let plain = plain.unwrap_or_else(|| Err(PfxReadError::Unsupported(crate::x509::text::oid_name(&scheme.oid))));
     Some(plain.map_err(|e| match e {
-        PfxReadError::WrongPassword if given.is_none() => StudioError::field("password", format!("{file_name} is encrypted; enter its password.")),
+        PfxReadError::WrongPassword if given.is_none() => {
+            StudioError::field("password", format!("The private key in {file_name} is encrypted; enter its password."))
+        }
         PfxReadError::WrongPassword => StudioError::field("password", format!("The password for {file_name} is wrong.")),
         PfxReadError::Unsupported(what) => StudioError::field(
             "files",

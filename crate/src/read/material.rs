@@ -18,7 +18,7 @@ use crate::error::{Result, StudioError};
 use crate::output::layout;
 use crate::read::budget::{OverBudget, ReadBudget};
 use crate::read::pem_file::{InputFile, PemBlock, is_pem, pem_blocks};
-use crate::read::{early_time, ec_explicit, legacy_pem, p7b, pfx_read};
+use crate::read::{ber, early_time, ec_explicit, legacy_pem, p7b, pfx_read};
 use crate::rules::chain_shape::MAX_INTERMEDIATES;
 use crate::x509::key::PrivateKey;
 use crate::x509::oid::RSASSA_PSS;
@@ -70,13 +70,18 @@ fn password_needed(file: &str) -> StudioError {
     StudioError::field("password", format!("{file} is encrypted; enter its password."))
 }
 
+/// A private key under a password that was not given: locked, not damaged.
+fn key_locked(file: &str) -> StudioError {
+    StudioError::field("password", format!("The private key in {file} is encrypted; enter its password."))
+}
+
 fn password_wrong(file: &str) -> StudioError {
     StudioError::field("password", format!("The password for {file} is wrong."))
 }
 
-/// The password to use for an encrypted `file`, or the error that asks for one.
+/// The password to open an encrypted key in `file`, or the error that asks for one.
 fn password_for<'p>(file: &str, password: Option<&'p str>) -> Result<&'p str> {
-    password.filter(|p| !p.is_empty()).ok_or_else(|| password_needed(file))
+    password.filter(|p| !p.is_empty()).ok_or_else(|| key_locked(file))
 }
 
 impl Material {
@@ -107,18 +112,21 @@ impl Material {
             let before = self.tally();
             for block in pem_blocks(file)? {
                 let read = self.read_pem_block(name, &block, password, budget);
-                self.set_aside(read)?;
+                self.set_aside(read, password)?;
             }
             return self.check_usable_since(before);
         }
         self.read_der(name, file.contents, password, budget)
     }
 
-    /// Keeps a part's problem for the report, unless the password is at fault
-    /// (the person must act on that before anything else).
-    fn set_aside(&mut self, read: Result<()>) -> Result<()> {
+    /// Keeps a part's problem for the report, unless the password given is
+    /// wrong (the person must act on that before anything else). A key locked
+    /// by a password that was not given is kept as such, so the file's
+    /// certificates still show; alone in its file it still asks for one.
+    fn set_aside(&mut self, read: Result<()>, password: Option<&str>) -> Result<()> {
+        let password_given = password.is_some_and(|p| !p.is_empty());
         match read {
-            Err(problem) if problem.field.as_deref() != Some("password") => {
+            Err(problem) if problem.field.as_deref() != Some("password") || !password_given => {
                 self.unreadable.push(problem);
                 Ok(())
             }
@@ -166,7 +174,7 @@ impl Material {
             "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE" => {
                 self.push_certificate(file, &block.der).map_err(|e| damaged(file, &format!("its certificate does not decode ({e})")))?;
             }
-            "PKCS7" => self.read_p7b(file, &block.der)?,
+            "PKCS7" => self.read_p7b(file, &block.der, budget)?,
             // `openssl ecparam -genkey` writes the curve before the key, which names it too.
             "EC PARAMETERS" => {}
             "CERTIFICATE REQUEST" | "NEW CERTIFICATE REQUEST" => {
@@ -203,8 +211,8 @@ impl Material {
         if looks_like_pfx(der) {
             return self.read_pfx(file, der, password, budget);
         }
-        if p7b::is_p7b(der) {
-            return self.read_p7b(file, der);
+        if p7b::is_p7b(der) || p7b::looks_like_ber_p7b(der) {
+            return self.read_p7b(file, der, budget);
         }
         // A key's DER is read as the PEM block it would have been.
         let label = if pkcs8::PrivateKeyInfoRef::from_der(der).is_ok() {
@@ -223,6 +231,9 @@ impl Material {
             let key = private_key_from_pem(file, &block, password, budget)?;
             self.push_key(file, key);
             return Ok(());
+        }
+        if let Some(problem) = unknown_pkcs8_version(file, der) {
+            return Err(problem);
         }
         Err(StudioError::field(
             "files",
@@ -261,17 +272,28 @@ impl Material {
         }
         for key in contents.keys {
             let key = key_from_pkcs8(file, &key).map(|key| self.push_key(file, key));
-            self.set_aside(key)?;
+            self.set_aside(key, password)?;
         }
         for what in contents.unreadable_keys {
             let problem = StudioError::field("files", format!("{file} holds {what}, which the studio can't read; {REEXPORT_PFX}"));
-            self.set_aside(Err(problem))?;
+            self.set_aside(Err(problem), password)?;
         }
         self.check_usable_since(before)
     }
 
-    fn read_p7b(&mut self, file: &str, der: &[u8]) -> Result<()> {
+    /// A PKCS#7 bundle in DER, or in BER made DER first.
+    fn read_p7b(&mut self, file: &str, bytes: &[u8], budget: &ReadBudget) -> Result<()> {
         let bundle_damaged = |e: der::Error| damaged(file, &format!("its PKCS#7 bundle does not decode ({e})"));
+        let converted;
+        let der = if p7b::is_p7b(bytes) {
+            bytes
+        } else {
+            converted = ber::to_der(bytes, file, budget).map_err(|e| match e {
+                ber::BerError::OverBudget(over) => over.into_error(),
+                other => damaged(file, &format!("its PKCS#7 bundle does not decode ({other})")),
+            })?;
+            &converted
+        };
         for certificate in p7b::certificates(der).map_err(bundle_damaged)? {
             self.push_certificate(file, &certificate).map_err(bundle_damaged)?;
         }
@@ -400,10 +422,14 @@ fn cannot_sign_with_because(file: &str, why: &str) -> StudioError {
 }
 
 /// The key of a decrypted PKCS#8: a result that is no PrivateKeyInfo means
-/// the password was wrong (or missing); a key of a type the studio can't use is named.
+/// the password was wrong (or missing); a key of a type or version the
+/// studio can't use is named.
 fn key_from_decrypted(file: &str, der: &[u8], password: Option<&str>) -> Result<ReadKey> {
     if pkcs8::PrivateKeyInfoRef::from_der(der).is_err() {
-        return Err(if password.is_some_and(|p| !p.is_empty()) { password_wrong(file) } else { password_needed(file) });
+        if let Some(problem) = unknown_pkcs8_version(file, der) {
+            return Err(problem);
+        }
+        return Err(if password.is_some_and(|p| !p.is_empty()) { password_wrong(file) } else { key_locked(file) });
     }
     key_from_pkcs8(file, der)
 }
@@ -415,7 +441,7 @@ fn key_from_pkcs8(file: &str, der: &[u8]) -> Result<ReadKey> {
         Ok(key) => return Ok(ReadKey::Signing(key)),
         Err(e) => StudioError::field("files", format!("{file}: {}", e.message)),
     };
-    let Ok(info) = pkcs8::PrivateKeyInfoRef::from_der(der) else { return Err(problem) };
+    let Ok(info) = pkcs8::PrivateKeyInfoRef::from_der(der) else { return Err(unknown_pkcs8_version(file, der).unwrap_or(problem)) };
     let algorithm = info.algorithm.oid;
     if algorithm == RSASSA_PSS {
         let public_key = rsa_pss_public_key(&info).ok_or(problem)?;
@@ -435,6 +461,28 @@ fn key_from_pkcs8(file: &str, der: &[u8]) -> Result<ReadKey> {
         }
     }
     Err(problem)
+}
+
+/// A PrivateKeyInfo (version, algorithm, key) whose version is neither 0
+/// (PKCS#8) nor 1 (RFC 5958's OneAsymmetricKey), named rather than called damaged.
+fn unknown_pkcs8_version(file: &str, der: &[u8]) -> Option<StudioError> {
+    use der::asn1::AnyRef;
+    let fields = Vec::<AnyRef<'_>>::from_der(der).ok()?;
+    let [version, algorithm, key, ..] = fields.as_slice() else { return None };
+    if (version.tag(), algorithm.tag(), key.tag()) != (der::Tag::Integer, der::Tag::Sequence, der::Tag::OctetString) {
+        return None;
+    }
+    let version = match version.decode_as::<i64>() {
+        Ok(0 | 1) => return None,
+        Ok(number) => number.to_string(),
+        Err(_) => "a number beyond 64 bits".to_string(),
+    };
+    Some(StudioError::field(
+        "files",
+        format!(
+            "{file} holds a PKCS#8 private key with version {version}, which the studio doesn't read (it reads versions 0 and 1: PKCS#8 and RFC 5958)."
+        ),
+    ))
 }
 
 /// An RSA-PSS key's public half: its modulus and exponent under the key's

@@ -2,6 +2,7 @@
 //! PKCS#7 bundles, studio ZIPs. Everything read here is untrusted; it leaves
 //! as [`material::Material`] within a [`budget::ReadBudget`].
 
+pub mod ber;
 pub mod budget;
 pub mod early_time;
 pub mod ec_explicit;

@@ -1,6 +1,7 @@
 //! PKCS#7 certificate bundles (`.p7b`, `.p7c`), as Windows exports a chain
 //! and `openssl crl2pkcs7 -nocrl` writes one: a SignedData without signers
-//! whose `certificates` field holds the chain.
+//! whose `certificates` field holds the chain. Some tools write it in BER
+//! (indefinite lengths); [`crate::read::ber`] makes that DER first.
 
 use crate::x509::oid::ID_SIGNED_DATA;
 use cms::content_info::ContentInfo;
@@ -10,6 +11,19 @@ use der::{Decode, Encode, Reader, SliceReader, Tag, TagNumber, Tagged};
 /// Whether `der` is a PKCS#7 / CMS SignedData.
 pub fn is_p7b(der: &[u8]) -> bool {
     ContentInfo::from_der(der).is_ok_and(|info| info.content_type == ID_SIGNED_DATA)
+}
+
+/// Whether `bytes` start as a SignedData in BER: a SEQUENCE, of either
+/// length form, whose first element is the signedData OID.
+pub fn looks_like_ber_p7b(bytes: &[u8]) -> bool {
+    let after_length = match bytes {
+        // The short form, or 0x80: indefinite.
+        [0x30, length, ..] if *length <= 0x80 => 2,
+        [0x30, long, ..] => 2 + usize::from(long & 0x7F),
+        _ => return false,
+    };
+    let Ok(oid) = ID_SIGNED_DATA.to_der() else { return false };
+    bytes.get(after_length..).is_some_and(|rest| rest.starts_with(&oid))
 }
 
 /// The DER of every X.509 certificate in the bundle, each as stored (so its
