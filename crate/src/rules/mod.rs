@@ -3,6 +3,10 @@
 //! device list; and the checks Azure applies to a device's chain when it
 //! connects (azure_preflight), for Inspect's preflight.
 
+/// The password the tutorials give every CA key and PFX file (`-passout pass:1234`):
+/// the studio's default for both, from here only.
+pub const TUTORIAL_PASSWORD: &str = "1234";
+
 pub mod azure_preflight;
 pub mod device_list;
 pub mod names;
