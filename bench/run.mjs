@@ -35,6 +35,7 @@ const N = {
   deviceRounds: 2,
   bigBatch: Number(process.env.BENCH_BIG_BATCH || 10000),
   cliDevices: Number(process.env.BENCH_CLI_DEVICES || 100000),
+  renewDevices: Number(process.env.BENCH_RENEW_DEVICES || 10000),
 };
 
 // The npm package's command as `make package` stages it (target/package: what the tarball holds).
@@ -247,6 +248,37 @@ function cliRow(row) {
   row('g', `${g.made} P-256 devices through the npm package's command (\`cert-studio chain --key ec-p256 --zip FILE\`, ${g.files} files, ZIP64 ${mb(g.zipBytes)}, ${cpus().length} worker threads, keys by Node's crypto): ${s(g.ms)}, ${Math.round(perSecond)} devices/s; peak RSS of the process (GNU time)`, `${Math.round(perSecond)} devices/s, ${mb(g.peakRss)}`, '—', '—', '≥ 2,000 devices/s; peak RSS < 400 MB', perSecond >= 2000 && g.peakRss < 400 * 1048576);
 }
 
+/** `cert-studio ARGS` under GNU time: its wall time and peak RSS; its stdout parsed as JSON. */
+function timedCli(args) {
+  const started = performance.now();
+  const result = spawnSync('/usr/bin/time', ['-f', 'peak-rss-kb=%M', process.execPath, CLI, ...args, '--json'], { encoding: 'utf8', maxBuffer: 256 << 20 });
+  const ms = performance.now() - started;
+  if (result.status !== 0) throw new Error(`cert-studio ${args[0]} exited ${result.status}: ${result.stderr}`);
+  return { ms, summary: JSON.parse(result.stdout), peakRss: Number(result.stderr.match(/peak-rss-kb=(\d+)/)[1]) * 1024 };
+}
+
+/**
+ * (h) `cert-studio renew devices` (keys kept) of a ZIP of `count` P-256
+ * devices that `cert-studio chain` made in this run, into a ZIP: the time
+ * from start to exit and peak RSS; the chain that made the ZIP is the
+ * reference (the same devices, with new keys) the ratio is against.
+ */
+function cliRenewRow(row) {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`make package\``);
+  const count = N.renewDevices;
+  log(`(h) renewal of ${count} P-256 devices from a ZIP through the package's command`);
+  const dir = mkdtempSync(join(tmpdir(), 'bench-renew-'));
+  try {
+    const batch = join(dir, 'batch.zip');
+    const made = timedCli(['chain', '--key', 'ec-p256', '--devices', `device-{${'1'.padStart(String(count).length, '0')}..${count}}`, '--zip', batch]);
+    const renewed = timedCli(['renew', 'devices', '--ca', batch, '--certificates', batch, '--zip', join(dir, 'renewed.zip')]);
+    const devices = renewed.summary.renewed.length;
+    row('h', `${devices} P-256 devices renewed with their keys from a ZIP \`cert-studio chain\` made (\`cert-studio renew devices --ca ZIP --certificates ZIP --zip FILE\`, ${renewed.summary.files} files, ${cpus().length} worker threads): ${s(renewed.ms)}, peak RSS ${mb(renewed.peakRss)}; vs \`cert-studio chain\` making those devices (new keys) in this run: ${s(made.ms)}, peak RSS ${mb(made.peakRss)}`, `${s(renewed.ms)}, ${mb(renewed.peakRss)}`, s(made.ms), `${(renewed.ms / made.ms).toFixed(2)}× the time`, '< 30 s for 10,000; peak RSS < 600 MB', devices === count && renewed.ms < 30_000 * (count / 10_000) && renewed.peakRss < 600 * 1048576);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 function printTable(rows) {
   console.log('| Row | Measure | Studio | Peer | Ratio | Target | Result |');
   console.log('|---|---|---|---|---|---|---|');
@@ -270,6 +302,13 @@ async function main() {
     // Just row (g): `node bench/run.mjs --cli-only` (after `make package`).
     const rows = [];
     cliRow((id, what, studio, peer, ratio, target, ok) => rows.push({ id, what, studio, peer, ratio, target, result: ok === null ? '—' : verdict(ok) }));
+    printTable(rows);
+    return;
+  }
+  if (process.argv.includes('--renew-only')) {
+    // Just row (h): `node bench/run.mjs --renew-only` (after `make package`).
+    const rows = [];
+    cliRenewRow((id, what, studio, peer, ratio, target, ok) => rows.push({ id, what, studio, peer, ratio, target, result: ok === null ? '—' : verdict(ok) }));
     printTable(rows);
     return;
   }
@@ -414,8 +453,9 @@ async function main() {
     server.close();
   }
 
-  // (g) last, with the browser gone: the command line has the machine to itself.
+  // (g) and (h) last, with the browser gone: the command line has the machine to itself.
   cliRow(row);
+  cliRenewRow(row);
 
   const date = new Date(startedAt).toISOString().replace(/\.\d+Z$/, 'Z');
   console.log(`cert-studio benchmark, started ${date}`);

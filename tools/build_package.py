@@ -8,6 +8,7 @@ owner but keeps file modes, so the staged files get modes of their own (the
 checkout's umask does not reach the tarball). Its README names the version and
 the commit it was built from."""
 import json
+import pathlib
 import re
 import shutil
 import subprocess
@@ -18,6 +19,8 @@ import source_info
 ROOT = source_info.ROOT
 # What the package ships of www/pkg: both modules, their JS glue and types.
 PKG_FILES = [f"{module}{suffix}" for module in ("cert_studio", "cert_studio_ca") for suffix in (".js", "_bg.wasm", ".d.ts", "_bg.wasm.d.ts")]
+# The page's modules the command runs too (one orchestration of chunks for both), into lib/shared/.
+SHARED_FILES = ["www/js/make/chunks.js"]
 
 
 def without_any(text):
@@ -92,6 +95,9 @@ def main():
     (staging / "package.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     readme = staging / "README.md"
     readme.write_text(with_build_line(readme.read_text(encoding="utf-8"), version, source_info.commit()), encoding="utf-8")
+    (staging / "lib" / "shared").mkdir()
+    for name in SHARED_FILES:
+        shutil.copy2(ROOT / name, staging / "lib" / "shared" / pathlib.Path(name).name)
     (staging / "pkg").mkdir()
     for name in PKG_FILES:
         shutil.copy2(built / name, staging / "pkg" / name)

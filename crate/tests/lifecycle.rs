@@ -7,10 +7,11 @@
 mod support;
 
 use cert_studio::ca::expiry::expiry_report;
-use cert_studio::ca::renewal::{make_rollover, renew_ca, renew_devices};
+use cert_studio::ca::renewal::{ChunkDevice, make_rollover, plan_renewal, renew_ca, renew_chunk, renew_devices};
 use cert_studio::make::device_registry::{DeviceRegistryRoot, DeviceRegistryRootSpec};
-use cert_studio::make::renewal::RenewalSpec;
+use cert_studio::make::renewal::{RenewalSpec, RenewalSummary};
 use cert_studio::output::layout::DEVICES_CSV_HEADER;
+use cert_studio::output::readme::readme_entries;
 use cert_studio::read::pem_file::InputFile;
 use cert_studio::rules::validity::ValidityBounds;
 use cert_studio::{
@@ -323,6 +324,67 @@ fn device_01_renewed_from_the_zip_keeps_its_key_and_verifies() {
     let a_ca = [fingerprint(&dir, ROOT_CERT)];
     assert_eq!(renew_devices(&ca, &zip_file, &[], Some("1234"), &a_ca, &spec, now()).err().unwrap().field.as_deref(), Some("thumbprints"));
     drop(made);
+}
+
+/// README.txt without the lines that differ between two renewals of the same devices (new certificates, new thumbprints).
+fn readme_shape(text: &str) -> Vec<&str> {
+    text.lines().filter(|l| !l.contains("thumbprint:")).collect()
+}
+
+#[test]
+fn a_renewal_in_chunks_gives_what_one_renewal_gives_and_every_certificate_verifies() {
+    let dir = Scratch::new("lifecycle");
+    let ids: Vec<String> = (1..=7).map(|i| format!("sensor-{i:02}")).collect();
+    let spec = ChainSpec { key_algorithm: KeyAlgorithm::EcP256, devices: ids.clone(), ..ChainSpec::default() };
+    let made = TutorialChain::generate(spec, now() - 20 * DAY).unwrap().files().unwrap();
+    dir.write_all(&made);
+    let zip = zip_files(&made).unwrap();
+    let zip_file = [InputFile { name: "studio.zip", contents: &zip }];
+    let ca = import_cas(&zip_file, Some("1234"), now()).unwrap().pop().unwrap();
+    let spec = RenewalSpec { validity_days: 90, ..RenewalSpec::default() };
+    let at_once = renew_devices(&ca, &zip_file, &[], None, &[], &spec, now()).unwrap().files().unwrap();
+
+    let plan = plan_renewal(&zip_file, &[], None, &[], &spec, now()).unwrap();
+    assert_eq!(plan.iter().map(|d| d.registration_id.to_string()).collect::<Vec<_>>(), ids);
+    assert!(plan.iter().all(|d| d.key.as_ref().is_some_and(|k| k.name.ends_with(".key.pem"))), "every device's key is found in the ZIP");
+    // Chunks of three, the last short; renewed.csv and README.txt put together as the command does.
+    let (mut files, mut csv, mut entries) = (Vec::new(), String::new(), String::new());
+    for chunk in plan.chunks(3) {
+        let devices: Vec<ChunkDevice<'_>> = chunk
+            .iter()
+            .map(|d| ChunkDevice {
+                certificate_der: &d.certificate_der,
+                file: &d.file,
+                key: d.key.as_ref().map(|k| InputFile { name: &k.name, contents: &k.contents }),
+            })
+            .collect();
+        let renewed = renew_chunk(&ca, &devices, None, &spec, now()).unwrap();
+        let chunk_files = renewed.device_files().unwrap();
+        entries.push_str(&readme_entries(&chunk_files).unwrap());
+        csv.push_str(&renewed.csv_rows().unwrap());
+        files.extend(chunk_files);
+    }
+    let summary = RenewalSummary::new(&ca.common_name(), plan.len()).unwrap();
+    let readme = format!("{}{entries}{}", summary.readme_header, summary.readme_tail);
+    let paths = |files: &[OutputFile]| files.iter().map(|f| f.path.clone()).collect::<Vec<_>>();
+    let mut chunked_paths = paths(&files);
+    chunked_paths.extend(["renewed.csv".to_string(), "README.txt".to_string()]);
+    assert_eq!(chunked_paths, paths(&at_once), "the same files in the same order");
+    let text = |path: &str| String::from_utf8(at_once.iter().find(|f| f.path == path).unwrap().contents.clone()).unwrap();
+    assert_eq!(readme_shape(&readme), readme_shape(&text("README.txt")));
+    let columns = |csv: &str| csv.lines().map(|l| l.split(',').take(2).collect::<Vec<_>>().join(",")).collect::<Vec<_>>();
+    assert_eq!(columns(&format!("{}{csv}", summary.csv_header)), columns(&text("renewed.csv")), "the same devices and old thumbprints");
+
+    let out = Scratch::new("lifecycle");
+    out.write_all(&files);
+    let root = dir.path(ROOT_CERT).display().to_string();
+    for id in &ids {
+        let cert = format!("certs/{id}.cert.pem");
+        let (ok, said) = verifies(&out, &root, &format!("certs/{id}-full-chain.cert.pem"), &cert);
+        assert!(ok, "{id}: {said}");
+        assert_eq!(public_key(&out, &cert), public_key(&dir, &cert), "{id} keeps its key");
+        assert_eq!(out.openssl(&["pkey", "-in", &format!("private/{id}.key.pem"), "-pubout"]), public_key(&dir, &cert));
+    }
 }
 
 #[test]

@@ -99,15 +99,15 @@ test('a batch through the API: list, CA, chunks and one streamed ZIP that Python
   assert.deepEqual(ca.chain.map((c) => c.role), ['root', 'intermediate']);
   const archive = new studio.BatchArchive();
   const parts = [];
-  archive.addFiles(ca.files);
+  archive.addFiles({ files: ca.files });
   parts.push(archive.takeOutput());
   for (const [first, chunk] of [[0, ids.slice(0, 3)], [3, ids.slice(3)]]) {
-    const made = studio.issueDeviceChunk(spec, ca.signerCommonName, ca.signerKey, ca.caCertificates, chunk, first, undefined, nowMs);
-    archive.addChunk(made.firstIndex, made.files, made.csvRows, made.readmeExample ?? undefined);
+    const made = studio.issueDeviceChunk({ spec, signerCommonName: ca.signerCommonName, signerKey: ca.signerKey, caCertificates: ca.caCertificates, ids: chunk, firstIndex: first, nowMs });
+    archive.addChunk(made);
     parts.push(archive.takeOutput());
   }
   assert.equal(archive.deviceCount, 5);
-  parts.push(archive.finish(1, 5));
+  parts.push(archive.finish({ intermediates: 1, requested: 5 }));
   archive.free();
 
   const dir = mkdtempSync(join(tmpdir(), 'cert-studio-batch-'));
@@ -158,7 +158,7 @@ test('a batch whose keys Node holds, signs with and whose PFX files it encrypts:
   const keys = pairs.map((k, i) => new Uint8Array(k.export({ type: i === 0 ? 'sec1' : 'pkcs8', format: 'der' })));
   // Handles: the CA's key, then a chunk's device keys.
   const caKey = crypto.createPrivateKey({ key: Buffer.from(batchCa.signerKey), format: 'der', type: 'pkcs8' });
-  const batch = (aes) => new ca.DeviceBatchSignedOutside(spec, batchCa.signerCommonName, batchCa.signerKey, batchCa.caCertificates, aes);
+  const batch = (aes) => new ca.DeviceBatchSignedOutside({ spec, signerCommonName: batchCa.signerCommonName, signerKey: batchCa.signerKey, caCertificates: batchCa.caCertificates, aes256CbcEncrypt: aes });
   const signerFor = (chunkKeys) => (handle, message) => new Uint8Array(crypto.sign('sha384', message, handle === 0 ? caKey : chunkKeys[handle - 1]));
   // Node's OpenSSL encrypts the PFX files too.
   let encryptions = 0;
@@ -171,8 +171,8 @@ test('a batch whose keys Node holds, signs with and whose PFX files it encrypts:
   // Two chunks from one batch, as a worker issues them.
   const held = batch(nodeAes);
   const chunks = [
-    held.issueChunk(ids.slice(0, 2), 0, keys.slice(0, 2), nowMs, signerFor(pairs.slice(0, 2))),
-    held.issueChunk(ids.slice(2), 2, keys.slice(2), nowMs, signerFor(pairs.slice(2))),
+    held.issueChunk({ ids: ids.slice(0, 2), firstIndex: 0, keys: keys.slice(0, 2), nowMs, sign: signerFor(pairs.slice(0, 2)) }),
+    held.issueChunk({ ids: ids.slice(2), firstIndex: 2, keys: keys.slice(2), nowMs, sign: signerFor(pairs.slice(2)) }),
   ];
   assert.equal(encryptions, 2 * ids.length, 'a PFX encrypts its key bag and its certificates');
   assert.equal(chunks[1].firstIndex, 2);
@@ -197,7 +197,7 @@ test('a batch whose keys Node holds, signs with and whose PFX files it encrypts:
   held.free();
 
   // Signed with the first device's key throughout: the CA's first signature is refused.
-  const first = (sign, aes) => batch(aes).issueChunk(ids.slice(0, 1), 0, keys.slice(0, 1), nowMs, sign);
+  const first = (sign, aes) => batch(aes).issueChunk({ ids: ids.slice(0, 1), firstIndex: 0, keys: keys.slice(0, 1), nowMs, sign });
   assert.throws(() => first((_, message) => new Uint8Array(crypto.sign('sha384', message, pairs[0])), nodeAes), (e) => e instanceof Error && /made outside with key 0 does not verify/.test(e.message));
   assert.throws(() => first(() => { throw new Error('HSM offline'); }, nodeAes), (e) => e instanceof Error && /signer failed: HSM offline/.test(e.message));
   // An AES without the padding PBES2 needs is refused at its first file.
@@ -214,7 +214,7 @@ test('a batch whose keys Node holds, signs with and whose PFX files it encrypts:
   const fiveKeys = five.map((k) => new Uint8Array(k.export({ type: 'pkcs8', format: 'der' })));
   const fiveIds = five.map((_, i) => `five-${i + 1}`);
   const signedBy = (fault) => (handle, message) => fault(handle) ?? new Uint8Array(crypto.sign('sha384', message, handle === 0 ? caKey : five[handle - 1]));
-  const chunkOfFive = (sign, aes = nodeAes) => batch(aes).issueChunk(fiveIds, 0, fiveKeys, nowMs, sign);
+  const chunkOfFive = (sign, aes = nodeAes) => batch(aes).issueChunk({ ids: fiveIds, firstIndex: 0, keys: fiveKeys, nowMs, sign });
   assert.equal(chunkOfFive(signedBy(() => undefined)).files.length, 5 * 16);
   assert.throws(() => chunkOfFive((handle, message) => new Uint8Array(crypto.sign('sha384', message, handle === 3 ? five[0] : handle === 0 ? caKey : five[handle - 1]))), /made outside with key 3 does not verify/);
   assert.throws(() => chunkOfFive(signedBy((h) => (h === 5 ? new Uint8Array(0) : undefined))), /made outside with key 5 does not verify/);
@@ -228,7 +228,7 @@ test('a batch whose keys Node holds, signs with and whose PFX files it encrypts:
   assert.throws(() => chunkOfFive(signedBy(() => undefined), wrongAtFourth), /AES-256-CBC is wrong/);
   // CA certificates of another chain than the signer key's.
   const otherCa = ca.makeBatchCa(spec, undefined, nowMs);
-  assert.throws(() => new ca.DeviceBatchSignedOutside(spec, batchCa.signerCommonName, batchCa.signerKey, otherCa.caCertificates), /not the key of the last CA certificate/);
+  assert.throws(() => new ca.DeviceBatchSignedOutside({ spec, signerCommonName: batchCa.signerCommonName, signerKey: batchCa.signerKey, caCertificates: otherCa.caCertificates }), /not the key of the last CA certificate/);
 });
 
 test('snippetSamples lists the samples the snippet files are for, from the core', () => {

@@ -128,15 +128,15 @@ test('expiryReport of a batch ZIP, and of its devices.csv alone, agree', (t) => 
   const ca = studio.makeBatchCa(spec, undefined, nowMs);
   const archive = new studio.BatchArchive();
   const parts = [];
-  archive.addFiles(ca.files);
+  archive.addFiles({ files: ca.files });
   parts.push(archive.takeOutput());
   const ids = Array.from({ length: 25 }, (_, i) => `sensor-${String(i + 1).padStart(3, '0')}`);
   for (let first = 0; first < ids.length; first += 10) {
-    const chunk = studio.issueDeviceChunk(spec, ca.signerCommonName, ca.signerKey, ca.caCertificates, ids.slice(first, first + 10), first, undefined, nowMs);
-    archive.addChunk(chunk.firstIndex, chunk.files, chunk.csvRows, chunk.readmeExample ?? undefined);
+    const chunk = studio.issueDeviceChunk({ spec, signerCommonName: ca.signerCommonName, signerKey: ca.signerKey, caCertificates: ca.caCertificates, ids: ids.slice(first, first + 10), firstIndex: first, nowMs });
+    archive.addChunk(chunk);
     parts.push(archive.takeOutput());
   }
-  parts.push(archive.finish(1, ids.length));
+  parts.push(archive.finish({ intermediates: 1, requested: ids.length }));
   const zip = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   parts.reduce((at, p) => (zip.set(p, at), at + p.length), 0);
   const dir = mkdtempSync(join(tmpdir(), 'cert-studio-batch-expiry-'));

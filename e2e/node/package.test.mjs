@@ -277,6 +277,65 @@ test('inspect reads a bundle OpenSSL streams in BER, and shows a certificate bes
   assert.match(refused(['inspect', '--password', 'not it', file('both.pem')], '--password').stderr, /password for \S*both\.pem is wrong/);
 });
 
+/** Every file under `dir`, as paths relative to it. */
+function filesUnder(dir, sub = '') {
+  return readdirSync(join(dir, sub), { withFileTypes: true }).flatMap((entry) => {
+    const path = sub ? `${sub}/${entry.name}` : entry.name;
+    return entry.isDirectory() ? filesUnder(dir, path) : [path];
+  });
+}
+
+test('renew devices of a 150-device batch ZIP: in chunks across two workers, the same files, rows and README as one renewDevices call; devices across chunk borders verify with their old keys', async () => {
+  const batch = at('renew-batch.zip');
+  ok(['chain', '--key', 'ec-p256', '--devices', 'r-{001..150}', '--zip', batch]);
+  const out = at('renewed-batch');
+  const summary = JSON.parse(ok(['renew', 'devices', '--ca', batch, '--certificates', batch, '--workers', '2', '--validity-days', '60', '--out', out, '--json']).stdout);
+  const ids = Array.from({ length: 150 }, (_, i) => `r-${String(i + 1).padStart(3, '0')}`);
+  assert.deepEqual(summary.renewed.map((r) => r.registrationId).sort(), ids);
+  assert.ok(summary.renewed.every((r) => r.sameKey), 'keys kept by default');
+  assert.equal(summary.files, 150 * 16 + 2);
+
+  // The same renewal made at once, in this process, through the installed library.
+  const studio = await import(join(project, 'node_modules/cert-studio/lib/ca.js'));
+  const zipFile = { name: 'renew-batch.zip', contents: readFileSync(batch) };
+  using session = new studio.CaSession();
+  const { cas } = session.importCa({ files: [zipFile], password: '1234', nowMs: Date.now() });
+  const once = session.renewDevices({ caId: cas.at(-1).id, certificates: [zipFile], keepKeys: true, validityDays: 60, nowMs: Date.now() });
+  assert.deepEqual(summary.renewed.map((r) => r.registrationId), once.renewed.map((r) => r.registrationId), 'the devices in the same order');
+  assert.deepEqual(summary.renewed.map((r) => r.oldThumbprintSha1), once.renewed.map((r) => r.oldThumbprintSha1));
+  assert.deepEqual(filesUnder(out).sort(), once.files.map((f) => f.path).sort(), 'the same files');
+  const text = (path) => new TextDecoder().decode(once.files.find((f) => f.path === path).contents);
+  // New certificates have new thumbprints; everything else in README.txt is the same, in the same order.
+  const shape = (readme) => readme.split('\r\n').filter((line) => !line.includes('thumbprint:'));
+  assert.deepEqual(shape(readFileSync(join(out, 'README.txt'), 'utf8')), shape(text('README.txt')));
+  const oldColumns = (csv) => csv.trim().split('\r\n').map((row) => row.split(',').slice(0, 2).join(','));
+  assert.deepEqual(oldColumns(readFileSync(join(out, 'renewed.csv'), 'utf8')), oldColumns(text('renewed.csv')));
+
+  // Devices at the borders of the 48-device chunks, under the batch's own root and intermediate.
+  const old = at('renew-batch-unzipped');
+  const unzip = tool('python3', ['-c', 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])', batch, old]);
+  assert.equal(unzip.status, 0, unzip.stderr);
+  const sample = ['001', '048', '049', '096', '097', '150'].map((n) => `r-${n}`);
+  const verified = tool('openssl', ['verify', '-CAfile', join(old, TUTORIAL_CHAIN[0]), '-untrusted', join(old, 'certs/azure-iot-test-only.chain.ca.cert.pem'), ...sample.map((id) => join(out, `certs/${id}.cert.pem`))]);
+  assert.equal(verified.status, 0, verified.stdout + verified.stderr);
+  for (const id of sample) {
+    const publicKey = (args) => tool('openssl', args).stdout;
+    const renewedKey = publicKey(['x509', '-in', join(out, `certs/${id}.cert.pem`), '-noout', '-pubkey']);
+    assert.equal(renewedKey, publicKey(['x509', '-in', join(old, `certs/${id}.cert.pem`), '-noout', '-pubkey']), `${id} keeps its key`);
+    assert.equal(publicKey(['pkey', '-in', join(out, `private/${id}.key.pem`), '-pubout']), renewedKey, `${id}'s key file is its certificate's`);
+  }
+
+  // Into a ZIP: the same names; a second run into the same folder is refused and changes nothing.
+  const zipped = at('renewed-batch.zip');
+  ok(['renew', 'devices', '--ca', batch, '--certificates', batch, '--workers', '2', '--zip', zipped]);
+  const names = tool('python3', ['-c', 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print("\\n".join(z.namelist()))', zipped]);
+  assert.equal(names.status, 0, names.stderr);
+  assert.deepEqual(names.stdout.trim().split('\n').sort(), filesUnder(out).sort());
+  const before = readFileSync(join(out, 'private/r-077.key.pem'));
+  refused(['renew', 'devices', '--ca', batch, '--certificates', batch, '--out', out], '--out');
+  assert.deepEqual(readFileSync(join(out, 'private/r-077.key.pem')), before);
+});
+
 test('the library: `cert-studio` and `cert-studio/ca` import in Node, ready to call', () => {
   writeFileSync(at('use.mjs'), [
     "import { makeChain } from 'cert-studio';",

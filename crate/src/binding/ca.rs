@@ -24,18 +24,20 @@ use crate::judge::preflight;
 use crate::make::device_registry::DeviceRegistryRoot;
 use crate::make::form::DeviceSigningForm;
 use crate::make::form::{ChainForm, DeviceRegistryRootForm, RenewalForm, ValidityBoundsForm};
-use crate::make::renewal::RenewalRow;
+use crate::make::renewal::{RenewalRow, RenewalSummary};
 use crate::make::rollover::RolloverStep;
 use crate::make::snippet_refresh::{MadeCertificate, refresh_snippets};
 use crate::make::verification::VerificationCertificate;
 use crate::make::{ChainEntry, Product};
+use crate::output::layout;
+use crate::output::readme::readme_entries;
 use crate::read::pem_file::InputFile;
 use crate::rules::validity::TUTORIAL_VALIDITY_DAYS;
 use crate::x509::facts::{certificate_pem, thumbprint_sha1};
 use crate::x509::key::{KeyEncoding, PrivateKey};
 
 /// A dropped or picked file, as JS sends it.
-#[derive(Deserialize, Default)]
+#[derive(Serialize, Deserialize, Default)]
 struct NamedFileIn {
     name: String,
     #[serde(with = "bytes_as_uint8array")]
@@ -492,4 +494,151 @@ pub fn rewrite_snippets(#[wasm_bindgen(unchecked_param_type = "RewriteSnippetsRe
     let spec = input.settings.into_spec()?;
     spec.snippets.validate()?;
     to_js(&Out { files: files_out(refresh_snippets(output_files(input.files), &input.chain, &spec.snippets, &spec.pfx.password)?) })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct RenewalSummaryInput {
+    ca_id: u32,
+    renewed: u32,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct PlanRenewalInput {
+    certificates: Vec<NamedFileIn>,
+    keys: Vec<NamedFileIn>,
+    password: Option<String>,
+    thumbprints: Vec<String>,
+    now_ms: f64,
+    #[serde(flatten)]
+    spec: RenewalForm,
+}
+
+#[derive(Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct PlannedDeviceOut {
+    registration_id: String,
+    key_algorithm: String,
+    #[serde(with = "bytes_as_uint8array")]
+    certificate: zeroize::Zeroizing<Vec<u8>>,
+    file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    key: Option<NamedFileIn>,
+}
+
+/// `planRenewal({ certificates, keys?, password?, thumbprints?, nowMs, …the
+/// renewal's settings })` → `{ devices: [{ registrationId, keyAlgorithm,
+/// certificate, file, key? }], folders }`: the devices renewDevices would
+/// renew, read once and checked before anything is made (every CN a
+/// registration ID; the key files' PBKDF2 rounds within the call's budget;
+/// the settings), for renewDeviceChunk to renew in chunks on any worker.
+#[wasm_bindgen(js_name = planRenewal, unchecked_return_type = "RenewalPlan")]
+pub fn plan_renewal(#[wasm_bindgen(unchecked_param_type = "PlanRenewalRequest")] input: JsValue) -> JsResult<JsValue> {
+    #[derive(Serialize)]
+    struct Out {
+        devices: Vec<PlannedDeviceOut>,
+        /// The folders the devices' files go to, for a caller checking them before it writes.
+        folders: [&'static str; 4],
+    }
+    let input: PlanRenewalInput = request(input, "planRenewal")?;
+    let spec = input.spec.into_spec()?;
+    let planned = renewal::plan_renewal(
+        &input_files(&input.certificates),
+        &input_files(&input.keys),
+        input.password.as_deref(),
+        &input.thumbprints,
+        &spec,
+        now_unix(input.now_ms),
+    )?;
+    let devices = planned
+        .into_iter()
+        .map(|d| PlannedDeviceOut {
+            registration_id: d.registration_id.to_string(),
+            key_algorithm: d.key_algorithm.id().into(),
+            certificate: zeroize::Zeroizing::new(d.certificate_der),
+            file: d.file,
+            key: d.key.map(|k| NamedFileIn { name: k.name, contents: k.contents }),
+        })
+        .collect();
+    to_js(&Out { devices, folders: layout::DEVICE_FOLDERS })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct RenewDeviceChunkInput {
+    ca_id: u32,
+    devices: Vec<PlannedDeviceOut>,
+    password: Option<String>,
+    now_ms: f64,
+    #[serde(flatten)]
+    spec: RenewalForm,
+}
+
+#[wasm_bindgen]
+impl CaSession {
+    /// `renewDeviceChunk({ caId, devices, password?, keepKeys, validityDays,
+    /// notBeforeMs?, nowMs, …sample settings })` → `{ files, chain, renewed,
+    /// csvRows, readmeEntries }`: some of planRenewal's devices renewed as
+    /// renewDevices renews them, without renewed.csv and README.txt (their rows
+    /// and entries instead; renewalSummary gives the rest).
+    #[wasm_bindgen(js_name = renewDeviceChunk, unchecked_return_type = "RenewalChunk")]
+    pub fn renew_device_chunk(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "RenewDeviceChunkRequest")] input: JsValue,
+    ) -> JsResult<JsValue> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Out {
+            files: Vec<FileOut>,
+            chain: Vec<ChainEntry>,
+            renewed: Vec<RenewalRow>,
+            csv_rows: String,
+            readme_entries: String,
+        }
+        let input: RenewDeviceChunkInput = request(input, "renewDeviceChunk")?;
+        let spec = input.spec.into_spec()?;
+        let devices: Vec<_> = input
+            .devices
+            .iter()
+            .map(|d| renewal::ChunkDevice {
+                certificate_der: &d.certificate,
+                file: &d.file,
+                key: d.key.as_ref().map(|k| InputFile { name: &k.name, contents: &k.contents }),
+            })
+            .collect();
+        {
+            let ca = self.ca(input.ca_id, "caId")?;
+            let renewed = renewal::renew_chunk(ca, &devices, input.password.as_deref(), &spec, now_unix(input.now_ms))?;
+            let files = renewed.device_files()?;
+            let readme_entries = readme_entries(&files)?;
+            to_js(&Out {
+                files: files_out(files),
+                chain: renewed.entries()?,
+                renewed: renewed.rows()?,
+                csv_rows: renewed.csv_rows()?,
+                readme_entries,
+            })
+        }
+    }
+
+    /// `renewalSummary({ caId, renewed })` → `{ csvHeader, readmeHeader,
+    /// readmeTail }`: around a chunked renewal's rows and README entries, what
+    /// renewDevices writes around its own: renewed.csv is `csvHeader` + the
+    /// chunks' `csvRows`; README.txt is `readmeHeader` + their `readmeEntries` +
+    /// `readmeTail`, in order.
+    #[wasm_bindgen(js_name = renewalSummary, unchecked_return_type = "RenewalSummary")]
+    pub fn renewal_summary(&self, #[wasm_bindgen(unchecked_param_type = "RenewalSummaryRequest")] input: JsValue) -> JsResult<JsValue> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Out {
+            csv_header: String,
+            readme_header: String,
+            readme_tail: String,
+        }
+        let input: RenewalSummaryInput = request(input, "renewalSummary")?;
+        let ca = self.ca(input.ca_id, "caId")?;
+        let summary = RenewalSummary::new(&ca.issuer.common_name(), input.renewed as usize)?;
+        to_js(&Out { csv_header: summary.csv_header, readme_header: summary.readme_header, readme_tail: summary.readme_tail })
+    }
 }

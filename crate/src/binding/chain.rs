@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use super::{
-    FileOut, FormRequest, JsResult, bytes_as_uint8array, files_in, files_out, from_js, key_in, keys_in, now_unix, object_with, of_field,
+    FileOut, FormRequest, JsResult, bytes_as_uint8array, files_in, files_out, from_js, keys_in, now_unix, object_with, of_field,
     product_out, request, stretched_password, strings, to_js, wipe,
 };
 use crate::error::StudioError;
@@ -160,25 +160,39 @@ pub fn make_batch_ca(
     })
 }
 
-/// Issues the devices `ids` (the batch's `firstIndex`-th onwards) under the
-/// batch's CA (`signerCommonName`, `signerKey` and `caCertificates` as
-/// makeBatchCa returned them), with `keys` (PKCS#8 DER) or, when `undefined`,
-/// fresh keys from the core: `{ firstIndex, files, csvRows, readmeExample }`.
+/// The batch's CA as every chunk request carries it (see makeBatchCa), and
+/// where the chunk starts.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+pub(super) struct ChunkRequest {
+    pub signer_common_name: String,
+    #[serde(with = "super::bytes_as_uint8array")]
+    pub signer_key: zeroize::Zeroizing<Vec<u8>>,
+    pub ca_certificates: Vec<serde_bytes::ByteBuf>,
+    pub ids: Vec<String>,
+    pub first_index: u32,
+    pub now_ms: f64,
+}
+
+/// A request's field as JS gave it (`undefined` when absent), for what serde can't take: a spec read by its
+/// own form, keys, functions.
+pub(super) fn field(request: &JsValue, name: &str) -> JsResult<JsValue> {
+    Ok(js_sys::Reflect::get(request, &JsValue::from_str(name)).map_err(|_| StudioError::general("The request must be an object."))?)
+}
+
+/// `issueDeviceChunk({ spec, signerCommonName, signerKey, caCertificates, ids,
+/// firstIndex, keys?, nowMs })`: the devices `ids` (the batch's
+/// `firstIndex`-th onwards) under the batch's CA (`signerCommonName`,
+/// `signerKey` and `caCertificates` as makeBatchCa returned them), with `keys`
+/// (PKCS#8 DER) or, when `undefined`, fresh keys from the core → `{
+/// firstIndex, files, csvRows, readmeExample }`.
 #[wasm_bindgen(js_name = issueDeviceChunk, unchecked_return_type = "DeviceChunk")]
-#[allow(clippy::too_many_arguments)]
-pub fn issue_device_chunk(
-    #[wasm_bindgen(unchecked_param_type = "ChainSpec | undefined")] spec: JsValue,
-    #[wasm_bindgen(js_name = "signerCommonName")] signer_common_name: &str,
-    #[wasm_bindgen(js_name = "signerKey")] signer_key: &[u8],
-    #[wasm_bindgen(js_name = "caCertificates")] ca_certificates: Vec<js_sys::Uint8Array>,
-    ids: Vec<String>,
-    #[wasm_bindgen(js_name = "firstIndex")] first_index: u32,
-    #[wasm_bindgen(unchecked_param_type = "KeysInput")] keys: JsValue,
-    #[wasm_bindgen(js_name = "nowMs")] now_ms: f64,
-) -> JsResult<JsValue> {
-    let signer_key = key_in(&js_sys::Uint8Array::from(signer_key).into())?;
-    let signer = batch_signer(spec, signer_common_name, signer_key, &ca_certificates)?;
-    let chunk = DeviceChunk::issue(&signer, &ids, keys_in(keys)?, first_index as usize, now_unix(now_ms), &mut Signing::here())?;
+pub fn issue_device_chunk(#[wasm_bindgen(unchecked_param_type = "IssueDeviceChunkRequest")] request: JsValue) -> JsResult<JsValue> {
+    let input: ChunkRequest = from_js(request.clone(), "device chunk's fields")?;
+    let signer_key = PrivateKey::from_pkcs8_der(&input.signer_key)?;
+    let signer = batch_signer(field(&request, "spec")?, &input.signer_common_name, signer_key, input.ca_certificates)?;
+    let keys = keys_in(field(&request, "keys")?)?;
+    let chunk = DeviceChunk::issue(&signer, &input.ids, keys, input.first_index as usize, now_unix(input.now_ms), &mut Signing::here())?;
     device_chunk_out(chunk)
 }
 
@@ -187,9 +201,9 @@ pub(super) fn batch_signer(
     spec: JsValue,
     signer_common_name: &str,
     signer_key: PrivateKey,
-    ca_certificates: &[js_sys::Uint8Array],
+    ca_certificates: Vec<serde_bytes::ByteBuf>,
 ) -> JsResult<BatchSigner> {
-    let ca_der = ca_certificates.iter().map(|c| c.to_vec()).collect();
+    let ca_der = ca_certificates.into_iter().map(serde_bytes::ByteBuf::into_vec).collect();
     Ok(BatchSigner::new(chain_settings(spec)?, signer_common_name, signer_key, ca_der)?)
 }
 
@@ -228,26 +242,29 @@ impl BatchArchiveJs {
         Ok(self.0.as_mut().ok_or_else(|| StudioError::general("The batch's ZIP is already finished."))?)
     }
 
-    /// `[{ path, contents, secret?, description? }]`: the CA's files.
+    /// `addFiles({ files: [{ path, contents, secret?, description? }] })`: the CA's files.
     #[wasm_bindgen(js_name = addFiles)]
-    pub fn add_files(&mut self, #[wasm_bindgen(unchecked_param_type = "FileInput[]")] files: JsValue) -> JsResult<()> {
-        let mut files = files_in(files)?;
+    pub fn add_files(&mut self, #[wasm_bindgen(unchecked_param_type = "{ files: FileInput[] }")] request: JsValue) -> JsResult<()> {
+        let mut files = files_in(field(&request, "files")?)?;
         let added = self.archive()?.add_files(&files);
         wipe(&mut files);
         Ok(added?)
     }
 
-    /// A chunk as issueDeviceChunk returned it, field by field:
-    /// `addChunk(firstIndex, files, csvRows, readmeExample)`.
+    /// `addChunk(chunk)`: a chunk as issueDeviceChunk returned it, `{ firstIndex, files, csvRows, readmeExample? }`.
     #[wasm_bindgen(js_name = addChunk)]
-    pub fn add_chunk(
-        &mut self,
-        #[wasm_bindgen(js_name = "firstIndex")] first_index: u32,
-        #[wasm_bindgen(unchecked_param_type = "FileInput[]")] files: JsValue,
-        #[wasm_bindgen(js_name = "csvRows")] csv_rows: String,
-        #[wasm_bindgen(js_name = "readmeExample")] readme_example: Option<String>,
-    ) -> JsResult<()> {
-        let mut chunk = DeviceChunk { first_index: first_index as usize, files: files_in(files)?, csv_rows, readme_example };
+    pub fn add_chunk(&mut self, #[wasm_bindgen(unchecked_param_type = "DeviceChunk")] chunk: JsValue) -> JsResult<()> {
+        #[derive(Deserialize, Default)]
+        #[serde(rename_all = "camelCase", default)]
+        struct ChunkIn {
+            first_index: u32,
+            csv_rows: String,
+            readme_example: Option<String>,
+        }
+        let input: ChunkIn = from_js(chunk.clone(), "chunk's fields")?;
+        let files = files_in(field(&chunk, "files")?)?;
+        let mut chunk =
+            DeviceChunk { first_index: input.first_index as usize, files, csv_rows: input.csv_rows, readme_example: input.readme_example };
         let added = self.archive()?.add_chunk(&chunk);
         wipe(&mut chunk.files);
         Ok(added?)
@@ -271,13 +288,25 @@ impl BatchArchiveJs {
         Ok(js_sys::Uint8Array::from(bytes.as_slice()))
     }
 
-    /// Writes `devices.csv`, `README.txt` and the directory: the last bytes.
-    /// `requested` is the list's length, so a cancelled batch says how far it got;
-    /// `readmeTail` (optional) ends README.txt.
-    pub fn finish(&mut self, intermediates: u32, requested: u32, readme_tail: Option<String>) -> JsResult<js_sys::Uint8Array> {
+    /// `finish({ intermediates, requested, readmeTail? })`: writes `devices.csv`,
+    /// `README.txt` and the directory, the last bytes. `requested` is the
+    /// list's length, so a cancelled batch says how far it got; `readmeTail`
+    /// ends README.txt.
+    pub fn finish(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "{ intermediates: number; requested: number; readmeTail?: string }")] request: JsValue,
+    ) -> JsResult<js_sys::Uint8Array> {
+        #[derive(Deserialize, Default)]
+        #[serde(rename_all = "camelCase", default)]
+        struct FinishIn {
+            intermediates: u32,
+            requested: u32,
+            readme_tail: Option<String>,
+        }
+        let input: FinishIn = from_js(request, "batch ZIP's last fields")?;
         let archive = self.0.take().ok_or_else(|| StudioError::general("The batch's ZIP is already finished."))?;
-        let title = batch_title(intermediates as usize, archive.device_count(), requested as usize);
-        let bytes = zeroize::Zeroizing::new(archive.finish(&title, readme_tail.as_deref().unwrap_or_default())?);
+        let title = batch_title(input.intermediates as usize, archive.device_count(), input.requested as usize);
+        let bytes = zeroize::Zeroizing::new(archive.finish(&title, input.readme_tail.as_deref().unwrap_or_default())?);
         Ok(js_sys::Uint8Array::from(bytes.as_slice()))
     }
 }

@@ -270,6 +270,34 @@ pub fn ca_key_password_rounds() -> u32 {
     PKCS8_PBKDF2_ITERATIONS
 }
 
+/// `tutorialDefaults()` → `{ keyAlgorithm, rootCn, intermediateCns, devices,
+/// validityDays, caKeyPassword, pfxPassword }`: the tutorial's settings, which
+/// every form and command starts from, from the products' own defaults.
+#[wasm_bindgen(js_name = tutorialDefaults, unchecked_return_type = "TutorialDefaults")]
+pub fn tutorial_defaults() -> JsResult<JsValue> {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Out {
+        key_algorithm: &'static str,
+        root_cn: String,
+        intermediate_cns: Vec<String>,
+        devices: Vec<String>,
+        validity_days: u32,
+        ca_key_password: String,
+        pfx_password: String,
+    }
+    let chain = crate::make::chain::ChainSpec::default();
+    to_js(&Out {
+        key_algorithm: chain.key_algorithm.id(),
+        root_cn: chain.root_common_name,
+        intermediate_cns: chain.intermediate_common_names,
+        devices: chain.devices,
+        validity_days: chain.validity_days,
+        ca_key_password: chain.ca_key_password.unwrap_or_default(),
+        pfx_password: chain.pfx.password,
+    })
+}
+
 /// `zipFiles({ files: [{ path, contents: Uint8Array, secret? }] })` → `{ zip }`: their ZIP.
 #[wasm_bindgen(js_name = zipFiles, unchecked_return_type = "{ zip: Uint8Array }")]
 pub fn zip(#[wasm_bindgen(unchecked_param_type = "{ files: FileInput[] }")] input: JsValue) -> JsResult<JsValue> {

@@ -9,8 +9,8 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
-use super::chain::{batch_signer, device_chunk_out};
-use super::{JsResult, files_in, now_unix, to_js, wipe};
+use super::chain::{batch_signer, device_chunk_out, field};
+use super::{JsResult, files_in, from_js, now_unix, to_js, wipe};
 use crate::error::StudioError;
 use crate::make::batch::{BatchSigner, DeviceChunk, batch_readme, batch_title};
 use crate::output::layout::DEVICES_CSV_HEADER;
@@ -52,38 +52,50 @@ pub fn batch_summary(
 }
 
 /// A batch's devices issued chunk after chunk with keys the caller holds and
-/// signs with (the command keeps one a worker): the CA's `signerKey` is key
-/// 0, a chunk's device `keys` are 1…n, and `sign(handle, message)` returns
-/// that key's signature of `message` as it goes into a certificate (DER
-/// ECDSA, or PKCS#1 v1.5 with SHA-256; SHA-384 for P-384). Device keys are
-/// PKCS#8 DER, or SEC1 DER for an EC key, and must carry their public point;
-/// the files get PKCS#8. Optional: `aes256CbcEncrypt(key, iv, plaintext)`,
-/// AES-256-CBC with PKCS#7 padding, encrypts the PFX files' contents. Every
-/// signature is verified and every encryption checked here before it is
-/// placed, and an EC key's point must be its scalar's; no key is used for
-/// signing here.
+/// signs with (the command keeps one a worker): `new
+/// DeviceBatchSignedOutside({ spec, signerCommonName, signerKey,
+/// caCertificates, aes256CbcEncrypt? })`, then `issueChunk({ ids, firstIndex,
+/// keys, nowMs, sign })` per chunk. The CA's `signerKey` is key 0, a chunk's
+/// device `keys` are 1…n, and `sign(handle, message)` returns that key's
+/// signature of `message` as it goes into a certificate (DER ECDSA, or PKCS#1
+/// v1.5 with SHA-256; SHA-384 for P-384). Device keys are PKCS#8 DER, or SEC1
+/// DER for an EC key, and must carry their public point; the files get
+/// PKCS#8. Optional: `aes256CbcEncrypt(key, iv, plaintext)`, AES-256-CBC with
+/// PKCS#7 padding, encrypts the PFX files' contents. Every signature is
+/// verified and every encryption checked here before it is placed, and an EC
+/// key's point must be its scalar's; no key is used for signing here.
 #[wasm_bindgen(js_name = DeviceBatchSignedOutside)]
 pub struct DeviceBatchSignedOutside {
     signer: BatchSigner,
+}
+
+/// A function field of a request, or `None` when it is absent.
+fn function_field(request: &JsValue, name: &str) -> JsResult<Option<js_sys::Function>> {
+    let value = field(request, name)?;
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    Ok(Some(value.dyn_into::<js_sys::Function>().map_err(|_| StudioError::field(name, format!("{name} must be a function.")))?))
 }
 
 #[wasm_bindgen(js_class = DeviceBatchSignedOutside)]
 impl DeviceBatchSignedOutside {
     #[wasm_bindgen(constructor)]
     pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "ChainSpec | undefined")] spec: JsValue,
-        #[wasm_bindgen(js_name = "signerCommonName")] signer_common_name: &str,
-        #[wasm_bindgen(js_name = "signerKey")] signer_key: &[u8],
-        #[wasm_bindgen(js_name = "caCertificates")] ca_certificates: Vec<js_sys::Uint8Array>,
-        #[wasm_bindgen(
-            js_name = "aes256CbcEncrypt",
-            unchecked_param_type = "((key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array) => Uint8Array) | undefined"
-        )]
-        aes256_cbc_encrypt: Option<js_sys::Function>,
+        #[wasm_bindgen(unchecked_param_type = "DeviceBatchSignedOutsideRequest")] request: JsValue,
     ) -> JsResult<DeviceBatchSignedOutside> {
-        let signer_key = PrivateKey::outside(0, &Zeroizing::new(signer_key.to_vec()))?;
-        let mut signer = batch_signer(spec, signer_common_name, signer_key, &ca_certificates)?;
-        if let Some(encrypt) = aes256_cbc_encrypt {
+        #[derive(serde::Deserialize, Default)]
+        #[serde(rename_all = "camelCase", default)]
+        struct BatchIn {
+            signer_common_name: String,
+            #[serde(with = "super::bytes_as_uint8array")]
+            signer_key: Zeroizing<Vec<u8>>,
+            ca_certificates: Vec<serde_bytes::ByteBuf>,
+        }
+        let input: BatchIn = from_js(request.clone(), "outside batch's fields")?;
+        let signer_key = PrivateKey::outside(0, &input.signer_key)?;
+        let mut signer = batch_signer(field(&request, "spec")?, &input.signer_common_name, signer_key, input.ca_certificates)?;
+        if let Some(encrypt) = function_field(&request, "aes256CbcEncrypt")? {
             signer = signer.with_outside_aes(checked_each(Rc::new(move |key: &[u8; 32], iv: &[u8; 16], plaintext: &[u8]| {
                 let array = |bytes: &[u8]| js_sys::Uint8Array::from(bytes);
                 let key = array(key);
@@ -95,26 +107,37 @@ impl DeviceBatchSignedOutside {
         Ok(Self { signer })
     }
 
-    /// The devices `ids` (the batch's `firstIndex`-th onwards) with `keys`, one per ID.
+    /// `issueChunk({ ids, firstIndex, keys, nowMs, sign })`: the devices `ids`
+    /// (the batch's `firstIndex`-th onwards) with `keys`, one per ID.
     #[wasm_bindgen(js_name = issueChunk, unchecked_return_type = "DeviceChunk")]
-    pub fn issue_chunk(
-        &self,
-        ids: Vec<String>,
-        #[wasm_bindgen(js_name = "firstIndex")] first_index: u32,
-        keys: Vec<js_sys::Uint8Array>,
-        #[wasm_bindgen(js_name = "nowMs")] now_ms: f64,
-        #[wasm_bindgen(unchecked_param_type = "(handle: number, message: Uint8Array) => Uint8Array")] sign: js_sys::Function,
-    ) -> JsResult<JsValue> {
-        let keys = keys
-            .iter()
+    pub fn issue_chunk(&self, #[wasm_bindgen(unchecked_param_type = "OutsideChunkRequest")] request: JsValue) -> JsResult<JsValue> {
+        #[derive(serde::Deserialize, Default)]
+        #[serde(rename_all = "camelCase", default)]
+        struct ChunkIn {
+            ids: Vec<String>,
+            first_index: u32,
+            keys: Vec<serde_bytes::ByteBuf>,
+            now_ms: f64,
+        }
+        let input: ChunkIn = from_js(request.clone(), "outside chunk's fields")?;
+        let sign = function_field(&request, "sign")?.ok_or_else(|| StudioError::field("sign", "sign(handle, message) is needed."))?;
+        let keys = input
+            .keys
+            .into_iter()
             .enumerate()
-            .map(|(i, key)| PrivateKey::outside(i + 1, &Zeroizing::new(key.to_vec())))
+            .map(|(i, key)| PrivateKey::outside(i + 1, &Zeroizing::new(key.into_vec())))
             .collect::<Result<Vec<_>, _>>()?;
         let sign = move |handle: usize, message: &[u8]| {
             callers_bytes("signer", sign.call2(&JsValue::NULL, &JsValue::from(handle as u32), &js_sys::Uint8Array::from(message)))
         };
-        let chunk =
-            DeviceChunk::issue(&self.signer, &ids, Some(keys), first_index as usize, now_unix(now_ms), &mut Signing::outside(sign))?;
+        let chunk = DeviceChunk::issue(
+            &self.signer,
+            &input.ids,
+            Some(keys),
+            input.first_index as usize,
+            now_unix(input.now_ms),
+            &mut Signing::outside(sign),
+        )?;
         device_chunk_out(chunk)
     }
 }

@@ -181,6 +181,36 @@ export interface BatchCa extends Product {
 }
 
 /** Some devices of a batch. */
+/** The batch's CA as makeBatchCa returned it, which every chunk request carries. */
+export interface BatchSignerFields {
+  spec?: ChainSpec;
+  signerCommonName: string;
+  signerKey: Uint8Array;
+  caCertificates: Uint8Array[];
+}
+
+export interface IssueDeviceChunkRequest extends BatchSignerFields {
+  ids: string[];
+  firstIndex: number;
+  keys?: KeysInput;
+  nowMs: number;
+}
+
+export interface DeviceBatchSignedOutsideRequest extends BatchSignerFields {
+  /** AES-256-CBC with PKCS#7 padding, for the PFX files' contents. */
+  aes256CbcEncrypt?: (key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array) => Uint8Array;
+}
+
+export interface OutsideChunkRequest {
+  ids: string[];
+  firstIndex: number;
+  /** PKCS#8 DER, or SEC1 DER for an EC key, one per ID: keys 1…n. */
+  keys: Uint8Array[];
+  nowMs: number;
+  /** The signature of `message` by key `handle` (0: the CA's). */
+  sign: (handle: number, message: Uint8Array) => Uint8Array;
+}
+
 export interface DeviceChunk {
   firstIndex: number;
   files: StudioFile[];
@@ -286,6 +316,80 @@ export interface RenewedDevice {
 
 export interface RenewDevicesResult extends Product {
   renewed: RenewedDevice[];
+}
+
+/** The tutorial's settings, every form's and command's defaults. */
+export interface TutorialDefaults {
+  keyAlgorithm: KeyAlgorithm;
+  rootCn: string;
+  intermediateCns: string[];
+  devices: string[];
+  validityDays: number;
+  /** Of the CA keys. */
+  caKeyPassword: string;
+  /** Of the PFX files. */
+  pfxPassword: string;
+}
+
+/** The renewal's settings come too: they are checked before any chunk is made. */
+export interface PlanRenewalRequest extends DeviceFileSettings {
+  certificates: NamedFile[];
+  keys?: NamedFile[];
+  password?: string;
+  /** SHA-1 thumbprints of the device certificates to renew; none: every device among `certificates`. */
+  thumbprints?: string[];
+  keepKeys?: boolean;
+  validityDays?: number;
+  nowMs: number;
+}
+
+/** A device of a renewal plan: pass it to renewDeviceChunk as it is. */
+export interface PlannedRenewal {
+  registrationId: string;
+  /** Of its certificate's key. */
+  keyAlgorithm: KeyAlgorithm;
+  /** Its certificate's DER, as read. */
+  certificate: Uint8Array;
+  /** Where the certificate was found. */
+  file: string;
+  /** Its private key's file, when the files hold it. */
+  key?: NamedFile;
+}
+
+export interface RenewalPlan {
+  devices: PlannedRenewal[];
+  /** The folders the devices' files go to. */
+  folders: string[];
+}
+
+export interface RenewDeviceChunkRequest extends DeviceFileSettings {
+  caId: number;
+  devices: PlannedRenewal[];
+  /** Of encrypted device keys. */
+  password?: string;
+  keepKeys?: boolean;
+  validityDays?: number;
+  nowMs: number;
+}
+
+export interface RenewalChunk extends Product {
+  renewed: RenewedDevice[];
+  /** renewed.csv's rows for this chunk. */
+  csvRows: string;
+  /** README.txt's entries for this chunk's files. */
+  readmeEntries: string;
+}
+
+export interface RenewalSummaryRequest {
+  caId: number;
+  /** How many devices were renewed. */
+  renewed: number;
+}
+
+export interface RenewalSummary {
+  csvHeader: string;
+  readmeHeader: string;
+  readmeTail: string;
 }
 
 export interface RenewCaRequest extends ValidityBounds {

@@ -50,7 +50,7 @@ impl Default for ChainSpec {
             devices: vec!["device-01".into(), "device-02".into()],
             validity_days: TUTORIAL_VALIDITY_DAYS,
             validity_bounds: ValidityBounds::default(),
-            ca_key_password: Some("1234".into()),
+            ca_key_password: Some(crate::rules::TUTORIAL_PASSWORD.into()),
             device_key_encoding: KeyEncoding::Pkcs8,
             pfx: PfxOptions::default(),
             snippets: SnippetSettings::default(),

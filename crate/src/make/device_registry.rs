@@ -58,7 +58,7 @@ impl Default for DeviceRegistryRootSpec {
             common_name: "Device Registry Root CA".into(),
             validity_days: DEFAULT_VALIDITY_DAYS,
             validity_bounds: ValidityBounds::default(),
-            ca_key_password: Some("1234".into()),
+            ca_key_password: Some(crate::rules::TUTORIAL_PASSWORD.into()),
             policy_name: DEFAULT_POLICY.into(),
         }
     }

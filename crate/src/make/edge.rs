@@ -57,7 +57,7 @@ impl Default for EdgeSpec {
             validity_days: TUTORIAL_VALIDITY_DAYS,
             validity_bounds: ValidityBounds::default(),
             iot_edge_1_1: false,
-            ca_key_password: Some("1234".into()),
+            ca_key_password: Some(crate::rules::TUTORIAL_PASSWORD.into()),
             pfx: PfxOptions::default(),
             snippets: SnippetSettings::default(),
         }

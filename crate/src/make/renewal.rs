@@ -14,6 +14,7 @@ use crate::make::{ChainEntry, Product};
 use crate::output::bundle::{Bundle, OutputFile};
 use crate::output::layout::{self, role};
 use crate::output::quote;
+use crate::output::readme::{readme_entries, readme_header};
 use crate::output::writers::{DeviceSettings, DeviceWriter, write_signed_request};
 use crate::rules::names::RegistrationId;
 use crate::rules::validity::{TUTORIAL_VALIDITY_DAYS, ValidityBounds};
@@ -161,10 +162,9 @@ impl RenewedDevices {
             .collect()
     }
 
-    /// `renewed.csv`: old → new thumbprints, for individual enrollments, which pin them.
-    fn csv(&self) -> Result<String> {
-        let mut csv =
-            quote::csv_row(&["registrationId", "oldThumbprintSha1", "newThumbprintSha1", "oldNotAfter", "newNotAfter", "sameKey"]);
+    /// `renewed.csv`'s rows for these devices (its header is [`RENEWED_CSV_HEADER`]).
+    pub fn csv_rows(&self) -> Result<String> {
+        let mut csv = String::new();
         for r in self.rows()? {
             csv.push_str(&quote::csv_row(&[
                 r.registration_id,
@@ -177,6 +177,63 @@ impl RenewedDevices {
         }
         Ok(csv)
     }
+
+    /// Every renewed device's files, without `renewed.csv` and README.txt:
+    /// what a chunk of a renewal split across workers gives back.
+    pub fn device_files(&self) -> Result<Vec<OutputFile>> {
+        let mut bundle = Bundle::default();
+        let writer = DeviceWriter::new(self.settings.clone(), self.ca_certificates.clone())?;
+        for d in &self.devices {
+            match &d.renewed {
+                Renewed::WithKey(issued) => {
+                    writer.write(&mut bundle, &d.registration_id, issued)?;
+                }
+                Renewed::KeyElsewhere(certificate) => {
+                    let what = format!("Renewed certificate of {} (the same key, kept where it is)", d.registration_id);
+                    write_signed_request(&mut bundle, &d.registration_id.stem(), certificate, &self.ca_certificates, &what)?;
+                }
+            }
+        }
+        Ok(bundle.into_files())
+    }
+}
+
+/// `renewed.csv`'s first line.
+pub fn renewed_csv_header() -> String {
+    quote::csv_row(&["registrationId", "oldThumbprintSha1", "newThumbprintSha1", "oldNotAfter", "newNotAfter", "sameKey"])
+}
+
+const RENEWED_CSV_DESCRIPTION: &str =
+    "Each renewed device: its old and new SHA-1 thumbprints and expiry. An individual enrollment pins the thumbprint: update it.";
+
+/// What a renewal made in chunks needs around them, the same as one made at
+/// once: `renewed.csv`'s header, README.txt's opening (`renewed` devices under
+/// `ca_common_name`) and its last entry (`renewed.csv`); the chunks' README
+/// entries go between those two, in order.
+pub struct RenewalSummary {
+    pub csv_header: String,
+    pub readme_header: String,
+    pub readme_tail: String,
+}
+
+impl RenewalSummary {
+    pub fn new(ca_common_name: &str, renewed: usize) -> Result<Self> {
+        let csv = OutputFile {
+            path: layout::RENEWED_CSV.into(),
+            contents: Vec::new(),
+            description: RENEWED_CSV_DESCRIPTION.into(),
+            secret: false,
+        };
+        Ok(Self {
+            csv_header: renewed_csv_header(),
+            readme_header: readme_header(&renewal_title(ca_common_name, renewed)),
+            readme_tail: readme_entries(std::slice::from_ref(&csv))?,
+        })
+    }
+}
+
+fn renewal_title(ca_common_name: &str, renewed: usize) -> String {
+    format!("{renewed} device(s) renewed under \"{ca_common_name}\".")
 }
 
 /// One renewed device: its old and new thumbprints and expiry, and whether the key stayed.
@@ -194,25 +251,11 @@ pub struct RenewalRow {
 impl Product for RenewedDevices {
     fn files(&self) -> Result<Vec<OutputFile>> {
         let mut bundle = Bundle::default();
-        let writer = DeviceWriter::new(self.settings.clone(), self.ca_certificates.clone())?;
-        for d in &self.devices {
-            match &d.renewed {
-                Renewed::WithKey(issued) => {
-                    writer.write(&mut bundle, &d.registration_id, issued)?;
-                }
-                Renewed::KeyElsewhere(certificate) => {
-                    let what = format!("Renewed certificate of {} (the same key, kept where it is)", d.registration_id);
-                    write_signed_request(&mut bundle, &d.registration_id.stem(), certificate, &self.ca_certificates, &what)?;
-                }
-            }
+        for file in self.device_files()? {
+            bundle.push_file(file)?;
         }
-        bundle.text(
-            layout::RENEWED_CSV.into(),
-            &self.csv()?,
-            "Each renewed device: its old and new SHA-1 thumbprints and expiry. An individual enrollment pins the thumbprint: update it."
-                .into(),
-        )?;
-        bundle.finish(&format!("{} device(s) renewed under \"{}\".", self.devices.len(), self.ca_common_name))
+        bundle.text(layout::RENEWED_CSV.into(), &(renewed_csv_header() + &self.csv_rows()?), RENEWED_CSV_DESCRIPTION.into())?;
+        bundle.finish(&renewal_title(&self.ca_common_name, self.devices.len()))
     }
 
     fn entries(&self) -> Result<Vec<ChainEntry>> {

@@ -19,6 +19,11 @@ impl Bundle {
         Ok(())
     }
 
+    /// A file another bundle made (its path checked again here).
+    pub fn push_file(&mut self, file: OutputFile) -> Result<()> {
+        self.push(file.path, file.contents, file.description, file.secret)
+    }
+
     pub fn text(&mut self, path: String, contents: &str, description: String) -> Result<()> {
         self.push(path, contents.as_bytes().to_vec(), description, false)
     }

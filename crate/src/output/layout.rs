@@ -21,6 +21,9 @@ pub fn file_stem(name: &str) -> String {
     name.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_') { c } else { '_' }).collect()
 }
 
+/// The folders a device's files go to (its certificates, key, CSR and snippets).
+pub const DEVICE_FOLDERS: [&str; 4] = ["certs", "private", "csr", "snippets"];
+
 pub fn cert(stem: &str) -> String {
     format!("certs/{stem}.cert.pem")
 }

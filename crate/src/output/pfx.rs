@@ -32,7 +32,7 @@ use crate::x509::random;
 pub const PFX_ITERATIONS: u32 = 2048;
 
 /// The tutorial's PFX password.
-pub const DEFAULT_PFX_PASSWORD: &str = "1234";
+pub const DEFAULT_PFX_PASSWORD: &str = crate::rules::TUTORIAL_PASSWORD;
 
 /// How the PFX is encrypted and authenticated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

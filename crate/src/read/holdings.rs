@@ -18,7 +18,7 @@ use crate::read::early_time;
 use crate::read::material::{MAX_ZIP_ENTRY_BYTES, Material, ZIP_MAGIC, damaged, key_matches};
 use crate::read::pem_file::{InputFile, is_pem, pem_blocks};
 use crate::x509::facts::{is_ca, thumbprint_sha1_of_der};
-use crate::x509::key::PrivateKey;
+use crate::x509::key::{KeyEncoding, PrivateKey};
 use crate::x509::text::visible;
 use crate::x509::verify::is_self_signed;
 
@@ -317,25 +317,40 @@ impl<'a> Holdings<'a> {
     /// are read now (opened with `password` when encrypted).
     pub fn keys_of(&self, devices: &[&Held], password: Option<&str>) -> Result<Vec<PrivateKey>> {
         let mut keys = Vec::new();
-        for file in devices.iter().filter_map(|d| d.key_file.as_deref()) {
-            if let Some(&(archive, index)) = self.zip_keys.get(file) {
-                let (zip_name, path) = file.split_once(INSIDE).unwrap_or((file, file));
-                // A clone shares the directory read once; it only has its own position.
-                let mut archive = self.archives[archive].clone();
-                let entry = archive.by_index(index).map_err(|e| damaged(zip_name, &format!("{path} in it can't be read ({e})")))?;
-                let contents = read_entry(zip_name, path, entry, MAX_ZIP_ENTRY_BYTES, &self.budget)?;
-                keys.extend(
-                    Material::read_within(&[InputFile { name: file, contents: &contents }], password, &self.budget)?
-                        .keys
-                        .into_iter()
-                        .map(|k| k.item),
-                );
-            } else if let Some((key, _)) = self.loose_keys.iter().find(|(_, f)| f == file) {
-                keys.push(key.clone());
-            }
+        for device in devices {
+            let Some(file) = self.key_file_of(device)? else { continue };
+            keys.extend(
+                Material::read_within(&[InputFile { name: &file.name, contents: &file.contents }], password, &self.budget)?
+                    .keys
+                    .into_iter()
+                    .map(|k| k.item),
+            );
         }
         Ok(keys)
     }
+
+    /// The file holding `device`'s private key, unread: a ZIP entry's bytes
+    /// (spent from the budget), or a loose key again as PKCS#8 PEM.
+    pub fn key_file_of(&self, device: &Held) -> Result<Option<KeyFile>> {
+        let Some(file) = device.key_file.as_deref() else { return Ok(None) };
+        if let Some(&(archive, index)) = self.zip_keys.get(file) {
+            let (zip_name, path) = file.split_once(INSIDE).unwrap_or((file, file));
+            // A clone shares the directory read once; it only has its own position.
+            let mut archive = self.archives[archive].clone();
+            let entry = archive.by_index(index).map_err(|e| damaged(zip_name, &format!("{path} in it can't be read ({e})")))?;
+            let contents = read_entry(zip_name, path, entry, MAX_ZIP_ENTRY_BYTES, &self.budget)?;
+            return Ok(Some(KeyFile { name: file.to_string(), contents }));
+        }
+        let Some((key, _)) = self.loose_keys.iter().find(|(_, f)| f == file) else { return Ok(None) };
+        let pem = key.to_pem(KeyEncoding::Pkcs8, None)?;
+        Ok(Some(KeyFile { name: file.to_string(), contents: Zeroizing::new(pem.as_bytes().to_vec()) }))
+    }
+}
+
+/// A private key's file as read, not yet decoded: where it came from and its bytes.
+pub struct KeyFile {
+    pub name: String,
+    pub contents: Zeroizing<Vec<u8>>,
 }
 
 #[cfg(test)]

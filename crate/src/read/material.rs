@@ -504,6 +504,22 @@ fn unreadable_scheme(file: &str, der: &[u8]) -> Option<StudioError> {
     Some(reencrypt(file, &format!("is encrypted with {name}, which the studio can't read")))
 }
 
+/// Spends from `budget` the PBKDF2 rounds the encrypted PKCS#8 keys of a key
+/// file ask for, without decrypting them: a renewal split into chunks reads
+/// its keys later, each chunk within its own budget, so the whole call's
+/// rounds are counted once here first.
+pub fn spend_key_rounds(file: &InputFile<'_>, budget: &ReadBudget) -> Result<()> {
+    if !is_pem(file.contents) {
+        return Ok(());
+    }
+    for block in pem_blocks(file)?.iter().filter(|b| b.label == "ENCRYPTED PRIVATE KEY") {
+        if let Ok(info) = EncryptedPrivateKeyInfoRef::from_der(&block.der) {
+            budget.spend_kdf_rounds(file.name, check_key_derivation(file.name, &info)?).map_err(OverBudget::into_error)?;
+        }
+    }
+    Ok(())
+}
+
 /// The rounds a PBES2 key asks for, within the cap; other schemes refused by name.
 fn check_key_derivation(file: &str, info: &EncryptedPrivateKeyInfoRef<'_>) -> Result<u64> {
     use pkcs8::pkcs5::{EncryptionScheme, pbes2::Kdf};

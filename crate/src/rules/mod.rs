@@ -4,6 +4,10 @@
 //! connects (azure_preflight), for Inspect's preflight. IoT Operations'
 //! broker names and Azure Device Registry's rules have a file each.
 
+/// The password the tutorials give every CA key and PFX file (`-passout pass:1234`):
+/// the studio's default for both, from here only.
+pub const TUTORIAL_PASSWORD: &str = "1234";
+
 pub mod azure_preflight;
 pub mod chain_shape;
 pub mod device_list;

@@ -20,7 +20,7 @@ use x509_cert::serial_number::SerialNumber;
 use crate::error::{Result, StudioError};
 use crate::x509::key::PrivateKey;
 use crate::x509::random;
-use crate::x509::verify::verify;
+use crate::x509::verify::{SignatureProblem, verify};
 
 /// One signature a build needs: whose key (its public key, as SPKI DER) and over what.
 pub struct SignatureRequest {
@@ -54,6 +54,17 @@ pub type OutsideSigner = Box<dyn FnMut(&PrivateKey, usize, &[u8]) -> Result<Vec<
 
 /// `signature`, once it verifies under `key`'s public key over `message`.
 fn verified(key: &PrivateKey, made_where: &str, message: &[u8], signature: Vec<u8>) -> Result<Vec<u8>> {
+    if let PrivateKey::Outside(outside) = key
+        && let Some(verifies) = outside.ecdsa_verifies(message, &signature)
+    {
+        return match verifies {
+            true => Ok(signature),
+            false => Err(StudioError::general(format!(
+                "A signature {made_where} does not verify under its key: {}. Nothing was made with it.",
+                SignatureProblem::Invalid.describe()
+            ))),
+        };
+    }
     let algorithm = key.signature_algorithm_identifier().map_err(|e| StudioError::internal("Signature algorithm", e))?;
     verify(&key.public_key_info()?, &algorithm, message, &signature).map_err(|problem| {
         StudioError::general(format!(

@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { UsageError } from './errors.mjs';
+import { TUTORIAL } from './defaults.mjs';
 
 export const KEY_ALGORITHMS = ['rsa-2048', 'rsa-3072', 'rsa-4096', 'ec-p256', 'ec-p384'];
 
@@ -44,7 +45,7 @@ export const KEY_OPTIONS = {
 export const DEVICE_FILE_OPTIONS = {
   'key-format': { type: 'string', help: 'pkcs8|traditional  device key PEM (default pkcs8)' },
   'pfx-profile': { type: 'string', help: 'modern|legacy  PFX encryption (default modern)' },
-  ...passwordOptions('pfx-password', 'PASSWORD  of the PFX files (default 1234)'),
+  ...passwordOptions('pfx-password', `PASSWORD  of the PFX files (default ${TUTORIAL.pfxPassword})`),
   'id-scope': { type: 'string', help: 'SCOPE  DPS ID scope quoted by the snippets' },
   'hub-name': { type: 'string', help: 'NAME  IoT hub name quoted by the snippets' },
   folder: { type: 'string', help: 'PATH  where the snippets say the files are' },

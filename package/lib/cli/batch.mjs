@@ -6,25 +6,20 @@
 
 import { closeSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { chunkSize, chunksOf, runChunks } from '../shared/chunks.js';
 import { openTemporary, placeTemporary, shown, temporaryBeside } from './files.mjs';
-
-/**
- * Devices per chunk: a few tenths of a second of work, so progress is smooth
- * and messages few. (200 P-256 devices a chunk were no faster than 100, and
- * held 50 MB more.)
- */
-const CHUNK_DEVICES = { 'ec-p256': 100, 'ec-p384': 50, 'rsa-2048': 8, 'rsa-3072': 4, 'rsa-4096': 2 };
 
 const DEVICES_CSV = 'devices.csv';
 const README = 'README.txt';
 
 /**
- * devices.csv written front to back: rows of chunks that finish early wait
- * until the chunks before them are in. It is spooled to a temporary file
- * (beside the ZIP, or in the folder) that a folder gets renamed into place
- * and a ZIP copies at the end.
+ * A text file written front to back from chunks that finish in any order
+ * (devices.csv, a renewal's renewed.csv and README.txt): a chunk's text
+ * waits until the chunks before it are in. It is spooled to a temporary
+ * file (beside the ZIP, or in the folder) that a folder gets renamed into
+ * place and a ZIP copies at the end.
  */
-class DevicesCsv {
+export class OrderedSpool {
   constructor(path, header) {
     this.path = path;
     this.fd = openTemporary(path, 0o644);
@@ -33,13 +28,19 @@ class DevicesCsv {
     this.waiting = new Map();
   }
 
-  add(firstIndex, devices, rows) {
-    this.waiting.set(firstIndex, { devices, rows });
+  /** `text` of the chunk of `count` items starting at `firstIndex`. */
+  add(firstIndex, count, text) {
+    this.waiting.set(firstIndex, { count, text });
     for (let ready; (ready = this.waiting.get(this.next)); ) {
       this.waiting.delete(this.next);
-      writeSync(this.fd, ready.rows);
-      this.next += ready.devices;
+      writeSync(this.fd, ready.text);
+      this.next += ready.count;
     }
+  }
+
+  /** The last text, after every chunk. */
+  end(text) {
+    writeSync(this.fd, text);
   }
 
   close() {
@@ -61,40 +62,34 @@ export async function writeBatch({ studio, pool, progress, output, generator }, 
   const summary = studio.batchSummary(ca.files, undefined, intermediates, 0, ids.length);
   const csvTarget = output.target.kind === 'dir' ? join(output.target.dir, DEVICES_CSV) : `${output.target.file}.${DEVICES_CSV}`;
   const csvPath = temporaryBeside(csvTarget);
-  const csv = new DevicesCsv(csvPath, summary.devicesCsvHeader);
-  const size = CHUNK_DEVICES[spec.keyAlgorithm] ?? 1;
+  const csv = new OrderedSpool(csvPath, summary.devicesCsvHeader);
   const target = output.workerTarget();
-  const started = Date.now();
-  let made = 0;
   let readmeExample;
-  let nextFirst = 0;
-  const issueNext = async () => {
-    while (nextFirst < ids.length) {
-      const firstIndex = nextFirst;
-      nextFirst += size;
-      const chunkIds = ids.slice(firstIndex, firstIndex + size);
-      const chunk = await pool.run('issueChunk', {
-        spec: { ...spec, devices: chunkIds.slice(0, 1) },
-        signerCommonName: ca.signerCommonName,
-        signerKey: ca.signerKey,
-        caCertificates: ca.caCertificates,
-        ids: chunkIds,
-        firstIndex,
-        nowMs,
-        generator,
-        target,
-      });
-      output.addWritten(chunk);
-      csv.add(chunk.firstIndex, chunk.devices, chunk.csvRows);
-      if (chunk.readmeExample) readmeExample = chunk.readmeExample;
-      made += chunk.devices;
-      const rate = made / Math.max(0.001, (Date.now() - started) / 1000);
-      progress.update(`Devices: ${made} of ${ids.length} (${Math.round(rate)}/s, about ${Math.ceil((ids.length - made) / rate)} s left)`);
-    }
-  };
+  let outcome;
   try {
     // Two chunks per worker in flight: one running, one waiting, none piling up.
-    await Promise.all(Array.from({ length: pool.size * 2 }, issueNext));
+    outcome = await runChunks(chunksOf(ids, chunkSize(spec.keyAlgorithm)), {
+      lanes: pool.size * 2,
+      run: ({ first, items }) =>
+        pool.run('issueChunk', {
+          spec: { ...spec, devices: items.slice(0, 1) },
+          signerCommonName: ca.signerCommonName,
+          signerKey: ca.signerKey,
+          caCertificates: ca.caCertificates,
+          ids: items,
+          firstIndex: first,
+          nowMs,
+          generator,
+          target,
+        }),
+      done: (_, chunk) => {
+        output.addWritten(chunk);
+        csv.add(chunk.firstIndex, chunk.devices, chunk.csvRows);
+        if (chunk.readmeExample) readmeExample = chunk.readmeExample;
+      },
+      onProgress: ({ done, total, perSecond, secondsLeft }) => progress.update(`Devices: ${done} of ${total} (${Math.round(perSecond)}/s, about ${Math.ceil(secondsLeft)} s left)`),
+    });
+    if (outcome.failure) throw outcome.failure;
   } catch (error) {
     // A ZIP is abandoned by the caller, and its CSV spool with it; a folder keeps what was written.
     csv.close();
@@ -108,6 +103,7 @@ export async function writeBatch({ studio, pool, progress, output, generator }, 
   } finally {
     ca.signerKey.fill(0);
   }
+  const made = outcome.done;
   csv.close();
   const readme = studio.batchSummary(ca.files, readmeExample, intermediates, made, ids.length).readme;
   if (output.target.kind === 'zip') {

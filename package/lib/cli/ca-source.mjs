@@ -9,10 +9,11 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { passwordOptions } from './args.mjs';
 import { UsageError, asUsageError } from './errors.mjs';
+import { TUTORIAL } from './defaults.mjs';
 
 export const CA_OPTIONS = {
   ca: { type: 'string', multiple: true, help: 'PATH  the CA: a folder (e.g. the --out of `chain`), a studio ZIP, a PFX, or PEM files (repeatable)' },
-  ...passwordOptions('ca-password', 'PASSWORD  of the CA key or PFX (the tutorial\'s is 1234)'),
+  ...passwordOptions('ca-password', `PASSWORD  of the CA key or PFX (default the tutorial's, ${TUTORIAL.caKeyPassword})`),
   'ca-cn': { type: 'string', help: 'CN  which imported CA to use, by common name' },
 };
 
@@ -65,23 +66,24 @@ export function readFiles(paths, flag) {
 /**
  * Imports the CA of --ca (with --ca-password) into `session` (a CaSession) and picks one.
  * @param {'signer'|'root'} prefer  without --ca-cn: the CA that signs devices, or the root
- * @returns {{ ca: object, cas: object[] }}
+ * @param {object[]} [files]  the --ca files, when the caller has read them already
+ * @returns {{ ca: object, cas: object[], files: object[], password: string }}  `files` and `password` as imported
  */
-export function importCa(session, values, prefer = 'signer') {
-  const files = readFiles(values.ca, '--ca');
+export function importCa(session, values, prefer = 'signer', files = readFiles(values.ca, '--ca')) {
+  const password = values['ca-password'] ?? TUTORIAL.caKeyPassword;
   let cas;
   try {
-    ({ cas } = session.importCa({ files, password: values['ca-password'] ?? '1234', nowMs: Date.now() }));
+    ({ cas } = session.importCa({ files, password, nowMs: Date.now() }));
   } catch (error) {
     throw asUsageError(error, { password: '--ca-password', files: '--ca' });
   }
   if (values['ca-cn'] !== undefined) {
     const ca = cas.find((c) => c.commonName === values['ca-cn']);
     if (!ca) throw new UsageError('--ca-cn', `no imported CA is called "${values['ca-cn']}"; the CAs are ${cas.map((c) => `"${c.commonName}"`).join(', ')}`);
-    return { ca, cas };
+    return { ca, cas, files, password };
   }
-  if (prefer === 'root') return { ca: cas.find((c) => c.role === 'root') ?? cas[0], cas };
+  if (prefer === 'root') return { ca: cas.find((c) => c.role === 'root') ?? cas[0], cas, files, password };
   // The lowest CA: the one whose certificate no other imported CA's chain names as its issuer.
   const issuers = new Set(cas.filter((c) => c.role !== 'root').map((c) => c.issuer));
-  return { ca: cas.filter((c) => !issuers.has(c.subject)).at(-1) ?? cas.at(-1), cas };
+  return { ca: cas.filter((c) => !issuers.has(c.subject)).at(-1) ?? cas.at(-1), cas, files, password };
 }

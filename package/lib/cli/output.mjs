@@ -50,6 +50,15 @@ export class Output {
     checkWritable(this.target.dir, [...paths, ...deviceFilesIn(this.target.dir, folders, ids)], { force: this.target.force, checked: this.checked });
   }
 
+  /**
+   * Before devices are written in chunks: `extraPaths` and every file of the
+   * devices `ids` in `folders` must be free to write (or --force).
+   */
+  claimDevices(folders, extraPaths, ids) {
+    if (this.target.kind !== 'dir') return;
+    checkWritable(this.target.dir, [...extraPaths, ...deviceFilesIn(this.target.dir, folders, ids)], { force: this.target.force, checked: this.checked });
+  }
+
   /** Files made in this thread: the whole list checked, then written. */
   addFiles(files) {
     if (this.target.kind === 'zip') this.#zip.add(files, this.when);

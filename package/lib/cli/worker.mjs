@@ -29,7 +29,7 @@ function batchFor({ spec, signerCommonName, signerKey, caCertificates }) {
     kept.batch?.free();
     kept = {
       caCertificate,
-      batch: new studio.DeviceBatchSignedOutside(spec, signerCommonName, signerKey, caCertificates, nodeAes256CbcEncrypt),
+      batch: new studio.DeviceBatchSignedOutside({ spec, signerCommonName, signerKey, caCertificates, aes256CbcEncrypt: nodeAes256CbcEncrypt }),
       caKeyObject: createPrivateKey({ key: Buffer.from(signerKey), format: 'der', type: 'pkcs8' }),
     };
   }
@@ -44,7 +44,7 @@ function issueSignedInNode(args) {
   const signers = [caKeyObject, ...pairs.map((p) => p.keyObject)];
   const keys = pairs.map((p) => p.der);
   const sign = (handle, message) => nodeSign(algorithm, signers[handle], message);
-  const chunk = batch.issueChunk(args.ids, args.firstIndex, keys, args.nowMs, sign);
+  const chunk = batch.issueChunk({ ids: args.ids, firstIndex: args.firstIndex, keys, nowMs: args.nowMs, sign });
   for (const key of keys) key.fill(0);
   return chunk;
 }
@@ -57,21 +57,64 @@ const JOBS = {
   issueChunk({ spec, signerCommonName, signerKey, caCertificates, ids, firstIndex, nowMs, generator, target }) {
     const chunk = nodeCrypto(generator)
       ? issueSignedInNode({ spec, signerCommonName, signerKey, caCertificates, ids, firstIndex, nowMs })
-      : studio.issueDeviceChunk(spec, signerCommonName, signerKey, caCertificates, ids, firstIndex, undefined, nowMs);
+      : studio.issueDeviceChunk({ spec, signerCommonName, signerKey, caCertificates, ids, firstIndex, nowMs });
     const out = { firstIndex, devices: ids.length, csvRows: chunk.csvRows, readmeExample: chunk.readmeExample ?? undefined };
-    if (target.kind === 'dir') {
-      // Folders the main thread made for this batch hold only the batch's own files.
-      for (const folder of target.made) if (!checkedDirs.has(folder)) checkedDirs.set(folder, true);
-      writeFilesUnder(target.dir, chunk.files, { force: target.force, checked: checkedDirs });
-      out.written = chunk.files.length;
-    } else {
-      const when = new Date(target.when);
-      out.encoded = encodeEntries(chunk.files, when);
-    }
-    for (const file of chunk.files) if (file.secret) file.contents.fill(0);
-    return out;
+    return placeChunk(chunk.files, target, out);
+  },
+
+  /**
+   * Some of a renewal plan's devices renewed (renewDeviceChunk) under the CA
+   * `ca` names, imported in this worker on its first chunk, and written or
+   * encoded as issueChunk's are.
+   */
+  /** A renewal's --ca files imported ahead, while the main thread reads the devices. */
+  importCas(ca) {
+    return importedCas(ca).length;
+  },
+
+  renewChunk({ ca, request, firstIndex, target }) {
+    const chunk = imported.session.renewDeviceChunk({ ...request, caId: importedCa(ca) });
+    const out = { firstIndex, devices: request.devices.length, csvRows: chunk.csvRows, readmeEntries: chunk.readmeEntries, renewed: chunk.renewed, chain: chunk.chain };
+    return placeChunk(chunk.files, target, out);
   },
 };
+
+/** A chunk's files written under the folder (a count in `out`) or encoded as ZIP entries; secret ones wiped after. */
+function placeChunk(files, target, out) {
+  if (target.kind === 'dir') {
+    // Folders the main thread made for this batch hold only the batch's own files.
+    for (const folder of target.made) if (!checkedDirs.has(folder)) checkedDirs.set(folder, true);
+    writeFilesUnder(target.dir, files, { force: target.force, checked: checkedDirs });
+    out.written = files.length;
+  } else {
+    out.encoded = encodeEntries(files, new Date(target.when));
+  }
+  for (const file of files) if (file.secret) file.contents.fill(0);
+  return out;
+}
+
+/**
+ * The CAs of a renewal's --ca files, imported into this worker's module once
+ * (a command renews under one CA), known by the command's `token` for them:
+ * `files` are in memory the threads share; a chunk picks its CA by SHA-1
+ * thumbprint.
+ */
+let imported = { token: '', cas: [], session: null };
+function importedCas({ token, files, password }) {
+  if (imported.token !== token) {
+    imported.session?.free();
+    const session = new studio.CaSession();
+    const { cas } = session.importCa({ files: files.map(({ name, contents }) => ({ name, contents: new Uint8Array(contents) })), password, nowMs: Date.now() });
+    imported = { token, cas, session };
+  }
+  return imported.cas;
+}
+
+function importedCa(ca) {
+  const found = importedCas(ca).find((c) => c.thumbprintSha1 === ca.thumbprintSha1);
+  if (!found) throw new Error(`the CA ${ca.thumbprintSha1} was not among the CAs this worker imported`);
+  return found.id;
+}
 
 parentPort.on('message', ({ job, args }) => {
   try {

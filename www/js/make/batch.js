@@ -6,15 +6,7 @@
 
 import { BATCH_CA, makeOnPool } from './pipeline.js';
 import { chainSteps, stepsAsText } from './next-steps.js';
-
-/** Devices per chunk: about a fifth of a second of work each, so Cancel is quick and progress smooth. */
-const CHUNK_DEVICES = { 'ec-p256': 48, 'ec-p384': 24, 'rsa-2048': 6, 'rsa-3072': 3, 'rsa-4096': 2 };
-
-function chunksOf(ids, size) {
-  const chunks = [];
-  for (let first = 0; first < ids.length; first += size) chunks.push({ first, ids: ids.slice(first, first + size) });
-  return chunks;
-}
+import { chunkSize, chunksOf, runChunks } from './chunks.js';
 
 /**
  * @param {{pool: import('../runtime/pool.js').WorkerPool, archivist: import('../runtime/pool.js').WorkerPool}} workers
@@ -41,51 +33,32 @@ export async function makeBatchOnPool({ pool, archivist }, spec, ids, { signal, 
   await archivist.run('batchArchiveOpen');
   keep(await archivist.run('batchArchiveAddFiles', { files: ca.files }));
 
-  // Chunks stop on the caller's Cancel or on the first chunk that fails.
-  const stop = new AbortController();
-  const onAbort = () => stop.abort(signal.reason);
-  signal?.addEventListener('abort', onAbort, { once: true });
-  let failure;
-  let made = 0;
   let generator;
-  const started = performance.now();
   onProgress({ phase: 'devices', done: 0, total: requested });
-  const waiting = chunksOf(ids, CHUNK_DEVICES[spec.keyAlgorithm] ?? 1);
   // Lanes, each a chunk at a time: issued on the pool, then written by the archivist. A lane keeps one
   // buffer going round (the worker packs the chunk's files into it, the archivist hands it back once they
   // are in the ZIP), so a batch allocates a few buffers, not one per chunk for the collector to find.
-  const lane = async () => {
-    let buffer;
-    for (let next = waiting.shift(); next && !stop.signal.aborted; next = waiting.shift()) {
-      const { first, ids: chunkIds } = next;
-      try {
-        const args = { spec: settings, signerCommonName: ca.signerCommonName, signerKey: ca.signerKey, caCertificates: ca.caCertificates, ids: chunkIds, firstIndex: first, nowMs, buffer };
-        const chunk = await pool.run('issueDeviceChunk', args, { signal: stop.signal, transfer: buffer ? [buffer] : [] });
+  // Two lanes a worker: one chunk in making while its last one is being written.
+  let outcome;
+  try {
+    outcome = await runChunks(chunksOf(ids, chunkSize(spec.keyAlgorithm)), {
+      lanes: 2 * pool.size,
+      signal,
+      async run({ first, items }, lane, stop) {
+        const args = { spec: settings, signerCommonName: ca.signerCommonName, signerKey: ca.signerKey, caCertificates: ca.caCertificates, ids: items, firstIndex: first, nowMs, buffer: lane.buffer };
+        const chunk = await pool.run('issueDeviceChunk', args, { signal: stop, transfer: lane.buffer ? [lane.buffer] : [] });
         generator ??= chunk.generator;
         // The archivist takes jobs in order, so the pieces stay in ZIP order.
         const written = await archivist.run('batchArchiveAddChunk', chunk, { transfer: [chunk.buffer] });
         keep(written.bytes);
-        buffer = written.buffer;
-        made += chunkIds.length;
-        const elapsed = (performance.now() - started) / 1000;
-        onProgress({ phase: 'devices', done: made, total: requested, secondsLeft: (elapsed / made) * (requested - made) });
-      } catch (error) {
-        if (!stop.signal.aborted) {
-          failure = error;
-          stop.abort(error);
-        }
-        return;
-      }
-    }
-  };
-  // Two lanes a worker: one chunk in making while its last one is being written.
-  const lanes = Array.from({ length: Math.min(waiting.length, 2 * pool.size) }, lane);
-  try {
-    await Promise.all(lanes);
+        lane.buffer = written.buffer;
+      },
+      onProgress: ({ done, total, secondsLeft }) => onProgress({ phase: 'devices', done, total, secondsLeft }),
+    });
   } finally {
-    signal?.removeEventListener('abort', onAbort);
     ca.signerKey.fill(0);
   }
+  const { done: made, failure } = outcome;
   // README.txt ends with the same next steps the page shows (make/next-steps.js).
   const readmeTail = stepsAsText(chainSteps({ chain: ca.chain, files: ca.files, batchSummary: true }, spec));
   const last = await archivist.run('batchArchiveFinish', { intermediates, requested, readmeTail });
@@ -98,7 +71,7 @@ export async function makeBatchOnPool({ pool, archivist }, spec, ids, { signal, 
     made,
     requested,
     deviceKeyGenerator: generator,
-    cancelled: made < requested && !failure,
+    cancelled: outcome.cancelled,
     failure,
   };
 }

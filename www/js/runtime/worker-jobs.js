@@ -196,7 +196,7 @@ export const jobs = {
       keys = made.map((m) => m.key);
       generator = made[0]?.generator ?? generator;
     }
-    const chunk = bindings.issueDeviceChunk(spec, signerCommonName, signerKey, caCertificates, ids, firstIndex, keys, nowMs);
+    const chunk = call('issueDeviceChunk', { spec, signerCommonName, signerKey, caCertificates, ids, firstIndex, keys, nowMs });
     for (const key of keys ?? []) key.fill(0);
     signerKey.fill(0);
     const size = chunk.files.reduce((total, file) => total + file.contents.length, 0);
@@ -223,14 +223,14 @@ export const jobs = {
   /** `{ files }` → the ZIP bytes written so far. */
   batchArchiveAddFiles({ files }) {
     const zip = openArchive();
-    zip.addFiles(files);
+    zip.addFiles({ files });
     return zip.takeOutput();
   },
 
   /** A chunk from issueDeviceChunk → `{ bytes, buffer }`: the ZIP bytes it added, and its buffer (wiped) back for the next chunk. */
   batchArchiveAddChunk(chunk) {
     const open = openArchive();
-    open.addChunk(chunk.firstIndex, chunk.files, chunk.csvRows, chunk.readmeExample ?? undefined);
+    open.addChunk(chunk);
     new Uint8Array(chunk.buffer).fill(0);
     return { bytes: open.takeOutput(), buffer: chunk.buffer };
   },
@@ -241,7 +241,7 @@ export const jobs = {
     archive = null;
     try {
       const files = open.fileCount + 2; // and devices.csv, README.txt
-      return { bytes: open.finish(intermediates, requested, readmeTail), files };
+      return { bytes: open.finish({ intermediates, requested, readmeTail }), files };
     } finally {
       open.free();
     }

@@ -11,10 +11,10 @@ import { naming } from '../errors.mjs';
 import { makeKeys, stretchPassword } from '../keys.mjs';
 import { Output, outputTarget } from '../output.mjs';
 import { certificates, report } from '../summary.mjs';
+import { TUTORIAL } from '../defaults.mjs';
 
 /** Over this many devices a chain is made as a batch (as the page does). */
 const BATCH_OVER = 20;
-const TUTORIAL_CA_KEY_PASSWORD = '1234';
 
 const OPTIONS = {
   'key-algorithm': { type: 'string', help: `ALG  ${KEY_ALGORITHMS.join('|')} (default rsa-4096)` },
@@ -23,7 +23,7 @@ const OPTIONS = {
   'intermediate-cns': { type: 'string', help: 'CNS  intermediate CNs from the root down, comma-separated; "" for none (default "Azure IoT Hub Intermediate Cert Test Only")' },
   ...DEVICE_OPTIONS,
   'validity-days': { type: 'string', help: 'DAYS  certificate validity (default 30)' },
-  ...passwordOptions('ca-key-password', 'PASSWORD  encrypts the CA keys; "" leaves them unencrypted (default 1234)'),
+  ...passwordOptions('ca-key-password', `PASSWORD  encrypts the CA keys; "" leaves them unencrypted (default ${TUTORIAL.caKeyPassword})`),
   ...DEVICE_FILE_OPTIONS,
   ...KEY_OPTIONS,
   ...OUTPUT_OPTIONS,
@@ -37,7 +37,7 @@ export const chain = {
     usage: 'cert-studio chain [flags] (--out DIR | --zip FILE)',
     about: `Makes ${chain.about}.`,
     examples: [
-      ['the tutorial chain (RSA 4096; devices device-01 and device-02; CA keys encrypted with 1234) in certs-out/', 'cert-studio chain --out certs-out'],
+      [`the tutorial chain (RSA 4096; devices device-01 and device-02; CA keys encrypted with ${TUTORIAL.caKeyPassword}) in certs-out/`, 'cert-studio chain --out certs-out'],
       ['500 P-256 devices in one ZIP, the CA key password read from a file', 'cert-studio chain --key ec-p256 --devices "sensor-{001..500}" --ca-key-password-file ca-password.txt --zip batch.zip'],
       ['a root and one device, no intermediate, the summary as JSON', 'cert-studio chain --key ec-p256 --intermediate-cns "" --devices lab-1 --out lab --json'],
     ],
@@ -56,7 +56,7 @@ export const chain = {
         intermediateCns: values['intermediate-cns']?.split(',').map((cn) => cn.trim()).filter(Boolean),
         devices: ids,
         validityDays: integer(values, 'validity-days', { min: 1, max: 36500 }),
-        caKeyPassword: values['ca-key-password'] ?? TUTORIAL_CA_KEY_PASSWORD,
+        caKeyPassword: values['ca-key-password'] ?? TUTORIAL.caKeyPassword,
         ...deviceFileSettings(values),
       });
       const batch = (ids?.length ?? 0) > BATCH_OVER;

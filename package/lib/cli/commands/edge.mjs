@@ -7,6 +7,7 @@ import { naming } from '../errors.mjs';
 import { makeKeys, stretchPassword } from '../keys.mjs';
 import { Output, outputTarget } from '../output.mjs';
 import { certificates, report } from '../summary.mjs';
+import { TUTORIAL } from '../defaults.mjs';
 
 const OPTIONS = {
   'ca-key-algorithm': { type: 'string', help: `ALG  root, intermediate and device CA keys: ${KEY_ALGORITHMS.join('|')} (default rsa-4096)` },
@@ -17,7 +18,7 @@ const OPTIONS = {
   'dns-names': { type: 'string', help: 'NAMES  server certificate DNS names, comma-separated ("" for no server certificate)' },
   'validity-days': { type: 'string', help: 'DAYS  certificate validity' },
   'iot-edge11': { type: 'boolean', help: 'IoT Edge 1.1: refuse anything expiring from 2038 on' },
-  ...passwordOptions('ca-key-password', 'PASSWORD  encrypts the CA keys; "" leaves them unencrypted (default 1234)'),
+  ...passwordOptions('ca-key-password', `PASSWORD  encrypts the CA keys; "" leaves them unencrypted (default ${TUTORIAL.caKeyPassword})`),
   ...DEVICE_FILE_OPTIONS,
   ...KEY_OPTIONS,
   ...OUTPUT_OPTIONS,
@@ -47,7 +48,7 @@ export const edge = {
         dnsNames: values['dns-names']?.split(','),
         validityDays: integer(values, 'validity-days', { min: 1, max: 36500 }),
         iotEdge11: values['iot-edge11'],
-        caKeyPassword: values['ca-key-password'] ?? '1234',
+        caKeyPassword: values['ca-key-password'] ?? TUTORIAL.caKeyPassword,
         ...deviceFileSettings(values),
       });
       const nowMs = Date.now();

@@ -3,14 +3,22 @@
 // `cert-studio renew ca`: the CA again with the same key, subject and SKI, so
 // everything it issued still verifies. The CA module's renewDevices / renewCa.
 
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { DEVICE_FILE_FLAGS, DEVICE_FILE_OPTIONS, OUTPUT_OPTIONS, deviceFileSettings, helpText, instant, integer, parse, passwordOptions, withoutUnset } from '../args.mjs';
-import { CA_OPTIONS, fileOrFolder, importCa } from '../ca-source.mjs';
+import { chunkSize, chunksOf, runChunks } from '../../shared/chunks.js';
+import { OrderedSpool } from '../batch.mjs';
+import { CA_OPTIONS, fileOrFolder, importCa, readFiles } from '../ca-source.mjs';
+import { TUTORIAL } from '../defaults.mjs';
 import { makeContext } from '../context.mjs';
 import { UsageError, naming } from '../errors.mjs';
+import { placeTemporary, shown, temporaryBeside } from '../files.mjs';
 import { Output, outputTarget } from '../output.mjs';
 import { certificates, report } from '../summary.mjs';
+
+const RENEWED_CSV = 'renewed.csv';
+const README = 'README.txt';
 
 const DEVICES_OPTIONS = {
   ...CA_OPTIONS,
@@ -21,6 +29,7 @@ const DEVICES_OPTIONS = {
   'new-keys': { type: 'boolean', help: 'make new keys of the same type instead (re-key)' },
   'validity-days': { type: 'string', help: 'DAYS  certificate validity (default 30)' },
   ...DEVICE_FILE_OPTIONS,
+  workers: { type: 'string', help: 'N  worker threads renewing in parallel (default: one per core)' },
   ...OUTPUT_OPTIONS,
 };
 
@@ -74,20 +83,100 @@ const renewDevices = {
     const certs = deviceFiles(values.certificates, '--certificates', 'certificates');
     const keys = deviceFiles(values.keys, '--keys', 'keys');
     const target = outputTarget(values);
-    const context = await makeContext();
+    const context = await makeContext(values);
     try {
-      const { ca } = importCa(context.caSession, values);
-      const request = withoutUnset({ caId: ca.id, certificates: certs, keys, password: values.password, keepKeys: keepKeys(values), validityDays: integer(values, 'validity-days', { min: 1, max: 36500 }), nowMs: Date.now(), ...deviceFileSettings(values) });
-      const made = await naming({ ...DEVICE_FILE_FLAGS, password: '--password', keys: '--keys', certificates: '--certificates' }, () => context.caSession.renewDevices(request));
+      // Each worker imports the CA from the same files while this thread does and reads the devices.
+      const caFiles = readFiles(values.ca, '--ca');
+      const caPassword = values['ca-password'] ?? TUTORIAL.caKeyPassword;
+      const signer = { token: randomUUID(), files: caFiles.map(({ name, contents }) => ({ name, contents: shared(contents) })), password: caPassword };
+      // (A wrong password is reported by this thread's own import below.)
+      for (let i = 0; i < context.pool.size; i++) context.pool.run('importCas', signer).catch(() => {});
+      const { ca } = importCa(context.caSession, values, 'signer', caFiles);
+      const flags = { ...DEVICE_FILE_FLAGS, password: '--password', keys: '--keys', certificates: '--certificates' };
+      const settings = withoutUnset({ password: values.password, keepKeys: keepKeys(values), validityDays: integer(values, 'validity-days', { min: 1, max: 36500 }), nowMs: Date.now(), ...deviceFileSettings(values) });
+      // Every device read, its registration ID and the settings checked before anything is written.
+      const plan = await naming(flags, () => context.studio.planRenewal({ ...settings, certificates: certs, keys }));
       const output = new Output(target);
-      output.addFiles(made.files);
-      const where = output.close();
-      report({ command: 'renew devices', [target.kind === 'dir' ? 'out' : 'zip']: where, files: output.fileCount, ca: { commonName: ca.commonName, thumbprintSha1: ca.thumbprintSha1 }, certificates: certificates(made.chain), renewed: made.renewed }, values.json);
+      try {
+        const made = await naming(flags, () => renewInChunks(context, output, plan, { caId: ca.id, signer: { ...signer, thumbprintSha1: ca.thumbprintSha1 }, settings }));
+        const where = output.close();
+        report({ command: 'renew devices', [target.kind === 'dir' ? 'out' : 'zip']: where, files: output.fileCount, ca: { commonName: ca.commonName, thumbprintSha1: ca.thumbprintSha1 }, certificates: certificates(made.chain), renewed: made.renewed }, values.json);
+      } catch (error) {
+        output.abandon();
+        throw error;
+      }
     } finally {
       await context.close();
     }
   },
 };
+
+/** Bytes every worker thread reads without a copy of its own. */
+function shared(bytes) {
+  const buffer = new SharedArrayBuffer(bytes.byteLength);
+  new Uint8Array(buffer).set(bytes);
+  return buffer;
+}
+
+/**
+ * A plan's devices renewed in chunks across the worker threads, each of which
+ * imports the CA once (`signer`: the --ca files in shared memory, their
+ * password and token, the CA's thumbprint; `caId`: the CA here), writes its
+ * chunks' files (a folder) or encodes them (a ZIP); renewed.csv and README.txt are
+ * spooled in the plan's order and added last, as renewDevices makes them.
+ * @returns {Promise<{ chain: object[], renewed: object[] }>}
+ */
+async function renewInChunks({ caSession, pool, progress }, output, plan, { caId, signer, settings }) {
+  const ids = plan.devices.map((d) => d.registrationId);
+  output.claimDevices(plan.folders, [RENEWED_CSV, README], ids);
+  const summary = caSession.renewalSummary({ caId, renewed: ids.length });
+  const beside = (name) => (output.target.kind === 'dir' ? join(output.target.dir, name) : `${output.target.file}.${name}`);
+  const spools = [
+    { name: RENEWED_CSV, path: temporaryBeside(beside(RENEWED_CSV)), header: summary.csvHeader, text: (chunk) => chunk.csvRows, tail: '' },
+    { name: README, path: temporaryBeside(beside(README)), header: summary.readmeHeader, text: (chunk) => chunk.readmeEntries, tail: summary.readmeTail },
+  ];
+  const open = [];
+  try {
+    // The folder the spools go to, before the first chunk makes it.
+    if (output.target.kind === 'dir') mkdirSync(output.target.dir, { recursive: true });
+    for (const spool of spools) open.push((spool.file = new OrderedSpool(spool.path, spool.header)));
+    const target = output.workerTarget();
+    const chain = [];
+    const renewed = [];
+    const outcome = await runChunks(chunksOf(plan.devices, chunkSize(plan.devices[0]?.keyAlgorithm)), {
+      lanes: pool.size * 2,
+      run: ({ first, items }) => pool.run('renewChunk', { ca: signer, request: { ...settings, devices: items }, firstIndex: first, target }),
+      done: ({ first, items }, chunk) => {
+        output.addWritten(chunk);
+        for (const spool of spools) spool.file.add(first, items.length, spool.text(chunk));
+        for (const [i, entry] of chunk.chain.entries()) chain[first + i] = entry;
+        for (const [i, row] of chunk.renewed.entries()) renewed[first + i] = row;
+      },
+      onProgress: ({ done, total, perSecond, secondsLeft }) => progress.update(`Renewed: ${done} of ${total} (${Math.round(perSecond)}/s, about ${Math.ceil(secondsLeft)} s left)`),
+    });
+    if (outcome.failure) throw outcome.failure;
+    for (const spool of spools) {
+      spool.file.end(spool.tail);
+      spool.file.close();
+      open.splice(open.indexOf(spool.file), 1);
+      if (output.target.kind === 'zip') {
+        output.addFromDisk(spool.name, spool.path);
+        unlinkSync(spool.path);
+      } else {
+        placeTemporary('--out', shown(spool.name), spool.path, beside(spool.name), output.target.force);
+        output.fileCount++;
+      }
+    }
+    progress.done();
+    return { chain, renewed };
+  } catch (error) {
+    for (const file of open) {
+      file.close();
+      unlinkSync(file.path);
+    }
+    throw error;
+  }
+}
 
 const renewCa = {
   help: () => helpText({
