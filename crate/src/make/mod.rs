@@ -21,6 +21,7 @@ pub mod chain;
 pub mod device_registry;
 pub mod edge;
 pub mod enrollment;
+pub mod event_grid;
 pub mod form;
 pub mod renewal;
 pub mod rollover;
