@@ -20,6 +20,9 @@ mod types;
 
 #[cfg(feature = "ca-tools")]
 mod ca;
+// In the CA module: the page's main module has no room left (bench row e).
+#[cfg(feature = "ca-tools")]
+mod event_grid;
 #[cfg(feature = "ca-tools")]
 mod script_batch;
 

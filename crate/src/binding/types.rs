@@ -15,7 +15,7 @@ export type KeyFormat = 'pkcs8' | 'traditional';
 /** `modern`: AES-256 + SHA-256 (OpenSSL 3's default); `legacy`: 3DES / RC2 + SHA-1 (older Windows, Java 8). */
 export type PfxProfile = 'modern' | 'legacy';
 /** A certificate's place in what was made. */
-export type CertificateRole = 'root' | 'intermediate' | 'device' | 'edge-ca' | 'edge-identity' | 'edge-server' | 'primary' | 'secondary' | 'verification';
+export type CertificateRole = 'root' | 'intermediate' | 'device' | 'edge-ca' | 'edge-identity' | 'edge-server' | 'primary' | 'secondary' | 'verification' | 'event-grid-client';
 
 /** The Error every function throws: `field` names the setting at fault, when one is. */
 export interface StudioError extends Error {
@@ -102,6 +102,55 @@ export interface ChainSpec extends DeviceFileSettings {
 }
 
 /** The IoT Edge chain, with iotedge `certGen.sh` names. */
+/** Where Event Grid's broker reads a client's authentication name (`thumbprint`: self-signed clients, matched by SHA-256). */
+export type ValidationScheme = 'subject' | 'dns' | 'uri' | 'ip' | 'email' | 'thumbprint';
+
+/** makeEventGrid / eventGridKeyAlgorithms: every field optional (P-256, subject, client-1 and client-2, 100 days). */
+export interface EventGridRequest {
+  keyAlgorithm?: KeyAlgorithm;
+  validation?: ValidationScheme;
+  /** `name` or `name=authentication-name` (1–128 of letters, digits, - : . _), or a range `meter-{01..20}`. */
+  clients?: string[];
+  rootCn?: string;
+  intermediateCn?: string;
+  /** The name the intermediate is uploaded under: 3–50 letters, digits and -. */
+  caCertificateName?: string;
+  validityDays?: number;
+  notBeforeMs?: number;
+  notAfterMs?: number;
+  /** `''`: the CA keys unencrypted (default `1234`). */
+  caKeyPassword?: string;
+  pfxProfile?: PfxProfile;
+  pfxPassword?: string;
+  namespace?: string;
+  resourceGroup?: string;
+  mqttHostname?: string;
+  keys?: KeysInput;
+  nowMs?: number;
+  stretchedCaPassword?: StretchedPassword;
+}
+
+export interface EventGridKeys {
+  keyAlgorithms: KeyAlgorithm[];
+}
+
+/** One client as `snippets/event-grid.az-cli.sh` registers it. */
+export interface EventGridClient {
+  clientName: string;
+  authenticationName: string;
+  /** Event Grid's name, e.g. `SubjectMatchesAuthenticationName`. */
+  validationScheme: string;
+  /** Thumbprint clients: the SHA-256 as `allowedThumbprints` holds it (lower-case hex). */
+  thumbprint?: string;
+  certificatePath: string;
+  fullChainPath: string;
+  keyPath: string;
+}
+
+export interface EventGridResult extends Product {
+  clients: EventGridClient[];
+}
+
 export interface EdgeSpec extends DeviceFileSettings {
   caKeyAlgorithm?: KeyAlgorithm;
   leafKeyAlgorithm?: KeyAlgorithm;

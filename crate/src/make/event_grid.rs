@@ -26,6 +26,7 @@ use crate::x509::issue::{
     AltName, CertificateParams, Issued, Issuer, SignedBy, ValidityWindow, issue_self_signed, issue_with_request, subject_alt_name_extension,
 };
 use crate::x509::key::{KeyAlgorithm, KeyEncoding, PrivateKey};
+use crate::x509::password_key::PasswordKey;
 use crate::x509::profile::{DEVICE, INTERMEDIATE_CA, ROOT_CA, SELF_SIGNED_DEVICE};
 use crate::x509::signing::Signing;
 
@@ -91,16 +92,15 @@ impl EventGridSpec {
             check_common_name("rootCn", "The root CA name", &self.root_common_name)?;
             check_common_name("intermediateCn", "The intermediate CA name", &self.intermediate_common_name)?;
             // Outside the subject scheme the client name is the certificate's CN.
-            if self.validation != ValidationScheme::Subject {
-                if let Some(long) = clients.iter().find(|c| c.name.as_str().chars().count() > MAX_COMMON_NAME_CHARS) {
-                    return Err(StudioError::field(
-                        "clients",
-                        format!(
-                            "Client name \"{}\" is the certificate's CN, which holds at most {MAX_COMMON_NAME_CHARS} characters.",
-                            long.name
-                        ),
-                    ));
-                }
+            let over_long = clients.iter().find(|c| c.name.as_str().chars().count() > MAX_COMMON_NAME_CHARS);
+            if let (true, Some(long)) = (self.validation != ValidationScheme::Subject, over_long) {
+                return Err(StudioError::field(
+                    "clients",
+                    format!(
+                        "Client name \"{}\" is the certificate's CN, which holds at most {MAX_COMMON_NAME_CHARS} characters.",
+                        long.name
+                    ),
+                ));
             }
             Some(CaCertificateName::parse("caCertificateName", &self.ca_certificate_name)?)
         } else {
@@ -148,6 +148,8 @@ pub struct EventGridClients {
     pub spec: EventGridSpec,
     pub ca: Option<EventGridCa>,
     pub clients: Vec<EventGridClient>,
+    /// The CA key password as the caller stretched it; `None`: stretched here.
+    pub stretched_ca_password: Option<PasswordKey>,
 }
 
 /// One client's registration, as the az script makes it (for the page and `--json`).
@@ -158,6 +160,7 @@ pub struct ClientRegistration {
     pub authentication_name: String,
     pub validation_scheme: &'static str,
     /// For thumbprint clients: the SHA-256 as `allowedThumbprints` holds it.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub thumbprint: Option<String>,
     pub certificate_path: String,
     pub full_chain_path: String,
@@ -194,7 +197,7 @@ impl EventGridClients {
             let issued = issue_client(&entry, ca.as_ref(), validity, next_key()?, signing)?;
             clients.push(EventGridClient { entry, issued });
         }
-        Ok(Self { spec, ca, clients })
+        Ok(Self { spec, ca, clients, stretched_ca_password: None })
     }
 
     pub fn registrations(&self) -> Result<Vec<ClientRegistration>> {
@@ -332,42 +335,28 @@ impl EventGridClients {
         )
     }
 
-    /// README's opening: what was made and the steps in the portal or with az.
+    /// README's opening: what was made and how it is registered (the page adds its numbered steps).
     fn title(&self) -> String {
-        let spec = &self.spec;
-        let scheme = spec.validation;
-        let count = self.clients.len();
-        let mut steps = vec![
-            "Create the Event Grid namespace with MQTT enabled (portal: Configuration → Enable MQTT; az: --topic-spaces-configuration \"{state:Enabled}\").".to_string(),
-        ];
-        if let Some(ca) = &self.ca {
-            steps.push(format!(
-                "MQTT broker → CA certificates → + Certificate: upload {} as \"{}\" (the clients' immediate issuer; not the root).",
+        let scheme = self.spec.validation;
+        let made = if self.ca.is_some() { "root → intermediate → " } else { "self-signed " };
+        let upload = match &self.ca {
+            Some(ca) => format!(
+                "Upload {} to the namespace (MQTT broker → CA certificates) as \"{}\": it is the clients' immediate issuer, not the root. ",
                 layout::cert(layout::EVENT_GRID_INTERMEDIATE_STEM),
                 ca.name.as_str()
-            ));
-        }
-        steps.push(format!(
-            "MQTT broker → Clients → + Client, for each client: its name, its authentication name, validation scheme {}{}.",
-            scheme.azure_name(),
-            if self.ca.is_some() { "" } else { " with the SHA-256 thumbprint below as the primary thumbprint" }
-        ));
-        steps.push(format!("Or run {} (az CLI): it does steps 2 and 3.", layout::EVENT_GRID_AZ_CLI));
-        steps.push(
-            "Add a topic space (e.g. contosotopics/topic1) and permission bindings for the $all client group (publisher, subscriber)."
-                .into(),
-        );
-        steps.push(
-            "Connect each client to the namespace's MQTT hostname on port 8883 with its full chain and key, its authentication name as the MQTT user name (snippets/<client>.mosquitto_pub.sh, snippets/<client>.paho_client.py)."
-                .into(),
-        );
-        let numbered: Vec<String> = steps.iter().enumerate().map(|(i, s)| format!("{}. {s}", i + 1)).collect();
-        let made = if self.ca.is_some() { "root → intermediate → " } else { "" };
+            ),
+            None => String::new(),
+        };
         format!(
-            "Event Grid MQTT broker: {made}{count} client(s), validation scheme {} (the authentication name in {}).\r\n\r\nNext steps:\r\n{}\r\n",
+            "Event Grid MQTT broker: {made}{} client(s), validation scheme {} (the authentication name in {}).\r\n\r\n\
+             {upload}Register each client (MQTT broker → Clients) with its authentication name and this scheme; {} does both with az. \
+             Each client connects on port 8883 with its certificate{} and key, its authentication name as the MQTT user name \
+             (snippets/<client>.mosquitto_pub.sh, snippets/<client>.paho_client.py).\r\n",
+            self.clients.len(),
             scheme.azure_name(),
             scheme.field_label(),
-            numbered.join("\r\n")
+            layout::EVENT_GRID_AZ_CLI,
+            if self.ca.is_some() { " chain" } else { "" },
         )
     }
 }
@@ -404,7 +393,7 @@ impl Product for EventGridClients {
         let spec = &self.spec;
         let mut issuers = Vec::new();
         if let Some(ca) = &self.ca {
-            let ca_keys = CaKeyWriter::new(spec.ca_key_password.as_deref(), None)?;
+            let ca_keys = CaKeyWriter::new(spec.ca_key_password.as_deref(), self.stretched_ca_password.as_ref())?;
             let note = ca_keys.note();
             let (root, intermediate) = (layout::EVENT_GRID_ROOT_STEM, layout::EVENT_GRID_INTERMEDIATE_STEM);
             bundle.text(
