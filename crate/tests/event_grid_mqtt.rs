@@ -271,3 +271,48 @@ fn hostile_fields_are_refused_by_name() {
     assert_eq!(with(|s| s.namespace = Some("ns\n-x".into())).as_deref(), Some("namespace"));
     assert_eq!(with(|s| s.resource_group = Some("rg'$(id)".into())).as_deref(), Some("resourceGroup"));
 }
+
+/// Inspect's preflight with an Event Grid client: the name is looked for in the scheme's field of a
+/// certificate OpenSSL made, and the uploaded CA must be the client's own issuer.
+#[test]
+fn preflight_knows_event_grids_rules() {
+    use cert_studio::ca_tools::pem_file::InputFile;
+    use cert_studio::ca_tools::preflight::{RuleStatus, preflight_for};
+    use cert_studio::rules::event_grid::EventGridScenario;
+
+    let dir = Scratch::new("event-grid-preflight");
+    // The distribution's v3_req section: basicConstraints CA:FALSE, as a client certificate has.
+    let san = "subjectAltName=URI:urn:contoso:cam-9,IP:10.0.0.9,email:cam-9@contoso.com";
+    let args = ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2", "-subj", "/CN=cam-9"];
+    dir.openssl(&[&args[..], &["-extensions", "v3_req", "-addext", san, "-keyout", "cam.key.pem", "-out", "cam.cert.pem"]].concat());
+    let cam = dir.read("cam.cert.pem");
+    let status_of = |scheme: &str, name: &str, sent: &[u8], uploaded: Option<&[u8]>| {
+        let scenario = EventGridScenario::parse(scheme, name).unwrap();
+        let files = [InputFile { name: "client.pem", contents: sent }];
+        let uploaded: Vec<InputFile<'_>> = uploaded.map(|contents| InputFile { name: "ca.pem", contents }).into_iter().collect();
+        let checked = preflight_for(&files, &uploaded, None, now(), Some(&scenario)).unwrap();
+        let of = |id: &str| checked.rules.iter().find(|r| r.rule.id == id).map(|r| (r.status, r.detail.clone())).unwrap();
+        (of("event-grid-authentication-name"), of("event-grid-immediate-issuer"))
+    };
+    for (scheme, name) in [("uri", "urn:contoso:cam-9"), ("ip", "10.0.0.9"), ("email", "cam-9@contoso.com"), ("subject", "cam-9")] {
+        assert_eq!(status_of(scheme, name, &cam, None).0.0, RuleStatus::Passed, "{scheme}");
+    }
+    let ((status, detail), _) = status_of("dns", "cam-9.contoso.com", &cam, None);
+    assert_eq!(status, RuleStatus::Failed);
+    assert!(detail.contains("none") && detail.contains("cam-9.contoso.com"), "{detail}");
+    assert_eq!(status_of("uri", "urn:contoso:cam-8", &cam, None).0.0, RuleStatus::Failed);
+    let fingerprint = dir.openssl(&["x509", "-in", "cam.cert.pem", "-noout", "-fingerprint", "-sha256"]);
+    let fingerprint = fingerprint.trim().rsplit('=').next().unwrap().to_string();
+    assert_eq!(status_of("thumbprint", &fingerprint, &cam, None).0.0, RuleStatus::Passed);
+
+    // A client of the studio's chain: its intermediate uploaded passes, the root does not.
+    let made = unpack(spec(ValidationScheme::Subject, &["client-1"]), "preflight-chain");
+    let chain = made.dir.read("certs/client-1-full-chain.cert.pem");
+    let intermediate = made.dir.read("certs/event-grid.intermediate.ca.cert.pem");
+    let root = made.dir.read("certs/event-grid.root.ca.cert.pem");
+    assert_eq!(status_of("subject", "client-1", &chain, Some(&intermediate)).1.0, RuleStatus::Passed);
+    let (_, (status, detail)) = status_of("subject", "client-1", &chain, Some(&root));
+    assert_eq!(status, RuleStatus::Failed, "{detail}");
+    assert!(detail.contains("not the root"), "{detail}");
+    assert_eq!(status_of("subject", "client-1", &chain, None).1.0, RuleStatus::NotChecked);
+}

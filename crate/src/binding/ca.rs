@@ -24,6 +24,7 @@ use crate::make::rollover::RolloverStep;
 use crate::make::snippet_refresh::{MadeCertificate, refresh_snippets};
 use crate::make::verification::VerificationCertificate;
 use crate::make::{ChainEntry, Product};
+use crate::rules::event_grid::EventGridScenario;
 use crate::rules::validity::TUTORIAL_VALIDITY_DAYS;
 use crate::x509::facts::{certificate_pem, thumbprint_sha1};
 use crate::x509::key::{KeyEncoding, PrivateKey};
@@ -186,21 +187,33 @@ struct PreflightInput {
     uploaded_ca: Vec<NamedFileIn>,
     password: Option<String>,
     now_ms: f64,
+    event_grid: Option<EventGridPreflightInput>,
+}
+
+/// `{ validation, authenticationName }` (for `thumbprint`, the registered SHA-256 instead of a name).
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct EventGridPreflightInput {
+    validation: String,
+    authentication_name: String,
 }
 
 /// `preflight({ files, uploadedCa?: [{ name, contents }], password?, nowMs })`
 /// → `{ device, uploadedCa, ok, rules: [{ id, title, appliesTo, azureCode,
 /// azureError, status: 'passed' | 'failed' | 'not-checked', detail }] }`: the
-/// rules DPS, IoT Hub and IoT Edge 1.1 apply to the device's chain. `.field`
+/// rules DPS, IoT Hub and IoT Edge 1.1 apply to the device's chain; with
+/// `eventGrid: { validation, authenticationName }` Event Grid's too. `.field`
 /// `files` without a device certificate, `uploadedCa` for a bad CA file.
 #[wasm_bindgen(js_name = preflight, unchecked_return_type = "PreflightResult")]
 pub fn preflight_files(#[wasm_bindgen(unchecked_param_type = "PreflightRequest")] input: JsValue) -> JsResult<JsValue> {
     let input: PreflightInput = from_js(input, "preflight request's fields")?;
-    let checked = preflight::preflight(
+    let event_grid = input.event_grid.map(|e| EventGridScenario::parse(&e.validation, &e.authentication_name)).transpose()?;
+    let checked = preflight::preflight_for(
         &input_files(&input.files),
         &input_files(&input.uploaded_ca),
         input.password.as_deref(),
         now_unix(input.now_ms),
+        event_grid.as_ref(),
     )?;
     to_js(&checked)
 }

@@ -413,6 +413,8 @@ export interface PreflightRequest {
   uploadedCa?: NamedFile[];
   password?: string;
   nowMs: number;
+  /** An Event Grid MQTT client: its scheme and registered authentication name (thumbprint: its SHA-256); adds Event Grid's rules. */
+  eventGrid?: { validation: ValidationScheme; authenticationName: string };
 }
 
 export interface PreflightRuleResult {

@@ -16,6 +16,7 @@ use crate::ca_tools::material::Material;
 use crate::ca_tools::pem_file::InputFile;
 use crate::error::{Result, StudioError};
 use crate::rules::azure_preflight::{self as rule, MIN_RSA_BITS, PREFLIGHT_RULES, PreflightRule};
+use crate::rules::event_grid::{CertificateNames, EventGridScenario};
 use crate::rules::names::RegistrationId;
 use crate::rules::validity::IOT_EDGE_1_1_EXPIRY_LIMIT_UNIX;
 use crate::x509::facts::common_name_of;
@@ -154,6 +155,17 @@ fn is_ca(certificate: &Certificate) -> bool {
 /// every rule; `uploaded_ca` is the file of the CA uploaded to Azure (none:
 /// the rules that need it are not checked). `password` opens either.
 pub fn preflight(files: &[InputFile<'_>], uploaded_ca: &[InputFile<'_>], password: Option<&str>, now_unix: u64) -> Result<Preflight> {
+    preflight_for(files, uploaded_ca, password, now_unix, None)
+}
+
+/// [`preflight`], then Event Grid's rules (`rules::event_grid`) when the device is a client registered as `event_grid` says.
+pub fn preflight_for(
+    files: &[InputFile<'_>],
+    uploaded_ca: &[InputFile<'_>],
+    password: Option<&str>,
+    now_unix: u64,
+    event_grid: Option<&EventGridScenario>,
+) -> Result<Preflight> {
     let budget = ReadBudget::default();
     let material = Material::read_within(files, password, &budget)?;
     let sent: Vec<&Certificate> = material.certificates.iter().map(|c| &c.item).collect();
@@ -219,6 +231,16 @@ pub fn preflight(files: &[InputFile<'_>], uploaded_ca: &[InputFile<'_>], passwor
         iot_edge_1_1_expiry(&checked, &given),
     ];
     rules.sort_by_key(|r| PREFLIGHT_RULES.iter().position(|p| p.id == r.rule.id));
+    if let Some(scenario) = event_grid {
+        let issued = uploaded.map(|ca| given.above(device, &[ca]).first().is_some_and(|c| same_ca(c, ca)));
+        let checks = scenario.checks(&CertificateNames::read(device)?, issued, uploaded.map(|ca| given.of(ca)).as_deref());
+        let status = |passed| match passed {
+            Some(true) => RuleStatus::Passed,
+            Some(false) => RuleStatus::Failed,
+            None => RuleStatus::NotChecked,
+        };
+        rules.extend(checks.into_iter().map(|c| result(c.rule, status(c.passed), c.detail)));
+    }
     Ok(Preflight {
         device: given.of(device),
         uploaded_ca: uploaded.map(|ca| given.of(ca)),

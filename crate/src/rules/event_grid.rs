@@ -8,10 +8,15 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 
+use x509_cert::Certificate;
+use x509_cert::ext::pkix::SubjectAltName;
+use x509_cert::ext::pkix::name::GeneralName;
+
 use crate::error::{Result, StudioError};
 use crate::rules::azure_preflight::PreflightRule;
 use crate::rules::device_list::expand_range;
 use crate::rules::names::MAX_COMMON_NAME_CHARS;
+use crate::x509::facts::{common_name_of, thumbprint_sha256};
 use crate::x509::text::visible;
 
 /// The most clients one request may make (each gets its own key).
@@ -448,6 +453,66 @@ pub struct CertificateNames {
     pub emails: Vec<String>,
     /// Upper-case hex, as the studio's thumbprints are.
     pub sha256: String,
+}
+
+impl CertificateNames {
+    /// The CN, the subjectAltName entries the schemes read, and the SHA-256 thumbprint.
+    pub fn read(certificate: &Certificate) -> Result<Self> {
+        let mut names = Self { common_name: common_name_of(certificate), sha256: thumbprint_sha256(certificate)?, ..Self::default() };
+        if let Ok(Some((_, SubjectAltName(entries)))) = certificate.tbs_certificate().get_extension::<SubjectAltName>() {
+            for entry in entries {
+                match entry {
+                    GeneralName::DnsName(name) => names.dns.push(name.to_string()),
+                    GeneralName::UniformResourceIdentifier(uri) => names.uris.push(uri.to_string()),
+                    GeneralName::Rfc822Name(email) => names.emails.push(email.to_string()),
+                    GeneralName::IpAddress(octets) => match octets.as_bytes() {
+                        &[a, b, c, d] => names.ips.push(IpAddr::from([a, b, c, d])),
+                        bytes => {
+                            if let Ok(v6) = <[u8; 16]>::try_from(bytes) {
+                                names.ips.push(IpAddr::from(v6));
+                            }
+                        }
+                    },
+                    _ => {}
+                }
+            }
+        }
+        Ok(names)
+    }
+}
+
+/// What Inspect's preflight checks for an Event Grid client: its scheme and
+/// the name (for the thumbprint scheme, the thumbprint) it is registered with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventGridScenario {
+    pub scheme: ValidationScheme,
+    pub registered: String,
+}
+
+impl EventGridScenario {
+    pub fn parse(validation: &str, registered: &str) -> Result<Self> {
+        let scheme = ValidationScheme::parse("eventGrid", validation)?;
+        if scheme == ValidationScheme::Thumbprint {
+            let hex = registered.replace(':', "");
+            if hex.len() != 64 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+                return Err(StudioError::field(
+                    "eventGrid",
+                    format!("Thumbprint {} is not a SHA-256 thumbprint (64 hexadecimal digits).", show(registered)),
+                ));
+            }
+            return Ok(Self { scheme, registered: hex });
+        }
+        AuthenticationName::parse("eventGrid", scheme, registered).map(|name| Self { scheme, registered: name.as_str().into() })
+    }
+
+    /// Both Event Grid rules for a client certificate with `names`; `issued_by_uploaded`: whether the
+    /// uploaded CA (`uploaded`, as the preflight names it) signed it, when one was given.
+    pub fn checks(&self, names: &CertificateNames, issued_by_uploaded: Option<bool>, uploaded: Option<&str>) -> Vec<EventGridCheck> {
+        vec![
+            check_authentication_name(self.scheme, &self.registered, names),
+            check_immediate_issuer(self.scheme, issued_by_uploaded, uploaded),
+        ]
+    }
 }
 
 /// The authentication name `expected` is in the field `scheme` reads (for
