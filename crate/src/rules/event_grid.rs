@@ -546,17 +546,18 @@ pub fn check_authentication_name(scheme: ValidationScheme, expected: &str, names
     EventGridCheck { rule: AUTHENTICATION_NAME_IN_CERTIFICATE, passed: Some(present), detail }
 }
 
-/// The uploaded CA issued the client certificate itself (`None`: no CA given,
-/// or a thumbprint client, which needs none).
+/// The uploaded CA issued the client certificate itself; `uploaded` names it
+/// as the preflight does ("the uploaded CA (CN = …)").
 pub fn check_immediate_issuer(scheme: ValidationScheme, uploaded_issued_client: Option<bool>, uploaded: Option<&str>) -> EventGridCheck {
     let rule = UPLOADED_CA_IS_ISSUER;
     let (passed, detail) = match (scheme.uses_ca(), uploaded_issued_client, uploaded) {
         (false, _, _) => (Some(true), "A thumbprint client is self-signed: no CA is uploaded for it.".into()),
-        (true, Some(true), Some(ca)) => (Some(true), format!("The uploaded CA ({ca}) signed the client certificate.")),
+        (true, Some(true), Some(ca)) => (Some(true), format!("{} signed the client certificate.", capitalized(ca))),
         (true, Some(false), Some(ca)) => (
             Some(false),
             format!(
-                "The uploaded CA ({ca}) did not sign the client certificate: upload the certificate that did (its intermediate), not the root."
+                "{} did not sign the client certificate: upload the certificate that did (its intermediate), not the root.",
+                capitalized(ca)
             ),
         ),
         _ => (None, "Add the CA certificate uploaded to the namespace to check this.".into()),
@@ -651,7 +652,7 @@ mod tests {
         assert_eq!(missing.passed, Some(false));
         assert!(missing.detail.contains("none"), "{}", missing.detail);
         assert_eq!(check_authentication_name(ValidationScheme::Thumbprint, &"ab".repeat(32), &names).passed, Some(true));
-        assert_eq!(check_immediate_issuer(ValidationScheme::Subject, Some(false), Some("CN = root")).passed, Some(false));
+        assert_eq!(check_immediate_issuer(ValidationScheme::Subject, Some(false), Some("the uploaded CA (CN = root)")).passed, Some(false));
         assert_eq!(check_immediate_issuer(ValidationScheme::Subject, None, None).passed, None);
     }
 }

@@ -5,6 +5,7 @@
 import { chain } from './commands/chain.mjs';
 import { edge } from './commands/edge.mjs';
 import { enroll } from './commands/enroll.mjs';
+import { eventGrid } from './commands/event-grid.mjs';
 import { inspect } from './commands/inspect.mjs';
 import { renew } from './commands/renew.mjs';
 import { sign } from './commands/sign.mjs';
@@ -12,7 +13,7 @@ import { verify } from './commands/verify.mjs';
 import { editDistance } from './args.mjs';
 import { UsageError, asUsageError } from './errors.mjs';
 
-const COMMANDS = { chain, edge, enroll, verify, sign, renew, inspect };
+const COMMANDS = { chain, edge, enroll, 'event-grid': eventGrid, verify, sign, renew, inspect };
 
 function usage() {
   const lines = [
@@ -22,7 +23,7 @@ function usage() {
     'WebAssembly core, with keys made in parallel on worker threads. Works offline.',
     '',
     'Commands:',
-    ...Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(9)} ${command.about}`),
+    ...Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(10)} ${command.about}`),
     '',
     'Every command takes --help. Files go to --out DIR (the tutorial\'s folder layout) or --zip FILE;',
     'nothing there is replaced without --force. --json prints a summary on stdout. Progress is',

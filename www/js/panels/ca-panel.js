@@ -32,7 +32,7 @@ const CA_CONTROLS = {
   chain: 'ca-chain',
   csr: 'csr-file',
 };
-const INSPECT_CONTROLS = { files: 'inspect-files', password: 'inspect-password', uploadedCa: 'inspect-uploaded-ca' };
+const INSPECT_CONTROLS = { files: 'inspect-files', password: 'inspect-password', uploadedCa: 'inspect-uploaded-ca', eventGrid: 'inspect-event-grid-name' };
 
 const utf8 = new TextEncoder();
 
@@ -267,8 +267,11 @@ export function createCaPanel(root, { inspectRoot, createWorker, module, status,
       const report = await pool.run('inspect', { files, password, nowMs });
       // Azure's rules apply to a device: checked when a certificate that is not a CA is among the files.
       const uploadedCa = await readFiles($('inspect-uploaded-ca'));
+      // An Event Grid client's scheme and registered name add the broker's rules.
+      const scheme = $('inspect-event-grid-scheme').value;
+      const eventGrid = scheme ? { validation: scheme, authenticationName: $('inspect-event-grid-name').value.trim() } : undefined;
       const preflight = report.certificates.some((cert) => !cert.isCa)
-        ? await pool.run('preflight', { files, uploadedCa, password, nowMs })
+        ? await pool.run('preflight', { files, uploadedCa, password, nowMs, eventGrid })
         : null;
       renderInspection($('inspect-result'), report, preflight);
       status.say(preflight ? `Inspected. Azure preflight: ${preflightCounts(preflight)}.` : 'Inspected.');

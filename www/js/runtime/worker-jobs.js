@@ -150,6 +150,20 @@ export const jobs = {
     return stretchPassword(password, call('caKeyPasswordRounds'));
   },
 
+  /** `{ spec, nowMs }` → the key algorithms of Event Grid's clients, in makeEventGrid's order (CA module). */
+  eventGridKeyAlgorithms({ spec, nowMs }) {
+    return call('eventGridKeyAlgorithms', { ...spec, nowMs }).keyAlgorithms;
+  },
+
+  /** `{ spec, keys, nowMs, stretched? }` → `{ files, chain, clients }` (CA module; the export takes one request object). */
+  makeEventGrid({ spec, keys, nowMs, stretched }) {
+    try {
+      return call('makeEventGrid', { ...spec, keys, nowMs, stretchedCaPassword: stretched });
+    } finally {
+      stretched?.key.fill(0);
+    }
+  },
+
   /** `{ spec, keys, nowMs, stretched? }` → `{ files, chain }`, RSA signed by WebCrypto when it can. */
   async buildChain(args) {
     const presigned = await presignChain(args.spec, args.keys, args.nowMs);
