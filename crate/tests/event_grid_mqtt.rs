@@ -37,25 +37,34 @@ struct Unpacked {
     calls: Vec<AzCall>,
 }
 
+/// Runs `script` with `program` on PATH replaced by one that records its
+/// arguments (and the folder it ran in) as JSON lines; returns them.
+fn run_recording(dir: &Scratch, script: &str, program: &str, env: &[(&str, &str)]) -> Vec<AzCall> {
+    let log = dir.path(&format!("{program}.log"));
+    let _ = std::fs::remove_file(&log);
+    let fake = dir.write(
+        &format!("fake-bin/{program}"),
+        "#!/usr/bin/env python3\nimport json, os, sys\nopen(os.environ['CALL_LOG'], 'a').write(json.dumps([os.getcwd()] + sys.argv[1:]) + '\\n')\n",
+    );
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!("{}:{}", dir.path("fake-bin").display(), std::env::var("PATH").unwrap_or_default());
+    run_ok(tool("sh").arg(dir.path(script)).env("PATH", path).env("CALL_LOG", &log).envs(env.iter().copied()));
+    let calls = std::fs::read_to_string(&log).unwrap_or_default();
+    calls
+        .lines()
+        .map(|l| {
+            let mut argv: Vec<String> = serde_json::from_str(l).expect("a JSON line");
+            assert_eq!(std::path::Path::new(&argv.remove(0)), dir.root(), "{script} runs {program} in the unpacked folder");
+            AzCall(argv)
+        })
+        .collect()
+}
+
 fn unpack(spec: EventGridSpec, tag: &str) -> Unpacked {
     let made = EventGridClients::build(spec, None, now()).expect("the Event Grid clients");
     let dir = Scratch::new(tag);
     dir.write_all(&made.files().unwrap());
-    let az = dir.write(
-        "fake-bin/az",
-        "#!/usr/bin/env python3\nimport json, os, sys\nopen(os.environ['AZ_LOG'], 'a').write(json.dumps(sys.argv[1:]) + '\\n')\n",
-    );
-    std::fs::set_permissions(&az, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let path = format!("{}:{}", dir.path("fake-bin").display(), std::env::var("PATH").unwrap_or_default());
-    run_ok(
-        tool("sh")
-            .arg(dir.path("snippets/event-grid.az-cli.sh"))
-            .env("PATH", path)
-            .env("AZ_LOG", dir.path("az.log"))
-            .env("RESOURCE_GROUP", "rg-test")
-            .env("NAMESPACE", "ns-test"),
-    );
-    let calls = dir.read_text("az.log").lines().map(|l| AzCall(serde_json::from_str(l).expect("a JSON line"))).collect();
+    let calls = run_recording(&dir, "snippets/event-grid.az-cli.sh", "az", &[("RESOURCE_GROUP", "rg-test"), ("NAMESPACE", "ns-test")]);
     Unpacked { dir, calls }
 }
 
@@ -138,6 +147,18 @@ fn each_client_is_read_where_registered(scheme: ValidationScheme, clients: &[&st
         assert_eq!(field, [authentication], "client {name}: the server read {field:?} from {}", scheme.field_label());
         assert_eq!(seen["username"], authentication, "the snippet's user name is not the registered one");
         assert_eq!(seen["client_heard"], "CONNACK");
+        // The mosquitto_pub line: the same user name, and the files it names are the client's.
+        let stem = name.replace(':', "_");
+        let mosquitto =
+            run_recording(&unpacked.dir, &format!("snippets/{stem}.mosquitto_pub.sh"), "mosquitto_pub", &[("MQTT_HOSTNAME", "ns.test")]);
+        assert_eq!(mosquitto.len(), 1);
+        assert_eq!(mosquitto[0].flag("-u"), authentication);
+        assert_eq!((mosquitto[0].flag("-h"), mosquitto[0].flag("-p")), ("ns.test", "8883"));
+        assert_eq!(
+            unpacked.dir.read_text(mosquitto[0].flag("--cert")),
+            unpacked.dir.read_text(&format!("certs/{stem}-full-chain.cert.pem"))
+        );
+        assert_eq!(mosquitto[0].flag("--key"), format!("private/{stem}.key.pem"));
     }
 }
 
