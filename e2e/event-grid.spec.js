@@ -87,4 +87,9 @@ test('a URI client without its URI is shown at the clients field; thumbprint cli
   await expect(page.getByRole('status')).toContainText('Done:');
   await expect(page.locator('#event-grid-next-steps')).toContainText('ThumbprintMatch');
   expect(await violations(page)).toEqual([]);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  expect(await violations(page), 'dark theme').toEqual([]);
+  // A phone's width: the tab scrolls down, never sideways.
+  await page.setViewportSize({ width: 375, height: 800 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
 });

@@ -14,6 +14,7 @@ const TABS = [
   { id: 'chain', name: 'DPS group / IoT Hub chain', heading: 'Chain settings' },
   { id: 'edge', name: 'IoT Edge', heading: 'IoT Edge settings' },
   { id: 'enrollment', name: 'Individual enrollment', heading: 'Individual enrollment settings' },
+  { id: 'event-grid', name: 'Event Grid MQTT', heading: 'Event Grid MQTT broker settings' },
   { id: 'ca', name: 'Bring your own CA', heading: 'Bring your own CA: verification certificate and signing' },
   { id: 'renew', name: 'Renew and roll over', heading: 'Renew and roll over' },
   { id: 'inspect', name: 'Inspect', heading: 'Inspect and verify' },

@@ -111,14 +111,14 @@ test("Inspect's Azure preflight names 401002 for a leaf sent alone and passes th
   await expect(chainRule).toContainText('CA certificate not found.');
   await expect(chainRule).toContainText('issued by CN = Preflight Test Intermediate');
   await expect(result.getByRole('region', { name: 'Azure preflight' })).toContainText('Uploaded CA: the uploaded CA (CN = Preflight Test Root)');
-  await expect(page.getByRole('status')).toContainText('Inspected. Azure preflight: 1 failed, 1 not checked, 6 passed.');
+  await expect(page.getByRole('status')).toContainText('Inspected. Azure preflight: 1 failed, 1 not checked, 7 passed.');
 
   await page.setInputFiles('#inspect-files', join(dir, 'device-21-full-chain.pem'));
   await page.getByRole('button', { name: 'Inspect', exact: true }).click();
-  await expect(rules).toHaveCount(8);
-  await expect(result.locator('.preflight li.passed')).toHaveCount(8);
+  await expect(rules).toHaveCount(9);
+  await expect(result.locator('.preflight li.passed')).toHaveCount(9);
   await expect(chainRule).toContainText('The chain reaches the uploaded CA');
-  await expect(page.getByRole('status')).toContainText('Inspected. Azure preflight: 8 passed.');
+  await expect(page.getByRole('status')).toContainText('Inspected. Azure preflight: 9 passed.');
 
   // Every certificate's serial as `openssl x509 -serial` prints it.
   for (const name of ['device-21.pem', 'intermediate.pem', 'root.pem']) {

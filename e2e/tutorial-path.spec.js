@@ -128,7 +128,7 @@ test('Inspect: a lone leaf is said to miss its issuer, a key that fits no certif
   const result = page.locator('#inspect-result');
 
   await inspect(read('leaf.pem'));
-  await expect(result.locator('.verdict.bad')).toContainText('Inspect Test Root, which is not among the files');
+  await expect(result.locator('.verdict.bad')).toContainText('issued by CN = Inspect Test Root: the certificates above it, up to the self-signed root, are missing');
 
   await inspect(read('other.pem') + read('leaf.key'));
   await expect(result.locator('.verdict.bad')).toContainText('does not match the certificate');

@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+/// Every error the studio gives: one sentence a person can act on, and the
+/// form field or command-line flag at fault when there is one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StudioError {
     /// The form field or input (file) the problem is about, e.g. `devices`.
@@ -34,4 +36,5 @@ impl fmt::Display for StudioError {
 
 impl std::error::Error for StudioError {}
 
+/// The studio's result: a [`StudioError`] names what went wrong.
 pub type Result<T> = std::result::Result<T, StudioError>;

@@ -6,7 +6,7 @@
 
 mod support;
 
-use cert_studio::ca_tools::preflight::{Preflight, RuleStatus, preflight};
+use cert_studio::judge::preflight::{Preflight, RuleStatus, preflight};
 use support::{CaKey, Files, INTERMEDIATE_CN, Scratch, now, openssl_ca, python, run_ok};
 
 const SECTIONS: &str = "
@@ -131,8 +131,8 @@ fn check(dir: &Scratch, files: &[&str], uploaded: Option<&str>) -> Preflight {
     preflight(&sent.inputs(), &uploaded.inputs(), None, now()).unwrap_or_else(|e| panic!("preflight of {files:?}: {e}"))
 }
 
-fn rule<'a>(report: &'a Preflight, id: &str) -> &'a cert_studio::ca_tools::preflight::RuleResult {
-    report.rules.iter().find(|r| r.rule.id == id).unwrap_or_else(|| panic!("no rule {id} in {report:#?}"))
+fn rule<'a>(report: &'a Preflight, id: &str) -> &'a cert_studio::judge::preflight::RuleResult {
+    report.rules.iter().find(|r| r.rule.id.as_str() == id).unwrap_or_else(|| panic!("no rule {id} in {report:#?}"))
 }
 
 fn expect(report: &Preflight, id: &str, status: RuleStatus, detail_has: &str) {
@@ -144,8 +144,8 @@ fn expect(report: &Preflight, id: &str, status: RuleStatus, detail_has: &str) {
 /// Every rule but those named passed.
 fn only_failing(report: &Preflight, failing: &[&str]) {
     for result in &report.rules {
-        let want = if failing.contains(&result.rule.id) { RuleStatus::Failed } else { RuleStatus::Passed };
-        assert_eq!(result.status, want, "{}: {result:#?}", result.rule.id);
+        let want = if failing.contains(&result.rule.id.as_str()) { RuleStatus::Failed } else { RuleStatus::Passed };
+        assert_eq!(result.status, want, "{}: {result:#?}", result.rule.id.as_str());
     }
     assert_eq!(report.ok, failing.is_empty());
 }
@@ -296,7 +296,7 @@ fn a_device_without_client_auth_fails() {
     );
     let report = check(&dir, &["server-full-chain.cert.pem"], Some("root.cert.pem"));
     only_failing(&report, &["client-auth"]);
-    expect(&report, "client-auth", RuleStatus::Failed, "TLS Web Server Authentication, without TLS Web Client Authentication");
+    expect(&report, "client-auth", RuleStatus::Failed, "TLS Web Server Authentication without clientAuth");
 }
 
 #[test]
@@ -347,4 +347,69 @@ fn bad_inputs_name_their_field() {
     let e = preflight(&sent.inputs(), &two.inputs(), None, now()).unwrap_err();
     assert_eq!(e.field.as_deref(), Some("uploadedCa"), "{e}");
     assert!(e.message.contains("holds 2 certificates"), "{e}");
+}
+
+/// Inspect judges once: its chain verdict and preflight agree that a TLS
+/// server refuses a root with pathLen 0 above an intermediate, a device
+/// with serverAuth only and a leaf sent alone, and accepts the full chain.
+#[test]
+fn inspect_gives_one_verdict_and_preflight_for_refused_and_good_chains() {
+    use cert_studio::judge::inspect::inspect_against;
+    let dir = ca();
+    device(&dir, "good");
+    key_and_csr(&dir, "server", "server-02", None);
+    sign(&dir, "server", "server_only", &[]);
+    // The same intermediate key under a root that allows no CA below it.
+    dir.write("ext.cnf", format!("{}\n[ no_ca_below ]\nbasicConstraints = critical, CA:true, pathlen:0\nkeyUsage = critical, keyCertSign, cRLSign\nsubjectKeyIdentifier = hash\n", dir.read_text("ext.cnf")));
+    dir.openssl(&[
+        "req",
+        "-new",
+        "-x509",
+        "-config",
+        "ext.cnf",
+        "-passin",
+        "pass:1234",
+        "-key",
+        "root.key.pem",
+        "-subj",
+        "/CN=Azure IoT Hub CA Cert Test Only",
+        "-days",
+        "30",
+        "-sha256",
+        "-extensions",
+        "no_ca_below",
+        "-out",
+        "strict-root.cert.pem",
+    ]);
+    let (accepted, why) =
+        dir.openssl_status(&["verify", "-CAfile", "strict-root.cert.pem", "-untrusted", "intermediate.cert.pem", "good.cert.pem"]);
+    assert!(!accepted && why.contains("path length"), "OpenSSL takes the pathLen 0 root: {why}");
+
+    let judge = |files: &[&str], uploaded: Option<&str>| {
+        let sent = Files::from_dir(&dir, files);
+        let uploaded = Files::from_dir(&dir, uploaded.as_slice());
+        let inspection = inspect_against(&sent.inputs(), &uploaded.inputs(), None, now()).unwrap();
+        let (chain, preflight) = (inspection.chain.expect("a verdict"), inspection.preflight.expect("a preflight"));
+        (chain.ok, preflight.ok, chain, preflight)
+    };
+    let (chain_ok, preflight_ok, chain, preflight) =
+        judge(&["good.cert.pem", "intermediate.cert.pem", "strict-root.cert.pem"], Some("strict-root.cert.pem"));
+    assert!(!chain_ok && !preflight_ok, "{chain:#?}\n{preflight:#?}");
+    assert_eq!(chain.problems[0].rule.as_str(), "pathlen");
+    expect(&preflight, "chain-accepted", RuleStatus::Failed, "pathLenConstraint 0");
+
+    let (chain_ok, preflight_ok, chain, preflight) = judge(&["server-full-chain.cert.pem"], Some("root.cert.pem"));
+    assert!(!chain_ok && !preflight_ok);
+    assert!(chain.problems.iter().any(|p| p.rule.as_str() == "eku"), "{chain:#?}");
+    only_failing(&preflight, &["client-auth"]);
+
+    let (chain_ok, preflight_ok, chain, preflight) = judge(&["good.cert.pem"], None);
+    assert!(!chain_ok && !preflight_ok);
+    assert!(chain.summary.contains(INTERMEDIATE_CN), "{}", chain.summary);
+    expect(&preflight, "chain-accepted", RuleStatus::Failed, "are missing");
+
+    for uploaded in [None, Some("root.cert.pem")] {
+        let (chain_ok, preflight_ok, chain, preflight) = judge(&["good-full-chain.cert.pem"], uploaded);
+        assert!(chain_ok && preflight_ok, "{chain:#?}\n{preflight:#?}");
+    }
 }

@@ -6,10 +6,10 @@
 
 mod support;
 
-use cert_studio::ca_tools::chain_verdict::{ChainReport, judge_bundle};
-use cert_studio::ca_tools::import::import_cas;
-use cert_studio::ca_tools::inspect::inspect;
-use cert_studio::ca_tools::pem_file::InputFile;
+use cert_studio::ca::import::import_cas;
+use cert_studio::judge::chain_verdict::{ChainReport, judge_bundle};
+use cert_studio::judge::inspect::inspect;
+use cert_studio::read::pem_file::InputFile;
 use support::{Scratch, now};
 
 const EXTENSIONS: &str = "\
@@ -153,9 +153,9 @@ impl Pki {
 }
 
 /// The report's problems all break `rule`; the first is that problem.
-fn only_rule(report: &ChainReport, rule: &str) -> cert_studio::ca_tools::chain_verdict::ChainProblem {
+fn only_rule(report: &ChainReport, rule: &str) -> cert_studio::judge::chain_verdict::ChainProblem {
     assert!(!report.ok, "{report:?}");
-    assert!(report.problems.iter().all(|p| p.rule == rule), "only {rule}: {:#?}", report.problems);
+    assert!(report.problems.iter().all(|p| p.rule.as_str() == rule), "only {rule}: {:#?}", report.problems);
     assert_eq!(report.summary, report.problems[0].message);
     report.problems[0].clone()
 }

@@ -297,8 +297,8 @@ fn hostile_fields_are_refused_by_name() {
 /// certificate OpenSSL made, and the uploaded CA must be the client's own issuer.
 #[test]
 fn preflight_knows_event_grids_rules() {
-    use cert_studio::ca_tools::pem_file::InputFile;
-    use cert_studio::ca_tools::preflight::{RuleStatus, preflight_for};
+    use cert_studio::judge::preflight::{RuleStatus, add_event_grid_rules, preflight};
+    use cert_studio::read::pem_file::InputFile;
     use cert_studio::rules::event_grid::EventGridScenario;
 
     let dir = Scratch::new("event-grid-preflight");
@@ -311,8 +311,9 @@ fn preflight_knows_event_grids_rules() {
         let scenario = EventGridScenario::parse(scheme, name).unwrap();
         let files = [InputFile { name: "client.pem", contents: sent }];
         let uploaded: Vec<InputFile<'_>> = uploaded.map(|contents| InputFile { name: "ca.pem", contents }).into_iter().collect();
-        let checked = preflight_for(&files, &uploaded, None, now(), Some(&scenario)).unwrap();
-        let of = |id: &str| checked.rules.iter().find(|r| r.rule.id == id).map(|r| (r.status, r.detail.clone())).unwrap();
+        let mut checked = preflight(&files, &uploaded, None, now()).unwrap();
+        add_event_grid_rules(&mut checked, &files, &uploaded, None, &scenario).unwrap();
+        let of = |id: &str| checked.rules.iter().find(|r| r.rule.id.as_str() == id).map(|r| (r.status, r.detail.clone())).unwrap();
         (of("event-grid-authentication-name"), of("event-grid-immediate-issuer"))
     };
     for (scheme, name) in [("uri", "urn:contoso:cam-9"), ("ip", "10.0.0.9"), ("email", "cam-9@contoso.com"), ("subject", "cam-9")] {

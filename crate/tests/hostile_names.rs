@@ -9,7 +9,7 @@ mod support;
 
 use std::process::Command;
 
-use cert_studio::ca_tools::renewal::renew_devices;
+use cert_studio::ca::renewal::renew_devices;
 use cert_studio::make::chain::TutorialChain;
 use cert_studio::make::renewal::RenewalSpec;
 use cert_studio::output::file::check_output_path;
@@ -282,7 +282,7 @@ fn every_path_a_product_writes_passes_the_path_rule() {
 #[test]
 fn a_zip_nested_deep_is_refused_at_the_third_level_at_once() {
     use cert_studio::OutputFile;
-    use cert_studio::ca_tools::material::Material;
+    use cert_studio::read::material::Material;
     let root_path = "certs/azure-iot-test-only.root.ca.cert.pem";
     let wrap = |contents: Vec<u8>| {
         zip_files(&[OutputFile { path: root_path.into(), contents, description: String::new(), secret: false }]).unwrap()

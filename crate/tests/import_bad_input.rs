@@ -11,13 +11,14 @@ use std::path::Path;
 
 use cert_studio::Product;
 use cert_studio::StudioError;
-use cert_studio::ca_tools::import::{ImportedCa, import_cas};
-use cert_studio::ca_tools::inspect::{CertificateDescription, RequestDescription, inspect};
-use cert_studio::ca_tools::pem_file::InputFile;
-use cert_studio::ca_tools::signing::{self, CsrProfile};
+use cert_studio::ca::import::{ImportedCa, import_cas};
+use cert_studio::ca::signing::{self, CsrProfile};
+use cert_studio::judge::describe::{CertificateDescription, RequestDescription};
+use cert_studio::judge::inspect::inspect;
 use cert_studio::make::chain::{ChainSpec, TutorialChain};
 use cert_studio::make::verification::VerificationCertificate;
 use cert_studio::output::zip::zip_files;
+use cert_studio::read::pem_file::InputFile;
 use cert_studio::x509::facts::pem_text;
 use cert_studio::x509::key::KeyAlgorithm;
 use cert_studio::x509::random;
@@ -309,7 +310,10 @@ fn feed_everything(
     let cas = |cas: Vec<ImportedCa>| {
         let read = |ca: &ImportedCa| {
             let chain = ca.chain_to_root(root).ok()?;
-            Some(format!("{:?}", (der(&ca.issuer.key.public_key_info().unwrap()), chain.iter().map(der).collect::<Vec<_>>())))
+            Some(format!(
+                "{:?}",
+                (der(&ca.issuer.key.public_key_info().unwrap()), chain.iter().map(|c| der(&c.certificate)).collect::<Vec<_>>())
+            ))
         };
         cas.iter().map(read).collect::<Option<Vec<_>>>()
     };
@@ -345,7 +349,7 @@ fn feed_everything(
         signing::extra_chain(&[file])
             .and_then(|extra| intermediate.chain_to_root(&extra))
             .ok()
-            .map(|chain| vec![format!("{:?}", chain.iter().map(der).collect::<Vec<_>>())]),
+            .map(|chain| vec![format!("{:?}", chain.iter().map(|c| der(&c.certificate)).collect::<Vec<_>>())]),
     ]
 }
 

@@ -6,11 +6,11 @@
 mod support;
 
 use cert_studio::Product;
-use cert_studio::ca_tools::import::{ImportedCa, import_cas};
-use cert_studio::ca_tools::pem_file::InputFile;
-use cert_studio::ca_tools::signing::{self, CsrProfile};
+use cert_studio::ca::import::{ImportedCa, import_cas};
+use cert_studio::ca::signing::{self, CsrProfile};
 use cert_studio::make::chain::{ChainSpec, TutorialChain};
 use cert_studio::make::verification::VerificationCertificate;
+use cert_studio::read::pem_file::InputFile;
 use cert_studio::x509::facts::{self, certificate_pem, subject_key_identifier};
 use cert_studio::x509::key::KeyAlgorithm;
 use cert_studio::{DeviceSigningSpec, OutputFile, zip_files};
@@ -121,12 +121,12 @@ fn check_mutual_tls(dir: &Scratch, ca: &ImportedCa, root: &str) {
     let endpoint = TlsServer {
         cert: &dir.write("server.pem", &server.files[0].contents),
         key: &dir.path("server.key"),
-        chain: Some(&dir.write("signers.pem", signers.iter().map(|c| certificate_pem(c).unwrap()).collect::<String>())),
+        chain: Some(&dir.write("signers.pem", signers.iter().map(|c| certificate_pem(&c.certificate).unwrap()).collect::<String>())),
         client_root: &dir.path(root),
     };
     let Handshake { client, server } =
         mutual_tls(&endpoint, &dir.path(root), &dir.path("certs_device-01-full-chain.cert.pem"), &dir.path("private_device-01.key.pem"));
-    let from = format!("{} ({}, {})", ca.common_name(), ca.certificate_file, ca.key_file);
+    let from = format!("{} ({}, {})", ca.common_name(), ca.as_read.file, ca.key_file);
     assert_eq!(client, "ACCEPTED gnip", "{from}: the handshake failed:\nserver:\n{server}");
     // In TLS 1.3 the client finishes before the server checks its chain:
     // the server's own log shows it verified the device up to the root.

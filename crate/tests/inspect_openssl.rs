@@ -4,9 +4,10 @@
 
 mod support;
 
-use cert_studio::ca_tools::chain_verdict::{ChainReport, judge_bundle};
-use cert_studio::ca_tools::inspect::{CertificateDescription, inspect};
-use cert_studio::ca_tools::pem_file::{InputFile, pem_blocks};
+use cert_studio::judge::chain_verdict::{ChainReport, judge_bundle};
+use cert_studio::judge::describe::CertificateDescription;
+use cert_studio::judge::inspect::inspect;
+use cert_studio::read::pem_file::{InputFile, pem_blocks};
 use support::{CaKey, EXTENSIONS, Files, Scratch, now, openssl_ca};
 
 /// The tutorial's sections (support::EXTENSIONS) plus these, for varied extensions.
@@ -393,7 +394,7 @@ fn broken_chains_name_the_link_and_rule() {
     assert_eq!(any_order.path, [1, 3, 2]);
 
     let missing = first(&["device.pem", "root.cert.pem"], t);
-    assert_eq!(missing.rule, "missing-issuer");
+    assert_eq!(missing.rule.as_str(), "missing-issuer");
     assert!(
         missing.message.contains("CN = Azure IoT Hub Intermediate Cert Test Only") && missing.message.contains("missing"),
         "{}",
@@ -401,11 +402,11 @@ fn broken_chains_name_the_link_and_rule() {
     );
 
     let expired = first(&["device-short.pem", "short.pem", "root.cert.pem"], t + 2 * 86_400);
-    assert_eq!((expired.rule, expired.certificates.as_slice()), ("validity", &[2][..]));
+    assert_eq!((expired.rule.as_str(), expired.certificates.as_slice()), ("validity", &[2][..]));
     assert!(expired.message.starts_with("certificate 2 (CN = Short Lived) expired on "), "{}", expired.message);
 
     let leaf_issuer = first(&["sub.pem", "device.pem", "intermediate.cert.pem", "root.cert.pem"], t);
-    assert_eq!(leaf_issuer.rule, "basic-constraints");
+    assert_eq!(leaf_issuer.rule.as_str(), "basic-constraints");
     assert!(
         leaf_issuer.message.starts_with("certificate 1 (CN = sub-device) → certificate 2 (CN = device-01): certificate 2 is not a CA"),
         "{}",
@@ -424,5 +425,5 @@ fn broken_chains_name_the_link_and_rule() {
     assert!(!ok, "openssl agrees the leaf can't issue");
 
     let no_root = first(&["device.pem", "intermediate.cert.pem"], t);
-    assert_eq!(no_root.rule, "root");
+    assert_eq!(no_root.rule.as_str(), "root");
 }

@@ -6,12 +6,12 @@
 
 mod support;
 
-use cert_studio::ca_tools::expiry::expiry_report;
-use cert_studio::ca_tools::pem_file::InputFile;
-use cert_studio::ca_tools::renewal::{make_rollover, renew_ca, renew_devices};
-use cert_studio::make::batch::DEVICES_CSV_HEADER;
+use cert_studio::ca::expiry::expiry_report;
+use cert_studio::ca::renewal::{make_rollover, renew_ca, renew_devices};
 use cert_studio::make::device_registry::{DeviceRegistryRoot, DeviceRegistryRootSpec};
 use cert_studio::make::renewal::RenewalSpec;
+use cert_studio::output::layout::DEVICES_CSV_HEADER;
+use cert_studio::read::pem_file::InputFile;
 use cert_studio::rules::validity::ValidityBounds;
 use cert_studio::{
     ChainSpec, CsrProfile, CsrSigningSpec, ImportedCa, KeyAlgorithm, OutputFile, Product, TutorialChain, import_cas, sign_request,
@@ -254,7 +254,7 @@ fn the_expiry_view_of_a_studio_zip_agrees_with_openssl_checkend() {
     let files = [InputFile { name: "studio.zip", contents: &zip }, InputFile { name: "devices.csv", contents: csv.as_bytes() }];
     for within in [30, 5] {
         let report = expiry_report(&files, None, within, report_at).unwrap();
-        let roles: Vec<(&str, &str)> = report.certificates.iter().map(|r| (r.role, r.common_name.as_str())).collect();
+        let roles: Vec<(&str, &str)> = report.certificates.iter().map(|r| (r.role.as_str(), r.common_name.as_str())).collect();
         assert_eq!(
             roles,
             [
@@ -443,7 +443,7 @@ fn the_expiry_view_of_openssl_files_and_a_pfx_takes_roles_from_the_certificates(
     // The PFX needs its password; the encrypted key alone is passed over.
     assert_eq!(expiry_report(&files, None, 30, now()).err().unwrap().field.as_deref(), Some("password"));
     let report = expiry_report(&files, Some("pfx-pass"), 30, now()).unwrap();
-    let rows: Vec<(&str, &str, bool)> = report.certificates.iter().map(|r| (r.role, r.common_name.as_str(), r.flagged)).collect();
+    let rows: Vec<(&str, &str, bool)> = report.certificates.iter().map(|r| (r.role.as_str(), r.common_name.as_str(), r.flagged)).collect();
     assert_eq!(rows, [("device", "sensor-7", true), ("intermediate", "OpenSSL Intermediate", false), ("root", "OpenSSL Root", false)]);
     for (row, path) in report.certificates.iter().zip(["leaf.pem", "intermediate.pem", "root.pem"]) {
         assert_eq!(row.thumbprint_sha1, fingerprint(&dir, path));

@@ -8,16 +8,17 @@ mod support;
 
 use cert_studio::OutputFile;
 use cert_studio::Product;
-use cert_studio::ca_tools::import::import_cas;
-use cert_studio::ca_tools::pem_file::InputFile;
+use cert_studio::Signing;
+use cert_studio::ca::import::import_cas;
 use cert_studio::make::chain::{ChainSpec, TutorialChain};
 use cert_studio::make::edge::{EdgeChain, EdgeSpec};
 use cert_studio::make::enrollment::{EnrollmentSpec, IndividualEnrollment};
 use cert_studio::make::verification::VerificationCertificate;
+use cert_studio::read::pem_file::InputFile;
 use cert_studio::x509::facts::certificate_pem;
+use cert_studio::x509::issue::{self, CertificateParams, Issuer, SignedBy, ValidityWindow};
 use cert_studio::x509::key::{KeyAlgorithm, PrivateKey};
 use cert_studio::x509::profile::{CertificateProfile, DEVICE, INTERMEDIATE_CA, ROOT_CA, SERVER};
-use cert_studio::{CertificateParams, Issuer, SignedBy, Signing, ValidityWindow};
 use support::{Scratch, file, now, run, tool};
 
 fn lint(label: &str, pem: &str) {
@@ -31,7 +32,7 @@ fn lint(label: &str, pem: &str) {
 
 fn issue(cn: &str, profile: &CertificateProfile, key: &PrivateKey, signer: SignedBy<'_>, dns: &[String]) -> x509_cert::Certificate {
     let params = CertificateParams { dns_names: dns, ..CertificateParams::new(cn, profile, ValidityWindow::days(now(), 30)) };
-    cert_studio::issue(&params, &key.public_key_info().unwrap(), signer, &mut Signing::here()).unwrap()
+    issue::issue(&params, &key.public_key_info().unwrap(), signer, &mut Signing::here()).unwrap()
 }
 
 #[test]

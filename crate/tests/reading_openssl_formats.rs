@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use cert_studio::ca_tools::material::Material;
+use cert_studio::read::material::Material;
 use cert_studio::{InputFile, import_cas, inspect};
 use der::asn1::GeneralizedTime;
 use der::{Any, Decode, Encode, Tagged};

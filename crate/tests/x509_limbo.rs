@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use cert_studio::ca_tools::chain_verdict::{ChainQuestion, Purpose, judge};
+use cert_studio::judge::chain_verdict::{ChainQuestion, Purpose, judge};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -204,7 +204,8 @@ fn the_chain_verdict_agrees_with_x509_limbo() {
         let trusted: Vec<usize> = (1 + case.untrusted_intermediates.len()..certificates.len()).collect();
         let purpose = if case.validation_kind == "CLIENT" { Purpose::Device } else { Purpose::Server };
         let now_unix = case.validation_time.as_deref().map(unix_time).unwrap_or(now);
-        let report = judge(&ChainQuestion { certificates: &certificates, leaf: 0, trusted: &trusted, now_unix, purpose });
+        let report =
+            judge(&ChainQuestion { certificates: &certificates, leaf: 0, trusted: &trusted, now_unix, purpose, uploaded_ca: None });
         tally.run += 1;
         if case.expected_result == "SUCCESS" {
             tally.valid += 1;
@@ -224,8 +225,8 @@ fn the_chain_verdict_agrees_with_x509_limbo() {
         let expected = feature_rules(&case.id);
         let mut named: Vec<&str> = Vec::new();
         for problem in &report.problems {
-            if !named.contains(&problem.rule) {
-                named.push(problem.rule);
+            if !named.contains(&problem.rule.as_str()) {
+                named.push(problem.rule.as_str());
             }
         }
         if named.iter().any(|rule| expected.contains(rule)) {

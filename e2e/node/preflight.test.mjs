@@ -35,7 +35,7 @@ test('preflight: 401002 for a leaf alone, every rule passed with the intermediat
 
   const alone = studio.preflight({ files: [file('dev.pem')], uploadedCa: [file('root.pem')], nowMs });
   assert.equal(alone.ok, false);
-  assert.equal(alone.rules.length, 8);
+  assert.equal(alone.rules.length, 9);
   const chain = alone.rules.find((rule) => rule.id === 'chain-to-uploaded-ca');
   assert.deepEqual([chain.status, chain.azureCode], ['failed', '401002']);
   assert.match(chain.azureError, /CA certificate not found\./);

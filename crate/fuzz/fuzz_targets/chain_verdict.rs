@@ -4,7 +4,7 @@
 //! time (u32, big-endian Unix seconds), then certificates as a u16
 //! big-endian length and that many DER bytes each (seeds/chain_verdict).
 #![no_main]
-use cert_studio::ca_tools::chain_verdict::{ChainQuestion, ChainReport, Purpose, judge, judge_bundle};
+use cert_studio::judge::chain_verdict::{ChainQuestion, ChainReport, Purpose, judge, judge_bundle};
 use libfuzzer_sys::fuzz_target;
 
 /// webpki's own bound is on signatures, not certificates; eight keep each run short.
@@ -47,7 +47,7 @@ fuzz_target!(|data: &[u8]| {
     let trusted: Vec<usize> = (0..certificates.len()).filter(|i| trusted_bits & (1 << i) != 0).collect();
     let now_unix = u64::from(u32::from_be_bytes([*t0, *t1, *t2, *t3]));
     let purpose = if purpose & 1 == 0 { Purpose::Device } else { Purpose::Server };
-    let question = ChainQuestion { certificates: &certificates, leaf: 0, trusted: &trusted, now_unix, purpose };
+    let question = ChainQuestion { certificates: &certificates, leaf: 0, trusted: &trusted, now_unix, purpose, uploaded_ca: None };
     let report = judge(&question);
     check(&report, certificates.len(), Some(&trusted));
     // The same question, the same answer.

@@ -4,9 +4,9 @@
 //! big-endian length of the first file's bytes (named studio.zip), those
 //! bytes, then the second file's (named devices.csv; either may be empty).
 #![no_main]
-use cert_studio::ca_tools::expiry::expiry_report;
-use cert_studio::ca_tools::holdings::Holdings;
-use cert_studio::ca_tools::pem_file::InputFile;
+use cert_studio::ca::expiry::expiry_report;
+use cert_studio::read::holdings::Holdings;
+use cert_studio::read::pem_file::InputFile;
 use cert_studio::output::layout::role;
 use libfuzzer_sys::fuzz_target;
 

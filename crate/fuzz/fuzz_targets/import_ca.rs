@@ -1,7 +1,7 @@
 //! CA import: reading, key/certificate matching, CA checks, chain assembly.
 #![no_main]
-use cert_studio::ca_tools::import::import_cas;
-use cert_studio::ca_tools::pem_file::InputFile;
+use cert_studio::ca::import::import_cas;
+use cert_studio::read::pem_file::InputFile;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -1,7 +1,7 @@
 //! Inspect: decoding every field and extension, and the chain check of a bundle.
 #![no_main]
-use cert_studio::ca_tools::inspect::inspect;
-use cert_studio::ca_tools::pem_file::InputFile;
+use cert_studio::judge::inspect::inspect;
+use cert_studio::read::pem_file::InputFile;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

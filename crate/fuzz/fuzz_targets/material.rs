@@ -2,8 +2,8 @@
 //! blocks, every key encoding, encrypted or not), DER certificates, CSRs and
 //! keys, PFX, and studio ZIPs.
 #![no_main]
-use cert_studio::ca_tools::material::Material;
-use cert_studio::ca_tools::pem_file::InputFile;
+use cert_studio::read::material::Material;
+use cert_studio::read::pem_file::InputFile;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -1,8 +1,8 @@
 //! The PKCS#12 reader: MAC, PBES2 / 3DES / RC2-40 decryption, bags, within
 //! one call's budget of key-derivation rounds.
 #![no_main]
-use cert_studio::ca_tools::budget::ReadBudget;
-use cert_studio::ca_tools::pfx_read::{Rounds, read};
+use cert_studio::read::budget::ReadBudget;
+use cert_studio::read::pfx_read::{Rounds, read};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -3,8 +3,8 @@
 //! length of the uploaded CA's bytes (0: none), those bytes, then the
 //! device's file (seeds/preflight).
 #![no_main]
-use cert_studio::ca_tools::pem_file::InputFile;
-use cert_studio::ca_tools::preflight::{RuleStatus, preflight};
+use cert_studio::read::pem_file::InputFile;
+use cert_studio::judge::preflight::{RuleStatus, preflight};
 use cert_studio::rules::azure_preflight::PREFLIGHT_RULES;
 use libfuzzer_sys::fuzz_target;
 
@@ -20,8 +20,8 @@ fuzz_target!(|data: &[u8]| {
     let uploaded_ca: &[InputFile<'_>] = if uploaded.is_empty() { &[] } else { &uploaded_files };
     match preflight(&files, uploaded_ca, Some("1234"), NOW) {
         Ok(report) => {
-            let ids: Vec<&str> = report.rules.iter().map(|r| r.rule.id).collect();
-            let table: Vec<&str> = PREFLIGHT_RULES.iter().map(|r| r.id).collect();
+            let ids: Vec<&str> = report.rules.iter().map(|r| r.rule.id.as_str()).collect();
+            let table: Vec<&str> = PREFLIGHT_RULES.iter().map(|r| r.id.as_str()).collect();
             assert_eq!(ids, table, "every rule once, in the table's order");
             assert_eq!(report.ok, report.rules.iter().all(|r| r.status != RuleStatus::Failed));
             if uploaded_ca.is_empty() {

@@ -3,9 +3,9 @@
 #![no_main]
 use std::sync::LazyLock;
 
-use cert_studio::ca_tools::signing::{CsrProfile, CsrSigningSpec, extra_chain, sign_request};
-use cert_studio::ca_tools::import::{ImportedCa, import_cas};
-use cert_studio::ca_tools::pem_file::InputFile;
+use cert_studio::ca::signing::{CsrProfile, CsrSigningSpec, extra_chain, sign_request};
+use cert_studio::ca::import::{ImportedCa, import_cas};
+use cert_studio::read::pem_file::InputFile;
 use libfuzzer_sys::fuzz_target;
 
 /// Inside the fuzz CA's validity (ca/intermediate.pem: 2026-12-02 for a century).

@@ -9,13 +9,12 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use super::{FileOut, JsResult, bytes_as_uint8array, files_in, files_out, from_js, keys_in, now_unix, product_out, to_js};
-use crate::ca_tools::expiry::{self, DEFAULT_WITHIN_DAYS};
-use crate::ca_tools::import::{ImportedCa, ImportedCaSummary, ImportedCas, import_cas};
-use crate::ca_tools::inspect;
-use crate::ca_tools::pem_file::InputFile;
-use crate::ca_tools::preflight;
-use crate::ca_tools::renewal;
-use crate::ca_tools::signing::{CsrSigningForm, extra_chain, sign_devices as sign_with_ca, sign_request};
+use crate::ca::expiry::{self, DEFAULT_WITHIN_DAYS};
+use crate::ca::import::{ImportedCa, ImportedCaSummary, ImportedCas, import_cas};
+use crate::ca::renewal;
+use crate::ca::signing::{CsrSigningForm, extra_chain, sign_devices as sign_with_ca, sign_request};
+use crate::judge::inspect;
+use crate::judge::preflight;
 use crate::make::device_registry::DeviceRegistryRoot;
 use crate::make::form::DeviceSigningForm;
 use crate::make::form::{ChainForm, DeviceRegistryRootForm, RenewalForm, ValidityBoundsForm};
@@ -24,6 +23,7 @@ use crate::make::rollover::RolloverStep;
 use crate::make::snippet_refresh::{MadeCertificate, refresh_snippets};
 use crate::make::verification::VerificationCertificate;
 use crate::make::{ChainEntry, Product};
+use crate::read::pem_file::InputFile;
 use crate::rules::event_grid::EventGridScenario;
 use crate::rules::validity::TUTORIAL_VALIDITY_DAYS;
 use crate::x509::facts::{certificate_pem, thumbprint_sha1};
@@ -172,12 +172,20 @@ pub fn sign_csr(#[wasm_bindgen(unchecked_param_type = "SignCsrRequest")] input: 
     })
 }
 
-/// `inspect({ files: [{ name, contents }], password?, nowMs })` → `{
-/// certificates, requests, keys, chain }`, as `openssl x509 -text` shows them.
+/// `inspect({ files: [{ name, contents }], uploadedCa?, password?, nowMs })` →
+/// `{ certificates, requests, keys, chain, preflight, unreadable }`: each part
+/// as `openssl x509 -text` shows it, the chain verdict (a lone leaf too) and,
+/// when a device certificate is among the files, the Azure preflight on the
+/// same path (`uploadedCa`: the CA uploaded to Azure, as the trust anchor).
 #[wasm_bindgen(js_name = inspect, unchecked_return_type = "Inspection")]
 pub fn inspect_files(#[wasm_bindgen(unchecked_param_type = "InspectRequest")] input: JsValue) -> JsResult<JsValue> {
-    let input: FilesInput = from_js(input, "inspect request's fields")?;
-    to_js(&inspect::inspect(&input_files(&input.files), input.password.as_deref(), now_unix(input.now_ms))?)
+    let input: PreflightInput = from_js(input, "inspect request's fields")?;
+    let (files, uploaded) = (input_files(&input.files), input_files(&input.uploaded_ca));
+    let mut inspection = inspect::inspect_against(&files, &uploaded, input.password.as_deref(), now_unix(input.now_ms))?;
+    if let (Some(scenario), Some(preflight)) = (input.event_grid()?, inspection.preflight.as_mut()) {
+        preflight::add_event_grid_rules(preflight, &files, &uploaded, input.password.as_deref(), &scenario)?;
+    }
+    to_js(&inspection)
 }
 
 #[derive(Deserialize, Default)]
@@ -188,6 +196,12 @@ struct PreflightInput {
     password: Option<String>,
     now_ms: f64,
     event_grid: Option<EventGridPreflightInput>,
+}
+
+impl PreflightInput {
+    fn event_grid(&self) -> JsResult<Option<EventGridScenario>> {
+        Ok(self.event_grid.as_ref().map(|e| EventGridScenario::parse(&e.validation, &e.authentication_name)).transpose()?)
+    }
 }
 
 /// `{ validation, authenticationName }` (for `thumbprint`, the registered SHA-256 instead of a name).
@@ -207,14 +221,11 @@ struct EventGridPreflightInput {
 #[wasm_bindgen(js_name = preflight, unchecked_return_type = "PreflightResult")]
 pub fn preflight_files(#[wasm_bindgen(unchecked_param_type = "PreflightRequest")] input: JsValue) -> JsResult<JsValue> {
     let input: PreflightInput = from_js(input, "preflight request's fields")?;
-    let event_grid = input.event_grid.map(|e| EventGridScenario::parse(&e.validation, &e.authentication_name)).transpose()?;
-    let checked = preflight::preflight_for(
-        &input_files(&input.files),
-        &input_files(&input.uploaded_ca),
-        input.password.as_deref(),
-        now_unix(input.now_ms),
-        event_grid.as_ref(),
-    )?;
+    let (files, uploaded) = (input_files(&input.files), input_files(&input.uploaded_ca));
+    let mut checked = preflight::preflight(&files, &uploaded, input.password.as_deref(), now_unix(input.now_ms))?;
+    if let Some(scenario) = input.event_grid()? {
+        preflight::add_event_grid_rules(&mut checked, &files, &uploaded, input.password.as_deref(), &scenario)?;
+    }
     to_js(&checked)
 }
 

@@ -17,6 +17,13 @@ export type PfxProfile = 'modern' | 'legacy';
 /** A certificate's place in what was made. */
 export type CertificateRole = 'root' | 'intermediate' | 'device' | 'edge-ca' | 'edge-identity' | 'edge-server' | 'primary' | 'secondary' | 'verification' | 'event-grid-client';
 
+/** A rule of the chain verdict (RFC 5280 §6 as a TLS server applies it, and the profile rules). */
+export type ChainRule = 'missing-issuer' | 'root' | 'signature' | 'validity' | 'basic-constraints' | 'key-usage' | 'pathlen' | 'eku' | 'name-constraints' | 'aki-ski' | 'critical-extension' | 'criticality' | 'duplicate-extension' | 'extension' | 'serial' | 'names' | 'subject-alt-name' | 'depth' | 'encoding' | 'path';
+/** A rule of the Azure preflight. */
+export type PreflightRuleId = 'chain-to-uploaded-ca' | 'issued-under-uploaded-ca' | 'chain-accepted' | 'registration-id' | 'validity' | 'client-auth' | 'rsa-key-size' | 'sha2-signatures' | 'iot-edge-1-1-expiry' | 'event-grid-authentication-name' | 'event-grid-immediate-issuer';
+/** What the preflight found for a rule: `not-checked` when the files given can't tell. */
+export type RuleStatus = 'passed' | 'failed' | 'not-checked';
+
 /** The Error every function throws: `field` names the setting at fault, when one is. */
 export interface StudioError extends Error {
   field?: string;
@@ -326,6 +333,8 @@ export interface DeviceRegistryRootSpec extends ValidityBounds {
 
 export interface InspectRequest {
   files: NamedFile[];
+  /** The CA certificate uploaded to Azure (one certificate): the preflight's trust anchor. */
+  uploadedCa?: NamedFile[];
   password?: string;
   nowMs: number;
 }
@@ -393,7 +402,7 @@ export interface KeyDescription {
 }
 
 export interface ChainProblem {
-  rule: 'order' | 'issuer-name' | 'missing-issuer' | 'aki-ski' | 'signature' | 'basic-constraints' | 'key-usage' | 'pathlen' | 'validity' | 'root';
+  rule: ChainRule;
   certificates: number[];
   message: string;
 }
@@ -418,18 +427,19 @@ export interface PreflightRequest {
 }
 
 export interface PreflightRuleResult {
-  id: string;
+  id: PreflightRuleId;
   title: string;
   appliesTo: string;
-  azureCode: string;
+  /** The code a person sees (`401002`), when there is one. */
+  azureCode: string | null;
   azureError: string;
-  status: 'passed' | 'failed' | 'not-checked';
+  status: RuleStatus;
   detail: string;
 }
 
 export interface PreflightResult {
   device: string;
-  uploadedCa?: string | null;
+  uploadedCa: string | null;
   ok: boolean;
   rules: PreflightRuleResult[];
 }
@@ -491,7 +501,10 @@ export interface Inspection {
   certificates: CertificateDescription[];
   requests: RequestDescription[];
   keys: KeyDescription[];
-  chain?: ChainReport | null;
+  /** The chain verdict (a lone leaf too); null without certificates. */
+  chain: ChainReport | null;
+  /** The Azure preflight on the same path; null without a device certificate. */
+  preflight: PreflightResult | null;
   unreadable: string[];
 }
 

@@ -12,7 +12,7 @@ use crate::error::{Result, StudioError};
 use crate::make::chain::ChainSpec;
 use crate::make::{issue_device, keys_or_generate};
 use crate::output::bundle::{Bundle, OutputFile};
-use crate::output::layout::{DEVICES_CSV, README};
+use crate::output::layout::{DEVICES_CSV, DEVICES_CSV_HEADER, README};
 use crate::output::quote;
 use crate::output::readme::{readme_entries, readme_header};
 use crate::output::writers::DeviceWriter;
@@ -70,8 +70,6 @@ impl BatchSigner {
         self
     }
 }
-
-pub const DEVICES_CSV_HEADER: &str = "registrationId,thumbprintSha1,thumbprintSha256,notAfter\r\n";
 
 /// Some devices' files, and their `devices.csv` rows.
 pub struct DeviceChunk {

@@ -10,6 +10,7 @@ use crate::output::layout::{self, role};
 use crate::output::pfx::{PfxOptions, PfxWriter};
 use crate::output::snippets::SnippetSettings;
 use crate::output::writers::{CaKeyWriter, DeviceSettings, DeviceWriter, write_enrollment_group_commands, write_tutorial_ca_files};
+use crate::rules::chain_shape::MAX_INTERMEDIATES;
 use crate::rules::device_list::check_device_ids;
 use crate::rules::names::{RegistrationId, check_common_name};
 use crate::rules::validity::{TUTORIAL_VALIDITY_DAYS, ValidityBounds, check_validity_days};
@@ -19,8 +20,6 @@ use crate::x509::key::{KeyAlgorithm, KeyEncoding, PrivateKey};
 use crate::x509::password_key::PasswordKey;
 use crate::x509::profile::{INTERMEDIATE_CA, ROOT_CA};
 use crate::x509::signing::{Signing, SigningPlan};
-
-pub const MAX_INTERMEDIATES: usize = 5;
 
 /// What the user asked for on the form. `Default` is the tutorial.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -279,7 +278,7 @@ mod tests {
             assert!(paths.iter().any(|p| p == expected), "{expected} missing from {paths:?}");
         }
         let entries = chain.entries().unwrap();
-        assert_eq!(entries.iter().map(|e| e.role).collect::<Vec<_>>(), ["root", "intermediate", "device", "device"]);
+        assert_eq!(entries.iter().map(|e| e.role.as_str()).collect::<Vec<_>>(), ["root", "intermediate", "device", "device"]);
         assert_eq!(entries[2].issuer_common_name, "Azure IoT Hub Intermediate Cert Test Only");
     }
 

@@ -23,6 +23,8 @@ use crate::x509::signing::Signing;
 pub const MIN_VALIDITY_DAYS: u32 = 365;
 const STEM: &str = "device-registry.root.ca";
 
+/// The settings of a customer root for Azure Device Registry's certificate
+/// management. `Default` follows ADR's rules.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeviceRegistryRootSpec {
     pub key_algorithm: KeyAlgorithm,
@@ -44,6 +46,7 @@ impl Default for DeviceRegistryRootSpec {
     }
 }
 
+/// A customer root made to Azure Device Registry's rules, with its key.
 pub struct DeviceRegistryRoot {
     pub spec: DeviceRegistryRootSpec,
     pub root: Issuer,

@@ -112,6 +112,8 @@ impl EdgeSpec {
     }
 }
 
+/// The IoT Edge tutorial's chain: root, intermediate, the edge CA and the
+/// device identity, each with its key and files.
 pub struct EdgeChain {
     pub spec: EdgeSpec,
     pub root: Issuer,

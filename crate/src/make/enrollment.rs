@@ -6,7 +6,7 @@
 use crate::error::{Result, StudioError};
 use crate::make::{ChainEntry, Product, keys_or_generate};
 use crate::output::bundle::{Bundle, OutputFile};
-use crate::output::layout::{self, role};
+use crate::output::layout::{self, CertificateRole, role};
 use crate::output::pfx::{PfxOptions, PfxWriter};
 use crate::output::snippets::{SnippetSettings, check_pfx_password_for_cmd, powershell_enrollment};
 use crate::output::writers::{DeviceMaterial, KeyedCertificateFiles, Role, write_device_snippets};
@@ -78,8 +78,8 @@ pub enum Slot {
 }
 
 impl Slot {
-    /// Its role id, which also names its files.
-    pub fn id(self) -> &'static str {
+    /// Its role, whose id also names its files.
+    pub fn role(self) -> CertificateRole {
         match self {
             Self::Primary => role::PRIMARY,
             Self::Secondary => role::SECONDARY,
@@ -92,6 +92,8 @@ pub struct SelfSignedDevice {
     pub issued: Issued,
 }
 
+/// Self-signed device certificates for a DPS individual enrollment (a
+/// primary and, when asked, a secondary).
 pub struct IndividualEnrollment {
     pub spec: EnrollmentSpec,
     /// The primary, then the secondary if asked for.
@@ -120,7 +122,7 @@ impl IndividualEnrollment {
     /// `<id>` alone, or `<id>-primary` / `<id>-secondary`.
     fn stem(&self, id: &RegistrationId, device: &SelfSignedDevice) -> String {
         let stem = id.stem();
-        if self.spec.with_secondary { format!("{stem}-{}", device.slot.id()) } else { stem }
+        if self.spec.with_secondary { format!("{stem}-{}", device.slot.role()) } else { stem }
     }
 }
 
@@ -133,7 +135,7 @@ impl Product for IndividualEnrollment {
         for device in &self.devices {
             let stem = self.stem(id, device);
             let key_pem = device.issued.key.to_pem(spec.device_key_encoding, None)?;
-            let what = format!("{} certificate of {id} (self-signed)", device.slot.id());
+            let what = format!("{} certificate of {id} (self-signed)", device.slot.role());
             let files = KeyedCertificateFiles {
                 stem: &stem,
                 issued: &device.issued,
@@ -181,7 +183,7 @@ impl Product for IndividualEnrollment {
         let id = self.spec.checked_registration_id()?;
         self.devices
             .iter()
-            .map(|d| ChainEntry::new(d.slot.id(), &d.issued.certificate, &d.issued.key, layout::cert(&self.stem(&id, d))))
+            .map(|d| ChainEntry::new(d.slot.role(), &d.issued.certificate, &d.issued.key, layout::cert(&self.stem(&id, d))))
             .collect()
     }
 }
@@ -195,7 +197,7 @@ mod tests {
         let spec = EnrollmentSpec { key_algorithm: KeyAlgorithm::EcP256, with_secondary: true, ..EnrollmentSpec::default() };
         let enrollment = IndividualEnrollment::generate(spec, 1_764_000_000).unwrap();
         let entries = enrollment.entries().unwrap();
-        assert_eq!(entries.iter().map(|e| e.role).collect::<Vec<_>>(), ["primary", "secondary"]);
+        assert_eq!(entries.iter().map(|e| e.role.as_str()).collect::<Vec<_>>(), ["primary", "secondary"]);
         assert_eq!(entries[0].common_name, entries[1].common_name);
         assert_ne!(entries[0].thumbprint_sha1, entries[1].thumbprint_sha1);
         assert_eq!(entries[0].certificate_path, "certs/raspberrypi-b-primary.cert.pem");

@@ -8,6 +8,7 @@ use x509_cert::Certificate;
 
 use crate::error::Result;
 use crate::output::file::OutputFile;
+use crate::output::layout::CertificateRole;
 use crate::rules::names::RegistrationId;
 use crate::x509::facts::{common_name_of, issuer_common_name_of, not_after_unix, thumbprint_sha1, thumbprint_sha256};
 use crate::x509::issue::{CertificateParams, Issued, SignedBy, ValidityWindow, issue_with_request};
@@ -41,7 +42,7 @@ pub trait Product {
 #[serde(rename_all = "camelCase")]
 pub struct ChainEntry {
     /// One of [`crate::output::layout::role`].
-    pub role: &'static str,
+    pub role: CertificateRole,
     pub common_name: String,
     pub issuer_common_name: String,
     #[serde(serialize_with = "algorithm_id")]
@@ -58,13 +59,13 @@ pub struct ChainEntry {
 }
 
 impl ChainEntry {
-    pub fn new(role: &'static str, certificate: &Certificate, key: &PrivateKey, certificate_path: String) -> Result<Self> {
+    pub fn new(role: CertificateRole, certificate: &Certificate, key: &PrivateKey, certificate_path: String) -> Result<Self> {
         Self::for_algorithm(role, certificate, key.algorithm(), certificate_path)
     }
 
     /// For a certificate whose key the studio does not hold.
     pub fn for_algorithm(
-        role: &'static str,
+        role: CertificateRole,
         certificate: &Certificate,
         key_algorithm: KeyAlgorithm,
         certificate_path: String,

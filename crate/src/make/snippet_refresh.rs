@@ -7,17 +7,17 @@ use serde::Deserialize;
 
 use crate::error::Result;
 use crate::output::bundle::{Bundle, OutputFile};
-use crate::output::layout::{self, role};
+use crate::output::layout::{self, CertificateRole, role};
 use crate::output::snippets::{EdgeConfigFiles, SnippetSettings, edge_config_toml, powershell_enrollment};
 use crate::output::writers::{DeviceMaterial, write_device_snippets, write_enrollment_group_commands};
 use crate::rules::names::RegistrationId;
 
 /// One certificate of a result, as the page holds it (a `chain` entry): its
 /// role, CN and file.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct MadeCertificate {
-    pub role: String,
+    pub role: CertificateRole,
     pub common_name: String,
     pub certificate_path: String,
 }
@@ -41,7 +41,7 @@ pub fn refresh_snippets(
     let mut enrollment_certificates = Vec::new();
     for made in certificates {
         let Some(stem) = stem_of(&made.certificate_path) else { continue };
-        match made.role.as_str() {
+        match made.role {
             role::INTERMEDIATE => intermediates += 1,
             role::DEVICE | role::PRIMARY | role::SECONDARY => {
                 let id = RegistrationId::parse("certificates", &made.common_name)?;
@@ -112,11 +112,7 @@ mod tests {
         let entries = chain.entries().unwrap();
         let made: Vec<MadeCertificate> = entries
             .iter()
-            .map(|e| MadeCertificate {
-                role: e.role.into(),
-                common_name: e.common_name.clone(),
-                certificate_path: e.certificate_path.clone(),
-            })
+            .map(|e| MadeCertificate { role: e.role, common_name: e.common_name.clone(), certificate_path: e.certificate_path.clone() })
             .collect();
         let settings =
             SnippetSettings { id_scope: Some("0ne00ABCDEF".into()), dps_name: Some("my-dps".into()), ..SnippetSettings::default() };

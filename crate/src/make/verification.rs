@@ -16,6 +16,8 @@ use crate::x509::key::{KeyEncoding, PrivateKey};
 use crate::x509::profile::DEVICE;
 use crate::x509::signing::Signing;
 
+/// The proof-of-possession certificate the portal asks for: CN = the
+/// verification code, signed by the CA being verified.
 pub struct VerificationCertificate {
     pub code: String,
     /// The CA it proves possession of.

@@ -4,6 +4,9 @@
 pub const ROOT_STEM: &str = "azure-iot-test-only.root.ca";
 pub const CHAIN_CA_CERT: &str = "certs/azure-iot-test-only.chain.ca.cert.pem";
 
+/// The first line of a batch's `devices.csv` (CRLF: spreadsheets on Windows read it).
+pub const DEVICES_CSV_HEADER: &str = "registrationId,thumbprintSha1,thumbprintSha256,notAfter\r\n";
+
 /// `azure-iot-test-only.intermediate`, or `…intermediate-N` (1 = signed by the
 /// root) when the chain has several.
 pub fn intermediate_stem(index: usize, count: usize) -> String {
@@ -157,15 +160,92 @@ pub fn snippet_samples_json() -> String {
 }
 
 /// The role of each certificate in a result's `chain`, as the page names them.
+/// What a certificate is for in what the studio makes, as JS and the files' README name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CertificateRole {
+    Root,
+    Intermediate,
+    Device,
+    EdgeCa,
+    EdgeIdentity,
+    EdgeServer,
+    Primary,
+    Secondary,
+    Verification,
+    /// An Event Grid MQTT broker's client.
+    EventGridClient,
+}
+
+impl CertificateRole {
+    /// Every role, for the check that the TypeScript union lists the same.
+    pub const ALL: [CertificateRole; 10] = [
+        Self::Root,
+        Self::Intermediate,
+        Self::Device,
+        Self::EdgeCa,
+        Self::EdgeIdentity,
+        Self::EdgeServer,
+        Self::Primary,
+        Self::Secondary,
+        Self::Verification,
+        Self::EventGridClient,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Root => "root",
+            Self::Intermediate => "intermediate",
+            Self::Device => "device",
+            Self::EdgeCa => "edge-ca",
+            Self::EdgeIdentity => "edge-identity",
+            Self::EdgeServer => "edge-server",
+            Self::Primary => "primary",
+            Self::Secondary => "secondary",
+            Self::Verification => "verification",
+            Self::EventGridClient => "event-grid-client",
+        }
+    }
+
+    /// The role JS names, or an error naming `field`.
+    pub fn parse(field: &str, text: &str) -> crate::error::Result<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == text).ok_or_else(|| {
+            crate::error::StudioError::field(field, format!("\"{}\" is not a certificate role.", crate::x509::text::visible(text)))
+        })
+    }
+}
+
+impl std::fmt::Display for CertificateRole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for CertificateRole {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CertificateRole {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Self::parse("role", &text).map_err(|e| serde::de::Error::custom(e.message))
+    }
+}
+
+/// The roles by short names, as products write them.
 pub mod role {
-    pub const ROOT: &str = "root";
-    pub const INTERMEDIATE: &str = "intermediate";
-    pub const DEVICE: &str = "device";
-    pub const EDGE_CA: &str = "edge-ca";
-    pub const EDGE_IDENTITY: &str = "edge-identity";
-    pub const EDGE_SERVER: &str = "edge-server";
-    pub const PRIMARY: &str = "primary";
-    pub const SECONDARY: &str = "secondary";
-    pub const VERIFICATION: &str = "verification";
-    pub const EVENT_GRID_CLIENT: &str = "event-grid-client";
+    use super::CertificateRole;
+
+    pub const ROOT: CertificateRole = CertificateRole::Root;
+    pub const INTERMEDIATE: CertificateRole = CertificateRole::Intermediate;
+    pub const DEVICE: CertificateRole = CertificateRole::Device;
+    pub const EDGE_CA: CertificateRole = CertificateRole::EdgeCa;
+    pub const EDGE_IDENTITY: CertificateRole = CertificateRole::EdgeIdentity;
+    pub const EDGE_SERVER: CertificateRole = CertificateRole::EdgeServer;
+    pub const PRIMARY: CertificateRole = CertificateRole::Primary;
+    pub const SECONDARY: CertificateRole = CertificateRole::Secondary;
+    pub const VERIFICATION: CertificateRole = CertificateRole::Verification;
+    pub const EVENT_GRID_CLIENT: CertificateRole = CertificateRole::EventGridClient;
 }

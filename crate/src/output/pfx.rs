@@ -17,22 +17,16 @@ use pkcs12::pfx::Version as PfxVersion;
 use pkcs12::{AuthenticatedSafe, CertBag, DigestInfo, MacData, Pfx, SafeBag};
 use sha1::{Digest, Sha1};
 use sha2::Sha256;
-use spki::{AlgorithmIdentifierOwned, ObjectIdentifier};
+use spki::AlgorithmIdentifierOwned;
 use x509_cert::Certificate;
 use x509_cert::attr::{Attribute, Attributes};
 use zeroize::Zeroizing;
 
 use crate::error::{Result, StudioError};
 use crate::x509::key::PrivateKey;
+use crate::x509::oid::{FRIENDLY_NAME, ID_DATA, ID_ENCRYPTED_DATA, ID_SHA1, ID_SHA256, LOCAL_KEY_ID};
 use crate::x509::password_key::{OutsideAes, PasswordKey};
 use crate::x509::random;
-
-pub(crate) const ID_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.1");
-pub(crate) const ID_ENCRYPTED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.6");
-const FRIENDLY_NAME: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.20");
-const LOCAL_KEY_ID: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.21");
-pub(crate) const ID_SHA1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.14.3.2.26");
-pub(crate) const ID_SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1");
 
 /// OpenSSL 3's `PKCS12_DEFAULT_ITER`, for the key, the certificates and the MAC.
 pub const PFX_ITERATIONS: u32 = 2048;

@@ -86,6 +86,7 @@ impl StreamedZip {
     }
 }
 
+/// The files as one ZIP, paths checked by the path rule and secret files marked.
 pub fn zip_files(files: &[OutputFile]) -> Result<Vec<u8>> {
     let mut zip = StreamedZip::default();
     for file in files {

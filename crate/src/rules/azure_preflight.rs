@@ -1,6 +1,6 @@
 //! What DPS, IoT Hub and IoT Edge 1.1 check on a device's certificate chain
 //! when it connects, one row per rule, with the error a person sees when it
-//! fails. The rows are data; `ca_tools::preflight` evaluates them.
+//! fails. The rows are data; `judge::preflight` evaluates them.
 //!
 //! Error texts are the services' own: DPS answers a refused X.509
 //! registration with `{"errorCode":401002, "message":"CA certificate not
@@ -14,12 +14,58 @@ use serde::Serialize;
 
 use crate::rules::names::MAX_COMMON_NAME_CHARS;
 
+/// A rule's stable id, as JS and `inspect --json` name it (kebab-case).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PreflightRuleId {
+    ChainToUploadedCa,
+    IssuedUnderUploadedCa,
+    ChainAccepted,
+    RegistrationId,
+    Validity,
+    ClientAuth,
+    RsaKeySize,
+    Sha2Signatures,
+    IotEdge11Expiry,
+    /// Event Grid's MQTT broker (`rules::event_grid`), checked for a client registered there.
+    EventGridAuthenticationName,
+    EventGridImmediateIssuer,
+}
+
+impl PreflightRuleId {
+    /// Every rule id: [`PREFLIGHT_RULES`]' in their order, then Event Grid's.
+    pub fn all() -> impl Iterator<Item = PreflightRuleId> {
+        PREFLIGHT_RULES.into_iter().map(|rule| rule.id).chain([Self::EventGridAuthenticationName, Self::EventGridImmediateIssuer])
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ChainToUploadedCa => "chain-to-uploaded-ca",
+            Self::IssuedUnderUploadedCa => "issued-under-uploaded-ca",
+            Self::ChainAccepted => "chain-accepted",
+            Self::RegistrationId => "registration-id",
+            Self::Validity => "validity",
+            Self::ClientAuth => "client-auth",
+            Self::RsaKeySize => "rsa-key-size",
+            Self::Sha2Signatures => "sha2-signatures",
+            Self::IotEdge11Expiry => "iot-edge-1-1-expiry",
+            Self::EventGridAuthenticationName => "event-grid-authentication-name",
+            Self::EventGridImmediateIssuer => "event-grid-immediate-issuer",
+        }
+    }
+}
+
+impl Serialize for PreflightRuleId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 /// One rule: what is checked, where, and what Azure says when it fails.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PreflightRule {
-    /// Stable id, e.g. `chain-to-uploaded-ca`.
-    pub id: &'static str,
+    pub id: PreflightRuleId,
     /// The rule, as a person reads it.
     pub title: &'static str,
     /// Which services apply it: `DPS and IoT Hub`, `IoT Edge 1.1`.
@@ -31,7 +77,7 @@ pub struct PreflightRule {
 }
 
 pub const CHAIN_TO_UPLOADED_CA: PreflightRule = PreflightRule {
-    id: "chain-to-uploaded-ca",
+    id: PreflightRuleId::ChainToUploadedCa,
     title: "The device sends its certificate chain up to the CA uploaded to Azure (every intermediate in between)",
     applies_to: "DPS and IoT Hub",
     azure_code: Some("401002"),
@@ -39,15 +85,23 @@ pub const CHAIN_TO_UPLOADED_CA: PreflightRule = PreflightRule {
 };
 
 pub const ISSUED_UNDER_UPLOADED_CA: PreflightRule = PreflightRule {
-    id: "issued-under-uploaded-ca",
+    id: PreflightRuleId::IssuedUnderUploadedCa,
     title: "The device certificate is issued under the CA uploaded to Azure",
     applies_to: "DPS and IoT Hub",
     azure_code: Some("401002"),
     azure_error: "DPS: 401002 Unauthorized, \"CA certificate not found.\"; IoT Hub: 401002 IotHubUnauthorizedAccess",
 };
 
+pub const CHAIN_ACCEPTED: PreflightRule = PreflightRule {
+    id: PreflightRuleId::ChainAccepted,
+    title: "A TLS server accepts the chain: every link's signature verifies and is allowed by basicConstraints, keyUsage, pathLenConstraint and name constraints (RFC 5280 §6), up to a CA the server trusts",
+    applies_to: "DPS and IoT Hub",
+    azure_code: None,
+    azure_error: "The TLS handshake fails before DPS or IoT Hub answer (the SDK reports a TLS / certificate error), or DPS answers 401002 Unauthorized, \"Invalid certificate.\"",
+};
+
 pub const REGISTRATION_ID: PreflightRule = PreflightRule {
-    id: "registration-id",
+    id: PreflightRuleId::RegistrationId,
     title: "The device's CN is a valid registration ID: letters, digits and - . _ : only, ending in a letter, digit or -, at most 64 characters",
     applies_to: "DPS",
     azure_code: Some("400"),
@@ -55,7 +109,7 @@ pub const REGISTRATION_ID: PreflightRule = PreflightRule {
 };
 
 pub const VALIDITY: PreflightRule = PreflightRule {
-    id: "validity",
+    id: PreflightRuleId::Validity,
     title: "Every certificate in the chain is valid now (not expired, not yet to come)",
     applies_to: "DPS and IoT Hub",
     azure_code: Some("401002"),
@@ -63,7 +117,7 @@ pub const VALIDITY: PreflightRule = PreflightRule {
 };
 
 pub const CLIENT_AUTH: PreflightRule = PreflightRule {
-    id: "client-auth",
+    id: PreflightRuleId::ClientAuth,
     title: "The device certificate may authenticate a TLS client (its extendedKeyUsage, when present, holds clientAuth)",
     applies_to: "DPS and IoT Hub",
     azure_code: Some("401002"),
@@ -74,7 +128,7 @@ pub const CLIENT_AUTH: PreflightRule = PreflightRule {
 pub const MIN_RSA_BITS: u32 = 2048;
 
 pub const RSA_KEY_SIZE: PreflightRule = PreflightRule {
-    id: "rsa-key-size",
+    id: PreflightRuleId::RsaKeySize,
     title: "Every RSA key in the chain has at least 2048 bits",
     applies_to: "DPS and IoT Hub",
     azure_code: None,
@@ -82,7 +136,7 @@ pub const RSA_KEY_SIZE: PreflightRule = PreflightRule {
 };
 
 pub const SHA2_SIGNATURES: PreflightRule = PreflightRule {
-    id: "sha2-signatures",
+    id: PreflightRuleId::Sha2Signatures,
     title: "No certificate in the chain is signed with SHA-1",
     applies_to: "DPS and IoT Hub",
     azure_code: None,
@@ -90,7 +144,7 @@ pub const SHA2_SIGNATURES: PreflightRule = PreflightRule {
 };
 
 pub const IOT_EDGE_1_1_EXPIRY: PreflightRule = PreflightRule {
-    id: "iot-edge-1-1-expiry",
+    id: PreflightRuleId::IotEdge11Expiry,
     title: "For IoT Edge 1.1: no certificate in the chain expires on or after 2038-01-01",
     applies_to: "IoT Edge 1.1",
     azure_code: None,
@@ -98,9 +152,10 @@ pub const IOT_EDGE_1_1_EXPIRY: PreflightRule = PreflightRule {
 };
 
 /// Every rule, in the order the preflight lists them.
-pub const PREFLIGHT_RULES: [PreflightRule; 8] = [
+pub const PREFLIGHT_RULES: [PreflightRule; 9] = [
     CHAIN_TO_UPLOADED_CA,
     ISSUED_UNDER_UPLOADED_CA,
+    CHAIN_ACCEPTED,
     REGISTRATION_ID,
     VALIDITY,
     CLIENT_AUTH,

@@ -13,7 +13,7 @@ use x509_cert::ext::pkix::SubjectAltName;
 use x509_cert::ext::pkix::name::GeneralName;
 
 use crate::error::{Result, StudioError};
-use crate::rules::azure_preflight::PreflightRule;
+use crate::rules::azure_preflight::{PreflightRule, PreflightRuleId};
 use crate::rules::device_list::expand_range;
 use crate::rules::names::MAX_COMMON_NAME_CHARS;
 use crate::x509::facts::{common_name_of, thumbprint_sha256};
@@ -420,7 +420,7 @@ pub fn event_grid_thumbprint(upper_hex: &str) -> String {
 }
 
 pub const AUTHENTICATION_NAME_IN_CERTIFICATE: PreflightRule = PreflightRule {
-    id: "event-grid-authentication-name",
+    id: PreflightRuleId::EventGridAuthenticationName,
     title: "The client's authentication name is where its validation scheme reads it (subject CN, SAN DNS, URI, IP or email), or its SHA-256 thumbprint is the registered one",
     applies_to: "Event Grid MQTT broker",
     azure_code: None,
@@ -428,7 +428,7 @@ pub const AUTHENTICATION_NAME_IN_CERTIFICATE: PreflightRule = PreflightRule {
 };
 
 pub const UPLOADED_CA_IS_ISSUER: PreflightRule = PreflightRule {
-    id: "event-grid-immediate-issuer",
+    id: PreflightRuleId::EventGridImmediateIssuer,
     title: "The CA certificate uploaded to the namespace is the client certificate's immediate issuer",
     applies_to: "Event Grid MQTT broker",
     azure_code: None,

@@ -4,6 +4,7 @@
 //! connects (azure_preflight), for Inspect's preflight.
 
 pub mod azure_preflight;
+pub mod chain_shape;
 pub mod device_list;
 pub mod event_grid;
 pub mod names;

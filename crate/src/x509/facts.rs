@@ -94,3 +94,8 @@ pub fn issuer_common_name_of(certificate: &Certificate) -> String {
 pub fn certificate_der(certificate: &Certificate) -> Result<Vec<u8>> {
     certificate.to_der().map_err(|e| StudioError::internal("Certificate encoding", e))
 }
+
+/// basicConstraints says CA:TRUE (an extension that can't be read says nothing).
+pub fn is_ca(certificate: &Certificate) -> bool {
+    certificate.tbs_certificate().get_extension::<x509_cert::ext::pkix::BasicConstraints>().ok().flatten().is_some_and(|(_, b)| b.ca)
+}

@@ -20,11 +20,10 @@ use x509_cert::{Certificate, TbsCertificate};
 use crate::error::{Result, StudioError};
 use crate::x509::facts::{common_name, common_name_of, key_identifier, subject_key_identifier};
 use crate::x509::key::PrivateKey;
+use crate::x509::oid::{NETSCAPE_CERT_TYPE, NETSCAPE_COMMENT};
 use crate::x509::profile::{AuthorityKeyId, CertificateProfile};
 use crate::x509::signing::Signing;
 
-const NETSCAPE_CERT_TYPE: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.113730.1.1");
-const NETSCAPE_COMMENT: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.113730.1.13");
 const SECONDS_PER_DAY: u64 = 86_400;
 
 /// A CA that signs: its certificate and its private key.

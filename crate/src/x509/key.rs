@@ -11,18 +11,15 @@ use zeroize::Zeroizing;
 
 use crate::error::{Result, StudioError};
 use crate::x509::facts::pem_text;
+use crate::x509::oid::{ID_EC_PUBLIC_KEY, RSA_ENCRYPTION, SECP256R1, SECP384R1};
 use crate::x509::password_key::PasswordKey;
 use crate::x509::random;
-
-const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
-const ID_EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
-const SECP256R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
-const SECP384R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
 
 /// PBKDF2-HMAC-SHA256 rounds for encrypted PKCS#8 keys. OpenSSL 3 writes 2048;
 /// CA keys deserve OWASP's current figure, and every reader accepts any count.
 pub const PKCS8_PBKDF2_ITERATIONS: u32 = 600_000;
 
+/// The key types the studio makes and signs with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum KeyAlgorithm {
     Rsa2048,
@@ -117,6 +114,8 @@ impl KeyEncoding {
     }
 }
 
+/// A private key the studio signs with (zeroized when dropped), or one held
+/// and used by the caller.
 #[derive(Clone)]
 pub enum PrivateKey {
     Rsa(Box<rsa::pkcs1v15::SigningKey<Sha256>>),

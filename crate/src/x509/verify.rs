@@ -191,34 +191,9 @@ pub fn verify_csr(csr: &x509_cert::request::CertReq, der: &[u8]) -> Result<(), S
     verify(&csr.info.public_key, &parts.algorithm, parts.tbs, parts.signature)
 }
 
-/// A certificate and the DER it was read from (its signature is over those bytes).
-#[derive(Clone, Copy, Debug)]
-pub struct ReadCertificate<'a> {
-    pub certificate: &'a Certificate,
-    pub der: &'a [u8],
-}
-
 /// Subject = issuer and the signature over `der` (the certificate as read)
 /// verifies with its own key.
 pub fn is_self_signed(certificate: &Certificate, der: &[u8]) -> bool {
     let tbs = certificate.tbs_certificate();
     tbs.subject() == tbs.issuer() && verify_certificate(der, tbs.subject_public_key_info()).is_ok()
-}
-
-/// Follows issuers upwards through `pool`: by name, confirmed by signature.
-pub fn chain_above<'a>(start: ReadCertificate<'a>, pool: &[ReadCertificate<'a>]) -> Vec<ReadCertificate<'a>> {
-    let mut chain: Vec<ReadCertificate<'a>> = Vec::new();
-    let mut current = start;
-    while !is_self_signed(current.certificate, current.der) && chain.len() <= pool.len() {
-        let next = pool.iter().copied().find(|candidate| {
-            candidate.der != current.der
-                && !chain.iter().any(|c| c.der == candidate.der)
-                && candidate.certificate.tbs_certificate().subject() == current.certificate.tbs_certificate().issuer()
-                && verify_certificate(current.der, candidate.certificate.tbs_certificate().subject_public_key_info()).is_ok()
-        });
-        let Some(next) = next else { break };
-        chain.push(next);
-        current = next;
-    }
-    chain
 }

@@ -17,8 +17,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use cert_studio::OutputFile;
 use cert_studio::Product;
-use cert_studio::ca_tools::pem_file::InputFile;
 use cert_studio::make::chain::{ChainSpec, TutorialChain};
+use cert_studio::read::pem_file::InputFile;
 use cert_studio::x509::key::{KeyAlgorithm, KeyEncoding};
 use tempfile::TempDir;
 

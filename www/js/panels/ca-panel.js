@@ -264,15 +264,13 @@ export function createCaPanel(root, { inspectRoot, createWorker, module, status,
       status.progress('Inspecting…');
       const password = $('inspect-password').value || undefined;
       const nowMs = Date.now();
-      const report = await pool.run('inspect', { files, password, nowMs });
-      // Azure's rules apply to a device: checked when a certificate that is not a CA is among the files.
+      // One judgement in the core: the chain verdict, and the Azure preflight when a device certificate is among the files.
       const uploadedCa = await readFiles($('inspect-uploaded-ca'));
       // An Event Grid client's scheme and registered name add the broker's rules.
       const scheme = $('inspect-event-grid-scheme').value;
       const eventGrid = scheme ? { validation: scheme, authenticationName: $('inspect-event-grid-name').value.trim() } : undefined;
-      const preflight = report.certificates.some((cert) => !cert.isCa)
-        ? await pool.run('preflight', { files, uploadedCa, password, nowMs, eventGrid })
-        : null;
+      const report = await pool.run('inspect', { files, uploadedCa, password, nowMs, eventGrid });
+      const { preflight } = report;
       renderInspection($('inspect-result'), report, preflight);
       status.say(preflight ? `Inspected. Azure preflight: ${preflightCounts(preflight)}.` : 'Inspected.');
       // The result starts below the form (far below on a phone): go there.
@@ -323,20 +321,8 @@ function preflightCounts(preflight) {
     .join(', ');
 }
 
-/**
- * A lone device certificate sent as it is: DPS looks for its issuer among the
- * uploaded CAs, so it is refused (401002) unless that issuer itself was
- * uploaded; under a root with intermediates between, only the full chain works.
- */
-function loneLeafNote(leaf) {
-  return h('p', { class: 'warning lone-leaf' },
-    `Sent alone, this certificate is refused with DPS 401002 "CA certificate not found." unless the CA uploaded to Azure is its direct issuer, ${leaf.issuer}. `,
-    'If the uploaded CA is a root with intermediates below it, the device must send its full chain (its certificate, the intermediates, then the root: the studio\'s ',
-    h('code', {}, '<id>-full-chain.cert.pem'), '). Add the uploaded CA above to have this checked.');
-}
-
 /** Each rule DPS, IoT Hub and IoT Edge 1.1 apply, with what was found and what Azure says when it fails. */
-function renderPreflight(preflight, loneLeaf) {
+function renderPreflight(preflight) {
   return h(
     'section',
     { class: 'inspect-note', 'aria-labelledby': 'preflight-title' },
@@ -351,7 +337,6 @@ function renderPreflight(preflight, loneLeaf) {
           { class: rule.status, 'data-rule': rule.id },
           h('p', {}, h('span', { class: 'rule-status' }, `${RULE_STATUS[rule.status]}:`), ' ', rule.title, h('span', { class: 'hint' }, ` (${rule.appliesTo})`)),
           h('p', {}, rule.detail),
-          loneLeaf && rule.id === 'chain-to-uploaded-ca' && rule.status === 'not-checked' ? loneLeafNote(loneLeaf) : null,
           // The error text names its code (401002 …) for each service.
           h('p', { class: 'hint' }, rule.status === 'failed' ? 'Azure says: ' : 'When it fails, Azure says: ', rule.azureError),
         ),
@@ -363,7 +348,6 @@ function renderPreflight(preflight, loneLeaf) {
 function renderInspection(target, report, preflight) {
   const sections = [];
   const verdict = (ok, text) => h('p', { class: ok ? 'verdict ok' : 'verdict bad' }, text);
-  const lone = report.certificates.length === 1 && !report.certificates[0].selfSigned && !report.certificates[0].isCa ? report.certificates[0] : null;
   if (report.chain) {
     // The summary is the first problem: list only the others under it.
     const more = report.chain.problems.filter((p) => p.message !== report.chain.summary);
@@ -371,12 +355,8 @@ function renderInspection(target, report, preflight) {
       verdict(report.chain.ok, report.chain.summary),
       more.length ? h('ul', { class: 'problems' }, ...more.map((p) => h('li', {}, p.message))) : null,
     );
-  } else if (report.certificates.length === 1 && !report.certificates[0].selfSigned) {
-    // The core checks a chain from two certificates; a lone leaf still misses its issuer.
-    const [leaf] = report.certificates;
-    sections.push(verdict(false, `Certificate 1 (${leaf.subject}) is issued by ${leaf.issuer}, which is not among the files: add its issuer's certificate, up to the root, to check the chain.`));
   }
-  if (preflight) sections.push(renderPreflight(preflight, lone));
+  if (preflight) sections.push(renderPreflight(preflight));
   if (report.unreadable.length) {
     sections.push(
       h('section', { class: 'inspect-note' }, h('h3', {}, 'Parts that could not be read'),

@@ -1,7 +1,7 @@
 // `cert-studio inspect`: every certificate, CSR and key in the files, field by
-// field as `openssl x509 -text` / `req -text` print them, and the chain check
-// of the certificates in the order given (--json: the CA module's inspect()
-// result as it is).
+// field as `openssl x509 -text` / `req -text` print them, and the core's one
+// judgement of the certificates: the chain verdict and, for a device, the Azure
+// preflight (--json: the CA module's inspect() result as it is, as the page gets it).
 
 import { helpText, parse, passwordOptions } from '../args.mjs';
 import { readFiles } from '../ca-source.mjs';
@@ -11,6 +11,7 @@ import { printable } from '../summary.mjs';
 
 const OPTIONS = {
   ...passwordOptions('password', 'PASSWORD  opens encrypted keys and PFX files'),
+  'uploaded-ca': { type: 'string', help: 'FILE  the CA certificate uploaded to Azure: the chain is judged up to it' },
   json: { type: 'boolean', help: 'print the whole description as JSON on stdout' },
   help: { type: 'boolean', short: 'h', help: 'show this help' },
 };
@@ -75,6 +76,13 @@ export function inspectionText(result) {
     ...result.keys.map((k) => [`Private Key (${k.file}): ${k.publicKey.summary}`, `    ${k.matchSummary}`]),
   ];
   if (result.chain) blocks.push([`Chain: ${result.chain.summary}`, ...result.chain.problems.map((p) => `    [${p.rule}] ${p.message}`)]);
+  if (result.preflight) {
+    const { preflight } = result;
+    blocks.push([
+      `Azure preflight: ${preflight.ok ? 'OK' : 'FAILED'} for ${preflight.device}${preflight.uploadedCa ? `, against ${preflight.uploadedCa}` : ''}`,
+      ...preflight.rules.map((r) => `    [${r.status}] ${r.id}: ${r.detail}`),
+    ]);
+  }
   if (result.unreadable.length) blocks.push(['Not read:', ...result.unreadable.map((u) => `    ${u}`)]);
   return `${blocks.map((b) => b.map(printable).join('\n')).join('\n\n')}\n`;
 }
@@ -82,11 +90,12 @@ export function inspectionText(result) {
 export const inspect = {
   about: 'certificates, CSRs, keys, bundles and PFX files, field by field (text like OpenSSL, or --json), and the chain check',
   help: () => helpText({
-    usage: 'cert-studio inspect FILE... [--password PASSWORD] [--json]',
+    usage: 'cert-studio inspect FILE... [--uploaded-ca FILE] [--password PASSWORD] [--json]',
     about: `Shows ${inspect.about}.`,
     examples: [
       ['a device\'s full chain as OpenSSL prints it, and whether the chain holds', 'cert-studio inspect certs-out/certs/device-01-full-chain.cert.pem'],
       ['a PFX, its password read from a file, as JSON', 'cert-studio inspect --json --password-file pfx-password.txt certs-out/certs/device-01-full-chain.cert.pfx'],
+      ['whether DPS takes a device\'s chain under the root you uploaded', 'cert-studio inspect certs-out/certs/device-01-full-chain.cert.pem --uploaded-ca certs-out/certs/azure-iot-test-only.root.ca.cert.pem'],
     ],
   }, OPTIONS),
   async run(argv) {
@@ -94,9 +103,11 @@ export const inspect = {
     if (values.help) return process.stdout.write(inspect.help());
     if (!positionals.length) throw new UsageError('FILE', 'name at least one file to inspect');
     const files = readFiles(positionals, 'FILE');
+    const uploadedCa = values['uploaded-ca'] ? readFiles([values['uploaded-ca']], '--uploaded-ca') : [];
     const context = await makeContext();
     try {
-      const result = await naming({ files: 'FILE', password: '--password' }, () => context.studio.inspect({ files, password: values.password, nowMs: Date.now() }));
+      const result = await naming({ files: 'FILE', uploadedCa: '--uploaded-ca', password: '--password' }, () =>
+        context.studio.inspect({ files, uploadedCa, password: values.password, nowMs: Date.now() }));
       process.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : inspectionText(result));
     } finally {
       await context.close();

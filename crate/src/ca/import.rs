@@ -7,26 +7,25 @@ use serde::Serialize;
 use x509_cert::Certificate;
 use x509_cert::ext::pkix::{BasicConstraints, KeyUsage, KeyUsages};
 
-use crate::ca_tools::material::{Found, Material, key_matches};
-use crate::ca_tools::pem_file::InputFile;
 use crate::error::{Result, StudioError};
-use crate::output::layout::role;
+use crate::output::layout::{CertificateRole, role};
+use crate::read::material::{Found, Material, key_matches};
+use crate::read::pem_file::InputFile;
 use crate::x509::facts::{certificate_der, common_name_of, not_after_unix, pem_text, thumbprint_sha1_of_der};
 use crate::x509::issue::Issuer;
+use crate::x509::read_certificate::{ReadCertificate, chain_above};
 use crate::x509::text::{describe_name, iso_time, openssl_time};
-use crate::x509::verify::{ReadCertificate, SignatureProblem, chain_above, is_self_signed, verify_certificate};
+use crate::x509::verify::{SignatureProblem, verify_certificate};
 
 /// An imported CA that can sign, with what the files held above it.
 pub struct ImportedCa {
     pub issuer: Issuer,
+    /// The CA's certificate as the files held it (the same certificate as
+    /// `issuer`'s): what the page shows, copies and thumbprints.
+    pub as_read: ReadCertificate,
     /// Certificates above the CA, its own issuer first, as far as the files
     /// reach (ideally up to the self-signed root).
-    pub chain: Vec<Certificate>,
-    /// The CA's certificate and then `chain`, each as the files held its DER:
-    /// what the page shows, copies and thumbprints.
-    pub ders_as_read: Vec<Vec<u8>>,
-    /// The file the certificate came from.
-    pub certificate_file: String,
+    pub chain: Vec<ReadCertificate>,
     pub key_file: String,
 }
 
@@ -36,7 +35,7 @@ impl std::fmt::Debug for ImportedCa {
         f.debug_struct("ImportedCa")
             .field("common_name", &self.common_name())
             .field("chain_len", &self.chain.len())
-            .field("certificate_file", &self.certificate_file)
+            .field("certificate_file", &self.as_read.file)
             .field("key_file", &self.key_file)
             .finish()
     }
@@ -52,7 +51,7 @@ pub struct ImportedCaSummary {
     pub subject: String,
     pub issuer: String,
     /// `root` (self-signed) or `intermediate`.
-    pub role: &'static str,
+    pub role: CertificateRole,
     pub key_algorithm: &'static str,
     pub key_label: String,
     /// ISO 8601, UTC.
@@ -72,8 +71,6 @@ impl ImportedCa {
     pub fn summary(&self) -> Result<ImportedCaSummary> {
         let certificate = &self.issuer.certificate;
         let algorithm = self.issuer.key.algorithm();
-        let (own_der, above) =
-            self.ders_as_read.split_first().ok_or_else(|| StudioError::general("An imported CA lost its certificate."))?;
         Ok(ImportedCaSummary {
             id: 0,
             common_name: self.common_name(),
@@ -83,33 +80,19 @@ impl ImportedCa {
             key_algorithm: algorithm.id(),
             key_label: self.issuer.key.label(),
             not_after: iso_time(not_after_unix(certificate)),
-            thumbprint_sha1: thumbprint_sha1_of_der(own_der),
-            certificate_pem: pem_text("CERTIFICATE", own_der),
-            certificate_file: self.certificate_file.clone(),
+            thumbprint_sha1: thumbprint_sha1_of_der(&self.as_read.der),
+            certificate_pem: pem_text("CERTIFICATE", &self.as_read.der),
+            certificate_file: self.as_read.file.clone(),
             key_file: self.key_file.clone(),
-            chain_pems: above.iter().map(|der| pem_text("CERTIFICATE", der)).collect(),
+            chain_pems: self.chain.iter().map(|c| pem_text("CERTIFICATE", &c.der)).collect(),
             reaches_root: self.chain_to_root(&[]).is_ok(),
         })
-    }
-
-    /// Each certificate's DER as the files held it when it came with the CA
-    /// (a re-encoding may change the bytes its issuer signed); others are
-    /// encoded here.
-    pub fn ders_as_read_of(&self, certificates: &[Certificate]) -> Result<Vec<Vec<u8>>> {
-        let own = || std::iter::once(&self.issuer.certificate).chain(&self.chain);
-        certificates
-            .iter()
-            .map(|certificate| match own().position(|o| o == certificate).and_then(|i| self.ders_as_read.get(i)) {
-                Some(der) => Ok(der.clone()),
-                None => certificate_der(certificate),
-            })
-            .collect()
     }
 
     /// The CA's chain up to the root ([`ImportedCa::chain_to_root`]) as a
     /// device's files carry it: DER as read, from the root down.
     pub fn certificates_from_root(&self, extra: &[Certificate]) -> Result<Vec<Vec<u8>>> {
-        let mut ders = self.ders_as_read_of(&self.chain_to_root(extra)?)?;
+        let mut ders: Vec<Vec<u8>> = self.chain_to_root(extra)?.into_iter().map(|c| c.der).collect();
         ders.reverse();
         Ok(ders)
     }
@@ -119,24 +102,22 @@ impl ImportedCa {
     }
 
     pub fn is_root(&self) -> bool {
-        self.ders_as_read.first().is_some_and(|der| is_self_signed(&self.issuer.certificate, der))
+        self.as_read.is_self_signed()
     }
 
-    /// The CA and everything above it up to the self-signed root, using
-    /// `extra` (certificates the user added) where the import stopped short.
-    /// An error (field `chain`) when no root is reached.
-    pub fn chain_to_root(&self, extra: &[Certificate]) -> Result<Vec<Certificate>> {
+    /// The CA and everything above it up to the self-signed root, as read,
+    /// using `extra` (certificates the user added) where the import stopped
+    /// short. An error (field `chain`) when no root is reached.
+    pub fn chain_to_root(&self, extra: &[Certificate]) -> Result<Vec<ReadCertificate>> {
         // Certificates added later were parsed elsewhere: their own encoding stands for the bytes read.
-        let extra_ders = extra.iter().map(certificate_der).collect::<Result<Vec<_>>>()?;
-        let (own_der, above_ders) =
-            self.ders_as_read.split_first().ok_or_else(|| StudioError::general("An imported CA lost its certificate."))?;
-        let mut pool: Vec<ReadCertificate<'_>> =
-            self.chain.iter().zip(above_ders).map(|(certificate, der)| ReadCertificate { certificate, der }).collect();
-        pool.extend(extra.iter().zip(&extra_ders).map(|(certificate, der)| ReadCertificate { certificate, der }));
-        let start = ReadCertificate { certificate: &self.issuer.certificate, der: own_der };
-        let chain = chain_above(start, &pool);
-        let top = chain.last().copied().unwrap_or(start);
-        if !is_self_signed(top.certificate, top.der) {
+        let extra = extra
+            .iter()
+            .map(|c| Ok(ReadCertificate { certificate: c.clone(), der: certificate_der(c)?, file: "chain".into() }))
+            .collect::<Result<Vec<_>>>()?;
+        let pool: Vec<&ReadCertificate> = self.chain.iter().chain(&extra).collect();
+        let above = chain_above(&self.as_read, &pool);
+        let top = above.last().copied().unwrap_or(&self.as_read);
+        if !top.is_self_signed() {
             return Err(StudioError::field(
                 "chain",
                 format!(
@@ -147,9 +128,7 @@ impl ImportedCa {
                 ),
             ));
         }
-        let mut out = vec![self.issuer.certificate.clone()];
-        out.extend(chain.into_iter().map(|c| c.certificate.clone()));
-        Ok(out)
+        Ok(std::iter::once(&self.as_read).chain(above).cloned().collect())
     }
 }
 
@@ -203,7 +182,7 @@ pub fn import_cas(files: &[InputFile<'_>], password: Option<&str>, now_unix: u64
     let mut cas = Vec::new();
     let mut first_problem = None;
     for Found { item: key, file: key_file, .. } in keys {
-        let Some(found) = certificates.iter().find(|c| key_matches(&key, &c.item)) else {
+        let Some(found) = certificates.iter().find(|c| key_matches(&key, &c.certificate)) else {
             let cert_files: Vec<&str> = certificates.iter().map(|c| c.file.as_str()).collect();
             first_problem.get_or_insert_with(|| {
                 StudioError::field(
@@ -213,23 +192,20 @@ pub fn import_cas(files: &[InputFile<'_>], password: Option<&str>, now_unix: u64
             });
             continue;
         };
-        if let Err(problem) = check_ca_certificate(&found.file, &found.item, now_unix) {
+        if let Err(problem) = check_ca_certificate(&found.file, &found.certificate, now_unix) {
             first_problem.get_or_insert(problem);
             continue;
         }
-        let pool: Vec<ReadCertificate<'_>> = certificates.iter().map(|c| ReadCertificate { certificate: &c.item, der: &c.der }).collect();
-        let above = chain_above(ReadCertificate { certificate: &found.item, der: &found.der }, &pool);
+        let pool: Vec<&ReadCertificate> = certificates.iter().collect();
+        let above = chain_above(found, &pool);
         if let Some(problem) = broken_self_signature(found, &above) {
             first_problem.get_or_insert(problem);
             continue;
         }
-        let ders_as_read = std::iter::once(found.der.clone()).chain(above.iter().map(|c| c.der.to_vec())).collect();
-        let chain = above.into_iter().map(|c| c.certificate.clone()).collect();
         cas.push(ImportedCa {
-            issuer: Issuer { certificate: found.item.clone(), key },
-            chain,
-            ders_as_read,
-            certificate_file: found.file.clone(),
+            issuer: Issuer { certificate: found.certificate.clone(), key },
+            as_read: found.clone(),
+            chain: above.into_iter().cloned().collect(),
             key_file,
         });
     }
@@ -244,8 +220,8 @@ pub fn import_cas(files: &[InputFile<'_>], password: Option<&str>, now_unix: u64
 /// A certificate that names itself as its issuer is a root; when its
 /// signature (over the bytes as read) does not verify with its own key and no
 /// other certificate in the files signed it, the file is damaged or altered.
-fn broken_self_signature(found: &Found<Certificate>, above: &[ReadCertificate<'_>]) -> Option<StudioError> {
-    let tbs = found.item.tbs_certificate();
+fn broken_self_signature(found: &ReadCertificate, above: &[&ReadCertificate]) -> Option<StudioError> {
+    let tbs = found.certificate.tbs_certificate();
     if tbs.subject() != tbs.issuer() || !above.is_empty() {
         return None;
     }
@@ -256,7 +232,7 @@ fn broken_self_signature(found: &Found<Certificate>, above: &[ReadCertificate<'_
         }
         Err(_) => "its self-signature does not verify with its own public key: the certificate is damaged or was altered after signing",
     };
-    let name = common_name_of(&found.item).unwrap_or_else(|| describe_name(tbs.subject()));
+    let name = common_name_of(&found.certificate).unwrap_or_else(|| describe_name(tbs.subject()));
     Some(StudioError::field(
         "files",
         format!("{}: the root certificate \"{name}\" names itself as its issuer, but {why}, so it can't be imported.", found.file),

@@ -6,7 +6,6 @@
 
 use std::mem::discriminant;
 
-use const_oid::ObjectIdentifier;
 use der::Encode;
 use x509_cert::Certificate;
 use x509_cert::ext::pkix::name::GeneralName;
@@ -14,10 +13,8 @@ use x509_cert::ext::pkix::{NameConstraints, SubjectAltName};
 use x509_cert::name::Name;
 
 use crate::x509::name_syntax::dns_name_syntax_ok;
+use crate::x509::oid::EMAIL_ADDRESS;
 use crate::x509::text::describe_name;
-
-/// PKCS#9 emailAddress, the subject attribute rfc822Name constraints also bind.
-const EMAIL_ADDRESS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.1");
 
 /// webpki's bound on name / constraint comparisons for one path.
 pub const MOST_COMPARISONS: usize = 250_000;

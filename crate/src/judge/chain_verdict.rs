@@ -34,7 +34,9 @@ use x509_cert::ext::pkix::{
 };
 use x509_cert::{Certificate, name::Name};
 
-use crate::ca_tools::{name_constraints, webpki_signatures};
+use crate::judge::describe::extended_key_usage_name;
+use crate::judge::{name_constraints, webpki_signatures};
+use crate::x509::facts::is_ca;
 use crate::x509::name_syntax::dns_name_syntax_ok;
 use crate::x509::text::{describe_name, oid_name, openssl_time};
 use crate::x509::verify::{self, is_self_signed};
@@ -71,14 +73,103 @@ impl Purpose {
     }
 }
 
+/// A rule of the chain verdict, as JS and `inspect --json` name it (kebab-case).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ChainRule {
+    MissingIssuer,
+    Root,
+    Signature,
+    Validity,
+    BasicConstraints,
+    KeyUsage,
+    Pathlen,
+    Eku,
+    NameConstraints,
+    AkiSki,
+    CriticalExtension,
+    Criticality,
+    DuplicateExtension,
+    Extension,
+    Serial,
+    Names,
+    SubjectAltName,
+    Depth,
+    Encoding,
+    Path,
+}
+
+impl ChainRule {
+    /// Every rule, for the check that the TypeScript union lists the same.
+    pub const ALL: [ChainRule; 20] = [
+        Self::MissingIssuer,
+        Self::Root,
+        Self::Signature,
+        Self::Validity,
+        Self::BasicConstraints,
+        Self::KeyUsage,
+        Self::Pathlen,
+        Self::Eku,
+        Self::NameConstraints,
+        Self::AkiSki,
+        Self::CriticalExtension,
+        Self::Criticality,
+        Self::DuplicateExtension,
+        Self::Extension,
+        Self::Serial,
+        Self::Names,
+        Self::SubjectAltName,
+        Self::Depth,
+        Self::Encoding,
+        Self::Path,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::MissingIssuer => "missing-issuer",
+            Self::Root => "root",
+            Self::Signature => "signature",
+            Self::Validity => "validity",
+            Self::BasicConstraints => "basic-constraints",
+            Self::KeyUsage => "key-usage",
+            Self::Pathlen => "pathlen",
+            Self::Eku => "eku",
+            Self::NameConstraints => "name-constraints",
+            Self::AkiSki => "aki-ski",
+            Self::CriticalExtension => "critical-extension",
+            Self::Criticality => "criticality",
+            Self::DuplicateExtension => "duplicate-extension",
+            Self::Extension => "extension",
+            Self::Serial => "serial",
+            Self::Names => "names",
+            Self::SubjectAltName => "subject-alt-name",
+            Self::Depth => "depth",
+            Self::Encoding => "encoding",
+            Self::Path => "path",
+        }
+    }
+
+    /// Whether a TLS server refuses the chain for it. The others are RFC
+    /// 5280's profile rules (identifiers, serials, names, criticality of
+    /// informational extensions) that OpenSSL, rustls and Azure's endpoints
+    /// don't enforce: worth fixing, but the device still connects.
+    pub fn server_refuses(self) -> bool {
+        !matches!(self, Self::AkiSki | Self::Serial | Self::Names | Self::SubjectAltName | Self::Criticality)
+    }
+}
+
+impl Serialize for ChainRule {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// One broken rule of the chain verdict, on a link or a certificate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChainProblem {
-    /// The rule that fails: `missing-issuer`, `root`, `signature`, `validity`,
-    /// `basic-constraints`, `key-usage`, `pathlen`, `eku`, `name-constraints`,
-    /// `aki-ski`, `critical-extension`, `criticality`, `duplicate-extension`,
-    /// `extension`, `serial`, `names`, `subject-alt-name`, `depth`, `encoding`, `path`.
-    pub rule: &'static str,
+    /// The rule that fails.
+    pub rule: ChainRule,
     /// 1-based numbers of the certificates concerned (in the order given):
     /// `[child, issuer]` for a link, one number for a single certificate.
     pub certificates: Vec<usize>,
@@ -86,6 +177,7 @@ pub struct ChainProblem {
     pub message: String,
 }
 
+/// The chain verdict: the path a TLS server builds and every rule it breaks.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChainReport {
@@ -106,6 +198,9 @@ pub struct ChainQuestion<'a> {
     pub trusted: &'a [usize],
     pub now_unix: u64,
     pub purpose: Purpose,
+    /// Index of the CA uploaded to Azure, when it is not one of the files
+    /// sent: messages name it "the uploaded CA" rather than by number.
+    pub uploaded_ca: Option<usize>,
 }
 
 /// webpki's limit: at most 6 CA certificates between the leaf and the root.
@@ -130,15 +225,15 @@ pub fn judge_bundle(certificates: &[&[u8]], now_unix: u64) -> ChainReport {
         .unwrap_or(0);
     let trusted: Vec<usize> =
         (0..certificates.len()).filter(|&i| parsed[i].as_ref().is_some_and(|c| is_self_signed(c, certificates[i]))).collect();
-    judge(&ChainQuestion { certificates, leaf, trusted: &trusted, now_unix, purpose: Purpose::Device })
+    judge(&ChainQuestion { certificates, leaf, trusted: &trusted, now_unix, purpose: Purpose::Device, uploaded_ca: None })
 }
 
 /// The verdict on `question`.
 pub fn judge(question: &ChainQuestion<'_>) -> ChainReport {
-    let held = Held::read(question.certificates);
+    let held = Held::read(question.certificates, question.uploaded_ca);
     let Some(leaf) = held.get(question.leaf) else {
         let message = format!("certificate {} can't be read as an X.509 certificate, so no path can start from it.", question.leaf + 1);
-        let problems = vec![ChainProblem { rule: "encoding", certificates: vec![question.leaf + 1], message: message.clone() }];
+        let problems = vec![ChainProblem { rule: ChainRule::Encoding, certificates: vec![question.leaf + 1], message: message.clone() }];
         return ChainReport { ok: false, summary: message, problems, path: vec![question.leaf + 1] };
     };
     let by_webpki = webpki_applies(leaf).then(|| webpki_path(question));
@@ -170,6 +265,7 @@ struct Held<'a> {
     ders: &'a [&'a [u8]],
     parsed: Vec<Option<Certificate>>,
     signatures: RefCell<BTreeMap<(usize, usize), bool>>,
+    uploaded_ca: Option<usize>,
 }
 
 /// As webpki bounds its path building: at most 100 signature checks, so a
@@ -177,9 +273,9 @@ struct Held<'a> {
 const MOST_SIGNATURE_CHECKS: usize = 100;
 
 impl<'a> Held<'a> {
-    fn read(ders: &'a [&'a [u8]]) -> Self {
+    fn read(ders: &'a [&'a [u8]], uploaded_ca: Option<usize>) -> Self {
         let parsed = ders.iter().map(|der| Certificate::from_der(der).ok()).collect();
-        Self { ders, parsed, signatures: RefCell::new(BTreeMap::new()) }
+        Self { ders, parsed, signatures: RefCell::new(BTreeMap::new()), uploaded_ca }
     }
 
     fn get(&self, i: usize) -> Option<&Certificate> {
@@ -187,16 +283,7 @@ impl<'a> Held<'a> {
     }
 
     fn label(&self, i: usize) -> String {
-        match self.get(i) {
-            Some(c) => {
-                // A subject of thousands of attributes (limbo's denial-of-service cases) is named by its start.
-                let name = describe_name(c.tbs_certificate().subject());
-                let short: String = name.chars().take(120).collect();
-                let more = if short.len() < name.len() { "…" } else { "" };
-                format!("certificate {} ({short}{more})", i + 1)
-            }
-            None => format!("certificate {}", i + 1),
-        }
+        certificate_label(i, self.get(i), self.uploaded_ca == Some(i))
     }
 
     /// `child`'s signature verifies with `issuer`'s key, over `child`'s bytes
@@ -214,6 +301,22 @@ impl<'a> Held<'a> {
             .is_some_and(|i| verify::verify_certificate(self.ders[child], i.tbs_certificate().subject_public_key_info()).is_ok());
         checked.insert((child, issuer), good);
         good
+    }
+}
+
+/// How the verdict and the preflight name certificate `i` (0-based, in the
+/// order given): `certificate 2 (CN = …)`, or `the uploaded CA (CN = …)`.
+pub fn certificate_label(i: usize, certificate: Option<&Certificate>, uploaded: bool) -> String {
+    let number = if uploaded { "the uploaded CA".to_string() } else { format!("certificate {}", i + 1) };
+    match certificate {
+        Some(c) => {
+            // A subject of thousands of attributes (limbo's denial-of-service cases) is named by its start.
+            let name = describe_name(c.tbs_certificate().subject());
+            let short: String = name.chars().take(120).collect();
+            let more = if short.len() < name.len() { "…" } else { "" };
+            format!("{number} ({short}{more})")
+        }
+        None => number,
     }
 }
 
@@ -330,10 +433,6 @@ fn basic_constraints(certificate: &Certificate) -> Option<BasicConstraints> {
     extension::<BasicConstraints>(certificate, ID_CE_BASIC_CONSTRAINTS).map(|(_, b)| b)
 }
 
-fn is_ca(certificate: &Certificate) -> bool {
-    basic_constraints(certificate).is_some_and(|b| b.ca)
-}
-
 fn self_issued(certificate: &Certificate) -> bool {
     certificate.tbs_certificate().subject() == certificate.tbs_certificate().issuer()
 }
@@ -386,7 +485,7 @@ impl Judged<'_> {
         if intermediates > MOST_INTERMEDIATES {
             let leaf = self.held.label(self.path[0]);
             problems.push(ChainProblem {
-                rule: "depth",
+                rule: ChainRule::Depth,
                 certificates: self.path.iter().map(|i| i + 1).collect(),
                 message: format!(
                     "The path from {leaf} has {intermediates} CA certificates between the leaf and the root; TLS servers (rustls-webpki) stop at {MOST_INTERMEDIATES}."
@@ -401,7 +500,7 @@ impl Judged<'_> {
         let index = self.path[k];
         let Some(certificate) = self.held.get(index) else { return };
         let label = self.held.label(index);
-        let mut fail = |rule: &'static str, why: String| {
+        let mut fail = |rule: ChainRule, why: String| {
             problems.push(ChainProblem { rule, certificates: vec![index + 1], message: format!("{label} {why}") })
         };
         let tbs = certificate.tbs_certificate();
@@ -410,80 +509,89 @@ impl Judged<'_> {
         let not_before = tbs.validity().not_before.to_unix_duration().as_secs();
         let not_after = tbs.validity().not_after.to_unix_duration().as_secs();
         if now > not_after {
-            fail("validity", format!("expired on {}.", openssl_time(not_after)));
+            fail(ChainRule::Validity, format!("expired on {}.", openssl_time(not_after)));
         } else if now < not_before {
-            fail("validity", format!("is not valid until {}.", openssl_time(not_before)));
+            fail(ChainRule::Validity, format!("is not valid until {}.", openssl_time(not_before)));
         }
         let serial = tbs.serial_number().as_bytes();
         let magnitude = serial.strip_prefix(&[0]).unwrap_or(serial);
         if serial.first().is_some_and(|b| b & 0x80 != 0) {
-            fail("serial", "has a negative serial number; RFC 5280 §4.1.2.2 requires a positive one.".into());
+            fail(ChainRule::Serial, "has a negative serial number; RFC 5280 §4.1.2.2 requires a positive one.".into());
         } else if magnitude.iter().all(|b| *b == 0) {
-            fail("serial", "has serial number 0; RFC 5280 §4.1.2.2 requires a positive one.".into());
+            fail(ChainRule::Serial, "has serial number 0; RFC 5280 §4.1.2.2 requires a positive one.".into());
         } else if magnitude.len() > 20 {
-            fail("serial", format!("has a {}-octet serial number; RFC 5280 §4.1.2.2 allows at most 20.", magnitude.len()));
+            fail(ChainRule::Serial, format!("has a {}-octet serial number; RFC 5280 §4.1.2.2 allows at most 20.", magnitude.len()));
         }
         if empty_name(tbs.issuer()) {
-            fail("names", "has an empty issuer name; RFC 5280 §4.1.2.4 requires one.".into());
+            fail(ChainRule::Names, "has an empty issuer name; RFC 5280 §4.1.2.4 requires one.".into());
         }
         let ca = is_ca(certificate);
         if ca && empty_name(tbs.subject()) {
-            fail("names", "is a CA with an empty subject name; RFC 5280 §4.1.2.6 requires one.".into());
+            fail(ChainRule::Names, "is a CA with an empty subject name; RFC 5280 §4.1.2.6 requires one.".into());
         }
         let list = extensions(certificate);
         for (i, ext) in list.iter().enumerate() {
             if list[..i].iter().any(|e| e.extn_id == ext.extn_id) {
-                fail("duplicate-extension", format!("has the {} extension twice; RFC 5280 §4.2 allows each once.", oid_name(&ext.extn_id)));
+                fail(
+                    ChainRule::DuplicateExtension,
+                    format!("has the {} extension twice; RFC 5280 §4.2 allows each once.", oid_name(&ext.extn_id)),
+                );
                 continue;
             }
             if let Err(why) = decodes(ext) {
-                fail("extension", format!("has a {} extension that can't be read ({why}).", oid_name(&ext.extn_id)));
+                fail(ChainRule::Extension, format!("has a {} extension that can't be read ({why}).", oid_name(&ext.extn_id)));
             }
             let name = oid_name(&ext.extn_id);
             let must_not_be_critical = [ID_CE_AUTHORITY_KEY_IDENTIFIER, ID_CE_SUBJECT_KEY_IDENTIFIER, ID_PE_AUTHORITY_INFO_ACCESS];
             if ext.critical && must_not_be_critical.contains(&ext.extn_id) {
-                fail("criticality", format!("marks its {name} extension critical; RFC 5280 requires it non-critical."));
+                fail(ChainRule::Criticality, format!("marks its {name} extension critical; RFC 5280 requires it non-critical."));
             } else if ext.critical && !UNDERSTOOD.contains(&ext.extn_id) && !must_not_be_critical.contains(&ext.extn_id) {
                 fail(
-                    "critical-extension",
+                    ChainRule::CriticalExtension,
                     format!(
                         "has a critical extension a TLS server does not understand ({name}), so it must refuse the certificate (RFC 5280 §4.2)."
                     ),
                 );
             } else if !ext.critical && [ID_CE_NAME_CONSTRAINTS, ID_CE_POLICY_CONSTRAINTS].contains(&ext.extn_id) {
-                fail("criticality", format!("marks its {name} extension non-critical; RFC 5280 requires it critical."));
+                fail(ChainRule::Criticality, format!("marks its {name} extension non-critical; RFC 5280 requires it critical."));
             } else if !ext.critical && ext.extn_id == ID_CE_BASIC_CONSTRAINTS && ca {
-                fail("criticality", "is a CA whose basicConstraints is not critical; RFC 5280 §4.2.1.9 requires it critical.".into());
+                fail(
+                    ChainRule::Criticality,
+                    "is a CA whose basicConstraints is not critical; RFC 5280 §4.2.1.9 requires it critical.".into(),
+                );
             }
         }
         if !ca && list.iter().any(|e| e.extn_id == ID_CE_NAME_CONSTRAINTS) {
-            fail("name-constraints", "has nameConstraints but is not a CA; RFC 5280 §4.2.1.10 allows them only in CA certificates.".into());
+            fail(
+                ChainRule::NameConstraints,
+                "has nameConstraints but is not a CA; RFC 5280 §4.2.1.10 allows them only in CA certificates.".into(),
+            );
         }
         let usage = extension::<KeyUsageExtension>(certificate, ID_CE_KEY_USAGE).map(|(_, u)| u);
         if !ca && usage.is_some_and(|u| u.0.contains(KeyUsages::KeyCertSign)) {
-            fail("key-usage", "asserts keyCertSign without basicConstraints CA:TRUE; RFC 5280 §4.2.1.3 forbids that.".into());
+            fail(ChainRule::KeyUsage, "asserts keyCertSign without basicConstraints CA:TRUE; RFC 5280 §4.2.1.3 forbids that.".into());
         }
         let san = extension::<SubjectAltName>(certificate, ID_CE_SUBJECT_ALT_NAME);
         if empty_name(tbs.subject()) && !san.as_ref().is_some_and(|(critical, _)| *critical) {
-            fail("subject-alt-name", "has an empty subject without a critical subjectAltName (RFC 5280 §4.2.1.6).".into());
+            fail(ChainRule::SubjectAltName, "has an empty subject without a critical subjectAltName (RFC 5280 §4.2.1.6).".into());
         }
         for name in san.iter().flat_map(|(_, s)| s.0.iter()) {
             match name {
                 GeneralName::DnsName(dns) if !dns_name_syntax_ok(dns.as_str()) => {
                     fail(
-                        "subject-alt-name",
+                        ChainRule::SubjectAltName,
                         format!("has the DNS name \"{}\", which is not a host name (RFC 5280 §4.2.1.6).", dns.as_str()),
                     );
                 }
                 GeneralName::IpAddress(ip) if !matches!(ip.as_bytes().len(), 4 | 16) => {
                     fail(
-                        "subject-alt-name",
+                        ChainRule::SubjectAltName,
                         format!("has an IP address of {} octets; RFC 5280 §4.2.1.6 allows 4 or 16.", ip.as_bytes().len()),
                     );
                 }
                 GeneralName::Rfc822Name(mail) if !mailbox_syntax_ok(mail.as_str()) => {
                     fail(
-                        "subject-alt-name",
+                        ChainRule::SubjectAltName,
                         format!("has the email address \"{}\", which is not a mailbox (RFC 5280 §4.2.1.6).", mail.as_str()),
                     );
                 }
@@ -493,14 +601,14 @@ impl Judged<'_> {
         if let Some((_, eku)) = extension::<ExtendedKeyUsage>(certificate, ID_CE_EXT_KEY_USAGE) {
             let wanted = self.question.purpose.key_purpose();
             if eku.0.is_empty() {
-                fail("eku", "has an empty extendedKeyUsage; RFC 5280 §4.2.1.12 requires at least one purpose.".into());
+                fail(ChainRule::Eku, "has an empty extendedKeyUsage; RFC 5280 §4.2.1.12 requires at least one purpose.".into());
             } else if !anchor && !eku.0.contains(&wanted) {
                 let what = if k == 0 { "the certificate" } else { "the certificates below this CA" };
                 fail(
-                    "eku",
+                    ChainRule::Eku,
                     format!(
                         "has extendedKeyUsage {} without {}, so {what} can't be used for TLS {} authentication.",
-                        eku.0.iter().map(oid_name).collect::<Vec<_>>().join(", "),
+                        eku.0.iter().map(extended_key_usage_name).collect::<Vec<_>>().join(", "),
                         self.question.purpose.name(),
                         if self.question.purpose == Purpose::Device { "client" } else { "server" }
                     ),
@@ -517,17 +625,17 @@ impl Judged<'_> {
         if let (true, Some(Some(aki)), Some(ski)) = (self_signed, aki.as_ref().map(|(_, a)| a.key_identifier.as_ref()), &own_ski)
             && aki.as_bytes() != ski.as_bytes()
         {
-            fail("aki-ski", "is self-signed, but its Authority Key Identifier is not its own Subject Key Identifier.".into());
+            fail(ChainRule::AkiSki, "is self-signed, but its Authority Key Identifier is not its own Subject Key Identifier.".into());
         }
         if !self_signed && aki.is_none_or(|(_, a)| a.key_identifier.is_none()) {
             fail(
-                "aki-ski",
+                ChainRule::AkiSki,
                 "has no Authority Key Identifier (keyIdentifier); RFC 5280 §4.2.1.1 requires one in every certificate not self-signed."
                     .into(),
             );
         }
         if ca && !list.iter().any(|e| e.extn_id == ID_CE_SUBJECT_KEY_IDENTIFIER) {
-            fail("aki-ski", "is a CA without a Subject Key Identifier; RFC 5280 §4.2.1.2 requires one.".into());
+            fail(ChainRule::AkiSki, "is a CA without a Subject Key Identifier; RFC 5280 §4.2.1.2 requires one.".into());
         }
     }
 
@@ -537,7 +645,7 @@ impl Judged<'_> {
         let (Some(child), Some(issuer)) = (self.held.get(child_index), self.held.get(issuer_index)) else { return };
         let link = self.link(k);
         let (c, i) = (child_index + 1, issuer_index + 1);
-        let mut fail = |rule: &'static str, why: String| {
+        let mut fail = |rule: ChainRule, why: String| {
             problems.push(ChainProblem { rule, certificates: vec![c, i], message: format!("{link}: {why}") })
         };
         let child_aki = extension::<AuthorityKeyIdentifier>(child, ID_CE_AUTHORITY_KEY_IDENTIFIER).and_then(|(_, a)| a.key_identifier);
@@ -546,12 +654,12 @@ impl Judged<'_> {
             && aki.as_bytes() != ski.as_bytes()
         {
             fail(
-                "aki-ski",
+                ChainRule::AkiSki,
                 format!("the Authority Key Identifier of certificate {c} is not the Subject Key Identifier of certificate {i}."),
             );
         }
         if let Err(problem) = verify::verify_certificate(self.held.ders[child_index], issuer.tbs_certificate().subject_public_key_info()) {
-            fail("signature", format!("the signature of certificate {c}: {}.", problem.describe()));
+            fail(ChainRule::Signature, format!("the signature of certificate {c}: {}.", problem.describe()));
         }
         let anchor = k + 2 == self.path.len() && self.reaches_trust();
         let v1_anchor = anchor && issuer.tbs_certificate().version() == Version::V1;
@@ -562,7 +670,7 @@ impl Judged<'_> {
                     let below = self.path[1..=k].iter().filter(|&&j| self.held.get(j).is_some_and(|x| !self_issued(x))).count();
                     if below > usize::from(limit) {
                         fail(
-                            "pathlen",
+                            ChainRule::Pathlen,
                             format!("certificate {i} allows pathLenConstraint {limit} CA certificates below it, but {below} follow."),
                         );
                     }
@@ -570,13 +678,13 @@ impl Judged<'_> {
             }
             _ if v1_anchor => {}
             _ => fail(
-                "basic-constraints",
+                ChainRule::BasicConstraints,
                 format!("certificate {i} is not a CA (basicConstraints CA:TRUE is missing), so it can't issue certificates."),
             ),
         }
         let usage = extension::<KeyUsageExtension>(issuer, ID_CE_KEY_USAGE).map(|(_, u)| u);
         if usage.is_some_and(|u| !u.0.contains(KeyUsages::KeyCertSign)) {
-            fail("key-usage", format!("the keyUsage of certificate {i} lacks keyCertSign, so it may not sign certificates."));
+            fail(ChainRule::KeyUsage, format!("the keyUsage of certificate {i} lacks keyCertSign, so it may not sign certificates."));
         }
     }
 
@@ -590,7 +698,7 @@ impl Judged<'_> {
             let ca_label = self.held.label(ca_index);
             if let Some(why) = name_constraints::malformed(&constraints) {
                 problems.push(ChainProblem {
-                    rule: "name-constraints",
+                    rule: ChainRule::NameConstraints,
                     certificates: vec![ca_index + 1],
                     message: format!("{ca_label} has name constraints no server can apply: {why}."),
                 });
@@ -603,7 +711,7 @@ impl Judged<'_> {
                 }
                 if let Some(why) = name_constraints::first_violation(&constraints, certificate, &mut comparisons) {
                     problems.push(ChainProblem {
-                        rule: "name-constraints",
+                        rule: ChainRule::NameConstraints,
                         certificates: vec![below + 1, ca_index + 1],
                         message: format!(
                             "{} under {ca_label}: {why} of the nameConstraints of certificate {}.",
@@ -628,19 +736,19 @@ impl Judged<'_> {
         let problem = |rule, message| ChainProblem { rule, certificates: vec![top + 1], message };
         if self_issued(certificate) {
             problems.push(if is_self_signed(certificate, self.held.ders[top]) {
-                problem("root", format!("{label} is a self-signed root the server does not trust."))
+                problem(ChainRule::Root, format!("{label} is a self-signed root the server does not trust."))
             } else {
-                problem("signature", format!("{label}: the root's self-signature does not verify."))
+                problem(ChainRule::Signature, format!("{label}: the root's self-signature does not verify."))
             });
         } else if self.question.trusted.is_empty() {
             problems.push(problem(
-                "root",
+                ChainRule::Root,
                 format!("The path ends at {label}, which is issued by {issuer}: the certificates above it, up to the self-signed root, are missing."),
             ));
         } else {
             let roots = self.question.trusted.iter().map(|&i| self.held.label(i)).collect::<Vec<_>>().join(", ");
             problems.push(problem(
-                "missing-issuer",
+                ChainRule::MissingIssuer,
                 format!("{label} is issued by {issuer}, whose certificate is missing (the root given is {roots}): add it, and any above it up to the root."),
             ));
         }
@@ -666,34 +774,40 @@ impl Judged<'_> {
                 } else {
                     format!("the name constraints of {names} are malformed")
                 };
-                ("name-constraints", numbers, why)
+                (ChainRule::NameConstraints, numbers, why)
             }
-            E::UnknownIssuer => ("missing-issuer", everyone, format!("no path leads from {leaf} to a trusted root")),
+            E::UnknownIssuer => (ChainRule::MissingIssuer, everyone, format!("no path leads from {leaf} to a trusted root")),
             E::CertExpired { .. } | E::CertNotValidYet { .. } | E::InvalidCertValidity => {
-                ("validity", everyone, format!("a certificate on the path from {leaf} is outside its validity"))
+                (ChainRule::Validity, everyone, format!("a certificate on the path from {leaf} is outside its validity"))
             }
             E::InvalidSignatureForPublicKey
             | E::UnsupportedSignatureAlgorithmContext(_)
             | E::UnsupportedSignatureAlgorithmForPublicKeyContext(_)
             | E::SignatureAlgorithmMismatch => (
-                "signature",
+                ChainRule::Signature,
                 everyone,
                 format!("a signature on the path from {leaf} does not verify, or its algorithm is not one a server accepts"),
             ),
             E::EndEntityUsedAsCa | E::CaUsedAsEndEntity => {
-                ("basic-constraints", everyone, "a certificate is used against its basicConstraints".into())
+                (ChainRule::BasicConstraints, everyone, "a certificate is used against its basicConstraints".into())
             }
-            E::PathLenConstraintViolated => ("pathlen", everyone, "a pathLenConstraint on the path is exceeded".into()),
+            E::PathLenConstraintViolated => (ChainRule::Pathlen, everyone, "a pathLenConstraint on the path is exceeded".into()),
             E::RequiredEkuNotFoundContext(_) | E::EmptyEkuExtension => {
-                ("eku", everyone, format!("a certificate's extendedKeyUsage on the path lacks {}", self.question.purpose.name()))
+                (ChainRule::Eku, everyone, format!("a certificate's extendedKeyUsage on the path lacks {}", self.question.purpose.name()))
             }
-            E::UnsupportedCriticalExtension => {
-                ("critical-extension", everyone, "a certificate on the path has a critical extension the server does not understand".into())
+            E::UnsupportedCriticalExtension => (
+                ChainRule::CriticalExtension,
+                everyone,
+                "a certificate on the path has a critical extension the server does not understand".into(),
+            ),
+            E::MaximumPathDepthExceeded => {
+                (ChainRule::Depth, everyone, format!("the path has more than {MOST_INTERMEDIATES} CA certificates"))
             }
-            E::MaximumPathDepthExceeded => ("depth", everyone, format!("the path has more than {MOST_INTERMEDIATES} CA certificates")),
-            E::MaximumSignatureChecksExceeded | E::MaximumPathBuildCallsExceeded | E::MaximumNameConstraintComparisonsExceeded => {
-                ("path", everyone, "building the path takes more work than a server allows (too many candidate issuers or names)".into())
-            }
+            E::MaximumSignatureChecksExceeded | E::MaximumPathBuildCallsExceeded | E::MaximumNameConstraintComparisonsExceeded => (
+                ChainRule::Path,
+                everyone,
+                "building the path takes more work than a server allows (too many candidate issuers or names)".into(),
+            ),
             E::UnsupportedCertVersion
             | E::BadDer
             | E::BadDerTime
@@ -702,8 +816,10 @@ impl Judged<'_> {
             | E::MalformedExtensions
             | E::InvalidSerialNumber
             | E::MalformedDnsIdentifier
-            | E::UnsupportedNameType => ("encoding", everyone, "a certificate on the path is not encoded as RFC 5280 requires".into()),
-            _ => ("path", everyone, "the path is refused".into()),
+            | E::UnsupportedNameType => {
+                (ChainRule::Encoding, everyone, "a certificate on the path is not encoded as RFC 5280 requires".into())
+            }
+            _ => (ChainRule::Path, everyone, "the path is refused".into()),
         };
         ChainProblem {
             rule,

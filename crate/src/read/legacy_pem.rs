@@ -10,9 +10,10 @@ use cbc::cipher::{BlockCipherDecrypt, BlockModeDecrypt, KeyInit, KeyIvInit, bloc
 use md5::{Digest, Md5};
 use zeroize::Zeroizing;
 
-use crate::ca_tools::budget::ReadBudget;
-use crate::ca_tools::pem_file::PemBlock;
 use crate::error::{Result, StudioError};
+use crate::read::budget::ReadBudget;
+use crate::read::pem_file::PemBlock;
+use crate::x509::oid::PKCS12_PBE_IDS;
 
 /// The DEK-Info ciphers OpenSSL writes for keys, all in CBC mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,13 +83,10 @@ pub fn decrypt(file_name: &str, block: &PemBlock, password: &str) -> Result<Zero
     der.ok_or_else(wrong)
 }
 
-/// pkcs-12PbeIds (RFC 7292): every PKCS#12 PBE is one arc below it.
-const PKCS12_PBE_IDS: const_oid::ObjectIdentifier = const_oid::ObjectIdentifier::new_unwrap("1.2.840.113549.1.12.1");
-
 /// Decrypts an `ENCRYPTED PRIVATE KEY` under a PKCS#12 PBE to its PKCS#8
 /// DER; `None` when the block uses another scheme (PBES2 is pkcs8's job).
 pub fn decrypt_pkcs12_pbe(file_name: &str, der: &[u8], password: Option<&str>, budget: &ReadBudget) -> Option<Result<Zeroizing<Vec<u8>>>> {
-    use crate::ca_tools::pfx_read::{self, PfxReadError};
+    use crate::read::pfx_read::{self, PfxReadError};
     use der::Decode;
     let info = pkcs12::pbe_params::EncryptedPrivateKeyInfo::from_der(der).ok()?;
     let scheme = &info.encryption_algorithm;

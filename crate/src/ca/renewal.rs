@@ -2,19 +2,19 @@
 //! drops (with their keys, when they have them), the CA itself, and a
 //! rollover to a new root.
 
-use crate::ca_tools::holdings::Holdings;
-use crate::ca_tools::import::ImportedCa;
-use crate::ca_tools::material::Material;
-use crate::ca_tools::pem_file::InputFile;
+use crate::ca::import::ImportedCa;
 use crate::error::{Result, StudioError};
 use crate::make::chain::ChainSpec;
 use crate::make::renewal::{OldCertificate, RenewalSpec, RenewedCa, RenewedDevices};
 use crate::make::rollover::{OldRoot, Rollover};
 use crate::output::layout;
+use crate::read::holdings::Holdings;
+use crate::read::material::Material;
+use crate::read::pem_file::InputFile;
 use crate::rules::validity::ValidityBounds;
 use crate::x509::facts::{certificate_der, common_name_of, thumbprint_sha1};
 use crate::x509::issue::Issuer;
-use x509_cert::Certificate;
+use crate::x509::read_certificate::ReadCertificate;
 
 /// Renews device certificates under `ca`: those of `certificates` (loose
 /// files, or a studio ZIP with every device in it) whose SHA-1 thumbprints
@@ -56,11 +56,12 @@ pub fn renew_ca(
     let renewed = RenewedCa::renew(&ca.issuer, ca.is_root(), parent, validity_days, bounds, now_unix)?;
     let again = ImportedCa {
         issuer: Issuer { certificate: renewed.issuer.certificate.clone(), key: ca.issuer.key.clone() },
+        as_read: ReadCertificate {
+            certificate: renewed.issuer.certificate.clone(),
+            der: certificate_der(&renewed.issuer.certificate)?,
+            file: "renewed".into(),
+        },
         chain: ca.chain.clone(),
-        ders_as_read: std::iter::once(certificate_der(&renewed.issuer.certificate)?)
-            .chain(ca.ders_as_read.iter().skip(1).cloned())
-            .collect(),
-        certificate_file: "renewed".into(),
         key_file: ca.key_file.clone(),
     };
     Ok((renewed, again))
@@ -73,29 +74,29 @@ pub fn make_rollover(old: Option<&ImportedCa>, spec: ChainSpec, now_unix: u64) -
     let old_root = old
         .map(|ca| {
             let chain = ca.chain_to_root(&[])?;
-            let root = chain.last().unwrap_or(&ca.issuer.certificate);
+            let root = chain.last().map_or(&ca.issuer.certificate, |c| &c.certificate);
             Ok::<_, StudioError>(OldRoot { common_name: common_name_of(root).unwrap_or_default(), thumbprint_sha1: thumbprint_sha1(root)? })
         })
         .transpose()?;
     let rollover = Rollover::build(spec, old_root, None, now_unix)?;
     let chain = &rollover.chain;
     let issuers = std::iter::once(&chain.root).chain(chain.intermediates.iter().map(|(issuer, _)| issuer));
-    let mut above: Vec<Certificate> = Vec::new();
+    let mut above: Vec<ReadCertificate> = Vec::new();
     let mut cas = Vec::new();
     for (index, issuer) in issuers.enumerate() {
         let stem = if index == 0 { layout::ROOT_STEM.to_string() } else { layout::intermediate_stem(index - 1, chain.intermediates.len()) };
-        let mut ders_as_read = vec![certificate_der(&issuer.certificate)?];
-        for certificate in &above {
-            ders_as_read.push(certificate_der(certificate)?);
-        }
+        let as_read = ReadCertificate {
+            certificate: issuer.certificate.clone(),
+            der: certificate_der(&issuer.certificate)?,
+            file: layout::cert(&stem),
+        };
         cas.push(ImportedCa {
             issuer: Issuer { certificate: issuer.certificate.clone(), key: issuer.key.clone() },
+            as_read: as_read.clone(),
             chain: above.clone(),
-            ders_as_read,
-            certificate_file: layout::cert(&stem),
             key_file: layout::key(&stem),
         });
-        above.insert(0, issuer.certificate.clone());
+        above.insert(0, as_read);
     }
     Ok((rollover, cas))
 }

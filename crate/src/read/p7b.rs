@@ -2,12 +2,10 @@
 //! and `openssl crl2pkcs7 -nocrl` writes one: a SignedData without signers
 //! whose `certificates` field holds the chain.
 
+use crate::x509::oid::ID_SIGNED_DATA;
 use cms::content_info::ContentInfo;
-use const_oid::ObjectIdentifier;
 use der::asn1::{Any, AnyRef};
 use der::{Decode, Encode, Reader, SliceReader, Tag, TagNumber, Tagged};
-
-const ID_SIGNED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.2");
 
 /// Whether `der` is a PKCS#7 / CMS SignedData.
 pub fn is_p7b(der: &[u8]) -> bool {

@@ -1,6 +1,5 @@
-//! Inspect: what `openssl x509 -text` (and `req -text`, `pkey -text`) shows
-//! about certificates, CSRs and keys, in OpenSSL's own words and formats so
-//! a person can compare the two side by side. Bundles get a chain check.
+//! Each certificate, CSR, key and extension described as `openssl x509
+//! -text` prints it.
 
 use const_oid::ObjectIdentifier;
 use der::asn1::{AnyRef, Ia5String, OctetString};
@@ -17,28 +16,12 @@ use x509_cert::ext::pkix::{
 };
 use x509_cert::request::CertReq;
 
-use crate::ca_tools::chain_verdict::{ChainReport, judge_bundle};
-use crate::ca_tools::early_time::{self, shown_date};
-use crate::ca_tools::material::{Material, RSASSA_PSS, public_key_matches};
-use crate::ca_tools::pem_file::InputFile;
-use crate::error::Result;
+use crate::read::early_time::{self, shown_date};
+use crate::read::material::public_key_matches;
 use crate::x509::facts::{thumbprint_sha1_of_der, thumbprint_sha256_of_der};
+use crate::x509::oid::{EXTENSION_REQUEST, ID_EC_PUBLIC_KEY, RSA_ENCRYPTION, RSASSA_PSS};
 use crate::x509::text::{attribute_name, describe_name, oid_name, oneline_name, string_value};
 use crate::x509::verify::{self, is_self_signed};
-
-/// Everything the dropped files hold, described.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Inspection {
-    pub certificates: Vec<CertificateDescription>,
-    pub requests: Vec<RequestDescription>,
-    pub keys: Vec<KeyDescription>,
-    /// The chain verdict on the certificates given (two or more), as a TLS
-    /// server judges a device's chain: the path built from them in any order.
-    pub chain: Option<ChainReport>,
-    /// The parts the studio can't read or use, one sentence each, naming its file.
-    pub unreadable: Vec<String>,
-}
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -134,28 +117,6 @@ pub struct KeyDescription {
     pub match_summary: String,
 }
 
-/// Describes every certificate, CSR and key in the files; checks the chain
-/// when there are two or more certificates.
-pub fn inspect(files: &[InputFile<'_>], password: Option<&str>, now_unix: u64) -> Result<Inspection> {
-    let material = Material::read(files, password)?;
-    let certificates: Vec<CertificateDescription> =
-        material.certificates.iter().map(|c| describe_certificate(&c.file, &c.item, &c.der, now_unix)).collect();
-    let requests = material.requests.iter().map(|r| describe_request(&r.file, &r.item, &r.der)).collect();
-    let held: Vec<&Certificate> = material.certificates.iter().map(|c| &c.item).collect();
-    let keys = material
-        .keys
-        .iter()
-        .map(|k| describe_key(&k.file, k.item.public_key_info().ok().as_ref(), k.item.algorithm().label(), &held))
-        .chain(material.show_only_keys.iter().map(|k| describe_key(&k.file, Some(&k.item), "", &held)))
-        .collect();
-    let chain = (material.certificates.len() >= 2).then(|| {
-        let ders: Vec<&[u8]> = material.certificates.iter().map(|c| c.der.as_slice()).collect();
-        judge_bundle(&ders, now_unix)
-    });
-    let unreadable = material.unreadable.into_iter().map(|problem| problem.message).collect();
-    Ok(Inspection { certificates, requests, keys, chain, unreadable })
-}
-
 /// `der` is the certificate as read: its thumbprints are over those bytes.
 pub fn describe_certificate(file: &str, certificate: &Certificate, der: &[u8], now_unix: u64) -> CertificateDescription {
     let tbs = certificate.tbs_certificate();
@@ -185,9 +146,6 @@ pub fn describe_certificate(file: &str, certificate: &Certificate, der: &[u8], n
         valid_now: (not_before..=not_after).contains(&(now_unix as i64)),
     }
 }
-
-/// extensionRequest (PKCS#9): the extensions a CSR asks for.
-const EXTENSION_REQUEST: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.14");
 
 pub fn requested_extensions(csr: &CertReq) -> Vec<Extension> {
     csr.info
@@ -246,9 +204,6 @@ impl PublicKeyDescription {
         Self { algorithm: algorithm.to_string(), bits: None, curve: None, nist_curve: None, exponent: None, summary: algorithm.to_string() }
     }
 }
-
-const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
-const ID_EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
 
 pub fn describe_public_key(spki: &SubjectPublicKeyInfoOwned) -> PublicKeyDescription {
     let algorithm = oid_name(&spki.algorithm.oid);
@@ -414,7 +369,7 @@ fn key_usage_text(usage: &KeyUsage) -> String {
     names.iter().filter(|(flag, _)| usage.0.contains(*flag)).map(|(_, n)| *n).collect::<Vec<_>>().join(", ")
 }
 
-fn extended_key_usage_name(oid: &ObjectIdentifier) -> String {
+pub fn extended_key_usage_name(oid: &ObjectIdentifier) -> String {
     let name = match oid.to_string().as_str() {
         "1.3.6.1.5.5.7.3.1" => "TLS Web Server Authentication",
         "1.3.6.1.5.5.7.3.2" => "TLS Web Client Authentication",

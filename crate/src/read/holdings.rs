@@ -8,18 +8,16 @@ use std::io::{Cursor, Read};
 
 use der::Decode;
 use x509_cert::Certificate;
-use x509_cert::ext::pkix::BasicConstraints;
 use zeroize::Zeroizing;
 
-use crate::ca_tools::budget::{OverBudget, ReadBudget};
-use crate::ca_tools::early_time;
-use crate::ca_tools::material::{MAX_ZIP_ENTRY_BYTES, Material, ZIP_MAGIC, damaged, key_matches};
-use crate::ca_tools::pem_file::{InputFile, is_pem, pem_blocks};
 use crate::error::{Result, StudioError};
-use crate::make::batch::DEVICES_CSV_HEADER;
-use crate::output::layout::{self, role};
+use crate::output::layout::{self, CertificateRole, DEVICES_CSV_HEADER, role};
 use crate::output::quote;
-use crate::x509::facts::thumbprint_sha1_of_der;
+use crate::read::budget::{OverBudget, ReadBudget};
+use crate::read::early_time;
+use crate::read::material::{MAX_ZIP_ENTRY_BYTES, Material, ZIP_MAGIC, damaged, key_matches};
+use crate::read::pem_file::{InputFile, is_pem, pem_blocks};
+use crate::x509::facts::{is_ca, thumbprint_sha1_of_der};
 use crate::x509::key::PrivateKey;
 use crate::x509::text::visible;
 use crate::x509::verify::is_self_signed;
@@ -38,7 +36,7 @@ pub struct Held {
     /// The first file it came from, e.g. `studio.zip › certs/device-01.cert.pem`.
     pub file: String,
     /// One of [`role`].
-    pub role: &'static str,
+    pub role: CertificateRole,
     /// The file holding its private key, when it is among the files.
     pub key_file: Option<String>,
 }
@@ -69,15 +67,11 @@ pub struct Holdings<'a> {
     by_der: HashMap<Vec<u8>, usize>,
 }
 
-pub fn is_ca(certificate: &Certificate) -> bool {
-    certificate.tbs_certificate().get_extension::<BasicConstraints>().ok().flatten().is_some_and(|(_, b)| b.ca)
-}
-
 /// The role the studio's layout gives a file holding one certificate:
 /// `certs/<stem>.cert.pem` or `certs/<stem>.cer` named as Generate, IoT Edge
 /// or a verification certificate names them. Devices' names are their own
 /// registration IDs, so a device is known by its certificate instead.
-fn role_from_path(path: &str) -> Option<&'static str> {
+fn role_from_path(path: &str) -> Option<CertificateRole> {
     let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
     let stem = name.strip_suffix(".cert.pem").or_else(|| name.strip_suffix(".cer"))?;
     if stem == layout::ROOT_STEM || name == "RootCA.cer" {
@@ -99,7 +93,7 @@ fn role_from_path(path: &str) -> Option<&'static str> {
 
 /// Without a layout name: a self-signed CA is a root, another CA an
 /// intermediate, anything else a device.
-fn role_from_certificate(certificate: &Certificate, der: &[u8]) -> &'static str {
+fn role_from_certificate(certificate: &Certificate, der: &[u8]) -> CertificateRole {
     match (is_ca(certificate), is_ca(certificate) && is_self_signed(certificate, der)) {
         (true, true) => role::ROOT,
         (true, false) => role::INTERMEDIATE,
@@ -161,7 +155,7 @@ impl<'a> Holdings<'a> {
         Ok(holdings)
     }
 
-    fn add(&mut self, der: &[u8], file: &str, named_role: Option<&'static str>) -> std::result::Result<(), der::Error> {
+    fn add(&mut self, der: &[u8], file: &str, named_role: Option<CertificateRole>) -> std::result::Result<(), der::Error> {
         if let Some(&index) = self.by_der.get(der) {
             // A certificate seen in a chain file first gets its role when its own file comes.
             if let (Some(role), Some(held)) = (named_role, self.certificates.get_mut(index)) {

@@ -5,16 +5,16 @@
 use serde::Deserialize;
 use x509_cert::Certificate;
 
-use crate::ca_tools::import::ImportedCa;
-use crate::ca_tools::inspect::requested_extensions;
-use crate::ca_tools::material::Material;
-use crate::ca_tools::pem_file::InputFile;
+use crate::ca::import::ImportedCa;
 use crate::error::{Result, StudioError};
+use crate::judge::describe::requested_extensions;
 use crate::make::form::ValidityBoundsForm;
 use crate::make::signed_devices::{DeviceSigningSpec, SignedDevices};
 use crate::output::bundle::{Bundle, OutputFile};
 use crate::output::layout;
 use crate::output::writers::write_signed_request;
+use crate::read::material::Material;
+use crate::read::pem_file::InputFile;
 use crate::rules::names;
 use crate::rules::validity::{TUTORIAL_VALIDITY_DAYS, ValidityBounds};
 use crate::x509::issue::{CertificateParams, SignedBy, issue};
@@ -97,7 +97,7 @@ impl CsrSigningForm {
 /// Reads the certificates the user added to complete the chain (field `chain`).
 pub fn extra_chain(files: &[InputFile<'_>]) -> Result<Vec<Certificate>> {
     let material = Material::read(files, None).map_err(|e| StudioError::field("chain", e.message))?;
-    Ok(material.certificates.into_iter().map(|c| c.item).collect())
+    Ok(material.certificates.into_iter().map(|c| c.certificate).collect())
 }
 
 /// New devices signed by the imported `ca`, its chain completed up to the
@@ -160,7 +160,7 @@ pub fn sign_request(ca: &ImportedCa, csr_file: &InputFile<'_>, spec: &CsrSigning
     // A CA whose chain stops short still issues: the certificate goes with what is known above it.
     let issuers = match ca.certificates_from_root(&[]) {
         Ok(issuers) => issuers,
-        Err(_) => ca.ders_as_read_of(std::slice::from_ref(&ca.issuer.certificate))?,
+        Err(_) => vec![ca.as_read.der.clone()],
     };
     let mut bundle = Bundle::default();
     let what = format!("Certificate of {common_name} from {name}, signed by \"{}\"", ca.common_name());

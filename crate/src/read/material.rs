@@ -14,13 +14,15 @@ use x509_cert::Certificate;
 use x509_cert::request::CertReq;
 use zeroize::Zeroizing;
 
-use crate::ca_tools::budget::{OverBudget, ReadBudget};
-use crate::ca_tools::pem_file::{InputFile, PemBlock, is_pem, pem_blocks};
-use crate::ca_tools::{early_time, ec_explicit, legacy_pem, p7b, pfx_read};
 use crate::error::{Result, StudioError};
-use crate::make::chain::MAX_INTERMEDIATES;
 use crate::output::layout;
+use crate::read::budget::{OverBudget, ReadBudget};
+use crate::read::pem_file::{InputFile, PemBlock, is_pem, pem_blocks};
+use crate::read::{early_time, ec_explicit, legacy_pem, p7b, pfx_read};
+use crate::rules::chain_shape::MAX_INTERMEDIATES;
 use crate::x509::key::PrivateKey;
+use crate::x509::oid::RSASSA_PSS;
+use crate::x509::read_certificate::ReadCertificate;
 use crate::x509::text::{encryption_scheme_name, key_type_name, oid_name};
 
 /// Something read from a file, with the file's name for messages.
@@ -36,7 +38,7 @@ pub struct Found<T> {
 /// What the files held, in the order they came.
 #[derive(Default)]
 pub struct Material {
-    pub certificates: Vec<Found<Certificate>>,
+    pub certificates: Vec<ReadCertificate>,
     pub requests: Vec<Found<CertReq>>,
     pub keys: Vec<Found<PrivateKey>>,
     /// Keys the studio reads but can't sign with (RSA-PSS), by their public
@@ -144,7 +146,7 @@ impl Material {
         let certificate = early_time::decode_certificate(der)?;
         // A bundle, a chain file and a PFX often repeat the same certificate.
         if !self.certificates.iter().any(|c| c.der == der) {
-            self.certificates.push(Found { item: certificate, der: der.to_vec(), file: file.to_string() });
+            self.certificates.push(ReadCertificate { certificate, der: der.to_vec(), file: file.to_string() });
         }
         Ok(())
     }
@@ -231,7 +233,7 @@ impl Material {
     }
 
     fn read_pfx(&mut self, file: &str, der: &[u8], password: Option<&str>, budget: &ReadBudget) -> Result<()> {
-        use crate::ca_tools::pfx_read::{PfxReadError, Rounds, read};
+        use crate::read::pfx_read::{PfxReadError, Rounds, read};
         let given = password.filter(|p| !p.is_empty());
         let rounds = Rounds { budget, file };
         // A PFX may have no password: it opens without one, even when a
@@ -434,8 +436,6 @@ fn key_from_pkcs8(file: &str, der: &[u8]) -> Result<ReadKey> {
     }
     Err(problem)
 }
-
-pub const RSASSA_PSS: const_oid::ObjectIdentifier = const_oid::ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");
 
 /// An RSA-PSS key's public half: its modulus and exponent under the key's
 /// own algorithm identifier (with any PSS restrictions), as its certificate has it.

@@ -17,8 +17,8 @@ use sha2::{Sha256, Sha384, Sha512};
 use spki::AlgorithmIdentifierOwned;
 use zeroize::Zeroizing;
 
-use crate::ca_tools::budget::{OverBudget, ReadBudget};
-use crate::output::pfx::{ID_DATA, ID_ENCRYPTED_DATA, ID_SHA1, ID_SHA256};
+use crate::read::budget::{OverBudget, ReadBudget};
+use crate::x509::oid::{ID_DATA, ID_ENCRYPTED_DATA, ID_SHA1, ID_SHA256};
 use crate::x509::text::{encryption_scheme_name, oid_name};
 
 /// PBKDF2 / PKCS#12 rounds beyond this would freeze the page for minutes: a

@@ -5,10 +5,10 @@
 
 use serde::Serialize;
 
-use crate::ca_tools::holdings::{Held, Holdings};
-use crate::ca_tools::pem_file::InputFile;
 use crate::error::{Result, StudioError};
-use crate::output::layout::role;
+use crate::output::layout::{CertificateRole, role};
+use crate::read::holdings::{Held, Holdings};
+use crate::read::pem_file::InputFile;
 use crate::rules::validity::MAX_VALIDITY_DAYS;
 use crate::x509::facts::{common_name_of, issuer_common_name_of, not_after_unix, pem_text};
 use crate::x509::text::{describe_name, iso_time, visible};
@@ -22,7 +22,7 @@ const DAY: i64 = 86_400;
 #[serde(rename_all = "camelCase")]
 pub struct ExpiryRow {
     /// One of [`role`].
-    pub role: &'static str,
+    pub role: CertificateRole,
     pub common_name: String,
     pub issuer_common_name: String,
     /// ISO 8601, UTC.
@@ -54,11 +54,11 @@ pub struct ExpiryReport {
     pub expired: usize,
 }
 
-fn rank(role: &str) -> usize {
+fn rank(role: CertificateRole) -> usize {
     [role::ROOT, role::INTERMEDIATE, role::EDGE_CA, role::VERIFICATION].iter().position(|r| *r == role).unwrap_or(4)
 }
 
-fn row(role: &'static str, common_name: String, not_after: u64, now: u64, within_days: u32) -> ExpiryRow {
+fn row(role: CertificateRole, common_name: String, not_after: u64, now: u64, within_days: u32) -> ExpiryRow {
     let seconds_left = not_after as i64 - now as i64;
     ExpiryRow {
         role,
