@@ -337,6 +337,8 @@ export interface InspectRequest {
   uploadedCa?: NamedFile[];
   password?: string;
   nowMs: number;
+  /** An Event Grid MQTT client: its scheme and registered authentication name (thumbprint: its SHA-256); the preflight adds Event Grid's rules. */
+  eventGrid?: { validation: ValidationScheme; authenticationName: string };
 }
 
 export interface PublicKeyDescription {
