@@ -112,7 +112,7 @@ test('after Generate the next steps upload and verify the root; their button lan
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(rootSha1);
 
   await steps.nth(1).getByRole('button', { name: 'Make the root\'s verification certificate' }).click();
-  await expectOpen(page, TABS[3]);
+  await expectOpen(page, TABS.find((t) => t.id === 'ca'));
   await expect(page.getByRole('radio', { name: /Root CA/ })).toBeChecked();
   await expect(page.locator('#verification-code')).toBeFocused();
   await page.keyboard.type('1B1F84DE79B9BD5F16D71E92709917C2A1CA19D5A156CB9F');
