@@ -111,3 +111,16 @@ test('hostile values are refused naming their flag, and nothing is written', () 
   const message = refused(['event-grid', '--validation', 'uri', '--clients', 'cam-2', '--out', out], '--clients').stderr;
   assert.match(message, /needs an authentication name/);
 });
+
+test('--help ends with examples, and each runs', () => {
+  const help = ok(['event-grid', '--help']);
+  const examples = help.stdout.split('\nExamples:\n')[1].split('\n').filter((line) => line.trim() && !line.trimStart().startsWith('#'));
+  assert.ok(examples.length >= 2, help.stdout);
+  const dir = at('examples');
+  spawnSync('mkdir', ['-p', dir]);
+  for (const line of examples) {
+    const result = spawnSync('sh', ['-c', line.trim()], { cwd: dir, env: { ...process.env, PATH: `${at('node_modules/.bin')}:${process.env.PATH}` }, encoding: 'utf8', timeout: 300_000 });
+    assert.equal(result.status, 0, `the example \`${line.trim()}\` exited ${result.status}:\n${result.stderr}`);
+  }
+  assert.ok(existsSync(join(dir, 'meters.zip')) && existsSync(join(dir, 'sensors/certs/sensor-10.cert.pem')));
+});
