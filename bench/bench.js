@@ -146,7 +146,7 @@ async function studioDevices(count) {
   const onProgress = ({ phase }) => {
     if (phase === 'devices' && Number.isNaN(devicesAt)) devicesAt = performance.now();
   };
-  const ids = await pool.run('parseDeviceList', { text: `device-{1..${count}}` });
+  const { devices: ids } = await pool.run('parseDeviceList', { devices: `device-{1..${count}}` });
   const batch = await makeBatchOnPool({ pool, archivist }, tutorialSpec({ keyAlgorithm: 'ec-p256' }), ids, { onProgress });
   const ms = performance.now() - started;
   if (batch.made !== count) throw new Error(`the batch made ${batch.made} of ${count} devices`);

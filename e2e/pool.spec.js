@@ -25,19 +25,19 @@ test('jobs return results and errors with their field; cancelled jobs stop and t
       (value) => ({ ok: true, value }),
       (error) => ({ ok: false, name: error.name, message: error.message, field: error.field }),
     );
-    const key = await pool.run('generateKey', { algorithm: 'ec-p256' });
+    const { key } = await pool.run('generateKey', { keyAlgorithm: 'ec-p256' });
     const unknown = await settle(pool.run('nope'));
-    const badAlgorithm = await settle(pool.run('generateKey', { algorithm: 'rsa-1024' }));
+    const badAlgorithm = await settle(pool.run('generateKey', { keyAlgorithm: 'rsa-1024' }));
 
     // One worker: the first RSA-4096 job runs, the second waits in the queue.
     const running = new AbortController();
     const queued = new AbortController();
-    const first = settle(pool.run('generateKey', { algorithm: 'rsa-4096' }, { signal: running.signal }));
-    const second = settle(pool.run('generateKey', { algorithm: 'rsa-4096' }, { signal: queued.signal }));
+    const first = settle(pool.run('generateKey', { keyAlgorithm: 'rsa-4096' }, { signal: running.signal }));
+    const second = settle(pool.run('generateKey', { keyAlgorithm: 'rsa-4096' }, { signal: queued.signal }));
     queued.abort();
     running.abort();
     const cancelled = [await first, await second];
-    const after = await pool.run('generateKey', { algorithm: 'ec-p384' });
+    const { key: after } = await pool.run('generateKey', { keyAlgorithm: 'ec-p384' });
     pool.terminate();
     return {
       key: { isBytes: key instanceof Uint8Array, first: key[0], length: key.length },
@@ -59,7 +59,7 @@ test('a pool whose workers cannot start says why, for every job', async ({ page 
     const messages = async (module) => {
       const pool = new WorkerPool({ size: 2, module, createWorker: () => new Worker('/js/runtime/worker.js', { type: 'module' }) });
       const ready = await pool.ready.then(() => 'ready', (error) => error.message);
-      const job = await pool.run('generateKey', { algorithm: 'ec-p256' }).then(() => 'ran', (error) => error.message);
+      const job = await pool.run('generateKey', { keyAlgorithm: 'ec-p256' }).then(() => 'ran', (error) => error.message);
       pool.terminate();
       return { ready, job };
     };
@@ -85,8 +85,8 @@ test('background jobs (keys made ahead) never take every worker: a job asked for
     const stop = new AbortController();
     // Rust RSA-2048 keys take a while in wasm; two at the lowest priority.
     const background = ['ahead-1', 'ahead-2'].map((name) =>
-      pool.run('generateKey', { algorithm: 'rsa-2048' }, { background: true, signal: stop.signal }).then(() => done.push(name), () => done.push(`${name} cancelled`)));
-    await pool.run('generateKey', { algorithm: 'ec-p256' });
+      pool.run('generateKey', { keyAlgorithm: 'rsa-2048' }, { background: true, signal: stop.signal }).then(() => done.push(name), () => done.push(`${name} cancelled`)));
+    await pool.run('generateKey', { keyAlgorithm: 'ec-p256' });
     done.push('press');
     stop.abort();
     await Promise.all(background);

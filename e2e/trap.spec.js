@@ -2,7 +2,7 @@
 // what happened, and the form and the last result stay. No input is known to
 // trap the studio (the fuzz targets found none), so this test makes a real
 // one: a copy of worker-jobs.js, served to this test only, calls the wasm's
-// raw generateKey export with a string pointer past the end of its memory.
+// raw allocator export with a pointer past the end of its memory.
 import { test, expect } from './fixtures.js';
 
 const TRAP_CN = 'Trap in the worker';
@@ -16,7 +16,7 @@ const realBuildChain = jobs.buildChain;
 jobs.buildChain = async (args) => {
   if (args.spec.rootCn !== ${JSON.stringify(TRAP_CN)}) return realBuildChain(args);
   const raw = await initRaw();
-  return raw.generateKey(0xffff0000 | 0, 0x10000);
+  return raw.__wbindgen_realloc(0xffff0000 | 0, 0x10000, 0x20000, 1);
 };
 `;
     await route.fulfill({ response, body: (await response.text()) + trapping });

@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -22,7 +23,7 @@ function openssl(...args) {
 }
 
 test('makeChain makes a P-256 chain whose devices openssl verifies', (t) => {
-  const { files, chain } = studio.makeChain({ keyAlgorithm: 'ec-p256' }, Date.now());
+  const { files, chain } = studio.makeChain({ spec: { keyAlgorithm: 'ec-p256' }, nowMs: Date.now() });
   assert.deepEqual(chain.map((c) => c.role), ['root', 'intermediate', 'device', 'device']);
   assert.deepEqual(chain.map((c) => c.commonName).slice(2), ['device-01', 'device-02']);
 
@@ -46,7 +47,7 @@ test('makeChain makes a P-256 chain whose devices openssl verifies', (t) => {
   assert.ok(files.find((f) => f.path === 'private/device-01.key.pem').secret, 'a device key is not marked secret');
 
   // zipFiles takes the files as makeChain gives them; Python's zipfile reads the archive.
-  const zip = studio.zipFiles(files);
+  const { zip } = studio.zipFiles({ files });
   assert.ok(zip instanceof Uint8Array);
   writeFileSync(at('studio.zip'), zip);
   const listing = spawnSync('python3', ['-c', 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print("\\n".join(z.namelist()))', at('studio.zip')],
@@ -57,20 +58,44 @@ test('makeChain makes a P-256 chain whose devices openssl verifies', (t) => {
 
 test('validateChainSpec throws an Error naming the field', () => {
   assert.throws(
-    () => studio.validateChainSpec({ devices: ['bad id'] }),
+    () => studio.validateChainSpec({ spec: { devices: ['bad id'] } }),
     (error) => error instanceof Error && error.field === 'devices' && error.message.length > 0,
   );
-  assert.equal(studio.validateChainSpec({ keyAlgorithm: 'ec-p256' }), 4, 'the default chain needs 4 keys');
+  assert.deepEqual(studio.validateChainSpec({ spec: { keyAlgorithm: 'ec-p256' } }), { keyCount: 4 }, 'the default chain needs 4 keys');
+});
+
+test('every export takes one request object; a missing or mistyped field is an Error naming it', () => {
+  const named = (field, pattern) => (error) => error instanceof Error && error.field === field && pattern.test(error.message);
+  assert.throws(() => studio.makeChain({ spec: { keyAlgorithm: 'ec-p256' } }), named('nowMs', /^makeChain: the request's nowMs is missing\.$/));
+  assert.throws(() => studio.buildChain({ nowMs: 'soon' }), named('nowMs', /^buildChain: the request's nowMs is not valid \(invalid type: string "soon", expected f64\)\.$/));
+  assert.throws(() => studio.makeChain({ spec: { keyAlgorithm: 'ec-p256' }, keys: 'none', nowMs: 0 }), named('keys', /array of PKCS#8 DER/));
+  assert.throws(() => studio.makeChain({ spec: { keyAlgorithm: 'ec-p256' }, keys: [new Uint8Array(3)], nowMs: 0 }), named('keys', /not a usable PKCS#8 key/));
+  assert.throws(() => studio.makeChain({ spec: { rootCn: 7 }, nowMs: 0 }), named('spec', /^The request's spec is not valid: invalid type: floating point `7(\.0)?`, expected a string\.$/));
+  assert.throws(() => studio.makeChain({ spec: { keyAlgorithm: 'ec-p256' }, stretchedCaPassword: { salt: 1 }, nowMs: 0 }), named('stretchedCaPassword', /stretched CA key password/));
+  assert.throws(() => studio.edgeKeyAlgorithms({ spec: {} }), named('nowMs', /missing/));
+  assert.throws(() => studio.generateKey({ keyAlgorithm: 'rsa-1024' }), named('keyAlgorithm', /./));
+  assert.throws(() => studio.generateKey({}), named('keyAlgorithm', /^generateKey: the request's keyAlgorithm is missing\.$/));
+  assert.throws(() => studio.zipFiles({ files: [{ path: 'a.txt' }] }), named('files', /missing field `contents`/));
+  for (const notOne of [undefined, 5, 'ec-p256', [{ keyAlgorithm: 'ec-p256' }]]) {
+    assert.throws(() => studio.generateKey(notOne), (e) => e instanceof Error && e.field === undefined && /^generateKey: the request is not valid \(it must be one object/.test(e.message), String(notOne));
+  }
+  // What each returns is an object too.
+  assert.deepEqual(studio.parseDeviceList({ devices: 'a-{1..2}' }), { devices: ['a-1', 'a-2'] });
+  assert.deepEqual(studio.edgeKeyAlgorithms({ spec: { caKeyAlgorithm: 'ec-p256', leafKeyAlgorithm: 'ec-p384' }, nowMs: Date.now() }),
+    { keyAlgorithms: ['ec-p256', 'ec-p256', 'ec-p256', 'ec-p384'] });
+  assert.deepEqual(studio.validateEnrollmentSpec({ spec: { withSecondary: true } }), { keyCount: 2 });
+  const { key } = studio.generateKey({ keyAlgorithm: 'ec-p256' });
+  assert.equal(crypto.createPrivateKey({ key: Buffer.from(key), format: 'der', type: 'pkcs8' }).asymmetricKeyDetails.namedCurve, 'prime256v1');
 });
 
 test('a batch through the API: list, CA, chunks and one streamed ZIP that Python reads and openssl verifies', (t) => {
-  const ids = studio.parseDeviceList('# line 1 is a comment\nbatch-{01..05}');
+  const { devices: ids } = studio.parseDeviceList({ devices: '# line 1 is a comment\nbatch-{01..05}' });
   assert.deepEqual(ids, ['batch-01', 'batch-02', 'batch-03', 'batch-04', 'batch-05']);
-  assert.throws(() => studio.parseDeviceList('ok-1\nnot ok'), (e) => e instanceof Error && e.field === 'devices' && /Line 2: Registration ID "not ok"/.test(e.message));
+  assert.throws(() => studio.parseDeviceList({ devices: 'ok-1\nnot ok' }), (e) => e instanceof Error && e.field === 'devices' && /Line 2: Registration ID "not ok"/.test(e.message));
 
   const spec = { keyAlgorithm: 'ec-p256', devices: [] };
   const nowMs = Date.now();
-  const ca = studio.makeBatchCa(spec, [studio.generateKey('ec-p256'), studio.generateKey('ec-p256')], nowMs);
+  const ca = studio.makeBatchCa(spec, [studio.generateKey({ keyAlgorithm: 'ec-p256' }).key, studio.generateKey({ keyAlgorithm: 'ec-p256' }).key], nowMs);
   assert.deepEqual(ca.chain.map((c) => c.role), ['root', 'intermediate']);
   const archive = new studio.BatchArchive();
   const parts = [];
@@ -102,16 +127,18 @@ test('a batch through the API: list, CA, chunks and one streamed ZIP that Python
 test('the CA module has the import / inspect bindings the main module leaves out', async () => {
   const ca = await import(new URL('../../www/pkg/cert_studio_ca.js', import.meta.url));
   ca.initSync({ module: readFileSync(join(pkg, 'cert_studio_ca_bg.wasm')) });
-  assert.equal(typeof studio.importCa, 'undefined');
+  assert.equal(typeof studio.CaSession, 'undefined');
   assert.equal(typeof studio.inspect, 'undefined');
   // The chain made by the main module, imported and inspected by the CA module.
-  const { files } = studio.makeChain({ keyAlgorithm: 'ec-p256', caKeyPassword: '' }, Date.now());
+  const { files } = studio.makeChain({ spec: { keyAlgorithm: 'ec-p256', caKeyPassword: '' }, nowMs: Date.now() });
   const named = (suffix) => {
     const file = files.find((f) => f.path.endsWith(suffix));
     assert.ok(file, `no ${suffix} among ${files.map((f) => f.path).join(', ')}`);
     return { name: file.path, contents: file.contents };
   };
-  const { cas } = ca.importCa({ files: [named('azure-iot-test-only.root.ca.cert.pem'), named('azure-iot-test-only.root.ca.key.pem')], nowMs: Date.now() });
+  const session = new ca.CaSession();
+  const { cas } = session.importCa({ files: [named('azure-iot-test-only.root.ca.cert.pem'), named('azure-iot-test-only.root.ca.key.pem')], nowMs: Date.now() });
+  session.free();
   assert.equal(cas.length, 1);
   assert.equal(cas[0].role, 'root');
   const report = ca.inspect({ files: [named('azure-iot-test-only.root.ca.cert.pem')], nowMs: Date.now() });
@@ -208,7 +235,7 @@ test('snippetSamples lists the samples the snippet files are for, from the core'
   const samples = JSON.parse(studio.snippetSamples());
   assert.ok(samples.length >= 13);
   for (const sample of samples) assert.deepEqual(Object.keys(sample), ['id', 'tab', 'sample']);
-  const { files } = studio.makeChain({ keyAlgorithm: 'ec-p256' }, Date.now());
+  const { files } = studio.makeChain({ spec: { keyAlgorithm: 'ec-p256' }, nowMs: Date.now() });
   for (const file of files.filter((f) => f.path.startsWith('snippets/'))) {
     assert.ok(samples.some((s) => file.path.endsWith(`.${s.sample}`)), `${file.path} is for no listed sample`);
   }

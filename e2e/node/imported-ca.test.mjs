@@ -24,19 +24,21 @@ function run(command, args, options = {}) {
 
 test('signDevices with an imported intermediate writes every file of a tutorial device, and they work', (t) => {
   const nowMs = Date.now();
-  const tutorial = studio.makeChain({ keyAlgorithm: 'ec-p256' }, nowMs);
+  const tutorial = studio.makeChain({ spec: { keyAlgorithm: 'ec-p256' }, nowMs });
   const file = (path) => {
     const found = tutorial.files.find((f) => f.path === path);
     assert.ok(found, `the tutorial chain has no ${path}`);
     return { name: path, contents: found.contents };
   };
-  const { cas } = studio.importCa({
+  const session = new studio.CaSession();
+  t.after(() => session.free());
+  const { cas } = session.importCa({
     files: [file('certs/azure-iot-test-only.intermediate.cert.pem'), file('private/azure-iot-test-only.intermediate.key.pem')],
     password: '1234',
     nowMs,
   });
   assert.equal(cas.length, 1);
-  const signed = studio.signDevices({ caId: cas[0].id, devices: ['dev-x'], chain: [file('certs/azure-iot-test-only.root.ca.cert.pem')], nowMs });
+  const signed = session.signDevices({ caId: cas[0].id, devices: ['dev-x'], chain: [file('certs/azure-iot-test-only.root.ca.cert.pem')], nowMs });
 
   const tutorialDevice = tutorial.files.map((f) => f.path).filter((p) => /(^|\/)device-01[.-]/.test(p)).map((p) => p.replace('device-01', 'dev-x'));
   const signedPaths = signed.files.map((f) => f.path);
@@ -68,4 +70,33 @@ test('signDevices with an imported intermediate writes every file of a tutorial 
   const program = join(dir, 'custom_hsm_check');
   run('gcc', ['-std=c11', '-Wall', '-Wextra', '-Werror', '-o', program, `-DSNIPPET_FILE="${at('snippets/dev-x.custom_hsm_example.c')}"`, join(fixtures, 'custom_hsm_check.c'), '-lcrypto']);
   assert.equal(run(program, [at('certs/dev-x-full-chain.cert.pem'), at('private/dev-x.key.pem'), '3']).trim(), 'OK');
+});
+
+test('a CaSession holds its CAs: once each, unknown to another session, and gone with free()', () => {
+  const nowMs = Date.now();
+  const tutorial = studio.makeChain({ spec: { keyAlgorithm: 'ec-p256', caKeyPassword: '' }, nowMs });
+  const files = tutorial.files
+    .filter((f) => /azure-iot-test-only\.(root\.ca|intermediate)\.(cert|key)\.pem$/.test(f.path))
+    .map((f) => ({ name: f.path, contents: f.contents }));
+  const session = new studio.CaSession();
+  const { cas } = session.importCa({ files, nowMs });
+  assert.deepEqual(cas.map((ca) => [ca.role, ca.id]), [['root', 1], ['intermediate', 2]]);
+  // The same chain again: the same CAs, under the ids they already have.
+  const again = session.importCa({ files: [...files].reverse(), nowMs });
+  assert.deepEqual(again.cas.map((ca) => [ca.thumbprintSha1, ca.id]), cas.map((ca) => [ca.thumbprintSha1, ca.id]));
+  const code = '0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF';
+  const verification = session.makeVerificationCertificate({ caId: cas[0].id, verificationCode: code, nowMs });
+  assert.equal(verification.commonName, code);
+
+  // Ids are the session's own: another session has no CA 1.
+  const other = new studio.CaSession();
+  assert.throws(() => other.makeVerificationCertificate({ caId: cas[0].id, verificationCode: code, nowMs }),
+    (e) => e instanceof Error && e.field === 'caId' && /No CA has that id in this session/.test(e.message));
+  assert.throws(() => session.renewCa({ caId: cas[1].id, parentCaId: 9, nowMs }), (e) => e.field === 'parentCaId');
+  assert.throws(() => session.makeVerificationCertificate({ caId: cas[0].id, nowMs }), (e) => e.field === 'verificationCode' && /is missing/.test(e.message));
+  other.free();
+
+  // Freed, the session and its keys are gone: no call reaches them.
+  session.free();
+  assert.throws(() => session.makeVerificationCertificate({ caId: cas[0].id, verificationCode: code, nowMs }), /null pointer passed to rust/);
 });

@@ -30,9 +30,11 @@ function writeAll(dir, files) {
 
 test('renewDevices and renewCa on a chain from makeChain', (t) => {
   const nowMs = Date.now();
-  const made = studio.makeChain({ keyAlgorithm: 'ec-p256' }, nowMs - 20 * DAY_MS);
+  const session = new studio.CaSession();
+  t.after(() => session.free());
+  const made = studio.makeChain({ spec: { keyAlgorithm: 'ec-p256' }, nowMs: nowMs - 20 * DAY_MS });
   const file = (path) => ({ name: path, contents: made.files.find((f) => f.path === path).contents });
-  const { cas } = studio.importCa({
+  const { cas } = session.importCa({
     files: [file('certs/azure-iot-test-only.intermediate.cert.pem'), file('private/azure-iot-test-only.intermediate.key.pem'), file('certs/azure-iot-test-only.root.ca.cert.pem')],
     password: '1234',
     nowMs,
@@ -41,7 +43,7 @@ test('renewDevices and renewCa on a chain from makeChain', (t) => {
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   writeAll(dir, made.files);
 
-  const renewal = studio.renewDevices({
+  const renewal = session.renewDevices({
     caId: cas[0].id,
     certificates: [file('certs/device-01.cert.pem')],
     keys: [file('private/device-01.key.pem')],
@@ -64,11 +66,11 @@ test('renewDevices and renewCa on a chain from makeChain', (t) => {
   assert.equal(verified.status, 0, verified.stdout + verified.stderr);
   assert.match(readFileSync(join(renewedDir, 'renewed.csv'), 'utf8'), new RegExp(`device-01,${row.oldThumbprintSha1},${row.newThumbprintSha1}`));
 
-  const rekeyed = studio.renewDevices({ caId: cas[0].id, certificates: [file('certs/device-02.cert.pem')], keepKeys: false, validityDays: 30, nowMs });
+  const rekeyed = session.renewDevices({ caId: cas[0].id, certificates: [file('certs/device-02.cert.pem')], keepKeys: false, validityDays: 30, nowMs });
   assert.equal(rekeyed.renewed[0].sameKey, false);
 
-  const { cas: roots } = studio.importCa({ files: [file('certs/azure-iot-test-only.root.ca.cert.pem'), file('private/azure-iot-test-only.root.ca.key.pem')], password: '1234', nowMs });
-  const { files, ca } = studio.renewCa({ caId: roots[0].id, validityDays: 365, nowMs });
+  const { cas: roots } = session.importCa({ files: [file('certs/azure-iot-test-only.root.ca.cert.pem'), file('private/azure-iot-test-only.root.ca.key.pem')], password: '1234', nowMs });
+  const { files, ca } = session.renewCa({ caId: roots[0].id, validityDays: 365, nowMs });
   assert.equal(ca.role, 'root');
   assert.notEqual(ca.thumbprintSha1, roots[0].thumbprintSha1);
   const caDir = join(dir, 'ca');
@@ -81,8 +83,10 @@ test('renewDevices and renewCa on a chain from makeChain', (t) => {
 
 test('expiryReport of a makeChain ZIP, renewDevices by thumbprint from it, makeRollover', (t) => {
   const nowMs = Date.now();
-  const made = studio.makeChain({ keyAlgorithm: 'ec-p256' }, nowMs - 20 * DAY_MS);
-  const zip = { name: 'studio.zip', contents: studio.zipFiles(made.files) };
+  const session = new studio.CaSession();
+  t.after(() => session.free());
+  const made = studio.makeChain({ spec: { keyAlgorithm: 'ec-p256' }, nowMs: nowMs - 20 * DAY_MS });
+  const zip = { name: 'studio.zip', contents: studio.zipFiles({ files: made.files }).zip };
   const dir = mkdtempSync(join(tmpdir(), 'cert-studio-expiry-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   writeAll(dir, made.files);
@@ -100,22 +104,22 @@ test('expiryReport of a makeChain ZIP, renewDevices by thumbprint from it, makeR
   assert.equal(device.keyFile, 'studio.zip › private/device-01.key.pem');
   assert.throws(() => studio.expiryReport({ files: [], nowMs }), (e) => e.field === 'files');
 
-  const { cas } = studio.importCa({ files: [zip], password: '1234', nowMs });
-  const renewal = studio.renewDevices({ caId: cas.at(-1).id, certificates: [zip], thumbprints: [device.thumbprintSha1], keepKeys: true, validityDays: 60, nowMs });
+  const { cas } = session.importCa({ files: [zip], password: '1234', nowMs });
+  const renewal = session.renewDevices({ caId: cas.at(-1).id, certificates: [zip], thumbprints: [device.thumbprintSha1], keepKeys: true, validityDays: 60, nowMs });
   assert.deepEqual(renewal.renewed.map((r) => [r.registrationId, r.sameKey]), [['device-01', true]]);
   assert.ok(renewal.files.some((f) => f.path === 'private/device-01.key.pem'), 'the key came from the ZIP');
 
-  const rollover = studio.makeRollover({ oldCaId: cas[0].id, keyAlgorithm: 'ec-p256', rootCn: 'Root 2027', validityDays: 365, caKeyPassword: '', nowMs });
+  const rollover = session.makeRollover({ oldCaId: cas[0].id, keyAlgorithm: 'ec-p256', rootCn: 'Root 2027', validityDays: 365, caKeyPassword: '', nowMs });
   assert.deepEqual(rollover.steps.map((s) => s.id), ['upload', 'verify', 'secondary', 'reissue', 'swap', 'retire']);
   assert.match(rollover.steps[0].detail, new RegExp(cas[0].thumbprintSha1));
   assert.deepEqual(rollover.cas.map((ca) => ca.role), ['root', 'intermediate']);
-  const reissued = studio.renewDevices({ caId: rollover.cas[1].id, certificates: [zip], thumbprints: [device.thumbprintSha1], nowMs });
+  const reissued = session.renewDevices({ caId: rollover.cas[1].id, certificates: [zip], thumbprints: [device.thumbprintSha1], nowMs });
   const out = join(dir, 'rollover');
   writeAll(out, [...rollover.files, ...reissued.files]);
   const verify = (root) => openssl(out, 'verify', '-CAfile', root, '-untrusted', 'certs/device-01-full-chain.cert.pem', 'certs/device-01.cert.pem').status;
   assert.equal(verify('certs/azure-iot-test-only.root.ca.cert.pem'), 0, 'under the new root');
   assert.notEqual(verify(join(dir, 'certs/azure-iot-test-only.root.ca.cert.pem')), 0, 'not under the old root');
-  assert.throws(() => studio.makeRollover({ oldCaId: cas[0].id, rootCn: cas[0].commonName, keyAlgorithm: 'ec-p256', nowMs }), (e) => e.field === 'rootCn');
+  assert.throws(() => session.makeRollover({ oldCaId: cas[0].id, rootCn: cas[0].commonName, keyAlgorithm: 'ec-p256', nowMs }), (e) => e.field === 'rootCn');
 });
 
 test('expiryReport of a batch ZIP, and of its devices.csv alone, agree', (t) => {

@@ -48,7 +48,7 @@ function checkFiles(dir, files, steps) {
 }
 
 test('the chain: upload the root (its thumbprint), verify it, the group, each device its full chain, README.txt once', (t) => {
-  const result = studio.makeChain({ keyAlgorithm: 'ec-p256' }, Date.now());
+  const result = studio.makeChain({ spec: { keyAlgorithm: 'ec-p256' }, nowMs: Date.now() });
   const dir = written(t, result.files);
   const steps = chainSteps(result, { dpsName: 'my-dps', resourceGroup: 'my-group' });
   checkFiles(dir, result.files, steps);
@@ -76,13 +76,13 @@ test('the chain: upload the root (its thumbprint), verify it, the group, each de
 });
 
 test('IoT Edge and the individual enrollment: the enrollment command names the certificate that is there', (t) => {
-  const edge = studio.makeEdgeChain({ caKeyAlgorithm: 'ec-p256', leafKeyAlgorithm: 'ec-p256' }, undefined, Date.now());
+  const edge = studio.makeEdgeChain({ spec: { caKeyAlgorithm: 'ec-p256', leafKeyAlgorithm: 'ec-p256' }, nowMs: Date.now() });
   const edgeList = edgeSteps(edge, {});
   checkFiles(written(t, edge.files), edge.files, edgeList);
   assert.match(edgeList[0].command, /az iot dps enrollment create .*--attestation-type 'x509' --certificate-path 'certs\/iot-edge-device-identity-my-edge-device\.cert\.pem' --edge-enabled true$/);
   assert.match(edgeList.at(-1).text, /snippets\/iot-edge-my-edge-device\.config\.toml/);
 
-  const enrollment = studio.makeIndividualEnrollment({ keyAlgorithm: 'ec-p256', withSecondary: true }, undefined, Date.now());
+  const enrollment = studio.makeIndividualEnrollment({ spec: { keyAlgorithm: 'ec-p256', withSecondary: true }, nowMs: Date.now() });
   const steps = enrollmentSteps(enrollment, {});
   checkFiles(written(t, enrollment.files), enrollment.files, steps);
   assert.match(steps[0].command, /--enrollment-id 'raspberrypi-b' .*--certificate-path 'certs\/raspberrypi-b-primary\.cert\.pem' --secondary-certificate-path 'certs\/raspberrypi-b-secondary\.cert\.pem'$/);

@@ -252,7 +252,7 @@ test('the library: `cert-studio` and `cert-studio/ca` import in Node, ready to c
   writeFileSync(at('use.mjs'), [
     "import { makeChain } from 'cert-studio';",
     "import { inspect } from 'cert-studio/ca';",
-    "const r = makeChain({ keyAlgorithm: 'ec-p256', devices: ['lib-1'] }, Date.now());",
+    "const r = makeChain({ spec: { keyAlgorithm: 'ec-p256', devices: ['lib-1'] }, nowMs: Date.now() });",
     "const cert = r.files.find((f) => f.path === 'certs/lib-1.cert.pem');",
     "const seen = inspect({ files: [{ name: 'lib-1.cert.pem', contents: cert.contents }], nowMs: Date.now() });",
     "console.log(JSON.stringify({ roles: r.chain.map((c) => c.role), cn: seen.certificates[0].subject }));",
@@ -274,14 +274,15 @@ test('tsc --strict compiles a typed example against the installed package and re
   }));
   writeFileSync(join(dir, 'good.ts'), [
     "import { makeChain, validateChainSpec, type ChainSpec, type Product } from 'cert-studio';",
-    "import { importCa, inspect, type ImportedCa, type Inspection } from 'cert-studio/ca';",
+    "import { CaSession, inspect, type ImportedCa, type Inspection } from 'cert-studio/ca';",
     "const spec: ChainSpec = { keyAlgorithm: 'ec-p256', devices: ['device-01'], validityDays: 30 };",
-    'const keys: number = validateChainSpec(spec);',
-    'const r: Product = makeChain(spec, Date.now());',
+    'const keys: number = validateChainSpec({ spec }).keyCount;',
+    'const r: Product = makeChain({ spec, nowMs: Date.now() });',
     'const path: string = r.files[0].path;',
     'const contents: Uint8Array = r.files[0].contents;',
     'const thumbprint: string = r.chain[0].thumbprintSha1;',
-    "const cas: ImportedCa[] = importCa({ files: [{ name: 'x.pem', contents }], nowMs: Date.now() }).cas;",
+    'using session = new CaSession();',
+    "const cas: ImportedCa[] = session.importCa({ files: [{ name: 'x.pem', contents }], nowMs: Date.now() }).cas;",
     'const seen: Inspection = inspect({ files: [], nowMs: 0 });',
     'const ok: boolean | undefined = seen.chain?.ok;',
     'export { keys, path, thumbprint, cas, ok };',
@@ -291,7 +292,7 @@ test('tsc --strict compiles a typed example against the installed package and re
 
   writeFileSync(join(dir, 'bad.ts'), [
     "import { makeChain } from 'cert-studio';",
-    "const r = makeChain({ keyAlgorithm: 'ec-p256' }, Date.now());",
+    "const r = makeChain({ spec: { keyAlgorithm: 'ec-p256' }, nowMs: Date.now() });",
     'const path: number = r.files[0].path;',
     'export { path };',
   ].join('\n'));

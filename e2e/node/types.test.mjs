@@ -25,26 +25,29 @@ const PROJECTS = {
     example: [
       "import { readFileSync } from 'node:fs';",
       "import { makeChain, validateChainSpec, type ChainSpec, type Product } from 'cert-studio';",
-      "import { importCa, inspect, type ImportedCa, type Inspection } from 'cert-studio/ca';",
+      "import { CaSession, inspect, type ImportedCa, type Inspection, type VerificationResult } from 'cert-studio/ca';",
       "const spec: ChainSpec = { keyAlgorithm: 'ec-p256', devices: ['device-01'], validityDays: 30 };",
-      'const keys: number = validateChainSpec(spec);',
-      'const made: Product = makeChain(spec, Date.now());',
+      'const keys: number = validateChainSpec({ spec }).keyCount;',
+      'const made: Product = makeChain({ spec, nowMs: Date.now() });',
       "const root = made.files.find((f) => f.path.endsWith('.root.ca.cert.pem'));",
-      "const cas: ImportedCa[] = importCa({ files: [{ name: 'root.pem', contents: root?.contents ?? readFileSync('root.pem') }], nowMs: Date.now() }).cas;",
+      'const session = new CaSession();',
+      "const cas: ImportedCa[] = session.importCa({ files: [{ name: 'root.pem', contents: root?.contents ?? readFileSync('root.pem') }], nowMs: Date.now() }).cas;",
+      "const proof: VerificationResult = session.makeVerificationCertificate({ caId: cas[0].id, verificationCode: 'ABC', nowMs: Date.now() });",
+      'session.free();',
       'const seen: Inspection = inspect({ files: [], nowMs: 0 });',
-      'export { keys, cas, seen };',
+      'export { keys, cas, proof, seen };',
     ],
   },
   browser: {
     compilerOptions: { strict: true, skipLibCheck: false, noEmit: true, module: 'es2022', moduleResolution: 'bundler', target: 'es2022', lib: ['es2022', 'dom'], types: [] },
     example: [
       "import init, { makeChain, type Product } from 'cert-studio';",
-      "import initCa, { importCa, type ImportedCa } from 'cert-studio/ca';",
+      "import initCa, { CaSession, type ImportedCa } from 'cert-studio/ca';",
       "await init({ module_or_path: new URL('cert_studio_bg.wasm', import.meta.url) });",
       'await initCa();',
-      "const made: Product = makeChain({ keyAlgorithm: 'ec-p256' }, Date.now());",
+      "const made: Product = makeChain({ spec: { keyAlgorithm: 'ec-p256' }, nowMs: Date.now() });",
       "const blob = new Blob([made.files[0].contents.slice()], { type: 'application/x-pem-file' });",
-      "const cas: ImportedCa[] = importCa({ files: [{ name: 'a.pem', contents: made.files[0].contents }], nowMs: Date.now() }).cas;",
+      "const cas: ImportedCa[] = new CaSession().importCa({ files: [{ name: 'a.pem', contents: made.files[0].contents }], nowMs: Date.now() }).cas;",
       'export { blob, cas };',
     ],
   },
@@ -65,13 +68,16 @@ for (const [kind, { compilerOptions, example }] of Object.entries(PROJECTS)) {
 
     writeFileSync(join(dir, 'bad.ts'), [
       "import { makeChain } from 'cert-studio';",
-      "const r = makeChain({ keyAlgorithm: 'ec-p256' }, Date.now());",
+      "const r = makeChain({ spec: { keyAlgorithm: 'ec-p256' }, nowMs: Date.now() });",
       'const secret: string = r.files[0].secret;',
-      'export { secret };',
+      "const positional = makeChain({ keyAlgorithm: 'ec-p256' }, Date.now());",
+      'export { secret, positional };',
     ].join('\n'));
     const bad = tool(TSC, ['-p', join(dir, 'tsconfig.json')], { cwd: dir });
     assert.notEqual(bad.status, 0, `tsc accepted a boolean assigned to a string in a ${kind} project`);
     assert.match(bad.stdout, /bad\.ts\(3,7\): error TS2322: Type 'boolean' is not assignable to type 'string'/);
+    // One request object: the positional call of old is refused.
+    assert.match(bad.stdout, /bad\.ts\(4,\d+\): error TS2554: Expected 1 arguments, but got 2/);
     assert.doesNotMatch(bad.stdout, /node_modules\/cert-studio/, `the package's own types have errors in a ${kind} project:\n${bad.stdout}`);
   });
 }

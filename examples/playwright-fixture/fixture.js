@@ -22,7 +22,7 @@ export function withCertChain(base) {
     chainSpec: [DEFAULT_CHAIN_SPEC, { option: true }],
     certChain: async ({ chainSpec }, use, testInfo) => {
       const dir = testInfo.outputPath('certs');
-      const { files, chain } = makeChain({ ...DEFAULT_CHAIN_SPEC, ...chainSpec }, Date.now());
+      const { files, chain } = makeChain({ spec: { ...DEFAULT_CHAIN_SPEC, ...chainSpec }, nowMs: Date.now() });
       for (const file of files) {
         const path = join(dir, file.path);
         mkdirSync(dirname(path), { recursive: true });

@@ -1,18 +1,23 @@
 //! Bring your own CA: import, verification certificates, signing, inspect.
-//! Only in the CA panel's module (feature `ca-tools`). Imported CAs stay in
-//! this wasm instance, so their keys never cross into JS again: a page that
-//! imports in a worker makes its later calls for that CA in the same worker.
-
-use std::cell::RefCell;
+//! Only in the CA panel's module (feature `ca-tools`). Imported CAs live in a
+//! [`CaSession`] JS holds, so their keys never cross into JS again: a page
+//! that imports in a worker makes its later calls for that CA in the same
+//! worker, on the same session. `free()` drops the session's CAs, and with
+//! them their keys, which wipe themselves (the RSA and ECDSA key types are
+//! zeroized on drop).
 
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
-use super::{FileOut, JsResult, bytes_as_uint8array, files_in, files_out, from_js, keys_in, now_unix, product_out, to_js};
+use super::{
+    FileIn, FileOut, FormRequest, JsResult, bytes_as_uint8array, files_out, now_unix, object_with, output_files, product_out, request,
+    to_js,
+};
 use crate::ca::expiry::{self, DEFAULT_WITHIN_DAYS};
 use crate::ca::import::{ImportedCa, ImportedCaSummary, ImportedCas, import_cas};
 use crate::ca::renewal;
 use crate::ca::signing::{CsrSigningForm, extra_chain, sign_devices as sign_with_ca, sign_request};
+use crate::error::StudioError;
 use crate::judge::inspect;
 use crate::judge::preflight;
 use crate::make::device_registry::DeviceRegistryRoot;
@@ -29,14 +34,6 @@ use crate::rules::validity::TUTORIAL_VALIDITY_DAYS;
 use crate::x509::facts::{certificate_pem, thumbprint_sha1};
 use crate::x509::key::{KeyEncoding, PrivateKey};
 
-thread_local! {
-    static IMPORTED: RefCell<ImportedCas> = RefCell::new(ImportedCas::default());
-}
-
-fn with_ca<T>(id: u32, f: impl FnOnce(&ImportedCa) -> JsResult<T>) -> JsResult<T> {
-    IMPORTED.with(|cas| f(cas.borrow().get(id)?))
-}
-
 /// A dropped or picked file, as JS sends it.
 #[derive(Deserialize, Default)]
 struct NamedFileIn {
@@ -49,95 +46,58 @@ fn input_files(files: &[NamedFileIn]) -> Vec<InputFile<'_>> {
     files.iter().map(|f| InputFile { name: &f.name, contents: &f.contents }).collect()
 }
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
+/// `{ files: [{ name, contents }], password?, nowMs }`: importCa's and inspect's request.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct FilesInput {
     files: Vec<NamedFileIn>,
+    #[serde(default)]
     password: Option<String>,
     now_ms: f64,
 }
 
-/// `importCa({ files: [{ name, contents: Uint8Array }], password?, nowMs })`
-/// → `{ cas: [ImportedCa…] }`, roots first. Throws an `Error` whose `.field`
-/// is `password` when a file is encrypted and no / a wrong password was given,
-/// else `files`.
-#[wasm_bindgen(js_name = importCa, unchecked_return_type = "ImportResult")]
-pub fn import_ca(#[wasm_bindgen(unchecked_param_type = "ImportRequest")] input: JsValue) -> JsResult<JsValue> {
-    #[derive(Serialize)]
-    struct Out {
-        cas: Vec<ImportedCaSummary>,
+/// The imported CAs: JS holds the session, and each of its CAs by the id
+/// importCa (renewCa, makeRollover) gave it. `free()` drops them all.
+#[wasm_bindgen]
+#[derive(Default)]
+pub struct CaSession {
+    cas: ImportedCas,
+}
+
+impl CaSession {
+    /// The CA a request names by `field` (`caId`, `parentCaId`, `oldCaId`).
+    fn ca(&self, id: u32, field: &str) -> JsResult<&ImportedCa> {
+        Ok(self.cas.get(id).map_err(|e| StudioError { field: Some(field.into()), ..e })?)
     }
-    let input: FilesInput = from_js(input, "import request's fields")?;
-    let cas = import_cas(&input_files(&input.files), input.password.as_deref(), now_unix(input.now_ms))?;
-    let cas = IMPORTED.with(|registry| {
-        let mut registry = registry.borrow_mut();
-        cas.into_iter()
-            .map(|ca| ca.summary().map(|summary| ImportedCaSummary { id: registry.add(ca), ..summary }))
-            .collect::<Result<Vec<_>, _>>()
-    })?;
-    to_js(&Out { cas })
-}
 
-/// Drops an imported CA (and its key) from memory.
-#[wasm_bindgen(js_name = forgetCa)]
-pub fn forget_ca(id: u32) -> bool {
-    IMPORTED.with(|registry| registry.borrow_mut().forget(id))
-}
-
-/// `makeVerificationCertificate(caId, code, nowMs)` → `{ commonName,
-/// thumbprintSha1, certificatePem, files, warning? }`: `.field`
-/// `verificationCode` on a bad code, `warning` for an unusual length.
-#[wasm_bindgen(js_name = makeVerificationCertificate, unchecked_return_type = "VerificationResult")]
-pub fn make_verification_certificate(
-    #[wasm_bindgen(js_name = "caId")] ca_id: u32,
-    code: &str,
-    #[wasm_bindgen(js_name = "nowMs")] now_ms: f64,
-) -> JsResult<JsValue> {
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Out {
-        common_name: String,
-        thumbprint_sha1: String,
-        certificate_pem: String,
-        files: Vec<FileOut>,
-        warning: Option<String>,
+    /// Keeps `ca` (once: the same CA imported again keeps its first id) and describes it with its id.
+    fn keep(&mut self, ca: ImportedCa) -> JsResult<ImportedCaSummary> {
+        let summary = ca.summary()?;
+        Ok(ImportedCaSummary { id: self.cas.add(ca), ..summary })
     }
-    with_ca(ca_id, |ca| {
-        let made = VerificationCertificate::make(&ca.issuer, code, now_unix(now_ms))?;
-        to_js(&Out {
-            common_name: made.code.clone(),
-            thumbprint_sha1: made.thumbprint_sha1()?,
-            certificate_pem: certificate_pem(&made.issued.certificate)?,
-            files: files_out(made.files()?),
-            warning: made.warning.clone(),
-        })
-    })
 }
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct VerificationInput {
+    ca_id: u32,
+    verification_code: String,
+    now_ms: f64,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct SignDevicesInput {
     ca_id: u32,
+    #[serde(default)]
     chain: Vec<NamedFileIn>,
     now_ms: f64,
     #[serde(flatten)]
     spec: DeviceSigningForm,
 }
 
-/// `signDevices({ caId, devices: [id…], chain?: [{ name, contents }], nowMs,
-/// …the chain form's settings })` → `{ files, chain }`: every file a
-/// tutorial device gets, and README.txt. `.field` `chain` when the chain
-/// can't be completed up to a root.
-#[wasm_bindgen(js_name = signDevices, unchecked_return_type = "Product")]
-pub fn sign_devices(#[wasm_bindgen(unchecked_param_type = "SignDevicesRequest")] input: JsValue) -> JsResult<JsValue> {
-    let input: SignDevicesInput = from_js(input, "signing request's fields")?;
-    let extra = extra_chain(&input_files(&input.chain))?;
-    let spec = input.spec.into_spec()?;
-    with_ca(input.ca_id, |ca| product_out(&sign_with_ca(ca, &extra, &spec, None, now_unix(input.now_ms))?))
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct SignCsrInput {
     ca_id: u32,
     csr: NamedFileIn,
@@ -146,30 +106,205 @@ struct SignCsrInput {
     spec: CsrSigningForm,
 }
 
-/// `signCsr({ caId, csr: { name, contents }, profile: "device" | "server" |
-/// "intermediate", pathLen?, validityDays?, notBeforeMs?, notAfterMs?, nowMs })`
-/// → `{ commonName, thumbprintSha1, files }`: the CSR's whole subject and SAN
-/// kept. `.field` `csr` for a bad CSR.
-#[wasm_bindgen(js_name = signCsr, unchecked_return_type = "SignCsrResult")]
-pub fn sign_csr(#[wasm_bindgen(unchecked_param_type = "SignCsrRequest")] input: JsValue) -> JsResult<JsValue> {
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Out {
-        common_name: String,
-        thumbprint_sha1: String,
-        files: Vec<FileOut>,
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RenewDevicesInput {
+    ca_id: u32,
+    certificates: Vec<NamedFileIn>,
+    #[serde(default)]
+    keys: Vec<NamedFileIn>,
+    #[serde(default)]
+    password: Option<String>,
+    /// SHA-1 thumbprints of the certificates to renew; none: every device.
+    #[serde(default)]
+    thumbprints: Vec<String>,
+    now_ms: f64,
+    #[serde(flatten)]
+    spec: RenewalForm,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RenewCaInput {
+    ca_id: u32,
+    #[serde(default)]
+    parent_ca_id: Option<u32>,
+    #[serde(default)]
+    validity_days: Option<u32>,
+    now_ms: f64,
+    #[serde(flatten)]
+    validity_bounds: ValidityBoundsForm,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RolloverInput {
+    #[serde(default)]
+    old_ca_id: Option<u32>,
+    now_ms: f64,
+    #[serde(flatten)]
+    spec: ChainForm,
+}
+
+#[wasm_bindgen]
+impl CaSession {
+    /// An empty session.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Self {
+        Self::default()
     }
-    let input: SignCsrInput = from_js(input, "CSR signing request's fields")?;
-    let spec = input.spec.into_spec()?;
-    let csr = InputFile { name: &input.csr.name, contents: &input.csr.contents };
-    with_ca(input.ca_id, |ca| {
-        let signed = sign_request(ca, &csr, &spec, now_unix(input.now_ms))?;
+
+    /// `importCa({ files: [{ name, contents: Uint8Array }], password?, nowMs })`
+    /// → `{ cas: [ImportedCa…] }`, roots first, each with its `id` in this
+    /// session (a CA imported again keeps its id). Throws an `Error` whose
+    /// `.field` is `password` when a file is encrypted and no / a wrong
+    /// password was given, else `files`.
+    #[wasm_bindgen(js_name = importCa, unchecked_return_type = "ImportResult")]
+    pub fn import_ca(&mut self, #[wasm_bindgen(unchecked_param_type = "ImportRequest")] input: JsValue) -> JsResult<JsValue> {
+        #[derive(Serialize)]
+        struct Out {
+            cas: Vec<ImportedCaSummary>,
+        }
+        let input: FilesInput = request(input, "importCa")?;
+        let cas = import_cas(&input_files(&input.files), input.password.as_deref(), now_unix(input.now_ms))?;
+        let cas = cas.into_iter().map(|ca| self.keep(ca)).collect::<JsResult<Vec<_>>>()?;
+        to_js(&Out { cas })
+    }
+
+    /// `makeVerificationCertificate({ caId, verificationCode, nowMs })` → `{
+    /// commonName, thumbprintSha1, certificatePem, files, warning? }`:
+    /// `.field` `verificationCode` on a bad code, `warning` for an unusual length.
+    #[wasm_bindgen(js_name = makeVerificationCertificate, unchecked_return_type = "VerificationResult")]
+    pub fn make_verification_certificate(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "VerificationRequest")] input: JsValue,
+    ) -> JsResult<JsValue> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Out {
+            common_name: String,
+            thumbprint_sha1: String,
+            certificate_pem: String,
+            files: Vec<FileOut>,
+            warning: Option<String>,
+        }
+        let input: VerificationInput = request(input, "makeVerificationCertificate")?;
+        let ca = self.ca(input.ca_id, "caId")?;
+        let made = VerificationCertificate::make(&ca.issuer, &input.verification_code, now_unix(input.now_ms))?;
+        to_js(&Out {
+            common_name: made.code.clone(),
+            thumbprint_sha1: made.thumbprint_sha1()?,
+            certificate_pem: certificate_pem(&made.issued.certificate)?,
+            files: files_out(made.files()?),
+            warning: made.warning.clone(),
+        })
+    }
+
+    /// `signDevices({ caId, devices: [id…], chain?: [{ name, contents }],
+    /// nowMs, …the chain form's settings })` → `{ files, chain }`: every file
+    /// a tutorial device gets, and README.txt. `.field` `chain` when the
+    /// chain can't be completed up to a root.
+    #[wasm_bindgen(js_name = signDevices, unchecked_return_type = "Product")]
+    pub fn sign_devices(&self, #[wasm_bindgen(unchecked_param_type = "SignDevicesRequest")] input: JsValue) -> JsResult<JsValue> {
+        let input: SignDevicesInput = request(input, "signDevices")?;
+        let extra = extra_chain(&input_files(&input.chain))?;
+        let spec = input.spec.into_spec()?;
+        product_out(&sign_with_ca(self.ca(input.ca_id, "caId")?, &extra, &spec, None, now_unix(input.now_ms))?)
+    }
+
+    /// `signCsr({ caId, csr: { name, contents }, profile: "device" | "server" |
+    /// "intermediate", pathLen?, validityDays?, notBeforeMs?, notAfterMs?, nowMs })`
+    /// → `{ commonName, thumbprintSha1, files }`: the CSR's whole subject and
+    /// SAN kept. `.field` `csr` for a bad CSR.
+    #[wasm_bindgen(js_name = signCsr, unchecked_return_type = "SignCsrResult")]
+    pub fn sign_csr(&self, #[wasm_bindgen(unchecked_param_type = "SignCsrRequest")] input: JsValue) -> JsResult<JsValue> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Out {
+            common_name: String,
+            thumbprint_sha1: String,
+            files: Vec<FileOut>,
+        }
+        let input: SignCsrInput = request(input, "signCsr")?;
+        let spec = input.spec.into_spec()?;
+        let csr = InputFile { name: &input.csr.name, contents: &input.csr.contents };
+        let signed = sign_request(self.ca(input.ca_id, "caId")?, &csr, &spec, now_unix(input.now_ms))?;
         to_js(&Out {
             common_name: signed.common_name,
             thumbprint_sha1: thumbprint_sha1(&signed.certificate)?,
             files: files_out(signed.files),
         })
-    })
+    }
+
+    /// `renewDevices({ caId, certificates: [{ name, contents }], keys?, password?,
+    /// thumbprints?, keepKeys, validityDays, notBeforeMs?, nowMs, …sample settings })` →
+    /// `{ files, chain, renewed: [{ registrationId, oldThumbprintSha1,
+    /// newThumbprintSha1, oldNotAfter, newNotAfter, sameKey }] }`.
+    #[wasm_bindgen(js_name = renewDevices, unchecked_return_type = "RenewDevicesResult")]
+    pub fn renew_devices(&self, #[wasm_bindgen(unchecked_param_type = "RenewDevicesRequest")] input: JsValue) -> JsResult<JsValue> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Out {
+            files: Vec<FileOut>,
+            chain: Vec<ChainEntry>,
+            renewed: Vec<RenewalRow>,
+        }
+        let input: RenewDevicesInput = request(input, "renewDevices")?;
+        let spec = input.spec.into_spec()?;
+        let renewed = renewal::renew_devices(
+            self.ca(input.ca_id, "caId")?,
+            &input_files(&input.certificates),
+            &input_files(&input.keys),
+            input.password.as_deref(),
+            &input.thumbprints,
+            &spec,
+            now_unix(input.now_ms),
+        )?;
+        to_js(&Out { files: files_out(renewed.files()?), chain: renewed.entries()?, renewed: renewed.rows()? })
+    }
+
+    /// `renewCa({ caId, parentCaId?, validityDays, notBeforeMs?, notAfterMs?, nowMs })` →
+    /// `{ files, ca }`: the CA with the same key, subject and SKI, kept in this
+    /// session as `ca` (the old one stays too).
+    #[wasm_bindgen(js_name = renewCa, unchecked_return_type = "RenewCaResult")]
+    pub fn renew_ca(&mut self, #[wasm_bindgen(unchecked_param_type = "RenewCaRequest")] input: JsValue) -> JsResult<JsValue> {
+        #[derive(Serialize)]
+        struct Out {
+            files: Vec<FileOut>,
+            ca: ImportedCaSummary,
+        }
+        let input: RenewCaInput = request(input, "renewCa")?;
+        let days = input.validity_days.unwrap_or(TUTORIAL_VALIDITY_DAYS);
+        let parent = input.parent_ca_id.map(|id| self.ca(id, "parentCaId")).transpose()?;
+        let bounds = input.validity_bounds.into_bounds();
+        let (renewed, again) = renewal::renew_ca(self.ca(input.ca_id, "caId")?, parent, days, &bounds, now_unix(input.now_ms))?;
+        let files = files_out(renewed.files()?);
+        to_js(&Out { files, ca: self.keep(again)? })
+    }
+
+    /// `makeRollover({ oldCaId?, keyAlgorithm, rootCn, intermediateCns,
+    /// validityDays, notBeforeMs?, notAfterMs?, caKeyPassword, nowMs })` → `{
+    /// files, chain, steps: [{ number, id, title, detail }], cas }`: a new root
+    /// and intermediates (Generate's profiles and files) with README.txt's
+    /// plan; `cas` are the new CAs, kept in this session, root first (the
+    /// last signs devices).
+    #[wasm_bindgen(js_name = makeRollover, unchecked_return_type = "RolloverResult")]
+    pub fn make_rollover(&mut self, #[wasm_bindgen(unchecked_param_type = "RolloverRequest")] input: JsValue) -> JsResult<JsValue> {
+        #[derive(Serialize)]
+        struct Out {
+            files: Vec<FileOut>,
+            chain: Vec<ChainEntry>,
+            steps: Vec<RolloverStep>,
+            cas: Vec<ImportedCaSummary>,
+        }
+        let input: RolloverInput = request(input, "makeRollover")?;
+        let spec = input.spec.into_spec()?;
+        let old = input.old_ca_id.map(|id| self.ca(id, "oldCaId")).transpose()?;
+        let (rollover, cas) = renewal::make_rollover(old, spec, now_unix(input.now_ms))?;
+        let (files, chain, steps) = (files_out(rollover.files()?), rollover.entries()?, rollover.steps()?);
+        let cas = cas.into_iter().map(|ca| self.keep(ca)).collect::<JsResult<Vec<_>>>()?;
+        to_js(&Out { files, chain, steps, cas })
+    }
 }
 
 /// `inspect({ files: [{ name, contents }], uploadedCa?, password?, nowMs })` →
@@ -179,7 +314,7 @@ pub fn sign_csr(#[wasm_bindgen(unchecked_param_type = "SignCsrRequest")] input: 
 /// same path (`uploadedCa`: the CA uploaded to Azure, as the trust anchor).
 #[wasm_bindgen(js_name = inspect, unchecked_return_type = "Inspection")]
 pub fn inspect_files(#[wasm_bindgen(unchecked_param_type = "InspectRequest")] input: JsValue) -> JsResult<JsValue> {
-    let input: PreflightInput = from_js(input, "inspect request's fields")?;
+    let input: PreflightInput = request(input, "inspect")?;
     let (files, uploaded) = (input_files(&input.files), input_files(&input.uploaded_ca));
     let mut inspection = inspect::inspect_against(&files, &uploaded, input.password.as_deref(), now_unix(input.now_ms))?;
     if let (Some(scenario), Some(preflight)) = (input.event_grid()?, inspection.preflight.as_mut()) {
@@ -188,13 +323,16 @@ pub fn inspect_files(#[wasm_bindgen(unchecked_param_type = "InspectRequest")] in
     to_js(&inspection)
 }
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct PreflightInput {
     files: Vec<NamedFileIn>,
+    #[serde(default)]
     uploaded_ca: Vec<NamedFileIn>,
+    #[serde(default)]
     password: Option<String>,
     now_ms: f64,
+    #[serde(default)]
     event_grid: Option<EventGridPreflightInput>,
 }
 
@@ -220,7 +358,7 @@ struct EventGridPreflightInput {
 /// `files` without a device certificate, `uploadedCa` for a bad CA file.
 #[wasm_bindgen(js_name = preflight, unchecked_return_type = "PreflightResult")]
 pub fn preflight_files(#[wasm_bindgen(unchecked_param_type = "PreflightRequest")] input: JsValue) -> JsResult<JsValue> {
-    let input: PreflightInput = from_js(input, "preflight request's fields")?;
+    let input: PreflightInput = request(input, "preflight")?;
     let (files, uploaded) = (input_files(&input.files), input_files(&input.uploaded_ca));
     let mut checked = preflight::preflight(&files, &uploaded, input.password.as_deref(), now_unix(input.now_ms))?;
     if let Some(scenario) = input.event_grid()? {
@@ -229,86 +367,13 @@ pub fn preflight_files(#[wasm_bindgen(unchecked_param_type = "PreflightRequest")
     to_js(&checked)
 }
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
-struct RenewDevicesInput {
-    ca_id: u32,
-    certificates: Vec<NamedFileIn>,
-    keys: Vec<NamedFileIn>,
-    password: Option<String>,
-    /// SHA-1 thumbprints of the certificates to renew; none: every device.
-    thumbprints: Vec<String>,
-    now_ms: f64,
-    #[serde(flatten)]
-    spec: RenewalForm,
-}
-
-/// `renewDevices({ caId, certificates: [{ name, contents }], keys?, password?,
-/// thumbprints?, keepKeys, validityDays, notBeforeMs?, nowMs, …sample settings })` →
-/// `{ files, chain, renewed: [{ registrationId, oldThumbprintSha1,
-/// newThumbprintSha1, oldNotAfter, newNotAfter, sameKey }] }`.
-#[wasm_bindgen(js_name = renewDevices, unchecked_return_type = "RenewDevicesResult")]
-pub fn renew_devices(#[wasm_bindgen(unchecked_param_type = "RenewDevicesRequest")] input: JsValue) -> JsResult<JsValue> {
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Out {
-        files: Vec<FileOut>,
-        chain: Vec<ChainEntry>,
-        renewed: Vec<RenewalRow>,
-    }
-    let input: RenewDevicesInput = from_js(input, "renewal request's fields")?;
-    let spec = input.spec.into_spec()?;
-    with_ca(input.ca_id, |ca| {
-        let renewed = renewal::renew_devices(
-            ca,
-            &input_files(&input.certificates),
-            &input_files(&input.keys),
-            input.password.as_deref(),
-            &input.thumbprints,
-            &spec,
-            now_unix(input.now_ms),
-        )?;
-        to_js(&Out { files: files_out(renewed.files()?), chain: renewed.entries()?, renewed: renewed.rows()? })
-    })
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
-struct RenewCaInput {
-    ca_id: u32,
-    parent_ca_id: Option<u32>,
-    validity_days: Option<u32>,
-    now_ms: f64,
-    #[serde(flatten)]
-    validity_bounds: ValidityBoundsForm,
-}
-
-/// `renewCa({ caId, parentCaId?, validityDays, notBeforeMs?, notAfterMs?, nowMs })` →
-/// `{ files, ca }`: the CA with the same key, subject and SKI, imported again as `ca`.
-#[wasm_bindgen(js_name = renewCa, unchecked_return_type = "RenewCaResult")]
-pub fn renew_ca(#[wasm_bindgen(unchecked_param_type = "RenewCaRequest")] input: JsValue) -> JsResult<JsValue> {
-    #[derive(Serialize)]
-    struct Out {
-        files: Vec<FileOut>,
-        ca: ImportedCaSummary,
-    }
-    let input: RenewCaInput = from_js(input, "CA renewal request's fields")?;
-    let days = input.validity_days.unwrap_or(TUTORIAL_VALIDITY_DAYS);
-    let (renewed, again) = IMPORTED.with(|cas| {
-        let cas = cas.borrow();
-        let parent = input.parent_ca_id.map(|id| cas.get(id)).transpose()?;
-        renewal::renew_ca(cas.get(input.ca_id)?, parent, days, &input.validity_bounds.into_bounds(), now_unix(input.now_ms))
-    })?;
-    let summary = again.summary()?;
-    let id = IMPORTED.with(|cas| cas.borrow_mut().add(again));
-    to_js(&Out { files: files_out(renewed.files()?), ca: ImportedCaSummary { id, ..summary } })
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct ExpiryInput {
     files: Vec<NamedFileIn>,
+    #[serde(default)]
     password: Option<String>,
+    #[serde(default)]
     within_days: Option<u32>,
     now_ms: f64,
 }
@@ -320,94 +385,66 @@ struct ExpiryInput {
 /// ZIP is read whole (every certificate, `devices.csv`).
 #[wasm_bindgen(js_name = expiryReport, unchecked_return_type = "ExpiryReport")]
 pub fn expiry_report(#[wasm_bindgen(unchecked_param_type = "ExpiryRequest")] input: JsValue) -> JsResult<JsValue> {
-    let input: ExpiryInput = from_js(input, "expiry report's fields")?;
+    let input: ExpiryInput = request(input, "expiryReport")?;
     let within = input.within_days.unwrap_or(DEFAULT_WITHIN_DAYS);
     to_js(&expiry::expiry_report(&input_files(&input.files), input.password.as_deref(), within, now_unix(input.now_ms))?)
 }
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
-struct RolloverInput {
-    old_ca_id: Option<u32>,
-    now_ms: f64,
-    #[serde(flatten)]
-    spec: ChainForm,
-}
-
-/// `makeRollover({ oldCaId?, keyAlgorithm, rootCn, intermediateCns,
-/// validityDays, notBeforeMs?, notAfterMs?, caKeyPassword, nowMs })` → `{
-/// files, chain, steps: [{ number, id, title, detail }], cas }`: a new root
-/// and intermediates (Generate's profiles and files) with README.txt's plan;
-/// `cas` are the new CAs, imported, root first (the last signs devices).
-#[wasm_bindgen(js_name = makeRollover, unchecked_return_type = "RolloverResult")]
-pub fn make_rollover(#[wasm_bindgen(unchecked_param_type = "RolloverRequest")] input: JsValue) -> JsResult<JsValue> {
-    #[derive(Serialize)]
-    struct Out {
-        files: Vec<FileOut>,
-        chain: Vec<ChainEntry>,
-        steps: Vec<RolloverStep>,
-        cas: Vec<ImportedCaSummary>,
-    }
-    let input: RolloverInput = from_js(input, "rollover's fields")?;
-    let spec = input.spec.into_spec()?;
-    let (rollover, cas) = IMPORTED.with(|registry| {
-        let registry = registry.borrow();
-        let old = input.old_ca_id.map(|id| registry.get(id)).transpose()?;
-        renewal::make_rollover(old, spec, now_unix(input.now_ms))
-    })?;
-    let summaries = cas.iter().map(ImportedCa::summary).collect::<Result<Vec<_>, _>>()?;
-    let cas = IMPORTED.with(|registry| {
-        let mut registry = registry.borrow_mut();
-        cas.into_iter().zip(summaries).map(|(ca, summary)| ImportedCaSummary { id: registry.add(ca), ..summary }).collect()
-    });
-    to_js(&Out { files: files_out(rollover.files()?), chain: rollover.entries()?, steps: rollover.steps()?, cas })
-}
-
-/// A root for Azure Device Registry's certificate management: `{ files, chain }`.
-/// `spec`: `{ keyAlgorithm: 'ec-p256' | 'ec-p384', rootCn, validityDays (≥ 365),
-/// notBeforeMs?, notAfterMs?, caKeyPassword }`; `keys`: one PKCS#8 DER key or `undefined`.
+/// `makeDeviceRegistryRoot({ spec, keys?, nowMs })` → `{ files, chain }`: a
+/// root for Azure Device Registry's certificate management. `spec`: `{
+/// keyAlgorithm: 'ec-p256' | 'ec-p384', rootCn, validityDays (≥ 365),
+/// notBeforeMs?, notAfterMs?, caKeyPassword }`; `keys`: one PKCS#8 DER key or none.
 #[wasm_bindgen(js_name = makeDeviceRegistryRoot, unchecked_return_type = "Product")]
 pub fn make_device_registry_root(
-    #[wasm_bindgen(unchecked_param_type = "DeviceRegistryRootSpec")] spec: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "KeysInput")] keys: JsValue,
-    #[wasm_bindgen(js_name = "nowMs")] now_ms: f64,
+    #[wasm_bindgen(unchecked_param_type = "ProductRequest<DeviceRegistryRootSpec>")] input: JsValue,
 ) -> JsResult<JsValue> {
-    let spec = from_js::<DeviceRegistryRootForm>(spec, "Device Registry root settings")?.into_spec()?;
-    product_out(&DeviceRegistryRoot::build(spec, keys_in(keys)?, now_unix(now_ms))?)
+    let mut input: FormRequest = request(input, "makeDeviceRegistryRoot")?;
+    let (keys, now) = (input.keys()?, input.now("makeDeviceRegistryRoot")?);
+    product_out(&DeviceRegistryRoot::build(input.spec::<DeviceRegistryRootForm>()?.into_spec()?, keys, now)?)
 }
 
-/// A PKCS#8 DER key as PEM text (here, not in the page's module, which has
-/// no use for it): `keyFormat` `pkcs8` (encrypted with PBES2
-/// when `password` is a non-empty string) or `traditional` (PKCS#1 for RSA,
-/// SEC1 for EC; refuses a password).
-#[wasm_bindgen(js_name = encodeKey)]
-pub fn encode_key(
-    pkcs8: &[u8],
-    #[wasm_bindgen(js_name = "keyFormat", unchecked_param_type = "KeyFormat")] key_format: &str,
-    password: Option<String>,
-) -> JsResult<String> {
-    let key = PrivateKey::from_pkcs8_der(pkcs8)?;
-    let password = password.filter(|p| !p.is_empty());
-    Ok(key.to_pem(KeyEncoding::parse("keyFormat", key_format)?, password.as_deref())?.to_string())
+/// `encodeKey({ key, keyFormat, password? })` → `{ pem }`: a PKCS#8 DER key
+/// as PEM text (here, not in the page's module, which has no use for it):
+/// `keyFormat` `pkcs8` (encrypted with PBES2 when `password` is a non-empty
+/// string) or `traditional` (PKCS#1 for RSA, SEC1 for EC; refuses a password).
+#[wasm_bindgen(js_name = encodeKey, unchecked_return_type = "{ pem: string }")]
+pub fn encode_key(#[wasm_bindgen(unchecked_param_type = "EncodeKeyRequest")] input: JsValue) -> JsResult<JsValue> {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct EncodeKeyInput {
+        #[serde(with = "bytes_as_uint8array")]
+        key: zeroize::Zeroizing<Vec<u8>>,
+        key_format: String,
+        #[serde(default)]
+        password: Option<String>,
+    }
+    let input: EncodeKeyInput = request(input, "encodeKey")?;
+    let key = PrivateKey::from_pkcs8_der(&input.key).map_err(|e| StudioError { field: e.field.or(Some("key".into())), ..e })?;
+    let password = input.password.as_deref().filter(|p| !p.is_empty());
+    let pem = key.to_pem(KeyEncoding::parse("keyFormat", &input.key_format)?, password)?;
+    Ok(object_with("pem", &JsValue::from_str(&pem)))
 }
 
-/// `rewriteSnippets(files, chain, settings)` → `{ files }` (in the CA module:
-/// the page's needs none of it until a result exists): a result's files
-/// with every snippet written again for new sample settings (`settings` as
-/// the chain form sends them; `pfxPassword` the one its PFX files have); keys
-/// and certificates stay as they are.
+/// `rewriteSnippets({ files, chain, settings })` → `{ files }` (in the CA
+/// module: the page's needs none of it until a result exists): a result's
+/// files with every snippet written again for new sample settings
+/// (`settings` as the chain form sends them; `pfxPassword` the one its PFX
+/// files have); keys and certificates stay as they are.
 #[wasm_bindgen(js_name = rewriteSnippets, unchecked_return_type = "{ files: StudioFile[] }")]
-pub fn rewrite_snippets(
-    #[wasm_bindgen(unchecked_param_type = "FileInput[]")] files: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "ChainEntry[]")] chain: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "SnippetSettings")] settings: JsValue,
-) -> JsResult<JsValue> {
+pub fn rewrite_snippets(#[wasm_bindgen(unchecked_param_type = "RewriteSnippetsRequest")] input: JsValue) -> JsResult<JsValue> {
+    #[derive(Deserialize)]
+    struct RewriteInput {
+        files: Vec<FileIn>,
+        chain: Vec<MadeCertificate>,
+        #[serde(default)]
+        settings: ChainForm,
+    }
     #[derive(Serialize)]
     struct Out {
         files: Vec<FileOut>,
     }
-    let made: Vec<MadeCertificate> = from_js(chain, "chain entries")?;
-    let spec = from_js::<ChainForm>(settings, "sample settings")?.into_spec()?;
+    let input: RewriteInput = request(input, "rewriteSnippets")?;
+    let spec = input.settings.into_spec()?;
     spec.snippets.validate()?;
-    to_js(&Out { files: files_out(refresh_snippets(files_in(files)?, &made, &spec.snippets, &spec.pfx.password)?) })
+    to_js(&Out { files: files_out(refresh_snippets(output_files(input.files), &input.chain, &spec.snippets, &spec.pfx.password)?) })
 }

@@ -4,8 +4,8 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use super::{
-    FileOut, JsResult, bytes_as_uint8array, files_in, files_out, from_js, key_in, keys_in, now_unix, product_out, stretched_password,
-    to_js, wipe,
+    FileOut, FormRequest, JsResult, bytes_as_uint8array, files_in, files_out, from_js, key_in, keys_in, now_unix, object_with, of_field,
+    product_out, request, stretched_password, strings, to_js, wipe,
 };
 use crate::error::StudioError;
 use crate::make::batch::{BatchArchive, BatchSigner, DeviceChunk, batch_title};
@@ -21,25 +21,18 @@ fn chain_settings(spec: JsValue) -> JsResult<ChainSpec> {
     Ok(from_js::<ChainForm>(spec, "chain settings")?.into_spec()?)
 }
 
-fn chain_spec(spec: JsValue) -> JsResult<ChainSpec> {
-    let spec = chain_settings(spec)?;
+fn checked(spec: ChainForm) -> JsResult<ChainSpec> {
+    let spec = spec.into_spec()?;
     spec.validate()?;
     Ok(spec)
 }
 
-/// Checks the chain settings; throws an `Error` with `.field` on the first problem.
-#[wasm_bindgen(js_name = validateChainSpec)]
-pub fn validate_chain_spec(#[wasm_bindgen(unchecked_param_type = "ChainSpec | undefined")] spec: JsValue) -> JsResult<u32> {
-    Ok(chain_spec(spec)?.key_count() as u32)
-}
-
-/// Generates the keys and builds the chain in one call (for scripts and Node).
-#[wasm_bindgen(js_name = makeChain, unchecked_return_type = "Product")]
-pub fn make_chain(
-    #[wasm_bindgen(unchecked_param_type = "ChainSpec | undefined")] spec: JsValue,
-    #[wasm_bindgen(js_name = "nowMs")] now_ms: f64,
-) -> JsResult<JsValue> {
-    product_out(&TutorialChain::generate(chain_spec(spec)?, now_unix(now_ms))?)
+/// `validateChainSpec({ spec })` → `{ keyCount }`: checks the chain settings;
+/// throws an `Error` with `.field` on the first problem.
+#[wasm_bindgen(js_name = validateChainSpec, unchecked_return_type = "{ keyCount: number }")]
+pub fn validate_chain_spec(#[wasm_bindgen(unchecked_param_type = "{ spec?: ChainSpec }")] input: JsValue) -> JsResult<JsValue> {
+    let mut input: FormRequest = request(input, "validateChainSpec")?;
+    Ok(object_with("keyCount", &(checked(input.spec()?)?.key_count() as u32).into()))
 }
 
 /// What [`plan_chain_signatures`] returned, with the signatures JS made.
@@ -50,45 +43,52 @@ struct PresignedIn {
     signatures: Vec<serde_bytes::ByteBuf>,
 }
 
-/// Builds the tutorial chain. `keys`: PKCS#8 DER `Uint8Array`s (root,
-/// intermediates from the root down, devices) or `undefined` to generate
-/// them here. Optional: the CA key password stretched elsewhere, and RSA
-/// signatures made elsewhere (`{ serials, messages, signatures }` after
-/// [`plan_chain_signatures`]). Returns `{ files, chain }`.
-#[wasm_bindgen(js_name = buildChain, unchecked_return_type = "Product")]
-pub fn build_chain(
-    #[wasm_bindgen(unchecked_param_type = "ChainSpec | undefined")] spec: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "KeysInput")] keys: JsValue,
-    #[wasm_bindgen(js_name = "nowMs")] now_ms: f64,
-    #[wasm_bindgen(js_name = "stretchedCaPassword", unchecked_param_type = "StretchedPassword | undefined")] stretched_ca_password: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "Presigned | undefined")] presigned: JsValue,
-) -> JsResult<JsValue> {
-    let mut signing = if presigned.is_undefined() || presigned.is_null() {
+/// The tutorial chain from `{ spec, keys?, nowMs, stretchedCaPassword?, presigned? }`.
+fn chain_product(input: JsValue, export: &str) -> JsResult<JsValue> {
+    let mut input: FormRequest = request(input, export)?;
+    let mut signing = if input.presigned.is_undefined() || input.presigned.is_null() {
         Signing::here()
     } else {
-        let presigned: PresignedIn = from_js(presigned, "signatures made outside the core")?;
+        let presigned: PresignedIn = from_js(std::mem::take(&mut input.presigned), "signatures made outside the core (presigned)")?;
         let plan = SigningPlan {
             requests: presigned.messages.into_iter().map(|m| SignatureRequest { public_key: Vec::new(), message: m.into_vec() }).collect(),
             serials: presigned.serials.into_iter().map(serde_bytes::ByteBuf::into_vec).collect(),
         };
-        Signing::assembling(plan, presigned.signatures.into_iter().map(serde_bytes::ByteBuf::into_vec).collect())?
+        Signing::assembling(plan, presigned.signatures.into_iter().map(serde_bytes::ByteBuf::into_vec).collect())
+            .map_err(of_field("presigned"))?
     };
-    let mut chain = TutorialChain::build(chain_spec(spec)?, keys_in(keys)?, now_unix(now_ms), &mut signing)
+    let (keys, now, stretched) = (input.keys()?, input.now(export)?, input.stretched_ca_password()?);
+    let mut chain = TutorialChain::build(checked(input.spec()?)?, keys, now, &mut signing)
         .map_err(|e| StudioError { message: format!("The chain could not be built: {}", e.message), ..e })?;
-    chain.stretched_ca_password = stretched_password(stretched_ca_password)?;
+    chain.stretched_ca_password = stretched;
     product_out(&chain)
 }
 
-/// The RSA signatures [`build_chain`] would make with these keys:
-/// `{ requests: [{ keyIndex, message }], serials }`. Sign each message with
-/// `keys[keyIndex]` (RSASSA-PKCS1-v1_5, SHA-256), then pass
-/// `{ serials, messages, signatures }` to buildChain.
+/// `makeChain({ spec, keys?, nowMs, stretchedCaPassword? })` → `{ files, chain }`:
+/// the tutorial chain in one call, its keys generated here unless given (for
+/// scripts and Node; the page's workers call [`build_chain`]).
+#[wasm_bindgen(js_name = makeChain, unchecked_return_type = "Product")]
+pub fn make_chain(#[wasm_bindgen(unchecked_param_type = "ChainRequest")] input: JsValue) -> JsResult<JsValue> {
+    chain_product(input, "makeChain")
+}
+
+/// `buildChain({ spec, keys?, nowMs, stretchedCaPassword?, presigned? })` →
+/// `{ files, chain }`. `keys`: PKCS#8 DER `Uint8Array`s (root, intermediates
+/// from the root down, devices) or none to generate them here. Optional: the
+/// CA key password stretched elsewhere, and RSA signatures made elsewhere
+/// (`{ serials, messages, signatures }` after [`plan_chain_signatures`]).
+#[wasm_bindgen(js_name = buildChain, unchecked_return_type = "Product")]
+pub fn build_chain(#[wasm_bindgen(unchecked_param_type = "ChainRequest")] input: JsValue) -> JsResult<JsValue> {
+    chain_product(input, "buildChain")
+}
+
+/// `planChainSignatures({ spec, keys, nowMs })` → `{ requests: [{ keyIndex,
+/// message }], serials }`: the RSA signatures [`build_chain`] would make
+/// with the same request. Sign each message with `keys[keyIndex]`
+/// (RSASSA-PKCS1-v1_5, SHA-256), then pass the request again with
+/// `presigned: { serials, messages, signatures }` to buildChain.
 #[wasm_bindgen(js_name = planChainSignatures, unchecked_return_type = "SignaturePlan")]
-pub fn plan_chain_signatures(
-    #[wasm_bindgen(unchecked_param_type = "ChainSpec | undefined")] spec: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "Uint8Array[]")] keys: JsValue,
-    #[wasm_bindgen(js_name = "nowMs")] now_ms: f64,
-) -> JsResult<JsValue> {
+pub fn plan_chain_signatures(#[wasm_bindgen(unchecked_param_type = "ChainRequest")] input: JsValue) -> JsResult<JsValue> {
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
     struct RequestOut {
@@ -100,9 +100,11 @@ pub fn plan_chain_signatures(
         requests: Vec<RequestOut>,
         serials: Vec<serde_bytes::ByteBuf>,
     }
-    let keys = keys_in(keys)?.ok_or_else(|| StudioError::general("Planning signatures needs the chain's keys."))?;
+    let mut input: FormRequest = request(input, "planChainSignatures")?;
+    let keys = input.keys()?.ok_or_else(|| StudioError::field("keys", "Planning signatures needs the chain's keys."))?;
     let public_keys = keys.iter().map(PrivateKey::public_key_der).collect::<Result<Vec<_>, _>>()?;
-    let plan = TutorialChain::plan_signatures(chain_spec(spec)?, keys, now_unix(now_ms))?;
+    let now = input.now("planChainSignatures")?;
+    let plan = TutorialChain::plan_signatures(checked(input.spec()?)?, keys, now)?;
     let requests = plan
         .key_indices(&public_keys)?
         .into_iter()
@@ -112,11 +114,17 @@ pub fn plan_chain_signatures(
     to_js(&PlanOut { requests, serials: plan.serials.into_iter().map(serde_bytes::ByteBuf::from).collect() })
 }
 
-/// The registration IDs of the device list (lines, `{001..500}` ranges, CSV);
-/// throws with `.field = "devices"` naming every bad line.
-#[wasm_bindgen(js_name = parseDeviceList)]
-pub fn parse_device_list(text: &str) -> JsResult<Vec<String>> {
-    Ok(device_list::parse_device_list("devices", text)?)
+/// `parseDeviceList({ devices: text })` → `{ devices }`: the registration IDs
+/// of the device list (lines, `{001..500}` ranges, CSV); throws with
+/// `.field = "devices"` naming every bad line.
+#[wasm_bindgen(js_name = parseDeviceList, unchecked_return_type = "{ devices: string[] }")]
+pub fn parse_device_list(#[wasm_bindgen(unchecked_param_type = "{ devices: string }")] input: JsValue) -> JsResult<JsValue> {
+    #[derive(Deserialize)]
+    struct DeviceListRequest {
+        devices: String,
+    }
+    let input: DeviceListRequest = request(input, "parseDeviceList")?;
+    Ok(object_with("devices", &strings(device_list::parse_device_list("devices", &input.devices)?)))
 }
 
 /// Makes a batch's root and intermediates from `keys` (root first, or

@@ -1,6 +1,9 @@
-//! The JS API: one thin layer over the core that only converts. Errors reach JS
-//! as real `Error`s whose `field` names the form field (`From<StudioError>`);
-//! specs are the core's forms, so their defaults are the core's.
+//! The JS API: one thin layer over the core that only converts. Every export
+//! takes one request object (read by [`request`], so an error names the
+//! request's field) and returns an object. Errors reach JS as real `Error`s
+//! whose `field` names the form field (`From<StudioError>`); specs are the
+//! core's forms, so their defaults are the core's. Imported CAs live in a
+//! `CaSession` that JS holds (ca.rs).
 
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -16,7 +19,10 @@ use crate::x509::random;
 
 mod chain;
 mod products;
+mod request;
 mod types;
+
+use request::request;
 
 #[cfg(feature = "ca-tools")]
 mod ca;
@@ -101,24 +107,87 @@ fn product_out(product: &impl Product) -> JsResult<JsValue> {
 
 /// Keys made elsewhere, the one convention: `undefined`/`null` → `None`
 /// (the core generates them); else an array of PKCS#8 DER `Uint8Array`s.
-fn keys_in(keys: JsValue) -> JsResult<Option<Vec<PrivateKey>>> {
+fn keys_in(keys: JsValue) -> Result<Option<Vec<PrivateKey>>, StudioError> {
     if keys.is_undefined() || keys.is_null() {
         return Ok(None);
     }
     if !js_sys::Array::is_array(&keys) {
-        return Err(StudioError::general("The keys must be an array of PKCS#8 DER Uint8Arrays.").into());
+        return Err(StudioError::general("The keys must be an array of PKCS#8 DER Uint8Arrays."));
     }
-    js_sys::Array::from(&keys).iter().map(|k| key_in(&k)).collect::<JsResult<Vec<_>>>().map(Some)
+    js_sys::Array::from(&keys).iter().map(|k| key_in(&k)).collect::<Result<Vec<_>, _>>().map(Some)
 }
 
-fn key_in(key: &JsValue) -> JsResult<PrivateKey> {
+fn key_in(key: &JsValue) -> Result<PrivateKey, StudioError> {
     let bytes = key.dyn_ref::<js_sys::Uint8Array>().ok_or_else(|| StudioError::general("Each key must be a Uint8Array of PKCS#8 DER."))?;
-    Ok(PrivateKey::from_pkcs8_der(&zeroize::Zeroizing::new(bytes.to_vec()))?)
+    PrivateKey::from_pkcs8_der(&zeroize::Zeroizing::new(bytes.to_vec()))
+}
+
+/// `error`, said of the request's `field` unless it names one already.
+fn of_field(field: &str) -> impl FnOnce(StudioError) -> StudioError + '_ {
+    move |error| StudioError { field: error.field.or_else(|| Some(field.into())), ..error }
+}
+
+/// A request about one of the forms: `{ spec, keys?, nowMs, stretchedCaPassword?,
+/// presigned? }`; each export reads the fields it documents. `keys`: PKCS#8
+/// DER in the order the product names, or none to generate them here. One
+/// shape for every form, its values kept as JS values until read, keeps the
+/// page's module small.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct FormRequest {
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    spec: JsValue,
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    keys: JsValue,
+    #[serde(default)]
+    now_ms: Option<f64>,
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    stretched_ca_password: JsValue,
+    #[serde(default, with = "serde_wasm_bindgen::preserve")]
+    presigned: JsValue,
+}
+
+impl FormRequest {
+    /// The form's settings; none: the tutorial's.
+    fn spec<F: for<'de> Deserialize<'de> + Default>(&mut self) -> JsResult<F> {
+        let spec = std::mem::take(&mut self.spec);
+        if spec.is_undefined() || spec.is_null() {
+            return Ok(F::default());
+        }
+        Ok(serde_wasm_bindgen::from_value(spec)
+            .map_err(|e| StudioError::field("spec", format!("The request's spec is not valid: {}.", request::serde_message(&e))))?)
+    }
+
+    /// `nowMs` in seconds; `export` needs it.
+    fn now(&self, export: &str) -> JsResult<u64> {
+        let now_ms = self.now_ms.ok_or_else(|| StudioError::field("nowMs", format!("{export}: the request's nowMs is missing.")))?;
+        Ok(now_unix(now_ms))
+    }
+
+    fn keys(&mut self) -> JsResult<Option<Vec<PrivateKey>>> {
+        Ok(keys_in(std::mem::take(&mut self.keys)).map_err(of_field("keys"))?)
+    }
+
+    fn stretched_ca_password(&mut self) -> JsResult<Option<PasswordKey>> {
+        Ok(stretched_password(std::mem::take(&mut self.stretched_ca_password)).map_err(of_field("stretchedCaPassword"))?)
+    }
+}
+
+/// A plain object `{ name: value }`, built without serde (cheaper in the page's module).
+fn object_with(name: &str, value: &JsValue) -> JsValue {
+    let object = js_sys::Object::new();
+    // Setting a property on a fresh plain object can't fail.
+    let _ = js_sys::Reflect::set(&object, &name.into(), value);
+    object.into()
+}
+
+fn strings(values: impl IntoIterator<Item = String>) -> JsValue {
+    values.into_iter().map(JsValue::from).collect::<js_sys::Array>().into()
 }
 
 /// `{ salt, iterations, key }` from crypto.subtle.deriveBits (PBKDF2-SHA256),
-/// or `undefined` to let the core stretch the password itself.
-fn stretched_password(value: JsValue) -> JsResult<Option<PasswordKey>> {
+/// or `undefined`/`null` to let the core stretch the CA key password itself.
+fn stretched_password(value: JsValue) -> Result<Option<PasswordKey>, StudioError> {
     #[derive(Deserialize, Default)]
     struct StretchedIn {
         salt: serde_bytes::ByteBuf,
@@ -129,8 +198,9 @@ fn stretched_password(value: JsValue) -> JsResult<Option<PasswordKey>> {
     if value.is_undefined() || value.is_null() {
         return Ok(None);
     }
-    let input: StretchedIn = from_js(value, "stretched CA key password's fields")?;
-    Ok(Some(PasswordKey::from_stretched(&input.salt, input.iterations, &input.key)?))
+    let input: StretchedIn = serde_wasm_bindgen::from_value(value)
+        .map_err(|e| StudioError::general(format!("The stretched CA key password's fields are not valid: {e}.")))?;
+    PasswordKey::from_stretched(&input.salt, input.iterations, &input.key).map(Some)
 }
 
 /// A file from JS: `{ path, contents: Uint8Array, secret?, description? }`.
@@ -154,7 +224,17 @@ impl From<FileIn> for OutputFile {
 /// Files from JS; the caller wipes their contents when done.
 fn files_in(files: JsValue) -> JsResult<Vec<OutputFile>> {
     let files: Vec<FileIn> = from_js(files, "files")?;
-    Ok(files.into_iter().map(OutputFile::from).collect())
+    Ok(output_files(files))
+}
+
+fn output_files(files: Vec<FileIn>) -> Vec<OutputFile> {
+    files.into_iter().map(OutputFile::from).collect()
+}
+
+/// `{ files: [{ path, contents, secret?, description? }] }`.
+#[derive(Deserialize)]
+struct FilesRequest {
+    files: Vec<FileIn>,
 }
 
 fn wipe(files: &mut [OutputFile]) {
@@ -169,13 +249,20 @@ pub fn check_random_source() -> JsResult<()> {
     Ok(random::ensure_available()?)
 }
 
-/// A fresh private key as unencrypted PKCS#8 DER. `algorithm`: `rsa-2048`,
-/// `rsa-3072`, `rsa-4096`, `ec-p256` or `ec-p384`.
-#[wasm_bindgen(js_name = generateKey)]
-pub fn generate_key(#[wasm_bindgen(unchecked_param_type = "KeyAlgorithm")] algorithm: &str) -> JsResult<js_sys::Uint8Array> {
-    let key = PrivateKey::generate(KeyAlgorithm::parse("keyAlgorithm", algorithm)?)?;
+/// `generateKey({ keyAlgorithm })` → `{ key }`: a fresh private key as
+/// unencrypted PKCS#8 DER. `keyAlgorithm`: `rsa-2048`, `rsa-3072`,
+/// `rsa-4096`, `ec-p256` or `ec-p384`.
+#[wasm_bindgen(js_name = generateKey, unchecked_return_type = "{ key: Uint8Array }")]
+pub fn generate_key(#[wasm_bindgen(unchecked_param_type = "{ keyAlgorithm: KeyAlgorithm }")] input: JsValue) -> JsResult<JsValue> {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct KeyRequest {
+        key_algorithm: String,
+    }
+    let input: KeyRequest = request(input, "generateKey")?;
+    let key = PrivateKey::generate(KeyAlgorithm::parse("keyAlgorithm", &input.key_algorithm)?)?;
     // Copied straight into JS from the buffer that wipes itself, not via a Vec that wouldn't.
-    Ok(js_sys::Uint8Array::from(key.to_pkcs8_der()?.as_slice()))
+    Ok(object_with("key", &js_sys::Uint8Array::from(key.to_pkcs8_der()?.as_slice())))
 }
 
 /// PBKDF2-SHA256 rounds of the CA key password, for JS to stretch it natively.
@@ -184,13 +271,13 @@ pub fn ca_key_password_rounds() -> u32 {
     PKCS8_PBKDF2_ITERATIONS
 }
 
-/// A ZIP of `[{ path, contents: Uint8Array, secret? }]`.
-#[wasm_bindgen(js_name = zipFiles)]
-pub fn zip(#[wasm_bindgen(unchecked_param_type = "FileInput[]")] files: JsValue) -> JsResult<js_sys::Uint8Array> {
-    let mut files = files_in(files)?;
+/// `zipFiles({ files: [{ path, contents: Uint8Array, secret? }] })` → `{ zip }`: their ZIP.
+#[wasm_bindgen(js_name = zipFiles, unchecked_return_type = "{ zip: Uint8Array }")]
+pub fn zip(#[wasm_bindgen(unchecked_param_type = "{ files: FileInput[] }")] input: JsValue) -> JsResult<JsValue> {
+    let mut files = output_files(request::<FilesRequest>(input, "zipFiles")?.files);
     let zip = zip_files(&files).map(zeroize::Zeroizing::new);
     wipe(&mut files);
-    Ok(js_sys::Uint8Array::from(zip?.as_slice()))
+    Ok(object_with("zip", &js_sys::Uint8Array::from(zip?.as_slice())))
 }
 
 /// The SDK samples the snippet files are for, in the tabs' order, as JSON

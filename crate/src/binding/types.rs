@@ -77,6 +77,27 @@ export interface Product {
 /** Keys made elsewhere (PKCS#8 DER), in the order the function names; `undefined`: the core makes them. */
 export type KeysInput = Uint8Array[] | undefined | null;
 
+/** What a product is made from (makeEdgeChain, makeIndividualEnrollment, makeDeviceRegistryRoot). */
+export interface ProductRequest<Spec> {
+  /** The form's settings; every field optional, the defaults are the tutorial's. */
+  spec?: Spec;
+  /** Keys made elsewhere (PKCS#8 DER), in the order the function names; none: the core makes them. */
+  keys?: Uint8Array[] | null;
+  /** The time the certificates start from (ms since 1970, e.g. `Date.now()`). */
+  nowMs: number;
+}
+
+/** A product with CA keys: their password may come stretched (makeEdgeChain). */
+export interface CaProductRequest<Spec> extends ProductRequest<Spec> {
+  stretchedCaPassword?: StretchedPassword | null;
+}
+
+/** The tutorial chain's request (makeChain, buildChain, planChainSignatures). */
+export interface ChainRequest extends CaProductRequest<ChainSpec> {
+  /** RSA signatures made elsewhere, after planChainSignatures with the same request (buildChain). */
+  presigned?: Presigned | null;
+}
+
 /** Where a device certificate starts and ends, other than now and `validityDays` later (ms since 1970). */
 export interface ValidityBounds {
   notBeforeMs?: number;
@@ -112,8 +133,8 @@ export interface ChainSpec extends DeviceFileSettings {
 /** Where Event Grid's broker reads a client's authentication name (`thumbprint`: self-signed clients, matched by SHA-256). */
 export type ValidationScheme = 'subject' | 'dns' | 'uri' | 'ip' | 'email' | 'thumbprint';
 
-/** makeEventGrid / eventGridKeyAlgorithms: every field optional (P-256, subject, client-1 and client-2, 100 days). */
-export interface EventGridRequest {
+/** The Event Grid form (makeEventGrid, eventGridKeyAlgorithms): every field optional (P-256, subject, client-1 and client-2, 100 days). */
+export interface EventGridSpec {
   keyAlgorithm?: KeyAlgorithm;
   validation?: ValidationScheme;
   /** `name` or `name=authentication-name` (1–128 of letters, digits, - : . _), or a range `meter-{01..20}`. */
@@ -132,13 +153,6 @@ export interface EventGridRequest {
   namespace?: string;
   resourceGroup?: string;
   mqttHostname?: string;
-  keys?: KeysInput;
-  nowMs?: number;
-  stretchedCaPassword?: StretchedPassword;
-}
-
-export interface EventGridKeys {
-  keyAlgorithms: KeyAlgorithm[];
 }
 
 /** One client as `snippets/event-grid.az-cli.sh` registers it. */
@@ -218,9 +232,9 @@ export interface DeviceChunk {
   readmeExample?: string | null;
 }
 
-/** An imported CA, as importCa and renewCa describe it (never its key). */
+/** An imported CA, as a CaSession's importCa, renewCa and makeRollover describe it (never its key). */
 export interface ImportedCa {
-  /** Pass it to the other CA functions of the same module instance. */
+  /** Its id in the CaSession that holds it: pass it as `caId` to that session's methods. */
   id: number;
   commonName: string;
   subject: string;
@@ -246,6 +260,13 @@ export interface ImportRequest {
 
 export interface ImportResult {
   cas: ImportedCa[];
+}
+
+export interface VerificationRequest {
+  caId: number;
+  /** The code the Azure portal shows (48 hexadecimal digits). */
+  verificationCode: string;
+  nowMs: number;
 }
 
 export interface VerificationResult {
@@ -512,4 +533,20 @@ export interface Inspection {
 
 /** The sample settings rewriteSnippets takes (as the chain form sends them). */
 export type SnippetSettings = Pick<ChainSpec, 'idScope' | 'hubName' | 'folder' | 'dpsName' | 'resourceGroup' | 'pfxPassword'>;
+
+export interface RewriteSnippetsRequest {
+  /** A result's files, as a product returned them. */
+  files: FileInput[];
+  /** Its certificates, as the product returned them. */
+  chain: ChainEntry[];
+  settings?: SnippetSettings;
+}
+
+export interface EncodeKeyRequest {
+  /** PKCS#8 DER. */
+  key: Uint8Array;
+  keyFormat: KeyFormat;
+  /** With `pkcs8`: encrypt under this password (PBES2); `traditional` refuses one. */
+  password?: string;
+}
 "#;

@@ -249,8 +249,8 @@ fn dedup<'a>(names: &[&'a str]) -> Vec<&'a str> {
     out
 }
 
-/// The CAs imported so far, each under the number handed to JS: their keys
-/// never leave the instance that imported them.
+/// The CAs of one session (the binding's `CaSession`), each under the number
+/// handed to JS: their keys never leave the instance that imported them.
 #[derive(Default)]
 pub struct ImportedCas {
     last_id: u32,
@@ -258,19 +258,22 @@ pub struct ImportedCas {
 }
 
 impl ImportedCas {
-    /// Keeps `ca`; returns its id.
+    /// Keeps `ca`; returns its id. The same certificate imported again keeps
+    /// its first id (with the chain found this time), so a chain imported
+    /// twice is held once.
     pub fn add(&mut self, ca: ImportedCa) -> u32 {
-        self.last_id += 1;
-        self.cas.insert(self.last_id, ca);
-        self.last_id
+        let kept = self.cas.iter().find(|(_, kept)| kept.issuer.certificate == ca.issuer.certificate).map(|(&id, _)| id);
+        let id = kept.unwrap_or_else(|| {
+            self.last_id += 1;
+            self.last_id
+        });
+        self.cas.insert(id, ca);
+        id
     }
 
     pub fn get(&self, id: u32) -> Result<&ImportedCa> {
-        self.cas.get(&id).ok_or_else(|| StudioError::field("ca", "That CA is no longer loaded (the page was reloaded?); import it again."))
-    }
-
-    /// Drops the CA and its key; whether it was there.
-    pub fn forget(&mut self, id: u32) -> bool {
-        self.cas.remove(&id).is_some()
+        self.cas.get(&id).ok_or_else(|| {
+            StudioError::field("ca", "No CA has that id in this session (was it imported in another, or closed?); import it again.")
+        })
     }
 }

@@ -1,6 +1,6 @@
 // A CA brought to a command as the page takes one: a folder (the tutorial's
 // layout, or any folder of PEM / PFX files), a studio ZIP, a PFX or PEM
-// files; imported with the CA module's importCa, then chosen by --ca-cn or,
+// files; imported into a CaSession (the CA module's importCa), then chosen by --ca-cn or,
 // without it, the one that signs devices (the CA no other imported CA is
 // above) — or, for a verification certificate, the root, as the tutorial
 // verifies the root.
@@ -63,15 +63,15 @@ export function readFiles(paths, flag) {
 }
 
 /**
- * Imports the CA of --ca (with --ca-password) into `studio` and picks one.
+ * Imports the CA of --ca (with --ca-password) into `session` (a CaSession) and picks one.
  * @param {'signer'|'root'} prefer  without --ca-cn: the CA that signs devices, or the root
  * @returns {{ ca: object, cas: object[] }}
  */
-export function importCa(studio, values, prefer = 'signer') {
+export function importCa(session, values, prefer = 'signer') {
   const files = readFiles(values.ca, '--ca');
   let cas;
   try {
-    ({ cas } = studio.importCa({ files, password: values['ca-password'] ?? '1234', nowMs: Date.now() }));
+    ({ cas } = session.importCa({ files, password: values['ca-password'] ?? '1234', nowMs: Date.now() }));
   } catch (error) {
     throw asUsageError(error, { password: '--ca-password', files: '--ca' });
   }

@@ -41,7 +41,7 @@ export function nodeSign(algorithm, keyObject, message) {
 
 /** One key of `algorithm`; `studio` is the loaded module (for the Rust generator). */
 export function makeKey(algorithm, generator, studio) {
-  return nodeCrypto(generator) ? nodeKeyPair(algorithm).der : studio.generateKey(algorithm);
+  return nodeCrypto(generator) ? nodeKeyPair(algorithm).der : studio.generateKey({ keyAlgorithm: algorithm }).key;
 }
 
 /** AES-256-CBC with PKCS#7 padding in Node's OpenSSL (AES-NI): the PFX files' encryption, for DeviceBatchSignedOutside. */

@@ -12,33 +12,33 @@ const sameKeys = (spec, count) => Array(count).fill(spec.keyAlgorithm);
 /**
  * A recipe: `keyAlgorithms(pool, spec, { signal, nowMs })` checks the spec
  * (throwing with the core's `.field`) and returns the key algorithms in the
- * order `build`, a worker job taking `{ spec, keys, nowMs, stretched }`,
+ * order `build`, a worker job taking `{ spec, keys, nowMs, stretchedCaPassword }`,
  * wants them.
  */
 export const TUTORIAL_CHAIN = {
-  keyAlgorithms: async (pool, spec, { signal }) => sameKeys(spec, await pool.run('validateChainSpec', { spec }, { signal })),
+  keyAlgorithms: async (pool, spec, { signal }) => sameKeys(spec, (await pool.run('validateChainSpec', { spec }, { signal })).keyCount),
   build: 'buildChain',
 };
 
 /** A batch's root and intermediates; the spec carries one device, standing in for the checked list. */
 export const BATCH_CA = {
-  keyAlgorithms: async (pool, spec, { signal }) => sameKeys(spec, (await pool.run('validateChainSpec', { spec }, { signal })) - spec.devices.length),
+  keyAlgorithms: async (pool, spec, { signal }) => sameKeys(spec, (await pool.run('validateChainSpec', { spec }, { signal })).keyCount - spec.devices.length),
   build: 'makeBatchCa',
 };
 
 export const EDGE_CHAIN = {
-  keyAlgorithms: (pool, spec, { signal, nowMs }) => pool.run('edgeKeyAlgorithms', { spec, nowMs }, { signal }),
+  keyAlgorithms: async (pool, spec, { signal, nowMs }) => (await pool.run('edgeKeyAlgorithms', { spec, nowMs }, { signal })).keyAlgorithms,
   build: 'makeEdgeChain',
 };
 
 export const INDIVIDUAL_ENROLLMENT = {
-  keyAlgorithms: async (pool, spec, { signal }) => sameKeys(spec, await pool.run('validateEnrollmentSpec', { spec }, { signal })),
+  keyAlgorithms: async (pool, spec, { signal }) => sameKeys(spec, (await pool.run('validateEnrollmentSpec', { spec }, { signal })).keyCount),
   build: 'makeIndividualEnrollment',
 };
 
 /** Event Grid's MQTT clients (on a pool of the CA module, which has these exports). */
 export const EVENT_GRID = {
-  keyAlgorithms: (pool, spec, { signal, nowMs }) => pool.run('eventGridKeyAlgorithms', { spec, nowMs }, { signal }),
+  keyAlgorithms: async (pool, spec, { signal, nowMs }) => (await pool.run('eventGridKeyAlgorithms', { spec, nowMs }, { signal })).keyAlgorithms,
   build: 'makeEventGrid',
 };
 
@@ -97,11 +97,11 @@ export async function makeOnPool(pool, recipe, spec, { signal, onProgress = () =
   const stretching = ahead.stretched ?? (spec.caKeyPassword ? pool.run('stretchCaPassword', { password: spec.caKeyPassword }, { signal }) : undefined);
   stretching?.catch(() => {}); // a failure surfaces below, after the keys'
   const { keys, generators } = await (ahead.keys ?? generateKeys(pool, algorithms, { signal, generator, onProgress }));
-  const stretched = await stretching;
+  const stretchedCaPassword = await stretching;
 
   onProgress({ phase: 'signing' });
-  const transfer = [...keys.map((key) => key.buffer), ...(stretched ? [stretched.key.buffer] : [])];
-  const result = await pool.run(recipe.build, { spec, keys, nowMs, stretched }, { signal, transfer });
+  const transfer = [...keys.map((key) => key.buffer), ...(stretchedCaPassword ? [stretchedCaPassword.key.buffer] : [])];
+  const result = await pool.run(recipe.build, { spec, keys, nowMs, stretchedCaPassword }, { signal, transfer });
   // The keys were made in chain order.
   if (result.chain.length === generators.length) {
     result.chain.forEach((entry, i) => { entry.keyGenerator = generators[i]; });

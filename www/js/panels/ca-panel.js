@@ -3,8 +3,9 @@
 // for, sign new devices or an external CSR with it; and inspect / verify any
 // certificate, CSR, key, bundle or PFX.
 //
-// Imported CAs and their keys live inside one worker's wasm instance and never
-// come back to this thread, so this panel has its own pool of one worker. That
+// Imported CAs and their keys live in a CaSession inside one worker's wasm
+// instance and never come back to this thread, so this panel has its own pool
+// of one worker; the panel's session there is SESSION. That
 // worker runs the CA panel's wasm module (the main module leaves the import /
 // inspect code out), which is fetched only when the panel is first used, so
 // the page's Ready time does not wait for it.
@@ -26,6 +27,7 @@ const CA_CONTROLS = {
   files: 'ca-files',
   password: 'ca-password',
   ca: 'ca-list-anchor',
+  caId: 'ca-list-anchor',
   verificationCode: 'verification-code',
   devices: 'ca-devices',
   keyAlgorithm: 'ca-devices',
@@ -35,6 +37,9 @@ const CA_CONTROLS = {
 const INSPECT_CONTROLS = { files: 'inspect-files', password: 'inspect-password', uploadedCa: 'inspect-uploaded-ca', eventGrid: 'inspect-event-grid-name' };
 
 const utf8 = new TextEncoder();
+
+/** This panel's CaSession in the worker (see worker-jobs.js): it holds every CA imported here, each once. */
+const SESSION = 'ca-panel';
 
 /** What the user picked, dropped or pasted, as the core's `{ name, contents }` files. */
 async function readFiles(input, pasted = '') {
@@ -154,12 +159,11 @@ export function createCaPanel(root, { inspectRoot, createWorker, module, status,
   async function importFiles(files, password) {
     if (files.length === 0) throw problem('files', 'Choose, drop or paste the CA certificate and its private key (or a PFX, or a studio ZIP).');
     status.progress('Importing the CA…');
-    const { cas: imported } = await pool.run('importCa', { files, password: password || undefined, nowMs: Date.now() });
-    // A CA already listed (the same chain used twice) stays listed once; the worker forgets the copy.
-    const listed = (ca) => cas.find((other) => other.thumbprintSha1 === ca.thumbprintSha1);
+    const { cas: imported } = await pool.run('importCa', { session: SESSION, files, password: password || undefined, nowMs: Date.now() });
+    // A CA already listed (the same chain used twice) stays listed once: the session kept it once, under its first id.
+    const listed = (ca) => cas.find((other) => other.id === ca.id);
     const copies = imported.filter(listed);
     const added = imported.filter((ca) => !listed(ca));
-    await Promise.all(copies.map((ca) => pool.run('forgetCa', { id: ca.id })));
     cas = cas.concat(added);
     // The root is the one the tutorial verifies first; the same chain again leaves the choice made meanwhile.
     chosenId = added.length ? listed(imported.find((ca) => ca.role === 'root') ?? imported[0]).id : (selected()?.id ?? chosenId);
@@ -202,7 +206,7 @@ export function createCaPanel(root, { inspectRoot, createWorker, module, status,
     act(event.currentTarget, caErrors, 'Verification certificate', async () => {
       const ca = await chosenCa();
       status.progress(`Making the verification certificate with "${ca.commonName}"…`);
-      const made = await pool.run('makeVerificationCertificate', { caId: ca.id, code: $('verification-code').value.trim(), nowMs: Date.now() });
+      const made = await pool.run('makeVerificationCertificate', { session: SESSION, caId: ca.id, verificationCode: $('verification-code').value.trim(), nowMs: Date.now() });
       const steps = verificationSteps({ ca, made, settings: settings() });
       const files = withStepsInReadme(made.files, steps);
       // A code that is not 48 digits long is made with a warning; without one there is no paragraph.
@@ -224,7 +228,7 @@ export function createCaPanel(root, { inspectRoot, createWorker, module, status,
       status.progress(`Signing ${devices.length} device(s) with "${ca.commonName}"…`);
       const chain = await readFiles($('ca-chain'));
       // Made like the chain form's devices: its key type, validity, formats and sample settings.
-      const signed = await pool.run('signDevices', { ...deviceSettings(), caId: ca.id, devices, chain, nowMs: Date.now() });
+      const signed = await pool.run('signDevices', { ...deviceSettings(), session: SESSION, caId: ca.id, devices, chain, nowMs: Date.now() });
       const steps = signedDevicesSteps({ ca, signed });
       signed.files = withStepsInReadme(signed.files, steps);
       const zip = prepareZip(pool, signed.files);
@@ -247,7 +251,7 @@ export function createCaPanel(root, { inspectRoot, createWorker, module, status,
       const [csr] = await readFiles($('csr-file'));
       if (!csr) throw problem('csr', 'Choose a CSR file (.csr.pem or DER).');
       status.progress(`Signing the CSR with "${ca.commonName}"…`);
-      const signed = await pool.run('signCsr', { caId: ca.id, csr, profile: $('csr-profile').value, nowMs: Date.now() });
+      const signed = await pool.run('signCsr', { session: SESSION, caId: ca.id, csr, profile: $('csr-profile').value, nowMs: Date.now() });
       $('csr-result').replaceChildren(
         h('p', {}, `Issued "${signed.commonName}" from the request.`),
         thumbprint('SHA-1 thumbprint', signed.thumbprintSha1),

@@ -78,7 +78,7 @@ export function createChainPanel(form, deps) {
 
   async function make({ devicesText, ...spec }, options) {
     options.onProgress({ phase: 'checking' });
-    const devices = await pool.run('parseDeviceList', { text: devicesText }, { signal: options.signal }).catch(async (error) => {
+    const { devices } = await pool.run('parseDeviceList', { devices: devicesText }, { signal: options.signal }).catch(async (error) => {
       // The other fields' problems too, all at once.
       throw await withEveryProblem(error, pool, TUTORIAL_CHAIN, spec, options);
     });
@@ -101,13 +101,13 @@ export function createChainPanel(form, deps) {
     make,
     // A batch makes its CA's keys only after the list is read: nothing ahead.
     keysNeeded: async ({ devicesText, ...spec }) => {
-      const devices = await pool.run('parseDeviceList', { text: devicesText });
+      const { devices } = await pool.run('parseDeviceList', { devices: devicesText });
       if (devices.length > LARGEST_SHOWN_CHAIN) return null;
       const algorithms = await TUTORIAL_CHAIN.keyAlgorithms(pool, { ...spec, devices }, {});
       return { algorithms, generator: spec.keyGenerator, password: spec.caKeyPassword };
     },
     problems: async ({ devicesText, ...spec }) => {
-      const list = await pool.run('parseDeviceList', { text: devicesText }).then(() => [], (error) => (error.field ? [error] : []));
+      const list = await pool.run('parseDeviceList', { devices: devicesText }).then(() => [], (error) => (error.field ? [error] : []));
       return [...list, ...(await problemsOf(pool, TUTORIAL_CHAIN, spec))];
     },
     // Its CAs are offered to the Bring your own CA panel.

@@ -4,7 +4,9 @@
 // rollover to a new root walked step by step.
 //
 // The CA-module jobs run on the CA panel's worker (`run`): CAs imported there
-// stay in that worker's wasm instance, so every later call for them goes to it.
+// stay in a CaSession in that worker's wasm instance, so every later call for
+// them goes to it. Each reading of the files opens a new session; the last
+// one is closed (its keys dropped) unless the rollover shown was made in it.
 
 import { formatExpiry, roleLabel } from '../views/chain-view.js';
 import { prepareZip, renderFiles } from '../views/files-view.js';
@@ -23,6 +25,7 @@ const CONTROLS = {
   withinDays: 'renew-within',
   thumbprints: 'renew-chosen',
   ca: 'renew-ca',
+  caId: 'renew-ca',
   chain: 'renew-ca',
   validityDays: 'renew-days',
   notBeforeMs: 'renew-start',
@@ -33,6 +36,9 @@ const CONTROLS = {
 };
 
 const DAY_MS = 86_400_000;
+
+/** A CA as its session knows it, with `ref`, its name among every CA here (ids are per session). */
+const inSession = (session) => (ca) => ({ ...ca, session, ref: `${session}/${ca.id}` });
 const PASSWORD_HINT = 'Needed to renew with encrypted CA keys, and to open a PFX; a studio ZIP\'s dates need none.';
 
 /** `2026-12-31`, as the warnings give a day. */
@@ -53,7 +59,7 @@ function filesTable(files) {
 }
 
 function caOption(ca) {
-  return h('option', { value: ca.id }, `${roleLabel(ca.role)} "${ca.commonName}" · ${ca.keyLabel} · until ${ca.notAfter.slice(0, 10)}`);
+  return h('option', { value: ca.ref }, `${roleLabel(ca.role)} "${ca.commonName}" · ${ca.keyLabel} · until ${ca.notAfter.slice(0, 10)}`);
 }
 
 /** Files made by a job, a ZIP of them built at once, and its Download button. */
@@ -82,13 +88,16 @@ export function createRenewPanel(root, { run, status }) {
   /** The files' reading under way: renewing waits for it. */
   let reading = Promise.resolve();
   let rollover = null;
+  /** The session the files' CAs are in (see worker-jobs.js), and how many were opened. */
+  let session = null;
+  let sessions = 0;
 
   const runAction = panelAction(status);
   const act = (button, what, work, result, fieldErrors = errors) => runAction(button, fieldErrors, what, work, result);
 
   const chosen = () => [...root.querySelectorAll('#renew-expiry input[type="checkbox"]:checked')].map((box) => box.value);
-  /** A CA from the files or made by the rollover: both live in the same worker. */
-  const caById = (id) => [...cas, ...(rollover?.cas ?? [])].find((ca) => ca.id === Number(id));
+  /** A CA from the files or made by the rollover: both live in this panel's session. */
+  const caByRef = (ref) => [...cas, ...(rollover?.cas ?? [])].find((ca) => ca.ref === ref);
   const nowMs = () => Date.now();
 
   function renderReport(report) {
@@ -135,10 +144,10 @@ export function createRenewPanel(root, { run, status }) {
     const known = [...cas, ...(rollover?.cas ?? [])];
     let earliest = ca;
     const seen = new Set();
-    for (let current = ca; current && !seen.has(current.id);) {
-      seen.add(current.id);
+    for (let current = ca; current && !seen.has(current.ref);) {
+      seen.add(current.ref);
       if (Date.parse(current.notAfter) < Date.parse(earliest.notAfter)) earliest = current;
-      current = known.find((other) => other.subject === current.issuer && !seen.has(other.id));
+      current = known.find((other) => other.subject === current.issuer && !seen.has(other.ref));
     }
     return earliest;
   }
@@ -157,7 +166,7 @@ export function createRenewPanel(root, { run, status }) {
   /** The live warning under Validity: the days asked against the chosen CA's end. */
   function checkValidity() {
     const warning = $('renew-days-warning');
-    const ca = caById($('renew-ca').value);
+    const ca = caByRef($('renew-ca').value);
     const days = wholeDays($('renew-days').value);
     const start = $('renew-start').value ? Date.parse($('renew-start').value) : nowMs();
     const said = ca && days > 0 ? outlives(ca, start + days * DAY_MS, start) : null;
@@ -180,13 +189,16 @@ export function createRenewPanel(root, { run, status }) {
    * panel says what it needs where it is needed.
    */
   async function importCas(withPassword) {
-    const previous = cas;
     cas = []; // nothing signs with the last files' CAs while these are read
     casPassword = null;
     renderCas();
-    await Promise.all(previous.map((ca) => run('forgetCa', { id: ca.id })));
+    // The last files' CAs go with their session, keys and all (kept while the rollover shown needs it).
+    const last = session;
+    session = `renew-${++sessions}`;
+    if (last && rollover?.session !== last) await run('closeCaSession', { session: last });
     try {
-      ({ cas } = await run('importCa', { files, password: withPassword || undefined, nowMs: nowMs() }));
+      const imported = await run('importCa', { session, files, password: withPassword || undefined, nowMs: nowMs() });
+      cas = imported.cas.map(inSession(session));
       casPassword = withPassword;
       caProblem = null;
       // New CA keys get the password the old ones have, unless another is typed.
@@ -278,7 +290,7 @@ export function createRenewPanel(root, { run, status }) {
     // The CAs opened with the password now typed (the last import may have had another).
     await reading;
     if (casPassword !== $('renew-password').value && (caProblem?.password || cas.length === 0)) await importCas($('renew-password').value);
-    const ca = caById(signer());
+    const ca = caByRef(signer());
     if (!ca) {
       if (caProblem?.password) throw problem('password', 'Enter the password of the CA keys among these files to renew (the expiry dates needed none).');
       throw problem('ca', `No CA to sign with${caProblem ? ` (${caProblem.message})` : ''}: add the CA's certificate and key to the files.`);
@@ -286,6 +298,7 @@ export function createRenewPanel(root, { run, status }) {
     const start = $('renew-start').value;
     status.progress(`Renewing ${thumbprints.length} device(s) under "${ca.commonName}"…`);
     const renewal = await run('renewDevices', {
+      session: ca.session,
       caId: ca.id,
       certificates: files,
       password: $('renew-password').value || undefined,
@@ -315,13 +328,13 @@ export function createRenewPanel(root, { run, status }) {
   $('renew-ca-run').addEventListener('click', (event) =>
     act(event.currentTarget, 'CA renewal', async () => {
       await reading;
-      const ca = caById($('renew-ca-target').value);
+      const ca = caByRef($('renew-ca-target').value);
       if (!ca && caProblem?.password) throw problem('password', 'Enter the password of the CA keys among these files to renew a CA.');
       if (!ca) throw problem('parentCaId', 'No CA with its key among the files.');
-      const parent = ca.role === 'root' ? undefined : cas.find((other) => other.subject === ca.issuer && other.id !== ca.id);
+      const parent = ca.role === 'root' ? undefined : cas.find((other) => other.subject === ca.issuer && other.ref !== ca.ref);
       status.progress(`Renewing "${ca.commonName}" with its own key…`);
-      const renewed = await run('renewCa', { caId: ca.id, parentCaId: parent?.id, validityDays: wholeDays($('renew-ca-days').value), nowMs: nowMs() });
-      cas = cas.map((other) => (other.id === ca.id ? renewed.ca : other));
+      const renewed = await run('renewCa', { session: ca.session, caId: ca.id, parentCaId: parent?.id, validityDays: wholeDays($('renew-ca-days').value), nowMs: nowMs() });
+      cas = cas.map((other) => (other.ref === ca.ref ? inSession(ca.session)(renewed.ca) : other));
       renderCas();
       const readme = renewed.files.find((file) => file.path === 'README.txt');
       $('renew-ca-result').replaceChildren(
@@ -347,9 +360,9 @@ export function createRenewPanel(root, { run, status }) {
       const result = h('div', { id: 'rollover-verify-result', class: 'ca-result', 'aria-live': 'polite' });
       const button = h('button', { type: 'button', class: 'primary' }, 'Make the verification certificate');
       button.addEventListener('click', () => act(button, 'Verification certificate', async () => {
-        const ca = caById(which.value);
+        const ca = caByRef(which.value);
         status.progress(`Making the verification certificate with "${ca.commonName}"…`);
-        const cert = await run('makeVerificationCertificate', { caId: ca.id, code: $('rollover-code').value.trim(), nowMs: nowMs() });
+        const cert = await run('makeVerificationCertificate', { session: ca.session, caId: ca.id, verificationCode: $('rollover-code').value.trim(), nowMs: nowMs() });
         result.replaceChildren(...[h('p', {}, `Signed by "${ca.commonName}" for the code `, h('code', {}, cert.commonName), `, SHA-1 ${cert.thumbprintSha1}.`),
           cert.warning ? h('p', { class: 'warning' }, cert.warning) : null, filesTable(cert.files)].filter(Boolean));
         status.say(`Verification certificate for "${ca.commonName}" made (SHA-1 ${cert.thumbprintSha1}).`);
@@ -365,7 +378,7 @@ export function createRenewPanel(root, { run, status }) {
     if (step.id === 'reissue') {
       const result = h('div', { id: 'rollover-reissue-result', class: 'ca-result', 'aria-live': 'polite' });
       const button = h('button', { type: 'button', class: 'primary' }, 'Re-issue the chosen devices under the new CA');
-      button.addEventListener('click', () => act(button, 'Re-issue', () => renewChosen(() => signer.id, result, 'reissued-devices.zip'), result));
+      button.addEventListener('click', () => act(button, 'Re-issue', () => renewChosen(() => signer.ref, result, 'reissued-devices.zip'), result));
       return h('div', {}, h('p', { class: 'hint' }, 'The devices ticked in the expiry table, with the key choice, validity and start of step 2.'), button, result);
     }
     return null;
@@ -375,7 +388,10 @@ export function createRenewPanel(root, { run, status }) {
     act(event.currentTarget, 'Rollover', async () => {
       const old = cas.find((ca) => ca.role === 'root') ?? cas[0];
       status.progress('Making the new root and intermediate…');
+      // The new CAs join the session of the CA they replace.
+      const madeIn = old?.session ?? session ?? `renew-${++sessions}`;
       const made = await run('makeRollover', {
+        session: madeIn,
         oldCaId: old?.id,
         keyAlgorithm: $('rollover-key').value,
         rootCn: $('rollover-root-cn').value.trim(),
@@ -384,8 +400,10 @@ export function createRenewPanel(root, { run, status }) {
         caKeyPassword: $('rollover-password').value,
         nowMs: nowMs(),
       });
-      await Promise.all((rollover?.cas ?? []).map((ca) => run('forgetCa', { id: ca.id })));
-      rollover = made;
+      made.cas = made.cas.map(inSession(madeIn));
+      const replaced = rollover?.session;
+      rollover = { ...made, session: madeIn };
+      if (replaced && replaced !== madeIn && replaced !== session) await run('closeCaSession', { session: replaced });
       const list = h('ol', { class: 'rollover-plan', 'aria-label': 'Rollover plan' });
       const planErrors = createFieldErrors(list, { verificationCode: 'rollover-code' });
       list.append(...made.steps.map((step) =>

@@ -3,7 +3,7 @@
 // A worker that crashes, traps or is cancelled mid-job is replaced, so one
 // bad job never takes the pool down.
 //
-//   const key = await pool.run('generateKey', { algorithm: 'ec-p256' }, { signal, onProgress });
+//   const { key } = await pool.run('generateKey', { keyAlgorithm: 'ec-p256' }, { signal, onProgress });
 //
 // Jobs are the handlers in worker-jobs.js; errors arrive as JobError with the
 // core's `.field` when it has one. Background jobs (keys made ahead while the

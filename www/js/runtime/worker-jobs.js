@@ -1,8 +1,9 @@
-// The jobs a pool worker can run: `name(args, { progress }) → result`.
-// Each runs inside a worker with the wasm already loaded. Most hand their
-// arguments straight to the wasm export of the same name (PASS_THROUGH);
-// the rest add WebCrypto or hold state. Call one from the page with
-// `pool.run('name', args)`.
+// The jobs a pool worker can run: `name(request, { progress }) → result`.
+// Each runs inside a worker with the wasm already loaded. A job is a name and
+// one request object: most hand the request straight to the wasm export of
+// the same name (PASS_THROUGH), the CA ones to a method of a CaSession the
+// worker holds (CA_SESSION_METHODS); the rest add WebCrypto or hold state.
+// Call one from the page with `pool.run('name', request)`.
 
 import { isRsa, rsaKey, rsaSignatures, stretchPassword, webCryptoAvailable } from './webcrypto.js';
 
@@ -16,56 +17,59 @@ export function useBindings(loaded) {
   bindings = loaded;
 }
 
+const caModuleOnly = (name) =>
+  new Error(`The studio's main WebAssembly module has no ${name}; it is in the CA panel's module (pkg/cert_studio_ca.js).`);
+
 /** Calls a binding of the loaded module; the main module has no import / inspect ones. */
-function call(name, ...args) {
-  if (typeof bindings[name] !== 'function') {
-    throw new Error(`The studio's ${bindings.importCa ? '' : 'main '}WebAssembly module has no ${name}; it is in the CA panel's module (pkg/cert_studio_ca.js).`);
-  }
-  return bindings[name](...args);
+function call(name, request) {
+  if (typeof bindings[name] !== 'function') throw caModuleOnly(name);
+  return bindings[name](request);
 }
 
-/** The export takes the job's whole `args` object. */
-const ARGS = null;
+/** Jobs that hand their request to the wasm export of the same name (see the crate's src/binding/ for what each returns). */
+const PASS_THROUGH = [
+  'validateChainSpec', // → { keyCount }
+  'generateKey', // → { key }: PKCS#8 DER made by the Rust core
+  'edgeKeyAlgorithms', // → { keyAlgorithms }
+  'makeEdgeChain',
+  'validateEnrollmentSpec', // → { keyCount }
+  'makeIndividualEnrollment',
+  'eventGridKeyAlgorithms', // → { keyAlgorithms } (CA module)
+  'makeEventGrid', // → { files, chain, clients } (CA module)
+  'parseDeviceList', // → { devices }
+  'zipFiles', // → { zip }
+  // After a result: its snippets written again for new Sample settings → { files }.
+  'rewriteSnippets',
+  'inspect',
+  'preflight', // Azure's rules for a device's chain → { device, uploadedCa, ok, rules }
+  'expiryReport',
+];
 
 /**
- * Jobs that call the wasm export of the same name: the `args` fields in the
- * export's argument order (see the crate's src/binding/ for what each returns).
+ * Bring your own CA: the CaSession methods. Imported CAs (and their keys)
+ * live in a session inside this worker's wasm instance, so these jobs run on
+ * a pool of one worker; a request names its session (`session`: any name the
+ * page picks), which is opened on first use and freed by closeCaSession.
  */
-const PASS_THROUGH = {
-  validateChainSpec: ['spec'], // → the number of keys the chain needs
-  generateKey: ['algorithm'], // → PKCS#8 DER made by the Rust core
-  edgeKeyAlgorithms: ['spec', 'nowMs'],
-  makeEdgeChain: ['spec', 'keys', 'nowMs', 'stretched'],
-  validateEnrollmentSpec: ['spec'], // → the number of keys the enrollment needs
-  makeIndividualEnrollment: ['spec', 'keys', 'nowMs'],
-  parseDeviceList: ['text'],
-  makeBatchCa: ['spec', 'keys', 'nowMs', 'stretched'],
-  zipFiles: ['files'],
-  // Bring your own CA. Imported CAs (and their keys) live inside this
-  // worker's wasm instance, so these jobs run on a pool of one worker.
-  importCa: ARGS,
-  forgetCa: ['id'],
-  makeVerificationCertificate: ['caId', 'code', 'nowMs'],
-  signDevices: ARGS,
-  signCsr: ARGS,
-  // After a result: its snippets written again for new Sample settings → { files }.
-  rewriteSnippets: ['files', 'chain', 'settings'],
-  inspect: ARGS,
-  preflight: ARGS, // Azure's rules for a device's chain → { device, uploadedCa, ok, rules }
-  // Renew and roll over: the expiry view, devices and CAs renewed, a new root.
-  expiryReport: ARGS,
-  renewDevices: ARGS,
-  renewCa: ARGS,
-  makeRollover: ARGS,
-};
+const CA_SESSION_METHODS = ['importCa', 'makeVerificationCertificate', 'signDevices', 'signCsr', 'renewDevices', 'renewCa', 'makeRollover'];
+
+/** The sessions by name. */
+const caSessions = new Map();
+
+function caSession(name) {
+  if (typeof bindings.CaSession !== 'function') throw caModuleOnly('CaSession');
+  if (typeof name !== 'string') throw new Error('A CA job names its session (a string `session`).');
+  if (!caSessions.has(name)) caSessions.set(name, new bindings.CaSession());
+  return caSessions.get(name);
+}
 
 /** A stretched CA key password is good for one build: wiped once used. */
-function passThrough(name, fields) {
-  return (args) => {
+function wipingStretched(run) {
+  return (request) => {
     try {
-      return call(name, ...(fields ? fields.map((field) => args[field]) : [args]));
+      return run(request);
     } finally {
-      args?.stretched?.key.fill(0);
+      request?.stretchedCaPassword?.key.fill(0);
     }
   };
 }
@@ -80,10 +84,10 @@ async function makeKey(algorithm, generator) {
       const key = await rsaKey(algorithm);
       if (key) return { key, generator: 'WebCrypto' };
     } catch (error) {
-      return { key: call('generateKey', algorithm), generator: `Rust (WebCrypto failed: ${error.message})` };
+      return { key: call('generateKey', { keyAlgorithm: algorithm }).key, generator: `Rust (WebCrypto failed: ${error.message})` };
     }
   }
-  return { key: call('generateKey', algorithm), generator: 'Rust' };
+  return { key: call('generateKey', { keyAlgorithm: algorithm }).key, generator: 'Rust' };
 }
 
 /**
@@ -92,17 +96,17 @@ async function makeKey(algorithm, generator) {
  * the crate's `x509::signing` module). Undefined for EC keys, or when WebCrypto
  * can't: then the core signs.
  */
-async function presignChain(spec, keys, nowMs) {
-  if (!isRsa(spec.keyAlgorithm) || !webCryptoAvailable()) return undefined;
-  const { requests, serials } = call('planChainSignatures', spec, keys, nowMs);
+async function presignChain(request) {
+  if (!isRsa(request.spec?.keyAlgorithm) || !webCryptoAvailable()) return undefined;
+  const { requests, serials } = call('planChainSignatures', request);
   try {
-    return { serials, messages: requests.map((r) => r.message), signatures: await rsaSignatures(requests, keys) };
+    return { serials, messages: requests.map((r) => r.message), signatures: await rsaSignatures(requests, request.keys) };
   } catch {
     return undefined;
   }
 }
 
-const buildPresignedChain = passThrough('buildChain', ['spec', 'keys', 'nowMs', 'stretched', 'presigned']);
+const buildPresignedChain = wipingStretched((request) => call('buildChain', request));
 
 /** The batch's ZIP, when this worker is the one writing it (see make/batch.js). */
 let archive = null;
@@ -113,7 +117,22 @@ function openArchive() {
 }
 
 export const jobs = {
-  ...Object.fromEntries(Object.entries(PASS_THROUGH).map(([name, fields]) => [name, passThrough(name, fields)])),
+  ...Object.fromEntries(PASS_THROUGH.map((name) => [name, wipingStretched((request) => call(name, request))])),
+  ...Object.fromEntries(CA_SESSION_METHODS.map((name) => [name, ({ session, ...request }) => caSession(session)[name](request)])),
+
+  /** `{ session }` → whether it was open: frees the session and, with it, its CAs' keys. */
+  closeCaSession({ session }) {
+    const open = caSessions.get(session);
+    caSessions.delete(session);
+    open?.free();
+    return Boolean(open);
+  },
+
+  /**
+   * `{ spec, keys, nowMs, stretchedCaPassword? }` → a batch's CA (makeBatchCa
+   * still takes these as arguments, in this order).
+   */
+  makeBatchCa: wipingStretched(({ spec, keys, nowMs, stretchedCaPassword }) => bindings.makeBatchCa(spec, keys, nowMs, stretchedCaPassword)),
 
   /** → `[{ id, tab, sample }]`: the SDK samples in the tabs' order (the core sends them as JSON text). */
   snippetSamples() {
@@ -150,24 +169,10 @@ export const jobs = {
     return stretchPassword(password, call('caKeyPasswordRounds'));
   },
 
-  /** `{ spec, nowMs }` → the key algorithms of Event Grid's clients, in makeEventGrid's order (CA module). */
-  eventGridKeyAlgorithms({ spec, nowMs }) {
-    return call('eventGridKeyAlgorithms', { ...spec, nowMs }).keyAlgorithms;
-  },
-
-  /** `{ spec, keys, nowMs, stretched? }` → `{ files, chain, clients }` (CA module; the export takes one request object). */
-  makeEventGrid({ spec, keys, nowMs, stretched }) {
-    try {
-      return call('makeEventGrid', { ...spec, keys, nowMs, stretchedCaPassword: stretched });
-    } finally {
-      stretched?.key.fill(0);
-    }
-  },
-
-  /** `{ spec, keys, nowMs, stretched? }` → `{ files, chain }`, RSA signed by WebCrypto when it can. */
-  async buildChain(args) {
-    const presigned = await presignChain(args.spec, args.keys, args.nowMs);
-    return buildPresignedChain({ ...args, presigned });
+  /** `{ spec, keys, nowMs, stretchedCaPassword? }` → `{ files, chain }`, RSA signed by WebCrypto when it can. */
+  async buildChain(request) {
+    const presigned = await presignChain(request);
+    return buildPresignedChain({ ...request, presigned });
   },
 
   /**
@@ -186,7 +191,7 @@ export const jobs = {
       keys = made.map((m) => m.key);
       generator = made[0]?.generator ?? generator;
     }
-    const chunk = call('issueDeviceChunk', spec, signerCommonName, signerKey, caCertificates, ids, firstIndex, keys, nowMs);
+    const chunk = bindings.issueDeviceChunk(spec, signerCommonName, signerKey, caCertificates, ids, firstIndex, keys, nowMs);
     for (const key of keys ?? []) key.fill(0);
     signerKey.fill(0);
     const size = chunk.files.reduce((total, file) => total + file.contents.length, 0);

@@ -8,7 +8,7 @@
 // Protocol (pool.js is the other end):
 //   page → worker  { type: 'init', module?: WebAssembly.Module }
 //   worker → page  { type: 'ready' } | { type: 'init-error', error }
-//   page → worker  { type: 'job', id, job, args }
+//   page → worker  { type: 'job', id, job, args }      (args: the job's one request object)
 //   worker → page  { type: 'progress', id, progress }   (any number, optional)
 //                  { type: 'result', id, result }       (buffers inside are transferred)
 //                  { type: 'error', id, error: { name, message, field?, fatal? } }
@@ -17,9 +17,9 @@
 
 import { jobs, useBindings } from './worker-jobs.js';
 
-/** The CA panel's module is the one that exports the import bindings. */
+/** The CA panel's module is the one that exports the CaSession class (import, signing). */
 function glueFor(module) {
-  const isCaModule = module && WebAssembly.Module.exports(module).some(({ name }) => name === 'importCa');
+  const isCaModule = module && WebAssembly.Module.exports(module).some(({ name }) => name === 'casession_new');
   return isCaModule ? import('../../pkg/cert_studio_ca.js') : import('../../pkg/cert_studio.js');
 }
 

@@ -39,5 +39,5 @@ export function renderFiles(body, files) {
  * downloads without waiting; returns the promise of its bytes.
  */
 export function prepareZip(pool, files) {
-  return pool.run('zipFiles', { files: files.map(({ path, contents, secret }) => ({ path, contents, secret })) });
+  return pool.run('zipFiles', { files: files.map(({ path, contents, secret }) => ({ path, contents, secret })) }).then(({ zip }) => zip);
 }

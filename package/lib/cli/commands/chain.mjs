@@ -61,7 +61,7 @@ export const chain = {
       });
       const batch = (ids?.length ?? 0) > BATCH_OVER;
       // The checks first: nothing is made or written while a flag is wrong.
-      const keyCount = await naming(flags, () => context.studio.validateChainSpec(batch ? { ...spec, devices: ids.slice(0, 1) } : spec));
+      const keyCount = await naming(flags, () => context.studio.validateChainSpec({ spec: batch ? { ...spec, devices: ids.slice(0, 1) } : spec }).keyCount);
       const target = outputTarget(values);
       const algorithm = spec.keyAlgorithm ?? 'rsa-4096';
       const nowMs = Date.now();
@@ -77,7 +77,7 @@ export const chain = {
           summary = { certificates: certificates(ca.chain), devices: made, devicesCsv };
         } else {
           const keys = await makeKeys(context.pool, Array(keyCount).fill(algorithm), context.generator, context.progress);
-          const made = await naming(flags, async () => context.studio.buildChain(spec, keys, nowMs, await stretched, undefined));
+          const made = await naming(flags, async () => context.studio.buildChain({ spec, keys, nowMs, stretchedCaPassword: await stretched }));
           context.progress.done();
           output.addFiles(made.files);
           summary = { certificates: certificates(made.chain) };

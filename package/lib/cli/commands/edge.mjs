@@ -52,11 +52,11 @@ export const edge = {
       });
       const nowMs = Date.now();
       const flags = { ...DEVICE_FILE_FLAGS, iotEdge11: '--iot-edge11' };
-      const algorithms = await naming(flags, () => context.studio.edgeKeyAlgorithms(spec, nowMs));
+      const algorithms = await naming(flags, () => context.studio.edgeKeyAlgorithms({ spec, nowMs }).keyAlgorithms);
       const target = outputTarget(values);
       const stretched = stretchPassword(spec.caKeyPassword, context.studio.caKeyPasswordRounds());
       const keys = await makeKeys(context.pool, algorithms, context.generator, context.progress);
-      const made = await naming(flags, async () => context.studio.makeEdgeChain(spec, keys, nowMs, await stretched));
+      const made = await naming(flags, async () => context.studio.makeEdgeChain({ spec, keys, nowMs, stretchedCaPassword: await stretched }));
       context.progress.done();
       const output = new Output(target);
       output.addFiles(made.files);

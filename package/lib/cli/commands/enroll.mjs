@@ -40,10 +40,10 @@ export const enroll = {
         withSecondary: values['with-secondary'],
         ...deviceFileSettings(values),
       });
-      const keyCount = await naming(DEVICE_FILE_FLAGS, () => context.studio.validateEnrollmentSpec(spec));
+      const keyCount = await naming(DEVICE_FILE_FLAGS, () => context.studio.validateEnrollmentSpec({ spec }).keyCount);
       const target = outputTarget(values);
       const keys = await makeKeys(context.pool, Array(keyCount).fill(spec.keyAlgorithm ?? 'rsa-4096'), context.generator, context.progress);
-      const made = await naming(DEVICE_FILE_FLAGS, () => context.studio.makeIndividualEnrollment(spec, keys, Date.now()));
+      const made = await naming(DEVICE_FILE_FLAGS, () => context.studio.makeIndividualEnrollment({ spec, keys, nowMs: Date.now() }));
       context.progress.done();
       const output = new Output(target);
       output.addFiles(made.files);

@@ -99,11 +99,11 @@ export const eventGrid = {
       });
       const nowMs = Date.now();
       // The checks first: nothing is made or written while a flag is wrong.
-      const { keyAlgorithms } = await naming(flags, () => context.studio.eventGridKeyAlgorithms({ ...spec, nowMs }));
+      const { keyAlgorithms } = await naming(flags, () => context.studio.eventGridKeyAlgorithms({ spec, nowMs }));
       const target = outputTarget(values);
       const stretched = stretchPassword(spec.caKeyPassword, context.studio.caKeyPasswordRounds());
       const keys = await makeKeys(context.pool, keyAlgorithms, context.generator, context.progress);
-      const made = await naming(flags, async () => context.studio.makeEventGrid({ ...spec, keys, nowMs, stretchedCaPassword: await stretched }));
+      const made = await naming(flags, async () => context.studio.makeEventGrid({ spec, keys, nowMs, stretchedCaPassword: await stretched }));
       context.progress.done();
       const output = new Output(target);
       output.addFiles(made.files);

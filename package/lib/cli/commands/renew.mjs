@@ -76,9 +76,9 @@ const renewDevices = {
     const target = outputTarget(values);
     const context = await makeContext();
     try {
-      const { ca } = importCa(context.studio, values);
+      const { ca } = importCa(context.caSession, values);
       const request = withoutUnset({ caId: ca.id, certificates: certs, keys, password: values.password, keepKeys: keepKeys(values), validityDays: integer(values, 'validity-days', { min: 1, max: 36500 }), nowMs: Date.now(), ...deviceFileSettings(values) });
-      const made = await naming({ ...DEVICE_FILE_FLAGS, password: '--password', keys: '--keys', certificates: '--certificates' }, () => context.studio.renewDevices(request));
+      const made = await naming({ ...DEVICE_FILE_FLAGS, password: '--password', keys: '--keys', certificates: '--certificates' }, () => context.caSession.renewDevices(request));
       const output = new Output(target);
       output.addFiles(made.files);
       const where = output.close();
@@ -104,11 +104,11 @@ const renewCa = {
     const target = outputTarget(values);
     const context = await makeContext();
     try {
-      const { ca, cas } = importCa(context.studio, values, 'root');
+      const { ca, cas } = importCa(context.caSession, values, 'root');
       const parent = ca.role === 'root' ? undefined : cas.find((c) => c.subject === ca.issuer);
       if (ca.role !== 'root' && !parent) throw new UsageError('--ca', `the issuer of "${ca.commonName}" (${ca.issuer}) and its key are needed to renew it; add them to --ca`);
       const request = withoutUnset({ caId: ca.id, parentCaId: parent?.id, validityDays: integer(values, 'validity-days', { min: 1, max: 36500 }), notBeforeMs: instant(values, 'not-before'), notAfterMs: instant(values, 'not-after'), nowMs: Date.now() });
-      const made = await naming(DEVICE_FILE_FLAGS, () => context.studio.renewCa(request));
+      const made = await naming(DEVICE_FILE_FLAGS, () => context.caSession.renewCa(request));
       const output = new Output(target);
       output.addFiles(made.files);
       const where = output.close();

@@ -44,7 +44,7 @@ export const sign = {
       if (values.csr !== undefined && ids) throw new UsageError('--csr', 'sign either a CSR or devices, not both');
       if (values.csr === undefined && !ids) throw new UsageError('--devices', 'say what to sign: --devices IDS, --devices-file FILE or --csr FILE');
       const target = outputTarget(values);
-      const { ca } = importCa(context.studio, values);
+      const { ca } = importCa(context.caSession, values);
       const nowMs = Date.now();
       const validityDays = integer(values, 'validity-days', { min: 1, max: 36500 });
       const output = new Output(target);
@@ -52,14 +52,14 @@ export const sign = {
       if (values.csr !== undefined) {
         const csr = { name: basename(values.csr), contents: readFiles([values.csr], '--csr')[0].contents };
         const request = withoutUnset({ caId: ca.id, csr, profile: oneOf(values, 'profile', ['device', 'server', 'intermediate']), pathLen: integer(values, 'path-len', { max: 255 }), validityDays, nowMs, ...deviceFileSettings(values) });
-        const made = await naming({ ...DEVICE_FILE_FLAGS, pathLen: '--path-len' }, () => context.studio.signCsr(request));
+        const made = await naming({ ...DEVICE_FILE_FLAGS, pathLen: '--path-len' }, () => context.caSession.signCsr(request));
         output.addFiles(made.files);
         const certificate = made.files.find((f) => f.path.endsWith('.cert.pem'));
         summary = { certificates: [{ role: values.profile ?? 'device', commonName: made.commonName, issuerCommonName: ca.commonName, thumbprintSha1: made.thumbprintSha1, path: certificate?.path }] };
       } else {
         const chain = values.chain ? readFiles(values.chain, '--chain') : [];
         const request = withoutUnset({ caId: ca.id, devices: ids, chain, keyAlgorithm: oneOf(values, 'key-algorithm', KEY_ALGORITHMS), validityDays, nowMs, ...deviceFileSettings(values) });
-        const made = await naming({ ...DEVICE_FILE_FLAGS, keyAlgorithm: '--key-algorithm' }, () => context.studio.signDevices(request));
+        const made = await naming({ ...DEVICE_FILE_FLAGS, keyAlgorithm: '--key-algorithm' }, () => context.caSession.signDevices(request));
         output.addFiles(made.files);
         summary = { certificates: certificates(made.chain) };
       }

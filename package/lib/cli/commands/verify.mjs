@@ -32,8 +32,8 @@ export const verify = {
     const target = outputTarget(values);
     const context = await makeContext();
     try {
-      const { ca } = importCa(context.studio, values, 'root');
-      const made = await naming({ verificationCode: '--code' }, () => context.studio.makeVerificationCertificate(ca.id, values.code, Date.now()));
+      const { ca } = importCa(context.caSession, values, 'root');
+      const made = await naming({ verificationCode: '--code' }, () => context.caSession.makeVerificationCertificate({ caId: ca.id, verificationCode: values.code, nowMs: Date.now() }));
       const output = new Output(target);
       output.addFiles(made.files);
       const where = output.close();
