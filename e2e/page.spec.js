@@ -14,6 +14,7 @@ const TABS = [
   { id: 'chain', name: 'DPS group / IoT Hub chain', heading: 'Chain settings' },
   { id: 'edge', name: 'IoT Edge', heading: 'IoT Edge settings' },
   { id: 'enrollment', name: 'Individual enrollment', heading: 'Individual enrollment settings' },
+  { id: 'event-grid', name: 'Event Grid MQTT', heading: 'Event Grid MQTT broker settings' },
   { id: 'iot-operations', name: 'IoT Operations broker', heading: 'IoT Operations MQTT broker settings' },
   { id: 'device-registry', name: 'Device Registry', heading: 'Device Registry: your root' },
   { id: 'ca', name: 'Bring your own CA', heading: 'Bring your own CA: verification certificate and signing' },

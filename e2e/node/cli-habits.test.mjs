@@ -29,7 +29,7 @@ function usageError(args, message) {
   return result;
 }
 
-const HELPS = [['chain'], ['edge'], ['enroll'], ['verify'], ['sign'], ['renew', 'devices'], ['renew', 'ca'], ['inspect']];
+const HELPS = [['chain'], ['edge'], ['enroll'], ['event-grid'], ['verify'], ['sign'], ['renew', 'devices'], ['renew', 'ca'], ['inspect']];
 
 test('cert-studio with no command prints the usage on stderr and exits 2; --help prints it on stdout and exits 0', () => {
   const bare = run([]);

@@ -2,7 +2,7 @@
 // The main thread only draws.
 
 import { JobError, WorkerPool } from './runtime/pool.js';
-import { studioRuntime } from './runtime/runtime.js';
+import { caWasmModule, studioRuntime } from './runtime/runtime.js';
 import { createStatus } from './views/status.js';
 import { prepareZip } from './views/files-view.js';
 import { createResultView } from './views/result-view.js';
@@ -10,13 +10,14 @@ import { createPageTabs } from './views/page-tabs.js';
 import { addPasswordToggles } from './views/password-toggle.js';
 import { formatCount } from './views/dom.js';
 import { createKeyStock } from './make/key-stock.js';
-import { chainSteps, deviceRegistrySteps, edgeSteps, enrollmentSteps, iotOperationsSteps } from './make/next-steps.js';
+import { chainSteps, deviceRegistrySteps, edgeSteps, enrollmentSteps, eventGridSteps, iotOperationsSteps } from './make/next-steps.js';
 import { createAzurePanels } from './panels/azure-panels.js';
 import { createCaPanel } from './panels/ca-panel.js';
 import { createSampleSettings } from './panels/sample-settings.js';
 import { createChainPanel } from './panels/chain-panel.js';
 import { createEdgePanel } from './panels/edge-panel.js';
 import { createEnrollmentPanel } from './panels/enrollment-panel.js';
+import { createEventGridPanel } from './panels/event-grid-panel.js';
 import { createRenewPanel } from './panels/renew-panel.js';
 import { BUILD } from '../pkg/build-info.js';
 
@@ -42,6 +43,20 @@ const pool = new WorkerPool({ createWorker, module: wasmModule, onWorkerLost: (r
 let archivist = null;
 const batchArchivist = () =>
   (archivist ??= new WorkerPool({ createWorker, module: wasmModule, size: 1, onWorkerLost: (reason) => status.error(reason) }));
+
+/** Event Grid's exports are in the CA module (the main one has no room): its own pool, started when the tab first needs it. */
+let eventGridWorkers = null;
+const eventGridPool = {
+  run: (...args) => (eventGridWorkers ??= new WorkerPool({
+    createWorker, module: Promise.resolve(wasmModule).then(() => caWasmModule()), onWorkerLost: (reason) => status.error(reason),
+  })).run(...args),
+};
+/** The Event Grid result's snippet tabs, by file name (snippets/<client>.<sample>). */
+const EVENT_GRID_SAMPLES = Promise.resolve([
+  { id: 'mosquitto', tab: 'mosquitto_pub', sample: 'mosquitto_pub.sh' },
+  { id: 'paho', tab: 'Python paho-mqtt', sample: 'paho_client.py' },
+  { id: 'event-grid-az', tab: 'Event Grid · az', sample: 'az-cli.sh' },
+]);
 
 let running = null;
 
@@ -72,6 +87,7 @@ const views = {
   }),
   edge: createResultView($('edge-output'), { idPrefix: 'edge-', pool, samples: snippetSamples, status, steps: edgeSteps }),
   enrollment: createResultView($('enrollment-output'), { idPrefix: 'enrollment-', pool, samples: snippetSamples, status, steps: enrollmentSteps }),
+  'event-grid': createResultView($('event-grid-output'), { idPrefix: 'event-grid-', pool, samples: EVENT_GRID_SAMPLES, status, steps: eventGridSteps }),
   'iot-operations': createResultView($('aio-output'), { idPrefix: 'aio-', pool, samples: snippetSamples, status, steps: iotOperationsSteps }),
   'device-registry': createResultView($('adr-output'), { idPrefix: 'adr-', pool, samples: snippetSamples, status, steps: deviceRegistrySteps }),
 };
@@ -95,7 +111,9 @@ async function followSampleSettings() {
   const sample = settings.read();
   let rewritten = 0;
   try {
-    for (const view of Object.values(views)) {
+    for (const [owner, view] of Object.entries(views)) {
+      // Event Grid's snippets quote none of the Sample settings.
+      if (owner === 'event-grid') continue;
       const shown = view.shown;
       if (!shown || shown.result.zip) continue;
       const { result } = shown;
@@ -177,6 +195,7 @@ const panels = [
   Object.assign(createChainPanel($('chain-form'), { ...panelDeps, archivist: batchArchivist, status }), { owner: 'chain' }),
   Object.assign(createEdgePanel($('edge-form'), panelDeps), { owner: 'edge' }),
   Object.assign(createEnrollmentPanel($('enrollment-form'), panelDeps), { owner: 'enrollment' }),
+  Object.assign(createEventGridPanel($('event-grid-form'), { ...panelDeps, pool: eventGridPool }), { owner: 'event-grid' }),
 ];
 const [chainPanel] = panels;
 const caPanel = createCaPanel($('ca-panel'), {
@@ -230,7 +249,7 @@ const planSoon = () => {
   clearTimeout(planTimer);
   planTimer = setTimeout(planKeys, 300);
 };
-for (const panel of ['chain-form', 'edge-form', 'enrollment-form']) {
+for (const panel of ['chain-form', 'edge-form', 'enrollment-form', 'event-grid-form']) {
   for (const type of ['input', 'change']) $(panel).addEventListener(type, planSoon);
 }
 
@@ -246,6 +265,7 @@ const TABS = [
   { id: 'chain', label: 'DPS group / IoT Hub chain', panel: 'chain-tab', prompt: 'Ready. Adjust the settings or keep the tutorial defaults, then press Generate.' },
   { id: 'edge', label: 'IoT Edge', panel: 'edge-tab', prompt: 'Ready. Name the IoT Edge device, then press Make IoT Edge certificates.' },
   { id: 'enrollment', label: 'Individual enrollment', panel: 'enrollment-tab', prompt: 'Ready. Enter the registration ID, then press Make enrollment certificates.' },
+  { id: 'event-grid', label: 'Event Grid MQTT', panel: 'event-grid-tab', prompt: 'Ready. List the clients and choose the validation scheme, then press Make Event Grid certificates.' },
   { id: 'iot-operations', label: 'IoT Operations broker', panel: 'iot-operations-tab', prompt: 'Ready. Name the MQTT clients, then press Make broker client certificates.' },
   { id: 'device-registry', label: 'Device Registry', panel: 'device-registry-tab', prompt: 'Ready. Make your root, sign the policy\'s CSR with it, or make device CSRs.' },
   { id: 'ca', label: 'Bring your own CA', panel: 'ca-panel', prompt: 'Ready. Import the CA (or make a chain on the first tab), then paste the portal\'s verification code.' },

@@ -32,6 +32,7 @@ use crate::make::{ChainEntry, Product};
 use crate::output::layout;
 use crate::output::readme::readme_entries;
 use crate::read::pem_file::InputFile;
+use crate::rules::event_grid::EventGridScenario;
 use crate::rules::validity::TUTORIAL_VALIDITY_DAYS;
 use crate::x509::facts::{certificate_pem, thumbprint_sha1};
 use crate::x509::key::{KeyEncoding, PrivateKey};
@@ -324,6 +325,9 @@ pub fn inspect_files(#[wasm_bindgen(unchecked_param_type = "InspectRequest")] in
         inspection.preflight =
             Some(device_registry::device_registry_preflight(&files, &uploaded, password, adr.registration_id.as_deref(), now)?);
     }
+    if let (Some(scenario), Some(preflight)) = (input.event_grid()?, inspection.preflight.as_mut()) {
+        preflight::add_event_grid_rules(preflight, &files, &uploaded, password, &scenario)?;
+    }
     to_js(&inspection)
 }
 
@@ -338,6 +342,15 @@ struct PreflightInput {
     now_ms: f64,
     /// Present: Azure Device Registry's rules too (the files may be the device's CSR).
     device_registry: Option<DeviceRegistryPreflightIn>,
+    /// Present: Event Grid's rules too, for a client registered there.
+    #[serde(default)]
+    event_grid: Option<EventGridPreflightInput>,
+}
+
+impl PreflightInput {
+    fn event_grid(&self) -> JsResult<Option<EventGridScenario>> {
+        Ok(self.event_grid.as_ref().map(|e| EventGridScenario::parse(&e.validation, &e.authentication_name)).transpose()?)
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -346,22 +359,35 @@ struct DeviceRegistryPreflightIn {
     registration_id: Option<String>,
 }
 
+/// `{ validation, authenticationName }` (for `thumbprint`, the registered SHA-256 instead of a name).
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct EventGridPreflightInput {
+    validation: String,
+    authentication_name: String,
+}
+
 /// `preflight({ files, uploadedCa?: [{ name, contents }], password?, nowMs,
-/// deviceRegistry?: { registrationId? } })` → `{ device, uploadedCa, ok, rules:
-/// [{ id, title, appliesTo, azureCode, azureError, status: 'passed' | 'failed'
-/// | 'not-checked', detail }] }`: the rules DPS, IoT Hub and IoT Edge 1.1
-/// apply to the device's chain (with `deviceRegistry`, Azure Device
-/// Registry's device and root rules too; the files may be the device's CSR).
-/// `.field` `files` without a device certificate, `uploadedCa` for a bad CA file.
+/// deviceRegistry?: { registrationId? }, eventGrid?: { validation,
+/// authenticationName } })` → `{ device, uploadedCa, ok, rules: [{ id, title,
+/// appliesTo, azureCode, azureError, status: 'passed' | 'failed' |
+/// 'not-checked', detail }] }`: the rules DPS, IoT Hub and IoT Edge 1.1 apply
+/// to the device's chain, with a scenario's rules when one is named (Device
+/// Registry's device and root rules, and the files may be the device's CSR;
+/// Event Grid's authentication name and immediate issuer). `.field` `files`
+/// without a device certificate, `uploadedCa` for a bad CA file.
 #[wasm_bindgen(js_name = preflight, unchecked_return_type = "PreflightResult")]
 pub fn preflight_files(#[wasm_bindgen(unchecked_param_type = "PreflightRequest")] input: JsValue) -> JsResult<JsValue> {
     let input: PreflightInput = request(input, "preflight")?;
     let (files, uploaded, password, now) =
         (input_files(&input.files), input_files(&input.uploaded_ca), input.password.as_deref(), now_unix(input.now_ms));
-    let checked = match &input.device_registry {
+    let mut checked = match &input.device_registry {
         None => preflight::preflight(&files, &uploaded, password, now)?,
         Some(adr) => device_registry::device_registry_preflight(&files, &uploaded, password, adr.registration_id.as_deref(), now)?,
     };
+    if let Some(scenario) = input.event_grid()? {
+        preflight::add_event_grid_rules(&mut checked, &files, &uploaded, password, &scenario)?;
+    }
     to_js(&checked)
 }
 

@@ -26,6 +26,9 @@ use request::request;
 
 #[cfg(feature = "ca-tools")]
 mod ca;
+// In the CA module: the page's main module has no room left (bench row e).
+#[cfg(feature = "ca-tools")]
+mod event_grid;
 #[cfg(feature = "ca-tools")]
 mod scenarios;
 #[cfg(feature = "ca-tools")]

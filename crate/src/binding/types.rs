@@ -20,7 +20,7 @@ export type CertificateRole = 'root' | 'intermediate' | 'device' | 'edge-ca' | '
 /** A rule of the chain verdict (RFC 5280 §6 as a TLS server applies it, and the profile rules). */
 export type ChainRule = 'missing-issuer' | 'root' | 'signature' | 'validity' | 'basic-constraints' | 'key-usage' | 'pathlen' | 'eku' | 'name-constraints' | 'aki-ski' | 'critical-extension' | 'criticality' | 'duplicate-extension' | 'extension' | 'serial' | 'names' | 'subject-alt-name' | 'depth' | 'encoding' | 'path';
 /** A rule of the Azure preflight. */
-export type PreflightRuleId = 'chain-to-uploaded-ca' | 'issued-under-uploaded-ca' | 'chain-accepted' | 'registration-id' | 'validity' | 'client-auth' | 'rsa-key-size' | 'sha2-signatures' | 'iot-edge-1-1-expiry' | 'device-registry-device' | 'device-registry-root';
+export type PreflightRuleId = 'chain-to-uploaded-ca' | 'issued-under-uploaded-ca' | 'chain-accepted' | 'registration-id' | 'validity' | 'client-auth' | 'rsa-key-size' | 'sha2-signatures' | 'iot-edge-1-1-expiry' | 'device-registry-device' | 'device-registry-root' | 'event-grid-authentication-name' | 'event-grid-immediate-issuer';
 /** What the preflight found for a rule: `not-checked` when the files given can't tell. */
 export type RuleStatus = 'passed' | 'failed' | 'not-checked';
 
@@ -130,6 +130,48 @@ export interface ChainSpec extends DeviceFileSettings {
 }
 
 /** The IoT Edge chain, with iotedge `certGen.sh` names. */
+/** Where Event Grid's broker reads a client's authentication name (`thumbprint`: self-signed clients, matched by SHA-256). */
+export type ValidationScheme = 'subject' | 'dns' | 'uri' | 'ip' | 'email' | 'thumbprint';
+
+/** The Event Grid form (makeEventGrid, eventGridKeyAlgorithms): every field optional (P-256, subject, client-1 and client-2, 100 days). */
+export interface EventGridSpec {
+  keyAlgorithm?: KeyAlgorithm;
+  validation?: ValidationScheme;
+  /** `name` or `name=authentication-name` (1–128 of letters, digits, - : . _), or a range `meter-{01..20}`. */
+  clients?: string[];
+  rootCn?: string;
+  intermediateCn?: string;
+  /** The name the intermediate is uploaded under: 3–50 letters, digits and -. */
+  caCertificateName?: string;
+  validityDays?: number;
+  notBeforeMs?: number;
+  notAfterMs?: number;
+  /** `''`: the CA keys unencrypted (default `1234`). */
+  caKeyPassword?: string;
+  pfxProfile?: PfxProfile;
+  pfxPassword?: string;
+  namespace?: string;
+  resourceGroup?: string;
+  mqttHostname?: string;
+}
+
+/** One client as `snippets/event-grid.az-cli.sh` registers it. */
+export interface EventGridClient {
+  clientName: string;
+  authenticationName: string;
+  /** Event Grid's name, e.g. `SubjectMatchesAuthenticationName`. */
+  validationScheme: string;
+  /** Thumbprint clients: the SHA-256 as `allowedThumbprints` holds it (lower-case hex). */
+  thumbprint?: string;
+  certificatePath: string;
+  fullChainPath: string;
+  keyPath: string;
+}
+
+export interface EventGridResult extends Product {
+  clients: EventGridClient[];
+}
+
 export interface EdgeSpec extends DeviceFileSettings {
   caKeyAlgorithm?: KeyAlgorithm;
   leafKeyAlgorithm?: KeyAlgorithm;
@@ -466,6 +508,8 @@ export interface InspectRequest {
   uploadedCa?: NamedFile[];
   password?: string;
   nowMs: number;
+  /** An Event Grid MQTT client: its scheme and registered authentication name (thumbprint: its SHA-256); the preflight adds Event Grid's rules. */
+  eventGrid?: { validation: ValidationScheme; authenticationName: string };
 }
 
 export interface PublicKeyDescription {
@@ -553,6 +597,8 @@ export interface PreflightRequest {
   nowMs: number;
   /** Azure Device Registry's rules too; `files` may then be the device's CSR. */
   deviceRegistry?: { registrationId?: string };
+  /** An Event Grid MQTT client: its scheme and registered authentication name (thumbprint: its SHA-256); adds Event Grid's rules. */
+  eventGrid?: { validation: ValidationScheme; authenticationName: string };
 }
 
 export interface PreflightRuleResult {

@@ -15,13 +15,14 @@ use crate::read::budget::ReadBudget;
 use crate::read::material::Material;
 use crate::read::pem_file::InputFile;
 use crate::rules::azure_preflight::{self as rule, MIN_RSA_BITS, PREFLIGHT_RULES, PreflightRule};
+use crate::rules::event_grid::{CertificateNames, EventGridScenario};
 use crate::rules::names::RegistrationId;
 use crate::rules::validity::IOT_EDGE_1_1_EXPIRY_LIMIT_UNIX;
 use crate::x509::facts::{common_name_of, is_ca, not_after_unix};
 use crate::x509::oid::ECDSA_WITH_SHA_1;
 use crate::x509::read_certificate::ReadCertificate;
 use crate::x509::text::{describe_name, oid_name, openssl_time};
-use crate::x509::verify::is_self_signed;
+use crate::x509::verify::{is_self_signed, verify_certificate};
 
 /// The Azure preflight: each rule DPS, IoT Hub and IoT Edge 1.1 apply to a
 /// device's chain, on the chain verdict's path.
@@ -174,6 +175,45 @@ pub fn preflight(files: &[InputFile<'_>], uploaded_ca: &[InputFile<'_>], passwor
         Some(m) => Some(the_uploaded_ca(&m.certificates)?),
     };
     Ok(assess(&material.certificates, uploaded, now_unix)?.1)
+}
+
+/// Event Grid's rules (`rules::event_grid`) for the client among `files`,
+/// after the Azure rules `preflight` holds: its name where `scenario`'s scheme
+/// reads it, and the uploaded CA its immediate issuer.
+pub fn add_event_grid_rules(
+    preflight: &mut Preflight,
+    files: &[InputFile<'_>],
+    uploaded_ca: &[InputFile<'_>],
+    password: Option<&str>,
+    scenario: &EventGridScenario,
+) -> Result<()> {
+    let budget = ReadBudget::default();
+    let material = Material::read_within(files, password, &budget)?;
+    let Some(client) = material.certificates.iter().find(|c| !is_ca(&c.certificate)) else {
+        return Ok(());
+    };
+    let uploaded = if uploaded_ca.is_empty() { None } else { Some(Material::read_within(uploaded_ca, password, &budget)?) };
+    let issued = match &uploaded {
+        Some(m) => Some(same_signer(client, the_uploaded_ca(&m.certificates)?)),
+        None => None,
+    };
+    let checks = scenario.checks(&CertificateNames::read(&client.certificate)?, issued, preflight.uploaded_ca.as_deref());
+    for check in checks {
+        let status = match check.passed {
+            Some(true) => RuleStatus::Passed,
+            Some(false) => RuleStatus::Failed,
+            None => RuleStatus::NotChecked,
+        };
+        preflight.rules.push(result(check.rule, status, check.detail));
+    }
+    preflight.ok = preflight.rules.iter().all(|r| r.status != RuleStatus::Failed);
+    Ok(())
+}
+
+/// `ca` signed `client`: its name is the client's issuer and its key verifies the signature.
+fn same_signer(client: &ReadCertificate, ca: &ReadCertificate) -> bool {
+    client.certificate.tbs_certificate().issuer() == ca.certificate.tbs_certificate().subject()
+        && verify_certificate(&client.der, ca.certificate.tbs_certificate().subject_public_key_info()).is_ok()
 }
 
 /// The one certificate of the uploaded CA's file, or the error naming `uploadedCa`.

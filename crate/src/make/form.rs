@@ -9,12 +9,14 @@ use crate::make::chain::ChainSpec;
 use crate::make::device_registry::{DeviceRegistryCsrSpec, DeviceRegistryRootSpec};
 use crate::make::edge::EdgeSpec;
 use crate::make::enrollment::EnrollmentSpec;
+use crate::make::event_grid::EventGridSpec;
 use crate::make::iot_operations::IotOperationsSpec;
 use crate::make::renewal::RenewalSpec;
 use crate::make::signed_devices::DeviceSigningSpec;
 use crate::output::pfx::{PfxOptions, PfxProfile};
 use crate::output::snippets::SnippetSettings;
 use crate::output::writers::DeviceSettings;
+use crate::rules::event_grid::ValidationScheme;
 use crate::rules::validity::ValidityBounds;
 use crate::x509::key::{KeyAlgorithm, KeyEncoding};
 
@@ -328,6 +330,51 @@ impl IotOperationsForm {
     }
 }
 
+/// The Event Grid form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct EventGridForm {
+    key_algorithm: Option<String>,
+    validation: Option<String>,
+    clients: Option<Vec<String>>,
+    root_cn: Option<String>,
+    intermediate_cn: Option<String>,
+    ca_certificate_name: Option<String>,
+    validity_days: Option<u32>,
+    not_before_ms: Option<f64>,
+    not_after_ms: Option<f64>,
+    ca_key_password: Option<String>,
+    pfx_profile: Option<String>,
+    pfx_password: Option<String>,
+    namespace: Option<String>,
+    resource_group: Option<String>,
+    mqtt_hostname: Option<String>,
+}
+
+impl EventGridForm {
+    pub fn into_spec(self) -> Result<EventGridSpec> {
+        let default = EventGridSpec::default();
+        Ok(EventGridSpec {
+            key_algorithm: key_algorithm("keyAlgorithm", self.key_algorithm, default.key_algorithm)?,
+            validation: self.validation.map_or(Ok(default.validation), |id| ValidationScheme::parse("validation", &id))?,
+            clients: self.clients.unwrap_or(default.clients),
+            root_common_name: self.root_cn.unwrap_or(default.root_common_name),
+            intermediate_common_name: self.intermediate_cn.unwrap_or(default.intermediate_common_name),
+            ca_certificate_name: self.ca_certificate_name.unwrap_or(default.ca_certificate_name),
+            validity_days: self.validity_days.unwrap_or(default.validity_days),
+            validity_bounds: ValidityBoundsForm { not_before_ms: self.not_before_ms, not_after_ms: self.not_after_ms }.into_bounds(),
+            ca_key_password: self.ca_key_password.or(default.ca_key_password),
+            pfx: PfxOptions {
+                profile: self.pfx_profile.map_or(Ok(default.pfx.profile), |id| PfxProfile::parse("pfxProfile", &id))?,
+                password: self.pfx_password.unwrap_or(default.pfx.password),
+            },
+            namespace: filled(self.namespace),
+            resource_group: filled(self.resource_group),
+            mqtt_hostname: filled(self.mqtt_hostname),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -342,6 +389,7 @@ mod tests {
         assert_eq!(DeviceRegistryRootForm::default().into_spec().unwrap(), DeviceRegistryRootSpec::default());
         assert_eq!(DeviceRegistryCsrForm::default().into_spec(), DeviceRegistryCsrSpec::default());
         assert_eq!(IotOperationsForm::default().into_spec().unwrap(), IotOperationsSpec::default());
+        assert_eq!(EventGridForm::default().into_spec().unwrap(), EventGridSpec::default());
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub mod chain;
 pub mod device_registry;
 pub mod edge;
 pub mod enrollment;
+pub mod event_grid;
 pub mod form;
 pub mod iot_operations;
 pub mod renewal;

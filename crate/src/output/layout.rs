@@ -104,6 +104,20 @@ pub fn edge_config_stem(device: &RegistrationId) -> String {
     format!("iot-edge-{}", device.stem())
 }
 
+/// Event Grid's MQTT broker: the CA pair's stems (the intermediate is the
+/// certificate uploaded to the namespace), each client's files at its
+/// client name's stem, and the az script that registers them.
+pub const EVENT_GRID_ROOT_STEM: &str = "event-grid.root.ca";
+pub const EVENT_GRID_INTERMEDIATE_STEM: &str = "event-grid.intermediate.ca";
+pub const EVENT_GRID_AZ_CLI: &str = "snippets/event-grid.az-cli.sh";
+pub const MOSQUITTO_PUB: &str = "mosquitto_pub.sh";
+pub const PAHO_CLIENT: &str = "paho_client.py";
+
+/// `certs/<client>.cert.pem` and the rest of a client's files take this stem.
+pub fn event_grid_client_stem(client: &crate::rules::event_grid::ClientName) -> String {
+    client.stem()
+}
+
 /// `README.txt` at the ZIP's root: every file, what it is, where it goes.
 pub const README: &str = "README.txt";
 /// A batch's list of devices and thumbprints.

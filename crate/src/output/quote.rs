@@ -114,6 +114,12 @@ pub fn json(text: &str) -> String {
     json_like(text)
 }
 
+/// A Python string literal: JSON's escapes (`\\`, `\"`, `\n`, `\uXXXX`) mean
+/// the same in Python, and nothing inside double quotes is interpolated.
+pub fn python(text: &str) -> String {
+    json_like(text)
+}
+
 /// TOML basic strings and JSON strings escape alike: `\`, `"` and every
 /// control character (DEL too, which TOML requires).
 fn json_like(text: &str) -> String {
@@ -261,6 +267,7 @@ mod tests {
         assert_eq!(powershell("it's ‘q’"), "'it''s ‘‘q’’'");
         assert_eq!(toml("a\"b\\\u{7f}"), r#""a\"b\\\u007f""#);
         assert_eq!(json("\u{1}\n"), r#""\u0001\n""#);
+        assert_eq!(python("a'\"{x}\n"), r#""a'\"{x}\n""#);
     }
 
     #[test]

@@ -31,11 +31,14 @@ pub enum PreflightRuleId {
     DeviceRegistryDevice,
     /// Azure Device Registry's customer-root rule.
     DeviceRegistryRoot,
+    /// Event Grid's MQTT broker (`rules::event_grid`), checked for a client registered there.
+    EventGridAuthenticationName,
+    EventGridImmediateIssuer,
 }
 
 impl PreflightRuleId {
     /// Every rule id: [`PREFLIGHT_RULES`]' order, then the scenarios' rules.
-    pub const ALL: [PreflightRuleId; 11] = [
+    pub const ALL: [PreflightRuleId; 13] = [
         Self::ChainToUploadedCa,
         Self::IssuedUnderUploadedCa,
         Self::ChainAccepted,
@@ -47,6 +50,8 @@ impl PreflightRuleId {
         Self::IotEdge11Expiry,
         Self::DeviceRegistryDevice,
         Self::DeviceRegistryRoot,
+        Self::EventGridAuthenticationName,
+        Self::EventGridImmediateIssuer,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -62,6 +67,8 @@ impl PreflightRuleId {
             Self::IotEdge11Expiry => "iot-edge-1-1-expiry",
             Self::DeviceRegistryDevice => "device-registry-device",
             Self::DeviceRegistryRoot => "device-registry-root",
+            Self::EventGridAuthenticationName => "event-grid-authentication-name",
+            Self::EventGridImmediateIssuer => "event-grid-immediate-issuer",
         }
     }
 }

@@ -43,7 +43,7 @@ fn is_header(cell: &str) -> bool {
 
 /// `prefix{from..to}suffix` → each ID, zero-padded when either end is
 /// (`{001..500}` → `001` … `500`), as bash expands it. `Ok(None)`: no braces.
-fn expand_range<const MAX: usize>(entry: &str, room: usize) -> std::result::Result<Option<Vec<String>>, String> {
+pub(crate) fn expand_range<const MAX: usize>(entry: &str, room: usize) -> std::result::Result<Option<Vec<String>>, String> {
     let Some(open) = entry.find('{') else {
         return Ok(None);
     };

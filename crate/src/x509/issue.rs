@@ -270,6 +270,39 @@ pub fn issue_self_signed(params: &CertificateParams<'_>, key: PrivateKey, signin
     Ok(Issued { certificate, key, csr: None })
 }
 
+/// One subjectAltName entry of a client certificate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AltName<'a> {
+    Dns(&'a str),
+    Uri(&'a str),
+    Ip(std::net::IpAddr),
+    Email(&'a str),
+}
+
+/// A subjectAltName extension (not critical: the subject has a CN) holding `names`.
+pub fn subject_alt_name_extension(names: &[AltName<'_>]) -> Result<Extension> {
+    let ascii =
+        |text: &str| Ia5String::new(text).map_err(|_| StudioError::general(format!("A subjectAltName may hold only ASCII: \"{text}\".")));
+    let names = names
+        .iter()
+        .map(|name| {
+            Ok(match name {
+                AltName::Dns(text) => GeneralName::DnsName(ascii(text)?),
+                AltName::Uri(text) => GeneralName::UniformResourceIdentifier(ascii(text)?),
+                AltName::Email(text) => GeneralName::Rfc822Name(ascii(text)?),
+                AltName::Ip(ip) => {
+                    let octets = match ip {
+                        std::net::IpAddr::V4(v4) => v4.octets().to_vec(),
+                        std::net::IpAddr::V6(v6) => v6.octets().to_vec(),
+                    };
+                    GeneralName::IpAddress(OctetString::new(octets).map_err(|e| StudioError::internal("IP address", e))?)
+                }
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    extension(SubjectAltName::OID, false, &SubjectAltName(names))
+}
+
 fn elliptic_curve_oid() -> ObjectIdentifier {
     ObjectIdentifier::new_unwrap("1.2.840.10045.2.1")
 }

@@ -6,6 +6,7 @@ import { chain } from './commands/chain.mjs';
 import { deviceRegistry } from './commands/device-registry.mjs';
 import { edge } from './commands/edge.mjs';
 import { enroll } from './commands/enroll.mjs';
+import { eventGrid } from './commands/event-grid.mjs';
 import { inspect } from './commands/inspect.mjs';
 import { iotOperations } from './commands/iot-operations.mjs';
 import { renew } from './commands/renew.mjs';
@@ -14,7 +15,7 @@ import { verify } from './commands/verify.mjs';
 import { editDistance } from './args.mjs';
 import { UsageError, asUsageError } from './errors.mjs';
 
-const COMMANDS = { chain, edge, enroll, verify, sign, renew, inspect, 'iot-operations': iotOperations, 'device-registry': deviceRegistry };
+const COMMANDS = { chain, edge, enroll, 'event-grid': eventGrid, 'iot-operations': iotOperations, 'device-registry': deviceRegistry, verify, sign, renew, inspect };
 
 function usage() {
   const lines = [

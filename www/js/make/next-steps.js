@@ -161,6 +161,47 @@ export function enrollmentSteps(result, settings) {
   return steps;
 }
 
+/**
+ * Event Grid's MQTT broker: the namespace with MQTT on, the intermediate
+ * uploaded (not for thumbprint clients), each client registered with its
+ * authentication name and scheme (the az script does both), a topic space
+ * and permission bindings, then each client connects.
+ */
+export function eventGridSteps(result, settings) {
+  const group = settings?.resourceGroup || GROUP;
+  const namespace = '<your-namespace>';
+  const intermediate = result.chain.find((entry) => entry.role === 'intermediate');
+  const script = 'snippets/event-grid.az-cli.sh';
+  const [first] = result.clients;
+  const steps = [
+    {
+      text: 'Create the Event Grid namespace with the MQTT broker enabled (portal: the namespace → Configuration → Enable MQTT broker).',
+      command: cli('az eventgrid namespace create', [['resource-group', group], ['name', namespace]]) + ' --topic-spaces-configuration "{state:Enabled}"',
+    },
+  ];
+  if (intermediate) {
+    steps.push({
+      text: `Upload the intermediate, the clients' immediate issuer (not the root): the namespace → MQTT broker → CA certificates → + Certificate, with the name the script gives it. ${script} does this and the next step with az.`,
+      file: { path: intermediate.certificatePath, thumbprintSha1: intermediate.thumbprintSha1 },
+      command: `sh ${script}`,
+    });
+  }
+  steps.push({
+    text: `Register each client: MQTT broker → Clients → + Client, its name, its authentication name and the validation scheme ${first.validationScheme}${first.thumbprint ? ', with its SHA-256 thumbprint as the primary thumbprint' : ''}. ${result.clients.length} client(s): ${result.clients.map((c) => `${c.clientName} (${c.thumbprint ?? c.authenticationName})`).join(', ')}.`,
+    command: intermediate ? undefined : `sh ${script}`,
+  });
+  steps.push({
+    text: 'Add a topic space (e.g. the template contosotopics/topic1) and permission bindings for the $all client group: one as publisher, one as subscriber.',
+  });
+  for (const client of result.clients) {
+    steps.push({
+      text: `Connect ${client.clientName} to the namespace's MQTT hostname on port 8883 with ${client.fullChainPath} and ${client.keyPath}, user name "${client.authenticationName}" (snippets/${client.certificatePath.slice('certs/'.length, -'.cert.pem'.length)}.mosquitto_pub.sh or .paho_client.py).`,
+      file: { path: client.fullChainPath },
+    });
+  }
+  return steps;
+}
+
 /** Bring your own CA: the verification certificate goes to the portal's Verify step. */
 export function verificationSteps({ ca, made, settings }) {
   const { dps, group } = settingsOf(settings);

@@ -2,8 +2,8 @@
 // The core checks the settings and says which keys they need; the keys
 // (independent of each other) are made in parallel, the CA key password
 // stretched on another worker beside them; then one worker builds everything
-// with them. The tutorial chain, a batch's CA, IoT Edge and the individual
-// enrollment differ only in their recipe: how to check, and which job builds.
+// with them. The tutorial chain, a batch's CA, IoT Edge, the individual
+// enrollment and Event Grid's clients differ only in their recipe: how to check, and which job builds.
 
 import { generateKeys } from './keys.js';
 
@@ -34,6 +34,12 @@ export const EDGE_CHAIN = {
 export const INDIVIDUAL_ENROLLMENT = {
   keyAlgorithms: async (pool, spec, { signal }) => sameKeys(spec, (await pool.run('validateEnrollmentSpec', { spec }, { signal })).keyCount),
   build: 'makeIndividualEnrollment',
+};
+
+/** Event Grid's MQTT clients (on a pool of the CA module, which has these exports). */
+export const EVENT_GRID = {
+  keyAlgorithms: async (pool, spec, { signal, nowMs }) => (await pool.run('eventGridKeyAlgorithms', { spec, nowMs }, { signal })).keyAlgorithms,
+  build: 'makeEventGrid',
 };
 
 /**

@@ -34,7 +34,9 @@ const CA_CONTROLS = {
   chain: 'ca-chain',
   csr: 'csr-file',
 };
-const INSPECT_CONTROLS = { files: 'inspect-files', password: 'inspect-password', uploadedCa: 'inspect-uploaded-ca', registrationId: 'inspect-registration-id' };
+const INSPECT_CONTROLS = {
+  files: 'inspect-files', password: 'inspect-password', uploadedCa: 'inspect-uploaded-ca', registrationId: 'inspect-registration-id', eventGrid: 'inspect-event-grid-name',
+};
 
 const utf8 = new TextEncoder();
 
@@ -273,7 +275,10 @@ export function createCaPanel(root, { inspectRoot, createWorker, module, status,
       // With a registration ID, Azure Device Registry's rules too, for a device's CSR as well.
       const registrationId = $('inspect-registration-id').value.trim();
       const deviceRegistry = registrationId ? { registrationId } : undefined;
-      const report = await pool.run('inspect', { files, uploadedCa, password, nowMs, deviceRegistry });
+      // An Event Grid client's scheme and registered name add the broker's rules.
+      const scheme = $('inspect-event-grid-scheme').value;
+      const eventGrid = scheme ? { validation: scheme, authenticationName: $('inspect-event-grid-name').value.trim() } : undefined;
+      const report = await pool.run('inspect', { files, uploadedCa, password, nowMs, deviceRegistry, eventGrid });
       const { preflight } = report;
       renderInspection($('inspect-result'), report, preflight);
       status.say(preflight ? `Inspected. Azure preflight: ${preflightCounts(preflight)}.` : 'Inspected.');

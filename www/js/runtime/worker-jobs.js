@@ -34,6 +34,8 @@ const PASS_THROUGH = [
   'makeEdgeChain',
   'validateEnrollmentSpec', // → { keyCount }
   'makeIndividualEnrollment',
+  'eventGridKeyAlgorithms', // → { keyAlgorithms } (CA module)
+  'makeEventGrid', // → { files, chain, clients } (CA module)
   'parseDeviceList', // → { devices }
   'zipFiles', // → { zip }
   // After a result: its snippets written again for new Sample settings → { files }.

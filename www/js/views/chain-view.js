@@ -14,6 +14,7 @@ const ROLE_LABELS = {
   'edge-server': 'IoT Edge server',
   primary: 'Primary (self-signed)',
   secondary: 'Secondary (self-signed)',
+  client: 'MQTT client',
 };
 const CHAIN_CAS = new Set(['root', 'intermediate']);
 
