@@ -107,4 +107,15 @@ test('inspect --json: the verdict and the preflight agree with OpenSSL on refuse
   assert.equal(good.preflight.ok, true, JSON.stringify(good.preflight));
   assert.equal(good.preflight.uploadedCa, 'the uploaded CA (CN = Judge Root)');
   assert.deepEqual(good.preflight.rules.filter((r) => r.status !== 'passed').map((r) => r.id), []);
+
+  // The scenarios' rules, as the Inspect tab adds them: Device Registry wants P-384, Event Grid the name where the scheme reads it.
+  const adr = inspect('device.pem', 'intermediate.pem', '--uploaded-ca', 'root.pem', '--registration-id', 'judge-device-01');
+  const adrDevice = adr.preflight.rules.find((r) => r.id === 'device-registry-device');
+  assert.equal(adrDevice.status, 'failed', JSON.stringify(adrDevice));
+  assert.match(adrDevice.detail, /P-384/);
+  const eventGrid = inspect('device.pem', '--uploaded-ca', 'intermediate.pem', '--event-grid-validation', 'subject', '--event-grid-name', 'judge-device-01');
+  const named = eventGrid.preflight.rules.find((r) => r.id === 'event-grid-authentication-name');
+  assert.equal(named.status, 'passed', JSON.stringify(named));
+  const misnamed = inspect('device.pem', '--uploaded-ca', 'intermediate.pem', '--event-grid-validation', 'subject', '--event-grid-name', 'someone-else');
+  assert.equal(misnamed.preflight.rules.find((r) => r.id === 'event-grid-authentication-name').status, 'failed');
 });

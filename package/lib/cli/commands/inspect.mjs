@@ -12,6 +12,9 @@ import { printable } from '../summary.mjs';
 const OPTIONS = {
   ...passwordOptions('password', 'PASSWORD  opens encrypted keys and PFX files'),
   'uploaded-ca': { type: 'string', help: 'FILE  the CA certificate uploaded to Azure: the chain is judged up to it' },
+  'registration-id': { type: 'string', help: 'ID  add Azure Device Registry\'s rules: P-384, CN = ID (the files may be the device\'s CSR)' },
+  'event-grid-validation': { type: 'string', help: 'SCHEME  add Event Grid\'s rules for a client: subject, dns, uri, ip, email or thumbprint' },
+  'event-grid-name': { type: 'string', help: 'NAME  the client\'s registered authentication name (thumbprint: its SHA-256)' },
   json: { type: 'boolean', help: 'print the whole description as JSON on stdout' },
   help: { type: 'boolean', short: 'h', help: 'show this help' },
 };
@@ -90,7 +93,7 @@ export function inspectionText(result) {
 export const inspect = {
   about: 'certificates, CSRs, keys, bundles and PFX files, field by field (text like OpenSSL, or --json), and the chain check',
   help: () => helpText({
-    usage: 'cert-studio inspect FILE... [--uploaded-ca FILE] [--password PASSWORD] [--json]',
+    usage: 'cert-studio inspect FILE... [--uploaded-ca FILE] [--registration-id ID | --event-grid-validation SCHEME --event-grid-name NAME] [--password PASSWORD] [--json]',
     about: `Shows ${inspect.about}.`,
     examples: [
       ['a device\'s full chain as OpenSSL prints it, and whether the chain holds', 'cert-studio inspect certs-out/certs/device-01-full-chain.cert.pem'],
@@ -104,10 +107,18 @@ export const inspect = {
     if (!positionals.length) throw new UsageError('FILE', 'name at least one file to inspect');
     const files = readFiles(positionals, 'FILE');
     const uploadedCa = values['uploaded-ca'] ? readFiles([values['uploaded-ca']], '--uploaded-ca') : [];
+    // The same scenario rules the Inspect tab adds, from the same core.
+    const deviceRegistry = values['registration-id'] !== undefined ? { registrationId: values['registration-id'] } : undefined;
+    if ((values['event-grid-validation'] === undefined) !== (values['event-grid-name'] === undefined)) {
+      throw new UsageError('--event-grid-validation', 'goes with --event-grid-name: the scheme and the name the client is registered with');
+    }
+    const eventGrid = values['event-grid-validation'] !== undefined
+      ? { validation: values['event-grid-validation'], authenticationName: values['event-grid-name'] }
+      : undefined;
     const context = await makeContext();
     try {
-      const result = await naming({ files: 'FILE', uploadedCa: '--uploaded-ca', password: '--password' }, () =>
-        context.studio.inspect({ files, uploadedCa, password: values.password, nowMs: Date.now() }));
+      const flags = { files: 'FILE', uploadedCa: '--uploaded-ca', password: '--password', registrationId: '--registration-id', validation: '--event-grid-validation', authenticationName: '--event-grid-name' };
+      const result = await naming(flags, () => context.studio.inspect({ files, uploadedCa, password: values.password, nowMs: Date.now(), deviceRegistry, eventGrid }));
       process.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : inspectionText(result));
     } finally {
       await context.close();
