@@ -298,9 +298,10 @@ test('renew devices of a 150-device batch ZIP: in chunks across two workers, the
   // The same renewal made at once, in this process, through the installed library.
   const studio = await import(join(project, 'node_modules/cert-studio/lib/ca.js'));
   const zipFile = { name: 'renew-batch.zip', contents: readFileSync(batch) };
-  using session = new studio.CaSession();
+  const session = new studio.CaSession();
   const { cas } = session.importCa({ files: [zipFile], password: '1234', nowMs: Date.now() });
   const once = session.renewDevices({ caId: cas.at(-1).id, certificates: [zipFile], keepKeys: true, validityDays: 60, nowMs: Date.now() });
+  session.free();
   assert.deepEqual(summary.renewed.map((r) => r.registrationId), once.renewed.map((r) => r.registrationId), 'the devices in the same order');
   assert.deepEqual(summary.renewed.map((r) => r.oldThumbprintSha1), once.renewed.map((r) => r.oldThumbprintSha1));
   assert.deepEqual(filesUnder(out).sort(), once.files.map((f) => f.path).sort(), 'the same files');

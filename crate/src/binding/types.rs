@@ -448,7 +448,8 @@ export interface RenewCaResult {
   ca: ImportedCa;
 }
 
-export interface DeviceRegistryRootRequest extends ValidityBounds {
+/** The spec of makeDeviceRegistryRoot's request (`{ spec, keys?, nowMs }`). */
+export interface DeviceRegistryRootSpec extends ValidityBounds {
   keyAlgorithm?: 'ec-p256' | 'ec-p384';
   rootCn?: string;
   /** At least 366 (365 must be left when it is uploaded); default 730. */
@@ -456,7 +457,6 @@ export interface DeviceRegistryRootRequest extends ValidityBounds {
   caKeyPassword?: string;
   /** The policy its script creates (letters, digits, -). */
   policyName?: string;
-  nowMs: number;
 }
 
 export interface SignDeviceRegistryIntermediateRequest extends ValidityBounds {
