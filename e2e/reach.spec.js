@@ -246,7 +246,10 @@ test('a field\'s error goes as soon as its value is valid, without pressing Gene
 test('every password field is hidden, with a Show toggle that says whether it is pressed', async ({ page }) => {
   await openStudio(page);
   const fields = await page.locator('input[type="password"]').evaluateAll((inputs) => inputs.map((input) => input.id));
-  expect(fields.sort()).toEqual(['ca-key-password', 'ca-password', 'edge-ca-key-password', 'eg-ca-key-password', 'inspect-password', 'pfx-password', 'renew-password', 'rollover-password']);
+  expect(fields.sort()).toEqual([
+    'adr-root-ca-key-password', 'adr-sign-password', 'aio-ca-key-password', 'ca-key-password', 'ca-password', 'edge-ca-key-password', 'eg-ca-key-password',
+    'inspect-password', 'pfx-password', 'renew-password', 'rollover-password',
+  ]);
   for (const id of fields) {
     await expect(page.locator(`button.password-toggle[aria-controls="${id}"]`)).toHaveCount(1);
   }
