@@ -17,7 +17,7 @@ use crate::ca::device_registry::{self, IntermediateSigningSpec};
 use crate::ca::expiry::{self, DEFAULT_WITHIN_DAYS};
 use crate::ca::import::{ImportedCa, ImportedCaSummary, ImportedCas, import_cas};
 use crate::ca::renewal;
-use crate::ca::signing::{CsrSigningForm, extra_chain, sign_devices as sign_with_ca, sign_request};
+use crate::ca::signing::{CsrSigningForm, SignedRequest, extra_chain, sign_devices as sign_with_ca, sign_request};
 use crate::error::StudioError;
 use crate::judge::inspect;
 use crate::judge::preflight;
@@ -221,22 +221,11 @@ impl CaSession {
     /// SAN kept. `.field` `csr` for a bad CSR.
     #[wasm_bindgen(js_name = signCsr, unchecked_return_type = "SignCsrResult")]
     pub fn sign_csr(&self, #[wasm_bindgen(unchecked_param_type = "SignCsrRequest")] input: JsValue) -> JsResult<JsValue> {
-        #[derive(Serialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Out {
-            common_name: String,
-            thumbprint_sha1: String,
-            files: Vec<FileOut>,
-        }
         let input: SignCsrInput = request(input, "signCsr")?;
         let spec = input.spec.into_spec()?;
         let csr = InputFile { name: &input.csr.name, contents: &input.csr.contents };
         let signed = sign_request(self.ca(input.ca_id, "caId")?, &csr, &spec, now_unix(input.now_ms))?;
-        to_js(&Out {
-            common_name: signed.common_name,
-            thumbprint_sha1: thumbprint_sha1(&signed.certificate)?,
-            files: files_out(signed.files),
-        })
+        signed_request_out(signed)
     }
 
     /// `renewDevices({ caId, certificates: [{ name, contents }], keys?, password?,
@@ -452,13 +441,6 @@ impl CaSession {
         &self,
         #[wasm_bindgen(unchecked_param_type = "SignDeviceRegistryIntermediateRequest")] input: JsValue,
     ) -> JsResult<JsValue> {
-        #[derive(Serialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Out {
-            common_name: String,
-            thumbprint_sha1: String,
-            files: Vec<FileOut>,
-        }
         let input: IntermediateSigningInput = request(input, "signDeviceRegistryIntermediate")?;
         let default = IntermediateSigningSpec::default();
         let spec = IntermediateSigningSpec {
@@ -468,11 +450,7 @@ impl CaSession {
         };
         let csr = InputFile { name: &input.csr.name, contents: &input.csr.contents };
         let signed = device_registry::sign_intermediate(self.ca(input.ca_id, "caId")?, &csr, &spec, now_unix(input.now_ms))?;
-        to_js(&Out {
-            common_name: signed.common_name,
-            thumbprint_sha1: thumbprint_sha1(&signed.certificate)?,
-            files: files_out(signed.files),
-        })
+        signed_request_out(signed)
     }
 }
 
@@ -667,4 +645,16 @@ impl CaSession {
         let summary = RenewalSummary::new(&ca.issuer.common_name(), input.renewed as usize)?;
         to_js(&Out { csv_header: summary.csv_header, readme_header: summary.readme_header, readme_tail: summary.readme_tail })
     }
+}
+
+/// A signed CSR as `{ commonName, thumbprintSha1, files }` (signCsr, signDeviceRegistryIntermediate).
+fn signed_request_out(signed: SignedRequest) -> JsResult<JsValue> {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Out {
+        common_name: String,
+        thumbprint_sha1: String,
+        files: Vec<FileOut>,
+    }
+    to_js(&Out { common_name: signed.common_name, thumbprint_sha1: thumbprint_sha1(&signed.certificate)?, files: files_out(signed.files) })
 }

@@ -188,7 +188,7 @@ pub(super) fn field(request: &JsValue, name: &str) -> JsResult<JsValue> {
 /// firstIndex, files, csvRows, readmeExample }`.
 #[wasm_bindgen(js_name = issueDeviceChunk, unchecked_return_type = "DeviceChunk")]
 pub fn issue_device_chunk(#[wasm_bindgen(unchecked_param_type = "IssueDeviceChunkRequest")] request: JsValue) -> JsResult<JsValue> {
-    let input: ChunkRequest = from_js(request.clone(), "device chunk's fields")?;
+    let input: ChunkRequest = super::request(request.clone(), "issueDeviceChunk")?;
     let signer_key = PrivateKey::from_pkcs8_der(&input.signer_key)?;
     let signer = batch_signer(field(&request, "spec")?, &input.signer_common_name, signer_key, input.ca_certificates)?;
     let keys = keys_in(field(&request, "keys")?)?;
@@ -261,7 +261,7 @@ impl BatchArchiveJs {
             csv_rows: String,
             readme_example: Option<String>,
         }
-        let input: ChunkIn = from_js(chunk.clone(), "chunk's fields")?;
+        let input: ChunkIn = super::request(chunk.clone(), "addChunk")?;
         let files = files_in(field(&chunk, "files")?)?;
         let mut chunk =
             DeviceChunk { first_index: input.first_index as usize, files, csv_rows: input.csv_rows, readme_example: input.readme_example };
@@ -303,7 +303,7 @@ impl BatchArchiveJs {
             requested: u32,
             readme_tail: Option<String>,
         }
-        let input: FinishIn = from_js(request, "batch ZIP's last fields")?;
+        let input: FinishIn = super::request(request, "finish")?;
         let archive = self.0.take().ok_or_else(|| StudioError::general("The batch's ZIP is already finished."))?;
         let title = batch_title(input.intermediates as usize, archive.device_count(), input.requested as usize);
         let bytes = zeroize::Zeroizing::new(archive.finish(&title, input.readme_tail.as_deref().unwrap_or_default())?);

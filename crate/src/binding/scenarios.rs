@@ -28,7 +28,7 @@ struct IotOperationsInput {
 /// snippets, the `az` equivalent and a `mosquitto_pub` line per client.
 #[wasm_bindgen(js_name = makeIotOperationsClients, unchecked_return_type = "Product")]
 pub fn make_iot_operations_clients(#[wasm_bindgen(unchecked_param_type = "IotOperationsRequest")] input: JsValue) -> JsResult<JsValue> {
-    let input: IotOperationsInput = from_js(input, "IoT Operations settings")?;
+    let input: IotOperationsInput = super::request(input, "makeIotOperationsClients")?;
     product_out(&IotOperationsClients::build(input.spec.into_spec()?, None, now_unix(input.now_ms))?)
 }
 

@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 use zeroize::Zeroizing;
 
 use super::chain::{batch_signer, device_chunk_out, field};
-use super::{JsResult, files_in, from_js, now_unix, to_js, wipe};
+use super::{JsResult, files_in, now_unix, to_js, wipe};
 use crate::error::StudioError;
 use crate::make::batch::{BatchSigner, DeviceChunk, batch_readme, batch_title};
 use crate::output::layout::DEVICES_CSV_HEADER;
@@ -92,7 +92,7 @@ impl DeviceBatchSignedOutside {
             signer_key: Zeroizing<Vec<u8>>,
             ca_certificates: Vec<serde_bytes::ByteBuf>,
         }
-        let input: BatchIn = from_js(request.clone(), "outside batch's fields")?;
+        let input: BatchIn = super::request(request.clone(), "DeviceBatchSignedOutside")?;
         let signer_key = PrivateKey::outside(0, &input.signer_key)?;
         let mut signer = batch_signer(field(&request, "spec")?, &input.signer_common_name, signer_key, input.ca_certificates)?;
         if let Some(encrypt) = function_field(&request, "aes256CbcEncrypt")? {
@@ -119,7 +119,7 @@ impl DeviceBatchSignedOutside {
             keys: Vec<serde_bytes::ByteBuf>,
             now_ms: f64,
         }
-        let input: ChunkIn = from_js(request.clone(), "outside chunk's fields")?;
+        let input: ChunkIn = super::request(request.clone(), "issueChunk")?;
         let sign = function_field(&request, "sign")?.ok_or_else(|| StudioError::field("sign", "sign(handle, message) is needed."))?;
         let keys = input
             .keys
